@@ -1,0 +1,1 @@
+//! Statistics behind the KPIs: duration summaries, confidence intervals, comparison tests.

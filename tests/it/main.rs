@@ -1,0 +1,1 @@
+//! Integration tests of the core: one test binary, one module per area.
