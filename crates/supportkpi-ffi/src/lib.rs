@@ -3,5 +3,5 @@
 /// The library version as a static NUL-terminated string; the caller must not free it.
 #[unsafe(no_mangle)]
 pub extern "C" fn supportkpi_version() -> *const std::ffi::c_char {
-    c"0.1.0".as_ptr()
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
