@@ -36,3 +36,8 @@ pub mod time;
 pub use error::{Error, ErrorKind, RecordRef, Result};
 pub use model::{CostEntry, Customer, SurveyResponse, Ticket, TicketEvent};
 pub use time::{BusinessCalendar, Period};
+
+// The README's Rust snippets run as doctests, so the front page cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
