@@ -1,1 +1,4 @@
 //! Statistics behind the KPIs: duration summaries, confidence intervals, comparison tests.
+
+mod summary;
+pub use summary::{DurationStats, DurationSummary, QuantileMode};
