@@ -203,8 +203,9 @@ impl DurationSummary {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidOption`] unless `1e-6 ≤ α < 1`. The lower bound is where the sketch
-    /// stops paying: under it, every duration below 1/α seconds (11½ days) would get a bin of
-    /// its own, and exact mode is both smaller and exact.
+    /// stops paying: under it, every duration below 1/(2α) seconds (almost six days) would get
+    /// a bin of its own, and exact mode is both smaller and exact. α is kept to 12 significant
+    /// digits (see [`QuantileMode::Sketch`]).
     ///
     /// # Example
     /// ```

@@ -24,9 +24,10 @@
 use sketches_ddsketch::Config;
 use std::collections::BTreeMap;
 
-/// The smallest accepted relative accuracy. Below it the bucket of `i64::MAX` would no longer
-/// fit an `i32` key, and the sketch would hold about one bin per distinct second anyway for
-/// every duration under 1/α seconds (11½ days at 10⁻⁶): exact mode is the better tool there.
+/// The smallest accepted relative accuracy. Buckets are about 2α·v wide, so below it every
+/// duration under 1/(2α) seconds (almost six days at 10⁻⁶) gets a bin of its own and exact mode
+/// is the better tool; it also keeps the key of `i64::MAX` far from overflowing an `i32` (which
+/// happens near α = 10⁻⁸).
 pub(crate) const MIN_RELATIVE_ACCURACY: f64 = 1e-6;
 
 /// Bins keyed by DDSketch bucket, plus an exact count of zero durations.
