@@ -1,11 +1,11 @@
 //! The records every KPI is computed from (SPEC "Records").
 //!
 //! Records validate themselves when they are built: a ticket resolved before it was created, a
-//! customer who churned before being acquired or an empty id is an [`Error`](crate::Error) at
+//! customer who churned before being acquired or an empty id is an [`Error`] at
 //! construction, never a panic and never a silently wrong number later. Deserializing (serde)
 //! runs the same validation.
 //!
-//! Instants are [`chrono::DateTime<Utc>`](chrono::DateTime); readers convert offsets and naive
+//! Instants are `chrono::DateTime<Utc>`; readers convert offsets and naive
 //! local times (with a declared zone) to UTC on the way in.
 
 mod cost;
