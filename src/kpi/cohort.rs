@@ -1,35 +1,4 @@
 //! The cohort retention matrix (SPEC "Customer and money KPIs").
-//!
-//! Customers are grouped by the period of their acquisition (a calendar month in the zone by
-//! default): that is their *cohort*. For each cohort and each k = 0, 1, 2, … the matrix gives
-//! how many of the cohort are still active at the end of the k-th period after the acquisition
-//! period (k = 0 is the end of the acquisition period itself, so a customer lost within its
-//! first month is already missing at k = 0).
-//!
-//! Tenures, churn-and-return and duplicates follow [`CustomerRetention`](super::CustomerRetention):
-//! a customer who returns joins the cohort of the period it returned in, as a new member; its
-//! first tenure counts as lost in its own cohort. A customer churned at exactly the first instant
-//! of a period is not active at the end of that period.
-//!
-//! The matrix runs through the last reported period: the one containing the range's last date
-//! when [`RetentionOptions::range`] is set (cohorts acquired in the range are listed), otherwise
-//! the last period any acquisition or churn falls in (every cohort is listed).
-//!
-//! # Example
-//! ```
-//! use chrono::{TimeZone, Utc};
-//! use supportkpi::Customer;
-//! use supportkpi::kpi::{CohortRetention, Kpi};
-//!
-//! let at = |m, d| Utc.with_ymd_and_hms(2021, m, d, 0, 0, 0).unwrap();
-//! let m = CohortRetention::default().compute([
-//!     Customer::new("a", at(1, 5))?,
-//!     Customer::new("b", at(1, 9))?.with_churned_at(at(2, 14))?,
-//! ])?;
-//! let shares: Vec<f64> = m.rows.iter().map(|r| r.share_pct).collect();
-//! assert_eq!(shares, [100.0, 50.0]); // k = 0 (January), k = 1 (February)
-//! # Ok::<(), supportkpi::Error>(())
-//! ```
 
 use super::retention::{RetentionOptions, Tenures, report_keys};
 use super::{Accumulator, Kpi, incompatible};
@@ -40,7 +9,38 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The cohort retention matrix, from [`Customer`] records.
+/// The cohort retention matrix (SPEC "Customer and money KPIs").
+///
+/// Customers are grouped by the period of their acquisition (a calendar month in the zone by
+/// default): that is their *cohort*. For each cohort and each k = 0, 1, 2, … the matrix gives
+/// how many of the cohort are still active at the end of the k-th period after the acquisition
+/// period (k = 0 is the end of the acquisition period itself, so a customer lost within its
+/// first month is already missing at k = 0).
+///
+/// Tenures, churn-and-return and duplicates follow [`CustomerRetention`](super::CustomerRetention):
+/// a customer who returns joins the cohort of the period it returned in, as a new member; its
+/// first tenure counts as lost in its own cohort. A customer churned at exactly the first instant
+/// of a period is not active at the end of that period.
+///
+/// The matrix runs through the last reported period: the one containing the range's last date
+/// when [`RetentionOptions::range`] is set (cohorts acquired in the range are listed), otherwise
+/// the last period any acquisition or churn falls in (every cohort is listed).
+///
+/// # Example
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use supportkpi::Customer;
+/// use supportkpi::kpi::{CohortRetention, Kpi};
+///
+/// let at = |m, d| Utc.with_ymd_and_hms(2021, m, d, 0, 0, 0).unwrap();
+/// let m = CohortRetention::default().compute([
+///     Customer::new("a", at(1, 5))?,
+///     Customer::new("b", at(1, 9))?.with_churned_at(at(2, 14))?,
+/// ])?;
+/// let shares: Vec<f64> = m.rows.iter().map(|r| r.share_pct).collect();
+/// assert_eq!(shares, [100.0, 50.0]); // k = 0 (January), k = 1 (February)
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
 ///
 /// Options are [`RetentionOptions`]; the default period is a month, as the SPEC's monthly
 /// cohorts are.

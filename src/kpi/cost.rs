@@ -1,46 +1,4 @@
 //! Support cost per ticket (SPEC "Customer and money KPIs").
-//!
-//! **Cost per ticket** = support cost in the period / tickets resolved in the period (bucketed by
-//! the latest resolution instant, in the zone). With [`CostDenominator::Created`] the denominator
-//! is tickets created in the period (bucketed by creation). Zero tickets is
-//! [`Metric::Undefined`] — not zero and not an error, so one empty period does not stop a report.
-//!
-//! **Money.** Amounts are exact [`Decimal`]s in one currency (another currency is an
-//! [`ErrorKind::MixedCurrencies`] error naming the entry). Sums are exact: an addition Decimal
-//! could only do by rounding is refused with [`ErrorKind::InvalidValue`] rather than made order
-//! dependent. The quotient is the one rounding step (Decimal division, 28 significant digits);
-//! rounding to 2 places, half-even, happens only for display ([`CostPerTicketValue::rounded`],
-//! `Display`).
-//!
-//! **Apportioning.** A [`CostEntry`] covers an inclusive range of local dates. An entry that
-//! crosses a period boundary is split by days: a period overlapping `d` of the entry's `D` days
-//! gets amount × d / D, rounded half-even to 10 decimal places (far below any display precision;
-//! a fixed scale keeps later sums exact); the *last* overlapped period gets the remainder, so the
-//! parts add back to the amount exactly. See [`apportion_by_days`]. Dates are already local, so
-//! costs do not depend on the zone; tickets do.
-//!
-//! **Periods reported**: every period from the first to the last that has a cost or a ticket.
-//! A period with tickets but no cost entry costs 0 (the cost data says nothing was spent then).
-//!
-//! # Example
-//! ```
-//! use chrono::{NaiveDate, TimeZone, Utc};
-//! use rust_decimal::Decimal;
-//! use supportkpi::{CostEntry, Ticket};
-//! use supportkpi::kpi::{Accumulator, CostPerTicket, Kpi};
-//! use supportkpi::model::{Currency, Money};
-//!
-//! let d = |day| NaiveDate::from_ymd_opt(2021, 6, day).unwrap();
-//! let mut acc = CostPerTicket::default().accumulator();
-//! acc.push_cost(&CostEntry::new(d(1), d(30), Money::new(Decimal::from(900), Currency::new("USD")?))?)?;
-//! for i in 0..3 {
-//!     let created = Utc.with_ymd_and_hms(2021, 6, 10 + i, 9, 0, 0).unwrap();
-//!     acc.push_ticket(&Ticket::builder(format!("T-{i}"), created).resolved_at(created).build()?)?;
-//! }
-//! let r = acc.finish();
-//! assert_eq!(r.periods[0].value.to_string(), "300.00 USD per ticket");
-//! # Ok::<(), supportkpi::Error>(())
-//! ```
 
 use super::exact::exact_add;
 use super::{Accumulator, Kpi, Metric, incompatible};
@@ -86,7 +44,7 @@ fn divide(cost: Decimal, tickets: u64, reason: &str) -> Metric<Decimal> {
     )
 }
 
-/// Splits a cost entry over the periods it overlaps, by days (see the [module docs](self)).
+/// Splits a cost entry over the periods it overlaps, by days (see the [`CostPerTicket`]).
 ///
 /// Returns `(period, part)` in period order; the parts add up to the amount exactly.
 ///
@@ -203,9 +161,49 @@ impl CostPerTicketOptions {
     }
 }
 
-/// Support cost per ticket, per period.
+/// Support cost per ticket (SPEC "Customer and money KPIs").
 ///
-/// See the [module docs](self) for the definition, apportioning and rounding.
+/// **Cost per ticket** = support cost in the period / tickets resolved in the period (bucketed by
+/// the latest resolution instant, in the zone). With [`CostDenominator::Created`] the denominator
+/// is tickets created in the period (bucketed by creation). Zero tickets is
+/// [`Metric::Undefined`] — not zero and not an error, so one empty period does not stop a report.
+///
+/// **Money.** Amounts are exact [`Decimal`]s in one currency (another currency is an
+/// [`ErrorKind::MixedCurrencies`] error naming the entry). Sums are exact: an addition Decimal
+/// could only do by rounding is refused with [`ErrorKind::InvalidValue`] rather than made order
+/// dependent. The quotient is the one rounding step (Decimal division, 28 significant digits);
+/// rounding to 2 places, half-even, happens only for display ([`CostPerTicketValue::rounded`],
+/// `Display`).
+///
+/// **Apportioning.** A [`CostEntry`] covers an inclusive range of local dates. An entry that
+/// crosses a period boundary is split by days: a period overlapping `d` of the entry's `D` days
+/// gets amount × d / D, rounded half-even to 10 decimal places (far below any display precision;
+/// a fixed scale keeps later sums exact); the *last* overlapped period gets the remainder, so the
+/// parts add back to the amount exactly. See [`apportion_by_days`]. Dates are already local, so
+/// costs do not depend on the zone; tickets do.
+///
+/// **Periods reported**: every period from the first to the last that has a cost or a ticket.
+/// A period with tickets but no cost entry costs 0 (the cost data says nothing was spent then).
+///
+/// # Example
+/// ```
+/// use chrono::{NaiveDate, TimeZone, Utc};
+/// use rust_decimal::Decimal;
+/// use supportkpi::{CostEntry, Ticket};
+/// use supportkpi::kpi::{Accumulator, CostPerTicket, Kpi};
+/// use supportkpi::model::{Currency, Money};
+///
+/// let d = |day| NaiveDate::from_ymd_opt(2021, 6, day).unwrap();
+/// let mut acc = CostPerTicket::default().accumulator();
+/// acc.push_cost(&CostEntry::new(d(1), d(30), Money::new(Decimal::from(900), Currency::new("USD")?))?)?;
+/// for i in 0..3 {
+///     let created = Utc.with_ymd_and_hms(2021, 6, 10 + i, 9, 0, 0).unwrap();
+///     acc.push_ticket(&Ticket::builder(format!("T-{i}"), created).resolved_at(created).build()?)?;
+/// }
+/// let r = acc.finish();
+/// assert_eq!(r.periods[0].value.to_string(), "300.00 USD per ticket");
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CostPerTicket {
     options: CostPerTicketOptions,

@@ -1,64 +1,4 @@
 //! Customer retention and logo churn (SPEC "Customer and money KPIs").
-//!
-//! # Definitions
-//!
-//! For one period (a [`Period`] in a time zone), over *tenures* (one [`Customer`] record is one
-//! tenure, from `acquired_at` to `churned_at`, or open-ended):
-//!
-//! - **S** (`start`): tenures carried into the period — acquired before its first instant and not
-//!   churned before it.
-//! - **N** (`new`): tenures acquired during the period *and still active at its end*. A customer
-//!   acquired and lost within the same period is counted in `acquired` (and in `lost_new`), not
-//!   in N: it was never active at the end, so counting it in N would subtract it from E − N
-//!   without it being in E, and E − N could go negative. With this N, **E − N is exactly the
-//!   number of starting customers still active at the end** (`retained`), so
-//!   0 ≤ E − N ≤ S and retention stays within 0–100 %.
-//! - **E** (`end`): tenures active at the period's end, which is also S of the next period.
-//! - **retention** = 100 × (E − N) / S; **logo churn** = 100 × `lost` / S, where `lost` = S −
-//!   (E − N) are the starting customers gone by the end. The two add up to 100. S = 0 makes both
-//!   [`Metric::Undefined`].
-//!
-//! Acquisitions and churns are *events*: each belongs to the period its instant falls in, in the
-//! zone, like every other bucketed record. So a customer acquired at exactly a period's first
-//! instant (the common case for date-only data: 2021-06-01T00:00) is new in that period, and one
-//! churned at exactly that instant is lost in that period. (This differs from
-//! [`Customer::is_active_at`] only at that one instant.)
-//!
-//! **Churn and return.** The same customer id may appear in several records whose tenures do not
-//! overlap: the customer left and came back. The return is a *new acquisition* in the period it
-//! happens (and a new member of that month's cohort); the earlier tenure's churn is a loss. A
-//! return at the very instant of the churn (one record ends when the next begins, as a plan
-//! change often looks in exports) is not a churn: the two records are read as one continuous
-//! tenure. Overlapping tenures for one id — including the same record pushed twice — are an
-//! [`ErrorKind::DuplicateId`] error.
-//!
-//! **Which periods are reported.** Those containing the dates of [`RetentionOptions::range`]
-//! when it is set; otherwise every period from the first to the last one in which an
-//! acquisition or churn happened. Set a range for an "as of today" report: without one, a
-//! quiet stretch after the last event is not reported.
-//!
-//! # Example
-//! ```
-//! use chrono::{TimeZone, Utc};
-//! use supportkpi::Customer;
-//! use supportkpi::kpi::{CustomerRetention, Kpi, RetentionOptions};
-//! use supportkpi::time::Period;
-//!
-//! let at = |m, d| Utc.with_ymd_and_hms(2021, m, d, 0, 0, 0).unwrap();
-//! let customers = [
-//!     Customer::new("a", at(1, 10))?,                          // stays
-//!     Customer::new("b", at(1, 20))?.with_churned_at(at(2, 5))?, // lost in February
-//!     Customer::new("c", at(2, 3))?,                           // new in February
-//! ];
-//! let r = CustomerRetention::new(RetentionOptions::default().with_period(Period::Month))?
-//!     .compute(&customers)?;
-//! let feb = &r.periods[1];
-//! assert_eq!(feb.period.to_string(), "2021-02");
-//! assert_eq!((feb.start, feb.end, feb.new), (2, 2, 1));
-//! assert_eq!(feb.retention_pct.value(), Some(50.0));
-//! assert_eq!(feb.logo_churn_pct.value(), Some(50.0));
-//! # Ok::<(), supportkpi::Error>(())
-//! ```
 
 use super::{Accumulator, Kpi, Metric, incompatible};
 use crate::error::{Error, ErrorKind};
@@ -72,7 +12,7 @@ use std::collections::BTreeMap;
 /// Retention rate = 100 × (E − N) / S from counts given directly.
 ///
 /// `start` is S (customers at the start), `end` is E (at the end), `new` is N (acquired during
-/// the period and still active at its end — see the [module docs](self) for why N excludes
+/// the period and still active at its end — see the [`CustomerRetention`] for why N excludes
 /// customers acquired and lost within the period).
 ///
 /// # Errors
@@ -361,10 +301,67 @@ pub(crate) fn invalid_state<E: serde::de::Error>(e: Error) -> E {
     ))
 }
 
-/// Customer retention and logo churn per period, from [`Customer`] records.
+/// Customer retention and logo churn (SPEC "Customer and money KPIs").
 ///
-/// See the [module docs](self) for the definitions of S, E and N, the period range, and
-/// churn-and-return.
+/// # Definitions
+///
+/// For one period (a [`Period`] in a time zone), over *tenures* (one [`Customer`] record is one
+/// tenure, from `acquired_at` to `churned_at`, or open-ended):
+///
+/// - **S** (`start`): tenures carried into the period — acquired before its first instant and not
+///   churned before it.
+/// - **N** (`new`): tenures acquired during the period *and still active at its end*. A customer
+///   acquired and lost within the same period is counted in `acquired` (and in `lost_new`), not
+///   in N: it was never active at the end, so counting it in N would subtract it from E − N
+///   without it being in E, and E − N could go negative. With this N, **E − N is exactly the
+///   number of starting customers still active at the end** (`retained`), so
+///   0 ≤ E − N ≤ S and retention stays within 0–100 %.
+/// - **E** (`end`): tenures active at the period's end, which is also S of the next period.
+/// - **retention** = 100 × (E − N) / S; **logo churn** = 100 × `lost` / S, where `lost` = S −
+///   (E − N) are the starting customers gone by the end. The two add up to 100. S = 0 makes both
+///   [`Metric::Undefined`].
+///
+/// Acquisitions and churns are *events*: each belongs to the period its instant falls in, in the
+/// zone, like every other bucketed record. So a customer acquired at exactly a period's first
+/// instant (the common case for date-only data: 2021-06-01T00:00) is new in that period, and one
+/// churned at exactly that instant is lost in that period. (This differs from
+/// [`Customer::is_active_at`] only at that one instant.)
+///
+/// **Churn and return.** The same customer id may appear in several records whose tenures do not
+/// overlap: the customer left and came back. The return is a *new acquisition* in the period it
+/// happens (and a new member of that month's cohort); the earlier tenure's churn is a loss. A
+/// return at the very instant of the churn (one record ends when the next begins, as a plan
+/// change often looks in exports) is not a churn: the two records are read as one continuous
+/// tenure. Overlapping tenures for one id — including the same record pushed twice — are an
+/// [`ErrorKind::DuplicateId`] error.
+///
+/// **Which periods are reported.** Those containing the dates of [`RetentionOptions::range`]
+/// when it is set; otherwise every period from the first to the last one in which an
+/// acquisition or churn happened. Set a range for an "as of today" report: without one, a
+/// quiet stretch after the last event is not reported.
+///
+/// # Example
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use supportkpi::Customer;
+/// use supportkpi::kpi::{CustomerRetention, Kpi, RetentionOptions};
+/// use supportkpi::time::Period;
+///
+/// let at = |m, d| Utc.with_ymd_and_hms(2021, m, d, 0, 0, 0).unwrap();
+/// let customers = [
+///     Customer::new("a", at(1, 10))?,                          // stays
+///     Customer::new("b", at(1, 20))?.with_churned_at(at(2, 5))?, // lost in February
+///     Customer::new("c", at(2, 3))?,                           // new in February
+/// ];
+/// let r = CustomerRetention::new(RetentionOptions::default().with_period(Period::Month))?
+///     .compute(&customers)?;
+/// let feb = &r.periods[1];
+/// assert_eq!(feb.period.to_string(), "2021-02");
+/// assert_eq!((feb.start, feb.end, feb.new), (2, 2, 1));
+/// assert_eq!(feb.retention_pct.value(), Some(50.0));
+/// assert_eq!(feb.logo_churn_pct.value(), Some(50.0));
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CustomerRetention {
     options: RetentionOptions,

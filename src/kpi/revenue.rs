@@ -1,56 +1,4 @@
 //! Gross and net revenue retention (SPEC "Customer and money KPIs").
-//!
-//! A [`Customer`](crate::Customer) has one `recurring_revenue`, which cannot say how revenue
-//! *changed*, so revenue retention reads its own record: a [`RevenueSnapshot`] says "from this
-//! local date on, this customer's recurring revenue is this amount" (MRR or ARR, one kind and one
-//! currency per computation). A churned customer is a snapshot of zero.
-//!
-//! # Definitions
-//!
-//! For a period, a customer's **start revenue** is its latest snapshot dated on or before the
-//! period's first day, and its **end revenue** its latest snapshot dated on or before the first
-//! day after the period (which is the next period's start revenue, so nothing falls between
-//! periods). Monthly snapshots dated on the 1st ("MRR on June 1") and on the last day ("MRR at
-//! June 30") both read naturally: June runs from the June-1 (or May-31) value to the July-1 (or
-//! June-30) value. A customer with no snapshot yet has zero.
-//!
-//! The **starting cohort** is the customers with start revenue > 0; customers acquired during the
-//! period are not in it. Over that cohort, with s the start and e the end revenue:
-//!
-//! - **GRR** = 100 × Σ min(e, s) / Σ s — expansion excluded, churn counted as e = 0; GRR ≤ 100.
-//! - **NRR** = 100 × Σ e / Σ s — expansion included; GRR ≤ NRR.
-//!
-//! Sums are exact [`Decimal`]s; the one rounding is the final division (28 significant digits),
-//! and both rates are [`Decimal`] percentages. For a float, convert at the very end
-//! (`rust_decimal::prelude::ToPrimitive::to_f64`). An empty cohort makes both undefined.
-//!
-//! Periods reported: those containing the dates of
-//! [`RevenueRetentionOptions::range`] when set; otherwise from the period of the earliest
-//! snapshot to the period of the latest. (With snapshots on the 1st, the latest period then ends
-//! on its own start value; set a range to leave it out.)
-//!
-//! # Example
-//! ```
-//! use chrono::NaiveDate;
-//! use rust_decimal::Decimal;
-//! use supportkpi::kpi::{Kpi, RevenueRetention, RevenueRetentionOptions, RevenueSnapshot};
-//! use supportkpi::model::{Currency, Money};
-//!
-//! let usd = |v: i64| Money::new(Decimal::from(v), Currency::new("USD").unwrap());
-//! let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
-//! let snaps = [
-//!     RevenueSnapshot::new("a", d(1), usd(100))?,
-//!     RevenueSnapshot::new("a", d(2), usd(150))?, // expansion
-//!     RevenueSnapshot::new("b", d(1), usd(100))?,
-//!     RevenueSnapshot::new("b", d(2), usd(0))?,   // churn
-//! ];
-//! let opts = RevenueRetentionOptions::default().with_range(d(1), d(1));
-//! let r = RevenueRetention::new(opts)?.compute(&snaps)?;
-//! let jan = &r.periods[0];
-//! assert_eq!(jan.grr_pct.value(), Some(Decimal::from(50)));
-//! assert_eq!(jan.nrr_pct.value(), Some(Decimal::from(75)));
-//! # Ok::<(), supportkpi::Error>(())
-//! ```
 
 use super::exact::{exact_add, exact_sub, percent};
 use super::retention::report_keys;
@@ -199,9 +147,59 @@ impl RevenueRetentionOptions {
     }
 }
 
-/// Gross and net revenue retention per period, from [`RevenueSnapshot`]s.
+/// Gross and net revenue retention (SPEC "Customer and money KPIs").
 ///
-/// See the [module docs](self) for the definitions.
+/// A [`Customer`](crate::Customer) has one `recurring_revenue`, which cannot say how revenue
+/// *changed*, so revenue retention reads its own record: a [`RevenueSnapshot`] says "from this
+/// local date on, this customer's recurring revenue is this amount" (MRR or ARR, one kind and one
+/// currency per computation). A churned customer is a snapshot of zero.
+///
+/// # Definitions
+///
+/// For a period, a customer's **start revenue** is its latest snapshot dated on or before the
+/// period's first day, and its **end revenue** its latest snapshot dated on or before the first
+/// day after the period (which is the next period's start revenue, so nothing falls between
+/// periods). Monthly snapshots dated on the 1st ("MRR on June 1") and on the last day ("MRR at
+/// June 30") both read naturally: June runs from the June-1 (or May-31) value to the July-1 (or
+/// June-30) value. A customer with no snapshot yet has zero.
+///
+/// The **starting cohort** is the customers with start revenue > 0; customers acquired during the
+/// period are not in it. Over that cohort, with s the start and e the end revenue:
+///
+/// - **GRR** = 100 × Σ min(e, s) / Σ s — expansion excluded, churn counted as e = 0; GRR ≤ 100.
+/// - **NRR** = 100 × Σ e / Σ s — expansion included; GRR ≤ NRR.
+///
+/// Sums are exact [`Decimal`]s; the one rounding is the final division (28 significant digits),
+/// and both rates are [`Decimal`] percentages. For a float, convert at the very end
+/// (`rust_decimal::prelude::ToPrimitive::to_f64`). An empty cohort makes both undefined.
+///
+/// Periods reported: those containing the dates of
+/// [`RevenueRetentionOptions::range`] when set; otherwise from the period of the earliest
+/// snapshot to the period of the latest. (With snapshots on the 1st, the latest period then ends
+/// on its own start value; set a range to leave it out.)
+///
+/// # Example
+/// ```
+/// use chrono::NaiveDate;
+/// use rust_decimal::Decimal;
+/// use supportkpi::kpi::{Kpi, RevenueRetention, RevenueRetentionOptions, RevenueSnapshot};
+/// use supportkpi::model::{Currency, Money};
+///
+/// let usd = |v: i64| Money::new(Decimal::from(v), Currency::new("USD").unwrap());
+/// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+/// let snaps = [
+///     RevenueSnapshot::new("a", d(1), usd(100))?,
+///     RevenueSnapshot::new("a", d(2), usd(150))?, // expansion
+///     RevenueSnapshot::new("b", d(1), usd(100))?,
+///     RevenueSnapshot::new("b", d(2), usd(0))?,   // churn
+/// ];
+/// let opts = RevenueRetentionOptions::default().with_range(d(1), d(1));
+/// let r = RevenueRetention::new(opts)?.compute(&snaps)?;
+/// let jan = &r.periods[0];
+/// assert_eq!(jan.grr_pct.value(), Some(Decimal::from(50)));
+/// assert_eq!(jan.nrr_pct.value(), Some(Decimal::from(75)));
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RevenueRetention {
     options: RevenueRetentionOptions,
