@@ -645,7 +645,7 @@ pub struct CostPerTicketValue {
 }
 
 impl CostPerTicketValue {
-    /// The value rounded for display: half-even to 2 places.
+    /// The value rounded for display: half-even to 2 places, always with 2 decimals.
     ///
     /// # Example
     /// ```
@@ -664,11 +664,13 @@ impl CostPerTicketValue {
         self.rounded_dp(2)
     }
 
-    /// The value rounded half-even to `places` decimal places.
+    /// The value rounded half-even to exactly `places` decimal places (50 → 50.00).
     pub fn rounded_dp(&self, places: u32) -> Metric<Decimal> {
-        self.cost_per_ticket
-            .clone()
-            .map(|v| v.round_dp_with_strategy(places, RoundingStrategy::MidpointNearestEven))
+        self.cost_per_ticket.clone().map(|v| {
+            let mut r = v.round_dp_with_strategy(places, RoundingStrategy::MidpointNearestEven);
+            r.rescale(places);
+            r
+        })
     }
 }
 
