@@ -176,3 +176,13 @@ pub(crate) fn incompatible(what: &str) -> Error {
         format!("cannot merge {what} accumulators built with different options"),
     )
 }
+
+mod cohort;
+mod cost;
+mod exact;
+mod retention;
+mod revenue;
+pub use cohort::*;
+pub use cost::*;
+pub use retention::*;
+pub use revenue::*;
