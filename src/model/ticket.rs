@@ -278,16 +278,17 @@ impl TicketBuilder {
         if let Some(at) = self.first_response_at {
             not_before(T, id, "first_response_at", at, "created_at", created)?;
         }
-        let first_resolved = self.first_resolved_at.or(self.resolved_at);
-        if let Some(at) = first_resolved {
-            not_before(T, id, "first_resolved_at", at, "created_at", created)?;
-        }
+        // Check the fields the caller gave, so an error names one they can find in their input.
         if let Some(at) = self.resolved_at {
             not_before(T, id, "resolved_at", at, "created_at", created)?;
-            if let Some(first) = first_resolved {
-                not_before(T, id, "resolved_at", at, "first_resolved_at", first)?;
+        }
+        if let Some(at) = self.first_resolved_at {
+            not_before(T, id, "first_resolved_at", at, "created_at", created)?;
+            if let Some(latest) = self.resolved_at {
+                not_before(T, id, "resolved_at", latest, "first_resolved_at", at)?;
             }
         }
+        let first_resolved = self.first_resolved_at.or(self.resolved_at);
         let status = self.status.unwrap_or(if self.resolved_at.is_some() {
             Status::Solved
         } else {
