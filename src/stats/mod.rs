@@ -1,1 +1,2 @@
 //! Statistics behind the KPIs: duration summaries, confidence intervals, comparison tests.
+pub mod interval;
