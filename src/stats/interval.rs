@@ -158,7 +158,8 @@ pub fn wilson_interval(successes: u64, n: u64, z: f64) -> Option<Interval> {
 /// The normal quantile for a two-sided interval at `level` (0.95 → 1.959963984540054…).
 ///
 /// # Errors
-/// [`ErrorKind::InvalidOption`] (field `confidence`) unless `0 < level < 1`.
+/// [`ErrorKind::InvalidOption`] (field `confidence`) unless `0 < level < 1`, or when the level
+/// is so close to 0 (below about 1e-16) that the quantile would be 0.
 ///
 /// # Example
 /// ```
@@ -182,13 +183,16 @@ pub fn z_for_confidence(level: f64) -> Result<f64, Error> {
         return Ok(Z_95);
     }
     // 1 − (1 − level)/2 loses the low bits of small tails; the lower-tail quantile does not.
-    normal_quantile((1.0 - level) / 2.0)
-        .map(|q| -q)
-        .ok_or_else(|| {
-            Error::new(ErrorKind::InvalidOption, "confidence level too close to 1")
-                .with_field("confidence")
-                .with_value(level)
-        })
+    match normal_quantile((1.0 - level) / 2.0) {
+        // A level so small that 1 − level rounds to 1 would give z = 0: a zero-width interval.
+        Some(q) if q < 0.0 => Ok(-q),
+        _ => Err(Error::new(
+            ErrorKind::InvalidOption,
+            "confidence level too close to 0 for a nonzero interval",
+        )
+        .with_field("confidence")
+        .with_value(level)),
+    }
 }
 
 /// The standard normal cumulative distribution function Φ(x).
@@ -500,7 +504,8 @@ mod tests {
         assert_eq!(z_for_confidence(0.95).unwrap(), Z_95);
         // mpmath: sqrt(2)*erfinv(mpf('0.99'))
         assert!((z_for_confidence(0.99).unwrap() - 2.575_829_303_548_901).abs() < 1e-14);
-        for bad in [0.0, 1.0, -0.5, 95.0, f64::NAN] {
+        assert!(z_for_confidence(1e-10).unwrap() > 0.0);
+        for bad in [0.0, 1e-300, 1.0, -0.5, 95.0, f64::NAN] {
             let e = z_for_confidence(bad).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidOption);
             assert_eq!(e.field(), Some("confidence"));
