@@ -18,6 +18,9 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Borrow;
 use std::fmt;
 
+mod survey;
+pub use survey::*;
+
 /// The push / merge / finish state of one KPI.
 pub trait Accumulator: Sized {
     /// What one [`push`](Accumulator::push) takes (a score, a ticket, a customer…).

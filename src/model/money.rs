@@ -151,7 +151,7 @@ impl Money {
     /// use supportkpi::model::{Currency, Money};
     /// let m = Money::new(Decimal::new(12345, 3), Currency::new("USD")?); // 12.345
     /// assert_eq!(m.rounded(2).to_string(), "12.34");
-/// assert_eq!(Money::new(Decimal::new(50, 0), m.currency).rounded(2).to_string(), "50.00");
+    /// assert_eq!(Money::new(Decimal::new(50, 0), m.currency).rounded(2).to_string(), "50.00");
     /// # Ok::<(), supportkpi::Error>(())
     /// ```
     pub fn rounded(&self, places: u32) -> Decimal {

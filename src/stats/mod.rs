@@ -2,4 +2,5 @@
 
 mod summary;
 pub use summary::{DurationStats, DurationSummary, QuantileMode};
+pub mod interval;
 pub mod trend;
