@@ -1,1 +1,3 @@
 //! Integration tests of the core: one test binary, one module per area.
+
+mod derive;
