@@ -1,3 +1,4 @@
 //! Integration tests of the core: one test binary, one module per area.
 
 mod derive;
+mod servicenow;
