@@ -1,5 +1,5 @@
 use super::{DeriveOptions, StatusMap, derive_one};
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Instant, Status, Ticket, TicketEvent, TicketId};
 use chrono::TimeDelta;
 use serde::Serialize;
@@ -111,8 +111,8 @@ impl TicketHistory {
         let id = id.into();
         let events: Vec<TicketEvent> = events.into_iter().collect();
         if let Some(stranger) = events.iter().find(|e| e.ticket_id != id) {
-            return Err(crate::Error::new(
-                crate::ErrorKind::InvalidValue,
+            return Err(Error::new(
+                ErrorKind::InvalidValue,
                 format!("every event must belong to ticket {id}"),
             )
             .with_record_type("event")

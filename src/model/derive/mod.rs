@@ -190,11 +190,13 @@ fn group_by_ticket(
     let mut index: HashMap<TicketId, usize> = HashMap::new();
     let mut groups: Vec<(TicketId, Vec<TicketEvent>)> = Vec::new();
     for event in events {
-        let slot = *index.entry(event.ticket_id.clone()).or_insert_with(|| {
-            groups.push((event.ticket_id.clone(), Vec::new()));
-            groups.len() - 1
-        });
-        groups[slot].1.push(event);
+        match index.get(&event.ticket_id) {
+            Some(&slot) => groups[slot].1.push(event),
+            None => {
+                index.insert(event.ticket_id.clone(), groups.len());
+                groups.push((event.ticket_id.clone(), vec![event]));
+            }
+        }
     }
     groups
 }
