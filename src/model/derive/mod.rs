@@ -303,7 +303,7 @@ pub(crate) fn derive_one(
                 let opening = opening_message_possible && event.at == created;
                 opening_message_possible = false;
                 if !opening {
-                    public_agent_replies += 1;
+                    public_agent_replies = public_agent_replies.saturating_add(1);
                     first_response.get_or_insert(event.at);
                 }
             }
