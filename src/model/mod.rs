@@ -10,6 +10,7 @@
 
 mod cost;
 mod customer;
+mod derive;
 mod event;
 mod ids;
 mod money;
@@ -19,6 +20,10 @@ mod ticket;
 
 pub use cost::CostEntry;
 pub use customer::Customer;
+pub use derive::{
+    BeforeCreation, DeriveOptions, StatusMap, StatusSpan, TicketHistory, derive_histories,
+    derive_histories_lenient,
+};
 pub use event::{Author, EventKind, TicketEvent};
 pub use ids::{CustomerId, SurveyId, TicketId};
 pub use money::{Currency, Money};

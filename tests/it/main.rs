@@ -1,5 +1,7 @@
 //! Integration tests of the core: one test binary, one module per area.
 
+mod derive;
 mod durations;
 mod money;
+mod servicenow;
 mod survey;

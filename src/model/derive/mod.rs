@@ -1,0 +1,456 @@
+//! Tickets from event logs: the status map, the derivation rules, per-ticket histories.
+
+mod history;
+mod status_map;
+
+pub use history::{StatusSpan, TicketHistory};
+pub use status_map::StatusMap;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::{
+    Author, EventKind, Instant, Status, StatusCategory, Ticket, TicketEvent, TicketId,
+};
+use std::collections::HashMap;
+
+/// What the derivation does with an event stamped before its ticket's `Created` event.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum BeforeCreation {
+    /// The ticket is rejected with [`ErrorKind::NegativeDuration`] naming the event's `at`
+    /// (the default: such an event would give a negative response or resolution time).
+    #[default]
+    Reject,
+    /// The event is moved to the creation instant, then ordered as usual. For logs whose
+    /// creation stamp is known to lag the first updates (ServiceNow's `opened_at` can be a few
+    /// minutes to hours after the first `sys_updated_at`).
+    Clamp,
+}
+
+/// Options of the event-log derivation; [`Default`] is [`DeriveOptions::new`].
+///
+/// # Example
+/// ```
+/// use supportkpi::model::{BeforeCreation, DeriveOptions};
+/// let options = DeriveOptions::new().before_creation(BeforeCreation::Clamp);
+/// assert_eq!(options.before_creation_policy(), BeforeCreation::Clamp);
+/// assert_eq!(DeriveOptions::new().before_creation_policy(), BeforeCreation::Reject);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct DeriveOptions {
+    before_creation: BeforeCreation,
+}
+
+impl DeriveOptions {
+    /// The defaults: events before creation are rejected.
+    pub fn new() -> Self {
+        DeriveOptions::default()
+    }
+
+    /// Sets what happens to events stamped before creation.
+    #[must_use]
+    pub fn before_creation(mut self, policy: BeforeCreation) -> Self {
+        self.before_creation = policy;
+        self
+    }
+
+    /// What happens to events stamped before creation.
+    pub fn before_creation_policy(&self) -> BeforeCreation {
+        self.before_creation
+    }
+}
+
+/// Derives every ticket's history from an event log, stopping at the first ticket in error.
+///
+/// Events are grouped by ticket id; histories come back in the order each ticket first appears
+/// in the input. Each ticket is derived on its own by these rules (the same as
+/// [`TicketHistory::from_events`]):
+///
+/// - **Creation.** A ticket has exactly one [`Created`](EventKind::Created) event; its instant is
+///   `created_at`. None is [`ErrorKind::MissingField`] (a log that starts after a ticket's
+///   creation cannot give its response or resolution times, so no instant is guessed); two are
+///   [`ErrorKind::DuplicateId`]. The ticket starts in [`Status::New`].
+/// - **Events before creation** are rejected ([`ErrorKind::NegativeDuration`], field `at`) or
+///   moved to the creation instant, per [`BeforeCreation`].
+/// - **Order.** Events are sorted by instant with a stable sort: among events sharing an instant,
+///   `Created` comes first and the others keep their input order. So the result does not depend
+///   on the input order except between events of one instant, where the input order is the
+///   source's own order (a file's row order).
+/// - **Status changes** go through the [`StatusMap`]; a name it lacks is
+///   [`ErrorKind::UnmappedStatus`] naming the ticket, the field `status` and the name. A change
+///   to the status the ticket is already in changes nothing.
+/// - **Resolution.** Entering a resolved status ([`StatusCategory::Resolved`]: solved, closed)
+///   from a status that is not resolved is a resolution at that instant. Solved → Closed is not
+///   a new resolution: the ticket's resolution stays the Solved instant.
+/// - **Reopen.** Leaving a resolved status for an open one (new, open, pending, on hold) is a
+///   reopen: the ticket is open again from that instant.
+/// - **Cancellation.** Entering [`Status::Cancelled`] ends the open interval without a
+///   resolution. Leaving it for an open status opens a new interval but is not a reopen (there
+///   was no resolution to undo); leaving it for a resolved status is a resolution.
+/// - **Merge.** A [`Merged`](EventKind::Merged) event ends the ticket: it counts as a change to
+///   [`Status::Cancelled`] at the merge instant (it leaves the backlog, not resolved),
+///   `merged_into` is set, and every later event of the ticket is ignored — the surviving ticket
+///   carries the conversation on.
+/// - **First response** is the first public reply by an [`Author::Agent`] (bots, the system and
+///   private notes never count) — except that when the ticket's first public agent reply is at
+///   the creation instant and no customer reply precedes it, it is the message the agent opened
+///   the ticket with: the first response is then the *next* public agent reply.
+/// - **Public agent replies** counts the public agent replies except that opening message (and
+///   except replies after a merge).
+/// - **The summary ticket** has the final status (cancelled for a merged ticket), the first
+///   response, the reply and reopen counts, the last assignee, and `first_resolved_at` /
+///   `resolved_at` (the first and the latest resolution) only when the ticket *ends* resolved:
+///   a ticket reopened and still open, or resolved then cancelled or merged, is not resolved, so
+///   it is neither a resolution-time sample nor missing from the backlog. Its past resolutions
+///   stay in [`TicketHistory::resolutions`].
+///
+/// # Errors
+/// The first ticket's error, with record type `event` and the ticket's id: see the rules.
+///
+/// # Example
+/// A ticket solved, reopened by the customer, solved again and closed:
+/// ```
+/// use chrono::{Duration, TimeZone, Utc};
+/// use supportkpi::TicketEvent;
+/// use supportkpi::model::{derive_histories, DeriveOptions, EventKind, StatusMap};
+///
+/// let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+/// let h = |hours: i64| t0 + Duration::hours(hours);
+/// let change = |hours: i64, to: &str| {
+///     TicketEvent::new("T-1", h(hours), EventKind::StatusChange { to: to.into() })
+/// };
+/// // Out of order on purpose.
+/// let events = vec![
+///     change(30, "closed"),
+///     change(2, "solved"),
+///     TicketEvent::new("T-1", t0, EventKind::Created),
+///     change(5, "open"),
+///     change(8, "solved"),
+/// ];
+/// let histories = derive_histories(events, &StatusMap::canonical(), DeriveOptions::new())?;
+/// let history = &histories[0];
+/// assert_eq!(history.resolutions(), &[h(2), h(8)]);
+/// assert_eq!(history.reopens(), 1);
+/// assert_eq!(history.open_intervals(), &[(t0, Some(h(2))), (h(5), Some(h(8)))]);
+/// assert_eq!(history.ticket().first_resolution_seconds(), Some(2 * 3600));
+/// assert_eq!(history.ticket().resolution_seconds(), Some(8 * 3600));
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
+pub fn derive_histories(
+    events: impl IntoIterator<Item = TicketEvent>,
+    map: &StatusMap,
+    options: DeriveOptions,
+) -> Result<Vec<TicketHistory>> {
+    group_by_ticket(events)
+        .into_iter()
+        .map(|(id, events)| derive_one(id, events, map, options))
+        .collect()
+}
+
+/// Derives every ticket's history it can, returning the rejected tickets with their errors.
+///
+/// Accepted + rejected = tickets seen. Both lists follow the order in which tickets first appear
+/// in the input. The rules are those of [`derive_histories`].
+///
+/// # Example
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use supportkpi::{ErrorKind, TicketEvent};
+/// use supportkpi::model::{derive_histories_lenient, DeriveOptions, EventKind, StatusMap};
+///
+/// let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+/// let events = [
+///     TicketEvent::new("A", t0, EventKind::Created),
+///     TicketEvent::new("B", t0, EventKind::StatusChange { to: "Active".into() }),
+/// ];
+/// let (ok, rejected) =
+///     derive_histories_lenient(events, &StatusMap::servicenow(), DeriveOptions::new());
+/// assert_eq!(ok.len(), 1);
+/// assert_eq!(rejected[0].0.as_str(), "B");
+/// assert_eq!(rejected[0].1.kind(), ErrorKind::MissingField); // B was never created
+/// ```
+pub fn derive_histories_lenient(
+    events: impl IntoIterator<Item = TicketEvent>,
+    map: &StatusMap,
+    options: DeriveOptions,
+) -> (Vec<TicketHistory>, Vec<(TicketId, Error)>) {
+    let mut accepted = Vec::new();
+    let mut rejected = Vec::new();
+    for (id, events) in group_by_ticket(events) {
+        match derive_one(id.clone(), events, map, options) {
+            Ok(history) => accepted.push(history),
+            Err(error) => rejected.push((id, error)),
+        }
+    }
+    (accepted, rejected)
+}
+
+fn group_by_ticket(
+    events: impl IntoIterator<Item = TicketEvent>,
+) -> Vec<(TicketId, Vec<TicketEvent>)> {
+    let mut index: HashMap<TicketId, usize> = HashMap::new();
+    let mut groups: Vec<(TicketId, Vec<TicketEvent>)> = Vec::new();
+    for event in events {
+        match index.get(&event.ticket_id) {
+            Some(&slot) => groups[slot].1.push(event),
+            None => {
+                index.insert(event.ticket_id.clone(), groups.len());
+                groups.push((event.ticket_id.clone(), vec![event]));
+            }
+        }
+    }
+    groups
+}
+
+fn describe(kind: &EventKind) -> String {
+    match kind {
+        EventKind::Created => "created".into(),
+        EventKind::Reply { author, public } => {
+            let visibility = if *public { "public" } else { "private" };
+            format!("{visibility} {author:?} reply").to_lowercase()
+        }
+        EventKind::StatusChange { to } => format!("status change to {to:?}"),
+        EventKind::Assigned { to } => format!("assignment to {to:?}"),
+        EventKind::Merged { into } => format!("merge into {into}"),
+    }
+}
+
+/// The derivation of one ticket; every event belongs to `id`.
+pub(crate) fn derive_one(
+    id: TicketId,
+    mut events: Vec<TicketEvent>,
+    map: &StatusMap,
+    options: DeriveOptions,
+) -> Result<TicketHistory> {
+    let context = |e: Error| e.with_record_type("event").with_id(id.as_str());
+
+    let mut creations: Vec<Instant> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Created)
+        .map(|e| e.at)
+        .collect();
+    creations.sort();
+    let created = match creations.as_slice() {
+        [] => {
+            return Err(context(
+                Error::new(
+                    ErrorKind::MissingField,
+                    "a ticket's events must include its creation",
+                )
+                .with_field("created"),
+            ));
+        }
+        [one] => *one,
+        [_, second, ..] => {
+            return Err(context(
+                Error::new(ErrorKind::DuplicateId, "a ticket is created once")
+                    .with_field("created")
+                    .with_value(second.to_rfc3339()),
+            ));
+        }
+    };
+
+    if options.before_creation == BeforeCreation::Clamp {
+        for event in &mut events {
+            event.at = event.at.max(created);
+        }
+    }
+    // Stable: events of one instant keep their input order, except Created, which goes first
+    // (`false` sorts before `true`).
+    events.sort_by_key(|e| (e.at, e.kind != EventKind::Created));
+
+    if let Some(early) = events.iter().find(|e| e.at < created) {
+        return Err(context(
+            Error::new(
+                ErrorKind::NegativeDuration,
+                format!(
+                    "{} must not be before the ticket's creation ({})",
+                    describe(&early.kind),
+                    created.to_rfc3339()
+                ),
+            )
+            .with_field("at")
+            .with_value(early.at.to_rfc3339()),
+        ));
+    }
+
+    // Every name is checked, also after a merge: an incomplete map is worth knowing about.
+    let statuses = events
+        .iter()
+        .map(|e| match &e.kind {
+            EventKind::StatusChange { to } => map.resolve(to).map(Some),
+            _ => Ok(None),
+        })
+        .collect::<Result<Vec<Option<Status>>>>()
+        .map_err(context)?;
+
+    let mut walk = Walk::new(created);
+    let mut first_response = None;
+    let mut public_agent_replies = 0u32;
+    let mut opening_message_possible = true;
+    let mut assignee = None;
+    let mut merged_into = None;
+    for (event, status) in events.iter().zip(statuses) {
+        match &event.kind {
+            EventKind::Created => {}
+            EventKind::Reply {
+                author: Author::Customer,
+                ..
+            } => opening_message_possible = false,
+            EventKind::Reply {
+                author: Author::Agent,
+                public: true,
+            } => {
+                let opening = opening_message_possible && event.at == created;
+                opening_message_possible = false;
+                if !opening {
+                    public_agent_replies = public_agent_replies.saturating_add(1);
+                    first_response.get_or_insert(event.at);
+                }
+            }
+            EventKind::Reply { .. } => {}
+            EventKind::StatusChange { .. } => {
+                if let Some(status) = status {
+                    walk.enter(status, event.at);
+                }
+            }
+            EventKind::Assigned { to } => assignee = Some(to.clone()),
+            EventKind::Merged { into } => {
+                walk.enter(Status::Cancelled, event.at);
+                merged_into = Some(into.clone());
+                break;
+            }
+        }
+    }
+    let Walk {
+        status,
+        spans,
+        open_since,
+        mut open_intervals,
+        resolutions,
+        reopened_at,
+    } = walk;
+    if let Some(from) = open_since {
+        open_intervals.push((from, None));
+    }
+
+    let mut builder = Ticket::builder(id, created)
+        .status(status)
+        .agent_replies(public_agent_replies)
+        .reopens(count(&reopened_at));
+    if let Some(at) = first_response {
+        builder = builder.first_response_at(at);
+    }
+    if let (StatusCategory::Resolved, Some(&first), Some(&last)) =
+        (status.category(), resolutions.first(), resolutions.last())
+    {
+        builder = builder.first_resolved_at(first).resolved_at(last);
+    }
+    if let Some(assignee) = assignee {
+        builder = builder.assignee(assignee);
+    }
+    Ok(TicketHistory {
+        ticket: builder.build()?,
+        public_agent_replies,
+        reopens: count(&reopened_at),
+        status_spans: spans,
+        open_intervals,
+        resolutions,
+        reopened_at,
+        merged_into,
+    })
+}
+
+fn count(instants: &[Instant]) -> u32 {
+    u32::try_from(instants.len()).unwrap_or(u32::MAX)
+}
+
+/// The status walk: spans, open intervals, resolutions and reopens.
+struct Walk {
+    status: Status,
+    spans: Vec<StatusSpan>,
+    open_since: Option<Instant>,
+    open_intervals: Vec<(Instant, Option<Instant>)>,
+    resolutions: Vec<Instant>,
+    reopened_at: Vec<Instant>,
+}
+
+impl Walk {
+    fn new(created: Instant) -> Self {
+        Walk {
+            status: Status::New,
+            spans: vec![StatusSpan {
+                status: Status::New,
+                from: created,
+                to: None,
+            }],
+            open_since: Some(created),
+            open_intervals: Vec::new(),
+            resolutions: Vec::new(),
+            reopened_at: Vec::new(),
+        }
+    }
+
+    fn enter(&mut self, to: Status, at: Instant) {
+        use StatusCategory::{Cancelled, Open, Resolved};
+        let from = self.status;
+        if to == from {
+            return;
+        }
+        self.record_span(to, at);
+        match (from.category(), to.category()) {
+            (Open, Resolved) => {
+                self.resolutions.push(at);
+                self.close(at);
+            }
+            (Cancelled, Resolved) => self.resolutions.push(at),
+            (Resolved, Open) => {
+                self.reopened_at.push(at);
+                self.open(at);
+            }
+            (Cancelled, Open) => self.open(at),
+            (Open, Cancelled) => self.close(at),
+            (Resolved, Cancelled)
+            | (Open, Open)
+            | (Resolved, Resolved)
+            | (Cancelled, Cancelled) => {}
+        }
+        self.status = to;
+    }
+
+    fn record_span(&mut self, to: Status, at: Instant) {
+        let next = StatusSpan {
+            status: to,
+            from: at,
+            to: None,
+        };
+        match self.spans.last_mut() {
+            // Left at the instant it was entered: no time in it, so no span, and the span before
+            // continues if it has the new status.
+            Some(last) if last.from == at => {
+                self.spans.pop();
+                match self.spans.last_mut() {
+                    Some(previous) if previous.status == to => previous.to = None,
+                    _ => self.spans.push(next),
+                }
+            }
+            Some(last) => {
+                last.to = Some(at);
+                self.spans.push(next);
+            }
+            None => self.spans.push(next),
+        }
+    }
+
+    fn close(&mut self, at: Instant) {
+        if let Some(from) = self.open_since.take() {
+            self.open_intervals.push((from, Some(at)));
+        }
+    }
+
+    fn open(&mut self, at: Instant) {
+        self.open_since.get_or_insert(at);
+    }
+}
+
+#[cfg(test)]
+mod tests;
