@@ -19,6 +19,9 @@ use std::borrow::Borrow;
 use std::fmt;
 
 mod survey;
+mod ticket;
+pub use ticket::{TicketAccumulator, TicketKpi};
+pub(crate) use ticket::TicketFacts;
 pub use survey::*;
 
 /// The push / merge / finish state of one KPI.

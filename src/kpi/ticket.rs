@@ -1,0 +1,207 @@
+//! What every ticket KPI reads from a ticket, whether it came as a summary row or as a history
+//! derived from events.
+//!
+//! Ticket accumulators take [`Ticket`]s (their [`Accumulator::Record`]) and
+//! [`TicketHistory`]s ([`TicketAccumulator::push_history`]). A history knows more than a summary
+//! row: when each reopen happened, every resolution, and the time spent waiting on the customer.
+//! Where a KPI needs that and only has a summary row, it uses the documented approximation of
+//! [`TicketFacts`] below and says so in its own docs.
+
+use crate::error::Error;
+use crate::kpi::{Accumulator, Kpi};
+use crate::model::{Instant, StatusCategory, Ticket, TicketHistory};
+use std::borrow::{Borrow, Cow};
+
+/// An accumulator of a ticket KPI: it takes summary tickets and event-derived histories alike.
+pub trait TicketAccumulator: Accumulator<Record = Ticket> {
+    /// Adds one ticket known by its event history (exact reopen instants, resolutions and
+    /// waiting time).
+    ///
+    /// # Errors
+    /// As [`Accumulator::push`].
+    fn push_history(&mut self, history: &TicketHistory) -> Result<(), Error>;
+}
+
+/// The one-shot convenience over histories, for every KPI whose accumulator is a
+/// [`TicketAccumulator`].
+pub trait TicketKpi: Kpi
+where
+    Self::Accumulator: TicketAccumulator,
+{
+    /// Pushes every history and finishes.
+    ///
+    /// # Errors
+    /// The first history's error, as [`TicketAccumulator::push_history`] reports it.
+    fn compute_histories<I>(
+        &self,
+        histories: I,
+    ) -> Result<<Self::Accumulator as Accumulator>::Output, Error>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<TicketHistory>,
+    {
+        let mut acc = self.accumulator();
+        for h in histories {
+            acc.push_history(h.borrow())?;
+        }
+        Ok(acc.finish())
+    }
+}
+
+impl<K> TicketKpi for K
+where
+    K: Kpi,
+    K::Accumulator: TicketAccumulator,
+{
+}
+
+/// A ticket as the KPIs see it: its summary, and its history when there is one.
+///
+/// From a summary row alone (no history), these approximations hold — each ticket KPI repeats
+/// the ones it relies on in its docs:
+/// - **open intervals**: a ticket is open from creation until its latest resolution (a reopened
+///   ticket's gap between resolution and reopen is unknown, so it counts as open); one still
+///   open (including one reopened and not yet resolved again) is open from creation on; a
+///   cancelled ticket without a resolution instant never counts as open;
+/// - **resolutions**: the first and the latest resolution only;
+/// - **reopen instants** and **waiting time**: unknown.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TicketFacts<'a> {
+    pub(crate) ticket: &'a Ticket,
+    pub(crate) history: Option<&'a TicketHistory>,
+}
+
+impl<'a> TicketFacts<'a> {
+    pub(crate) fn summary(ticket: &'a Ticket) -> Self {
+        TicketFacts {
+            ticket,
+            history: None,
+        }
+    }
+
+    pub(crate) fn history(history: &'a TicketHistory) -> Self {
+        TicketFacts {
+            ticket: history.ticket(),
+            history: Some(history),
+        }
+    }
+
+    /// When the ticket counts in the backlog: `[from, to)`, `to = None` while still open.
+    pub(crate) fn open_intervals(&self) -> Cow<'a, [(Instant, Option<Instant>)]> {
+        if let Some(h) = self.history {
+            return Cow::Borrowed(h.open_intervals());
+        }
+        let t = self.ticket;
+        let created = t.created_at();
+        Cow::Owned(match t.status().category() {
+            StatusCategory::Open => vec![(created, None)],
+            StatusCategory::Resolved => vec![(created, Some(t.resolved_at().unwrap_or(created)))],
+            StatusCategory::Cancelled => match t.resolved_at() {
+                Some(at) => vec![(created, Some(at))],
+                None => Vec::new(),
+            },
+        })
+    }
+
+    /// Every resolution instant, in order.
+    pub(crate) fn resolutions(&self) -> Cow<'a, [Instant]> {
+        if let Some(h) = self.history {
+            return Cow::Borrowed(h.resolutions());
+        }
+        let t = self.ticket;
+        Cow::Owned(match (t.first_resolved_at(), t.resolved_at()) {
+            (Some(first), Some(last)) if first != last => vec![first, last],
+            (Some(first), _) => vec![first],
+            (None, Some(last)) => vec![last],
+            (None, None) => Vec::new(),
+        })
+    }
+
+    /// Reopen instants: exact from a history, unknown (empty) from a summary.
+    pub(crate) fn reopened_at(&self) -> &'a [Instant] {
+        self.history.map_or(&[], TicketHistory::reopened_at)
+    }
+
+    /// Calendar seconds spent in a waiting status (pending, on hold) within `[a, b)`; `None`
+    /// when unknown (a summary row).
+    pub(crate) fn waiting_seconds_between(&self, a: Instant, b: Instant) -> Option<i64> {
+        self.history.map(|h| h.waiting_seconds_between(a, b))
+    }
+
+    /// Waiting intervals `[from, to)` clipped to `[a, b)`, for business-time exclusion; `None`
+    /// when unknown (a summary row).
+    pub(crate) fn waiting_intervals_between(
+        &self,
+        a: Instant,
+        b: Instant,
+    ) -> Option<Vec<(Instant, Instant)>> {
+        let h = self.history?;
+        Some(
+            h.status_spans()
+                .iter()
+                .filter(|s| s.status.is_waiting())
+                .filter_map(|s| {
+                    let from = s.from.max(a);
+                    let to = s.to.unwrap_or(b).min(b);
+                    (from < to).then_some((from, to))
+                })
+                .collect(),
+        )
+    }
+
+    /// Public agent replies (the first-contact measure): exact from a history, the summary's
+    /// `agent_replies` otherwise (`None` when the export lacks it).
+    pub(crate) fn public_agent_replies(&self) -> Option<u32> {
+        match self.history {
+            Some(h) => Some(h.public_agent_replies()),
+            None => self.ticket.agent_replies(),
+        }
+    }
+
+    /// How many times the ticket was reopened.
+    pub(crate) fn reopens(&self) -> u32 {
+        self.history.map_or(self.ticket.reopens(), TicketHistory::reopens)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Status;
+    use chrono::{Duration, TimeZone, Utc};
+
+    fn t0() -> Instant {
+        Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn summary_approximations() {
+        let resolved = Ticket::builder("a", t0())
+            .first_resolved_at(t0() + Duration::hours(1))
+            .resolved_at(t0() + Duration::hours(5))
+            .reopens(1)
+            .build()
+            .unwrap();
+        let f = TicketFacts::summary(&resolved);
+        assert_eq!(
+            f.open_intervals().as_ref(),
+            [(t0(), Some(t0() + Duration::hours(5)))]
+        );
+        assert_eq!(f.resolutions().len(), 2);
+        assert!(f.reopened_at().is_empty());
+        assert_eq!(f.waiting_seconds_between(t0(), t0() + Duration::hours(5)), None);
+        assert_eq!(f.reopens(), 1);
+
+        let cancelled = Ticket::builder("b", t0())
+            .status(Status::Cancelled)
+            .build()
+            .unwrap();
+        assert!(TicketFacts::summary(&cancelled).open_intervals().is_empty());
+
+        let open = Ticket::builder("c", t0()).build().unwrap();
+        assert_eq!(
+            TicketFacts::summary(&open).open_intervals().as_ref(),
+            [(t0(), None)]
+        );
+    }
+}
