@@ -725,14 +725,12 @@ impl Index {
     /// The smallest UTC second `s` with `F(s) >= c`.
     fn f_inv(&self, c: i128) -> Option<i64> {
         // The answer lies after the last offset change with F below c, and no later than the
-        // next one; between them the offset is constant and F is a shifted W.
+        // next one, `T_k`. Before `T_k` the offset is constant and F is a shifted W; that
+        // formula still holds at `T_k` itself, because the jump there cancels the change of
+        // offset: F(T_k) = W(T_k + o_k) - jump_cum[k]. So the W inverse lands in range.
         let k = self.f_at.partition_point(|&f| i128::from(f) < c);
         let l = self.w_inv(c + i128::from(self.jump_cum[k]))?;
-        let s = l.checked_sub(self.zone.offsets[k])?;
-        Some(match self.zone.at.get(k) {
-            Some(&t) => s.min(t),
-            None => s,
-        })
+        l.checked_sub(self.zone.offsets[k])
     }
 }
 

@@ -1,1 +1,2 @@
 //! Integration tests of the core: one test binary, one module per area.
+mod business_time;
