@@ -73,7 +73,11 @@ struct Closure {
 ///   5 hours on the Sunday New York springs forward (02:00 becomes 03:00) and 7 hours on the
 ///   Sunday it falls back (the repeated hour 01:00–02:00 is open both times it shows). A wall
 ///   time inside a spring-forward gap never shows, so an interval starting in the gap opens at
-///   the gap's end, as [`local_to_instant`](super::local_to_instant) maps it.
+///   the gap's end, as [`local_to_instant`](super::local_to_instant) maps it. A wall time in a
+///   repeated hour shows twice, and an interval is a set of wall times, so a bound inside the
+///   repeated hour applies to both passes: `Sun 01:30-05:00` on New York's fall-back day is
+///   open 01:30–02:00 EDT, closed 01:00–01:30 EST, open again from 01:30 EST, 4 hours in all
+///   (where `local_to_instant` maps the single wall time 01:30 to its earlier instant).
 ///
 /// # Business time
 ///
@@ -133,17 +137,17 @@ struct Closure {
 /// - [`add_business_seconds`](Self::add_business_seconds) inverts `F` by binary search over
 ///   the offset changes, the holidays and the week's intervals.
 ///
-/// The jump sums and holiday sums are built on the first call (microseconds to a
-/// millisecond) and shared by clones.
+/// The jump sums and holiday sums are built on the first call (about 0.15 ms in a debug
+/// build for a zone with DST and 30 holidays) and shared by clones.
 ///
 /// # Zone history
 ///
 /// chrono-tz does not publish its transition tables, so the offset changes of a zone are
-/// found by probing it once per day between 1900 and 2100 and bisecting to the second, once
-/// per zone per process (a few milliseconds in a release build). After 2100 no zone changes
-/// offset in chrono-tz's data, so later instants are exact; before 1900 the zone's offset of
-/// 1900-01-01 is used. Two offset changes less than a day apart that return to the same
-/// offset would go unseen; the IANA database since 1900 has none that matter to support data.
+/// found by probing it once per day from 1900 to 2100 and bisecting to the second, once per
+/// zone per process (about 25 ms in a debug build, for the first calendar in that zone).
+/// Daily probes miss only two changes less than a day apart; chrono-tz 0.10.4's data has no
+/// such pair anywhere between 1900 and 2100. It has no change after 2099 either, so later
+/// instants are exact; before 1900 the zone's offset of 1900-01-01 is used.
 ///
 /// # Text form and serde
 ///
@@ -756,6 +760,12 @@ mod tests {
             let inv = ix.w_inv(i128::from(v) + 1).unwrap();
             assert!(ix.w(inv) == v + 1 && ix.w(inv - 1) == v, "l={l}");
         }
+    }
+
+    #[test]
+    fn shareable_across_threads() {
+        fn check<T: Send + Sync>() {}
+        check::<BusinessCalendar>();
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub(crate) const RANGE_START: i64 = -2_208_988_800;
 /// constant from here on and the table is exact for every later instant too.
 pub(crate) const RANGE_END: i64 = 4_133_980_800;
 
+/// One day. chrono-tz 0.10.4's data (checked offline against its generated tables) has no two
+/// offset changes less than a day apart between 1900 and 2100, so no change hides between two
+/// probes; a bisection then finds each one exactly.
 const PROBE_STEP: i64 = 86_400;
 
 /// A zone's offset changes: `offsets[0]` applies before `at[0]`, `offsets[k]` from `at[k - 1]`

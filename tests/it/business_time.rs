@@ -181,6 +181,18 @@ fn wall_time_in_a_gap_opens_at_the_gap_end() {
 }
 
 #[test]
+fn bounds_inside_a_repeated_hour_apply_to_both_passes() {
+    // New York repeats 01:00-02:00 on 2021-11-07 (05:00Z-06:00Z EDT, 06:00Z-07:00Z EST).
+    let tz = chrono_tz::America::New_York;
+    let cal = BusinessCalendar::parse("Sun 01:30-05:00", tz).unwrap();
+    let (a, b) = local_day(tz, date(2021, 11, 7));
+    assert_eq!(cal.business_seconds(a, b), 4 * H);
+    assert!(cal.is_open_at(utc(2021, 11, 7, 5, 45)));
+    assert!(!cal.is_open_at(utc(2021, 11, 7, 6, 15)));
+    assert!(cal.is_open_at(utc(2021, 11, 7, 6, 30)));
+}
+
+#[test]
 fn half_hour_dst_in_lord_howe() {
     // Lord Howe moves between +10:30 and +11:00: 02:00 becomes 02:30 on 2021-10-03.
     let tz = chrono_tz::Australia::Lord_Howe;
