@@ -444,7 +444,7 @@ impl BusinessCalendar {
         let s = if secs > 0 {
             ix.f_inv(target)?
         } else {
-            ix.f_inv(target + 1)? - 1
+            ix.f_inv(target + 1)?.checked_sub(1)?
         };
         DateTime::from_timestamp(s, 0)
     }

@@ -356,6 +356,11 @@ fn never_open_is_always_zero() {
         assert_eq!(cal.add_business_seconds(a, 0), Some(a));
         assert_eq!(cal.to_string(), "closed");
     }
+    // Targets beyond chrono's range are None, not a panic.
+    let cal = BusinessCalendar::parse("Mon 09:00-10:00", Tz::UTC).unwrap();
+    for secs in [i64::MAX, i64::MIN, i64::MAX / 2, i64::MIN / 2] {
+        assert_eq!(cal.add_business_seconds(utc(2021, 1, 1, 0, 0), secs), None);
+    }
 }
 
 #[test]
