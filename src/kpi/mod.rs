@@ -20,9 +20,9 @@ use std::fmt;
 
 mod survey;
 mod ticket;
-pub use ticket::{TicketAccumulator, TicketKpi};
-pub(crate) use ticket::TicketFacts;
 pub use survey::*;
+pub(crate) use ticket::TicketFacts;
+pub use ticket::{TicketAccumulator, TicketKpi};
 
 /// The push / merge / finish state of one KPI.
 pub trait Accumulator: Sized {

@@ -160,7 +160,8 @@ impl<'a> TicketFacts<'a> {
 
     /// How many times the ticket was reopened.
     pub(crate) fn reopens(&self) -> u32 {
-        self.history.map_or(self.ticket.reopens(), TicketHistory::reopens)
+        self.history
+            .map_or(self.ticket.reopens(), TicketHistory::reopens)
     }
 }
 
@@ -189,7 +190,10 @@ mod tests {
         );
         assert_eq!(f.resolutions().len(), 2);
         assert!(f.reopened_at().is_empty());
-        assert_eq!(f.waiting_seconds_between(t0(), t0() + Duration::hours(5)), None);
+        assert_eq!(
+            f.waiting_seconds_between(t0(), t0() + Duration::hours(5)),
+            None
+        );
         assert_eq!(f.reopens(), 1);
 
         let cancelled = Ticket::builder("b", t0())

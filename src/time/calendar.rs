@@ -1,19 +1,780 @@
-use chrono_tz::Tz;
+//! [`BusinessCalendar`]: when support is open, and how many open seconds lie between two
+//! instants.
 
-/// When support is open: a zone, weekly hours, holidays. (Filled in by the time work.)
-#[derive(Debug, Clone)]
+use super::hours::{DAY, Shift, WeeklyHours, format_time, parse_clock, seconds_of, time_of};
+use super::parse_zone;
+use super::transitions::{self, ZoneTable};
+use crate::error::{Error, ErrorKind};
+use crate::model::Instant;
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Weekday};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+const WEEK: i64 = 7 * DAY as i64;
+/// Local seconds of 1970-01-05T00:00, a Monday: local weeks are counted from it.
+const MONDAY_EPOCH: i64 = 4 * DAY as i64;
+
+/// A partial-day closure: a local date and an interval of it (which may run past midnight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Closure {
+    date: NaiveDate,
+    shift: Shift,
+}
+
+/// When support is open — a time zone, weekly opening hours, holidays and partial-day
+/// closures — and the business time between two instants (SPEC "Time").
+///
+/// # Building a calendar
+///
+/// From the text form with [`parse`](Self::parse), or in code with consuming setters:
+///
+/// ```
+/// use chrono::{NaiveDate, NaiveTime, Weekday};
+/// use supportkpi::BusinessCalendar;
+///
+/// let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+/// let date = |m, d| NaiveDate::from_ymd_opt(2021, m, d).unwrap();
+/// let mut cal = BusinessCalendar::new(chrono_tz::Europe::Berlin);
+/// for day in [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri] {
+///     cal = cal.with_hours(day, t(9, 0), t(12, 0))?.with_hours(day, t(13, 0), t(17, 0))?;
+/// }
+/// let cal = cal
+///     .with_holiday(date(12, 24))
+///     .with_closure(date(12, 31), t(12, 0), t(0, 0))?; // New Year's Eve: closed from noon
+/// assert_eq!(cal.to_string(), "Mon-Fri 09:00-12:00,13:00-17:00");
+/// assert_eq!(cal, BusinessCalendar::parse("Mon-Fri 09:00-12:00,13:00-17:00", chrono_tz::Europe::Berlin)?
+///     .with_holiday(date(12, 24))
+///     .with_closure(date(12, 31), t(12, 0), t(0, 0))?);
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
+///
+/// # What "open" means
+///
+/// - **Weekly intervals** are wall-clock times in the calendar's zone, several per day if
+///   needed (a split shift `09:00-12:00,13:00-17:00`). An interval whose end is at or before
+///   its start runs past midnight: `Fri 22:00-02:00` belongs to Friday and is open until
+///   Saturday 02:00. An end of `24:00` (or `00:00`) is midnight. So every interval lasts from
+///   1 second to 24 hours, and `24/7` is open all the time.
+/// - **Overlaps count once.** Overlapping or touching intervals of the same weekday are
+///   merged (`09:00-12:00,11:00-14:00` is stored and printed as `09:00-14:00`); an interval
+///   running past midnight into the next day's hours is kept as written, and the time both
+///   cover is still counted once.
+/// - **Holidays** close a whole local date, 00:00 to 24:00, whichever weekday's interval that
+///   time comes from: with `Fri 22:00-02:00`, a holiday on Saturday closes Saturday 00:00–02:00
+///   and leaves Friday 22:00–24:00 open.
+/// - **Closures** close part of a local date, `from` to `to`, with the same conventions as
+///   intervals (`to` at or before `from` runs into the next day; `00:00` is midnight).
+/// - **Wall clock across DST.** An instant is open when the wall time it shows in the zone is
+///   open. A 09:00–17:00 day is 8 hours on a DST day when the clocks change at night, and the
+///   real elapsed time when they change inside it: a calendar open 00:00–06:00 on Sundays has
+///   5 hours on the Sunday New York springs forward (02:00 becomes 03:00) and 7 hours on the
+///   Sunday it falls back (the repeated hour 01:00–02:00 is open both times it shows). A wall
+///   time inside a spring-forward gap never shows, so an interval starting in the gap opens at
+///   the gap's end, as [`local_to_instant`](super::local_to_instant) maps it. A wall time in a
+///   repeated hour shows twice, and an interval is a set of wall times, so a bound inside the
+///   repeated hour applies to both passes: `Sun 01:30-05:00` on New York's fall-back day is
+///   open 01:30–02:00 EDT, closed 01:00–01:30 EST, open again from 01:30 EST, 4 hours in all
+///   (where `local_to_instant` maps the single wall time 01:30 to its earlier instant).
+///
+/// # Business time
+///
+/// [`business_seconds(a, b)`](Self::business_seconds) is the number of seconds in `[a, b)` at
+/// which the calendar is open. It is 0 when nothing is open (not 1), never more than the
+/// calendar time `b - a`, additive — `d(a, c) = d(a, b) + d(b, c)` — and antisymmetric: for
+/// `b < a` it is `-business_seconds(b, a)`. Instants count to the whole second (a fraction of
+/// a second is dropped), so that [`business_duration`](Self::business_duration) and
+/// `business_seconds` always agree and additivity holds exactly.
+///
+/// The SPEC's reference cases, weekly Mon–Fri 10:00–18:00 in UTC (2021-06-28 is a Monday):
+///
+/// | from             | to               | business seconds |
+/// |------------------|------------------|-----------------:|
+/// | Mon 06-28 11:00  | Mon 06-28 12:00  |            3,600 |
+/// | Mon 06-28 12:00  | Mon 06-28 20:00  |           21,600 |
+/// | Mon 06-28 06:00  | Tue 06-29 11:00  |           32,400 |
+/// | Fri 06-25 06:00  | Sat 06-26 11:00  |           28,800 |
+/// | Mon 06-28 06:00  | Thu 07-01 20:00  |          115,200 |
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use supportkpi::BusinessCalendar;
+///
+/// let cal = BusinessCalendar::parse("Mon-Fri 10:00-18:00", chrono_tz::UTC)?;
+/// let at = |m, d, h| Utc.with_ymd_and_hms(2021, m, d, h, 0, 0).unwrap();
+/// assert_eq!(cal.business_seconds(at(6, 28, 11), at(6, 28, 12)), 3_600);
+/// assert_eq!(cal.business_seconds(at(6, 28, 12), at(6, 28, 20)), 21_600);
+/// assert_eq!(cal.business_seconds(at(6, 28, 6), at(6, 29, 11)), 32_400);
+/// assert_eq!(cal.business_seconds(at(6, 25, 6), at(6, 26, 11)), 28_800);
+/// assert_eq!(cal.business_seconds(at(6, 28, 6), at(7, 1, 20)), 115_200);
+/// // Antisymmetric, and 0 when nothing is open (a Saturday).
+/// assert_eq!(cal.business_seconds(at(6, 28, 12), at(6, 28, 11)), -3_600);
+/// assert_eq!(cal.business_seconds(at(6, 26, 9), at(6, 26, 17)), 0);
+/// // The inverse, for SLA deadlines: 10 business hours after Friday 17:00 is Tuesday 11:00.
+/// assert_eq!(cal.add_business_seconds(at(6, 25, 17), 10 * 3_600), Some(at(6, 29, 11)));
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
+///
+/// # How it is computed, and what it costs
+///
+/// Every call costs O(log h + log k + log z): h holidays and closures, k weekly intervals,
+/// z offset changes of the zone (a few hundred at most). No call loops over days or weeks,
+/// so a ticket open for a year costs what a ticket open for an hour does.
+///
+/// - Let `W(l)` be the open wall-clock seconds before local time `l`, counted from a fixed
+///   Monday: whole weeks times the weekly open total, plus the open part of the last week
+///   (binary search over the week's sorted, merged intervals), minus what holidays and
+///   closures took away before `l` (they are merged into sorted local intervals whose closed
+///   open-time is summed once, when the calendar is first used; binary search again).
+/// - Under a constant UTC offset `o`, the open time of `[x, y)` is `W(y + o) - W(x + o)`. At
+///   each offset change `T` (from `o1` to `o2`) the wall clock jumps; let
+///   `jump(T) = W(T + o2) - W(T + o1)`. Then `F(t) = W(t + o(t)) - Σ_{T ≤ t} jump(T)` counts
+///   the open seconds since a fixed origin, and `business_seconds(a, b) = F(b) - F(a)`. An
+///   open spring-forward hour is never shown and not counted; an open fall-back hour is shown
+///   twice and counted twice — exactly the real elapsed time.
+/// - [`add_business_seconds`](Self::add_business_seconds) inverts `F` by binary search over
+///   the offset changes, the holidays and the week's intervals.
+///
+/// The jump sums and holiday sums are built on the first call (about 0.15 ms in a debug
+/// build for a zone with DST and 30 holidays) and shared by clones.
+///
+/// # Zone history
+///
+/// chrono-tz does not publish its transition tables, so the offset changes of a zone are
+/// found by probing it once per day from 1900 to 2100 and bisecting to the second, once per
+/// zone per process (about 25 ms in a debug build, for the first calendar in that zone).
+/// Daily probes miss only two changes less than a day apart; chrono-tz 0.10.4's data has no
+/// such pair anywhere between 1900 and 2100. It has no change after 2099 either, so later
+/// instants are exact; before 1900 the zone's offset of 1900-01-01 is used.
+///
+/// # Text form and serde
+///
+/// [`Display`](fmt::Display) prints the weekly hours in the form [`parse`](Self::parse)
+/// reads (holidays and closures are not part of it). Serde uses
+/// `{"timezone", "hours", "holidays", "closures"}` and validates everything on the way in:
+///
+/// ```
+/// let json = r#"{"timezone": "Europe/Berlin", "hours": "Mon-Fri 09:00-17:00",
+///                "holidays": ["2021-12-24"],
+///                "closures": [{"date": "2021-12-31", "from": "12:00", "to": "24:00"}]}"#;
+/// let cal: supportkpi::BusinessCalendar = serde_json::from_str(json).unwrap();
+/// assert_eq!(cal.to_string(), "Mon-Fri 09:00-17:00");
+/// assert!(serde_json::from_str::<supportkpi::BusinessCalendar>(
+///     r#"{"timezone": "UTC", "hours": "Mon-Fry 09:00-17:00"}"#).is_err());
+/// ```
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(try_from = "CalendarRepr", into = "CalendarRepr")]
 pub struct BusinessCalendar {
     tz: Tz,
+    hours: WeeklyHours,
+    holidays: BTreeSet<NaiveDate>,
+    closures: BTreeSet<Closure>,
+    index: OnceLock<Arc<Index>>,
 }
 
 impl BusinessCalendar {
-    /// A calendar that is always open in `tz`.
+    /// A calendar in `tz` that is never open; add hours with [`with_hours`](Self::with_hours).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// let cal = supportkpi::BusinessCalendar::new(chrono_tz::UTC);
+    /// let (a, b) = (Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap(), Utc.with_ymd_and_hms(2022, 1, 1, 0, 0, 0).unwrap());
+    /// assert_eq!(cal.business_seconds(a, b), 0);
+    /// assert_eq!(cal.add_business_seconds(a, 1), None);
+    /// ```
+    pub fn new(tz: Tz) -> Self {
+        BusinessCalendar {
+            tz,
+            hours: WeeklyHours::default(),
+            holidays: BTreeSet::new(),
+            closures: BTreeSet::new(),
+            index: OnceLock::new(),
+        }
+    }
+
+    /// A calendar that is always open in `tz` (`24/7`): business time is calendar time.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// let cal = supportkpi::BusinessCalendar::always_open(chrono_tz::America::New_York);
+    /// let a = Utc.with_ymd_and_hms(2021, 3, 13, 12, 0, 0).unwrap();
+    /// let b = Utc.with_ymd_and_hms(2021, 3, 15, 12, 0, 0).unwrap();
+    /// assert_eq!(cal.business_seconds(a, b), 48 * 3_600);
+    /// assert_eq!(cal.to_string(), "24/7");
+    /// ```
     pub fn always_open(tz: Tz) -> Self {
-        BusinessCalendar { tz }
+        BusinessCalendar {
+            hours: WeeklyHours::always(),
+            ..BusinessCalendar::new(tz)
+        }
+    }
+
+    /// Parses weekly hours in `tz`.
+    ///
+    /// The form is clauses separated by `;`, each a list of weekdays and a list of intervals:
+    /// `"Mon-Fri 09:00-12:00,13:00-17:00; Sat 10:00-14:00"`. Weekdays are `Mon` … `Sun` or
+    /// full names, any case; a list is ranges and single days separated by commas
+    /// (`Mon,Wed,Fri`, `Mon-Wed,Fri`; a range may wrap around, `Fri-Mon`). Times are `H:MM`,
+    /// `HH:MM` or `HH:MM:SS`; `24:00` may end an interval; an end at or before the start runs
+    /// past midnight (`Fri 22:00-02:00`). Clauses naming the same day add to it. `24/7` is
+    /// always open; `closed` or an empty text is never open.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidCalendar`] with field `hours`, the offending token as the value,
+    /// and a rule saying what was expected at which (1-based, in characters) position.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use supportkpi::{BusinessCalendar, ErrorKind};
+    ///
+    /// let cal = BusinessCalendar::parse("mon-fri 9:00-17:00; Sat,Sun 10:00-14:00", chrono_tz::UTC)?;
+    /// assert_eq!(cal.to_string(), "Mon-Fri 09:00-17:00; Sat,Sun 10:00-14:00");
+    ///
+    /// let err = BusinessCalendar::parse("Mon-Fri 09:00-17:00; Sat 10:00-25:00", chrono_tz::UTC).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidCalendar);
+    /// assert_eq!(err.field(), Some("hours"));
+    /// assert_eq!(err.value(), Some("25:00"));
+    /// assert_eq!(err.rule(), "expected an end time HH:MM (00:00 to 24:00) at position 32");
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn parse(hours: &str, tz: Tz) -> Result<Self, Error> {
+        Ok(BusinessCalendar {
+            hours: WeeklyHours::parse(hours)?,
+            ..BusinessCalendar::new(tz)
+        })
+    }
+
+    /// Adds an open interval on `day`, from `start` to `end` local time. An `end` at or before
+    /// `start` runs past midnight into the next day; `00:00` as an end is midnight, so
+    /// `(09:00, 00:00)` is 09:00–24:00 and `(00:00, 00:00)` the whole day. Overlapping
+    /// intervals are merged (see the type's documentation).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidCalendar`] (field `hours`) when a time has a fraction of a second.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{NaiveTime, Weekday};
+    /// let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    /// let cal = supportkpi::BusinessCalendar::new(chrono_tz::UTC)
+    ///     .with_hours(Weekday::Fri, t(22), t(2))?;
+    /// assert_eq!(cal.to_string(), "Fri 22:00-02:00");
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn with_hours(
+        mut self,
+        day: Weekday,
+        start: NaiveTime,
+        end: NaiveTime,
+    ) -> Result<Self, Error> {
+        let shift = Shift::new(seconds_of(start, "hours")?, seconds_of(end, "hours")?);
+        self.hours.add(day.num_days_from_monday() as usize, shift);
+        self.index = OnceLock::new();
+        Ok(self)
+    }
+
+    /// Closes a whole local date, 00:00 to 24:00.
+    ///
+    /// ```
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    /// let cal = supportkpi::BusinessCalendar::parse("Mon-Fri 09:00-17:00", chrono_tz::UTC)?
+    ///     .with_holiday(NaiveDate::from_ymd_opt(2021, 12, 24).unwrap());
+    /// let a = Utc.with_ymd_and_hms(2021, 12, 23, 0, 0, 0).unwrap();
+    /// let b = Utc.with_ymd_and_hms(2021, 12, 25, 0, 0, 0).unwrap();
+    /// assert_eq!(cal.business_seconds(a, b), 8 * 3_600); // Thursday only
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_holiday(mut self, date: NaiveDate) -> Self {
+        self.holidays.insert(date);
+        self.index = OnceLock::new();
+        self
+    }
+
+    /// Closes several whole local dates (see [`with_holiday`](Self::with_holiday)).
+    #[must_use]
+    pub fn with_holidays(mut self, dates: impl IntoIterator<Item = NaiveDate>) -> Self {
+        self.holidays.extend(dates);
+        self.index = OnceLock::new();
+        self
+    }
+
+    /// Closes part of a local date, from `from` to `to` local time, with the conventions of
+    /// [`with_hours`](Self::with_hours): a `to` at or before `from` runs into the next day,
+    /// `00:00` as `to` is midnight.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidCalendar`] (field `closures`) when a time has a fraction of a
+    /// second.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+    /// let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    /// let cal = supportkpi::BusinessCalendar::parse("Mon-Fri 09:00-17:00", chrono_tz::UTC)?
+    ///     .with_closure(NaiveDate::from_ymd_opt(2021, 12, 31).unwrap(), t(12), t(0))?;
+    /// let a = Utc.with_ymd_and_hms(2021, 12, 31, 0, 0, 0).unwrap();
+    /// assert_eq!(cal.business_seconds(a, a + chrono::TimeDelta::days(1)), 3 * 3_600);
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn with_closure(
+        mut self,
+        date: NaiveDate,
+        from: NaiveTime,
+        to: NaiveTime,
+    ) -> Result<Self, Error> {
+        let shift = Shift::new(seconds_of(from, "closures")?, seconds_of(to, "closures")?);
+        self.closures.insert(Closure { date, shift });
+        self.index = OnceLock::new();
+        Ok(self)
     }
 
     /// The calendar's zone.
     pub fn zone(&self) -> Tz {
         self.tz
+    }
+
+    /// The holidays, in date order.
+    pub fn holidays(&self) -> impl Iterator<Item = NaiveDate> + '_ {
+        self.holidays.iter().copied()
+    }
+
+    /// The partial-day closures as `(date, from, to)`, in order; a `to` at or before `from`
+    /// runs into the next day (`00:00` is midnight).
+    pub fn closures(&self) -> impl Iterator<Item = (NaiveDate, NaiveTime, NaiveTime)> + '_ {
+        self.closures.iter().map(|c| {
+            (
+                c.date,
+                time_of(c.shift.start),
+                time_of(c.shift.end_of_day()),
+            )
+        })
+    }
+
+    /// The open seconds of one week without holidays (168 hours for `24/7`).
+    pub fn weekly_open_seconds(&self) -> i64 {
+        self.index().week_total()
+    }
+
+    /// The number of seconds in `[a, b)` at which the calendar is open; for `b < a`, minus
+    /// the open seconds in `[b, a)`. Fractions of a second are dropped from both instants.
+    /// See the type's documentation for the definition and the reference cases.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use supportkpi::BusinessCalendar;
+    ///
+    /// // Berlin falls back on 2021-10-31: the wall clock shows 02:00-03:00 twice.
+    /// let cal = BusinessCalendar::parse("Sun 00:00-06:00", chrono_tz::Europe::Berlin)?;
+    /// let a = Utc.with_ymd_and_hms(2021, 10, 30, 12, 0, 0).unwrap();
+    /// let b = Utc.with_ymd_and_hms(2021, 10, 31, 12, 0, 0).unwrap();
+    /// assert_eq!(cal.business_seconds(a, b), 7 * 3_600);
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn business_seconds(&self, a: Instant, b: Instant) -> i64 {
+        let ix = self.index();
+        ix.f(b.timestamp()) - ix.f(a.timestamp())
+    }
+
+    /// [`business_seconds`](Self::business_seconds) as a duration.
+    ///
+    /// ```
+    /// use chrono::{TimeDelta, TimeZone, Utc};
+    /// let cal = supportkpi::BusinessCalendar::parse("Mon-Fri 10:00-18:00", chrono_tz::UTC)?;
+    /// let a = Utc.with_ymd_and_hms(2021, 6, 25, 6, 0, 0).unwrap();
+    /// let b = Utc.with_ymd_and_hms(2021, 6, 26, 11, 0, 0).unwrap();
+    /// assert_eq!(cal.business_duration(a, b), TimeDelta::hours(8));
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn business_duration(&self, a: Instant, b: Instant) -> TimeDelta {
+        TimeDelta::seconds(self.business_seconds(a, b))
+    }
+
+    /// Whether the calendar is open at `t` (that is, during the whole second containing it).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// let cal = supportkpi::BusinessCalendar::parse("Mon-Fri 09:00-17:00", chrono_tz::America::New_York)?;
+    /// // 13:30 UTC is 09:30 in New York in June (EDT, UTC-4).
+    /// assert!(cal.is_open_at(Utc.with_ymd_and_hms(2021, 6, 28, 13, 30, 0).unwrap()));
+    /// assert!(!cal.is_open_at(Utc.with_ymd_and_hms(2021, 6, 28, 12, 30, 0).unwrap()));
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn is_open_at(&self, t: Instant) -> bool {
+        let ix = self.index();
+        let s = t.timestamp();
+        ix.f(s + 1) > ix.f(s)
+    }
+
+    /// The instant `secs` business seconds after `start`: the earliest `t >= start` with
+    /// `business_seconds(start, t) == secs`. It is where a business-time SLA target started
+    /// at `start` is breached. For a negative `secs`, the latest `t <= start` with
+    /// `business_seconds(start, t) == secs` (counting back). `secs == 0` gives `start`.
+    ///
+    /// The result lands on the end of an open second: 8 business hours after Monday 09:00 on
+    /// a 09:00–17:00 calendar is Monday 17:00, not Tuesday 09:00.
+    ///
+    /// Returns `None` when no such instant exists: the calendar is never open and
+    /// `secs != 0`, or the answer lies outside the range chrono can represent.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// let cal = supportkpi::BusinessCalendar::parse("Mon-Fri 09:00-17:00", chrono_tz::UTC)?;
+    /// let mon9 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+    /// assert_eq!(cal.add_business_seconds(mon9, 8 * 3_600), Some(Utc.with_ymd_and_hms(2021, 6, 28, 17, 0, 0).unwrap()));
+    /// assert_eq!(cal.add_business_seconds(mon9, -3_600), Some(Utc.with_ymd_and_hms(2021, 6, 25, 16, 0, 0).unwrap()));
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn add_business_seconds(&self, start: Instant, secs: i64) -> Option<Instant> {
+        if secs == 0 {
+            return Some(start);
+        }
+        let ix = self.index();
+        let target = i128::from(ix.f(start.timestamp())) + i128::from(secs);
+        // F grows by 0 or 1 per second, so the first second reaching `target` is exactly at
+        // it, and the last second at `target` is one before the first one past it.
+        let s = if secs > 0 {
+            ix.f_inv(target)?
+        } else {
+            ix.f_inv(target + 1)?.checked_sub(1)?
+        };
+        DateTime::from_timestamp(s, 0)
+    }
+
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| Arc::new(Index::build(self)))
+    }
+}
+
+impl PartialEq for BusinessCalendar {
+    /// Same zone, same (merged) weekly hours, same holidays and closures.
+    fn eq(&self, other: &Self) -> bool {
+        self.tz == other.tz
+            && self.hours == other.hours
+            && self.holidays == other.holidays
+            && self.closures == other.closures
+    }
+}
+
+impl Eq for BusinessCalendar {}
+
+impl fmt::Debug for BusinessCalendar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BusinessCalendar")
+            .field("timezone", &self.tz.name())
+            .field("hours", &self.hours.to_string())
+            .field("holidays", &self.holidays)
+            .field("closures", &self.closures().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl fmt::Display for BusinessCalendar {
+    /// The weekly hours in the text form [`BusinessCalendar::parse`] reads.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.hours, f)
+    }
+}
+
+/// The serialized form: every part as text a person can write, validated on the way in.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarRepr {
+    timezone: String,
+    hours: String,
+    #[serde(default)]
+    holidays: Vec<NaiveDate>,
+    #[serde(default)]
+    closures: Vec<ClosureRepr>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClosureRepr {
+    date: NaiveDate,
+    from: String,
+    to: String,
+}
+
+impl From<BusinessCalendar> for CalendarRepr {
+    fn from(cal: BusinessCalendar) -> Self {
+        CalendarRepr {
+            timezone: cal.tz.name().to_owned(),
+            hours: cal.hours.to_string(),
+            holidays: cal.holidays.iter().copied().collect(),
+            closures: cal
+                .closures
+                .iter()
+                .map(|c| ClosureRepr {
+                    date: c.date,
+                    from: format_time(c.shift.start),
+                    to: format_time(c.shift.end_of_day()),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<CalendarRepr> for BusinessCalendar {
+    type Error = Error;
+
+    fn try_from(r: CalendarRepr) -> Result<Self, Error> {
+        let mut cal = BusinessCalendar::parse(&r.hours, parse_zone(&r.timezone)?)?;
+        cal.holidays.extend(r.holidays);
+        for c in r.closures {
+            let time = |text: &str, is_end: bool| {
+                parse_clock(text)
+                    .filter(|&s| s < DAY || is_end)
+                    .ok_or_else(|| {
+                        Error::new(
+                            ErrorKind::InvalidCalendar,
+                            "a closure's from is HH:MM (00:00 to 23:59), its to HH:MM (00:00 to 24:00)",
+                        )
+                        .with_field("closures")
+                        .with_value(text)
+                    })
+            };
+            let shift = Shift::new(time(&c.from, false)?, time(&c.to, true)?);
+            cal.closures.insert(Closure {
+                date: c.date,
+                shift,
+            });
+        }
+        Ok(cal)
+    }
+}
+
+/// Everything a call needs, precomputed: sorted intervals and prefix sums (see the type's
+/// documentation for `W` and `F`). Seconds are local (naive seconds since 1970-01-01T00:00)
+/// for `W`, UTC for `F`.
+#[derive(Debug)]
+struct Index {
+    /// The week's open intervals, in seconds since Monday 00:00, sorted and disjoint.
+    week: Vec<(i64, i64)>,
+    /// `week_cum[i]`: open seconds of the week before `week[i]`; the last entry is the total.
+    week_cum: Vec<i64>,
+    /// Holidays and closures as local intervals, sorted and disjoint.
+    closed: Vec<(i64, i64)>,
+    /// `closed_cum[i]`: scheduled open seconds removed by `closed[..i]`.
+    closed_cum: Vec<i64>,
+    /// `closed_w[i]`: `W` at (and throughout) `closed[i]`.
+    closed_w: Vec<i64>,
+    zone: Arc<ZoneTable>,
+    /// `jump_cum[p]`: the sum of the jumps at `zone.at[..p]`.
+    jump_cum: Vec<i64>,
+    /// `f_at[k]`: `F(zone.at[k])`.
+    f_at: Vec<i64>,
+}
+
+/// Sorts intervals and merges those that overlap or touch.
+fn merge(mut v: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+    v.sort_unstable();
+    let mut out: Vec<(i64, i64)> = Vec::with_capacity(v.len());
+    for (a, b) in v {
+        match out.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
+fn local_seconds(date: NaiveDate) -> i64 {
+    date.and_time(NaiveTime::MIN).and_utc().timestamp()
+}
+
+impl Index {
+    fn build(cal: &BusinessCalendar) -> Index {
+        let mut week = Vec::new();
+        for day in 0..7 {
+            let base = day as i64 * i64::from(DAY);
+            for s in cal.hours.day(day) {
+                let (a, b) = (base + i64::from(s.start), base + i64::from(s.end));
+                if b > WEEK {
+                    // Sunday night into Monday morning wraps to the start of the week.
+                    week.push((a, WEEK));
+                    week.push((0, b - WEEK));
+                } else {
+                    week.push((a, b));
+                }
+            }
+        }
+        let week = merge(week);
+        let mut week_cum = Vec::with_capacity(week.len() + 1);
+        let mut sum = 0;
+        week_cum.push(0);
+        for &(a, b) in &week {
+            sum += b - a;
+            week_cum.push(sum);
+        }
+
+        let closed = merge(
+            cal.holidays
+                .iter()
+                .map(|&d| (local_seconds(d), local_seconds(d) + i64::from(DAY)))
+                .chain(cal.closures.iter().map(|c| {
+                    let base = local_seconds(c.date);
+                    (
+                        base + i64::from(c.shift.start),
+                        base + i64::from(c.shift.end),
+                    )
+                }))
+                .collect(),
+        );
+        let zone = transitions::table(cal.tz);
+        let mut ix = Index {
+            week,
+            week_cum,
+            closed,
+            closed_cum: Vec::new(),
+            closed_w: Vec::new(),
+            zone,
+            jump_cum: Vec::new(),
+            f_at: Vec::new(),
+        };
+
+        let mut closed_cum = Vec::with_capacity(ix.closed.len() + 1);
+        let mut closed_w = Vec::with_capacity(ix.closed.len());
+        closed_cum.push(0);
+        for &(a, b) in &ix.closed {
+            let before = closed_cum[closed_cum.len() - 1];
+            let (wa, wb) = (ix.w_sched(a), ix.w_sched(b));
+            closed_w.push(wa - before);
+            closed_cum.push(before + wb - wa);
+        }
+        ix.closed_cum = closed_cum;
+        ix.closed_w = closed_w;
+
+        let n = ix.zone.at.len();
+        let mut jump_cum = Vec::with_capacity(n + 1);
+        let mut f_at = Vec::with_capacity(n);
+        jump_cum.push(0);
+        for k in 0..n {
+            let t = ix.zone.at[k];
+            let (before, after) = (ix.zone.offsets[k], ix.zone.offsets[k + 1]);
+            let w_after = ix.w(t + after);
+            let cum = jump_cum[k] + w_after - ix.w(t + before);
+            jump_cum.push(cum);
+            f_at.push(w_after - cum);
+        }
+        ix.jump_cum = jump_cum;
+        ix.f_at = f_at;
+        ix
+    }
+
+    fn week_total(&self) -> i64 {
+        self.week_cum[self.week.len()]
+    }
+
+    /// Scheduled open seconds before local second `l` (holidays ignored).
+    fn w_sched(&self, l: i64) -> i64 {
+        let x = l - MONDAY_EPOCH;
+        let (q, r) = (x.div_euclid(WEEK), x.rem_euclid(WEEK));
+        let i = self.week.partition_point(|&(_, e)| e <= r);
+        let partial = match self.week.get(i) {
+            Some(&(a, _)) if a < r => r - a,
+            _ => 0,
+        };
+        q * self.week_total() + self.week_cum[i] + partial
+    }
+
+    /// `W(l)`: open seconds before local second `l`, holidays and closures removed.
+    fn w(&self, l: i64) -> i64 {
+        let i = self.closed.partition_point(|&(_, e)| e <= l);
+        match self.closed.get(i) {
+            Some(&(a, _)) if a < l => self.closed_w[i],
+            _ => self.w_sched(l) - self.closed_cum[i],
+        }
+    }
+
+    /// `F(s)` for UTC second `s`.
+    fn f(&self, s: i64) -> i64 {
+        let p = self.zone.at.partition_point(|&t| t <= s);
+        self.w(s + self.zone.offsets[p]) - self.jump_cum[p]
+    }
+
+    /// The smallest local second `l` with `w_sched(l) >= v`.
+    fn w_sched_inv(&self, v: i128) -> Option<i64> {
+        let total = i128::from(self.week_total());
+        if total == 0 {
+            return None;
+        }
+        let q = (v - 1).div_euclid(total);
+        let rem = v - q * total; // in 1..=total: the answer lies in week q
+        let i = self.week_cum[1..].partition_point(|&c| i128::from(c) < rem);
+        let (a, _) = *self.week.get(i)?;
+        let l = i128::from(MONDAY_EPOCH)
+            + q * i128::from(WEEK)
+            + i128::from(a)
+            + (rem - i128::from(self.week_cum[i]));
+        i64::try_from(l).ok()
+    }
+
+    /// The smallest local second `l` with `W(l) >= v`.
+    fn w_inv(&self, v: i128) -> Option<i64> {
+        // `W` is flat across each closed interval and equals `w_sched - closed_cum[i]` between
+        // `closed[i - 1]` and `closed[i]`: find that stretch, then invert the schedule there.
+        let i = self.closed_w.partition_point(|&w| i128::from(w) < v);
+        self.w_sched_inv(v + i128::from(self.closed_cum[i]))
+    }
+
+    /// The smallest UTC second `s` with `F(s) >= c`.
+    fn f_inv(&self, c: i128) -> Option<i64> {
+        // The answer lies after the last offset change with F below c, and no later than the
+        // next one, `T_k`. Before `T_k` the offset is constant and F is a shifted W; that
+        // formula still holds at `T_k` itself, because the jump there cancels the change of
+        // offset: F(T_k) = W(T_k + o_k) - jump_cum[k]. So the W inverse lands in range.
+        let k = self.f_at.partition_point(|&f| i128::from(f) < c);
+        let l = self.w_inv(c + i128::from(self.jump_cum[k]))?;
+        l.checked_sub(self.zone.offsets[k])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn inverse_of_w_on_a_small_week() {
+        let cal = BusinessCalendar::parse("Mon 09:00-10:00; Wed 22:00-02:00", Tz::UTC).unwrap();
+        let ix = cal.index();
+        assert_eq!(ix.week_total(), 5 * 3600);
+        for l in [
+            -WEEK * 3 - 7,
+            -1,
+            0,
+            1,
+            MONDAY_EPOCH + 9 * 3600 + 5,
+            10 * WEEK + 12_345,
+        ] {
+            let v = ix.w(l);
+            let inv = ix.w_inv(i128::from(v) + 1).unwrap();
+            assert!(ix.w(inv) == v + 1 && ix.w(inv - 1) == v, "l={l}");
+        }
+    }
+
+    #[test]
+    fn shareable_across_threads() {
+        fn check<T: Send + Sync>() {}
+        check::<BusinessCalendar>();
+    }
+
+    #[test]
+    fn index_is_rebuilt_after_a_change() {
+        let cal = BusinessCalendar::always_open(Tz::UTC);
+        let a = Utc.with_ymd_and_hms(2021, 12, 24, 0, 0, 0).unwrap();
+        let b = a + TimeDelta::days(1);
+        assert_eq!(cal.business_seconds(a, b), 86_400);
+        let cal = cal.with_holiday(a.date_naive());
+        assert_eq!(cal.business_seconds(a, b), 0);
     }
 }

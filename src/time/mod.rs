@@ -6,7 +6,9 @@
 //! business time as well as in calendar time.
 
 mod calendar;
+mod hours;
 mod period;
+mod transitions;
 
 pub use calendar::BusinessCalendar;
 pub use period::{Bucketer, Period, PeriodKey, local_midnight, local_to_instant, parse_zone};
