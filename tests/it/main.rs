@@ -1,5 +1,6 @@
 //! Integration tests of the core: one test binary, one module per area.
 
+mod backlog;
 mod business_time;
 mod derive;
 mod durations;
