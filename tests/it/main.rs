@@ -7,3 +7,4 @@ mod durations;
 mod money;
 mod servicenow;
 mod survey;
+mod volume;
