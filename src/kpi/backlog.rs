@@ -642,3 +642,103 @@ impl FromIterator<Ticket> for BacklogAccumulator {
         acc
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DeriveOptions, EventKind, Status, StatusMap, TicketEvent};
+    use chrono::{Duration, TimeZone, Utc};
+
+    fn h(hours: i64) -> Instant {
+        Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap() + Duration::hours(hours)
+    }
+
+    fn history(changes: &[(i64, &str)]) -> TicketHistory {
+        let mut events = vec![TicketEvent::new("T", h(0), EventKind::Created)];
+        events.extend(changes.iter().map(|&(at, to)| {
+            TicketEvent::new("T", h(at), EventKind::StatusChange { to: to.into() })
+        }));
+        TicketHistory::from_events("T", events, &StatusMap::canonical(), DeriveOptions::new())
+            .unwrap()
+    }
+
+    fn stay(from: i64, reentry: bool, to: Option<(i64, Exit)>) -> Stay {
+        Stay {
+            created: h(0),
+            from: h(from),
+            reentry,
+            to: to.map(|(at, exit)| (h(at), exit)),
+        }
+    }
+
+    #[test]
+    fn stays_of_histories() {
+        // Cancelled, back to open (a re-entry, not a reopen), solved.
+        let hist = history(&[(1, "cancelled"), (2, "open"), (3, "solved")]);
+        let facts = TicketFacts::history(&hist);
+        assert_eq!(
+            facts.backlog_stays(),
+            [
+                stay(0, false, Some((1, Exit::Cancelled))),
+                stay(2, true, Some((3, Exit::Resolved)))
+            ]
+        );
+        assert!(facts.reopened_at().is_empty());
+
+        // Cancelled then solved: a resolution event that ends no stay.
+        let hist = history(&[(1, "cancelled"), (2, "solved")]);
+        let facts = TicketFacts::history(&hist);
+        assert_eq!(
+            facts.backlog_stays(),
+            [stay(0, false, Some((1, Exit::Cancelled)))]
+        );
+        assert_eq!(facts.resolution_events().as_ref(), [h(2)]);
+
+        // Solved, reopened, still open.
+        let hist = history(&[(1, "solved"), (2, "pending")]);
+        assert_eq!(
+            TicketFacts::history(&hist).backlog_stays(),
+            [
+                stay(0, false, Some((1, Exit::Resolved))),
+                stay(2, true, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn stays_of_summary_rows() {
+        let cancelled = Ticket::builder("c", h(0))
+            .status(Status::Cancelled)
+            .build()
+            .unwrap();
+        assert_eq!(
+            TicketFacts::summary(&cancelled).backlog_stays(),
+            [stay(0, false, Some((0, Exit::Cancelled)))]
+        );
+        let reopened = Ticket::builder("r", h(0))
+            .first_resolved_at(h(1))
+            .resolved_at(h(5))
+            .reopens(1)
+            .build()
+            .unwrap();
+        let facts = TicketFacts::summary(&reopened);
+        assert_eq!(
+            facts.backlog_stays(),
+            [stay(0, false, Some((5, Exit::Resolved)))]
+        );
+        assert_eq!(facts.resolution_events().as_ref(), [h(5)]);
+    }
+
+    #[test]
+    fn the_sweep_never_goes_below_zero_on_ties() {
+        // Created and resolved at one instant, at a period's first instant.
+        let midnight = Utc.with_ymd_and_hms(2021, 6, 29, 0, 0, 0).unwrap();
+        let t = Ticket::builder("t", midnight)
+            .resolved_at(midnight)
+            .build()
+            .unwrap();
+        let r = Backlog::default().compute([&t]).unwrap();
+        let p = &r.periods[0];
+        assert_eq!((p.opening, p.created, p.resolved, p.closing), (0, 1, 1, 0));
+    }
+}

@@ -619,3 +619,32 @@ impl FromIterator<Ticket> for VolumeAccumulator {
         acc
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn from_iterator_and_gap_days() {
+        // Two tickets a week apart: seven periods (five empty), a flat-then-rising daily series.
+        let t = |d: u32| {
+            Ticket::builder(
+                format!("t{d}"),
+                Utc.with_ymd_and_hms(2021, 6, d, 12, 0, 0).unwrap(),
+            )
+            .build()
+            .unwrap()
+        };
+        let acc: VolumeAccumulator = [t(21), t(27)].into_iter().collect();
+        let r = acc.finish();
+        assert_eq!(r.periods.len(), 7);
+        let created: Vec<u64> = r.periods.iter().map(|p| p.counts.created).collect();
+        assert_eq!(created, [1, 0, 0, 0, 0, 0, 1]);
+        // y = 1, 0, 0, 0, 0, 0, 1 is symmetric about x = 3: slope 0.
+        let slope = r.daily_trend.value().unwrap().slope;
+        assert!(slope.abs() < 1e-15, "{slope}");
+        // June 21 is a Monday, June 27 a Sunday.
+        assert_eq!((r.heatmap[0][12], r.heatmap[6][12]), (1, 1));
+    }
+}
