@@ -183,12 +183,16 @@ pub(crate) fn incompatible(what: &str) -> Error {
     )
 }
 
+mod backlog;
 mod cohort;
 mod cost;
 mod exact;
 mod retention;
 mod revenue;
+mod volume;
+pub use backlog::*;
 pub use cohort::*;
 pub use cost::*;
 pub use retention::*;
 pub use revenue::*;
+pub use volume::*;

@@ -10,6 +10,7 @@
 use crate::error::Error;
 use crate::kpi::{Accumulator, Kpi};
 use crate::model::{Instant, StatusCategory, Ticket, TicketHistory};
+use serde::{Deserialize, Serialize};
 use std::borrow::{Borrow, Cow};
 
 /// An accumulator of a ticket KPI: it takes summary tickets and event-derived histories alike.
@@ -122,6 +123,57 @@ impl<'a> TicketFacts<'a> {
         self.history.map_or(&[], TicketHistory::reopened_at)
     }
 
+    /// The resolutions that count as resolution *events* (volume): every resolution of a
+    /// history; for a summary row only its latest resolution, because its reopen is unknown and
+    /// counting the first resolution too would show two resolutions of one open interval.
+    pub(crate) fn resolution_events(&self) -> Cow<'a, [Instant]> {
+        if let Some(h) = self.history {
+            return Cow::Borrowed(h.resolutions());
+        }
+        Cow::Owned(self.ticket.resolved_at().into_iter().collect())
+    }
+
+    /// Each stay in the backlog with how it began and ended, for the backlog flow
+    /// (opening + created + re-entered − resolved − cancelled = closing).
+    ///
+    /// The stays are [`open_intervals`](Self::open_intervals): the first is entered by creation,
+    /// later ones by a re-entry (a reopen, or a return from cancelled). A stay ends in a
+    /// resolution when its end instant is one of the ticket's resolutions, otherwise in a
+    /// cancellation (cancelled or merged). A summary row cancelled without a resolution instant
+    /// never counts as open, yet it was created and it left: it gets an empty stay at its
+    /// creation instant, ended by a cancellation there (its real cancellation instant is
+    /// unknown).
+    pub(crate) fn backlog_stays(&self) -> Vec<Stay> {
+        let intervals = self.open_intervals();
+        let resolutions = self.resolution_events();
+        let created = self.ticket.created_at();
+        if intervals.is_empty() {
+            return vec![Stay {
+                created,
+                from: created,
+                reentry: false,
+                to: Some((created, Exit::Cancelled)),
+            }];
+        }
+        intervals
+            .iter()
+            .enumerate()
+            .map(|(i, &(from, to))| Stay {
+                created,
+                from,
+                reentry: i > 0,
+                to: to.map(|at| {
+                    let exit = if resolutions.binary_search(&at).is_ok() {
+                        Exit::Resolved
+                    } else {
+                        Exit::Cancelled
+                    };
+                    (at, exit)
+                }),
+            })
+            .collect()
+    }
+
     /// Calendar seconds spent in a waiting status (pending, on hold) within `[a, b)`; `None`
     /// when unknown (a summary row).
     pub(crate) fn waiting_seconds_between(&self, a: Instant, b: Instant) -> Option<i64> {
@@ -163,6 +215,29 @@ impl<'a> TicketFacts<'a> {
         self.history
             .map_or(self.ticket.reopens(), TicketHistory::reopens)
     }
+}
+
+/// How a stay in the backlog ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Exit {
+    /// Resolved (solved or closed).
+    Resolved,
+    /// Left without a resolution: cancelled or merged.
+    Cancelled,
+}
+
+/// One stay of a ticket in the backlog: `[from, to)`, `to = None` while it lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub(crate) struct Stay {
+    /// The ticket's creation (ages are measured from it).
+    pub(crate) created: Instant,
+    /// When the stay began.
+    pub(crate) from: Instant,
+    /// False for the stay that began at creation, true for a reopen or a return from cancelled.
+    pub(crate) reentry: bool,
+    /// When and how it ended.
+    pub(crate) to: Option<(Instant, Exit)>,
 }
 
 #[cfg(test)]

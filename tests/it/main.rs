@@ -1,8 +1,10 @@
 //! Integration tests of the core: one test binary, one module per area.
 
+mod backlog;
 mod business_time;
 mod derive;
 mod durations;
 mod money;
 mod servicenow;
 mod survey;
+mod volume;
