@@ -185,10 +185,19 @@ pub(crate) fn incompatible(what: &str) -> Error {
 
 mod cohort;
 mod cost;
+mod duration;
 mod exact;
+mod first_contact;
+mod resolution;
+mod response;
 mod retention;
 mod revenue;
+mod sla;
 pub use cohort::*;
 pub use cost::*;
+pub use first_contact::*;
+pub use resolution::*;
+pub use response::*;
 pub use retention::*;
 pub use revenue::*;
+pub use sla::*;
