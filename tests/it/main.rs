@@ -5,4 +5,6 @@ mod derive;
 mod durations;
 mod money;
 mod servicenow;
+mod sla;
 mod survey;
+mod ticket_times;
