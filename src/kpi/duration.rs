@@ -171,3 +171,62 @@ pub(crate) fn add_all<const N: usize>(a: [&mut u64; N], b: [u64; N]) -> Result<(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeDelta, TimeZone, Utc};
+
+    #[test]
+    fn business_time_is_capped_at_calendar_time_for_fractional_instants() {
+        let cal = BusinessCalendar::always_open(chrono_tz::UTC);
+        let t = Utc.with_ymd_and_hms(2021, 6, 28, 11, 0, 0).unwrap();
+        let a = t + TimeDelta::milliseconds(900);
+        let b = t + TimeDelta::milliseconds(1_100);
+        // The calendar truncates the 0.2 s difference; the calendar's own count sees two
+        // different whole seconds.
+        assert_eq!(calendar_seconds(a, b), 0);
+        assert_eq!(cal.business_seconds(a, b), 1);
+        assert_eq!(business_seconds(&cal, a, b, calendar_seconds(a, b)), 0);
+        let c = t + TimeDelta::milliseconds(2_100);
+        assert_eq!(calendar_seconds(a, c), 1);
+        assert_eq!(business_seconds(&cal, a, c, 1), 1);
+    }
+
+    #[test]
+    fn add_all_is_all_or_nothing() {
+        let (mut x, mut y) = (1u64, u64::MAX);
+        assert!(add_all([&mut x, &mut y], [1, 1]).is_err());
+        assert_eq!((x, y), (1, u64::MAX));
+        add_all([&mut x, &mut y], [2, 0]).unwrap();
+        assert_eq!((x, y), (3, u64::MAX));
+    }
+
+    #[test]
+    fn pairs_push_together_and_validate() {
+        let mut d = Durations::new(QuantileMode::Exact, true).unwrap();
+        assert_eq!(
+            d.push(10, Some(-1)).unwrap_err().kind(),
+            ErrorKind::NegativeDuration
+        );
+        assert_eq!(d.len(), 0);
+        assert_eq!(d.business.as_ref().map(DurationSummary::len), Some(0));
+        d.push(10, Some(4)).unwrap();
+        d.validate(QuantileMode::Exact, true).unwrap();
+        let sketch = QuantileMode::Sketch {
+            relative_accuracy: 0.01,
+        };
+        for (mode, business) in [(sketch, true), (QuantileMode::Exact, false)] {
+            assert_eq!(
+                d.validate(mode, business).unwrap_err().kind(),
+                ErrorKind::InvalidState
+            );
+        }
+        let other = Durations::new(QuantileMode::Exact, false).unwrap();
+        assert_eq!(
+            d.merge(other).unwrap_err().kind(),
+            ErrorKind::IncompatibleMerge
+        );
+        assert_eq!(d.len(), 1);
+    }
+}
