@@ -193,3 +193,109 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+# ---------------------------------------------------------------------------
+# Durations and first-contact resolution (appended for the ResolutionTime and
+# FirstContactResolution tests at the end of tests/it/servicenow.rs).
+#
+# Same rows -> events, clamping and ordering as above, re-read here so this
+# part stands on its own. Additional rules, restated independently:
+#   * Status spans: the ticket is in "New" from creation; a row whose state
+#     differs from the current one starts a new span at its instant (a row
+#     repeating the current state changes nothing).
+#   * Waiting states: "Awaiting User Info", "Awaiting Problem", "Awaiting
+#     Vendor", "Awaiting Evidence" (pending / on hold).
+#   * Waiting-excluded resolution time = (latest resolution - created) minus
+#     the time in waiting states within [created, latest resolution).
+#   * First-contact resolution: the ticket ends resolved, has at most one
+#     public agent reply (the log has no replies: always 0) and was never
+#     reopened. Denominator: every ticket; with the "resolved" option, the
+#     tickets that end resolved.
+
+WAITING_STATES = {"Awaiting User Info", "Awaiting Problem", "Awaiting Vendor",
+                  "Awaiting Evidence"}
+
+
+def fraction_text(value):
+    return "%d/%d = %r" % (value.numerator, value.denominator, float(value))
+
+
+def median_of(values):
+    ordered = sorted(values)
+    n = len(ordered)
+    if n % 2:
+        return Fraction(ordered[n // 2])
+    return Fraction(ordered[n // 2 - 1] + ordered[n // 2], 2)
+
+
+def durations_and_fcr():
+    with open(PATH, "rb") as handle:
+        lines = handle.read().decode("ascii").split("\r\n")[1:-1]
+    header = open(PATH, "rb").readline().decode("ascii").strip().split(",")
+    col = {name: i for i, name in enumerate(header)}
+    tickets = {}
+    order = []
+    for index, line in enumerate(lines):
+        cells = line.split(",")
+        number = cells[col["number"]]
+        if number not in tickets:
+            tickets[number] = (parse_minutes(cells[col["opened_at"]]), [])
+            order.append(number)
+        tickets[number][1].append(
+            (parse_minutes(cells[col["sys_updated_at"]]), index, cells[col["incident_state"]]))
+
+    full = []
+    waiting_excluded = []
+    waiting_total = 0
+    resolved = 0
+    first_contact = 0
+    for number in order:
+        created, rows = tickets[number]
+        rows = sorted(((max(at, created), index, state) for at, index, state in rows),
+                      key=lambda r: (r[0], r[1]))
+        state, since = "New", created
+        spans = []
+        is_open, reopens, resolutions = True, 0, []
+        for at, _, new_state in rows:
+            if new_state != state:
+                spans.append((state, since, at))
+                state, since = new_state, at
+            if new_state in RESOLVED_STATES and is_open:
+                resolutions.append(at)
+                is_open = False
+            elif new_state in OPEN_STATES and not is_open:
+                reopens += 1
+                is_open = True
+        if is_open:
+            continue
+        resolved += 1
+        end = resolutions[-1]
+        waited = sum(max(0, min(b, end) - max(a, created))
+                     for s, a, b in spans if s in WAITING_STATES)
+        waiting_total += waited
+        full.append(end - created)
+        waiting_excluded.append(end - created - waited)
+        public_agent_replies = 0
+        if public_agent_replies <= 1 and reopens == 0:
+            first_contact += 1
+
+    n = len(order)
+    print("fcr_tickets", n)
+    print("fcr_resolved", resolved)
+    print("fcr_first_contact", first_contact)
+    print("fcr_pct_all_tickets", fraction_text(Fraction(100 * first_contact, n)))
+    print("fcr_pct_resolved", fraction_text(Fraction(100 * first_contact, resolved)))
+    print("resolution_full_total_s", sum(full))
+    print("resolution_full_median_s", fraction_text(median_of(full)))
+    print("waiting_total_s", waiting_total)
+    print("resolution_waiting_excluded_total_s", sum(waiting_excluded))
+    print("resolution_waiting_excluded_mean_s",
+          fraction_text(Fraction(sum(waiting_excluded), len(waiting_excluded))))
+    print("resolution_waiting_excluded_median_s", fraction_text(median_of(waiting_excluded)))
+    print("resolution_waiting_excluded_max_s", max(waiting_excluded))
+    print("tickets_with_waiting_time", sum(1 for f, w in zip(full, waiting_excluded) if f != w))
+
+
+if __name__ == "__main__":
+    durations_and_fcr()

@@ -6,5 +6,7 @@ mod derive;
 mod durations;
 mod money;
 mod servicenow;
+mod sla;
 mod survey;
+mod ticket_times;
 mod volume;

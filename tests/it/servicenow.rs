@@ -527,3 +527,80 @@ fn volume_kpi_totals_match_the_reference() {
     );
     assert_eq!(r.heatmap.iter().flatten().sum::<u64>(), 890);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Resolution time and first-contact resolution on the derived histories. The figures are
+// printed by the `durations_and_fcr` part of tests/data/servicenow_reference.py (`fcr_*`,
+// `resolution_full_*`, `resolution_waiting_excluded_*`, `waiting_total_s`).
+
+mod durations_and_fcr {
+    use super::{histories, read_rows};
+    use supportkpi::kpi::{
+        FcrDenominator, FirstContactResolution, FirstContactResolutionOptions, ResolutionTime,
+        ResolutionTimeOptions, TicketKpi,
+    };
+
+    #[test]
+    fn resolution_time_full() {
+        let histories = histories(&read_rows());
+        let r = ResolutionTime::default()
+            .compute_histories(&histories)
+            .unwrap();
+        assert_eq!((r.tickets, r.resolved, r.unresolved), (890, 890, 0));
+        assert_eq!(r.calendar.total_seconds, 972_891_720);
+        // 97,289,172 / 89 as the nearest f64.
+        assert_eq!(r.calendar.mean.value(), Some(1_093_136.764_044_943_7));
+        assert_eq!(r.calendar.median.value(), Some(192_390.0));
+        assert_eq!(r.calendar.max.value(), Some(28_872_960));
+        assert_eq!(r.business, None);
+    }
+
+    #[test]
+    fn resolution_time_without_waiting() {
+        let histories = histories(&read_rows());
+        let kpi =
+            ResolutionTime::new(ResolutionTimeOptions::default().exclude_waiting(true)).unwrap();
+        let r = kpi.compute_histories(&histories).unwrap();
+        assert_eq!((r.resolved, r.unresolved), (890, 0));
+        assert!(r.waiting_excluded);
+        // 972,891,720 s in all, of which 495,869,280 s in an "Awaiting …" state.
+        assert_eq!(r.calendar.total_seconds, 477_022_440);
+        assert_eq!(972_891_720 - 495_869_280, 477_022_440);
+        // 47,702,244 / 89 as the nearest f64.
+        assert_eq!(r.calendar.mean.value(), Some(535_980.269_662_921_3));
+        assert_eq!(r.calendar.median.value(), Some(106_830.0));
+        assert_eq!(r.calendar.max.value(), Some(14_517_900));
+    }
+
+    #[test]
+    fn first_contact_resolution() {
+        let histories = histories(&read_rows());
+        // The log has no replies: every ticket has 0 public agent replies, so first contact is
+        // "ends resolved and never reopened".
+        let all = FirstContactResolution::default()
+            .compute_histories(&histories)
+            .unwrap();
+        assert_eq!((all.numerator, all.denominator), (879, 890));
+        assert_eq!(all.rate_pct.value(), Some(8790.0 / 89.0));
+        assert_eq!(all.rate_pct.value(), Some(98.764_044_943_820_22));
+        assert_eq!(
+            (
+                all.resolved,
+                all.replies_unknown,
+                all.zero_touch,
+                all.one_touch
+            ),
+            (890, 0, 890, 0)
+        );
+        assert_eq!((all.two_touch, all.multi_touch), (0, 0));
+
+        let of_resolved = FirstContactResolution::new(
+            FirstContactResolutionOptions::default().denominator(FcrDenominator::Resolved),
+        )
+        .unwrap()
+        .compute_histories(&histories)
+        .unwrap();
+        assert_eq!((of_resolved.numerator, of_resolved.denominator), (879, 890));
+        assert_eq!(of_resolved.rate_pct, all.rate_pct);
+    }
+}
