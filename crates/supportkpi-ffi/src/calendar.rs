@@ -18,6 +18,12 @@ pub struct supportkpi_calendar {
     calendar: BusinessCalendar,
 }
 
+// The header promises that one calendar may be used from several threads at once.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<supportkpi_calendar>();
+};
+
 /// Makes a business calendar from its text form, an IANA time zone and holiday dates.
 ///
 /// `hours` is the weekly hours, e.g. `"Mon-Fri 09:00-12:00,13:00-17:00; Sat 10:00-14:00"`:

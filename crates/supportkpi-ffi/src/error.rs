@@ -144,3 +144,44 @@ pub unsafe extern "C" fn supportkpi_error_message(
     });
     outcome.unwrap_or(supportkpi_result::Panic)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message() -> String {
+        let mut buf = [0 as c_char; 256];
+        let mut len = 0usize;
+        // SAFETY: a 256-byte buffer and a usize, both live for the call.
+        let r = unsafe { supportkpi_error_message(buf.as_mut_ptr(), buf.len(), &mut len) };
+        assert_eq!(r, supportkpi_result::Ok);
+        // SAFETY: supportkpi_error_message NUL-terminated the buffer.
+        let s = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) };
+        s.to_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn a_panic_is_caught_reported_and_named() {
+        let r = guard(|| panic!("boom {}", 42));
+        assert_eq!(r, supportkpi_result::Panic);
+        let m = message();
+        assert!(m.contains("panicked") && m.contains("boom 42"), "{m}");
+        assert_eq!(guard(|| Ok(())), supportkpi_result::Ok);
+        assert_eq!(message(), "");
+        guard_void(|| panic!("swallowed"));
+    }
+
+    #[test]
+    fn messages_are_per_thread() {
+        let r = guard(|| Err(FfiError::null("here")));
+        assert_eq!(r, supportkpi_result::NullPointer);
+        std::thread::spawn(|| {
+            assert_eq!(message(), "");
+            let _ = guard(|| Err(FfiError::null("there")));
+            assert_eq!(message(), "there is NULL");
+        })
+        .join()
+        .unwrap();
+        assert_eq!(message(), "here is NULL");
+    }
+}
