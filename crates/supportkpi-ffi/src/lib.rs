@@ -8,6 +8,25 @@
 //!
 //! The Rust names are the C names (`supportkpi_calendar`, not `SupportkpiCalendar`) so that the
 //! generated header needs no renaming table and a C symbol can be found in the source by grep.
+//!
+//! # Adding an export
+//!
+//! The next ones (`supportkpi_report_json`, tickets as column arrays) follow the same steps:
+//!
+//! 1. `#[unsafe(no_mangle)] pub unsafe extern "C" fn supportkpi_…(…) -> supportkpi_result`
+//!    whose whole body is `error::guard(|| { … })`, so that panics are caught and the thread's
+//!    message is set;
+//! 2. inside, first `arg::out` on every output pointer, then `arg::text` / `arg::slice` for the
+//!    inputs, then the core call (`?` turns a `supportkpi::Error` into its numbered code; use
+//!    `FfiError::at` to name the argument), and only last `arg::write` the outputs — strings
+//!    through `string::into_c`, freed by the caller with `supportkpi_string_free`;
+//! 3. a doc comment that says what it returns on which failure and who owns what (cbindgen
+//!    copies it into the header);
+//! 4. `pub use` it here, regenerate the header (`SUPPORTKPI_BLESS=1 cargo test -p
+//!    supportkpi-ffi --test header`), and add C tests under `tests/c/` for its values and every
+//!    error path.
+//!
+//! New failure classes get new, never reused, numbers in [`supportkpi_result`].
 
 #![allow(non_camel_case_types)]
 
