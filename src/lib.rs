@@ -13,6 +13,7 @@
 //!   two instants into open business seconds.
 //! - [`stats`]: duration summaries (mean, median, p90, max; exact or sketched) and intervals.
 //! - [`kpi`]: one accumulator per KPI: `push` records, `merge` partitions, `finish` a result.
+//! - [`report`]: the one-pass [`Report`]: every KPI per period × dimension value, as a table.
 //! - [`Error`]: every failure names the record, field, value and rule.
 //!
 //! ```
@@ -30,11 +31,13 @@
 pub mod error;
 pub mod kpi;
 pub mod model;
+pub mod report;
 pub mod stats;
 pub mod time;
 
 pub use error::{Error, ErrorKind, RecordRef, Result};
 pub use model::{CostEntry, Customer, SurveyResponse, Ticket, TicketEvent};
+pub use report::Report;
 pub use time::{BusinessCalendar, Period};
 
 // The README's Rust snippets run as doctests, so the front page cannot drift from the API.

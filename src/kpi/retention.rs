@@ -432,6 +432,29 @@ impl TryFrom<RetentionAccRepr> for CustomerRetentionAccumulator {
     }
 }
 
+impl CustomerRetentionAccumulator {
+    /// Finishes over exactly the periods containing `first` to `last` (local dates), whatever
+    /// the options' range: for a report that lines retention up with other KPIs' periods.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    /// use supportkpi::Customer;
+    /// use supportkpi::kpi::{Accumulator, CustomerRetention, Kpi};
+    /// let mut acc = CustomerRetention::default().accumulator();
+    /// acc.push(&Customer::new("a", Utc.with_ymd_and_hms(2021, 1, 10, 0, 0, 0).unwrap())?)?;
+    /// let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+    /// let r = acc.finish_over(d(3), d(4));
+    /// assert_eq!(r.periods.len(), 2);
+    /// assert_eq!(r.periods[0].retention_pct.value(), Some(100.0));
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn finish_over(mut self, first: NaiveDate, last: NaiveDate) -> CustomerRetentionResult {
+        self.options.range = Some((first.min(last), last.max(first)));
+        self.finish()
+    }
+}
+
 impl Accumulator for CustomerRetentionAccumulator {
     type Record = Customer;
     type Output = CustomerRetentionResult;

@@ -5,6 +5,7 @@ mod business_time;
 mod derive;
 mod durations;
 mod money;
+mod report;
 mod servicenow;
 mod sla;
 mod survey;

@@ -1,0 +1,878 @@
+//! The one-pass report: every KPI for each (period × dimension value) cell, plus totals.
+//!
+//! A user arrives with tickets (or an event log), survey responses, customers and costs; they
+//! leave with one table whose rows are periods (in the report's zone) and, when grouped by a
+//! dimension, one row per dimension value beside each period's total row. The columns are named
+//! with their units (see [`ReportRow`]); a value that cannot be computed is `None` in the row,
+//! with its reason in [`ReportRow::undefined`] — never 0.
+//!
+//! Every number in the table comes from the KPI accumulators of [`crate::kpi`]: the report only
+//! routes each record to the cells it belongs to, so its cells equal what each KPI computes on
+//! the same records. Which instant buckets a record is each KPI's own rule:
+//!
+//! | columns | bucketed by |
+//! |---|---|
+//! | `tickets_created`, `frt_*`, `first_contact_resolution_pct`, `sla_*` | ticket creation |
+//! | `tickets_resolved`, `resolution_*` | resolution (the latest) |
+//! | `tickets_reopened` | reopen (event logs only) |
+//! | `backlog_end` | open at the end of the period |
+//! | `csat_*`, `nps*`, `ces_*` | response instant |
+//! | `cost_per_ticket` | cost apportioned by days / tickets resolved in the period |
+//! | `retention_pct` | customers active at the start and end of the period |
+//!
+//! **Dimensions.** [`ReportOptions::by`] names one: a ticket dimension (`channel`, `priority`,
+//! `team`, `assignee`, `status`, `customer_id`, or any free-form column) or `segment` (the
+//! customer's segment, joined through the ticket's `customer_id`). A survey response takes the
+//! dimension value of the ticket it rates. Tickets without a value are grouped under
+//! [`NO_VALUE`]. Cost per ticket is only reported on total rows (costs carry no dimension);
+//! retention is split only by `segment`.
+//!
+//! **Partitions.** [`ReportAccumulator`] follows the accumulator laws: push records, merge
+//! partitions in any order (its state serializes, so partitions may be computed in other
+//! processes), finish into a [`Report`]. [`Report::compute`] splits the input into partitions
+//! and, with the `parallel` feature (on by default), runs them on all cores; the result is
+//! identical to one sequential pass because every merge is exact.
+//!
+//! ```
+//! use chrono::{Duration, TimeZone, Utc};
+//! use supportkpi::report::{Report, ReportInput, ReportOptions};
+//! use supportkpi::{Period, Ticket};
+//!
+//! let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+//! let tickets = vec![
+//!     Ticket::builder("T-1", t0).first_response_at(t0 + Duration::minutes(30))
+//!         .resolved_at(t0 + Duration::hours(4)).agent_replies(1).channel("email").build()?,
+//!     Ticket::builder("T-2", t0 + Duration::days(1)).channel("chat").build()?,
+//! ];
+//! let input = ReportInput { tickets, ..ReportInput::default() };
+//! let options = ReportOptions::default().period(Period::Month).by("channel");
+//! let report = Report::compute(&input, &options)?;
+//! let june = report.total_rows().next().unwrap();
+//! assert_eq!(june.period_start.to_string(), "2021-06-01");
+//! assert_eq!((june.tickets_created, june.tickets_resolved, june.backlog_end), (2, 1, 1));
+//! assert_eq!(june.frt_mean_s, Some(1800.0));
+//! assert_eq!(june.frt_unanswered, 1);
+//! assert_eq!(june.csat_pct, None);
+//! assert_eq!(june.undefined["csat_pct"], "no CSAT responses");
+//! assert_eq!(report.rows.len(), 3); // the total row and one per channel
+//! # Ok::<(), supportkpi::Error>(())
+//! ```
+
+mod table;
+
+pub use table::{COLUMNS, Report, ReportRow};
+
+use crate::BusinessCalendar;
+use crate::error::{Error, ErrorKind};
+use crate::kpi::{
+    Accumulator, Backlog, BacklogAccumulator, BacklogOptions, Ces, CesAccumulator, CesOptions,
+    CostDenominator, CostPerTicket, CostPerTicketAccumulator, CostPerTicketOptions, Csat,
+    CsatAccumulator, CsatOptions, CustomerRetention, CustomerRetentionAccumulator, FcrDenominator,
+    FirstContactResolution, FirstContactResolutionAccumulator, FirstContactResolutionOptions,
+    FirstResponseTime, FirstResponseTimeAccumulator, FirstResponseTimeOptions, Kpi, Nps,
+    NpsAccumulator, NpsOptions, ResolutionTime, ResolutionTimeAccumulator, ResolutionTimeOptions,
+    RetentionOptions, Sla, SlaAccumulator, SlaOptions, SlaPolicy, TicketAccumulator, Volume,
+    VolumeAccumulator, VolumeOptions,
+};
+use crate::model::{
+    CostEntry, Customer, Instant, SurveyKind, SurveyResponse, Ticket, TicketHistory, TicketId,
+};
+use crate::stats::QuantileMode;
+use crate::time::{Bucketer, Period, PeriodKey};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// The label of the rows for records that have no value for the report's dimension.
+pub const NO_VALUE: &str = "(none)";
+
+/// What a report computes and how: period, zone, business calendar, grouping, and each KPI's
+/// options. [`Default`]: monthly in UTC, no calendar, no grouping, the SPEC's KPI defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReportOptions {
+    /// Period length of the rows.
+    pub period: Period,
+    /// IANA zone the periods are cut in.
+    pub zone: Tz,
+    /// Business hours: when given, durations are reported in business time too (`*_bh_s`).
+    pub calendar: Option<BusinessCalendar>,
+    /// The dimension to group by (see the module docs); `None`: totals only.
+    pub by: Option<String>,
+    /// Exact quantiles (default) or a sketch with a relative error, for huge inputs.
+    pub quantiles: QuantileMode,
+    /// SLA targets; `None`: the `sla_*` columns are undefined.
+    pub sla: Option<SlaPolicy>,
+    /// The instant tickets are judged at for SLA (`None`: as final) and the end of the backlog.
+    pub as_of: Option<Instant>,
+    /// CSAT scale and threshold.
+    pub csat: CsatOptions,
+    /// NPS interval options.
+    pub nps: NpsOptions,
+    /// CES scale.
+    pub ces: CesOptions,
+    /// Which tickets divide the support cost.
+    pub cost_denominator: CostDenominator,
+    /// Which tickets divide first-contact resolutions.
+    pub fcr_denominator: FcrDenominator,
+    /// Report exactly the periods from the one containing the first date to the one containing
+    /// the last; `None`: from the first to the last period with data.
+    pub range: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            period: Period::Month,
+            zone: Tz::UTC,
+            calendar: None,
+            by: None,
+            quantiles: QuantileMode::Exact,
+            sla: None,
+            as_of: None,
+            csat: CsatOptions::default(),
+            nps: NpsOptions::default(),
+            ces: CesOptions::default(),
+            cost_denominator: CostDenominator::default(),
+            fcr_denominator: FcrDenominator::default(),
+            range: None,
+        }
+    }
+}
+
+impl ReportOptions {
+    /// Sets the period length.
+    #[must_use]
+    pub fn period(mut self, period: Period) -> Self {
+        self.period = period;
+        self
+    }
+    /// Sets the zone.
+    #[must_use]
+    pub fn zone(mut self, zone: Tz) -> Self {
+        self.zone = zone;
+        self
+    }
+    /// Sets the business calendar.
+    #[must_use]
+    pub fn calendar(mut self, calendar: BusinessCalendar) -> Self {
+        self.calendar = Some(calendar);
+        self
+    }
+    /// Groups by a dimension.
+    #[must_use]
+    pub fn by(mut self, dimension: impl Into<String>) -> Self {
+        self.by = Some(dimension.into());
+        self
+    }
+    /// Sets the quantile mode.
+    #[must_use]
+    pub fn quantiles(mut self, mode: QuantileMode) -> Self {
+        self.quantiles = mode;
+        self
+    }
+    /// Sets the SLA policy.
+    #[must_use]
+    pub fn sla(mut self, policy: SlaPolicy) -> Self {
+        self.sla = Some(policy);
+        self
+    }
+    /// Sets the instant of judgement (SLA running vs breached, backlog snapshot).
+    #[must_use]
+    pub fn as_of(mut self, at: Instant) -> Self {
+        self.as_of = Some(at);
+        self
+    }
+    /// Sets the CSAT options.
+    #[must_use]
+    pub fn csat(mut self, options: CsatOptions) -> Self {
+        self.csat = options;
+        self
+    }
+    /// Sets the NPS options.
+    #[must_use]
+    pub fn nps(mut self, options: NpsOptions) -> Self {
+        self.nps = options;
+        self
+    }
+    /// Sets the CES options.
+    #[must_use]
+    pub fn ces(mut self, options: CesOptions) -> Self {
+        self.ces = options;
+        self
+    }
+    /// Sets the cost-per-ticket denominator.
+    #[must_use]
+    pub fn cost_denominator(mut self, denominator: CostDenominator) -> Self {
+        self.cost_denominator = denominator;
+        self
+    }
+    /// Sets the first-contact-resolution denominator.
+    #[must_use]
+    pub fn fcr_denominator(mut self, denominator: FcrDenominator) -> Self {
+        self.fcr_denominator = denominator;
+        self
+    }
+    /// Reports exactly the periods from `first` to `last` (local dates, both included).
+    #[must_use]
+    pub fn range(mut self, first: NaiveDate, last: NaiveDate) -> Self {
+        self.range = Some((first, last));
+        self
+    }
+
+    /// The bucketer of the rows.
+    pub fn bucketer(&self) -> Bucketer {
+        Bucketer::new(self.period, self.zone)
+    }
+
+    /// Whether rows are split by customer segment.
+    fn by_segment(&self) -> bool {
+        self.by.as_deref() == Some("segment")
+    }
+}
+
+/// Every KPI the report runs, built once from the options.
+#[derive(Debug, Clone)]
+struct Kpis {
+    frt: FirstResponseTime,
+    art: ResolutionTime,
+    fcr: FirstContactResolution,
+    sla: Option<Sla>,
+    csat: Csat,
+    nps: Nps,
+    ces: Ces,
+    volume: Volume,
+    backlog: Backlog,
+    cost: CostPerTicket,
+    retention: CustomerRetention,
+}
+
+impl Kpis {
+    fn new(o: &ReportOptions) -> Result<Self, Error> {
+        if o.by.as_deref().is_some_and(|b| b.trim().is_empty()) {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                "a dimension to group by has a name",
+            )
+            .with_field("by")
+            .with_value(""));
+        }
+        if let Some((first, last)) = o.range
+            && last < first
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                format!("a report range ends on or after its start ({first})"),
+            )
+            .with_field("range")
+            .with_value(last));
+        }
+        let mut frt = FirstResponseTimeOptions::default().quantiles(o.quantiles);
+        let mut art = ResolutionTimeOptions::default().quantiles(o.quantiles);
+        if let Some(cal) = &o.calendar {
+            frt = frt.calendar(cal.clone());
+            art = art.calendar(cal.clone());
+        }
+        let sla = match &o.sla {
+            Some(policy) => {
+                let mut so = SlaOptions::new(policy.clone());
+                if let Some(at) = o.as_of {
+                    so = so.as_of(at);
+                }
+                Some(Sla::new(so)?)
+            }
+            None => None,
+        };
+        let mut backlog = BacklogOptions::default().with_bucketer(o.bucketer());
+        if let Some(at) = o.as_of {
+            backlog = backlog.with_as_of(at);
+        }
+        if let Some((first, last)) = o.range {
+            backlog = backlog.with_range(first, last);
+        }
+        let mut retention = RetentionOptions::default()
+            .with_period(o.period)
+            .with_zone(o.zone);
+        if let Some((first, last)) = o.range {
+            retention = retention.with_range(first, last);
+        }
+        Ok(Kpis {
+            frt: FirstResponseTime::new(frt)?,
+            art: ResolutionTime::new(art)?,
+            fcr: FirstContactResolution::new(
+                FirstContactResolutionOptions::default().denominator(o.fcr_denominator),
+            )?,
+            sla,
+            csat: Csat::new(o.csat)?,
+            nps: Nps::new(o.nps)?,
+            ces: Ces::new(o.ces)?,
+            volume: Volume::new(VolumeOptions::default().with_bucketer(o.bucketer()))?,
+            backlog: Backlog::new(backlog)?,
+            cost: CostPerTicket::new(
+                CostPerTicketOptions::default()
+                    .with_period(o.period)
+                    .with_zone(o.zone)
+                    .with_denominator(o.cost_denominator),
+            )?,
+            retention: CustomerRetention::new(retention)?,
+        })
+    }
+
+    fn cell(&self) -> Cell {
+        Cell {
+            frt: self.frt.accumulator(),
+            art: self.art.accumulator(),
+            fcr: self.fcr.accumulator(),
+            sla: self.sla.as_ref().map(Sla::accumulator),
+            csat: self.csat.accumulator(),
+            nps: self.nps.accumulator(),
+            ces: self.ces.accumulator(),
+        }
+    }
+
+    fn flow(&self) -> Flow {
+        Flow {
+            volume: self.volume.accumulator(),
+            backlog: self.backlog.accumulator(),
+        }
+    }
+}
+
+/// The per-cell KPIs: each (period × dimension value) cell has one of each.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Cell {
+    frt: FirstResponseTimeAccumulator,
+    art: ResolutionTimeAccumulator,
+    fcr: FirstContactResolutionAccumulator,
+    sla: Option<SlaAccumulator>,
+    csat: CsatAccumulator,
+    nps: NpsAccumulator,
+    ces: CesAccumulator,
+}
+
+impl Cell {
+    fn merge(&mut self, other: Cell) -> Result<(), Error> {
+        self.frt.merge(other.frt)?;
+        self.art.merge(other.art)?;
+        self.fcr.merge(other.fcr)?;
+        match (&mut self.sla, other.sla) {
+            (Some(a), Some(b)) => a.merge(b)?,
+            (None, None) => {}
+            _ => return Err(crate::kpi::incompatible("report")),
+        }
+        self.csat.merge(other.csat)?;
+        self.nps.merge(other.nps)?;
+        self.ces.merge(other.ces)
+    }
+}
+
+/// The KPIs whose periods are intrinsic (they sweep over time): one per dimension value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Flow {
+    volume: VolumeAccumulator,
+    backlog: BacklogAccumulator,
+}
+
+impl Flow {
+    fn merge(&mut self, other: Flow) -> Result<(), Error> {
+        self.volume.merge(other.volume)?;
+        self.backlog.merge(other.backlog)
+    }
+}
+
+/// One period's cells: the total and one per dimension value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodCells {
+    total: Cell,
+    by: BTreeMap<String, Cell>,
+}
+
+/// A ticket as a summary row or an event history.
+#[derive(Debug, Clone, Copy)]
+enum TicketRef<'a> {
+    Summary(&'a Ticket),
+    History(&'a TicketHistory),
+}
+
+impl<'a> TicketRef<'a> {
+    fn ticket(self) -> &'a Ticket {
+        match self {
+            TicketRef::Summary(t) => t,
+            TicketRef::History(h) => h.ticket(),
+        }
+    }
+
+    fn feed<A: TicketAccumulator>(self, acc: &mut A) -> Result<(), Error> {
+        match self {
+            TicketRef::Summary(t) => acc.push(t),
+            TicketRef::History(h) => acc.push_history(h),
+        }
+    }
+}
+
+/// The report's push / merge / finish state.
+///
+/// Records are pushed with their dimension value already resolved (the caller knows how:
+/// [`ReportInput::ticket_dimension`] is the rule [`Report::compute`] uses), so that partitions
+/// of tickets, surveys and customers can be pushed into different accumulators and merged.
+///
+/// # Errors on push
+/// A record a KPI rejects is an error naming it; the accumulator must then be discarded (the
+/// KPIs it had already reached keep the record).
+#[derive(Debug, Clone)]
+pub struct ReportAccumulator {
+    options: ReportOptions,
+    kpis: Kpis,
+    cells: BTreeMap<PeriodKey, PeriodCells>,
+    flow_total: Flow,
+    flow_by: BTreeMap<String, Flow>,
+    cost: CostPerTicketAccumulator,
+    retention_total: CustomerRetentionAccumulator,
+    retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
+}
+
+impl ReportAccumulator {
+    /// An empty report with these options.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidOption`] for an empty dimension name or a range that ends before it
+    /// starts, and every KPI's own option errors (an SLA business target without a calendar…).
+    pub fn new(options: ReportOptions) -> Result<Self, Error> {
+        let kpis = Kpis::new(&options)?;
+        Ok(ReportAccumulator {
+            flow_total: kpis.flow(),
+            cost: kpis.cost.accumulator(),
+            retention_total: kpis.retention.accumulator(),
+            kpis,
+            options,
+            cells: BTreeMap::new(),
+            flow_by: BTreeMap::new(),
+            retention_by: BTreeMap::new(),
+        })
+    }
+
+    /// The options.
+    pub fn options(&self) -> &ReportOptions {
+        &self.options
+    }
+
+    /// The cell of a period and dimension value (`None`: the period's total).
+    fn cell(&mut self, at: Instant, dimension: Option<&str>) -> (&mut Cell, Option<&mut Cell>) {
+        let key = self.options.bucketer().key(at);
+        let kpis = &self.kpis;
+        let cells = self.cells.entry(key).or_insert_with(|| PeriodCells {
+            total: kpis.cell(),
+            by: BTreeMap::new(),
+        });
+        let by = match dimension {
+            Some(d) => {
+                if !cells.by.contains_key(d) {
+                    cells.by.insert(d.to_owned(), kpis.cell());
+                }
+                cells.by.get_mut(d)
+            }
+            None => None,
+        };
+        (&mut cells.total, by)
+    }
+
+    fn dimension_label<'a>(&self, value: Option<&'a str>) -> Option<&'a str> {
+        self.options.by.as_ref().map(|_| value.unwrap_or(NO_VALUE))
+    }
+
+    fn push_ticket_ref(&mut self, t: TicketRef<'_>, dimension: Option<&str>) -> Result<(), Error> {
+        let dim = self.dimension_label(dimension);
+        let ticket = t.ticket();
+        let created = ticket.created_at();
+        {
+            let (total, by) = self.cell(created, dim);
+            for cell in std::iter::once(total).chain(by) {
+                t.feed(&mut cell.frt)?;
+                if let Some(sla) = &mut cell.sla {
+                    t.feed(sla)?;
+                }
+            }
+        }
+        if let Some(at) = self.kpis.fcr.bucket_instant(ticket) {
+            let (total, by) = self.cell(at, dim);
+            for cell in std::iter::once(total).chain(by) {
+                t.feed(&mut cell.fcr)?;
+            }
+        }
+        if let Some(at) = self.kpis.art.bucket_instant(ticket) {
+            let (total, by) = self.cell(at, dim);
+            for cell in std::iter::once(total).chain(by) {
+                t.feed(&mut cell.art)?;
+            }
+        }
+        t.feed(&mut self.flow_total.volume)?;
+        t.feed(&mut self.flow_total.backlog)?;
+        if let Some(d) = dim {
+            if !self.flow_by.contains_key(d) {
+                self.flow_by.insert(d.to_owned(), self.kpis.flow());
+            }
+            if let Some(flow) = self.flow_by.get_mut(d) {
+                t.feed(&mut flow.volume)?;
+                t.feed(&mut flow.backlog)?;
+            }
+        }
+        self.cost.push_ticket(ticket)
+    }
+
+    /// Adds a ticket in summary form with its dimension value (`None`: it has none).
+    ///
+    /// # Errors
+    /// A KPI's error for the ticket.
+    pub fn push_ticket(&mut self, ticket: &Ticket, dimension: Option<&str>) -> Result<(), Error> {
+        self.push_ticket_ref(TicketRef::Summary(ticket), dimension)
+    }
+
+    /// Adds a ticket known by its event history.
+    ///
+    /// # Errors
+    /// A KPI's error for the ticket.
+    pub fn push_history(
+        &mut self,
+        history: &TicketHistory,
+        dimension: Option<&str>,
+    ) -> Result<(), Error> {
+        self.push_ticket_ref(TicketRef::History(history), dimension)
+    }
+
+    /// Adds a survey response with the dimension value of the ticket it rates.
+    ///
+    /// # Errors
+    /// A score off its KPI's scale, naming the response.
+    pub fn push_survey(
+        &mut self,
+        response: &SurveyResponse,
+        dimension: Option<&str>,
+    ) -> Result<(), Error> {
+        let dim = self.dimension_label(dimension);
+        let (total, by) = self.cell(response.responded_at(), dim);
+        for cell in std::iter::once(total).chain(by) {
+            match response.kind() {
+                SurveyKind::Csat => cell.csat.push_response(response)?,
+                SurveyKind::Nps => cell.nps.push_response(response)?,
+                SurveyKind::Ces => cell.ces.push_response(response)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a customer (retention; split by segment when the report groups by `segment`).
+    ///
+    /// # Errors
+    /// Overlapping tenures of one customer id ([`ErrorKind::DuplicateId`]).
+    pub fn push_customer(&mut self, customer: &Customer) -> Result<(), Error> {
+        self.retention_total.push(customer)?;
+        if self.options.by_segment() {
+            let seg = customer.segment().unwrap_or(NO_VALUE);
+            if !self.retention_by.contains_key(seg) {
+                self.retention_by
+                    .insert(seg.to_owned(), self.kpis.retention.accumulator());
+            }
+            if let Some(acc) = self.retention_by.get_mut(seg) {
+                acc.push(customer)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a support cost entry.
+    ///
+    /// # Errors
+    /// [`ErrorKind::MixedCurrencies`] when its currency differs from earlier entries'.
+    pub fn push_cost(&mut self, entry: &CostEntry) -> Result<(), Error> {
+        self.cost.push_cost(entry)
+    }
+
+    /// Folds another partition's report into this one.
+    ///
+    /// # Errors
+    /// [`ErrorKind::IncompatibleMerge`] when the options differ, and the KPIs' own merge errors
+    /// (a customer's overlapping tenures across partitions, mixed currencies). After an error
+    /// the accumulator must be discarded.
+    pub fn merge(&mut self, other: ReportAccumulator) -> Result<(), Error> {
+        if self.options != other.options {
+            return Err(crate::kpi::incompatible("report"));
+        }
+        for (key, theirs) in other.cells {
+            match self.cells.get_mut(&key) {
+                None => {
+                    self.cells.insert(key, theirs);
+                }
+                Some(ours) => {
+                    ours.total.merge(theirs.total)?;
+                    for (d, cell) in theirs.by {
+                        match ours.by.get_mut(&d) {
+                            Some(c) => c.merge(cell)?,
+                            None => {
+                                ours.by.insert(d, cell);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.flow_total.merge(other.flow_total)?;
+        for (d, flow) in other.flow_by {
+            match self.flow_by.get_mut(&d) {
+                Some(f) => f.merge(flow)?,
+                None => {
+                    self.flow_by.insert(d, flow);
+                }
+            }
+        }
+        self.cost.merge(other.cost)?;
+        self.retention_total.merge(other.retention_total)?;
+        for (d, acc) in other.retention_by {
+            match self.retention_by.get_mut(&d) {
+                Some(a) => a.merge(acc)?,
+                None => {
+                    self.retention_by.insert(d, acc);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Turns the state into the report table.
+    pub fn finish(self) -> Report {
+        table::assemble(self)
+    }
+}
+
+/// The serialized form of a [`ReportAccumulator`]: the options and every KPI's state.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportState {
+    options: ReportOptions,
+    // A list, not a map: JSON object keys must be strings.
+    cells: Vec<(PeriodKey, PeriodCells)>,
+    flow_total: Flow,
+    flow_by: BTreeMap<String, Flow>,
+    cost: CostPerTicketAccumulator,
+    retention_total: CustomerRetentionAccumulator,
+    retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
+}
+
+impl Serialize for ReportAccumulator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Borrowing through a mirror would need a second struct of references; report states
+        // are small next to their records, so a clone keeps this simple.
+        ReportState {
+            options: self.options.clone(),
+            cells: self.cells.iter().map(|(k, c)| (*k, c.clone())).collect(),
+            flow_total: self.flow_total.clone(),
+            flow_by: self.flow_by.clone(),
+            cost: self.cost.clone(),
+            retention_total: self.retention_total.clone(),
+            retention_by: self.retention_by.clone(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportAccumulator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let state = ReportState::deserialize(d)?;
+        ReportAccumulator::try_from(state).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<ReportState> for ReportAccumulator {
+    type Error = Error;
+
+    /// Rebuilds the accumulator, checking that every part was made with the report's options
+    /// (each KPI state checks itself when it is deserialized).
+    fn try_from(s: ReportState) -> Result<Self, Error> {
+        let mut acc = ReportAccumulator::new(s.options)?;
+        let bad = |what: &str| {
+            Error::new(
+                ErrorKind::InvalidState,
+                format!("report state: {what} was built with other options than the report's"),
+            )
+        };
+        let template = acc.kpis.cell();
+        let same_cell = |c: &Cell| {
+            c.frt.options() == template.frt.options()
+                && c.art.options() == template.art.options()
+                && c.fcr.options() == template.fcr.options()
+                && c.sla.is_some() == template.sla.is_some()
+                && c.csat.options() == template.csat.options()
+                && c.nps.options() == template.nps.options()
+                && c.ces.options() == template.ces.options()
+        };
+        for (_, cells) in &s.cells {
+            if !same_cell(&cells.total) || !cells.by.values().all(same_cell) {
+                return Err(bad("a cell"));
+            }
+            if acc.options.by.is_none() && !cells.by.is_empty() {
+                return Err(bad("a dimension cell"));
+            }
+        }
+        let flow = acc.kpis.flow();
+        let same_flow = |f: &Flow| {
+            f.volume.options() == flow.volume.options()
+                && f.backlog.options() == flow.backlog.options()
+        };
+        if !same_flow(&s.flow_total) || !s.flow_by.values().all(same_flow) {
+            return Err(bad("volume or backlog"));
+        }
+        let n = s.cells.len();
+        acc.cells = s.cells.into_iter().collect();
+        if acc.cells.len() != n {
+            return Err(Error::new(
+                ErrorKind::InvalidState,
+                "report state: a period appears twice among the cells",
+            ));
+        }
+        acc.flow_total = s.flow_total;
+        acc.flow_by = s.flow_by;
+        // Merging into the fresh accumulators checks the options of these two for us.
+        acc.cost.merge(s.cost).map_err(|_| bad("cost per ticket"))?;
+        acc.retention_total
+            .merge(s.retention_total)
+            .map_err(|_| bad("retention"))?;
+        for (d, r) in s.retention_by {
+            let mut fresh = acc.kpis.retention.accumulator();
+            fresh.merge(r).map_err(|_| bad("retention"))?;
+            acc.retention_by.insert(d, fresh);
+        }
+        Ok(acc)
+    }
+}
+
+/// Everything a report reads. Tickets may come as summary rows, as event histories, or both
+/// (distinct tickets).
+#[derive(Debug, Clone, Default)]
+pub struct ReportInput {
+    /// Tickets in summary form.
+    pub tickets: Vec<Ticket>,
+    /// Tickets derived from event logs.
+    pub histories: Vec<TicketHistory>,
+    /// Survey responses.
+    pub surveys: Vec<SurveyResponse>,
+    /// Customers.
+    pub customers: Vec<Customer>,
+    /// Support cost entries.
+    pub costs: Vec<CostEntry>,
+}
+
+/// How many records a partition of [`Report::compute`] holds at most.
+const PARTITION: usize = 64 * 1024;
+
+impl ReportInput {
+    /// The dimension value of a ticket under `by`: the ticket's own dimension, or for `segment`
+    /// its customer's segment (`segments` maps customer ids to segments).
+    pub fn ticket_dimension<'a>(
+        ticket: &'a Ticket,
+        by: Option<&str>,
+        segments: &'a HashMap<&str, &str>,
+    ) -> Option<&'a str> {
+        match by? {
+            "segment" => ticket
+                .customer_id()
+                .and_then(|c| segments.get(c.as_str()).copied()),
+            name => ticket.dimension(name),
+        }
+    }
+}
+
+impl Report {
+    /// Computes the report over all the input, in partitions (in parallel with the `parallel`
+    /// feature); the result equals one sequential pass exactly.
+    ///
+    /// # Errors
+    /// The options' errors ([`ReportAccumulator::new`]) and the first record a KPI rejects.
+    pub fn compute(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
+        let by = options.by.as_deref();
+        let segments: HashMap<&str, &str> = input
+            .customers
+            .iter()
+            .filter_map(|c| Some((c.id().as_str(), c.segment()?)))
+            .collect();
+        // A survey takes the dimension of the ticket it rates.
+        let mut ticket_dims: HashMap<&TicketId, Option<&str>> = HashMap::new();
+        if by.is_some() {
+            for t in input
+                .tickets
+                .iter()
+                .chain(input.histories.iter().map(TicketHistory::ticket))
+            {
+                ticket_dims.insert(t.id(), ReportInput::ticket_dimension(t, by, &segments));
+            }
+        }
+        let survey_dim = |r: &SurveyResponse| -> Option<&str> {
+            let t = r.ticket_id()?;
+            ticket_dims.get(t).copied().flatten()
+        };
+
+        enum Part<'a> {
+            Tickets(&'a [Ticket]),
+            Histories(&'a [TicketHistory]),
+            Surveys(&'a [SurveyResponse]),
+        }
+        let mut parts: Vec<Part<'_>> = Vec::new();
+        parts.extend(input.tickets.chunks(PARTITION).map(Part::Tickets));
+        parts.extend(input.histories.chunks(PARTITION).map(Part::Histories));
+        parts.extend(input.surveys.chunks(PARTITION).map(Part::Surveys));
+
+        let run = |part: &Part<'_>| -> Result<ReportAccumulator, Error> {
+            let mut acc = ReportAccumulator::new(options.clone())?;
+            match part {
+                Part::Tickets(ts) => {
+                    for t in *ts {
+                        acc.push_ticket(t, ReportInput::ticket_dimension(t, by, &segments))?;
+                    }
+                }
+                Part::Histories(hs) => {
+                    for h in *hs {
+                        let dim = ReportInput::ticket_dimension(h.ticket(), by, &segments);
+                        acc.push_history(h, dim)?;
+                    }
+                }
+                Part::Surveys(rs) => {
+                    for r in *rs {
+                        acc.push_survey(r, survey_dim(r))?;
+                    }
+                }
+            }
+            Ok(acc)
+        };
+
+        let mut acc = ReportAccumulator::new(options.clone())?;
+        for c in &input.customers {
+            acc.push_customer(c)?;
+        }
+        for e in &input.costs {
+            acc.push_cost(e)?;
+        }
+        for part in run_all(&parts, run)? {
+            acc.merge(part)?;
+        }
+        Ok(acc.finish())
+    }
+}
+
+#[cfg(feature = "parallel")]
+fn run_all<P: Sync, F>(parts: &[P], run: F) -> Result<Vec<ReportAccumulator>, Error>
+where
+    F: Fn(&P) -> Result<ReportAccumulator, Error> + Sync + Send,
+{
+    use rayon::prelude::*;
+    parts.par_iter().map(run).collect()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn run_all<P, F>(parts: &[P], run: F) -> Result<Vec<ReportAccumulator>, Error>
+where
+    F: Fn(&P) -> Result<ReportAccumulator, Error>,
+{
+    parts.iter().map(run).collect()
+}

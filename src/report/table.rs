@@ -1,0 +1,582 @@
+//! The report table: its rows, its columns, and the CSV and JSON writers.
+
+use super::{Flow, NO_VALUE, PeriodCells, ReportAccumulator, ReportOptions};
+use crate::kpi::{
+    Accumulator, BacklogResult, CostPerTicketResult, CustomerRetentionAccumulator,
+    CustomerRetentionResult, Metric, VolumeCounts, VolumeResult,
+};
+use crate::stats::DurationStats;
+use crate::time::PeriodKey;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+/// The table's column names, in order (snake_case, units in the name; `_bh_s`: business
+/// seconds). [`ReportRow`] has one field per column, plus the `undefined` reasons.
+pub const COLUMNS: [&str; 35] = [
+    "period_start",
+    "period_end",
+    "dimension",
+    "tickets_created",
+    "tickets_resolved",
+    "tickets_reopened",
+    "backlog_end",
+    "frt_n",
+    "frt_mean_s",
+    "frt_median_s",
+    "frt_p90_s",
+    "frt_unanswered",
+    "frt_mean_bh_s",
+    "frt_median_bh_s",
+    "frt_p90_bh_s",
+    "resolution_n",
+    "resolution_mean_s",
+    "resolution_median_s",
+    "resolution_p90_s",
+    "resolution_mean_bh_s",
+    "resolution_median_bh_s",
+    "resolution_p90_bh_s",
+    "first_contact_resolution_pct",
+    "csat_pct",
+    "csat_n",
+    "nps",
+    "nps_n",
+    "ces_mean",
+    "ces_n",
+    "cost_per_ticket",
+    "cost_currency",
+    "retention_pct",
+    "sla_attainment_pct",
+    "sla_first_response_pct",
+    "sla_resolution_pct",
+];
+
+/// One row of the report: a period, and a dimension value or the period's total.
+///
+/// Counts are plain numbers; a statistic that cannot be computed is `None`, and its column name
+/// maps to the reason in [`undefined`](ReportRow::undefined).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportRow {
+    /// First local date of the period.
+    pub period_start: NaiveDate,
+    /// First local date after the period (the period is `[period_start, period_end)`).
+    pub period_end: NaiveDate,
+    /// The dimension value; `None` on the period's total row.
+    pub dimension: Option<String>,
+    /// Tickets created in the period.
+    pub tickets_created: u64,
+    /// Resolutions in the period (every resolution of an event history; a summary row's latest).
+    pub tickets_resolved: u64,
+    /// Reopens in the period (event histories only).
+    pub tickets_reopened: u64,
+    /// Tickets open at the end of the period.
+    pub backlog_end: u64,
+    /// Answered tickets created in the period (the `n` of the `frt_*` statistics).
+    pub frt_n: u64,
+    /// Mean first response time, calendar seconds.
+    pub frt_mean_s: Option<f64>,
+    /// Median first response time, calendar seconds.
+    pub frt_median_s: Option<f64>,
+    /// 90th percentile first response time, calendar seconds.
+    pub frt_p90_s: Option<f64>,
+    /// Tickets created in the period without a first response (excluded from `frt_*`).
+    pub frt_unanswered: u64,
+    /// Mean first response time, business seconds.
+    pub frt_mean_bh_s: Option<f64>,
+    /// Median first response time, business seconds.
+    pub frt_median_bh_s: Option<f64>,
+    /// 90th percentile first response time, business seconds.
+    pub frt_p90_bh_s: Option<f64>,
+    /// Tickets resolved in the period (the `n` of the `resolution_*` statistics).
+    pub resolution_n: u64,
+    /// Mean resolution time (total time resolving / tickets resolved), calendar seconds.
+    pub resolution_mean_s: Option<f64>,
+    /// Median resolution time, calendar seconds.
+    pub resolution_median_s: Option<f64>,
+    /// 90th percentile resolution time, calendar seconds.
+    pub resolution_p90_s: Option<f64>,
+    /// Mean resolution time, business seconds.
+    pub resolution_mean_bh_s: Option<f64>,
+    /// Median resolution time, business seconds.
+    pub resolution_median_bh_s: Option<f64>,
+    /// 90th percentile resolution time, business seconds.
+    pub resolution_p90_bh_s: Option<f64>,
+    /// First-contact resolution rate, percent.
+    pub first_contact_resolution_pct: Option<f64>,
+    /// CSAT, percent positive.
+    pub csat_pct: Option<f64>,
+    /// CSAT responses.
+    pub csat_n: u64,
+    /// NPS, −100 to 100.
+    pub nps: Option<f64>,
+    /// NPS responses.
+    pub nps_n: u64,
+    /// Mean CES on its scale.
+    pub ces_mean: Option<f64>,
+    /// CES responses.
+    pub ces_n: u64,
+    /// Support cost per ticket, rounded half-even to 2 places (total rows only).
+    pub cost_per_ticket: Option<Decimal>,
+    /// The currency of `cost_per_ticket`.
+    pub cost_currency: Option<String>,
+    /// Customer retention rate, percent (total rows, or segment rows when grouped by segment).
+    pub retention_pct: Option<f64>,
+    /// SLA attainment over both targets: met / (met + breached), percent.
+    pub sla_attainment_pct: Option<f64>,
+    /// First-response SLA attainment, percent.
+    pub sla_first_response_pct: Option<f64>,
+    /// Resolution SLA attainment, percent.
+    pub sla_resolution_pct: Option<f64>,
+    /// Why each `None` column is undefined, by column name.
+    pub undefined: BTreeMap<String, String>,
+}
+
+/// The report: its options and its rows (for each period, the total row first, then one row
+/// per dimension value in order).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The options it was computed with.
+    pub options: ReportOptions,
+    /// The rows.
+    pub rows: Vec<ReportRow>,
+}
+
+impl Report {
+    /// The total rows, one per period.
+    pub fn total_rows(&self) -> impl Iterator<Item = &ReportRow> {
+        self.rows.iter().filter(|r| r.dimension.is_none())
+    }
+
+    /// The table as CSV: a header of [`COLUMNS`], one line per row, an empty field for an
+    /// undefined value. Reasons are not in the CSV; [`to_json`](Report::to_json) has them.
+    pub fn to_csv(&self) -> String {
+        let mut out = COLUMNS.join(",");
+        out.push('\n');
+        for row in &self.rows {
+            let fields: Vec<String> = row.cells().iter().map(Cell::to_csv).collect();
+            out.push_str(&fields.join(","));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The report as JSON: `{"options": …, "columns": […], "rows": [{column: value, …,
+    /// "undefined": {column: reason}}]}`; undefined values are `null`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::from("{\"options\":");
+        out.push_str(&json_value(&self.options));
+        out.push_str(",\"columns\":");
+        out.push_str(&json_value(&COLUMNS[..]));
+        out.push_str(",\"rows\":[");
+        for (i, row) in self.rows.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('{');
+            for (name, cell) in COLUMNS.iter().zip(row.cells()) {
+                let _ = write!(out, "{}:{},", json_value(name), cell.to_json());
+            }
+            out.push_str("\"undefined\":");
+            out.push_str(&json_value(&row.undefined));
+            out.push('}');
+        }
+        out.push_str("]}");
+        out
+    }
+}
+
+/// Serializes a value that cannot fail to serialize (strings, numbers, maps of them, options).
+fn json_value<T: Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+}
+
+/// One value of a row, for the writers.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Text(Option<String>),
+    Int(u64),
+    Float(Option<f64>),
+    Decimal(Option<Decimal>),
+}
+
+impl Cell {
+    fn to_csv(&self) -> String {
+        match self {
+            Cell::Text(None) | Cell::Float(None) | Cell::Decimal(None) => String::new(),
+            Cell::Text(Some(s)) => csv_quote(s),
+            Cell::Int(v) => v.to_string(),
+            Cell::Float(Some(v)) => v.to_string(),
+            Cell::Decimal(Some(d)) => d.to_string(),
+        }
+    }
+
+    fn to_json(&self) -> String {
+        match self {
+            Cell::Text(None) | Cell::Float(None) | Cell::Decimal(None) => "null".into(),
+            Cell::Text(Some(s)) => json_value(s),
+            Cell::Int(v) => v.to_string(),
+            // serde_json writes the shortest representation that reads back to the same f64.
+            Cell::Float(Some(v)) => json_value(v),
+            // Decimals as strings, so no reader turns money into a float.
+            Cell::Decimal(Some(d)) => json_value(&d.to_string()),
+        }
+    }
+}
+
+fn csv_quote(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+impl ReportRow {
+    /// The row's values in [`COLUMNS`] order.
+    pub(crate) fn cells(&self) -> Vec<Cell> {
+        use Cell::{Decimal as D, Float as F, Int as I, Text as T};
+        vec![
+            T(Some(self.period_start.to_string())),
+            T(Some(self.period_end.to_string())),
+            T(self.dimension.clone()),
+            I(self.tickets_created),
+            I(self.tickets_resolved),
+            I(self.tickets_reopened),
+            I(self.backlog_end),
+            I(self.frt_n),
+            F(self.frt_mean_s),
+            F(self.frt_median_s),
+            F(self.frt_p90_s),
+            I(self.frt_unanswered),
+            F(self.frt_mean_bh_s),
+            F(self.frt_median_bh_s),
+            F(self.frt_p90_bh_s),
+            I(self.resolution_n),
+            F(self.resolution_mean_s),
+            F(self.resolution_median_s),
+            F(self.resolution_p90_s),
+            F(self.resolution_mean_bh_s),
+            F(self.resolution_median_bh_s),
+            F(self.resolution_p90_bh_s),
+            F(self.first_contact_resolution_pct),
+            F(self.csat_pct),
+            I(self.csat_n),
+            F(self.nps),
+            I(self.nps_n),
+            F(self.ces_mean),
+            I(self.ces_n),
+            D(self.cost_per_ticket),
+            T(self.cost_currency.clone()),
+            F(self.retention_pct),
+            F(self.sla_attainment_pct),
+            F(self.sla_first_response_pct),
+            F(self.sla_resolution_pct),
+        ]
+    }
+}
+
+/// Records reasons while turning metrics into plain values.
+struct Row {
+    undefined: BTreeMap<String, String>,
+}
+
+impl Row {
+    fn take<T: Copy>(&mut self, column: &str, m: &Metric<T>) -> Option<T> {
+        match m {
+            Metric::Value(v) => Some(*v),
+            Metric::Undefined(u) => {
+                self.undefined
+                    .insert(column.to_owned(), u.reason().to_owned());
+                None
+            }
+        }
+    }
+
+    fn none<T>(&mut self, column: &str, reason: &str) -> Option<T> {
+        self.undefined.insert(column.to_owned(), reason.to_owned());
+        None
+    }
+
+    /// Mean, median and p90 of a duration summary into three columns `{prefix}_{stat}{suffix}`.
+    fn durations(
+        &mut self,
+        prefix: &str,
+        suffix: &str,
+        stats: Option<&DurationStats>,
+    ) -> [Option<f64>; 3] {
+        let names = ["mean", "median", "p90"].map(|s| format!("{prefix}_{s}{suffix}"));
+        match stats {
+            Some(s) => [
+                self.take(&names[0], &s.mean),
+                self.take(&names[1], &s.median),
+                self.take(&names[2], &s.p90),
+            ],
+            None => names.map(|n| self.none(&n, "no business calendar given")),
+        }
+    }
+}
+
+/// Per-dimension results of the period-intrinsic KPIs.
+struct FlowResults {
+    volume: BTreeMap<PeriodKey, VolumeCounts>,
+    backlog: BacklogResult,
+}
+
+fn flow_results(flow: Flow) -> FlowResults {
+    let volume: VolumeResult = flow.volume.finish();
+    FlowResults {
+        volume: volume
+            .periods
+            .into_iter()
+            .map(|p| (p.period, p.counts))
+            .collect(),
+        backlog: flow.backlog.finish(),
+    }
+}
+
+impl FlowResults {
+    /// The backlog at the end of `key`: the sweep's value for a period it reports; before its
+    /// first period nothing was open; after its last nothing changed since.
+    fn backlog_end(&self, key: PeriodKey) -> u64 {
+        let periods = &self.backlog.periods;
+        match periods.binary_search_by(|p| p.period.cmp(&key)) {
+            Ok(i) => periods[i].closing,
+            Err(0) => 0,
+            Err(i) => periods[i - 1].closing,
+        }
+    }
+}
+
+pub(super) fn assemble(acc: ReportAccumulator) -> Report {
+    let ReportAccumulator {
+        options,
+        kpis,
+        cells,
+        flow_total,
+        flow_by,
+        cost,
+        retention_total,
+        retention_by,
+    } = acc;
+    let flow_total = flow_results(flow_total);
+    let flow_by: BTreeMap<String, FlowResults> = flow_by
+        .into_iter()
+        .map(|(d, f)| (d, flow_results(f)))
+        .collect();
+    let cost: CostPerTicketResult = cost.finish();
+
+    // The periods: the range's, or every period from the first to the last with tickets,
+    // surveys or costs (customers alone decide only when there is nothing else: a customer
+    // base years older than the helpdesk data must not add years of empty rows).
+    let bucketer = options.bucketer();
+    let span = |first: PeriodKey, last: PeriodKey| -> Vec<PeriodKey> {
+        std::iter::successors(Some(first), |k| Some(k.next()).filter(|n| *n <= last)).collect()
+    };
+    let keys: Vec<PeriodKey> = match options.range {
+        Some((first, last)) => span(bucketer.key_of_date(first), bucketer.key_of_date(last)),
+        None => {
+            let mut touched: BTreeSet<PeriodKey> = cells
+                .keys()
+                .copied()
+                .chain(flow_total.volume.keys().copied())
+                .chain(flow_total.backlog.periods.iter().map(|p| p.period))
+                .chain(cost.periods.iter().map(|p| p.period))
+                .collect();
+            if touched.is_empty() {
+                touched.extend(
+                    retention_total
+                        .clone()
+                        .finish()
+                        .periods
+                        .iter()
+                        .map(|p| p.period),
+                );
+            }
+            match (touched.first(), touched.last()) {
+                (Some(&first), Some(&last)) => span(first, last),
+                _ => Vec::new(),
+            }
+        }
+    };
+    let finish_retention = |r: CustomerRetentionAccumulator| -> CustomerRetentionResult {
+        match (keys.first(), keys.last()) {
+            (Some(first), Some(last)) => r.finish_over(first.start, last.start),
+            _ => r.finish(),
+        }
+    };
+    let retention_total = finish_retention(retention_total);
+    let retention_by: BTreeMap<String, CustomerRetentionResult> = retention_by
+        .into_iter()
+        .map(|(d, r)| (d, finish_retention(r)))
+        .collect();
+
+    let mut dimensions: BTreeSet<String> = flow_by.keys().cloned().collect();
+    dimensions.extend(retention_by.keys().cloned());
+    for c in cells.values() {
+        dimensions.extend(c.by.keys().cloned());
+    }
+    // "(none)" reads best after the real values.
+    let mut dimensions: Vec<String> = dimensions.into_iter().collect();
+    if let Some(i) = dimensions.iter().position(|d| d == NO_VALUE) {
+        let none = dimensions.remove(i);
+        dimensions.push(none);
+    }
+
+    let empty = kpis.cell();
+    let cost_by_period: BTreeMap<PeriodKey, _> =
+        cost.periods.iter().map(|p| (p.period, &p.value)).collect();
+    let retention_of = |r: &CustomerRetentionResult| -> BTreeMap<PeriodKey, Metric<f64>> {
+        r.periods
+            .iter()
+            .map(|p| (p.period, p.retention_pct.clone()))
+            .collect()
+    };
+    let retention_total = retention_of(&retention_total);
+    let retention_by: BTreeMap<String, BTreeMap<PeriodKey, Metric<f64>>> = retention_by
+        .iter()
+        .map(|(d, r)| (d.clone(), retention_of(r)))
+        .collect();
+
+    let mut rows = Vec::with_capacity(keys.len() * (1 + dimensions.len()));
+    for key in keys {
+        let period_cells: Option<&PeriodCells> = cells.get(&key);
+        let groups = std::iter::once(None).chain(dimensions.iter().map(Some));
+        for dim in groups {
+            let cell = match (period_cells, dim) {
+                (Some(pc), None) => &pc.total,
+                (Some(pc), Some(d)) => pc.by.get(d).unwrap_or(&empty),
+                (None, _) => &empty,
+            };
+            let flow = match dim {
+                None => Some(&flow_total),
+                Some(d) => flow_by.get(d),
+            };
+            let mut r = Row {
+                undefined: BTreeMap::new(),
+            };
+            let counts = flow
+                .and_then(|f| f.volume.get(&key))
+                .copied()
+                .unwrap_or_default();
+            let backlog_end = flow.map_or(0, |f| f.backlog_end(key));
+
+            let frt = cell.frt.clone().finish();
+            let [frt_mean_s, frt_median_s, frt_p90_s] =
+                r.durations("frt", "_s", Some(&frt.calendar));
+            let [frt_mean_bh_s, frt_median_bh_s, frt_p90_bh_s] =
+                r.durations("frt", "_bh_s", frt.business.as_ref());
+            let art = cell.art.clone().finish();
+            let [resolution_mean_s, resolution_median_s, resolution_p90_s] =
+                r.durations("resolution", "_s", Some(&art.calendar));
+            let [
+                resolution_mean_bh_s,
+                resolution_median_bh_s,
+                resolution_p90_bh_s,
+            ] = r.durations("resolution", "_bh_s", art.business.as_ref());
+            let fcr = cell.fcr.clone().finish();
+            let first_contact_resolution_pct =
+                r.take("first_contact_resolution_pct", &fcr.rate_pct);
+            let csat = cell.csat.clone().finish();
+            let nps = cell.nps.clone().finish();
+            let ces = cell.ces.clone().finish();
+
+            let (sla_attainment_pct, sla_first_response_pct, sla_resolution_pct) = match &cell.sla {
+                None => {
+                    let why = "no SLA policy given";
+                    (
+                        r.none("sla_attainment_pct", why),
+                        r.none("sla_first_response_pct", why),
+                        r.none("sla_resolution_pct", why),
+                    )
+                }
+                Some(acc) => {
+                    let s = acc.clone().finish();
+                    let met = s.first_response.met + s.resolution.met;
+                    let decided = met + s.first_response.breached + s.resolution.breached;
+                    let overall = if decided == 0 {
+                        Metric::undefined("no SLA target decided in the period")
+                    } else {
+                        Metric::Value(100.0 * met as f64 / decided as f64)
+                    };
+                    (
+                        r.take("sla_attainment_pct", &overall),
+                        r.take("sla_first_response_pct", &s.first_response.attainment_pct),
+                        r.take("sla_resolution_pct", &s.resolution.attainment_pct),
+                    )
+                }
+            };
+
+            let (cost_per_ticket, cost_currency) = match dim {
+                Some(_) => (
+                    r.none("cost_per_ticket", "costs are not split by dimension"),
+                    None,
+                ),
+                None => match cost_by_period.get(&key) {
+                    Some(v) => (
+                        r.take("cost_per_ticket", &v.rounded()),
+                        v.currency.map(|c| c.to_string()),
+                    ),
+                    None => (
+                        r.none("cost_per_ticket", "no cost entries in the period"),
+                        None,
+                    ),
+                },
+            };
+            let retention_pct = match dim {
+                None => match retention_total.get(&key) {
+                    Some(m) => r.take("retention_pct", m),
+                    None => r.none("retention_pct", "no customers in the period"),
+                },
+                Some(d) => match retention_by.get(d).and_then(|m| m.get(&key)) {
+                    Some(m) => r.take("retention_pct", m),
+                    None if options.by.as_deref() == Some("segment") => {
+                        r.none("retention_pct", "no customers of the segment in the period")
+                    }
+                    None => r.none("retention_pct", "retention is split by segment only"),
+                },
+            };
+
+            rows.push(ReportRow {
+                period_start: key.start,
+                period_end: key.end(),
+                dimension: dim.cloned(),
+                tickets_created: counts.created,
+                tickets_resolved: counts.resolved,
+                tickets_reopened: counts.reopened,
+                backlog_end,
+                frt_n: frt.answered,
+                frt_mean_s,
+                frt_median_s,
+                frt_p90_s,
+                frt_unanswered: frt.unanswered,
+                frt_mean_bh_s,
+                frt_median_bh_s,
+                frt_p90_bh_s,
+                resolution_n: art.resolved,
+                resolution_mean_s,
+                resolution_median_s,
+                resolution_p90_s,
+                resolution_mean_bh_s,
+                resolution_median_bh_s,
+                resolution_p90_bh_s,
+                first_contact_resolution_pct,
+                csat_pct: r.take("csat_pct", &csat.score),
+                csat_n: csat.n,
+                nps: r.take("nps", &nps.score),
+                nps_n: nps.n,
+                ces_mean: r.take("ces_mean", &ces.mean),
+                ces_n: ces.n,
+                cost_per_ticket,
+                cost_currency,
+                retention_pct,
+                sla_attainment_pct,
+                sla_first_response_pct,
+                sla_resolution_pct,
+                undefined: r.undefined,
+            });
+        }
+    }
+    Report { options, rows }
+}
