@@ -27,6 +27,10 @@ impl<R: Read> CsvSource<R> {
             // Rows of the wrong width are rejected one by one, not as a fatal parse error.
             .flexible(true)
             .delimiter(options.delimiter)
+            // The csv crate counts a CRLF row's line before consuming its LF, which puts every
+            // later row one line early; ending rows at LF keeps physical line numbers, and the
+            // CR left at the end of a row's last cell is trimmed like all surrounding whitespace.
+            .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(input);
         let header = reader.headers().map_err(|e| match e.kind() {
             csv::ErrorKind::Utf8 { .. } => {
@@ -49,7 +53,16 @@ impl<R: Read> CsvSource<R> {
 
     /// Reads the next record into `self.record`.
     pub(crate) fn advance(&mut self, width: usize) -> Advance {
-        match self.reader.read_record(&mut self.record) {
+        let mut read = self.reader.read_record(&mut self.record);
+        // A blank CRLF line is a lone CR now; csv skips blank LF lines, and so do we.
+        while matches!(read, Ok(true))
+            && width > 1
+            && self.record.len() == 1
+            && self.record[0].trim().is_empty()
+        {
+            read = self.reader.read_record(&mut self.record);
+        }
+        match read {
             Ok(false) => Advance::Eof,
             Ok(true) => {
                 let line = self.record.position().map_or(0, csv::Position::line);
@@ -66,6 +79,7 @@ impl<R: Read> CsvSource<R> {
                         .with_value(self.record.len())
                         .with_line(line),
                         line,
+                        true,
                     );
                 }
                 Advance::Row(line)
@@ -77,6 +91,7 @@ impl<R: Read> CsvSource<R> {
                         Error::new(ErrorKind::InvalidValue, "the row is not valid UTF-8")
                             .with_line(line),
                         line,
+                        false,
                     )
                 }
                 _ => Advance::Fatal(io_error(&e)),

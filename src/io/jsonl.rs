@@ -43,6 +43,7 @@ impl<R: Read> JsonLinesSource<R> {
                     Error::new(ErrorKind::InvalidValue, "the line is not valid UTF-8")
                         .with_line(line),
                     line,
+                    false,
                 );
             };
             let text = text.trim();
@@ -61,6 +62,7 @@ impl<R: Read> JsonLinesSource<R> {
                     )
                     .with_line(line),
                     line,
+                    false,
                 ),
             };
         }

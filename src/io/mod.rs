@@ -372,8 +372,9 @@ pub struct ReadOutcome<T> {
 pub(crate) enum Advance {
     /// A row is ready, starting on this line.
     Row(u64),
-    /// A row that cannot be read as cells (wrong width, bad UTF-8, bad JSON), and its line.
-    Bad(Error, u64),
+    /// A row that cannot be read as a record (wrong width, bad UTF-8, bad JSON), its line, and
+    /// whether its cells are still readable (for the id in the error).
+    Bad(Error, u64, bool),
     /// The input cannot be read further.
     Fatal(Error),
     /// The end of the input.
@@ -620,7 +621,19 @@ impl<T, R: Read> Iterator for RecordReader<T, R> {
                 let error = error.with_record_type(self.layout.schema.record_type);
                 return Some(Err(Rejected { line: 0, error }));
             }
-            Advance::Bad(error, line) => return Some(Err(self.reject(error, line, None))),
+            Advance::Bad(error, line, cells) => {
+                let id = match (&self.source, cells) {
+                    (Source::Csv(s), true) => Row {
+                        line,
+                        cells: Cells::Csv(&s.record),
+                        layout: &self.layout,
+                        options: &self.options,
+                    }
+                    .id(),
+                    _ => None,
+                };
+                return Some(Err(self.reject(error, line, id)));
+            }
             Advance::Row(line) => line,
         };
         let row = Row {

@@ -4,5 +4,7 @@ mod business_time;
 mod derive;
 mod durations;
 mod money;
+mod presets;
+mod readers;
 mod servicenow;
 mod survey;
