@@ -395,8 +395,8 @@ pub(crate) type Parse<T> = fn(&Row<'_>) -> Result<T>;
 /// Built per record type through the aliases [`TicketReader`], [`EventReader`],
 /// [`SurveyReader`], [`CustomerReader`] and [`CostReader`], with `csv`, `json_lines` or
 /// `from_path`. In strict mode the iterator ends after the first `Err`. An input that cannot be
-/// read further (an I/O error) ends it with one last `Err` of kind [`ErrorKind::Io`], which is
-/// not a record and not counted.
+/// read further (an I/O error) ends it with one last `Err` of kind [`ErrorKind::Io`] and line 0,
+/// which is not a record and not counted.
 ///
 /// # Example
 /// Counting without collecting:
