@@ -14,6 +14,8 @@
 //! - [`stats`]: duration summaries (mean, median, p90, max; exact or sketched) and intervals.
 //! - [`kpi`]: one accumulator per KPI: `push` records, `merge` partitions, `finish` a result.
 //! - [`report`]: the one-pass [`Report`]: every KPI per period × dimension value, as a table.
+//! - [`io`] (feature `io`, on by default): streaming CSV and JSON Lines readers for every
+//!   record type, column mappings, and presets for ServiceNow, Zendesk and Freshdesk exports.
 //! - [`Error`]: every failure names the record, field, value and rule.
 //!
 //! ```
@@ -29,6 +31,8 @@
 #![deny(missing_docs)]
 
 pub mod error;
+#[cfg(feature = "io")]
+pub mod io;
 pub mod kpi;
 pub mod model;
 pub mod report;

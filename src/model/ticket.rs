@@ -179,6 +179,37 @@ impl Ticket {
         }
     }
 
+    /// A builder holding every field of this ticket, to change some and build (and validate)
+    /// again; readers use it to attach the attributes an event log carries beside its events.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use supportkpi::Ticket;
+    /// let t = Ticket::builder("T-1", Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap()).build()?;
+    /// let t = t.into_builder().team("billing").build()?;
+    /// assert_eq!(t.team(), Some("billing"));
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn into_builder(self) -> TicketBuilder {
+        TicketBuilder {
+            id: self.id,
+            customer_id: self.customer_id,
+            created_at: self.created_at,
+            first_response_at: self.first_response_at,
+            first_resolved_at: self.first_resolved_at,
+            resolved_at: self.resolved_at,
+            status: Some(self.status),
+            channel: self.channel,
+            priority: self.priority,
+            team: self.team,
+            assignee: self.assignee,
+            agent_replies: self.agent_replies,
+            reopens: self.reopens,
+            dimensions: self.dimensions,
+        }
+    }
+
     /// First response time in calendar seconds, when answered.
     pub fn first_response_seconds(&self) -> Option<i64> {
         self.first_response_at

@@ -5,6 +5,8 @@ mod business_time;
 mod derive;
 mod durations;
 mod money;
+mod presets;
+mod readers;
 mod report;
 mod servicenow;
 mod sla;

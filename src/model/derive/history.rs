@@ -134,6 +134,23 @@ impl TicketHistory {
         &self.ticket
     }
 
+    /// Rebuilds the summary ticket through `describe`, which must only set descriptive
+    /// attributes (customer, channel, priority, team, assignee, dimensions): the readers attach
+    /// what an event log carries beside its events. Crate-internal so that no caller can make
+    /// the ticket disagree with the history it was derived with.
+    ///
+    /// # Errors
+    /// The rebuilt ticket's validation (never triggered by attributes alone).
+    #[cfg_attr(not(feature = "io"), allow(dead_code))] // only the readers attach attributes
+    pub(crate) fn describe_ticket(
+        &mut self,
+        describe: impl FnOnce(crate::model::TicketBuilder) -> crate::model::TicketBuilder,
+    ) -> Result<()> {
+        let ticket = describe(self.ticket.clone().into_builder()).build()?;
+        self.ticket = ticket;
+        Ok(())
+    }
+
     /// The summary ticket, by value.
     pub fn into_ticket(self) -> Ticket {
         self.ticket
