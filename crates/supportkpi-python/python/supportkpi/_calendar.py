@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Iterable, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Tuple, Union
 
 from supportkpi import _native
 from supportkpi._errors import InvalidCalendarError, InvalidTimestampError
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 __all__ = ["BusinessCalendar"]
 
@@ -119,7 +122,7 @@ class BusinessCalendar:
 
     def __init__(
         self,
-        timezone: Any = "UTC",
+        timezone: Union[str, ZoneInfo] = "UTC",
         hours: str = "Mon-Fri 09:00-17:00",
         holidays: Iterable[DateLike] = (),
         closures: Iterable[Tuple[DateLike, TimeLike, TimeLike]] = (),
