@@ -1,16 +1,23 @@
 //! Python iterables of scores into the core's `i32` scores, and the detached push loop.
 //!
-//! Conversion needs the GIL; pushing does not, so the scores are copied into a `Vec<i32>` first
-//! and the accumulator runs with the GIL released. Errors keep the order a user expects: the
-//! first bad item (by position) is the one reported, whether the conversion or the core found
-//! it, except that an item that is not a number at all (a `TypeError`) is reported at once.
+//! Conversion needs the GIL; pushing does not. Scores are converted in chunks into a reused
+//! `Vec<i32>` and each chunk is pushed with the GIL released, so memory stays bounded for any
+//! length of input, other threads run, and Ctrl-C is honoured between chunks. Errors keep the
+//! order a user expects: the first bad item (by position) is the one reported, whether the
+//! conversion or the core found it, except that an item that is not a number at all (a
+//! `TypeError`) is reported as soon as it is met.
 
 use crate::errors::to_py;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyFloat, PyInt, PyIterator, PyList, PyString, PyTuple,
+};
 use supportkpi::kpi::Accumulator;
 use supportkpi::{Error, ErrorKind};
+
+/// Items converted per GIL release.
+const CHUNK: usize = 1 << 16;
 
 /// A number that is not a valid `i32` score, found while converting; pushing stops before it.
 #[derive(Debug)]
@@ -21,39 +28,52 @@ enum Halt {
     NotWhole { index: usize, text: String },
 }
 
+/// How a chunk ended.
 #[derive(Debug)]
-struct Collected {
-    scores: Vec<i32>,
-    halt: Option<Halt>,
+enum End {
+    More,
+    Done,
+    Halt(Halt),
 }
 
 /// Pushes every score of `obj` into `acc`, with the GIL released for the pushing.
-pub(crate) fn run<A>(py: Python<'_>, acc: A, obj: &Bound<'_, PyAny>) -> PyResult<A>
+pub(crate) fn run<A>(py: Python<'_>, mut acc: A, obj: &Bound<'_, PyAny>) -> PyResult<A>
 where
     A: Accumulator<Record = i32> + Clone + Send,
 {
-    let Collected { scores, halt } = collect(obj)?;
     let probe = acc.clone();
-    let pushed = py.detach(move || {
-        let mut acc = acc;
-        for (i, s) in scores.iter().enumerate() {
-            acc.push(s).map_err(|e| (i, e))?;
-        }
-        Ok(acc)
-    });
-    let acc = pushed.map_err(|(i, e)| to_py(py, &e, Some(i)))?;
-    match halt {
-        None => Ok(acc),
-        Some(Halt::Huge { index, text }) => Err(to_py(py, &off_scale(probe, text), Some(index))),
-        Some(Halt::NotWhole { index, text }) => {
-            let e = Error::new(
-                ErrorKind::InvalidValue,
-                "a score is a whole number (drop missing answers, NaN, before computing)",
-            )
-            .with_record_type("score")
-            .with_field("score")
-            .with_value(text);
-            Err(to_py(py, &e, Some(index)))
+    let mut items = Items::new(obj)?;
+    let mut chunk = Vec::with_capacity(CHUNK);
+    loop {
+        let start = items.position;
+        chunk.clear();
+        let end = items.fill(&mut chunk)?;
+        let (back, buffer, pushed) = py.detach(move || {
+            let mut acc = acc;
+            let pushed = chunk
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, s)| acc.push(s).map_err(|e| (i, e)));
+            (acc, chunk, pushed)
+        });
+        (acc, chunk) = (back, buffer);
+        pushed.map_err(|(i, e)| to_py(py, &e, Some(start + i)))?;
+        match end {
+            End::More => py.check_signals()?,
+            End::Done => return Ok(acc),
+            End::Halt(Halt::Huge { index, text }) => {
+                return Err(to_py(py, &off_scale(probe, text), Some(index)));
+            }
+            End::Halt(Halt::NotWhole { index, text }) => {
+                let e = Error::new(
+                    ErrorKind::InvalidValue,
+                    "a score is a whole number (drop missing answers, NaN, before computing)",
+                )
+                .with_record_type("score")
+                .with_field("score")
+                .with_value(text);
+                return Err(to_py(py, &e, Some(index)));
+            }
         }
     }
 }
@@ -94,52 +114,67 @@ fn describe(obj: &Bound<'_, PyAny>) -> String {
     format!("{ty} {repr}")
 }
 
-fn collect(obj: &Bound<'_, PyAny>) -> PyResult<Collected> {
-    if obj.is_instance_of::<PyString>()
-        || obj.is_instance_of::<PyBytes>()
-        || obj.is_instance_of::<PyByteArray>()
-    {
-        return Err(PyTypeError::new_err(format!(
-            "scores must be an iterable of int scores, not {}",
-            describe(obj)
-        )));
-    }
-    // numpy arrays and pandas Series: `tolist()` converts in C, far faster than iterating
-    // their scalars one by one from here.
-    let converted;
-    let obj = if !obj.is_instance_of::<PyList>()
-        && !obj.is_instance_of::<PyTuple>()
-        && obj.hasattr("dtype")?
-        && obj.hasattr("tolist")?
-    {
-        converted = obj.call_method0("tolist")?;
-        &converted
-    } else {
-        obj
-    };
-    let iter = obj.try_iter().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "scores must be an iterable of int scores, not {}",
-            describe(obj)
-        ))
-    })?;
-    let mut scores = Vec::with_capacity(obj.len().unwrap_or(0));
-    let index_fn = obj.py().import("operator")?.getattr("index")?;
-    for (index, item) in iter.enumerate() {
-        let halt = match score(index, &item?, &index_fn)? {
-            Item::Score(s) => {
-                scores.push(s);
-                continue;
-            }
-            Item::Huge(text) => Halt::Huge { index, text },
-            Item::NotWhole(text) => Halt::NotWhole { index, text },
+/// The items of a scores argument, converted a chunk at a time.
+struct Items<'py> {
+    iter: Bound<'py, PyIterator>,
+    index_fn: Bound<'py, PyAny>,
+    /// The position of the next item.
+    position: usize,
+}
+
+impl<'py> Items<'py> {
+    fn new(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        let not_iterable = |obj: &Bound<'py, PyAny>| {
+            PyTypeError::new_err(format!(
+                "scores must be an iterable of int scores, not {}",
+                describe(obj)
+            ))
         };
-        return Ok(Collected {
-            scores,
-            halt: Some(halt),
-        });
+        if obj.is_instance_of::<PyString>()
+            || obj.is_instance_of::<PyBytes>()
+            || obj.is_instance_of::<PyByteArray>()
+        {
+            return Err(not_iterable(obj));
+        }
+        // numpy arrays and pandas Series: `tolist()` converts in C, far faster than iterating
+        // their scalars one by one from here.
+        let obj = if !obj.is_instance_of::<PyList>()
+            && !obj.is_instance_of::<PyTuple>()
+            && obj.hasattr("dtype")?
+            && obj.hasattr("tolist")?
+        {
+            obj.call_method0("tolist")?
+        } else {
+            obj.clone()
+        };
+        let iter = obj.try_iter().map_err(|_| not_iterable(&obj))?;
+        Ok(Items {
+            iter,
+            index_fn: obj.py().import("operator")?.getattr("index")?,
+            position: 0,
+        })
     }
-    Ok(Collected { scores, halt: None })
+
+    /// Converts up to `CHUNK` items into `chunk`.
+    fn fill(&mut self, chunk: &mut Vec<i32>) -> PyResult<End> {
+        while chunk.len() < CHUNK {
+            let Some(item) = self.iter.next() else {
+                return Ok(End::Done);
+            };
+            let index = self.position;
+            let halt = match score(index, &item?, &self.index_fn)? {
+                Item::Score(s) => {
+                    chunk.push(s);
+                    self.position += 1;
+                    continue;
+                }
+                Item::Huge(text) => Halt::Huge { index, text },
+                Item::NotWhole(text) => Halt::NotWhole { index, text },
+            };
+            return Ok(End::Halt(halt));
+        }
+        Ok(End::More)
+    }
 }
 
 #[derive(Debug)]

@@ -151,3 +151,27 @@ def test_bad_option_types_are_type_errors() -> None:
     ):
         with pytest.raises(TypeError):
             call()
+
+
+def test_positions_count_across_the_whole_input() -> None:
+    # Scores are converted and pushed in chunks of 65536; positions are global.
+    e = raises(lambda: sk.nps([10] * 200_000 + [11]), sk.ScoreOutOfScaleError)
+    assert e.index == 200_000
+    e = raises(lambda: sk.nps(iter([10] * 70_000 + [0.5])), sk.InvalidValueError)
+    assert e.index == 70_000
+    e = raises(lambda: sk.nps([10] * 70_000 + [10**30]), sk.ScoreOutOfScaleError)
+    assert e.index == 70_000
+
+
+def test_huge_or_lying_lengths_allocate_nothing_up_front() -> None:
+    e = raises(lambda: sk.nps(range(10**12)), sk.ScoreOutOfScaleError)
+    assert e.index == 11
+
+    class Liar:
+        def __len__(self) -> int:
+            return 2**62
+
+        def __iter__(self) -> Any:
+            return iter([10, 9])
+
+    assert sk.nps(Liar()).n == 2
