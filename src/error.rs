@@ -97,6 +97,8 @@ pub struct RecordRef {
     pub line: Option<u64>,
     /// The record's id, when it has one.
     pub id: Option<String>,
+    /// The input file, when the record came from one.
+    pub file: Option<String>,
 }
 
 impl fmt::Display for RecordRef {
@@ -110,8 +112,11 @@ impl fmt::Display for RecordRef {
         if let Some(id) = &self.id {
             write!(f, " {id:?}")?;
         }
-        if let Some(line) = self.line {
-            write!(f, " (line {line})")?;
+        match (&self.file, self.line) {
+            (Some(file), Some(line)) => write!(f, " ({file}:{line})")?,
+            (Some(file), None) => write!(f, " ({file})")?,
+            (None, Some(line)) => write!(f, " (line {line})")?,
+            (None, None) => {}
         }
         Ok(())
     }
@@ -189,6 +194,21 @@ impl Error {
             .get_or_insert_with(RecordRef::default)
             .line = Some(line);
         self
+    }
+
+    /// Names the input file the record came from, keeping its type, line and id.
+    #[must_use]
+    pub fn with_file(mut self, file: impl Into<String>) -> Self {
+        self.inner
+            .record
+            .get_or_insert_with(RecordRef::default)
+            .file = Some(file.into());
+        self
+    }
+
+    /// The input file, when the record came from one.
+    pub fn file(&self) -> Option<&str> {
+        self.inner.record.as_ref().and_then(|r| r.file.as_deref())
     }
 
     /// The category of the error.
@@ -271,6 +291,21 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::NegativeDuration);
         assert_eq!(e.line(), Some(12));
         assert_eq!(e.record().unwrap().id.as_deref(), Some("T-7"));
+    }
+
+    #[test]
+    fn display_names_the_file_and_line_together() {
+        let e = Error::new(ErrorKind::InvalidTimestamp, "expected RFC 3339")
+            .with_record_type("ticket")
+            .with_line(3)
+            .with_file("tickets.csv")
+            .with_field("created_at")
+            .with_value("yesterday");
+        assert_eq!(
+            e.to_string(),
+            "ticket (tickets.csv:3): field created_at = \"yesterday\": expected RFC 3339"
+        );
+        assert_eq!(e.file(), Some("tickets.csv"));
     }
 
     #[test]

@@ -59,11 +59,13 @@
 
 mod csv;
 mod jsonl;
+mod load;
 mod mapping;
 pub mod presets;
 mod records;
 mod timestamp;
 
+pub use load::{Loaded, SourceKind, SourceRejected, Sources, load};
 pub use mapping::ColumnMapping;
 pub use presets::Preset;
 pub use presets::servicenow::{EventLogOutcome, read_servicenow, read_servicenow_from};

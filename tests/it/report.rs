@@ -508,3 +508,103 @@ proptest! {
         prop_assert_eq!(&shipped.finish(), &seq);
     }
 }
+
+mod from_files {
+    use supportkpi::ErrorKind;
+    use supportkpi::io::{ErrorMode, Preset, ReadOptions, SourceKind, Sources, load};
+    use supportkpi::report::{Report, ReportOptions};
+    use supportkpi::{Period, time::parse_zone};
+
+    fn data(name: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name)
+    }
+
+    /// The real ServiceNow log through its preset into a daily report: the totals are the
+    /// reference figures of tests/data/servicenow_reference.py.
+    #[test]
+    fn servicenow_report() {
+        let sources = Sources {
+            tickets: Some(data("servicenow_incident_events.csv")),
+            preset: Some(Preset::ServiceNow),
+            ..Sources::default()
+        };
+        let loaded = load(&sources, &ReadOptions::new()).unwrap();
+        assert!(loaded.rejected.is_empty());
+        assert_eq!(loaded.read, [(SourceKind::Tickets, 5998)]);
+        assert_eq!(loaded.input.histories.len(), 890);
+        let options = ReportOptions::default()
+            .period(Period::Day)
+            .zone(parse_zone("UTC").unwrap())
+            .by("priority");
+        let report = Report::compute(&loaded.input, &options).unwrap();
+        let totals: Vec<_> = report.total_rows().collect();
+        let created: u64 = totals.iter().map(|r| r.tickets_created).sum();
+        let resolved: u64 = totals.iter().map(|r| r.tickets_resolved).sum();
+        let reopened: u64 = totals.iter().map(|r| r.tickets_reopened).sum();
+        assert_eq!((created, resolved, reopened), (890, 902, 12));
+        let n: u64 = totals.iter().map(|r| r.resolution_n).sum();
+        assert_eq!(n, 890);
+        // The first day's backlog is the reference table's first value.
+        assert_eq!(totals[0].backlog_end, 163);
+        assert_eq!(totals.last().unwrap().backlog_end, 0);
+        let priorities: std::collections::BTreeSet<_> = report
+            .rows
+            .iter()
+            .filter_map(|r| r.dimension.as_deref())
+            .collect();
+        assert_eq!(
+            priorities.into_iter().collect::<Vec<_>>(),
+            ["1 - Critical", "2 - High", "3 - Moderate", "4 - Low"]
+        );
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let dir = std::env::temp_dir().join(format!("supportkpi-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("surveys.csv");
+        std::fs::write(
+            &bad,
+            "id,ticket_id,customer_id,responded_at,kind,score\n\
+             S-1,T-1,C-1,2021-06-01T10:00:00Z,nps,9\n\
+             S-2,T-1,C-1,not a time,nps,9\n",
+        )
+        .unwrap();
+        let sources = Sources {
+            surveys: Some(bad.clone()),
+            ..Sources::default()
+        };
+        let err = load(&sources, &ReadOptions::new()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidTimestamp);
+        assert_eq!(err.line(), Some(3));
+        assert_eq!(err.file(), Some(bad.display().to_string().as_str()));
+        assert!(err.to_string().contains("surveys.csv:3"), "{err}");
+
+        let lenient = ReadOptions::new().errors(ErrorMode::Lenient);
+        let loaded = load(&sources, &lenient).unwrap();
+        assert_eq!(loaded.input.surveys.len(), 1);
+        assert_eq!(loaded.rejected.len(), 1);
+        assert_eq!(loaded.rejected[0].source, SourceKind::Surveys);
+        assert_eq!(loaded.read, [(SourceKind::Surveys, 2)]);
+
+        let missing = Sources {
+            costs: Some(dir.join("nope.csv")),
+            ..Sources::default()
+        };
+        assert_eq!(
+            load(&missing, &ReadOptions::new()).unwrap_err().kind(),
+            ErrorKind::Io
+        );
+        let preset_alone = Sources {
+            preset: Some(Preset::Zendesk),
+            ..Sources::default()
+        };
+        assert_eq!(
+            load(&preset_alone, &ReadOptions::new()).unwrap_err().kind(),
+            ErrorKind::MissingField
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -36,7 +36,8 @@ use std::str::FromStr;
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 #[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Preset {
     /// The ServiceNow incident event log ([`servicenow`]).
     ServiceNow,
