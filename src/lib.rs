@@ -16,6 +16,8 @@
 //! - [`report`]: the one-pass [`Report`]: every KPI per period × dimension value, as a table.
 //! - [`io`] (feature `io`, on by default): streaming CSV and JSON Lines readers for every
 //!   record type, column mappings, and presets for ServiceNow, Zendesk and Freshdesk exports.
+//! - [`synth`]: a seeded synthetic helpdesk (a year of tickets, events, surveys, customers and
+//!   costs with realistic shapes), streamed to the canonical files for demos and benchmarks.
 //! - [`Error`]: every failure names the record, field, value and rule.
 //!
 //! ```
@@ -37,6 +39,7 @@ pub mod kpi;
 pub mod model;
 pub mod report;
 pub mod stats;
+pub mod synth;
 pub mod time;
 
 pub use error::{Error, ErrorKind, RecordRef, Result};
