@@ -1,0 +1,297 @@
+//! Command-line parsing, by hand: two subcommands and a flat list of flags do not need a
+//! parser crate, and owning it keeps every usage error one plain line with exit status 2.
+
+use std::path::PathBuf;
+
+pub(crate) const USAGE: &str = "\
+supportkpi: customer-support KPIs from helpdesk exports
+
+Usage:
+  supportkpi report --tickets FILE [--events FILE] [--surveys FILE] [--customers FILE]
+                    [--costs FILE] [options]
+  supportkpi report --demo [options]        the report on a bundled synthetic year
+  supportkpi generate --tickets N [--seed S] [--format csv|jsonl] --out DIR
+  supportkpi --help | --version
+
+Report inputs (CSV, or JSON Lines for .jsonl/.ndjson; columns as in examples/data/README.md):
+  --tickets FILE          tickets (summary rows), or the export a --preset reads
+  --events FILE           a ticket event log (counted as other tickets than --tickets')
+  --surveys FILE          CSAT, NPS and CES responses
+  --customers FILE        customers (retention; --by segment)
+  --costs FILE            support cost entries (cost per ticket)
+  --preset NAME           servicenow | zendesk | freshdesk
+  --demo                  a synthetic year of a B2B SaaS helpdesk (examples/data/demo), with
+                          business hours Mon-Fri 08:00-18:00 and an SLA unless given
+
+Report options:
+  --period P              day | week | month (default) | quarter | year
+  --tz ZONE               IANA zone the periods are cut in and naive times are read in (UTC)
+  --hours SPEC            business hours, e.g. \"Mon-Fri 09:00-17:00\": durations and SLA
+                          targets in business time
+  --holidays DATES|FILE   closed days: 2023-12-25,2023-12-26, or a file of YYYY-MM-DD lines
+  --by FIELD              rows per value of channel, priority, team, assignee, status,
+                          customer_id, segment or another column
+  --sla-first-response T  first-response targets per priority: \"urgent=1h,high=4h,*=1d\"
+                          (* = any other priority; units s, m, h, d)
+  --sla-resolution T      resolution targets, the same way
+  --format F              table (default) | json | csv | html
+  -o, --output FILE       write the report there instead of to standard output
+  --errors MODE           strict (default: stop at the first bad record) | lenient
+  --rejects FILE          write every rejected record as CSV (implies --errors lenient)
+
+Generate options:
+  --tickets N             how many tickets (exactly)
+  --seed S                the seed (default 42): the same seed writes the same bytes
+  --start DATE            first day (default 2023-01-01)
+  --days N                days covered (default 365)
+  --tz ZONE               the helpdesk's zone: local office hours (default UTC)
+  --customers N           customers (default: one per 25 tickets)
+  --format F              csv (default) | jsonl
+  --no-events             skip events.csv (the biggest file)
+  --out DIR               the directory to write (created if missing)
+
+Exit status: 0 done, 1 bad input (a file that cannot be read, a bad record), 2 bad usage.
+";
+
+/// A usage error: exit status 2.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Usage(pub(crate) String);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Command {
+    Help,
+    Version,
+    Report(Box<ReportArgs>),
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ReportArgs {
+    pub(crate) tickets: Option<PathBuf>,
+    pub(crate) events: Option<PathBuf>,
+    pub(crate) surveys: Option<PathBuf>,
+    pub(crate) customers: Option<PathBuf>,
+    pub(crate) costs: Option<PathBuf>,
+    pub(crate) preset: Option<String>,
+    pub(crate) demo: bool,
+    pub(crate) period: Option<String>,
+    pub(crate) tz: Option<String>,
+    pub(crate) hours: Option<String>,
+    pub(crate) holidays: Option<String>,
+    pub(crate) by: Option<String>,
+    pub(crate) sla_first_response: Option<String>,
+    pub(crate) sla_resolution: Option<String>,
+    pub(crate) format: Option<String>,
+    pub(crate) output: Option<PathBuf>,
+    pub(crate) errors: Option<String>,
+    pub(crate) rejects: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct GenerateArgs {
+    pub(crate) tickets: Option<String>,
+    pub(crate) seed: Option<String>,
+    pub(crate) start: Option<String>,
+    pub(crate) days: Option<String>,
+    pub(crate) tz: Option<String>,
+    pub(crate) customers: Option<String>,
+    pub(crate) format: Option<String>,
+    pub(crate) no_events: bool,
+    pub(crate) out: Option<PathBuf>,
+}
+
+/// Splits `--flag=value` and `--flag value` alike.
+struct Flags<'a> {
+    args: std::slice::Iter<'a, String>,
+    pending: Option<String>,
+}
+
+impl<'a> Flags<'a> {
+    fn new(args: &'a [String]) -> Self {
+        Flags {
+            args: args.iter(),
+            pending: None,
+        }
+    }
+
+    fn next_flag(&mut self) -> Result<Option<String>, Usage> {
+        let Some(arg) = self.args.next() else {
+            return Ok(None);
+        };
+        if !arg.starts_with('-') || arg == "-" {
+            return Err(Usage(format!("unexpected argument {arg:?}")));
+        }
+        match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                self.pending = Some(value.to_owned());
+                Ok(Some(flag.to_owned()))
+            }
+            _ => Ok(Some(arg.clone())),
+        }
+    }
+
+    fn value(&mut self, flag: &str) -> Result<String, Usage> {
+        if let Some(v) = self.pending.take() {
+            return Ok(v);
+        }
+        match self.args.next() {
+            Some(v) if !(v.starts_with("--") && v.len() > 2) => Ok(v.clone()),
+            _ => Err(Usage(format!("{flag} needs a value"))),
+        }
+    }
+
+    fn no_value(&mut self, flag: &str) -> Result<(), Usage> {
+        match self.pending.take() {
+            Some(_) => Err(Usage(format!("{flag} takes no value"))),
+            None => Ok(()),
+        }
+    }
+}
+
+fn set<T>(slot: &mut Option<T>, flag: &str, value: T) -> Result<(), Usage> {
+    if slot.is_some() {
+        return Err(Usage(format!("{flag} is given twice")));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+pub(crate) fn parse(args: &[String]) -> Result<Command, Usage> {
+    let Some((sub, rest)) = args.split_first() else {
+        return Err(Usage("a command is needed: report or generate".into()));
+    };
+    match sub.as_str() {
+        "-h" | "--help" | "help" => Ok(Command::Help),
+        "-V" | "--version" | "version" => Ok(Command::Version),
+        "report" => parse_report(rest),
+        "generate" => parse_generate(rest),
+        other => Err(Usage(format!(
+            "unknown command {other:?}: expected report or generate"
+        ))),
+    }
+}
+
+fn parse_report(args: &[String]) -> Result<Command, Usage> {
+    let mut r = ReportArgs::default();
+    let mut flags = Flags::new(args);
+    while let Some(flag) = flags.next_flag()? {
+        let f = flag.as_str();
+        match f {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--demo" => {
+                flags.no_value(f)?;
+                r.demo = true;
+            }
+            "--tickets" => set(&mut r.tickets, f, flags.value(f)?.into())?,
+            "--events" => set(&mut r.events, f, flags.value(f)?.into())?,
+            "--surveys" => set(&mut r.surveys, f, flags.value(f)?.into())?,
+            "--customers" => set(&mut r.customers, f, flags.value(f)?.into())?,
+            "--costs" => set(&mut r.costs, f, flags.value(f)?.into())?,
+            "--preset" => set(&mut r.preset, f, flags.value(f)?)?,
+            "--period" => set(&mut r.period, f, flags.value(f)?)?,
+            "--tz" => set(&mut r.tz, f, flags.value(f)?)?,
+            "--hours" => set(&mut r.hours, f, flags.value(f)?)?,
+            "--holidays" => set(&mut r.holidays, f, flags.value(f)?)?,
+            "--by" => set(&mut r.by, f, flags.value(f)?)?,
+            "--sla-first-response" => set(&mut r.sla_first_response, f, flags.value(f)?)?,
+            "--sla-resolution" => set(&mut r.sla_resolution, f, flags.value(f)?)?,
+            "--format" => set(&mut r.format, f, flags.value(f)?)?,
+            "-o" | "--output" => set(&mut r.output, f, flags.value(f)?.into())?,
+            "--errors" => set(&mut r.errors, f, flags.value(f)?)?,
+            "--rejects" => set(&mut r.rejects, f, flags.value(f)?.into())?,
+            _ => return Err(Usage(format!("unknown option {f} for report"))),
+        }
+    }
+    let has_inputs = r.tickets.is_some()
+        || r.events.is_some()
+        || r.surveys.is_some()
+        || r.customers.is_some()
+        || r.costs.is_some();
+    if r.demo && (has_inputs || r.preset.is_some()) {
+        return Err(Usage(
+            "--demo reads the bundled data: leave out --tickets, --events, --surveys, \
+             --customers, --costs and --preset"
+                .into(),
+        ));
+    }
+    if !r.demo && !has_inputs {
+        return Err(Usage(
+            "report needs an input: --tickets FILE (or --events, --surveys, ...), or --demo".into(),
+        ));
+    }
+    Ok(Command::Report(Box::new(r)))
+}
+
+fn parse_generate(args: &[String]) -> Result<Command, Usage> {
+    let mut g = GenerateArgs::default();
+    let mut flags = Flags::new(args);
+    while let Some(flag) = flags.next_flag()? {
+        let f = flag.as_str();
+        match f {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--tickets" => set(&mut g.tickets, f, flags.value(f)?)?,
+            "--seed" => set(&mut g.seed, f, flags.value(f)?)?,
+            "--start" => set(&mut g.start, f, flags.value(f)?)?,
+            "--days" => set(&mut g.days, f, flags.value(f)?)?,
+            "--tz" => set(&mut g.tz, f, flags.value(f)?)?,
+            "--customers" => set(&mut g.customers, f, flags.value(f)?)?,
+            "--format" => set(&mut g.format, f, flags.value(f)?)?,
+            "--no-events" => {
+                flags.no_value(f)?;
+                g.no_events = true;
+            }
+            "--out" | "-o" => set(&mut g.out, f, flags.value(f)?.into())?,
+            _ => return Err(Usage(format!("unknown option {f} for generate"))),
+        }
+    }
+    if g.tickets.is_none() {
+        return Err(Usage("generate needs --tickets N".into()));
+    }
+    if g.out.is_none() {
+        return Err(Usage("generate needs --out DIR".into()));
+    }
+    Ok(Command::Generate(g))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &[&str]) -> Vec<String> {
+        s.iter().map(|a| a.to_string()).collect()
+    }
+
+    #[test]
+    fn both_value_spellings() {
+        let Ok(Command::Report(r)) = parse(&args(&[
+            "report",
+            "--tickets=t.csv",
+            "--period",
+            "week",
+            "-o",
+            "out.html",
+        ])) else {
+            panic!()
+        };
+        assert_eq!(r.tickets, Some("t.csv".into()));
+        assert_eq!(r.period.as_deref(), Some("week"));
+        assert_eq!(r.output, Some("out.html".into()));
+    }
+
+    #[test]
+    fn usage_errors() {
+        for bad in [
+            &["report"][..],
+            &["report", "--demo", "--tickets", "t.csv"],
+            &["report", "--tickets"],
+            &["report", "--tickets", "a", "--tickets", "b"],
+            &["report", "--tickets", "a", "--colour"],
+            &["report", "--demo=yes"],
+            &["generate", "--out", "d"],
+            &["frobnicate"],
+            &[],
+        ] {
+            assert!(parse(&args(bad)).is_err(), "{bad:?}");
+        }
+    }
+}

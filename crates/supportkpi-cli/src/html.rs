@@ -1,0 +1,993 @@
+//! `--format html`: one self-contained page a support lead can send on. Inline CSS and inline
+//! SVG, no script, and a Content-Security-Policy that forbids every fetch, so the page shows
+//! the same offline, in a mail client, and printed.
+//!
+//! Numbers come from the core: the report rows, and for what a row does not carry (the
+//! weekday × hour heatmap, backlog ages, survey intervals per period) the core KPIs run over
+//! the same input with the report's own period, zone and options.
+
+use crate::charts::{self, Chart, Series, Style, YAxis};
+use crate::report::{Context, rejects_summary};
+use crate::table::{DASH, change, duration, frt, period_label, resolution, thousands};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use supportkpi::kpi::{
+    Accumulator, Backlog, BacklogOptions, Csat, Kpi, Nps, TicketAccumulator, Volume, VolumeOptions,
+};
+use supportkpi::model::SurveyKind;
+use supportkpi::report::{NO_VALUE, Report, ReportOptions, ReportRow};
+use supportkpi::stats::trend::least_squares;
+use supportkpi::time::PeriodKey;
+
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+:root { --ink:#0f172a; --muted:#64748b; --line:#e2e8f0; --bg:#f8fafc; --good:#15803d; --bad:#b91c1c; }
+* { box-sizing: border-box; }
+body { margin:0; font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; color:var(--ink); background:var(--bg); }
+main { max-width: 1000px; margin: 0 auto; padding: 24px 16px 48px; }
+header h1 { font-size: 1.6rem; margin: 0 0 4px; }
+.meta { color: var(--muted); margin: 0 0 20px; }
+h2 { font-size: 1.15rem; margin: 32px 0 12px; }
+.tiles { display:grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px; }
+.tile { background:#fff; border:1px solid var(--line); border-radius:10px; padding:12px 14px; }
+.tile .label { color:var(--muted); font-size:.82rem; text-transform:uppercase; letter-spacing:.03em; }
+.tile .value { font-size:1.6rem; font-weight:650; margin:2px 0; font-variant-numeric: tabular-nums; }
+.tile .delta { font-size:.85rem; font-variant-numeric: tabular-nums; }
+.tile .n { color:var(--muted); font-size:.78rem; }
+.good { color: var(--good); } .bad { color: var(--bad); } .flat { color: var(--muted); }
+.charts { display:grid; grid-template-columns: 1fr; gap: 16px; }
+figure.chart { margin:0; background:#fff; border:1px solid var(--line); border-radius:10px; padding:12px 14px; break-inside: avoid; page-break-inside: avoid; }
+figure.chart h3 { font-size: 1rem; margin: 0 0 2px; }
+figcaption { color: var(--muted); font-size: .85rem; margin-bottom: 6px; }
+.key { display:inline-block; width:12px; height:12px; border-radius:3px; vertical-align:-1px; margin:0 4px 0 10px; }
+.key.dashed { height:0; border-top:2px dashed; border-radius:0; vertical-align:3px; width:16px; }
+figure.chart svg { width:100%; height:auto; display:block; }
+.empty { color: var(--muted); font-style: italic; padding: 24px 0; margin: 0; }
+.scroll { overflow-x: auto; background:#fff; border:1px solid var(--line); border-radius:10px; }
+table { border-collapse: collapse; width: 100%; font-size: .88rem; font-variant-numeric: tabular-nums; }
+th, td { padding: 6px 10px; text-align: right; border-bottom: 1px solid var(--line); white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; }
+thead th { background: #f1f5f9; font-weight: 600; }
+details { margin-top: 16px; }
+summary { cursor: pointer; color: var(--muted); }
+footer { color: var(--muted); font-size: .82rem; margin-top: 32px; border-top: 1px solid var(--line); padding-top: 12px; }
+footer p { margin: 4px 0; }
+@media (max-width: 600px) {
+  main { padding: 12px 8px 32px; }
+  header h1 { font-size: 1.3rem; }
+  .tiles { grid-template-columns: repeat(2, 1fr); gap: 8px; }
+  .tile .value { font-size: 1.3rem; }
+}
+@media print {
+  body { background: #fff; font-size: 11pt; }
+  main { max-width: none; padding: 0; }
+  .tiles { grid-template-columns: repeat(4, 1fr); }
+  .tile, figure.chart, .scroll { border-color: #cbd5e1; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  details { display: none; }
+  @page { margin: 14mm; }
+}
+"#;
+
+/// Extra results for the charts, computed by the core over the same input.
+struct Extras {
+    heatmap: [[u64; 24]; 7],
+    spikes: Vec<(chrono::NaiveDate, u64)>,
+    ages: Vec<(String, u64)>,
+    age_at: Option<String>,
+    csat: BTreeMap<PeriodKey, (f64, f64, f64, u64)>,
+    nps: BTreeMap<PeriodKey, (f64, f64, f64, u64)>,
+}
+
+fn extras(c: &Context) -> Result<Extras, String> {
+    let fail = |e: supportkpi::Error| crate::report::one_line(&e);
+    let o: &ReportOptions = &c.options;
+    let volume = Volume::new(VolumeOptions::default().with_zone(o.zone)).map_err(fail)?;
+    let mut v = volume.accumulator();
+    let backlog =
+        Backlog::new(BacklogOptions::default().with_bucketer(o.bucketer())).map_err(fail)?;
+    let mut b = backlog.accumulator();
+    for t in &c.input.tickets {
+        v.push(t).map_err(fail)?;
+        b.push(t).map_err(fail)?;
+    }
+    for h in &c.input.histories {
+        v.push_history(h).map_err(fail)?;
+        b.push_history(h).map_err(fail)?;
+    }
+    let v = v.finish();
+    let b = b.finish();
+    let ages = b.snapshot.as_ref().map_or_else(Vec::new, |s| {
+        s.ages
+            .iter()
+            .map(|a| {
+                let days = |s: i64| s as f64 / 86_400.0;
+                let label = match a.max_seconds {
+                    Some(max) if a.min_seconds == 0 => format!("< {} d", days(max)),
+                    Some(max) => format!("{}-{} d", days(a.min_seconds), days(max)),
+                    None => format!("> {} d", days(a.min_seconds)),
+                };
+                (label, a.count)
+            })
+            .collect()
+    });
+    let age_at = b.snapshot.as_ref().map(|s| {
+        s.at.with_timezone(&o.zone)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    });
+
+    let bucketer = o.bucketer();
+    let csat_kpi = Csat::new(o.csat).map_err(fail)?;
+    let nps_kpi = Nps::new(o.nps).map_err(fail)?;
+    let mut csat_acc = BTreeMap::new();
+    let mut nps_acc = BTreeMap::new();
+    for s in &c.input.surveys {
+        let key = bucketer.key(s.responded_at());
+        match s.kind() {
+            SurveyKind::Csat => csat_acc
+                .entry(key)
+                .or_insert_with(|| csat_kpi.accumulator())
+                .push_response(s)
+                .map_err(fail)?,
+            SurveyKind::Nps => nps_acc
+                .entry(key)
+                .or_insert_with(|| nps_kpi.accumulator())
+                .push_response(s)
+                .map_err(fail)?,
+            SurveyKind::Ces => {}
+        }
+    }
+    let csat = csat_acc
+        .into_iter()
+        .filter_map(|(k, acc)| {
+            let r = acc.finish();
+            let (s, ci) = (r.score.value()?, *r.ci95.as_value()?);
+            Some((k, (s, ci.lower, ci.upper, r.n)))
+        })
+        .collect();
+    let nps = nps_acc
+        .into_iter()
+        .filter_map(|(k, acc)| {
+            let r = acc.finish();
+            let (s, ci) = (r.score.value()?, *r.ci95.as_value()?);
+            Some((k, (s, ci.lower, ci.upper, r.n)))
+        })
+        .collect();
+    Ok(Extras {
+        heatmap: v.heatmap,
+        spikes: v.spike_days.iter().map(|s| (s.date, s.created)).collect(),
+        ages,
+        age_at,
+        csat,
+        nps,
+    })
+}
+
+/// A KPI tile: the latest period's value, its change from the period before, and its n.
+struct Tile {
+    label: &'static str,
+    value: String,
+    delta: String,
+    tone: &'static str,
+    n: String,
+    why: Option<String>,
+}
+
+/// `better`: +1 when up is good, -1 when down is good, 0 when neither.
+fn tile_delta(
+    prev: Option<f64>,
+    cur: Option<f64>,
+    better: i8,
+    points: bool,
+) -> (String, &'static str) {
+    let (Some(p), Some(c)) = (prev, cur) else {
+        return (String::new(), "flat");
+    };
+    let text = if points {
+        format!("{:+.1} pts", c - p)
+    } else {
+        change(Some(p), c)
+    };
+    let tone = match ((c - p).partial_cmp(&0.0), better) {
+        (_, 0) | (Some(std::cmp::Ordering::Equal), _) | (None, _) => "flat",
+        (Some(std::cmp::Ordering::Greater), 1) | (Some(std::cmp::Ordering::Less), -1) => "good",
+        _ => "bad",
+    };
+    (text, tone)
+}
+
+fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
+    let business = c.options.calendar.is_some();
+    let f = |x: u64| Some(x as f64);
+    let reason = |r: &ReportRow, col: &str| r.undefined.get(col).cloned();
+    let mut out = Vec::new();
+    let mut push = |label,
+                    cur: Option<f64>,
+                    prev_v: Option<f64>,
+                    better,
+                    points,
+                    value: String,
+                    n: String,
+                    why| {
+        let (delta, tone) = tile_delta(prev_v, cur, better, points);
+        out.push(Tile {
+            label,
+            value,
+            delta,
+            tone,
+            n,
+            why,
+        });
+    };
+    push(
+        "Tickets created",
+        f(last.tickets_created),
+        prev.and_then(|p| f(p.tickets_created)),
+        0,
+        false,
+        thousands(last.tickets_created),
+        String::new(),
+        None,
+    );
+    push(
+        "Resolved",
+        f(last.tickets_resolved),
+        prev.and_then(|p| f(p.tickets_resolved)),
+        1,
+        false,
+        thousands(last.tickets_resolved),
+        String::new(),
+        None,
+    );
+    push(
+        "Backlog at end",
+        f(last.backlog_end),
+        prev.and_then(|p| f(p.backlog_end)),
+        -1,
+        false,
+        thousands(last.backlog_end),
+        String::new(),
+        None,
+    );
+    let (frt_col, res_col) = if business {
+        ("frt_median_bh_s", "resolution_median_bh_s")
+    } else {
+        ("frt_median_s", "resolution_median_s")
+    };
+    push(
+        "First response p50",
+        frt(last, business).0,
+        prev.and_then(|p| frt(p, business).0),
+        -1,
+        false,
+        duration(frt(last, business).0),
+        format!("n = {} answered", thousands(last.frt_n)),
+        reason(last, frt_col),
+    );
+    push(
+        "Resolution p50",
+        resolution(last, business).0,
+        prev.and_then(|p| resolution(p, business).0),
+        -1,
+        false,
+        duration(resolution(last, business).0),
+        format!("n = {} resolved", thousands(last.resolution_n)),
+        reason(last, res_col),
+    );
+    push(
+        "First-contact resolution",
+        last.first_contact_resolution_pct,
+        prev.and_then(|p| p.first_contact_resolution_pct),
+        1,
+        true,
+        crate::table::pct(last.first_contact_resolution_pct, 0),
+        format!("n = {} tickets", thousands(last.tickets_created)),
+        reason(last, "first_contact_resolution_pct"),
+    );
+    let surveys = |k: SurveyKind| c.input.surveys.iter().any(|s| s.kind() == k);
+    if surveys(SurveyKind::Csat) {
+        push(
+            "CSAT",
+            last.csat_pct,
+            prev.and_then(|p| p.csat_pct),
+            1,
+            true,
+            crate::table::pct(last.csat_pct, 1),
+            format!("n = {} responses", thousands(last.csat_n)),
+            reason(last, "csat_pct"),
+        );
+    }
+    if surveys(SurveyKind::Nps) {
+        push(
+            "NPS",
+            last.nps,
+            prev.and_then(|p| p.nps),
+            1,
+            true,
+            crate::table::signed(last.nps),
+            format!("n = {} responses", thousands(last.nps_n)),
+            reason(last, "nps"),
+        );
+    }
+    if surveys(SurveyKind::Ces) {
+        push(
+            "Customer effort",
+            last.ces_mean,
+            prev.and_then(|p| p.ces_mean),
+            -1,
+            true,
+            last.ces_mean
+                .map_or_else(|| DASH.to_owned(), |v| format!("{v:.2}")),
+            format!("mean of 1-5, n = {}", thousands(last.ces_n)),
+            reason(last, "ces_mean"),
+        );
+    }
+    if c.options.sla.is_some() {
+        push(
+            "SLA attainment",
+            last.sla_attainment_pct,
+            prev.and_then(|p| p.sla_attainment_pct),
+            1,
+            true,
+            crate::table::pct(last.sla_attainment_pct, 0),
+            "targets met / decided".to_owned(),
+            reason(last, "sla_attainment_pct"),
+        );
+    }
+    if !c.input.costs.is_empty() {
+        let money = |r: &ReportRow| {
+            r.cost_per_ticket
+                .and_then(|d| d.to_string().parse::<f64>().ok())
+        };
+        push(
+            "Cost per ticket",
+            money(last),
+            prev.and_then(money),
+            -1,
+            false,
+            match (&last.cost_per_ticket, &last.cost_currency) {
+                (Some(v), Some(cur)) => format!("{v} {cur}"),
+                (Some(v), None) => v.to_string(),
+                _ => DASH.to_owned(),
+            },
+            format!(
+                "per ticket resolved (n = {})",
+                thousands(last.tickets_resolved)
+            ),
+            reason(last, "cost_per_ticket"),
+        );
+    }
+    if !c.input.customers.is_empty() {
+        push(
+            "Customer retention",
+            last.retention_pct,
+            prev.and_then(|p| p.retention_pct),
+            1,
+            true,
+            crate::table::pct(last.retention_pct, 1),
+            "customers kept over the period".to_owned(),
+            reason(last, "retention_pct"),
+        );
+    }
+    out
+}
+
+fn figure(
+    out: &mut String,
+    id: &str,
+    title: &str,
+    caption: &str,
+    keys: &[(&str, &str, bool)],
+    chart: Option<Chart>,
+    empty: &str,
+) {
+    let points = chart.as_ref().map_or(0, |c| c.points);
+    let _ = write!(
+        out,
+        "<figure class=\"chart\" data-chart=\"{id}\" data-points=\"{points}\"><h3>{}</h3><figcaption>{}",
+        escape(title),
+        escape(caption)
+    );
+    for (name, color, dashed) in keys {
+        let class = if *dashed { "key dashed" } else { "key" };
+        let style = if *dashed {
+            format!("border-color:{color}")
+        } else {
+            format!("background:{color}")
+        };
+        let _ = write!(
+            out,
+            "<span class=\"{class}\" style=\"{style}\"></span>{}",
+            escape(name)
+        );
+    }
+    out.push_str("</figcaption>\n");
+    match chart {
+        Some(c) if c.points > 0 => out.push_str(&c.svg),
+        _ => {
+            let _ = write!(out, "<p class=\"empty\">{}</p>", escape(empty));
+        }
+    }
+    out.push_str("</figure>\n");
+}
+
+fn hex(c: plotters::style::RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
+    let totals: Vec<&ReportRow> = report.total_rows().collect();
+    let period = c.options.period;
+    let business = c.options.calendar.is_some();
+    let labels: Vec<String> = totals.iter().map(|r| period_label(r, period)).collect();
+    let keys: Vec<PeriodKey> = totals
+        .iter()
+        .map(|r| PeriodKey {
+            start: r.period_start,
+            period,
+        })
+        .collect();
+    let x = extras(c)?;
+
+    let mut out = String::with_capacity(256 * 1024);
+    out.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    // Nothing may be fetched: the page is whole as sent.
+    out.push_str(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'; img-src data:\">\n",
+    );
+    let _ = writeln!(out, "<title>Support report: {}</title>", escape(&c.title));
+    let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>\n<main>");
+
+    let range = match (totals.first(), totals.last()) {
+        (Some(a), Some(b)) => format!(
+            "{} to {}",
+            a.period_start,
+            b.period_end.pred_opt().unwrap_or(b.period_end)
+        ),
+        _ => "no data".to_owned(),
+    };
+    let clock = match (&c.options.calendar, &c.hours) {
+        (Some(_), Some(h)) => format!("durations in business time ({h})"),
+        _ => "durations in calendar time".to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "<header><h1>Support report: {}</h1><p class=\"meta\">{} · {} periods · zone {} · {}</p></header>",
+        escape(&c.title),
+        escape(&range),
+        period.as_str(),
+        escape(c.options.zone.name()),
+        escape(&clock)
+    );
+
+    // Tiles: the latest period against the one before.
+    if let Some(last) = totals.last() {
+        let prev = totals.len().checked_sub(2).map(|i| totals[i]);
+        let _ = writeln!(
+            out,
+            "<h2>{} {}{}</h2>\n<section class=\"tiles\">",
+            match period {
+                supportkpi::Period::Week => "Week of",
+                _ => "Latest period:",
+            },
+            escape(&period_label(last, period)),
+            prev.map_or(String::new(), |p| format!(
+                " <small class=\"flat\">vs {}</small>",
+                escape(&period_label(p, period))
+            ))
+        );
+        for t in tiles(last, prev, c) {
+            let title = t.why.map_or(String::new(), |w| {
+                format!(" title=\"undefined: {}\"", escape(&w))
+            });
+            let _ = writeln!(
+                out,
+                "<div class=\"tile\"{title}><div class=\"label\">{}</div><div class=\"value\">{}</div>\
+                 <div class=\"delta {}\">{}</div><div class=\"n\">{}</div></div>",
+                t.label,
+                escape(&t.value),
+                t.tone,
+                escape(&t.delta),
+                escape(&t.n)
+            );
+        }
+        out.push_str("</section>\n");
+    }
+
+    out.push_str("<h2>Trends</h2>\n<section class=\"charts\">\n");
+    let count_axis = YAxis {
+        caption: "tickets",
+        min: Some(0.0),
+        max: None,
+        format: &|v| format!("{v:.0}"),
+    };
+
+    // Created vs resolved, with the least-squares trend of created.
+    let created: Vec<f64> = totals.iter().map(|r| r.tickets_created as f64).collect();
+    let mut series = vec![
+        Series {
+            color: charts::BLUE,
+            values: created.iter().map(|v| Some(*v)).collect(),
+            style: Style::Points,
+        },
+        Series {
+            color: charts::GREEN,
+            values: totals
+                .iter()
+                .map(|r| Some(r.tickets_resolved as f64))
+                .collect(),
+            style: Style::Points,
+        },
+    ];
+    let fit = least_squares(&created);
+    let mut trend_caption = String::new();
+    if let Some(fit) = fit.as_value() {
+        series.push(Series {
+            color: charts::SLATE,
+            values: (0..created.len())
+                .map(|i| Some(fit.intercept + fit.slope * i as f64))
+                .collect(),
+            style: Style::Dashed,
+        });
+        trend_caption = format!(
+            "trend {:+.1} tickets per {} per {}. ",
+            fit.slope,
+            period.as_str(),
+            period.as_str()
+        );
+    }
+    let chart = charts::lines(
+        "created-resolved",
+        "Tickets created and resolved",
+        &labels,
+        &series,
+        &count_axis,
+    )?;
+    figure(
+        &mut out,
+        "created-resolved",
+        "Tickets created and resolved",
+        &format!("Per {}; {trend_caption}", period.as_str()),
+        &[
+            ("created", &hex(charts::BLUE), false),
+            ("resolved", &hex(charts::GREEN), false),
+            (
+                "trend of created (least squares)",
+                &hex(charts::SLATE),
+                true,
+            ),
+        ],
+        Some(chart),
+        "No tickets.",
+    );
+
+    let chart = charts::lines(
+        "backlog",
+        "Backlog",
+        &labels,
+        &[Series {
+            color: charts::PURPLE,
+            values: totals.iter().map(|r| Some(r.backlog_end as f64)).collect(),
+            style: Style::Points,
+        }],
+        &count_axis,
+    )?;
+    figure(
+        &mut out,
+        "backlog",
+        "Backlog",
+        "Open tickets at the end of each period (reopened tickets count again from their reopen).",
+        &[("open at period end", &hex(charts::PURPLE), false)],
+        Some(chart),
+        "No tickets.",
+    );
+
+    if !x.ages.is_empty() {
+        let (names, counts): (Vec<String>, Vec<u64>) = x.ages.iter().cloned().unzip();
+        let chart = charts::bars(
+            "backlog-age",
+            "Age of the open tickets",
+            &names,
+            &counts,
+            charts::PURPLE,
+        )?;
+        figure(
+            &mut out,
+            "backlog-age",
+            "Age of the open tickets",
+            &format!(
+                "Open tickets by time since creation, at {}.",
+                x.age_at.clone().unwrap_or_default()
+            ),
+            &[],
+            Some(chart),
+            "No open tickets.",
+        );
+    }
+
+    // Durations: hours unless the p90s run to days.
+    for (id, title, pick, caption) in [
+        (
+            "frt",
+            "First response time",
+            frt as fn(&ReportRow, bool) -> (Option<f64>, Option<f64>),
+            "First public agent reply after creation (bots and private notes excluded), tickets by creation period.",
+        ),
+        (
+            "resolution",
+            "Resolution time",
+            resolution as fn(&ReportRow, bool) -> (Option<f64>, Option<f64>),
+            "Creation to the latest resolution, tickets by resolution period.",
+        ),
+    ] {
+        let p50: Vec<Option<f64>> = totals.iter().map(|r| pick(r, business).0).collect();
+        let p90: Vec<Option<f64>> = totals.iter().map(|r| pick(r, business).1).collect();
+        let max = p90
+            .iter()
+            .chain(&p50)
+            .flatten()
+            .fold(0.0_f64, |a, b| a.max(*b));
+        let (unit, div) = if max > 72.0 * 3600.0 {
+            ("days", 86_400.0)
+        } else {
+            ("hours", 3600.0)
+        };
+        let scale = |v: &Vec<Option<f64>>| v.iter().map(|x| x.map(|s| s / div)).collect();
+        let caption_unit = if business {
+            format!("{unit} (business time)")
+        } else {
+            unit.to_owned()
+        };
+        let axis = YAxis {
+            caption: &caption_unit,
+            min: Some(0.0),
+            max: None,
+            format: &|v| format!("{v:.1}"),
+        };
+        let chart = charts::lines(
+            id,
+            title,
+            &labels,
+            &[
+                Series {
+                    color: charts::CYAN,
+                    values: scale(&p50),
+                    style: Style::Points,
+                },
+                Series {
+                    color: charts::ORANGE,
+                    values: scale(&p90),
+                    style: Style::Points,
+                },
+            ],
+            &axis,
+        )?;
+        figure(
+            &mut out,
+            id,
+            title,
+            &format!("{caption} In {caption_unit}."),
+            &[
+                ("median (p50)", &hex(charts::CYAN), false),
+                ("p90", &hex(charts::ORANGE), false),
+            ],
+            Some(chart),
+            "No tickets with this duration in the range.",
+        );
+    }
+
+    for (id, title, data, axis_caption, lo, hi, color, caption) in [
+        (
+            "csat",
+            "CSAT",
+            &x.csat,
+            "% satisfied",
+            0.0,
+            100.0,
+            charts::GREEN,
+            "Share of CSAT responses scoring 4-5 of 5, with its Wilson 95% interval.",
+        ),
+        (
+            "nps",
+            "NPS",
+            &x.nps,
+            "NPS",
+            -100.0,
+            100.0,
+            charts::BLUE,
+            "% promoters (9-10) − % detractors (0-6), with its 95% interval.",
+        ),
+    ] {
+        let values: Vec<Option<(f64, f64, f64)>> = keys
+            .iter()
+            .map(|k| data.get(k).map(|&(v, l, h, _)| (v, l, h)))
+            .collect();
+        let n: u64 = data.values().map(|v| v.3).sum();
+        let axis = YAxis {
+            caption: axis_caption,
+            min: Some(lo),
+            max: Some(hi),
+            format: &|v| format!("{v:.0}"),
+        };
+        let chart = charts::intervals(id, title, &labels, &values, color, &axis)?;
+        figure(
+            &mut out,
+            id,
+            title,
+            &format!(
+                "{caption} n = {} responses over the range; wide bars mean few responses.",
+                thousands(n)
+            ),
+            &[(title, &hex(color), false)],
+            Some(chart),
+            &format!("No {title} responses in the range."),
+        );
+    }
+
+    let chart = charts::heatmap("heatmap", "When tickets arrive", &x.heatmap)?;
+    let spikes = if x.spikes.is_empty() {
+        "No spike days.".to_owned()
+    } else {
+        let days: Vec<String> = x
+            .spikes
+            .iter()
+            .take(8)
+            .map(|(d, n)| format!("{d} ({n})"))
+            .collect();
+        format!("Spike days (robust z-score): {}.", days.join(", "))
+    };
+    let any_tickets = x.heatmap.iter().flatten().any(|&n| n > 0);
+    figure(
+        &mut out,
+        "heatmap",
+        "When tickets arrive",
+        &format!(
+            "Tickets created by weekday and hour ({}), darker = more. {spikes}",
+            c.options.zone.name()
+        ),
+        &[],
+        any_tickets.then_some(chart),
+        "No tickets.",
+    );
+
+    if c.options.sla.is_some() {
+        let chart = charts::lines(
+            "sla",
+            "SLA attainment",
+            &labels,
+            &[
+                Series {
+                    color: charts::TEAL,
+                    values: totals.iter().map(|r| r.sla_first_response_pct).collect(),
+                    style: Style::Points,
+                },
+                Series {
+                    color: charts::PURPLE,
+                    values: totals.iter().map(|r| r.sla_resolution_pct).collect(),
+                    style: Style::Points,
+                },
+            ],
+            &YAxis {
+                caption: "% of targets met",
+                min: None,
+                max: Some(100.0),
+                format: &|v| format!("{v:.0}"),
+            },
+        )?;
+        figure(
+            &mut out,
+            "sla",
+            "SLA attainment",
+            &format!(
+                "Targets met / targets decided, tickets by creation period. {}",
+                sla_text(c)
+            ),
+            &[
+                ("first response", &hex(charts::TEAL), false),
+                ("resolution", &hex(charts::PURPLE), false),
+            ],
+            Some(chart),
+            "No SLA target decided in the range.",
+        );
+    }
+    out.push_str("</section>\n");
+
+    breakdown(&mut out, report, c)?;
+    all_periods(&mut out, &totals, c);
+
+    out.push_str("<footer>\n");
+    let _ = writeln!(
+        out,
+        "<p>Definitions: FRT = first public agent reply − creation; resolution = latest resolution − creation; \
+         first-contact resolution = tickets solved with one agent reply and never reopened / tickets created; \
+         CSAT = % of 4-5 on 1-5; NPS = % 9-10 − % 0-6; {DASH} = undefined (no data, or a zero denominator; \
+         hover a tile for the reason).</p>"
+    );
+    let read: Vec<String> = c
+        .read
+        .iter()
+        .map(|(_, p, n)| format!("{} ({})", crate::report::file_name(p), thousands(*n)))
+        .collect();
+    let source = if c.demo {
+        "Synthetic demo data"
+    } else {
+        "Data"
+    };
+    let _ = writeln!(
+        out,
+        "<p>{source}: {}. {}.</p>",
+        escape(&read.join(", ")),
+        escape(&rejects_summary(c))
+    );
+    let _ = writeln!(
+        out,
+        "<p>Made with supportkpi {} — every number computed by the supportkpi library.</p>",
+        env!("CARGO_PKG_VERSION")
+    );
+    out.push_str("</footer>\n</main>\n</body>\n</html>\n");
+    Ok(out)
+}
+
+fn sla_text(c: &Context) -> String {
+    match c.options.calendar {
+        Some(_) => "Targets in business time.".to_owned(),
+        None => "Targets in calendar time.".to_owned(),
+    }
+}
+
+/// The latest period per value of a dimension: the report's own `--by`, or else the first of
+/// segment, channel and priority the data has.
+fn breakdown(out: &mut String, report: &Report, c: &Context) -> Result<(), String> {
+    let computed;
+    let (report, by) = match &c.options.by {
+        Some(by) => (report, by.clone()),
+        None => {
+            let has_segments = c.input.customers.iter().any(|x| x.segment().is_some());
+            let tickets = c
+                .input
+                .tickets
+                .iter()
+                .chain(c.input.histories.iter().map(|h| h.ticket()));
+            let any = |name: &str| tickets.clone().any(|t| t.dimension(name).is_some());
+            let by = if has_segments && any("customer_id") {
+                "segment"
+            } else if any("channel") {
+                "channel"
+            } else if any("priority") {
+                "priority"
+            } else {
+                return Ok(());
+            };
+            let options = c.options.clone().by(by);
+            computed =
+                Report::compute(&c.input, &options).map_err(|e| crate::report::one_line(&e))?;
+            (&computed, by.to_owned())
+        }
+    };
+    let Some(last) = report.total_rows().last() else {
+        return Ok(());
+    };
+    let period = c.options.period;
+    let rows: Vec<&ReportRow> = report
+        .rows
+        .iter()
+        .filter(|r| r.period_start == last.period_start && r.dimension.is_some())
+        .collect();
+    if rows.is_empty()
+        || rows
+            .iter()
+            .all(|r| r.dimension.as_deref() == Some(NO_VALUE))
+    {
+        return Ok(());
+    }
+    let business = c.options.calendar.is_some();
+    let mut range_created: BTreeMap<&str, u64> = BTreeMap::new();
+    for r in &report.rows {
+        if let Some(d) = &r.dimension {
+            *range_created.entry(d.as_str()).or_default() += r.tickets_created;
+        }
+    }
+    let all: u64 = range_created.values().sum();
+    let _ = writeln!(
+        out,
+        "<h2>By {} — {}</h2>\n<div class=\"scroll\"><table data-table=\"by-dimension\">\n<thead><tr><th>{}</th>\
+         <th>created</th><th>resolved</th><th>backlog</th><th>FRT p50</th><th>res p50</th><th>FCR</th>\
+         <th>CSAT (n)</th><th>NPS (n)</th>{}<th>share, all periods</th></tr></thead><tbody>",
+        escape(&by),
+        escape(&period_label(last, period)),
+        escape(&by),
+        if c.options.sla.is_some() {
+            "<th>SLA</th>"
+        } else {
+            ""
+        }
+    );
+    for r in std::iter::once(last).chain(rows) {
+        let name = r.dimension.as_deref().unwrap_or("all");
+        let share = match (r.dimension.as_deref(), all) {
+            (_, 0) => DASH.to_owned(),
+            (None, _) => "100%".to_owned(),
+            (Some(d), _) => format!(
+                "{:.0}%",
+                100.0 * *range_created.get(d).unwrap_or(&0) as f64 / all as f64
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ({})</td><td>{} ({})</td>{}<td>{}</td></tr>",
+            if r.dimension.is_none() {
+                " style=\"font-weight:600\""
+            } else {
+                ""
+            },
+            escape(name),
+            thousands(r.tickets_created),
+            thousands(r.tickets_resolved),
+            thousands(r.backlog_end),
+            duration(frt(r, business).0),
+            duration(resolution(r, business).0),
+            crate::table::pct(r.first_contact_resolution_pct, 0),
+            crate::table::pct(r.csat_pct, 1),
+            r.csat_n,
+            crate::table::signed(r.nps),
+            r.nps_n,
+            if c.options.sla.is_some() {
+                format!("<td>{}</td>", crate::table::pct(r.sla_attainment_pct, 0))
+            } else {
+                String::new()
+            },
+            share
+        );
+    }
+    out.push_str("</tbody></table></div>\n");
+    Ok(())
+}
+
+fn all_periods(out: &mut String, totals: &[&ReportRow], c: &Context) {
+    let business = c.options.calendar.is_some();
+    let _ = writeln!(
+        out,
+        "<details><summary>Every period ({} rows)</summary><div class=\"scroll\"><table data-table=\"periods\">\
+         <thead><tr><th>period</th><th>created</th><th>resolved</th><th>reopened</th><th>backlog</th>\
+         <th>FRT p50</th><th>FRT p90</th><th>res p50</th><th>res p90</th><th>FCR</th><th>CSAT</th><th>NPS</th><th>CES</th></tr></thead><tbody>",
+        totals.len()
+    );
+    for r in totals {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&period_label(r, c.options.period)),
+            thousands(r.tickets_created),
+            thousands(r.tickets_resolved),
+            thousands(r.tickets_reopened),
+            thousands(r.backlog_end),
+            duration(frt(r, business).0),
+            duration(frt(r, business).1),
+            duration(resolution(r, business).0),
+            duration(resolution(r, business).1),
+            crate::table::pct(r.first_contact_resolution_pct, 0),
+            crate::table::pct(r.csat_pct, 1),
+            crate::table::signed(r.nps),
+            r.ces_mean
+                .map_or_else(|| DASH.to_owned(), |v| format!("{v:.2}")),
+        );
+    }
+    out.push_str("</tbody></table></div></details>\n");
+}

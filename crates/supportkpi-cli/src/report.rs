@@ -1,0 +1,542 @@
+//! `supportkpi report`: the flags into read and report options, the inputs through
+//! `supportkpi::io::load`, the numbers from `Report::compute`, and out in the chosen format.
+
+use crate::Failure;
+use crate::args::ReportArgs;
+use crate::progress::Spinner;
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use supportkpi::io::{ErrorMode, Loaded, Preset, ReadOptions, SourceKind, Sources, load};
+use supportkpi::kpi::{SlaPolicy, SlaTarget};
+use supportkpi::report::{Report, ReportInput, ReportOptions};
+use supportkpi::synth::{Synth, SynthOptions};
+use supportkpi::time::parse_zone;
+use supportkpi::{BusinessCalendar, Error, Period};
+
+/// The demo's data set: the one `examples/data/demo/` holds (a test keeps the two equal).
+pub(crate) const DEMO_TICKETS: u64 = 3_000;
+pub(crate) const DEMO_SEED: u64 = 42;
+/// The generator's office hours, so business time in the demo means what the agents worked.
+const DEMO_HOURS: &str = "Mon-Fri 08:00-18:00";
+const DEMO_SLA_FIRST_RESPONSE: &str = "urgent=1h,high=2h,normal=8h,low=1d";
+const DEMO_SLA_RESOLUTION: &str = "urgent=1d,high=2d,normal=5d,low=10d";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OutFormat {
+    Table,
+    Json,
+    Csv,
+    Html,
+}
+
+/// Everything the renderers need besides the report itself.
+#[derive(Debug)]
+pub(crate) struct Context {
+    pub(crate) input: ReportInput,
+    pub(crate) options: ReportOptions,
+    pub(crate) read: Vec<(SourceKind, PathBuf, u64)>,
+    pub(crate) rejected: Vec<supportkpi::io::SourceRejected>,
+    pub(crate) title: String,
+    pub(crate) hours: Option<String>,
+    pub(crate) demo: bool,
+}
+
+pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
+    let format = match args.format.as_deref().unwrap_or("table") {
+        "table" => OutFormat::Table,
+        "json" => OutFormat::Json,
+        "csv" => OutFormat::Csv,
+        "html" => OutFormat::Html,
+        other => {
+            return Err(Failure::Usage(format!(
+                "--format {other:?}: expected table, json, csv or html"
+            )));
+        }
+    };
+    let errors = match (args.errors.as_deref(), &args.rejects) {
+        (None, Some(_)) => ErrorMode::Lenient,
+        (None, None) => ErrorMode::Strict,
+        (Some(s), rejects) => {
+            let mode: ErrorMode = s.parse().map_err(|e: Error| usage("--errors", &e))?;
+            if mode == ErrorMode::Strict && rejects.is_some() {
+                return Err(Failure::Usage(
+                    "--rejects lists what a lenient read skipped: use it with --errors lenient"
+                        .into(),
+                ));
+            }
+            mode
+        }
+    };
+    let zone: Tz = match &args.tz {
+        Some(z) => parse_zone(z).map_err(|e| usage("--tz", &e))?,
+        None => Tz::UTC,
+    };
+    let period: Period = match &args.period {
+        Some(p) => p.parse().map_err(|e: Error| usage("--period", &e))?,
+        None => Period::Month,
+    };
+    let preset: Option<Preset> = match &args.preset {
+        Some(p) => Some(p.parse().map_err(|e: Error| usage("--preset", &e))?),
+        None => None,
+    };
+    let hours = args
+        .hours
+        .clone()
+        .or_else(|| args.demo.then(|| DEMO_HOURS.to_owned()));
+    let calendar = match &hours {
+        Some(h) => {
+            let mut cal = BusinessCalendar::parse(h, zone).map_err(|e| usage("--hours", &e))?;
+            if let Some(spec) = &args.holidays {
+                cal = cal.with_holidays(holidays(spec)?);
+            }
+            Some(cal)
+        }
+        None if args.holidays.is_some() => {
+            return Err(Failure::Usage(
+                "--holidays close days of the business calendar: give --hours too".into(),
+            ));
+        }
+        None => None,
+    };
+    let (sla_fr, sla_res) = match (args.demo, &args.sla_first_response, &args.sla_resolution) {
+        (true, None, None) => (
+            Some(DEMO_SLA_FIRST_RESPONSE.to_owned()),
+            Some(DEMO_SLA_RESOLUTION.to_owned()),
+        ),
+        (_, a, b) => (a.clone(), b.clone()),
+    };
+    let sla = sla_policy(sla_fr.as_deref(), sla_res.as_deref(), calendar.as_ref())?;
+
+    let mut options = ReportOptions::default().period(period).zone(zone);
+    if let Some(cal) = calendar {
+        options = options.calendar(cal);
+    }
+    if let Some(by) = &args.by {
+        options = options.by(by.clone());
+    }
+    if let Some(policy) = sla {
+        options = options.sla(policy);
+    }
+
+    let mut context = if args.demo {
+        demo_context(options)
+    } else {
+        let read_options = ReadOptions::new().errors(errors).with_zone(zone);
+        let read_options = match preset {
+            Some(p) if p != Preset::ServiceNow => read_options.preset(p),
+            _ => read_options,
+        };
+        let sources = Sources {
+            tickets: args.tickets.clone(),
+            events: args.events.clone(),
+            surveys: args.surveys.clone(),
+            customers: args.customers.clone(),
+            costs: args.costs.clone(),
+            preset,
+        };
+        let loaded = {
+            let _spinner = Spinner::start(format!("reading {}", describe(&sources)));
+            load(&sources, &read_options).map_err(|e| Failure::Input(one_line(&e)))?
+        };
+        file_context(loaded, &sources, options)
+    };
+    context.hours = hours;
+
+    let report = {
+        let _spinner = Spinner::start("computing the report".to_owned());
+        Report::compute(&context.input, &context.options)
+            .map_err(|e| Failure::Input(one_line(&e)))?
+    };
+
+    if let Some(path) = &args.rejects {
+        std::fs::write(path, rejects_csv(&context.rejected))
+            .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?;
+    }
+
+    let text = match format {
+        OutFormat::Table => crate::table::render(&report, &context),
+        OutFormat::Json => report.to_json() + "\n",
+        OutFormat::Csv => report.to_csv(),
+        OutFormat::Html => {
+            let _spinner = Spinner::start("drawing the charts".to_owned());
+            crate::html::render(&report, &context).map_err(Failure::Input)?
+        }
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?,
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        }
+    }
+    if format != OutFormat::Table && !context.rejected.is_empty() {
+        eprintln!("{}", rejects_summary(&context));
+    }
+    Ok(())
+}
+
+fn usage(flag: &str, e: &Error) -> Failure {
+    Failure::Usage(format!("{flag}: {}", one_line(e)))
+}
+
+fn describe(sources: &Sources) -> String {
+    let files: Vec<String> = [
+        &sources.tickets,
+        &sources.events,
+        &sources.surveys,
+        &sources.customers,
+        &sources.costs,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|p| file_name(p))
+    .collect();
+    files.join(", ")
+}
+
+pub(crate) fn file_name(p: &Path) -> String {
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn demo_context(options: ReportOptions) -> Context {
+    let synth = Synth::new(SynthOptions::new(DEMO_TICKETS).seed(DEMO_SEED))
+        .unwrap_or_else(|e| unreachable!("the demo's options are valid: {e}"));
+    let data = synth.dataset();
+    let dir = PathBuf::from("examples/data/demo");
+    let read = vec![
+        (
+            SourceKind::Tickets,
+            dir.join("tickets.csv"),
+            data.tickets.len() as u64,
+        ),
+        (
+            SourceKind::Surveys,
+            dir.join("surveys.csv"),
+            data.surveys.len() as u64,
+        ),
+        (
+            SourceKind::Customers,
+            dir.join("customers.csv"),
+            data.customers.len() as u64,
+        ),
+        (
+            SourceKind::Costs,
+            dir.join("costs.csv"),
+            data.costs.len() as u64,
+        ),
+    ];
+    Context {
+        input: data.into_report_input(),
+        options,
+        read,
+        rejected: Vec::new(),
+        title: "Acme Cloud support (synthetic demo data)".to_owned(),
+        hours: None,
+        demo: true,
+    }
+}
+
+fn file_context(loaded: Loaded, sources: &Sources, options: ReportOptions) -> Context {
+    let path_of = |kind: SourceKind| -> PathBuf {
+        let p = match kind {
+            SourceKind::Tickets => &sources.tickets,
+            SourceKind::Events => &sources.events,
+            SourceKind::Surveys => &sources.surveys,
+            SourceKind::Customers => &sources.customers,
+            SourceKind::Costs => &sources.costs,
+        };
+        p.clone().unwrap_or_default()
+    };
+    let read = loaded
+        .read
+        .iter()
+        .map(|(k, n)| (*k, path_of(*k), *n))
+        .collect();
+    let title = sources
+        .tickets
+        .as_ref()
+        .or(sources.events.as_ref())
+        .or(sources.surveys.as_ref())
+        .map_or_else(|| "Support report".to_owned(), |p| file_name(p));
+    Context {
+        input: loaded.input,
+        options,
+        read,
+        rejected: loaded.rejected,
+        title,
+        hours: None,
+        demo: false,
+    }
+}
+
+/// `--holidays`: a file of dates (one per line; `#` comments and a trailing `,...` ignored) or
+/// a comma-separated list.
+fn holidays(spec: &str) -> Result<Vec<NaiveDate>, Failure> {
+    let path = Path::new(spec);
+    let (text, from_file) = if path.is_file() {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::Input(format!("{spec}: cannot read: {e}")))?;
+        (text, true)
+    } else {
+        (spec.replace(',', "\n"), false)
+    };
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let item = line.split('#').next().unwrap_or("").trim();
+        let item = if from_file {
+            item.split(',').next().unwrap_or("").trim()
+        } else {
+            item
+        };
+        if item.is_empty() {
+            continue;
+        }
+        match NaiveDate::parse_from_str(item, "%Y-%m-%d") {
+            Ok(d) => out.push(d),
+            Err(_) if from_file && i == 0 => {} // a header line
+            Err(_) => {
+                let place = if from_file {
+                    format!("{spec}:{}: ", i + 1)
+                } else {
+                    "--holidays: ".to_owned()
+                };
+                let msg = format!("{place}{item:?}: expected a date YYYY-MM-DD");
+                return Err(if from_file {
+                    Failure::Input(msg)
+                } else {
+                    Failure::Usage(msg)
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `"urgent=1h,high=4h,*=1d"` into targets: business time when there is a calendar.
+fn sla_policy(
+    first_response: Option<&str>,
+    resolution: Option<&str>,
+    calendar: Option<&BusinessCalendar>,
+) -> Result<Option<SlaPolicy>, Failure> {
+    if first_response.is_none() && resolution.is_none() {
+        return Ok(None);
+    }
+    let mut policy = SlaPolicy::new();
+    if let Some(cal) = calendar {
+        policy = policy.calendar(cal.clone());
+    }
+    let target = |flag: &str, text: &str| -> Result<SlaTarget, Failure> {
+        let secs = parse_duration(text).ok_or_else(|| {
+            Failure::Usage(format!(
+                "{flag}: {text:?}: expected a duration like 30m, 4h, 1d or 1h30m"
+            ))
+        })?;
+        let t = if calendar.is_some() {
+            SlaTarget::business(secs)
+        } else {
+            SlaTarget::calendar(secs)
+        };
+        t.map_err(|e| usage(flag, &e))
+    };
+    for (flag, spec, first) in [
+        ("--sla-first-response", first_response, true),
+        ("--sla-resolution", resolution, false),
+    ] {
+        let Some(spec) = spec else { continue };
+        for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let Some((priority, duration)) = item.split_once('=') else {
+                return Err(Failure::Usage(format!(
+                    "{flag}: {item:?}: expected PRIORITY=DURATION, e.g. high=4h"
+                )));
+            };
+            let (priority, t) = (priority.trim(), target(flag, duration.trim())?);
+            policy = match (first, priority) {
+                (true, "*") => policy.first_response_default(t),
+                (true, p) => policy.first_response(p, t),
+                (false, "*") => policy.resolution_default(t),
+                (false, p) => policy.resolution(p, t),
+            };
+        }
+    }
+    Ok(Some(policy))
+}
+
+/// `90s`, `30m`, `4h`, `2d`, `1h30m` into seconds.
+pub(crate) fn parse_duration(text: &str) -> Option<i64> {
+    let mut total: i64 = 0;
+    let mut number = String::new();
+    let mut any = false;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 7 * 86_400,
+            _ => return None,
+        };
+        let n: i64 = number.parse().ok()?;
+        total = total.checked_add(n.checked_mul(unit)?)?;
+        number.clear();
+        any = true;
+    }
+    (any && number.is_empty() && total > 0).then_some(total)
+}
+
+/// An error in one line a person can act on: `file:line: record "id": field f = "v": rule`.
+pub(crate) fn one_line(e: &Error) -> String {
+    let mut out = String::new();
+    match (e.file(), e.line()) {
+        (Some(f), Some(l)) => {
+            let _ = write!(out, "{f}:{l}: ");
+        }
+        (Some(f), None) => {
+            let _ = write!(out, "{f}: ");
+        }
+        (None, Some(l)) => {
+            let _ = write!(out, "line {l}: ");
+        }
+        (None, None) => {}
+    }
+    if let Some(r) = e.record() {
+        if !r.record_type.is_empty() {
+            out.push_str(r.record_type);
+            if let Some(id) = &r.id {
+                let _ = write!(out, " {id:?}");
+            }
+            out.push_str(": ");
+        }
+    }
+    match (e.field(), e.value()) {
+        (Some(f), Some(v)) => {
+            let _ = write!(out, "field {f} = {v:?}: ");
+        }
+        (Some(f), None) => {
+            let _ = write!(out, "field {f}: ");
+        }
+        (None, Some(v)) => {
+            let _ = write!(out, "{v:?}: ");
+        }
+        (None, None) => {}
+    }
+    out.push_str(e.rule());
+    out.replace('\n', " ")
+}
+
+/// Every rejected record: `source,file,line,kind,field,value,message`.
+pub(crate) fn rejects_csv(rejected: &[supportkpi::io::SourceRejected]) -> String {
+    let mut out = String::from("source,file,line,kind,field,value,message\n");
+    for r in rejected {
+        let e = &r.rejected.error;
+        let line = if r.rejected.line == 0 {
+            String::new()
+        } else {
+            r.rejected.line.to_string()
+        };
+        let fields = [
+            r.source.to_string(),
+            r.path.display().to_string(),
+            line,
+            e.kind().to_string(),
+            e.field().unwrap_or("").to_owned(),
+            e.value().unwrap_or("").to_owned(),
+            e.rule().to_owned(),
+        ];
+        let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&quoted.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// `rejected 2 of 120 records (tickets.csv: 2 — line 3: negative_duration, …)`.
+pub(crate) fn rejects_summary(c: &Context) -> String {
+    let total: u64 = c.read.iter().map(|(_, _, n)| n).sum();
+    if c.rejected.is_empty() {
+        return format!(
+            "rejected: none of {} records",
+            crate::table::thousands(total)
+        );
+    }
+    let mut by_file: Vec<(String, Vec<String>)> = Vec::new();
+    for r in &c.rejected {
+        let name = file_name(&r.path);
+        let what = match r.rejected.line {
+            0 => format!(
+                "{} ({})",
+                r.rejected.error.kind(),
+                r.rejected
+                    .error
+                    .record()
+                    .and_then(|x| x.id.clone())
+                    .unwrap_or_default()
+            ),
+            l => format!("line {l} {}", r.rejected.error.kind()),
+        };
+        match by_file.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => v.push(what),
+            None => by_file.push((name, vec![what])),
+        }
+    }
+    let parts: Vec<String> = by_file
+        .iter()
+        .map(|(name, v)| {
+            let shown: Vec<&str> = v.iter().take(3).map(String::as_str).collect();
+            let more = if v.len() > 3 {
+                format!(", +{} more", v.len() - 3)
+            } else {
+                String::new()
+            };
+            format!("{name}: {} ({}{more})", v.len(), shown.join(", "))
+        })
+        .collect();
+    format!(
+        "rejected: {} of {} records: {}",
+        c.rejected.len(),
+        crate::table::thousands(total),
+        parts.join("; ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("4h"), Some(14_400));
+        assert_eq!(parse_duration("1h30m"), Some(5_400));
+        assert_eq!(parse_duration("2d"), Some(172_800));
+        assert_eq!(parse_duration("4"), None);
+        assert_eq!(parse_duration("h"), None);
+        assert_eq!(parse_duration("0m"), None);
+        assert_eq!(parse_duration("4x"), None);
+    }
+
+    #[test]
+    fn holiday_lists() {
+        let d = holidays("2023-12-25, 2023-12-26").unwrap();
+        assert_eq!(d.len(), 2);
+        assert!(matches!(holidays("2023-13-01"), Err(Failure::Usage(_))));
+    }
+}
