@@ -301,9 +301,9 @@ impl Synth {
         let res_d = (resolved - c) as f64 / 86_400.0;
         let reopens = f64::from(story.reopens);
         // How the customer felt, before survey noise.
-        let feeling = 4.45
-            - 0.3 * (1.0 + frt_h).ln()
-            - 0.35 * (1.0 + res_d).ln()
+        let feeling = 4.75
+            - 0.18 * (1.0 + frt_h).ln()
+            - 0.25 * (1.0 + res_d).ln()
             - 0.9 * reopens
             - if spike { 0.3 } else { 0.0 };
         let replies = f64::from(story.agent_replies.saturating_sub(1).min(6));
@@ -311,7 +311,7 @@ impl Synth {
         let (wave_first, wave_last) = self.shape.churn_wave;
         // Customers about to leave in the churn wave say so first.
         let souring = day >= i64::from(wave_first) - 45 && day <= i64::from(wave_last);
-        let base = [7.9, 8.1, 8.3][self.population.segment(story.customer)];
+        let base = [8.2, 8.4, 8.6][self.population.segment(story.customer)];
         let surveys = &mut story.surveys;
         let mut survey = |kind: SurveyKind, p: f64, score: &dyn Fn(&mut Rng) -> i32| {
             if rng.chance(p) {
@@ -323,7 +323,7 @@ impl Synth {
             }
         };
         survey(SurveyKind::Csat, 0.3, &|r: &mut Rng| {
-            (feeling + 0.85 * r.normal()).round().clamp(1.0, 5.0) as i32
+            (feeling + 0.75 * r.normal()).round().clamp(1.0, 5.0) as i32
         });
         survey(SurveyKind::Ces, 0.12, &|r: &mut Rng| {
             (1.7 + 0.35 * replies + 0.9 * reopens + 0.2 * (1.0 + res_d).ln() + 0.8 * r.normal())
@@ -331,7 +331,7 @@ impl Synth {
                 .clamp(1.0, 5.0) as i32
         });
         survey(SurveyKind::Nps, 0.1, &|r: &mut Rng| {
-            (base + 1.2 * (feeling - 4.0) - if souring { 2.2 } else { 0.0 } + 1.7 * r.normal())
+            (base + 1.2 * (feeling - 4.3) - if souring { 1.5 } else { 0.0 } + 1.6 * r.normal())
                 .round()
                 .clamp(0.0, 10.0) as i32
         });
