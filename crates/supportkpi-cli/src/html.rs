@@ -71,6 +71,9 @@ footer p { margin: 4px 0; }
   header h1 { font-size: 1.3rem; }
   .tiles { grid-template-columns: repeat(2, 1fr); gap: 8px; }
   .tile .value { font-size: 1.3rem; }
+  /* Charts keep legible labels: swipe sideways rather than shrink the text. */
+  figure.chart { overflow-x: auto; }
+  figure.chart svg { min-width: 600px; }
 }
 @media print {
   body { background: #fff; font-size: 11pt; }
@@ -178,6 +181,15 @@ fn extras(c: &Context) -> Result<Extras, String> {
     })
 }
 
+/// How a tile shows its change: relative (counts, durations, money), in percentage points
+/// (rates), or as a plain difference (a mean score).
+#[derive(Clone, Copy)]
+enum Delta {
+    Percent,
+    Points,
+    Plain,
+}
+
 /// A KPI tile: the latest period's value, its change from the period before, and its n.
 struct Tile {
     label: &'static str,
@@ -193,15 +205,15 @@ fn tile_delta(
     prev: Option<f64>,
     cur: Option<f64>,
     better: i8,
-    points: bool,
+    points: Delta,
 ) -> (String, &'static str) {
     let (Some(p), Some(c)) = (prev, cur) else {
         return (String::new(), "flat");
     };
-    let text = if points {
-        format!("{:+.1} pts", c - p)
-    } else {
-        change(Some(p), c)
+    let text = match points {
+        Delta::Points => format!("{:+.1} pts", c - p),
+        Delta::Plain => format!("{:+.2}", c - p),
+        Delta::Percent => change(Some(p), c),
     };
     let tone = match ((c - p).partial_cmp(&0.0), better) {
         (_, 0) | (Some(std::cmp::Ordering::Equal), _) | (None, _) => "flat",
@@ -239,7 +251,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
         f(last.tickets_created),
         prev.and_then(|p| f(p.tickets_created)),
         0,
-        false,
+        Delta::Percent,
         thousands(last.tickets_created),
         String::new(),
         None,
@@ -249,7 +261,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
         f(last.tickets_resolved),
         prev.and_then(|p| f(p.tickets_resolved)),
         1,
-        false,
+        Delta::Percent,
         thousands(last.tickets_resolved),
         String::new(),
         None,
@@ -259,7 +271,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
         f(last.backlog_end),
         prev.and_then(|p| f(p.backlog_end)),
         -1,
-        false,
+        Delta::Percent,
         thousands(last.backlog_end),
         String::new(),
         None,
@@ -274,7 +286,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
         frt(last, business).0,
         prev.and_then(|p| frt(p, business).0),
         -1,
-        false,
+        Delta::Percent,
         duration(frt(last, business).0),
         format!("n = {} answered", thousands(last.frt_n)),
         reason(last, frt_col),
@@ -284,7 +296,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
         resolution(last, business).0,
         prev.and_then(|p| resolution(p, business).0),
         -1,
-        false,
+        Delta::Percent,
         duration(resolution(last, business).0),
         format!("n = {} resolved", thousands(last.resolution_n)),
         reason(last, res_col),
@@ -294,7 +306,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
         last.first_contact_resolution_pct,
         prev.and_then(|p| p.first_contact_resolution_pct),
         1,
-        true,
+        Delta::Points,
         crate::table::pct(last.first_contact_resolution_pct, 0),
         format!("n = {} tickets", thousands(last.tickets_created)),
         reason(last, "first_contact_resolution_pct"),
@@ -306,7 +318,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
             last.csat_pct,
             prev.and_then(|p| p.csat_pct),
             1,
-            true,
+            Delta::Points,
             crate::table::pct(last.csat_pct, 1),
             format!("n = {} responses", thousands(last.csat_n)),
             reason(last, "csat_pct"),
@@ -318,7 +330,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
             last.nps,
             prev.and_then(|p| p.nps),
             1,
-            true,
+            Delta::Points,
             crate::table::signed(last.nps),
             format!("n = {} responses", thousands(last.nps_n)),
             reason(last, "nps"),
@@ -330,7 +342,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
             last.ces_mean,
             prev.and_then(|p| p.ces_mean),
             -1,
-            true,
+            Delta::Plain,
             last.ces_mean
                 .map_or_else(|| DASH.to_owned(), |v| format!("{v:.2}")),
             format!("mean of 1-5, n = {}", thousands(last.ces_n)),
@@ -343,7 +355,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
             last.sla_attainment_pct,
             prev.and_then(|p| p.sla_attainment_pct),
             1,
-            true,
+            Delta::Points,
             crate::table::pct(last.sla_attainment_pct, 0),
             "targets met / decided".to_owned(),
             reason(last, "sla_attainment_pct"),
@@ -359,7 +371,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
             money(last),
             prev.and_then(money),
             -1,
-            false,
+            Delta::Percent,
             match (&last.cost_per_ticket, &last.cost_currency) {
                 (Some(v), Some(cur)) => format!("{v} {cur}"),
                 (Some(v), None) => v.to_string(),
@@ -378,7 +390,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
             last.retention_pct,
             prev.and_then(|p| p.retention_pct),
             1,
-            true,
+            Delta::Points,
             crate::table::pct(last.retention_pct, 1),
             "customers kept over the period".to_owned(),
             reason(last, "retention_pct"),
