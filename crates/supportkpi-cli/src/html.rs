@@ -858,9 +858,13 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
 }
 
 fn sla_text(c: &Context) -> String {
-    match c.options.calendar {
-        Some(_) => "Targets in business time.".to_owned(),
-        None => "Targets in calendar time.".to_owned(),
+    let clock = match c.options.calendar {
+        Some(_) => "business time",
+        None => "calendar time",
+    };
+    match &c.sla {
+        Some(targets) => format!("Targets ({clock}): {targets}."),
+        None => format!("Targets in {clock}."),
     }
 }
 

@@ -40,6 +40,8 @@ pub(crate) struct Context {
     pub(crate) rejected: Vec<supportkpi::io::SourceRejected>,
     pub(crate) title: String,
     pub(crate) hours: Option<String>,
+    /// The SLA flags, as given (or the demo's).
+    pub(crate) sla: Option<String>,
     pub(crate) demo: bool,
 }
 
@@ -143,6 +145,14 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         file_context(loaded, &sources, options)
     };
     context.hours = hours;
+    context.sla = match (&sla_fr, &sla_res) {
+        (None, None) => None,
+        (a, b) => Some(format!(
+            "first response {}; resolution {}",
+            a.as_deref().unwrap_or("none"),
+            b.as_deref().unwrap_or("none")
+        )),
+    };
 
     let report = {
         let _spinner = Spinner::start("computing the report".to_owned());
@@ -240,6 +250,7 @@ fn demo_context(options: ReportOptions) -> Context {
         rejected: Vec::new(),
         title: "Acme Cloud support (synthetic demo data)".to_owned(),
         hours: None,
+        sla: None,
         demo: true,
     }
 }
@@ -273,6 +284,7 @@ fn file_context(loaded: Loaded, sources: &Sources, options: ReportOptions) -> Co
         rejected: loaded.rejected,
         title,
         hours: None,
+        sla: None,
         demo: false,
     }
 }

@@ -354,10 +354,10 @@ fn footer(report: &Report, c: &Context) -> Vec<String> {
         legend.push_str(" Reopens are counted from event logs (--events).");
     }
     text.push(legend);
-    if c.options.sla.is_some() {
-        text.push(
-            "SLA = targets met / targets decided (first response and resolution).".to_owned(),
-        );
+    if let Some(sla) = &c.sla {
+        text.push(format!(
+            "SLA = targets met / targets decided; targets: {sla}."
+        ));
     }
     let read: Vec<String> = c
         .read
