@@ -608,3 +608,19 @@ mod from_files {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+#[test]
+fn every_rate_carries_its_n() {
+    let input = input(&fixed_specs());
+    let report = Report::compute(&input, &options()).unwrap();
+    let may = report.total_rows().next().unwrap();
+    let created_in_may = input
+        .tickets
+        .iter()
+        .filter(|t| t.created_at() < Utc.with_ymd_and_hms(2021, 5, 31, 22, 0, 0).unwrap())
+        .count() as u64;
+    assert_eq!(may.first_contact_resolution_n, created_in_may);
+    assert_eq!(may.cost_tickets, may.tickets_resolved);
+    assert_eq!(may.retention_n, 5);
+    assert!(may.sla_n > 0 && may.sla_n <= 2 * created_in_may);
+}
