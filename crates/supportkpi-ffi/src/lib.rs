@@ -33,6 +33,8 @@
 mod arg;
 mod calendar;
 mod error;
+mod report;
+mod request;
 mod result;
 mod string;
 mod survey;
@@ -42,6 +44,11 @@ pub use calendar::{
     supportkpi_calendar_new, supportkpi_calendar_to_string,
 };
 pub use error::supportkpi_error_message;
+pub use report::{
+    supportkpi_report, supportkpi_report_finish_json, supportkpi_report_free,
+    supportkpi_report_json, supportkpi_report_new, supportkpi_report_push_scores,
+    supportkpi_report_push_tickets, supportkpi_survey_kind, supportkpi_ticket_columns,
+};
 pub use result::{supportkpi_result, supportkpi_result_name};
 pub use string::supportkpi_string_free;
 pub use survey::{
