@@ -11,7 +11,8 @@
 //!
 //! # Adding an export
 //!
-//! The next ones (`supportkpi_report_json`, tickets as column arrays) follow the same steps:
+//! Every export follows the same steps (`report.rs` is a worked example with a handle, column
+//! arrays and a JSON request):
 //!
 //! 1. `#[unsafe(no_mangle)] pub unsafe extern "C" fn supportkpi_…(…) -> supportkpi_result`
 //!    whose whole body is `error::guard(|| { … })`, so that panics are caught and the thread's

@@ -877,7 +877,8 @@ mod tests {
     fn lenient_rejects_reach_the_response() {
         let request = r#"{"read": {"errors": "lenient"}, "records": {"tickets": [
             {"id": "T-1", "created_at": "2021-06-01T08:00:00Z"},
-            {"id": "T-2", "created_at": "2021-06-01T08:00:00Z", "resolved_at": "2021-06-01T07:00:00Z"}]}}"#;
+            {"id": "T-2", "created_at": "2021-06-01T08:00:00Z",
+             "resolved_at": "2021-06-01T07:00:00Z"}]}}"#;
         let out = json(&report_json(request).unwrap());
         let r = &out["rejected"][0];
         assert_eq!(

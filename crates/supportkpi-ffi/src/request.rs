@@ -127,15 +127,21 @@ pub(crate) struct Records {
 
 /// Parses a whole request.
 pub(crate) fn parse(text: &str) -> Result<Request, FfiError> {
-    let raw: RawRequest<'_> = serde_json::from_str(text).map_err(|e| {
+    let invalid_json = |e: serde_json::Error| {
         FfiError::new(
             supportkpi_result::InvalidJson,
             located("request_json", &e, text, text),
         )
-    })?;
+    };
+    let whole: &RawValue = serde_json::from_str(text).map_err(invalid_json)?;
+    object(whole.get(), "request_json", supportkpi_result::InvalidJson)?;
+    let raw: RawRequest<'_> = serde_json::from_str(text).map_err(invalid_json)?;
     let sources = match raw.sources {
-        Some(part) => serde_json::from_str::<Sources>(part.get())
-            .map_err(|e| invalid_option("sources", &e, text, part.get()))?,
+        Some(part) => {
+            object(part.get(), "sources", supportkpi_result::InvalidOption)?;
+            serde_json::from_str::<Sources>(part.get())
+                .map_err(|e| invalid_option("sources", &e, text, part.get()))?
+        }
         None => Sources::default(),
     };
     let mut read = match raw.read {
@@ -167,7 +173,7 @@ pub(crate) fn parse(text: &str) -> Result<Request, FfiError> {
 /// request's `options` part.
 pub(crate) fn parse_options(text: &str) -> Result<ReportOptions, FfiError> {
     // A syntax error is the JSON's fault, not the option's.
-    serde_json::from_str::<&RawValue>(text).map_err(|e| {
+    let _: &RawValue = serde_json::from_str(text).map_err(|e| {
         FfiError::new(
             supportkpi_result::InvalidJson,
             located("options_json", &e, text, text),
@@ -177,6 +183,7 @@ pub(crate) fn parse_options(text: &str) -> Result<ReportOptions, FfiError> {
 }
 
 fn report_options(whole: &str, part: &str) -> Result<ReportOptions, FfiError> {
+    object(part, "options", supportkpi_result::InvalidOption)?;
     // The zone and the calendar are checked first so that their errors keep their kinds
     // (serde would turn them into a message of an "invalid value").
     let value: serde_json::Value =
@@ -203,13 +210,17 @@ fn calendar(cal: &serde_json::Value) -> Result<(), FfiError> {
     serde_json::from_value::<BusinessCalendar>(cal.clone()).map_err(|e| {
         FfiError::new(
             supportkpi_result::InvalidCalendar,
-            format!("{PLACE}: {e} (a calendar is {{\"timezone\": …, \"hours\": …, \"holidays\": [\"YYYY-MM-DD\", …], \"closures\": […]}})"),
+            format!(
+                "{PLACE}: {e} (a calendar is {{\"timezone\", \"hours\", \"holidays\": \
+                 [\"YYYY-MM-DD\", …], \"closures\"}})"
+            ),
         )
     })?;
     Ok(())
 }
 
 fn read_options(whole: &str, part: &str) -> Result<ReadOptions, FfiError> {
+    object(part, "read", supportkpi_result::InvalidOption)?;
     let r: ReadRequest =
         serde_json::from_str(part).map_err(|e| invalid_option("read", &e, whole, part))?;
     let at = |e| FfiError::at("read", e);
@@ -254,6 +265,7 @@ fn read_options(whole: &str, part: &str) -> Result<ReadOptions, FfiError> {
 }
 
 fn records(whole: &str, part: &str, mode: ErrorMode) -> Result<Records, FfiError> {
+    object(part, "records", supportkpi_result::InvalidJson)?;
     let raw: RawRecords = serde_json::from_str(part).map_err(|e| {
         FfiError::new(
             supportkpi_result::InvalidJson,
@@ -345,6 +357,21 @@ impl CostRecord {
     }
 }
 
+/// Refuses a part that is not a JSON object: serde would otherwise read a struct from an array
+/// by position, and `[1, 2]` would pass for a request.
+fn object(part: &str, what: &str, code: supportkpi_result) -> Result<(), FfiError> {
+    // Parts come from RawValue, which holds no surrounding whitespace; the options of
+    // supportkpi_report_new are the caller's whole text, which may.
+    if part.trim_start().starts_with('{') {
+        return Ok(());
+    }
+    let found: String = part.trim_start().chars().take(20).collect();
+    Err(FfiError::new(
+        code,
+        format!("{what}: expected a JSON object {{…}}, found {found}"),
+    ))
+}
+
 fn invalid_option(what: &str, e: &serde_json::Error, whole: &str, part: &str) -> FfiError {
     FfiError::new(
         supportkpi_result::InvalidOption,
@@ -415,13 +442,13 @@ mod tests {
         let (c, m) =
             err(r#"{"options": {"calendar": {"timezone": "UTC", "hours": "Mon-Fri 9-5"}}}"#);
         assert_eq!(c, supportkpi_result::InvalidCalendar, "{m}");
-        let (c, m) = err(
-            r#"{"records": {"tickets": [{"id": "T-1", "created_at": "2021-06-01T08:00:00Z", "colour": 1}]}}"#,
-        );
+        let (c, m) = err(r#"{"records": {"tickets": [
+                {"id": "T-1", "created_at": "2021-06-01T08:00:00Z", "colour": 1}]}}"#);
         assert_eq!(c, supportkpi_result::InvalidJson, "{m}");
-        assert!(m.contains("colour") && m.contains("line 1 column"), "{m}");
+        assert!(m.contains("colour") && m.contains("line 2 column"), "{m}");
         let (c, m) = err(
-            r#"{"records": {"tickets": [{"id": "T-1", "created_at": "2021-06-01T08:00:00Z", "resolved_at": "2021-06-01T07:00:00Z"}]}}"#,
+            r#"{"records": {"tickets": [{"id": "T-1", "created_at": "2021-06-01T08:00:00Z",
+                "resolved_at": "2021-06-01T07:00:00Z"}]}}"#,
         );
         assert_eq!(c, supportkpi_result::NegativeDuration, "{m}");
         assert!(
@@ -435,7 +462,8 @@ mod tests {
         let r = parse(
             r#"{"read": {"errors": "lenient"}, "records": {"surveys": [
                 {"id": "S-1", "responded_at": "2021-06-01T08:00:00Z", "kind": "nps", "score": 9},
-                {"id": "S-2", "responded_at": "2021-06-01T08:00:00Z", "kind": "nps", "score": 11}]}}"#,
+                {"id": "S-2", "responded_at": "2021-06-01T08:00:00Z", "kind": "nps",
+                 "score": 11}]}}"#,
         )
         .unwrap();
         let s = r.records.surveys.unwrap();
