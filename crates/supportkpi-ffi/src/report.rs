@@ -873,6 +873,29 @@ mod tests {
         assert_eq!(col(1, "resolution_mean_s").as_f64(), Some(28_872_960.0));
     }
 
+    /// The preset is named once, in `sources`; `io::load` reads a Zendesk or Freshdesk export
+    /// through the read options' preset, which the request sets from it.
+    #[test]
+    fn ticket_export_presets() {
+        for (preset, file, n) in [
+            (Preset::Zendesk, "zendesk_tickets.csv", 8),
+            (Preset::Freshdesk, "freshdesk_tickets.csv", 7),
+        ] {
+            let request = serde_json::json!({
+                "sources": {"tickets": root().join("tests/data").join(file), "preset": preset},
+            });
+            let out = json(&report_json(&request.to_string()).unwrap());
+            assert_eq!(out["read"][0]["records"], n, "{preset}");
+            let created: u64 = out["report"]["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["tickets_created"].as_u64().unwrap())
+                .sum();
+            assert_eq!(created, n, "{preset}");
+        }
+    }
+
     #[test]
     fn lenient_rejects_reach_the_response() {
         let request = r#"{"read": {"errors": "lenient"}, "records": {"tickets": [
