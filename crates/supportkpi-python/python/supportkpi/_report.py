@@ -36,7 +36,7 @@ from supportkpi._errors import Error, InvalidTimestampError
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    import pandas
+    import pandas  # type: ignore[import-untyped,unused-ignore]
     from matplotlib.figure import Figure
 
 __all__ = [
@@ -129,7 +129,7 @@ def _native_source(source: object, name: str) -> Any:
     if type(source).__module__.startswith("pandas"):
         # pandas before 2.2 has no __arrow_c_stream__; pyarrow converts it.
         try:
-            import pyarrow
+            import pyarrow  # type: ignore[import-untyped,unused-ignore]
         except ImportError:
             raise TypeError(
                 f"{name}: this pandas version cannot export Arrow; upgrade to pandas >= 2.2 or "
@@ -643,8 +643,8 @@ class Report:
         return self._r.to_csv()
 
     def to_arrow(self) -> Any:
-        """The table as an Arrow stream: ``pyarrow.table(r.to_arrow())`` or
-        ``polars.from_arrow(r.to_arrow())``. Dates are ``date32``, counts ``int64``,
+        """The table as an Arrow stream (``__arrow_c_stream__``): ``pyarrow.table(r.to_arrow())``
+        or ``polars.DataFrame(r.to_arrow())``. Dates are ``date32``, counts ``int64``,
         statistics nullable ``float64``, ``cost_per_ticket`` ``decimal128(38, 2)``."""
         return self._r.to_arrow()
 
