@@ -3,16 +3,20 @@
 # supportkpi-ffi` first; scripts/test.sh does):
 # - every crates/supportkpi-ffi/tests/c/*.c built twice with -std=c11 -Wall -Wextra -Werror,
 #   linked to libsupportkpi.a and to libsupportkpi.so, both run, and the shared one run again
-#   under valgrind (zero errors, zero definite, indirect or possible leaks but for the one
-#   process-wide cache in tests/c/valgrind.supp) when valgrind is installed;
+#   under valgrind (zero errors, zero definite, indirect or possible leaks but for the
+#   process-wide zone cache and report thread pool in tests/c/valgrind.supp) when valgrind is
+#   installed; SUPPORTKPI_ROOT tells test_report.c where the sample data is;
 # - the header compiled as C++ too (it promises extern "C" and C++ enums);
 # - supportkpi.pc filled from its template, and a test built with `pkg-config --cflags --libs`
 #   (shared) and `pkg-config --static` (static);
-# - examples/c built with its Makefile against both libraries, and run.
+# - examples/c built with its Makefile against both libraries, and run (report.c over
+#   examples/data).
 # The last line is `c-tests: N passed, N failed`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+# test_report.c reads the sample data and the ServiceNow log under the repository root.
+export SUPPORTKPI_ROOT="$root"
 lib="$root/target/release"
 inc="$root/crates/supportkpi-ffi/include"
 out="$root/target/c-tests"
@@ -101,8 +105,11 @@ if command -v make >/dev/null 2>&1; then
   run make --no-print-directory -C examples/c clean all CC="$cc"
   run examples/c/nps_calendar-static
   run examples/c/nps_calendar-shared
+  run examples/c/report-static examples/data
+  run examples/c/report-shared examples/data
   if $have_valgrind; then
     run memcheck examples/c/nps_calendar-shared
+    run memcheck examples/c/report-shared examples/data
   fi
   make --no-print-directory -C examples/c clean >/dev/null
 else

@@ -4,19 +4,18 @@ Run it after installing the package (``pip install ./crates/supportkpi-python``)
 
     python examples/python/quickstart.py
 
-Each ``# %%`` cell runs on its own in Jupyter or VS Code. The sample files are read with the
-csv module here; the library's own readers (``sk.read_surveys`` and friends) and the one-pass
-``sk.report`` will take over those lines when they land.
+Each ``# %%`` cell runs on its own in Jupyter or VS Code. The readers take a path or any Arrow
+table (pyarrow, polars, pandas); ``sk.report`` computes every KPI per period in one pass.
 """
 
 # %% Setup
 from __future__ import annotations
 
-import csv
+import importlib.util
 import statistics
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional
 
 import supportkpi as sk
 
@@ -24,10 +23,11 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 print(f"supportkpi {sk.__version__}")
 
 # %% Survey responses, split by kind
+surveys = sk.read_surveys(DATA / "surveys.csv")
+print(surveys)
 scores: dict[str, list[int]] = {"csat": [], "nps": [], "ces": []}
-with open(DATA / "surveys.csv", newline="") as f:
-    for row in csv.DictReader(f):
-        scores[row["kind"]].append(int(row["score"]))
+for response in surveys:
+    scores[response["kind"]].append(response["score"])
 print({kind: len(s) for kind, s in scores.items()})
 
 # %% NPS: promoters 9-10, detractors 0-6; every result says how many answers it counts (n)
@@ -72,20 +72,14 @@ calendar = sk.BusinessCalendar(
 print(calendar)
 
 
-def instant(text: str) -> Optional[datetime]:
-    # fromisoformat only takes a trailing Z from Python 3.11 on
-    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
-
-
 frt_calendar: list[float] = []
 frt_business: list[float] = []
-with open(DATA / "tickets.csv", newline="") as f:
-    for row in csv.DictReader(f):
-        created, responded = instant(row["created_at"]), instant(row["first_response_at"])
-        if created is None or responded is None:
-            continue
-        frt_calendar.append((responded - created).total_seconds())
-        frt_business.append(calendar.business_seconds(created, responded))
+for ticket in sk.read_tickets(DATA / "tickets.csv"):
+    created, responded = ticket["created_at"], ticket["first_response_at"]
+    if responded is None:
+        continue
+    frt_calendar.append((responded - created).total_seconds())
+    frt_business.append(calendar.business_seconds(created, responded))
 
 print(
     f"first response, median over {len(frt_calendar)} answered tickets: "
@@ -98,3 +92,48 @@ try:
     calendar.business_seconds(datetime(2021, 6, 28, 9), datetime(2021, 6, 28, 17, tzinfo=timezone.utc))
 except sk.InvalidTimestampError as e:
     print(f"{type(e).__name__}: {e}")
+
+# %% The whole report: every KPI per month and channel, in one pass over the files
+report = sk.report(
+    tickets=DATA / "tickets.csv",
+    surveys=DATA / "surveys.csv",
+    customers=DATA / "customers.csv",
+    costs=DATA / "costs.csv",
+    by="channel",
+    calendar=calendar,
+)
+print(report)
+june = next(r for r in report.rows if r["dimension"] is None and r["tickets_created"] > 0)
+print(
+    f"{june['period_start']:%B %Y}: {june['tickets_created']} created, "
+    f"{june['tickets_resolved']} resolved, backlog {june['backlog_end']}, "
+    f"CSAT {june['csat_pct']:.1f}% (n = {june['csat_n']}), cost per ticket {june['cost_per_ticket']} "
+    f"{june['cost_currency']}"
+)
+# Undefined values are None, with the reason beside them
+reasons = report.undefined_reasons(report.rows.index(june))
+print("first_contact_resolution_pct:", june["first_contact_resolution_pct"], "-", reasons["first_contact_resolution_pct"])
+
+# %% As a DataFrame, and Arrow for polars/DuckDB (needs pandas / pyarrow)
+if importlib.util.find_spec("pandas") is not None:
+    df = report.to_pandas()
+    print(df[["period_start", "dimension", "tickets_created", "frt_median_s", "csat_pct"]].to_string())
+
+# %% Lenient reading: keep going past bad rows, and see each one with its line and rule
+with tempfile.TemporaryDirectory() as tmp:
+    bad = Path(tmp) / "tickets.csv"
+    bad.write_text(
+        "id,created_at,resolved_at\n"
+        "T-1,2021-06-01T08:00:00Z,2021-06-01T09:00:00Z\n"
+        "T-2,2021-06-01T08:00:00Z,2021-06-01T07:00:00Z\n"
+        "T-3,yesterday,\n"
+    )
+    lenient = sk.read_tickets(bad, errors="lenient")
+print(f"{len(lenient)} accepted + {len(lenient.rejected)} rejected = {lenient.read} read")
+for rejected in lenient.rejected:
+    print(f"  line {rejected.line}: {type(rejected.error).__name__}: {rejected.error.rule}")
+
+# %% The main trends as a chart (needs matplotlib)
+if importlib.util.find_spec("matplotlib") is not None:
+    fig = report.plot()
+    print(f"plotted {len(fig.axes)} panels")

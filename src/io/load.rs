@@ -120,7 +120,23 @@ pub struct Loaded {
 /// ```
 pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
     let mut loaded = Loaded::default();
-    let export = options.clone();
+    // The sources' preset is the export's; read options may name it too, but not another.
+    let export = match (sources.preset, options.preset) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                format!("the read options name the preset {b}, the sources another"),
+            )
+            .with_field("preset")
+            .with_value(a.as_str()));
+        }
+        (Some(p), _) => options.clone().preset(p),
+        (None, _) => options.clone(),
+    };
+    let sources = &Sources {
+        preset: sources.preset.or(options.preset),
+        ..sources.clone()
+    };
     let mut canonical = options.clone();
     canonical.preset = None;
     canonical.mapping = Default::default();

@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 /// The table's column names, in order (snake_case, units in the name; `_bh_s`: business
 /// seconds). [`ReportRow`] has one field per column, plus the `undefined` reasons.
-pub const COLUMNS: [&str; 35] = [
+pub const COLUMNS: [&str; 39] = [
     "period_start",
     "period_end",
     "dimension",
@@ -39,6 +39,7 @@ pub const COLUMNS: [&str; 35] = [
     "resolution_median_bh_s",
     "resolution_p90_bh_s",
     "first_contact_resolution_pct",
+    "first_contact_resolution_n",
     "csat_pct",
     "csat_n",
     "nps",
@@ -47,8 +48,11 @@ pub const COLUMNS: [&str; 35] = [
     "ces_n",
     "cost_per_ticket",
     "cost_currency",
+    "cost_tickets",
     "retention_pct",
+    "retention_n",
     "sla_attainment_pct",
+    "sla_n",
     "sla_first_response_pct",
     "sla_resolution_pct",
 ];
@@ -105,6 +109,9 @@ pub struct ReportRow {
     pub resolution_p90_bh_s: Option<f64>,
     /// First-contact resolution rate, percent.
     pub first_contact_resolution_pct: Option<f64>,
+    /// Its denominator: tickets created in the period (or resolved, by option) whose reply
+    /// count is known.
+    pub first_contact_resolution_n: u64,
     /// CSAT, percent positive.
     pub csat_pct: Option<f64>,
     /// CSAT responses.
@@ -121,10 +128,16 @@ pub struct ReportRow {
     pub cost_per_ticket: Option<Decimal>,
     /// The currency of `cost_per_ticket`.
     pub cost_currency: Option<String>,
+    /// Its denominator: tickets resolved (or created, by option) in the period.
+    pub cost_tickets: u64,
     /// Customer retention rate, percent (total rows, or segment rows when grouped by segment).
     pub retention_pct: Option<f64>,
+    /// Its base: customers active at the start of the period (S).
+    pub retention_n: u64,
     /// SLA attainment over both targets: met / (met + breached), percent.
     pub sla_attainment_pct: Option<f64>,
+    /// Its denominator: targets decided (met or breached) over both metrics.
+    pub sla_n: u64,
     /// First-response SLA attainment, percent.
     pub sla_first_response_pct: Option<f64>,
     /// Resolution SLA attainment, percent.
@@ -261,6 +274,7 @@ impl ReportRow {
             F(self.resolution_median_bh_s),
             F(self.resolution_p90_bh_s),
             F(self.first_contact_resolution_pct),
+            I(self.first_contact_resolution_n),
             F(self.csat_pct),
             I(self.csat_n),
             F(self.nps),
@@ -269,8 +283,11 @@ impl ReportRow {
             I(self.ces_n),
             D(self.cost_per_ticket),
             T(self.cost_currency.clone()),
+            I(self.cost_tickets),
             F(self.retention_pct),
+            I(self.retention_n),
             F(self.sla_attainment_pct),
+            I(self.sla_n),
             F(self.sla_first_response_pct),
             F(self.sla_resolution_pct),
         ]
@@ -427,14 +444,15 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
     let empty = kpis.cell();
     let cost_by_period: BTreeMap<PeriodKey, _> =
         cost.periods.iter().map(|p| (p.period, &p.value)).collect();
-    let retention_of = |r: &CustomerRetentionResult| -> BTreeMap<PeriodKey, Metric<f64>> {
+    type RetentionCells = BTreeMap<PeriodKey, (Metric<f64>, u64)>;
+    let retention_of = |r: &CustomerRetentionResult| -> RetentionCells {
         r.periods
             .iter()
-            .map(|p| (p.period, p.retention_pct.clone()))
+            .map(|p| (p.period, (p.retention_pct.clone(), p.start)))
             .collect()
     };
     let retention_total = retention_of(&retention_total);
-    let retention_by: BTreeMap<String, BTreeMap<PeriodKey, Metric<f64>>> = retention_by
+    let retention_by: BTreeMap<String, RetentionCells> = retention_by
         .iter()
         .map(|(d, r)| (d.clone(), retention_of(r)))
         .collect();
@@ -482,60 +500,69 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
             let nps = cell.nps.clone().finish();
             let ces = cell.ces.clone().finish();
 
-            let (sla_attainment_pct, sla_first_response_pct, sla_resolution_pct) = match &cell.sla {
-                None => {
-                    let why = "no SLA policy given";
-                    (
-                        r.none("sla_attainment_pct", why),
-                        r.none("sla_first_response_pct", why),
-                        r.none("sla_resolution_pct", why),
-                    )
-                }
-                Some(acc) => {
-                    let s = acc.clone().finish();
-                    let met = s.first_response.met + s.resolution.met;
-                    let decided = met + s.first_response.breached + s.resolution.breached;
-                    let overall = if decided == 0 {
-                        Metric::undefined("no SLA target decided in the period")
-                    } else {
-                        Metric::Value(100.0 * met as f64 / decided as f64)
-                    };
-                    (
-                        r.take("sla_attainment_pct", &overall),
-                        r.take("sla_first_response_pct", &s.first_response.attainment_pct),
-                        r.take("sla_resolution_pct", &s.resolution.attainment_pct),
-                    )
-                }
-            };
+            let (sla_attainment_pct, sla_first_response_pct, sla_resolution_pct, sla_n) =
+                match &cell.sla {
+                    None => {
+                        let why = "no SLA policy given";
+                        (
+                            r.none("sla_attainment_pct", why),
+                            r.none("sla_first_response_pct", why),
+                            r.none("sla_resolution_pct", why),
+                            0,
+                        )
+                    }
+                    Some(acc) => {
+                        let s = acc.clone().finish();
+                        let met = s.first_response.met + s.resolution.met;
+                        let decided = met + s.first_response.breached + s.resolution.breached;
+                        let overall = if decided == 0 {
+                            Metric::undefined("no SLA target decided in the period")
+                        } else {
+                            Metric::Value(100.0 * met as f64 / decided as f64)
+                        };
+                        (
+                            r.take("sla_attainment_pct", &overall),
+                            r.take("sla_first_response_pct", &s.first_response.attainment_pct),
+                            r.take("sla_resolution_pct", &s.resolution.attainment_pct),
+                            decided,
+                        )
+                    }
+                };
 
-            let (cost_per_ticket, cost_currency) = match dim {
+            let (cost_per_ticket, cost_currency, cost_tickets) = match dim {
                 Some(_) => (
                     r.none("cost_per_ticket", "costs are not split by dimension"),
                     None,
+                    0,
                 ),
                 None => match cost_by_period.get(&key) {
                     Some(v) => (
                         r.take("cost_per_ticket", &v.rounded()),
                         v.currency.map(|c| c.to_string()),
+                        v.tickets,
                     ),
                     None => (
                         r.none("cost_per_ticket", "no cost entries in the period"),
                         None,
+                        0,
                     ),
                 },
             };
-            let retention_pct = match dim {
-                None => match retention_total.get(&key) {
-                    Some(m) => r.take("retention_pct", m),
-                    None => r.none("retention_pct", "no customers in the period"),
-                },
-                Some(d) => match retention_by.get(d).and_then(|m| m.get(&key)) {
-                    Some(m) => r.take("retention_pct", m),
-                    None if options.by.as_deref() == Some("segment") => {
-                        r.none("retention_pct", "no customers of the segment in the period")
-                    }
-                    None => r.none("retention_pct", "retention is split by segment only"),
-                },
+            let retention = match dim {
+                None => retention_total.get(&key),
+                Some(d) => retention_by.get(d).and_then(|m| m.get(&key)),
+            };
+            let (retention_pct, retention_n) = match (retention, dim) {
+                (Some((m, n)), _) => (r.take("retention_pct", m), *n),
+                (None, None) => (r.none("retention_pct", "no customers in the period"), 0),
+                (None, Some(_)) if options.by.as_deref() == Some("segment") => (
+                    r.none("retention_pct", "no customers of the segment in the period"),
+                    0,
+                ),
+                (None, Some(_)) => (
+                    r.none("retention_pct", "retention is split by segment only"),
+                    0,
+                ),
             };
 
             rows.push(ReportRow {
@@ -562,6 +589,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
                 resolution_median_bh_s,
                 resolution_p90_bh_s,
                 first_contact_resolution_pct,
+                first_contact_resolution_n: fcr.denominator,
                 csat_pct: r.take("csat_pct", &csat.score),
                 csat_n: csat.n,
                 nps: r.take("nps", &nps.score),
@@ -570,8 +598,11 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
                 ces_n: ces.n,
                 cost_per_ticket,
                 cost_currency,
+                cost_tickets,
                 retention_pct,
+                retention_n,
                 sla_attainment_pct,
+                sla_n,
                 sla_first_response_pct,
                 sla_resolution_pct,
                 undefined: r.undefined,

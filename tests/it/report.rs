@@ -608,3 +608,42 @@ mod from_files {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+#[test]
+fn every_rate_carries_its_n() {
+    let input = input(&fixed_specs());
+    let report = Report::compute(&input, &options()).unwrap();
+    let may = report.total_rows().next().unwrap();
+    let created_in_may = input
+        .tickets
+        .iter()
+        .filter(|t| t.created_at() < Utc.with_ymd_and_hms(2021, 5, 31, 22, 0, 0).unwrap())
+        .count() as u64;
+    assert_eq!(may.first_contact_resolution_n, created_in_may);
+    assert_eq!(may.cost_tickets, may.tickets_resolved);
+    assert_eq!(may.retention_n, 5);
+    assert!(may.sla_n > 0 && may.sla_n <= 2 * created_in_may);
+}
+
+#[test]
+fn the_sources_preset_reads_a_zendesk_export() {
+    use supportkpi::io::{Preset, ReadOptions, Sources, load};
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/zendesk_tickets.csv");
+    let sources = Sources {
+        tickets: Some(path.clone()),
+        preset: Some(Preset::Zendesk),
+        ..Sources::default()
+    };
+    let loaded = load(&sources, &ReadOptions::new()).unwrap();
+    assert_eq!(loaded.input.tickets.len(), 8);
+    // The same preset named in the read options alone works too; two different ones do not.
+    let alone = Sources {
+        tickets: Some(path),
+        ..Sources::default()
+    };
+    let loaded = load(&alone, &ReadOptions::new().preset(Preset::Zendesk)).unwrap();
+    assert_eq!(loaded.input.tickets.len(), 8);
+    let err = load(&sources, &ReadOptions::new().preset(Preset::Freshdesk)).unwrap_err();
+    assert_eq!(err.field(), Some("preset"));
+}

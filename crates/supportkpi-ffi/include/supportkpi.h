@@ -29,8 +29,9 @@
  * Nothing a function borrows is kept after it returns.
  *
  * Ownership. Each function says what it borrows and what the caller owns afterwards.
- * - Handles (supportkpi_calendar) are opaque, made by supportkpi_<name>_new and freed by
- *   supportkpi_<name>_free, exactly once. Every _free function accepts NULL.
+ * - Handles (supportkpi_calendar, supportkpi_report) are opaque, made by
+ *   supportkpi_<name>_new and freed by supportkpi_<name>_free, exactly once. Every _free
+ *   function accepts NULL.
  * - Strings the library returns through a char ** parameter are owned by the caller and freed
  *   with supportkpi_string_free (never free(): the allocators may differ); it accepts NULL.
  * - Strings returned as const char * (supportkpi_version, supportkpi_result_name) are static:
@@ -46,9 +47,35 @@
  * A caught panic is SUPPORTKPI_RESULT_PANIC (a bug in supportkpi; please report it, with
  * the message); functions without a result (the _free functions) swallow it.
  *
- * Threads. Functions may be called from any thread. A handle is immutable once made and may
+ * Threads. Functions may be called from any thread. A calendar is immutable once made and may
  * be used from several threads at once, except that _free must not run concurrently with any
- * other call on the same handle.
+ * other call on the same handle. A report handle changes as rows are pushed: use it from one
+ * thread at a time (it may move between threads). Computing a report runs on a pool of worker
+ * threads that the library starts on first use and keeps for the life of the process.
+ *
+ * Reports. supportkpi_report_json computes the whole report from one JSON request naming
+ * files and/or holding records inline, and returns the report as JSON (free it with
+ * supportkpi_string_free). Every part of the request is optional:
+ *
+ *     {"sources": {"tickets": "tickets.csv", "surveys": "surveys.csv",
+ *                  "preset": "servicenow" | "zendesk" | "freshdesk", ...},
+ *      "records": {"tickets": [{"id": "T-1", "created_at": "2021-06-01T08:00:00Z",
+ *                               "resolved_at": "2021-06-01T09:30:00Z"}], "surveys": [...]},
+ *      "read":    {"errors": "strict" | "lenient", "timezone": "UTC", ...},
+ *      "options": {"period": "month", "zone": "UTC", "by": "channel", ...}}
+ *
+ * and the response is an envelope around the report table:
+ *
+ *     {"report":   {"options": {...}, "columns": [...], "rows": [{...}, ...]},
+ *      "rejected": [{"source", "file", "line", "index", "kind", "field", "value", ...}],
+ *      "read":     [{"source": "tickets", "file": "tickets.csv", "records": 120}, ...]}
+ *
+ * "rejected" lists the records a lenient read set aside (strict reads fail instead). Not JSON,
+ * or an inline record that does not fit its type, is SUPPORTKPI_RESULT_INVALID_JSON; a bad
+ * setting in "sources", "read" or "options" is SUPPORTKPI_RESULT_INVALID_OPTION (or
+ * UNKNOWN_TIME_ZONE, INVALID_CALENDAR). supportkpi_report_json's own comment has the details.
+ * For data held in columns, supportkpi_report_new / _push_tickets / _push_scores /
+ * _finish_json build the same report (the same JSON text) from arrays.
  *
  * Linking. Link -lsupportkpi (shared), or libsupportkpi.a plus -lpthread -ldl -lm (static);
  * pkg-config --cflags --libs supportkpi (add --static for the static library).
@@ -153,12 +180,80 @@ typedef uint32_t supportkpi_ces_scale;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The kind of survey scores pushed with `supportkpi_report_push_scores`. Passed as
+// `uint32_t`, so that any number is safe to pass.
+enum supportkpi_survey_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    // CSAT, on the report's CSAT scale (`options.csat`, 1–5 by default).
+    SUPPORTKPI_SURVEY_KIND_CSAT = 0,
+    // NPS, 0–10.
+    SUPPORTKPI_SURVEY_KIND_NPS = 1,
+    // CES, on the report's CES scale (`options.ces`, effort 1–5 by default).
+    SUPPORTKPI_SURVEY_KIND_CES = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum supportkpi_survey_kind supportkpi_survey_kind;
+#else
+typedef uint32_t supportkpi_survey_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // A business calendar: a time zone, weekly opening hours and holidays. Opaque; made by
 // `supportkpi_calendar_new`, freed by `supportkpi_calendar_free`.
 //
 // A calendar never changes after it is made, so one calendar may be used from several threads
 // at once; free it once, after every other call on it has returned.
 typedef struct supportkpi_calendar supportkpi_calendar;
+
+// A report being built from column arrays. Opaque; made by `supportkpi_report_new`, fed by
+// `supportkpi_report_push_tickets` and `supportkpi_report_push_scores`, read by
+// `supportkpi_report_finish_json`, freed by `supportkpi_report_free`.
+//
+// Unlike a calendar, a report handle changes as rows are pushed: use it from one thread at a
+// time (it may move between threads).
+typedef struct supportkpi_report supportkpi_report;
+
+// Ticket columns for `supportkpi_report_push_tickets`: one array per field, each of the
+// call's `len` elements; row `i` is element `i` of every array.
+//
+// Zero-initialize it (`supportkpi_ticket_columns cols = {0};`) and set the columns you have:
+// a NULL array means the field is missing in every row, so columns added in later versions
+// stay missing when a program is rebuilt. Instants are Unix epoch seconds (UTC); `INT64_MIN`
+// in an element means that row has no value. In a text column a NULL element means no value.
+typedef struct supportkpi_ticket_columns {
+    // Ticket ids, required (non-NULL array, non-NULL and non-empty elements).
+    const char *const *id;
+    // Creation instants, required (non-NULL array, no `INT64_MIN`).
+    const int64_t *created_at;
+    // First public agent replies.
+    const int64_t *first_response_at;
+    // Latest resolutions.
+    const int64_t *resolved_at;
+    // First resolutions (taken to be `resolved_at` when missing).
+    const int64_t *first_resolved_at;
+    // Channels (email, chat, …).
+    const char *const *channel;
+    // Priorities.
+    const char *const *priority;
+    // Teams.
+    const char *const *team;
+    // Assignees.
+    const char *const *assignee;
+    // Customer ids.
+    const char *const *customer_id;
+    // Public agent replies; `UINT32_MAX` in an element (or a NULL array) means unknown.
+    const uint32_t *agent_replies;
+    // Reopens; a NULL array means 0 for every row.
+    const uint32_t *reopens;
+    // Statuses, canonical names (`new`, `open`, `pending`, `on_hold`, `solved`, `closed`,
+    // `cancelled`, and the synonyms `resolved`, `canceled`, …); a NULL array or element means
+    // derived: solved when resolved, else open.
+    const char *const *status;
+} supportkpi_ticket_columns;
 
 // The options of `supportkpi_nps`. Start from `supportkpi_nps_options_default()` and change
 // fields, so that fields added in later versions get their defaults.
@@ -410,6 +505,197 @@ void supportkpi_calendar_free(struct supportkpi_calendar *calendar);
 supportkpi_result supportkpi_error_message(char *buf,
                                            size_t buf_len,
                                            size_t *out_len);
+
+// Computes the whole report from a JSON request and returns it as JSON.
+//
+// The request is a JSON object with four optional parts (`{}` is an empty report):
+//
+// ```json
+// {
+//   "sources": {"tickets": "data/tickets.csv", "events": "…", "surveys": "data/surveys.csv",
+//               "customers": "…", "costs": "…", "preset": "servicenow"},
+//   "records": {"tickets": [{"id": "T-1", "created_at": "2021-06-01T08:00:00Z",
+//                            "resolved_at": "2021-06-01T09:30:00Z", "channel": "email"}],
+//               "surveys": [{"id": "S-1", "ticket_id": "T-1", "kind": "nps", "score": 9,
+//                            "responded_at": "2021-06-02T10:00:00Z"}],
+//               "customers": [...], "costs": [...]},
+//   "read": {"errors": "lenient", "timezone": "UTC"},
+//   "options": {"period": "month", "zone": "Europe/Berlin", "by": "channel"}
+// }
+// ```
+//
+// - `sources`: files to read, CSV or JSON Lines by extension, in the canonical layout or a
+//   helpdesk's through `preset` (`"servicenow"`: its incident event log, given as `tickets` or
+//   `events`; `"zendesk"`, `"freshdesk"`: their ticket exports). Relative paths are relative
+//   to the process's working directory.
+// - `records`: records given inline, appended to those read from files. Their keys are the
+//   canonical field names; instants are RFC 3339 text with an offset (`"…Z"`), cost dates
+//   `"YYYY-MM-DD"`, money `{"amount": "1200.50", "currency": "USD"}`, ticket statuses the
+//   canonical names (`new`, `open`, `pending`, `on_hold`, `solved`, `closed`, `cancelled`),
+//   survey kinds `csat`, `nps`, `ces`; tickets may carry `"dimensions": {"name": "value"}`.
+// - `read`: how files are read and what a bad record does: `errors` (`"strict"`, the default:
+//   the first bad record fails the call; `"lenient"`: bad records, in files and inline, are
+//   listed in the response's `rejected` and the rest reported), `timezone` (of naive local
+//   times, default `"UTC"`), `timestamp_format` and `date_format` (chrono patterns),
+//   `null_tokens`, `currency` (for rows without one), `delimiter`, `keep_extra_columns`,
+//   `check_duplicate_ids`.
+// - `options`: the report's options, `supportkpi::report::ReportOptions` as JSON: `period`
+//   (`day`, `week`, `month`, `quarter`, `year`), `zone`, `calendar` (`{"timezone": …,
+//   "hours": "Mon-Fri 09:00-17:00", "holidays": ["2021-12-24"]}`), `by`, `quantiles`, `sla`,
+//   `as_of`, `csat`, `nps`, `ces`, `cost_denominator`, `fcr_denominator`, `range`.
+//
+// The response (`*report_json_out`) is one JSON object:
+//
+// ```json
+// {"report": {"options": {…}, "columns": ["period_start", …],
+//             "rows": [{"period_start": "2021-06-01", …, "undefined": {"csat_pct": "…"}}]},
+//  "rejected": [{"source": "surveys", "file": "data/surveys.csv", "line": 7, "index": null,
+//                "kind": "score_out_of_scale", "record_type": "survey_response",
+//                "id": "S-6", "field": "score", "value": "11", "rule": "…", "message": "…"}],
+//  "read": [{"source": "tickets", "file": "data/tickets.csv", "records": 120},
+//           {"source": "surveys", "file": null, "records": 1}]}
+// ```
+//
+// `report` has one row per period (the total, then one per value of `by`), the columns in
+// `report.columns`, an undefined value as `null` with its reason under `undefined`.
+// `rejected` is empty unless `read.errors` is `"lenient"`; an inline record is named by its
+// `index` in its array (`file` and `line` null), a file's by `file` and `line`. `read` lists
+// each input (a file, or an inline array) with the records read from it.
+//
+// Returns `SUPPORTKPI_RESULT_OK`; `..._NULL_POINTER` (`request_json` or `report_json_out`
+// NULL); `..._INVALID_ARGUMENT` (not UTF-8); `..._INVALID_JSON` (not JSON, not an object, a
+// top-level key other than the four, or an inline record that does not fit its record type:
+// an unknown or missing key, a wrong type, an unparsable instant; the message names the line
+// and column); `..._INVALID_OPTION` (anything in `sources`, `read` or `options` that is not a
+// setting: an unknown key, a wrong type, an unknown period, preset or error mode);
+// `..._UNKNOWN_TIME_ZONE` (`options.zone`, `read.timezone`, the calendar's);
+// `..._INVALID_CALENDAR`; `..._IO` (a file that cannot be opened or read); and in strict
+// mode, the kind of the first bad record (`..._NEGATIVE_DURATION`, `..._INVALID_TIMESTAMP`,
+// `..._SCORE_OUT_OF_SCALE`, `..._MISSING_FIELD`, …), its message naming the file and line
+// (or `records.<input>[index]`), the field and the value. `*report_json_out` is written only
+// on success.
+//
+// Ownership: borrows `request_json` for the call; on success the caller owns the string
+// `*report_json_out` and must free it with `supportkpi_string_free`.
+//
+// # Safety
+//
+// `request_json` must be a NUL-terminated string; `report_json_out` must be writable for one
+// pointer.
+supportkpi_result supportkpi_report_json(const char *request_json,
+                                         char **report_json_out);
+
+// Makes an empty report.
+//
+// `options_json` is the report's options as JSON, the `options` part of a
+// `supportkpi_report_json` request (`{"period": "week", "by": "channel"}`), or NULL for the
+// defaults (monthly in UTC, no grouping).
+//
+// Returns `SUPPORTKPI_RESULT_OK`; `..._NULL_POINTER` (`out` NULL); `..._INVALID_ARGUMENT`
+// (not UTF-8); `..._INVALID_JSON` (not JSON); `..._INVALID_OPTION` (an unknown key, a wrong
+// type or value, or options that do not go together, such as a business-time SLA without a
+// calendar); `..._UNKNOWN_TIME_ZONE`; `..._INVALID_CALENDAR`. `*out` is written only on
+// success.
+//
+// Ownership: borrows `options_json` for the call; on success the caller owns `*out` and must
+// free it with `supportkpi_report_free`.
+//
+// # Safety
+//
+// `options_json` must be NULL or a NUL-terminated string; `out` must be writable for one
+// pointer.
+supportkpi_result supportkpi_report_new(const char *options_json,
+                                        struct supportkpi_report **out);
+
+// Adds `len` tickets given as columns to the report.
+//
+// Every row is checked before any is added: on failure no row of this call is added and the
+// report stays usable. `len` 0 adds nothing and is not an error (the columns may then be
+// NULL). See `supportkpi_ticket_columns` for what each column holds.
+//
+// Returns `SUPPORTKPI_RESULT_OK`; `..._NULL_POINTER` (`report` or `cols` NULL, `cols->id` or
+// `cols->created_at` NULL with `len > 0`, or an id element NULL; the message names it, e.g.
+// `cols->id[3] is NULL`); `..._INVALID_ARGUMENT` (text that is not UTF-8, `len` too large for
+// an array); `..._MISSING_FIELD` (`INT64_MIN` in `created_at`, an empty id);
+// `..._INVALID_TIMESTAMP` (an instant beyond about ±262,000 years); `..._NEGATIVE_DURATION`
+// (a response or resolution before creation, or the latest resolution before the first);
+// `..._UNMAPPED_STATUS` (a status that is not a canonical name). The message of a row error
+// names the column and row, e.g. `cols->resolved_at[2]: ticket "T-3": field resolved_at = …`.
+//
+// Ownership: borrows `cols` and every array it points to for the call (the text is copied);
+// `report` stays owned by the caller.
+//
+// # Safety
+//
+// `report` must be a live report from `supportkpi_report_new`, not in use on another thread;
+// `cols` must point to a `supportkpi_ticket_columns` whose non-NULL arrays each hold `len`
+// elements, and whose non-NULL text elements are NUL-terminated strings.
+supportkpi_result supportkpi_report_push_tickets(struct supportkpi_report *report,
+                                                 const struct supportkpi_ticket_columns *cols,
+                                                 size_t len);
+
+// Adds `len` survey scores of one kind to the report.
+//
+// `kind` is a `supportkpi_survey_kind` value. `responded_at` (epoch seconds; `INT64_MIN` is
+// an error) and `scores` are required when `len > 0`; `ticket_id` links each response to the
+// ticket it rates (for `by`), and may be NULL (no links) or hold NULL elements. Scores are
+// checked against the report's scale for their kind (NPS 0–10, CSAT and CES per the options).
+// Every row is checked before any is added: on failure none of this call is added. `len` 0
+// adds nothing and is not an error. The responses get ids of their own (`"nps#17"`), which
+// the report does not show.
+//
+// Returns `SUPPORTKPI_RESULT_OK`; `..._NULL_POINTER` (`report` NULL, or `responded_at` or
+// `scores` NULL with `len > 0`); `..._INVALID_ARGUMENT` (`len` too large, text not UTF-8);
+// `..._INVALID_OPTION` (`kind` is not a `supportkpi_survey_kind`); `..._MISSING_FIELD`
+// (`INT64_MIN` in `responded_at`); `..._INVALID_TIMESTAMP`; `..._SCORE_OUT_OF_SCALE` (named
+// by its index, e.g. `scores[4]`).
+//
+// Ownership: borrows the arrays for the call (the text is copied); `report` stays owned by
+// the caller.
+//
+// # Safety
+//
+// `report` must be a live report from `supportkpi_report_new`, not in use on another thread;
+// `responded_at`, `scores` and a non-NULL `ticket_id` must each hold `len` elements, and the
+// non-NULL elements of `ticket_id` must be NUL-terminated strings.
+supportkpi_result supportkpi_report_push_scores(struct supportkpi_report *report,
+                                                uint32_t kind,
+                                                const int64_t *responded_at,
+                                                const int32_t *scores,
+                                                const char *const *ticket_id,
+                                                size_t len);
+
+// The report over every row pushed so far, as JSON: the same envelope as
+// `supportkpi_report_json` (`{"report": …, "rejected": [], "read": [...]}`, where `read`
+// lists `tickets` and `surveys`, with `file` null, once rows of them have been pushed), and
+// the same text as `supportkpi_report_json` gives for the same records inline.
+//
+// It consumes nothing: it may be called again, and rows pushed afterwards are in the next
+// result. Each call computes the report from all the rows.
+//
+// Returns `SUPPORTKPI_RESULT_OK`; `..._NULL_POINTER` (`report` or `json_out` NULL); the
+// kind of a record the report rejects (none is expected: rows are checked when pushed).
+// `*json_out` is written only on success.
+//
+// Ownership: borrows `report`; on success the caller owns the string `*json_out` and must
+// free it with `supportkpi_string_free`.
+//
+// # Safety
+//
+// `report` must be a live report from `supportkpi_report_new`, not in use on another thread;
+// `json_out` must be writable for one pointer.
+supportkpi_result supportkpi_report_finish_json(const struct supportkpi_report *report,
+                                                char **json_out);
+
+// Frees a report. Accepts NULL (and does nothing).
+//
+// Ownership: takes ownership of `report`; it must not be used afterwards.
+//
+// # Safety
+//
+// `report` must be NULL or a report from `supportkpi_report_new` that has not been freed yet,
+// with no other call on it still running.
+void supportkpi_report_free(struct supportkpi_report *report);
 
 // The snake_case name of a result code ("ok", "null_pointer", "score_out_of_scale", …), or
 // "unknown" for a number that is not a code. For codes 100 and up it is the library's error

@@ -104,7 +104,7 @@ fn parse_date(text: &str) -> Result<NaiveDate, Error> {
 }
 
 /// An epoch second as an instant, or the error naming the parameter.
-fn instant(epoch_s: i64, param: &str) -> Result<DateTime<Utc>, FfiError> {
+pub(crate) fn instant(epoch_s: i64, param: &str) -> Result<DateTime<Utc>, FfiError> {
     DateTime::from_timestamp(epoch_s, 0).ok_or_else(|| {
         FfiError::at(
             param,

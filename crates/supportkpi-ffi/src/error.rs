@@ -21,6 +21,18 @@ impl FfiError {
         }
     }
 
+    /// The code the call returns.
+    #[cfg(test)]
+    pub(crate) fn code(&self) -> supportkpi_result {
+        self.code
+    }
+
+    /// The message the thread keeps.
+    #[cfg(test)]
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
+
     /// A NULL where a pointer is required; names the parameter as the header does.
     pub(crate) fn null(param: &str) -> Self {
         FfiError::new(supportkpi_result::NullPointer, format!("{param} is NULL"))

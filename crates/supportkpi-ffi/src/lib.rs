@@ -11,7 +11,8 @@
 //!
 //! # Adding an export
 //!
-//! The next ones (`supportkpi_report_json`, tickets as column arrays) follow the same steps:
+//! Every export follows the same steps (`report.rs` is a worked example with a handle, column
+//! arrays and a JSON request):
 //!
 //! 1. `#[unsafe(no_mangle)] pub unsafe extern "C" fn supportkpi_…(…) -> supportkpi_result`
 //!    whose whole body is `error::guard(|| { … })`, so that panics are caught and the thread's
@@ -33,6 +34,8 @@
 mod arg;
 mod calendar;
 mod error;
+mod report;
+mod request;
 mod result;
 mod string;
 mod survey;
@@ -42,6 +45,11 @@ pub use calendar::{
     supportkpi_calendar_new, supportkpi_calendar_to_string,
 };
 pub use error::supportkpi_error_message;
+pub use report::{
+    supportkpi_report, supportkpi_report_finish_json, supportkpi_report_free,
+    supportkpi_report_json, supportkpi_report_new, supportkpi_report_push_scores,
+    supportkpi_report_push_tickets, supportkpi_survey_kind, supportkpi_ticket_columns,
+};
 pub use result::{supportkpi_result, supportkpi_result_name};
 pub use string::supportkpi_string_free;
 pub use survey::{

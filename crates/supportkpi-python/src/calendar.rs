@@ -20,7 +20,7 @@ type Hmsu = (u32, u32, u32, u32);
 #[pyclass(frozen, eq, module = "supportkpi._native", name = "BusinessCalendar")]
 #[derive(Debug, PartialEq)]
 pub(crate) struct PyBusinessCalendar {
-    inner: BusinessCalendar,
+    pub(crate) inner: BusinessCalendar,
 }
 
 fn date(py: Python<'_>, (y, m, d): Ymd, field: &str) -> PyResult<NaiveDate> {

@@ -5,8 +5,11 @@
 
 use pyo3::prelude::*;
 
+mod arrow_in;
 mod calendar;
 mod errors;
+mod read;
+mod report;
 mod scores;
 mod survey;
 
@@ -21,5 +24,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(survey::compare_nps, m)?)?;
     m.add_function(wrap_pyfunction!(survey::compare_csat, m)?)?;
     m.add_class::<calendar::PyBusinessCalendar>()?;
+    m.add("REPORT_INPUTS", report::slots())?;
+    m.add_function(wrap_pyfunction!(read::read_path, m)?)?;
+    m.add_function(wrap_pyfunction!(read::read_table, m)?)?;
+    m.add_class::<read::PyRecords>()?;
+    m.add_function(wrap_pyfunction!(report::report, m)?)?;
+    m.add_function(wrap_pyfunction!(report::partial, m)?)?;
+    m.add_function(wrap_pyfunction!(report::merge, m)?)?;
+    m.add_class::<report::PyReport>()?;
     Ok(())
 }

@@ -33,6 +33,19 @@ from supportkpi._errors import (
     UnmappedStatusError,
 )
 from supportkpi._native import __version__
+from supportkpi._report import (
+    Records,
+    Rejected,
+    Report,
+    merge,
+    partial,
+    read_costs,
+    read_customers,
+    read_events,
+    read_surveys,
+    read_tickets,
+    report,
+)
 from supportkpi._survey import (
     CesResult,
     Comparison,
@@ -61,6 +74,18 @@ __all__ = [
     "Interval",
     "UndefinedReasons",
     "Scores",
+    # readers and the report
+    "read_tickets",
+    "read_events",
+    "read_surveys",
+    "read_customers",
+    "read_costs",
+    "Records",
+    "Rejected",
+    "report",
+    "Report",
+    "partial",
+    "merge",
     # time
     "BusinessCalendar",
     # errors

@@ -1,0 +1,766 @@
+"""Readers, the one-pass report, and partial reports for partitions computed elsewhere.
+
+Every input is a path (CSV, or JSON Lines by extension), an Arrow-compatible table (anything
+with ``__arrow_c_stream__``: a ``pyarrow.Table``, a polars ``DataFrame``, a pandas ``DataFrame``
+on pandas >= 2.2), or the :class:`Records` a ``read_*`` call returned. Tables are read by the
+same rules as files: columns named as the record fields (or mapped), nulls are missing values,
+and Arrow timestamps are instants (with a time zone) or wall-clock times in ``timezone``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from datetime import date, datetime, timezone
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Protocol,
+    Sequence,
+    Tuple,
+    Union,
+)
+
+from supportkpi import _native
+from supportkpi._calendar import BusinessCalendar, _zone_name
+from supportkpi._errors import Error, InvalidTimestampError
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    import pandas  # type: ignore[import-untyped,unused-ignore]
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "Records",
+    "Rejected",
+    "Report",
+    "Source",
+    "merge",
+    "partial",
+    "read_costs",
+    "read_customers",
+    "read_events",
+    "read_surveys",
+    "read_tickets",
+    "report",
+]
+
+#: A path, an Arrow-compatible table (``__arrow_c_stream__``) or records from ``read_*``.
+Source = Union[str, "os.PathLike[str]", "Records", Any]
+#: Source column -> record field; ``"dimension:NAME"`` keeps it as a ticket dimension; ``None``
+#: ignores it.
+Mapping_ = Mapping[str, Optional[str]]
+
+_HTML_ROWS = 50
+
+
+class Rejected(NamedTuple):
+    """A record a lenient read rejected.
+
+    ``line`` is the record's 1-based line in its file (the CSV header is line 1), or for a table
+    its 1-based row number; 0 for a ticket of an event log whose events could not be derived.
+    """
+
+    source: str
+    line: int
+    error: Error
+
+
+def _read_args(
+    *,
+    mapping: Optional[Mapping_],
+    preset: Optional[str],
+    errors: str,
+    timezone: Union[str, ZoneInfo],
+    timestamp_format: Optional[str],
+    date_format: Optional[str],
+    null_tokens: Optional[Iterable[str]],
+    keep_extra_columns: bool,
+    currency: Optional[str],
+) -> Dict[str, Any]:
+    if mapping is not None and not isinstance(mapping, Mapping):
+        raise TypeError(f"mapping must be a dict of column -> field, not {type(mapping).__name__}")
+    pairs = []
+    for column, field in (mapping or {}).items():
+        if not isinstance(column, str) or not (field is None or isinstance(field, str)):
+            raise TypeError(f"mapping entries are str -> str or None, not {column!r}: {field!r}")
+        pairs.append((column, field))
+    if isinstance(null_tokens, str):
+        raise TypeError("null_tokens must be a list of strings, not a single string")
+    for name, value in (
+        ("errors", errors),
+        ("preset", preset),
+        ("timestamp_format", timestamp_format),
+        ("date_format", date_format),
+        ("currency", currency),
+    ):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    return {
+        "errors": errors,
+        "timezone": _zone_name(timezone),
+        "timestamp_format": timestamp_format,
+        "date_format": date_format,
+        "null_tokens": None if null_tokens is None else [str(t) for t in null_tokens],
+        "mapping": pairs,
+        "keep_extra_columns": bool(keep_extra_columns),
+        "preset": preset,
+        "currency": currency,
+    }
+
+
+def _native_source(source: object, name: str) -> Any:
+    """What the compiled module takes: a path as str, native records, or an Arrow stream."""
+    if isinstance(source, Records):
+        return source._records
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    if hasattr(source, "__arrow_c_stream__"):
+        return source
+    if type(source).__module__.startswith("pandas"):
+        # pandas before 2.2 has no __arrow_c_stream__; pyarrow converts it.
+        try:
+            import pyarrow  # type: ignore[import-untyped,unused-ignore]
+        except ImportError:
+            raise TypeError(
+                f"{name}: this pandas version cannot export Arrow; upgrade to pandas >= 2.2 or "
+                "install pyarrow (pip install pyarrow)"
+            ) from None
+        return pyarrow.Table.from_pandas(source, preserve_index=False)
+    raise TypeError(
+        f"{name} must be a path, an Arrow table (pyarrow, polars, pandas) or Records from "
+        f"read_*, not {type(source).__name__}"
+    )
+
+
+class Records:
+    """What a ``read_*`` call returns: the accepted records, the rejected ones, the count read.
+
+    ``len(records)`` is the number accepted, iteration yields each record as a dict of its
+    fields (timestamps as aware datetimes), ``records.rejected`` lists the rejected ones (empty
+    in strict mode) and ``records.read`` is accepted + rejected. Pass it to :func:`report`.
+    """
+
+    __slots__ = ("_records",)
+
+    def __init__(self, native: _native.Records) -> None:
+        self._records = native
+
+    @property
+    def kind(self) -> str:
+        """``"tickets"``, ``"events"``, ``"surveys"``, ``"customers"`` or ``"costs"``."""
+        return self._records.kind
+
+    @property
+    def read(self) -> int:
+        """Records read: ``len(self) + len(self.rejected)``."""
+        return self._records.read
+
+    @property
+    def rejected(self) -> List[Rejected]:
+        """Every rejected record with its line (row) and error."""
+        kind = self._records.kind
+        return [Rejected(kind, line, err) for line, err in self._records.rejected()]
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __getitem__(self, index: int) -> Dict[str, Any]:
+        n = len(self._records)
+        if not isinstance(index, int):
+            raise TypeError("Records are indexed by int")
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError("record index out of range")
+        return self._records.record(index)
+
+    def __iter__(self) -> Iterator[Dict[str, Any]]:
+        for i in range(len(self._records)):
+            yield self._records.record(i)
+
+    def __repr__(self) -> str:
+        derived = ", derived from events" if self._records.derived else ""
+        return (
+            f"Records({self.kind}: {len(self)} accepted, {self.read - len(self)} rejected"
+            f"{derived})"
+        )
+
+
+class _Reader(Protocol):
+    def __call__(
+        self,
+        source: Source,
+        *,
+        mapping: Optional[Mapping_] = None,
+        preset: Optional[str] = None,
+        errors: str = "strict",
+        timezone: Union[str, ZoneInfo] = "UTC",
+        timestamp_format: Optional[str] = None,
+        date_format: Optional[str] = None,
+        null_tokens: Optional[Iterable[str]] = None,
+        keep_extra_columns: bool = False,
+        currency: Optional[str] = None,
+    ) -> Records: ...
+
+
+def _reader(kind: str) -> _Reader:
+    def read(
+        source: Source,
+        *,
+        mapping: Optional[Mapping_] = None,
+        preset: Optional[str] = None,
+        errors: str = "strict",
+        timezone: Union[str, ZoneInfo] = "UTC",
+        timestamp_format: Optional[str] = None,
+        date_format: Optional[str] = None,
+        null_tokens: Optional[Iterable[str]] = None,
+        keep_extra_columns: bool = False,
+        currency: Optional[str] = None,
+    ) -> Records:
+        args = _read_args(
+            mapping=mapping,
+            preset=preset,
+            errors=errors,
+            timezone=timezone,
+            timestamp_format=timestamp_format,
+            date_format=date_format,
+            null_tokens=null_tokens,
+            keep_extra_columns=keep_extra_columns,
+            currency=currency,
+        )
+        native = _native_source(source, "source")
+        if isinstance(native, _native.Records):
+            raise TypeError("source is already Records")
+        if isinstance(native, str):
+            return Records(_native.read_path(kind, native, args))
+        return Records(_native.read_table(kind, native, args))
+
+    read.__name__ = read.__qualname__ = f"read_{kind}"
+    read.__doc__ = _READ_DOC.format(kind=kind)
+    return read
+
+
+_READ_DOC = """Reads {kind} from a file or an Arrow-compatible table.
+
+    Args:
+        source: a path (CSV; ``.jsonl``/``.ndjson``/``.json`` are JSON Lines) or any object
+            with ``__arrow_c_stream__`` (pyarrow Table, polars or pandas >= 2.2 DataFrame).
+        mapping: source column -> record field for inputs not in the canonical layout;
+            ``"dimension:NAME"`` keeps a column as a ticket dimension, ``None`` ignores it.
+        preset: ``"servicenow"`` (an incident event log, read into tickets), ``"zendesk"`` or
+            ``"freshdesk"`` (their ticket exports).
+        errors: ``"strict"`` raises at the first bad record; ``"lenient"`` keeps going and
+            lists every bad record in ``.rejected``.
+        timezone: the IANA zone naive local times (text or Arrow timestamps without a zone)
+            are in.
+        timestamp_format: a chrono pattern such as ``"%d/%m/%Y %H:%M"`` for timestamp text
+            (default: RFC 3339 and ISO 8601 variants).
+        date_format: the chrono pattern of dates (cost periods), ``"%Y-%m-%d"`` by default.
+        null_tokens: cell texts that mean "no value" (default ``""``, ``"?"``, ``"NULL"``).
+        keep_extra_columns: keep columns that feed no field as ticket dimensions.
+        currency: the currency of amounts whose row names none.
+
+    Returns:
+        :class:`Records`; accepted + rejected = read, always.
+
+    Raises:
+        Error: in strict mode the first bad record's error (a subclass per kind, with
+            ``.line``, ``.field`` and ``.value``); a missing required column; an unreadable
+            file (``IoError``).
+    """
+
+read_tickets: _Reader = _reader("tickets")
+read_events: _Reader = _reader("events")
+read_surveys: _Reader = _reader("surveys")
+read_customers: _Reader = _reader("customers")
+read_costs: _Reader = _reader("costs")
+
+
+def _instant(dt: object, name: str) -> str:
+    if not isinstance(dt, datetime):
+        raise TypeError(f"{name} must be a timezone-aware datetime.datetime, not {type(dt).__name__}")
+    if dt.tzinfo is None or dt.utcoffset() is None:
+        raise InvalidTimestampError(
+            f"{name} = {dt.isoformat()!r} is a naive datetime, so the instant it means is "
+            f"unknown: attach its time zone, e.g. {name}.replace(tzinfo=datetime.timezone.utc)",
+            rule="a datetime needs a time zone (tzinfo)",
+            field=name,
+            value=dt.isoformat(),
+        )
+    return dt.astimezone(timezone.utc).isoformat()
+
+
+def _day(d: object, name: str) -> str:
+    if isinstance(d, datetime) or not isinstance(d, (date, str)):
+        raise TypeError(f"{name} takes datetime.date or 'YYYY-MM-DD' strings, not {d!r}")
+    return d.isoformat() if isinstance(d, date) else d
+
+
+def _sla(sla: Mapping[str, Any]) -> Dict[str, Any]:
+    """The friendly SLA form as the core's: ``{"first_response": {"P1": 3600, "default":
+    86400}, "resolution": {...}, "clock": "calendar" | "business"}``."""
+    if not isinstance(sla, Mapping):
+        raise TypeError("sla must be a dict such as {'first_response': {'P1': 3600}}")
+    unknown = set(sla) - {"first_response", "resolution", "clock"}
+    if unknown:
+        raise TypeError(f"sla takes first_response, resolution and clock, not {sorted(unknown)}")
+    clock = sla.get("clock", "calendar")
+    out: Dict[str, Any] = {}
+    for metric in ("first_response", "resolution"):
+        targets = sla.get(metric) or {}
+        if not isinstance(targets, Mapping):
+            raise TypeError(f"sla[{metric!r}] must map priorities (or 'default') to seconds")
+        by_priority = {
+            str(p): {"seconds": _seconds(s), "clock": clock} for p, s in targets.items() if p != "default"
+        }
+        default = targets.get("default")
+        out[metric] = {
+            "by_priority": by_priority,
+            "default": None if default is None else {"seconds": _seconds(default), "clock": clock},
+        }
+    return out
+
+
+def _seconds(s: object) -> int:
+    if isinstance(s, bool) or not isinstance(s, (int, float)):
+        raise TypeError(f"an SLA target is a number of seconds, not {s!r}")
+    return int(s)
+
+
+def _options(
+    *,
+    by: Optional[str],
+    sla: Optional[Mapping[str, Any]],
+    as_of: Optional[datetime],
+    range: Optional[Tuple[Union[date, str], Union[date, str]]],
+    options: Optional[Mapping[str, Any]],
+) -> str:
+    opts: Dict[str, Any] = dict(options or {})
+    if by is not None:
+        if not isinstance(by, str):
+            raise TypeError(f"by must be a dimension name (str), not {type(by).__name__}")
+        opts["by"] = by
+    if sla is not None:
+        opts["sla"] = _sla(sla)
+    if as_of is not None:
+        opts["as_of"] = _instant(as_of, "as_of")
+    if range is not None:
+        first, last = range
+        opts["range"] = [_day(first, "range"), _day(last, "range")]
+    try:
+        return json.dumps(opts)
+    except (TypeError, ValueError) as e:
+        raise TypeError(f"options must be JSON-compatible: {e}") from None
+
+
+def _call(
+    fn: Any,
+    inputs: Dict[str, Optional[Source]],
+    *,
+    preset: Optional[str],
+    period: str,
+    timezone: Union[str, ZoneInfo],
+    calendar: Optional[BusinessCalendar],
+    by: Optional[str],
+    sla: Optional[Mapping[str, Any]],
+    as_of: Optional[datetime],
+    range: Optional[Tuple[Union[date, str], Union[date, str]]],
+    errors: str,
+    mapping: Optional[Mapping_],
+    timestamp_format: Optional[str],
+    date_format: Optional[str],
+    null_tokens: Optional[Iterable[str]],
+    keep_extra_columns: bool,
+    currency: Optional[str],
+    options: Optional[Mapping[str, Any]],
+) -> Any:
+    if calendar is not None and not isinstance(calendar, BusinessCalendar):
+        raise TypeError(f"calendar must be a supportkpi.BusinessCalendar, not {type(calendar).__name__}")
+    if not isinstance(period, str):
+        raise TypeError(f"period must be a str such as 'month', not {type(period).__name__}")
+    args = _read_args(
+        mapping=mapping,
+        preset=preset,
+        errors=errors,
+        timezone=timezone,
+        timestamp_format=timestamp_format,
+        date_format=date_format,
+        null_tokens=null_tokens,
+        keep_extra_columns=keep_extra_columns,
+        currency=currency,
+    )
+    native_inputs = [
+        (slot, _native_source(value, slot)) for slot, value in inputs.items() if value is not None
+    ]
+    opts = _options(by=by, sla=sla, as_of=as_of, range=range, options=options)
+    cal = None if calendar is None else calendar._cal
+    return fn(native_inputs, args, opts, period, _zone_name(timezone), cal)
+
+
+def report(
+    tickets: Optional[Source] = None,
+    events: Optional[Source] = None,
+    surveys: Optional[Source] = None,
+    customers: Optional[Source] = None,
+    costs: Optional[Source] = None,
+    *,
+    preset: Optional[str] = None,
+    period: str = "month",
+    timezone: Union[str, ZoneInfo] = "UTC",
+    calendar: Optional[BusinessCalendar] = None,
+    by: Optional[str] = None,
+    sla: Optional[Mapping[str, Any]] = None,
+    as_of: Optional[datetime] = None,
+    range: Optional[Tuple[Union[date, str], Union[date, str]]] = None,
+    errors: str = "strict",
+    mapping: Optional[Mapping_] = None,
+    timestamp_format: Optional[str] = None,
+    date_format: Optional[str] = None,
+    null_tokens: Optional[Iterable[str]] = None,
+    keep_extra_columns: bool = False,
+    currency: Optional[str] = None,
+    options: Optional[Mapping[str, Any]] = None,
+) -> Report:
+    """Every KPI per period (and per dimension value with ``by``), in one pass.
+
+    Args:
+        tickets, events, surveys, customers, costs: each a path, an Arrow-compatible table or
+            :class:`Records`; all optional.
+        preset: the helpdesk export's layout (``"servicenow"``, ``"zendesk"``,
+            ``"freshdesk"``); it applies to ``tickets`` (or ``events`` for ServiceNow when both
+            are given). The other inputs are read in the canonical layout.
+        period: ``"day"``, ``"week"`` (ISO), ``"month"``, ``"quarter"`` or ``"year"``.
+        timezone: the IANA zone periods are cut in, and naive input times are read in.
+        calendar: business hours; adds the ``*_bh_s`` business-time columns.
+        by: a dimension to split rows by (``"channel"``, ``"priority"``, ``"team"``,
+            ``"segment"``, any kept column).
+        sla: targets in seconds per priority: ``{"first_response": {"P1": 3600, "default":
+            86400}, "resolution": {...}, "clock": "calendar"}`` (``"business"`` uses
+            ``calendar``).
+        as_of: the aware instant SLAs and the backlog are judged at.
+        range: ``(first, last)`` local dates: report exactly these periods.
+        errors: ``"strict"`` or ``"lenient"`` (rejected records in ``Report.rejected``).
+        mapping, timestamp_format, date_format, null_tokens, keep_extra_columns, currency: as
+            for :func:`read_tickets`.
+        options: further report options in the core's serde form (``quantiles``, ``csat``,
+            ``nps``, ``ces``, ``cost_denominator``, ``fcr_denominator``).
+
+    Raises:
+        Error: bad input (the subclass names the record, field and value) or options.
+    """
+    return Report(
+        _call(
+            _native.report,
+            dict(tickets=tickets, events=events, surveys=surveys, customers=customers, costs=costs),
+            preset=preset,
+            period=period,
+            timezone=timezone,
+            calendar=calendar,
+            by=by,
+            sla=sla,
+            as_of=as_of,
+            range=range,
+            errors=errors,
+            mapping=mapping,
+            timestamp_format=timestamp_format,
+            date_format=date_format,
+            null_tokens=null_tokens,
+            keep_extra_columns=keep_extra_columns,
+            currency=currency,
+            options=options,
+        )
+    )
+
+
+def partial(
+    tickets: Optional[Source] = None,
+    events: Optional[Source] = None,
+    surveys: Optional[Source] = None,
+    customers: Optional[Source] = None,
+    costs: Optional[Source] = None,
+    *,
+    preset: Optional[str] = None,
+    period: str = "month",
+    timezone: Union[str, ZoneInfo] = "UTC",
+    calendar: Optional[BusinessCalendar] = None,
+    by: Optional[str] = None,
+    sla: Optional[Mapping[str, Any]] = None,
+    as_of: Optional[datetime] = None,
+    range: Optional[Tuple[Union[date, str], Union[date, str]]] = None,
+    errors: str = "strict",
+    mapping: Optional[Mapping_] = None,
+    timestamp_format: Optional[str] = None,
+    date_format: Optional[str] = None,
+    null_tokens: Optional[Iterable[str]] = None,
+    keep_extra_columns: bool = False,
+    currency: Optional[str] = None,
+    options: Optional[Mapping[str, Any]] = None,
+) -> bytes:
+    """The report state of one partition, as bytes, for :func:`merge`.
+
+    Takes the arguments of :func:`report`. Compute partitions anywhere (other processes,
+    machines, a Spark or Dask job), collect the bytes and ``merge`` them: the result equals
+    ``report`` over all the records, as long as each ticket's surveys (and, for
+    ``by="segment"``, its customer) are in the ticket's partition.
+
+    The bytes are JSON: the library version and the core's accumulator state. Only the same
+    supportkpi version reads them back; they are for moving partitions, not for storage.
+    """
+    out = _call(
+        _native.partial,
+        dict(tickets=tickets, events=events, surveys=surveys, customers=customers, costs=costs),
+        preset=preset,
+        period=period,
+        timezone=timezone,
+        calendar=calendar,
+        by=by,
+        sla=sla,
+        as_of=as_of,
+        range=range,
+        errors=errors,
+        mapping=mapping,
+        timestamp_format=timestamp_format,
+        date_format=date_format,
+        null_tokens=null_tokens,
+        keep_extra_columns=keep_extra_columns,
+        currency=currency,
+        options=options,
+    )
+    assert isinstance(out, bytes)
+    return out
+
+
+def merge(parts: Iterable[bytes]) -> Report:
+    """Merges the states :func:`partial` made into the report over all their records.
+
+    Raises:
+        IncompatibleMergeError: states made with different options.
+        InvalidStateError: bytes that are not a state of this supportkpi version.
+        InvalidOptionError: no states at all.
+    """
+    if isinstance(parts, (bytes, bytearray)):
+        raise TypeError("merge takes an iterable of states (a list of bytes), not one bytes object")
+    states = []
+    for i, p in enumerate(parts):
+        if not isinstance(p, (bytes, bytearray, memoryview)):
+            raise TypeError(f"parts[{i}] must be bytes from partial(), not {type(p).__name__}")
+        states.append(bytes(p))
+    return Report(_native.merge(states))
+
+
+_NUMERIC_COUNT = "int64"
+
+
+class Report:
+    """The report table: one row per period (the total) and, with ``by``, per dimension value.
+
+    Columns are :attr:`columns` (snake_case, units in the name). An undefined value is
+    ``None``, and ``report.undefined[i][column]`` says why. Immutable; ``==`` compares the
+    options and rows; pickles.
+    """
+
+    __slots__ = ("_r", "_rows")
+
+    #: The column names, in order.
+    columns: Sequence[str] = tuple(_native.Report.columns)
+
+    def __init__(self, native: _native.Report) -> None:
+        self._r = native
+        self._rows: Optional[List[Dict[str, Any]]] = None
+
+    @property
+    def rows(self) -> List[Dict[str, Any]]:
+        """The rows as dicts keyed by :attr:`columns` (a new list each time)."""
+        return [dict(r) for r in self._cached_rows()]
+
+    def _cached_rows(self) -> List[Dict[str, Any]]:
+        if self._rows is None:
+            self._rows = self._r.rows()
+        return self._rows
+
+    def to_dicts(self) -> List[Dict[str, Any]]:
+        """The rows as dicts keyed by :attr:`columns`; dates are ``datetime.date``, money
+        ``decimal.Decimal``, undefined values ``None``."""
+        return self.rows
+
+    @property
+    def undefined(self) -> List[Dict[str, str]]:
+        """For each row, why each undefined (``None``) value is undefined, by column."""
+        return self._r.undefined()
+
+    def undefined_reasons(self, row: int) -> Dict[str, str]:
+        """Why each undefined value of row ``row`` is undefined, by column."""
+        return self._r.undefined()[row]
+
+    @property
+    def options(self) -> Dict[str, Any]:
+        """The options the report was computed with, in the core's serde form."""
+        opts: Dict[str, Any] = json.loads(self._r.options_json())
+        return opts
+
+    @property
+    def rejected(self) -> List[Rejected]:
+        """Every record a lenient read rejected, with its input, line (or row) and error."""
+        return [Rejected(s, line, e) for s, line, e in self._r.rejected()]
+
+    @property
+    def read(self) -> Dict[str, int]:
+        """Records read per input (accepted + rejected)."""
+        out: Dict[str, int] = {}
+        for source, n in self._r.read():
+            out[source] = out.get(source, 0) + n
+        return out
+
+    def __len__(self) -> int:
+        return len(self._r)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Report):
+            return NotImplemented
+        return self._r == other._r
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        return (_unpickle, (self._r.state(),))
+
+    def to_json(self) -> str:
+        """The report as JSON (options, columns, rows with their undefined reasons)."""
+        return self._r.to_json()
+
+    def to_csv(self) -> str:
+        """The table as CSV; an undefined value is an empty field."""
+        return self._r.to_csv()
+
+    def to_arrow(self) -> Any:
+        """The table as an Arrow stream (``__arrow_c_stream__``): ``pyarrow.table(r.to_arrow())``
+        or ``polars.DataFrame(r.to_arrow())``. Dates are ``date32``, counts ``int64``,
+        statistics nullable ``float64``, ``cost_per_ticket`` ``decimal128(38, 2)``."""
+        return self._r.to_arrow()
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The table as a pandas DataFrame (``pip install pandas``).
+
+        Periods are ``datetime64`` dates, counts ``int64``, statistics and
+        ``cost_per_ticket`` nullable ``Float64`` (undefined is ``<NA>``, never NaN or 0).
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("Report.to_pandas needs pandas: pip install pandas") from None
+        rows = self._cached_rows()
+        data: Dict[str, Any] = {}
+        for col in self.columns:
+            values = [r[col] for r in rows]
+            kind = _column_kind(col)
+            if kind == "date":
+                data[col] = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
+            elif kind == "text":
+                data[col] = pd.Series(values, dtype=object)
+            elif kind == "count":
+                data[col] = pd.Series(values, dtype=_NUMERIC_COUNT)
+            else:
+                floats = [None if v is None else float(v) for v in values]
+                data[col] = pd.Series(floats, dtype="Float64")
+        return pd.DataFrame(data, columns=list(self.columns))
+
+    def plot(self) -> Figure:
+        """The main trends over time (total rows): tickets created and resolved, backlog, first
+        response and resolution p50/p90 in hours, CSAT and NPS. Returns a matplotlib Figure.
+
+        Raises:
+            ImportError: matplotlib is not installed (``pip install matplotlib``).
+        """
+        try:
+            from matplotlib.figure import Figure
+        except ImportError:
+            raise ImportError(
+                "Report.plot needs matplotlib: pip install matplotlib"
+            ) from None
+        totals = [r for r in self._cached_rows() if r["dimension"] is None]
+        x = [r["period_start"] for r in totals]
+        fig = Figure(figsize=(11, 7), layout="constrained")
+        (a, b), (c, d) = fig.subplots(2, 2, sharex=True)
+
+        def series(col: str, scale: float = 1.0) -> List[float]:
+            return [float("nan") if r[col] is None else r[col] / scale for r in totals]
+
+        a.plot(x, series("tickets_created"), marker="o", label="created")
+        a.plot(x, series("tickets_resolved"), marker="o", label="resolved")
+        a.set_title("Tickets per period")
+        a.legend()
+        b.plot(x, series("backlog_end"), marker="o", color="tab:red")
+        b.set_title("Backlog at period end")
+        for col, label in (
+            ("frt_median_s", "first response p50"),
+            ("frt_p90_s", "first response p90"),
+            ("resolution_median_s", "resolution p50"),
+            ("resolution_p90_s", "resolution p90"),
+        ):
+            c.plot(x, series(col, 3600.0), marker=".", label=label)
+        c.set_title("Hours")
+        c.legend(fontsize="small")
+        d.plot(x, series("csat_pct"), marker="o", label="CSAT %")
+        d.plot(x, series("nps"), marker="o", label="NPS")
+        d.axhline(0, color="grey", linewidth=0.5)
+        d.set_title("Satisfaction")
+        d.legend()
+        for ax in (c, d):
+            ax.tick_params(axis="x", labelrotation=30)
+        return fig
+
+    def __repr__(self) -> str:
+        totals = [r for r in self._cached_rows() if r["dimension"] is None]
+        opts = self.options
+        span = f", {totals[0]['period_start']}..{totals[-1]['period_start']}" if totals else ""
+        by = f", by={opts.get('by')!r}" if opts.get("by") else ""
+        return f"Report({opts.get('period')}, {len(self)} rows{span}{by})"
+
+    def _repr_html_(self) -> str:
+        rows = self._cached_rows()
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        body = []
+        for r in rows[:_HTML_ROWS]:
+            cells = "".join(f"<td>{_html_cell(r[c])}</td>" for c in self.columns)
+            body.append(f"<tr>{cells}</tr>")
+        more = len(rows) - _HTML_ROWS
+        tail = f"<p>… {more} more rows</p>" if more > 0 else ""
+        return (
+            f"<div><p>{html.escape(repr(self))}</p><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>{tail}</div>"
+        )
+
+
+def _html_cell(v: object) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:,.2f}"
+    return html.escape(str(v))
+
+
+def _column_kind(col: str) -> str:
+    if col in ("period_start", "period_end"):
+        return "date"
+    if col in ("dimension", "cost_currency"):
+        return "text"
+    if col == "cost_per_ticket":
+        return "money"
+    if col.startswith("tickets_") or col in ("backlog_end", "frt_unanswered") or col.endswith("_n"):
+        return "count"
+    return "float"
+
+
+def _unpickle(state: bytes) -> Report:
+    return Report(_native.Report.from_state(state))
+

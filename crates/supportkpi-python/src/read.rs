@@ -1,0 +1,467 @@
+//! The readers: files and Arrow tables into records the report reads.
+
+use crate::arrow_in::{Temporal, write_json_lines};
+use crate::errors;
+use pyo3::exceptions::{PyIndexError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use pyo3_arrow::PyRecordBatchReader;
+use std::path::PathBuf;
+use std::str::FromStr;
+use supportkpi::io::presets::servicenow::TIMESTAMP_PATTERN;
+use supportkpi::io::{
+    self, ColumnMapping, CostReader, CustomerReader, ErrorMode, EventReader, Format, Preset,
+    ReadOptions, ReadOutcome, Rejected, SurveyReader, TicketReader, TimestampFormat,
+};
+use supportkpi::model::{
+    DeriveOptions, EventKind, StatusMap, TicketHistory, derive_histories, derive_histories_lenient,
+};
+use supportkpi::{CostEntry, Customer, Error, ErrorKind, SurveyResponse, Ticket, TicketEvent};
+
+/// The reader options as the Python layer passes them (a dict with every key).
+#[derive(Debug, Clone, FromPyObject)]
+#[pyo3(from_item_all)]
+pub(crate) struct ReadArgs {
+    errors: String,
+    timezone: String,
+    timestamp_format: Option<String>,
+    date_format: Option<String>,
+    null_tokens: Option<Vec<String>>,
+    /// Source column → field, `"dimension:NAME"`, or `None` to ignore the column.
+    mapping: Vec<(String, Option<String>)>,
+    keep_extra_columns: bool,
+    preset: Option<String>,
+    currency: Option<String>,
+}
+
+/// Read options, and what the Arrow conversion needs to know about them.
+pub(crate) struct Config {
+    pub(crate) options: ReadOptions,
+    pub(crate) preset: Option<Preset>,
+    temporal: Temporal,
+}
+
+impl ReadArgs {
+    /// Forgets what only the helpdesk export reads by (its preset and column mapping).
+    pub(crate) fn clear_export(&mut self) {
+        self.preset = None;
+        self.mapping.clear();
+    }
+
+    pub(crate) fn config(&self) -> Result<Config, Error> {
+        let mut options = ReadOptions::new().errors(ErrorMode::from_str(&self.errors)?);
+        if let Some(p) = &self.timestamp_format {
+            options = options.timestamps(TimestampFormat::pattern(p.as_str()));
+        }
+        options = options.zone(&self.timezone)?;
+        if let Some(d) = &self.date_format {
+            options = options.date_format(d.as_str());
+        }
+        if let Some(tokens) = &self.null_tokens {
+            options = options.null_tokens(tokens.iter().cloned());
+        }
+        let mut mapping = ColumnMapping::new();
+        for (source, target) in &self.mapping {
+            mapping = match target.as_deref() {
+                None => mapping.ignore(source.as_str()),
+                Some(t) => match t.strip_prefix("dimension:") {
+                    Some(name) => mapping.dimension(source.as_str(), name),
+                    None => mapping.map(source.as_str(), t),
+                },
+            };
+        }
+        options = options
+            .mapping(mapping)
+            .keep_extra_columns(self.keep_extra_columns);
+        if let Some(c) = &self.currency {
+            options = options.currency(c)?;
+        }
+        let preset = self.preset.as_deref().map(Preset::from_str).transpose()?;
+        if let Some(p) = preset {
+            options = options.preset(p);
+        }
+        let pattern = self
+            .timestamp_format
+            .clone()
+            .or_else(|| (preset == Some(Preset::ServiceNow)).then(|| TIMESTAMP_PATTERN.to_owned()));
+        let temporal = Temporal {
+            pattern,
+            zone: TimestampFormat::auto().zone(&self.timezone)?,
+            date_format: self
+                .date_format
+                .clone()
+                .unwrap_or_else(|| "%Y-%m-%d".into()),
+        };
+        Ok(Config {
+            options,
+            preset,
+            temporal,
+        })
+    }
+}
+
+/// Which reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Tickets,
+    Events,
+    Surveys,
+    Customers,
+    Costs,
+}
+
+impl Kind {
+    pub(crate) fn parse(name: &str) -> PyResult<Kind> {
+        Ok(match name {
+            "tickets" => Kind::Tickets,
+            "events" => Kind::Events,
+            "surveys" => Kind::Surveys,
+            "customers" => Kind::Customers,
+            "costs" => Kind::Costs,
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "unknown record kind {name:?}"
+                )));
+            }
+        })
+    }
+}
+
+/// The records of one read.
+#[derive(Debug, Clone)]
+pub(crate) enum Data {
+    Tickets(Vec<Ticket>),
+    /// Tickets derived from an event log by a preset (ServiceNow).
+    Histories(Vec<TicketHistory>),
+    Events(Vec<TicketEvent>),
+    Surveys(Vec<SurveyResponse>),
+    Customers(Vec<Customer>),
+    Costs(Vec<CostEntry>),
+}
+
+impl Data {
+    fn len(&self) -> usize {
+        match self {
+            Data::Tickets(v) => v.len(),
+            Data::Histories(v) => v.len(),
+            Data::Events(v) => v.len(),
+            Data::Surveys(v) => v.len(),
+            Data::Customers(v) => v.len(),
+            Data::Costs(v) => v.len(),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Data::Tickets(_) | Data::Histories(_) => "tickets",
+            Data::Events(_) => "events",
+            Data::Surveys(_) => "surveys",
+            Data::Customers(_) => "customers",
+            Data::Costs(_) => "costs",
+        }
+    }
+}
+
+/// What a read returns: the accepted records, the rejected ones, how many were read.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcome {
+    pub(crate) data: Data,
+    pub(crate) rejected: Vec<Rejected>,
+    pub(crate) read: u64,
+}
+
+fn outcome<T>(o: ReadOutcome<T>, wrap: fn(Vec<T>) -> Data) -> Outcome {
+    Outcome {
+        data: wrap(o.records),
+        rejected: o.rejected,
+        read: o.read,
+    }
+}
+
+/// Reads `kind` from `input` (`format` says how) with the options; `servicenow` with its
+/// preset gives ticket histories for tickets and events alike.
+fn read_from<R: std::io::Read>(
+    kind: Kind,
+    input: R,
+    format: Format,
+    config: &Config,
+) -> Result<Outcome, Error> {
+    let options = &config.options;
+    if config.preset == Some(Preset::ServiceNow) && matches!(kind, Kind::Tickets | Kind::Events) {
+        let out = io::read_servicenow_from(input, &options.clone().format(format))?;
+        let mut rejected = out.rejected;
+        rejected.extend(out.rejected_tickets);
+        return Ok(Outcome {
+            data: Data::Histories(out.histories),
+            rejected,
+            read: out.read,
+        });
+    }
+    Ok(match kind {
+        Kind::Tickets => outcome(
+            TicketReader::from_reader(input, format, options)?.read_all()?,
+            Data::Tickets,
+        ),
+        Kind::Events => outcome(
+            EventReader::from_reader(input, format, options)?.read_all()?,
+            Data::Events,
+        ),
+        Kind::Surveys => outcome(
+            SurveyReader::from_reader(input, format, options)?.read_all()?,
+            Data::Surveys,
+        ),
+        Kind::Customers => outcome(
+            CustomerReader::from_reader(input, format, options)?.read_all()?,
+            Data::Customers,
+        ),
+        Kind::Costs => outcome(
+            CostReader::from_reader(input, format, options)?.read_all()?,
+            Data::Costs,
+        ),
+    })
+}
+
+pub(crate) fn read_file(kind: Kind, path: &PathBuf, config: &Config) -> Result<Outcome, Error> {
+    let in_file = |e: Error| e.with_file(path.display().to_string());
+    let file = std::fs::File::open(path).map_err(|e| {
+        Error::new(ErrorKind::Io, format!("cannot open the file: {e}"))
+            .with_field("path")
+            .with_value(path.display())
+    })?;
+    let format = Format::from_path(path);
+    let mut out =
+        read_from(kind, std::io::BufReader::new(file), format, config).map_err(in_file)?;
+    for r in &mut out.rejected {
+        r.error = in_file(r.error.clone());
+    }
+    Ok(out)
+}
+
+/// The name errors give a table's rows: `ticket "T-3" (table:4)` is the table's 4th row.
+pub(crate) const TABLE: &str = "table";
+
+pub(crate) fn read_stream(
+    kind: Kind,
+    reader: PyRecordBatchReader,
+    config: &Config,
+) -> PyResult<Result<Outcome, Error>> {
+    let stream = reader.into_reader()?;
+    let mut lines = Vec::new();
+    for batch in stream {
+        let batch = match batch {
+            Ok(b) => b,
+            Err(e) => {
+                return Ok(Err(Error::new(
+                    ErrorKind::Io,
+                    format!("reading the Arrow stream failed: {e}"),
+                )));
+            }
+        };
+        if let Err(e) = write_json_lines(&batch, &config.temporal, &mut lines) {
+            return Ok(Err(e.with_file(TABLE)));
+        }
+    }
+    let in_table = |e: Error| e.with_file(TABLE);
+    Ok(read_from(kind, lines.as_slice(), Format::JsonLines, config)
+        .map(|mut out| {
+            for r in &mut out.rejected {
+                r.error = in_table(r.error.clone());
+            }
+            out
+        })
+        .map_err(in_table))
+}
+
+/// Ticket histories from events, by the error mode: strict stops at the first ticket whose
+/// events cannot be derived, lenient rejects it (line 0: a ticket spans several rows).
+pub(crate) fn histories(
+    events: Vec<TicketEvent>,
+    mode: ErrorMode,
+    rejected: &mut Vec<Rejected>,
+) -> Result<Vec<TicketHistory>, Error> {
+    let map = StatusMap::canonical();
+    match mode {
+        ErrorMode::Strict => derive_histories(events, &map, DeriveOptions::new()),
+        ErrorMode::Lenient => {
+            let (ok, failed) = derive_histories_lenient(events, &map, DeriveOptions::new());
+            rejected.extend(
+                failed
+                    .into_iter()
+                    .map(|(_, error)| Rejected { line: 0, error }),
+            );
+            Ok(ok)
+        }
+    }
+}
+
+/// The records a reader returned; `supportkpi.Records` wraps it.
+#[pyclass(frozen, module = "supportkpi._native", name = "Records")]
+#[derive(Debug)]
+pub(crate) struct PyRecords {
+    pub(crate) outcome: Outcome,
+}
+
+#[pymethods]
+impl PyRecords {
+    /// `"tickets"`, `"events"`, `"surveys"`, `"customers"` or `"costs"`.
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.outcome.data.kind()
+    }
+
+    /// Records read: accepted + rejected.
+    #[getter]
+    fn read(&self) -> u64 {
+        self.outcome.read
+    }
+
+    /// Whether the tickets were derived from an event log (a preset's).
+    #[getter]
+    fn derived(&self) -> bool {
+        matches!(self.outcome.data, Data::Histories(_))
+    }
+
+    fn __len__(&self) -> usize {
+        self.outcome.data.len()
+    }
+
+    /// The `index`-th accepted record as a dict of its fields.
+    fn record<'py>(&self, py: Python<'py>, index: usize) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        let out_of_range = || PyIndexError::new_err("record index out of range");
+        match &self.outcome.data {
+            Data::Tickets(v) => ticket_dict(&d, v.get(index).ok_or_else(out_of_range)?)?,
+            Data::Histories(v) => {
+                ticket_dict(&d, v.get(index).ok_or_else(out_of_range)?.ticket())?;
+            }
+            Data::Events(v) => {
+                let e = v.get(index).ok_or_else(out_of_range)?;
+                d.set_item("ticket_id", e.ticket_id.as_str())?;
+                d.set_item("at", e.at)?;
+                let (kind, author, public, to, into) = match &e.kind {
+                    EventKind::Created => ("created", None, None, None, None),
+                    EventKind::Reply { author, public } => {
+                        let a = format!("{author:?}").to_ascii_lowercase();
+                        ("reply", Some(a), Some(*public), None, None)
+                    }
+                    EventKind::StatusChange { to } => {
+                        ("status_change", None, None, Some(to.clone()), None)
+                    }
+                    EventKind::Assigned { to } => ("assigned", None, None, Some(to.clone()), None),
+                    EventKind::Merged { into } => {
+                        ("merged", None, None, None, Some(into.as_str().to_owned()))
+                    }
+                };
+                d.set_item("kind", kind)?;
+                d.set_item("author", author)?;
+                d.set_item("public", public)?;
+                d.set_item("to", to)?;
+                d.set_item("into", into)?;
+            }
+            Data::Surveys(v) => {
+                let r = v.get(index).ok_or_else(out_of_range)?;
+                d.set_item("id", r.id().as_str())?;
+                d.set_item("ticket_id", r.ticket_id().map(|t| t.as_str()))?;
+                d.set_item("customer_id", r.customer_id().map(|c| c.as_str()))?;
+                d.set_item("responded_at", r.responded_at())?;
+                d.set_item("kind", format!("{:?}", r.kind()).to_ascii_lowercase())?;
+                d.set_item("score", r.score())?;
+            }
+            Data::Customers(v) => {
+                let c = v.get(index).ok_or_else(out_of_range)?;
+                d.set_item("id", c.id().as_str())?;
+                d.set_item("acquired_at", c.acquired_at())?;
+                d.set_item("churned_at", c.churned_at())?;
+                let revenue = c.recurring_revenue();
+                d.set_item(
+                    "recurring_revenue",
+                    revenue.map(|m| decimal(py, m.amount)).transpose()?,
+                )?;
+                d.set_item("currency", revenue.map(|m| m.currency.as_str().to_owned()))?;
+                d.set_item("segment", c.segment())?;
+            }
+            Data::Costs(v) => {
+                let c = v.get(index).ok_or_else(out_of_range)?;
+                d.set_item("start", c.start())?;
+                d.set_item("end", c.end())?;
+                d.set_item("amount", decimal(py, c.amount().amount)?)?;
+                d.set_item("currency", c.amount().currency.as_str())?;
+                d.set_item("category", c.category())?;
+            }
+        }
+        Ok(d)
+    }
+
+    /// The rejected records: `(line, error)` pairs, the error as a `supportkpi.Error`.
+    fn rejected<'py>(&self, py: Python<'py>) -> Vec<(u64, Bound<'py, PyAny>)> {
+        self.outcome
+            .rejected
+            .iter()
+            .map(|r| {
+                (
+                    r.line,
+                    errors::to_py(py, &r.error, None)
+                        .into_value(py)
+                        .into_bound(py)
+                        .into_any(),
+                )
+            })
+            .collect()
+    }
+}
+
+pub(crate) fn decimal(py: Python<'_>, d: rust_decimal::Decimal) -> PyResult<Bound<'_, PyAny>> {
+    py.import("decimal")?
+        .getattr("Decimal")?
+        .call1((d.to_string(),))
+}
+
+fn ticket_dict(d: &Bound<'_, PyDict>, t: &Ticket) -> PyResult<()> {
+    d.set_item("id", t.id().as_str())?;
+    d.set_item("customer_id", t.customer_id().map(|c| c.as_str()))?;
+    d.set_item("created_at", t.created_at())?;
+    d.set_item("first_response_at", t.first_response_at())?;
+    d.set_item("first_resolved_at", t.first_resolved_at())?;
+    d.set_item("resolved_at", t.resolved_at())?;
+    d.set_item("status", t.status().as_str())?;
+    d.set_item("channel", t.channel())?;
+    d.set_item("priority", t.priority())?;
+    d.set_item("team", t.team())?;
+    d.set_item("assignee", t.assignee())?;
+    d.set_item("agent_replies", t.agent_replies())?;
+    d.set_item("reopens", t.reopens())?;
+    d.set_item("dimensions", t.dimensions().clone())?;
+    Ok(())
+}
+
+/// Reads a file (CSV or JSON Lines by extension) into records.
+#[pyfunction]
+pub(crate) fn read_path(
+    py: Python<'_>,
+    kind: &str,
+    path: PathBuf,
+    options: ReadArgs,
+) -> PyResult<PyRecords> {
+    let kind = Kind::parse(kind)?;
+    let config = options.config().map_err(|e| errors::to_py(py, &e, None))?;
+    let outcome = py
+        .detach(|| read_file(kind, &path, &config))
+        .map_err(|e| errors::to_py(py, &e, None))?;
+    Ok(PyRecords { outcome })
+}
+
+/// Reads an Arrow stream (anything with `__arrow_c_stream__`) into records.
+#[pyfunction]
+pub(crate) fn read_table(
+    py: Python<'_>,
+    kind: &str,
+    table: PyRecordBatchReader,
+    options: ReadArgs,
+) -> PyResult<PyRecords> {
+    let kind = Kind::parse(kind)?;
+    let config = options.config().map_err(|e| errors::to_py(py, &e, None))?;
+    let outcome = py
+        .detach(|| read_stream(kind, table, &config))?
+        .map_err(|e| errors::to_py(py, &e, None))?;
+    Ok(PyRecords { outcome })
+}

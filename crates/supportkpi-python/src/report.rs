@@ -1,0 +1,617 @@
+//! `report`, `partial` and `merge`: inputs in, the core's report out, as rows or Arrow.
+
+use crate::calendar::PyBusinessCalendar;
+use crate::errors;
+use crate::read::{self, Config, Data, Kind, Outcome, PyRecords, ReadArgs};
+use arrow_array::builder::{
+    Date32Builder, Decimal128Builder, Float64Builder, Int64Builder, StringBuilder,
+};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema};
+use chrono::NaiveDate;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList};
+use pyo3_arrow::PyTable;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+use supportkpi::io::{self, ErrorMode, Preset, Rejected, Sources};
+use supportkpi::report::{COLUMNS, ReportAccumulator, ReportInput, ReportOptions, ReportRow};
+use supportkpi::{Error, ErrorKind, Period, Report};
+
+/// One input of a report, as the Python layer hands it over.
+#[derive(FromPyObject)]
+pub(crate) enum Source<'py> {
+    Records(Bound<'py, PyRecords>),
+    Path(PathBuf),
+    Table(pyo3_arrow::PyRecordBatchReader),
+}
+
+/// A rejected record with the input it came from.
+struct SourceRejected {
+    source: String,
+    rejected: Rejected,
+}
+
+/// What the inputs gave: the report's input, the rejected records, records read per input.
+struct Gathered {
+    input: ReportInput,
+    rejected: Vec<SourceRejected>,
+    read: Vec<(String, u64)>,
+}
+
+const SLOTS: [&str; 5] = ["tickets", "events", "surveys", "customers", "costs"];
+
+fn py_err(py: Python<'_>) -> impl Fn(Error) -> PyErr + '_ {
+    move |e| errors::to_py(py, &e, None)
+}
+
+/// Reads every input: the files in one `io::load`, the tables through the Arrow path, the
+/// records as read. The preset and the mapping apply to the helpdesk export only (the tickets,
+/// or the events for ServiceNow when both are given), as in `io::load`.
+fn gather(
+    py: Python<'_>,
+    inputs: Vec<(String, Source<'_>)>,
+    args: &ReadArgs,
+) -> PyResult<Gathered> {
+    let export_config = args.config().map_err(py_err(py))?;
+    let canonical_config = args.canonical().config().map_err(py_err(py))?;
+    let mode = export_config.options.error_mode();
+    let has = |slot: &str| inputs.iter().any(|(s, _)| s == slot);
+    let export_slot = match export_config.preset {
+        Some(Preset::ServiceNow) if has("events") => "events",
+        _ => "tickets",
+    };
+    let mut sources = Sources::default();
+    let mut others: Vec<(String, Source<'_>)> = Vec::new();
+    for (slot, source) in inputs {
+        match source {
+            Source::Path(p) => {
+                let field = match slot.as_str() {
+                    "tickets" => &mut sources.tickets,
+                    "events" => &mut sources.events,
+                    "surveys" => &mut sources.surveys,
+                    "customers" => &mut sources.customers,
+                    "costs" => &mut sources.costs,
+                    _ => return Err(PyTypeError::new_err(format!("unknown input {slot:?}"))),
+                };
+                *field = Some(p);
+            }
+            other => others.push((slot, other)),
+        }
+    }
+    let export_is_path = match export_slot {
+        "events" => sources.events.is_some(),
+        _ => sources.tickets.is_some(),
+    };
+    let mut g = Gathered {
+        input: ReportInput::default(),
+        rejected: Vec::new(),
+        read: Vec::new(),
+    };
+    if sources != Sources::default() {
+        // The preset goes to io::load only with its file; a table export is read below.
+        let config = if export_is_path {
+            sources.preset = export_config.preset;
+            &export_config
+        } else {
+            &canonical_config
+        };
+        let loaded = py
+            .detach(|| io::load(&sources, &config.options))
+            .map_err(py_err(py))?;
+        g.input = loaded.input;
+        g.read = loaded
+            .read
+            .into_iter()
+            .map(|(k, n)| (k.to_string(), n))
+            .collect();
+        g.rejected = loaded
+            .rejected
+            .into_iter()
+            .map(|r| SourceRejected {
+                source: r.source.to_string(),
+                rejected: r.rejected,
+            })
+            .collect();
+    }
+    for (slot, source) in others {
+        let kind = Kind::parse(&slot)?;
+        let outcome = match source {
+            Source::Records(r) => r.get().outcome.clone(),
+            Source::Table(t) => {
+                let config: &Config = if slot == export_slot {
+                    &export_config
+                } else {
+                    &canonical_config
+                };
+                py.detach(|| read::read_stream(kind, t, config))?
+                    .map_err(py_err(py))?
+            }
+            Source::Path(_) => continue,
+        };
+        add(&mut g, &slot, outcome, mode).map_err(py_err(py))?;
+    }
+    Ok(g)
+}
+
+fn add(g: &mut Gathered, slot: &str, outcome: Outcome, mode: ErrorMode) -> Result<(), Error> {
+    let Outcome {
+        data,
+        mut rejected,
+        read,
+    } = outcome;
+    let wrong = |got: &str| {
+        Error::new(
+            ErrorKind::InvalidOption,
+            format!("{slot}= takes {slot} records; these were read as {got}"),
+        )
+        .with_field(slot.to_owned())
+    };
+    match (slot, data) {
+        ("tickets", Data::Tickets(v)) => g.input.tickets.extend(v),
+        ("tickets" | "events", Data::Histories(v)) => g.input.histories.extend(v),
+        ("events", Data::Events(v)) => {
+            let derived = read::histories(v, mode, &mut rejected)?;
+            g.input.histories.extend(derived);
+        }
+        ("surveys", Data::Surveys(v)) => g.input.surveys.extend(v),
+        ("customers", Data::Customers(v)) => g.input.customers.extend(v),
+        ("costs", Data::Costs(v)) => g.input.costs.extend(v),
+        (_, Data::Tickets(_) | Data::Histories(_)) => return Err(wrong("tickets")),
+        (_, Data::Events(_)) => return Err(wrong("events")),
+        (_, Data::Surveys(_)) => return Err(wrong("surveys")),
+        (_, Data::Customers(_)) => return Err(wrong("customers")),
+        (_, Data::Costs(_)) => return Err(wrong("costs")),
+    }
+    g.read.push((slot.to_owned(), read));
+    g.rejected
+        .extend(rejected.into_iter().map(|rejected| SourceRejected {
+            source: slot.to_owned(),
+            rejected,
+        }));
+    Ok(())
+}
+
+/// The report options: the core's serde form from the Python layer, plus the period, zone and
+/// calendar it passes as objects. An SLA policy without a calendar of its own uses the report's.
+fn options(
+    options_json: &str,
+    period: &str,
+    timezone: &str,
+    calendar: Option<&PyBusinessCalendar>,
+) -> Result<ReportOptions, Error> {
+    let invalid = |e: serde_json::Error| {
+        Error::new(ErrorKind::InvalidOption, format!("report options: {e}")).with_field("options")
+    };
+    let mut value: Value = serde_json::from_str(options_json).map_err(invalid)?;
+    if let (Some(cal), Some(Value::Object(sla))) = (calendar, value.get_mut("sla")) {
+        if !sla.contains_key("calendar") {
+            sla.insert(
+                "calendar".into(),
+                serde_json::to_value(&cal.inner).map_err(invalid)?,
+            );
+        }
+    }
+    let mut options: ReportOptions = serde_json::from_value(value).map_err(invalid)?;
+    options.period = Period::from_str(period)?;
+    options.zone = supportkpi::time::parse_zone(timezone)?;
+    options.calendar = calendar.map(|c| c.inner.clone());
+    Ok(options)
+}
+
+/// Pushes a whole input into an accumulator, routing each record to its dimension value the
+/// way `Report::compute` does (a survey takes its rated ticket's value).
+fn accumulate(input: &ReportInput, options: ReportOptions) -> Result<ReportAccumulator, Error> {
+    let by = options.by.clone();
+    let by = by.as_deref();
+    let mut acc = ReportAccumulator::new(options)?;
+    let segments: HashMap<&str, &str> = input
+        .customers
+        .iter()
+        .filter_map(|c| Some((c.id().as_str(), c.segment()?)))
+        .collect();
+    let mut dims: HashMap<&str, Option<&str>> = HashMap::new();
+    for t in &input.tickets {
+        let d = ReportInput::ticket_dimension(t, by, &segments);
+        dims.insert(t.id().as_str(), d);
+        acc.push_ticket(t, d)?;
+    }
+    for h in &input.histories {
+        let d = ReportInput::ticket_dimension(h.ticket(), by, &segments);
+        dims.insert(h.id().as_str(), d);
+        acc.push_history(h, d)?;
+    }
+    for r in &input.surveys {
+        let d = r
+            .ticket_id()
+            .and_then(|t| dims.get(t.as_str()).copied().flatten());
+        acc.push_survey(r, d)?;
+    }
+    for c in &input.customers {
+        acc.push_customer(c)?;
+    }
+    for e in &input.costs {
+        acc.push_cost(e)?;
+    }
+    Ok(acc)
+}
+
+/// The bytes of `partial`: the library version and the accumulator's serde state. States are
+/// only read back by the same version; the format of the state is the core's and may change.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartialState {
+    supportkpi_report_state: String,
+    state: ReportAccumulator,
+}
+
+fn invalid_state(rule: String) -> Error {
+    Error::new(ErrorKind::InvalidState, rule).with_record_type("report_state")
+}
+
+#[pyfunction]
+#[pyo3(signature = (inputs, read_options, options_json, period, timezone, calendar=None))]
+pub(crate) fn report(
+    py: Python<'_>,
+    inputs: Vec<(String, Source<'_>)>,
+    read_options: ReadArgs,
+    options_json: &str,
+    period: &str,
+    timezone: &str,
+    calendar: Option<PyRef<'_, PyBusinessCalendar>>,
+) -> PyResult<PyReport> {
+    let options =
+        options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
+    let g = gather(py, inputs, &read_options)?;
+    let report = py
+        .detach(|| Report::compute(&g.input, &options))
+        .map_err(py_err(py))?;
+    Ok(PyReport {
+        report,
+        rejected: g.rejected,
+        read: g.read,
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (inputs, read_options, options_json, period, timezone, calendar=None))]
+pub(crate) fn partial<'py>(
+    py: Python<'py>,
+    inputs: Vec<(String, Source<'_>)>,
+    read_options: ReadArgs,
+    options_json: &str,
+    period: &str,
+    timezone: &str,
+    calendar: Option<PyRef<'_, PyBusinessCalendar>>,
+) -> PyResult<Bound<'py, PyBytes>> {
+    let options =
+        options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
+    let g = gather(py, inputs, &read_options)?;
+    let bytes = py
+        .detach(|| {
+            let state = PartialState {
+                supportkpi_report_state: env!("CARGO_PKG_VERSION").to_owned(),
+                state: accumulate(&g.input, options)?,
+            };
+            serde_json::to_vec(&state).map_err(|e| invalid_state(e.to_string()))
+        })
+        .map_err(py_err(py))?;
+    Ok(PyBytes::new(py, &bytes))
+}
+
+#[pyfunction]
+pub(crate) fn merge(py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<PyReport> {
+    let report = py
+        .detach(|| -> Result<Report, Error> {
+            let mut acc: Option<ReportAccumulator> = None;
+            for (i, bytes) in parts.iter().enumerate() {
+                let state: PartialState = serde_json::from_slice(bytes).map_err(|e| {
+                    invalid_state(format!(
+                        "parts[{i}] is not a report state from partial(): {e}"
+                    ))
+                })?;
+                let version = env!("CARGO_PKG_VERSION");
+                if state.supportkpi_report_state != version {
+                    return Err(invalid_state(format!(
+                        "parts[{i}] was made by supportkpi {}; this is {version}, which reads \
+                         only its own states",
+                        state.supportkpi_report_state
+                    )));
+                }
+                match &mut acc {
+                    None => acc = Some(state.state),
+                    Some(a) => a.merge(state.state)?,
+                }
+            }
+            let acc = acc.ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidOption,
+                    "merge needs at least one state from partial()",
+                )
+                .with_field("parts")
+            })?;
+            Ok(acc.finish())
+        })
+        .map_err(py_err(py))?;
+    Ok(PyReport {
+        report,
+        rejected: Vec::new(),
+        read: Vec::new(),
+    })
+}
+
+/// How a column is typed in rows and in Arrow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ColumnType {
+    Date,
+    Text,
+    Count,
+    Float,
+    Money,
+}
+
+fn column_type(name: &str) -> ColumnType {
+    match name {
+        "period_start" | "period_end" => ColumnType::Date,
+        "dimension" | "cost_currency" => ColumnType::Text,
+        "cost_per_ticket" => ColumnType::Money,
+        n if n.starts_with("tickets_")
+            || n == "backlog_end"
+            || n == "frt_unanswered"
+            || n.ends_with("_n") =>
+        {
+            ColumnType::Count
+        }
+        _ => ColumnType::Float,
+    }
+}
+
+/// A row's values by column (the core's serde form of the row).
+fn row_values(row: &ReportRow) -> serde_json::Map<String, Value> {
+    match serde_json::to_value(row) {
+        Ok(Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// The report; `supportkpi.Report` wraps it.
+#[pyclass(frozen, module = "supportkpi._native", name = "Report")]
+pub(crate) struct PyReport {
+    report: Report,
+    rejected: Vec<SourceRejected>,
+    read: Vec<(String, u64)>,
+}
+
+impl std::fmt::Debug for PyReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PyReport")
+            .field("rows", &self.report.rows.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What pickling a report keeps: its options and rows.
+#[derive(Serialize, Deserialize)]
+struct ReportPickle {
+    options: ReportOptions,
+    rows: Vec<ReportRow>,
+}
+
+#[pymethods]
+impl PyReport {
+    #[classattr]
+    fn columns() -> Vec<&'static str> {
+        COLUMNS.to_vec()
+    }
+
+    fn __len__(&self) -> usize {
+        self.report.rows.len()
+    }
+
+    /// The rows as dicts keyed by the columns (undefined values are `None`).
+    fn rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let date = py.import("datetime")?.getattr("date")?;
+        let list = PyList::empty(py);
+        for row in &self.report.rows {
+            let values = row_values(row);
+            let d = PyDict::new(py);
+            for name in COLUMNS {
+                let v = values.get(name).unwrap_or(&Value::Null);
+                let py_value: Bound<'py, PyAny> = match (column_type(name), v) {
+                    (_, Value::Null) => py.None().into_bound(py),
+                    (ColumnType::Date, Value::String(s)) => {
+                        date.call_method1("fromisoformat", (s.as_str(),))?
+                    }
+                    (ColumnType::Money, Value::String(s)) => py
+                        .import("decimal")?
+                        .getattr("Decimal")?
+                        .call1((s.as_str(),))?,
+                    (ColumnType::Count, Value::Number(n)) => {
+                        n.as_u64().into_pyobject(py)?.into_any()
+                    }
+                    (ColumnType::Float, Value::Number(n)) => {
+                        n.as_f64().into_pyobject(py)?.into_any()
+                    }
+                    (_, Value::String(s)) => s.into_pyobject(py)?.into_any(),
+                    (_, other) => other.to_string().into_pyobject(py)?.into_any(),
+                };
+                d.set_item(name, py_value)?;
+            }
+            list.append(d)?;
+        }
+        Ok(list)
+    }
+
+    /// Why each undefined value of each row is undefined: one dict per row.
+    fn undefined(&self) -> Vec<std::collections::BTreeMap<String, String>> {
+        self.report
+            .rows
+            .iter()
+            .map(|r| r.undefined.clone())
+            .collect()
+    }
+
+    /// The report options in the core's serde form (JSON).
+    fn options_json(&self) -> String {
+        serde_json::to_string(&self.report.options).unwrap_or_default()
+    }
+
+    fn to_csv(&self) -> String {
+        self.report.to_csv()
+    }
+
+    fn to_json(&self) -> String {
+        self.report.to_json()
+    }
+
+    /// `(source, line, error)` for every record a lenient read rejected.
+    fn rejected<'py>(&self, py: Python<'py>) -> Vec<(String, u64, Bound<'py, PyAny>)> {
+        self.rejected
+            .iter()
+            .map(|r| {
+                let e = errors::to_py(py, &r.rejected.error, None);
+                (
+                    r.source.clone(),
+                    r.rejected.line,
+                    e.into_value(py).into_bound(py).into_any(),
+                )
+            })
+            .collect()
+    }
+
+    fn read(&self) -> Vec<(String, u64)> {
+        self.read.clone()
+    }
+
+    /// The table as Arrow (dates, 64-bit counts, nullable floats, decimal money).
+    fn to_arrow(&self, py: Python<'_>) -> PyResult<PyTable> {
+        let batch = py
+            .detach(|| arrow_batch(&self.report.rows))
+            .map_err(py_err(py))?;
+        PyTable::try_new(vec![batch.clone()], batch.schema())
+    }
+
+    /// Pickle support: the options and rows as JSON.
+    fn state<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyBytes>> {
+        let pickle = ReportPickle {
+            options: self.report.options.clone(),
+            rows: self.report.rows.clone(),
+        };
+        let bytes =
+            serde_json::to_vec(&pickle).map_err(|e| py_err(py)(invalid_state(e.to_string())))?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    #[staticmethod]
+    fn from_state(py: Python<'_>, state: &[u8]) -> PyResult<PyReport> {
+        let p: ReportPickle = serde_json::from_slice(state)
+            .map_err(|e| py_err(py)(invalid_state(format!("not a pickled report: {e}"))))?;
+        Ok(PyReport {
+            report: Report {
+                options: p.options,
+                rows: p.rows,
+            },
+            rejected: Vec::new(),
+            read: Vec::new(),
+        })
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .cast::<PyReport>()
+            .is_ok_and(|o| o.get().report == self.report)
+    }
+}
+
+fn arrow_batch(rows: &[ReportRow]) -> Result<RecordBatch, Error> {
+    let values: Vec<serde_json::Map<String, Value>> = rows.iter().map(row_values).collect();
+    let mut fields = Vec::with_capacity(COLUMNS.len());
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(COLUMNS.len());
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let bad = |name: &str| {
+        Error::new(
+            ErrorKind::InvalidValue,
+            format!("report column {name} has a value of an unexpected type"),
+        )
+    };
+    for name in COLUMNS {
+        let cells = values.iter().map(|m| m.get(name).unwrap_or(&Value::Null));
+        let (ty, array): (DataType, ArrayRef) = match column_type(name) {
+            ColumnType::Date => {
+                let mut b = Date32Builder::with_capacity(rows.len());
+                for v in cells {
+                    let d = v
+                        .as_str()
+                        .and_then(|s| NaiveDate::from_str(s).ok())
+                        .ok_or_else(|| bad(name))?;
+                    let days = i32::try_from((d - epoch).num_days()).map_err(|_| bad(name))?;
+                    b.append_value(days);
+                }
+                (DataType::Date32, Arc::new(b.finish()))
+            }
+            ColumnType::Text => {
+                let mut b = StringBuilder::new();
+                for v in cells {
+                    b.append_option(v.as_str());
+                }
+                (DataType::Utf8, Arc::new(b.finish()))
+            }
+            ColumnType::Count => {
+                let mut b = Int64Builder::with_capacity(rows.len());
+                for v in cells {
+                    b.append_option(v.as_i64());
+                }
+                (DataType::Int64, Arc::new(b.finish()))
+            }
+            ColumnType::Float => {
+                let mut b = Float64Builder::with_capacity(rows.len());
+                for v in cells {
+                    b.append_option(v.as_f64());
+                }
+                (DataType::Float64, Arc::new(b.finish()))
+            }
+            ColumnType::Money => {
+                let mut b = Decimal128Builder::with_capacity(rows.len());
+                for v in cells {
+                    match v.as_str() {
+                        None => b.append_null(),
+                        Some(s) => {
+                            let mut d =
+                                rust_decimal::Decimal::from_str(s).map_err(|_| bad(name))?;
+                            d.rescale(2);
+                            b.append_value(d.mantissa());
+                        }
+                    }
+                }
+                let array = b
+                    .finish()
+                    .with_precision_and_scale(38, 2)
+                    .map_err(|_| bad(name))?;
+                (DataType::Decimal128(38, 2), Arc::new(array))
+            }
+        };
+        fields.push(Field::new(name, ty, true));
+        arrays.push(array);
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+        .map_err(|e| Error::new(ErrorKind::InvalidValue, e.to_string()))
+}
+
+impl ReadArgs {
+    /// These options for the inputs read in the canonical layout (no preset, no mapping).
+    pub(crate) fn canonical(&self) -> ReadArgs {
+        let mut a = self.clone();
+        a.clear_export();
+        a
+    }
+}
+
+// Keep the slot names in one place for the Python layer's checks.
+pub(crate) fn slots() -> Vec<&'static str> {
+    SLOTS.to_vec()
+}
