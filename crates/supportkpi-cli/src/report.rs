@@ -126,10 +126,6 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         demo_context(options)
     } else {
         let read_options = ReadOptions::new().errors(errors).with_zone(zone);
-        let read_options = match preset {
-            Some(p) if p != Preset::ServiceNow => read_options.preset(p),
-            _ => read_options,
-        };
         let sources = Sources {
             tickets: args.tickets.clone(),
             events: args.events.clone(),
