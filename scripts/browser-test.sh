@@ -18,6 +18,11 @@ for b in chromium chromium-browser; do
   if command -v "$b" >/dev/null 2>&1; then browser=$b; break; fi
 done
 if [ -z "$browser" ]; then
+  if [ -n "${SUPPORTKPI_REQUIRE_BROWSER:-}" ]; then
+    # CI installs chromium; a missing browser there is a failure, not a skip.
+    echo "browser-test: 0 passed, 1 failed: chromium is not installed"
+    exit 1
+  fi
   echo "browser-test: skipped: chromium is not installed (apt-get install chromium)"
   exit 0
 fi

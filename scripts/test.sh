@@ -12,6 +12,9 @@ step "Rust: cargo test --workspace"
 cargo test --workspace --all-targets --locked
 cargo test --workspace --doc --locked
 
+step "HTML report in headless Chromium (skipped when chromium is not installed)"
+"$root/scripts/browser-test.sh"
+
 step "Python: build the module into .venv and run pytest"
 venv="$root/.venv"
 if [ ! -x "$venv/bin/python" ]; then
