@@ -92,7 +92,8 @@ pub struct Loaded {
     pub read: Vec<(SourceKind, u64)>,
 }
 
-/// Reads every named file into a [`ReportInput`].
+/// Reads every named file into a [`ReportInput`]. Summary rows and event histories of the same
+/// ticket are joined ([`ReportInput::join_tickets_with_histories`]), so no ticket counts twice.
 ///
 /// The read options apply to every file (time zone, timestamp pattern, null tokens, error
 /// mode); the column mapping and preset apply to the helpdesk export only. An event log is
@@ -217,6 +218,11 @@ pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
             loaded.reject(SourceKind::Costs, path, r);
         }
     }
+    // Summary rows and an event log of the same tickets describe one ticket each.
+    loaded
+        .input
+        .join_tickets_with_histories()
+        .map_err(|e| in_file(e, sources.tickets.as_deref().unwrap_or(Path::new(""))))?;
     if sources.preset.is_some() && sources.tickets.is_none() && sources.events.is_none() {
         return Err(Error::new(
             ErrorKind::MissingField,

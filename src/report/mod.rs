@@ -768,6 +768,88 @@ pub struct ReportInput {
 const PARTITION: usize = 64 * 1024;
 
 impl ReportInput {
+    /// Joins the summary rows and the event histories of the same tickets, so that no ticket
+    /// counts twice: each history keeps its event-derived instants and counts, and takes from
+    /// the summary row of the same id the descriptive attributes it lacks (customer, channel,
+    /// priority, team, assignee, free-form dimensions); the summary row is then dropped.
+    /// Summary rows without a history stay. Returns how many tickets were joined.
+    ///
+    /// # Errors
+    /// Never in practice: attributes alone cannot break a ticket's validation.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use supportkpi::model::{derive_histories, DeriveOptions, EventKind, StatusMap};
+    /// use supportkpi::report::ReportInput;
+    /// use supportkpi::{Ticket, TicketEvent};
+    /// let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+    /// let events = [TicketEvent::new("T-1", t0, EventKind::Created)];
+    /// let mut input = ReportInput {
+    ///     tickets: vec![Ticket::builder("T-1", t0).channel("chat").build()?],
+    ///     histories: derive_histories(events, &StatusMap::canonical(), DeriveOptions::new())?,
+    ///     ..ReportInput::default()
+    /// };
+    /// assert_eq!(input.join_tickets_with_histories()?, 1);
+    /// assert!(input.tickets.is_empty());
+    /// assert_eq!(input.histories[0].ticket().channel(), Some("chat"));
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn join_tickets_with_histories(&mut self) -> Result<usize, Error> {
+        if self.tickets.is_empty() || self.histories.is_empty() {
+            return Ok(0);
+        }
+        let index: HashMap<TicketId, usize> = self
+            .tickets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id().clone(), i))
+            .collect();
+        let mut used = vec![false; self.tickets.len()];
+        let mut joined = 0;
+        for h in &mut self.histories {
+            let Some(&i) = index.get(h.id()) else {
+                continue;
+            };
+            used[i] = true;
+            let row = &self.tickets[i];
+            let have = h.ticket().clone();
+            h.describe_ticket(|mut b| {
+                if have.customer_id().is_none()
+                    && let Some(c) = row.customer_id()
+                {
+                    b = b.customer_id(c.clone());
+                }
+                let pairs = [
+                    (have.channel(), row.channel(), 0),
+                    (have.priority(), row.priority(), 1),
+                    (have.team(), row.team(), 2),
+                    (have.assignee(), row.assignee(), 3),
+                ];
+                for (ours, theirs, which) in pairs {
+                    if let (None, Some(v)) = (ours, theirs) {
+                        b = match which {
+                            0 => b.channel(v),
+                            1 => b.priority(v),
+                            2 => b.team(v),
+                            _ => b.assignee(v),
+                        };
+                    }
+                }
+                for (k, v) in row.dimensions() {
+                    if !have.dimensions().contains_key(k) {
+                        b = b.dimension(k.as_str(), v.as_str());
+                    }
+                }
+                b
+            })?;
+            joined += 1;
+        }
+        let mut used = used.into_iter();
+        self.tickets.retain(|_| !used.next().unwrap_or(false));
+        Ok(joined)
+    }
+
     /// The dimension value of a ticket under `by`: the ticket's own dimension, or for `segment`
     /// its customer's segment (`segments` maps customer ids to segments).
     pub fn ticket_dimension<'a>(
@@ -789,8 +871,24 @@ impl Report {
     /// feature); the result equals one sequential pass exactly.
     ///
     /// # Errors
-    /// The options' errors ([`ReportAccumulator::new`]) and the first record a KPI rejects.
+    /// The options' errors ([`ReportAccumulator::new`]), [`ErrorKind::DuplicateId`] for a
+    /// ticket given both as a summary row and as a history, and the first record a KPI rejects.
     pub fn compute(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
+        if !input.tickets.is_empty() && !input.histories.is_empty() {
+            let ids: std::collections::HashSet<&TicketId> =
+                input.histories.iter().map(TicketHistory::id).collect();
+            if let Some(t) = input.tickets.iter().find(|t| ids.contains(t.id())) {
+                return Err(Error::new(
+                    ErrorKind::DuplicateId,
+                    "a ticket is both a summary row and an event history; join them first \
+                     (ReportInput::join_tickets_with_histories)",
+                )
+                .with_record_type("ticket")
+                .with_id(t.id().as_str())
+                .with_field("id")
+                .with_value(t.id()));
+            }
+        }
         let by = options.by.as_deref();
         let segments: HashMap<&str, &str> = input
             .customers

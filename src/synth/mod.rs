@@ -529,9 +529,9 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// A report's input: the summary tickets (not the events too: they are the same tickets,
-    /// and a report counts summary rows and event histories as distinct tickets), surveys,
-    /// customers and costs.
+    /// A report's input from the summary tickets alone (no event histories: reopen instants
+    /// unknown), surveys, customers and costs; see
+    /// [`into_report_input_with_histories`](Dataset::into_report_input_with_histories).
     pub fn into_report_input(self) -> ReportInput {
         ReportInput {
             tickets: self.tickets,
@@ -540,6 +540,32 @@ impl Dataset {
             customers: self.customers,
             costs: self.costs,
         }
+    }
+}
+
+impl Dataset {
+    /// A report's input with every ticket known by its event history (exact reopens, every
+    /// resolution, waiting time) and described by its summary row (channel, priority, customer…):
+    /// the histories derived from `events`, joined with `tickets` by id.
+    ///
+    /// # Errors
+    /// Never for a generated data set (its events derive without error); the derivation's
+    /// errors otherwise.
+    pub fn into_report_input_with_histories(self) -> Result<ReportInput> {
+        let histories = crate::model::derive_histories(
+            self.events,
+            &crate::model::StatusMap::canonical(),
+            crate::model::DeriveOptions::new(),
+        )?;
+        let mut input = ReportInput {
+            tickets: self.tickets,
+            histories,
+            surveys: self.surveys,
+            customers: self.customers,
+            costs: self.costs,
+        };
+        input.join_tickets_with_histories()?;
+        Ok(input)
     }
 }
 

@@ -647,3 +647,43 @@ fn the_sources_preset_reads_a_zendesk_export() {
     let err = load(&sources, &ReadOptions::new().preset(Preset::Freshdesk)).unwrap_err();
     assert_eq!(err.field(), Some("preset"));
 }
+
+/// The demo's summary rows and its event log describe the same 3,000 tickets: loaded together
+/// they count once each, with the event log's reopens and the summary rows' channels.
+#[test]
+fn summary_rows_and_event_logs_of_the_same_tickets_count_once() {
+    use supportkpi::io::{ReadOptions, Sources, load};
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/demo");
+    let both = Sources {
+        tickets: Some(demo.join("tickets.csv")),
+        events: Some(demo.join("events.csv")),
+        ..Sources::default()
+    };
+    let loaded = load(&both, &ReadOptions::new()).unwrap();
+    assert_eq!(loaded.input.tickets.len(), 0);
+    assert_eq!(loaded.input.histories.len(), 3000);
+    assert!(
+        loaded
+            .input
+            .histories
+            .iter()
+            .all(|h| h.ticket().channel().is_some())
+    );
+    let report = Report::compute(&loaded.input, &ReportOptions::default().by("channel")).unwrap();
+    let created: u64 = report.total_rows().map(|r| r.tickets_created).sum();
+    let reopened: u64 = report.total_rows().map(|r| r.tickets_reopened).sum();
+    assert_eq!(created, 3000);
+    assert!(reopened > 0);
+    assert!(
+        !report
+            .rows
+            .iter()
+            .any(|r| r.dimension.as_deref() == Some(NO_VALUE))
+    );
+
+    // Given unjoined, the report refuses to count a ticket twice.
+    let mut input = loaded.input.clone();
+    input.tickets.push(input.histories[0].ticket().clone());
+    let err = Report::compute(&input, &ReportOptions::default()).unwrap_err();
+    assert_eq!(err.kind(), supportkpi::ErrorKind::DuplicateId);
+}

@@ -224,6 +224,11 @@ fn demo_context(options: ReportOptions) -> Context {
             data.tickets.len() as u64,
         ),
         (
+            SourceKind::Events,
+            dir.join("events.csv"),
+            data.events.len() as u64,
+        ),
+        (
             SourceKind::Surveys,
             dir.join("surveys.csv"),
             data.surveys.len() as u64,
@@ -240,7 +245,9 @@ fn demo_context(options: ReportOptions) -> Context {
         ),
     ];
     Context {
-        input: data.into_report_input(),
+        input: data
+            .into_report_input_with_histories()
+            .unwrap_or_else(|e| unreachable!("the demo's events derive: {e}")),
         options,
         read,
         rejected: Vec::new(),

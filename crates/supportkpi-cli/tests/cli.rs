@@ -136,6 +136,8 @@ fn the_committed_demo_files_are_what_the_generator_writes_and_report_the_same() 
         "report",
         "--tickets",
         "examples/data/demo/tickets.csv",
+        "--events",
+        "examples/data/demo/events.csv",
         "--surveys",
         "examples/data/demo/surveys.csv",
         "--customers",

@@ -141,7 +141,6 @@ impl TicketHistory {
     ///
     /// # Errors
     /// The rebuilt ticket's validation (never triggered by attributes alone).
-    #[cfg_attr(not(feature = "io"), allow(dead_code))] // only the readers attach attributes
     pub(crate) fn describe_ticket(
         &mut self,
         describe: impl FnOnce(crate::model::TicketBuilder) -> crate::model::TicketBuilder,
