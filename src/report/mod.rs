@@ -591,6 +591,34 @@ impl ReportAccumulator {
         self.cost.push_cost(entry)
     }
 
+    /// Pushes a whole input, routing every record to its dimension value exactly as
+    /// [`Report::compute`] does (a survey takes the value of the ticket it rates, which must be
+    /// in the same input). For a partition computed elsewhere and merged later, keep a ticket's
+    /// surveys (and, grouping by `segment`, its customer) in the ticket's partition.
+    ///
+    /// # Errors
+    /// The first record a KPI rejects; the accumulator must then be discarded.
+    pub fn push_input(&mut self, input: &ReportInput) -> Result<(), Error> {
+        let by = self.options.by.clone();
+        let routing = Routing::new(input, by.as_deref());
+        for t in &input.tickets {
+            self.push_ticket(t, routing.ticket(t))?;
+        }
+        for h in &input.histories {
+            self.push_history(h, routing.ticket(h.ticket()))?;
+        }
+        for r in &input.surveys {
+            self.push_survey(r, routing.survey(r))?;
+        }
+        for c in &input.customers {
+            self.push_customer(c)?;
+        }
+        for e in &input.costs {
+            self.push_cost(e)?;
+        }
+        Ok(())
+    }
+
     /// Folds another partition's report into this one.
     ///
     /// # Errors
@@ -764,6 +792,47 @@ pub struct ReportInput {
     pub costs: Vec<CostEntry>,
 }
 
+/// Which dimension value each record of an input belongs to, resolved once for the whole input
+/// (a survey takes the value of the ticket it rates, found by id).
+struct Routing<'a> {
+    by: Option<&'a str>,
+    segments: HashMap<&'a str, &'a str>,
+    tickets: HashMap<&'a TicketId, Option<&'a str>>,
+}
+
+impl<'a> Routing<'a> {
+    fn new(input: &'a ReportInput, by: Option<&'a str>) -> Self {
+        let segments: HashMap<&str, &str> = input
+            .customers
+            .iter()
+            .filter_map(|c| Some((c.id().as_str(), c.segment()?)))
+            .collect();
+        let mut tickets = HashMap::new();
+        if by.is_some() {
+            for t in input
+                .tickets
+                .iter()
+                .chain(input.histories.iter().map(TicketHistory::ticket))
+            {
+                tickets.insert(t.id(), ReportInput::ticket_dimension(t, by, &segments));
+            }
+        }
+        Routing {
+            by,
+            segments,
+            tickets,
+        }
+    }
+
+    fn ticket(&self, t: &'a Ticket) -> Option<&'a str> {
+        ReportInput::ticket_dimension(t, self.by, &self.segments)
+    }
+
+    fn survey(&self, r: &SurveyResponse) -> Option<&'a str> {
+        self.tickets.get(r.ticket_id()?).copied().flatten()
+    }
+}
+
 /// How many records a partition of [`Report::compute`] holds at most.
 const PARTITION: usize = 64 * 1024;
 
@@ -855,7 +924,7 @@ impl ReportInput {
     pub fn ticket_dimension<'a>(
         ticket: &'a Ticket,
         by: Option<&str>,
-        segments: &'a HashMap<&str, &str>,
+        segments: &HashMap<&'a str, &'a str>,
     ) -> Option<&'a str> {
         match by? {
             "segment" => ticket
@@ -889,28 +958,7 @@ impl Report {
                 .with_value(t.id()));
             }
         }
-        let by = options.by.as_deref();
-        let segments: HashMap<&str, &str> = input
-            .customers
-            .iter()
-            .filter_map(|c| Some((c.id().as_str(), c.segment()?)))
-            .collect();
-        // A survey takes the dimension of the ticket it rates.
-        let mut ticket_dims: HashMap<&TicketId, Option<&str>> = HashMap::new();
-        if by.is_some() {
-            for t in input
-                .tickets
-                .iter()
-                .chain(input.histories.iter().map(TicketHistory::ticket))
-            {
-                ticket_dims.insert(t.id(), ReportInput::ticket_dimension(t, by, &segments));
-            }
-        }
-        let survey_dim = |r: &SurveyResponse| -> Option<&str> {
-            let t = r.ticket_id()?;
-            ticket_dims.get(t).copied().flatten()
-        };
-
+        let routing = Routing::new(input, options.by.as_deref());
         enum Part<'a> {
             Tickets(&'a [Ticket]),
             Histories(&'a [TicketHistory]),
@@ -926,18 +974,17 @@ impl Report {
             match part {
                 Part::Tickets(ts) => {
                     for t in *ts {
-                        acc.push_ticket(t, ReportInput::ticket_dimension(t, by, &segments))?;
+                        acc.push_ticket(t, routing.ticket(t))?;
                     }
                 }
                 Part::Histories(hs) => {
                     for h in *hs {
-                        let dim = ReportInput::ticket_dimension(h.ticket(), by, &segments);
-                        acc.push_history(h, dim)?;
+                        acc.push_history(h, routing.ticket(h.ticket()))?;
                     }
                 }
                 Part::Surveys(rs) => {
                     for r in *rs {
-                        acc.push_survey(r, survey_dim(r))?;
+                        acc.push_survey(r, routing.survey(r))?;
                     }
                 }
             }

@@ -687,3 +687,12 @@ fn summary_rows_and_event_logs_of_the_same_tickets_count_once() {
     let err = Report::compute(&input, &ReportOptions::default()).unwrap_err();
     assert_eq!(err.kind(), supportkpi::ErrorKind::DuplicateId);
 }
+
+#[test]
+fn push_input_equals_compute() {
+    let input = input(&fixed_specs());
+    let options = options().by("segment");
+    let mut acc = ReportAccumulator::new(options.clone()).unwrap();
+    acc.push_input(&input).unwrap();
+    assert_eq!(acc.finish(), Report::compute(&input, &options).unwrap());
+}

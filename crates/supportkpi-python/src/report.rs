@@ -15,7 +15,6 @@ use pyo3::types::{PyBytes, PyDict, PyList};
 use pyo3_arrow::PyTable;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -204,40 +203,11 @@ fn options(
     Ok(options)
 }
 
-/// Pushes a whole input into an accumulator, routing each record to its dimension value the
-/// way `Report::compute` does (a survey takes its rated ticket's value).
+/// Pushes a whole input into an accumulator; the core routes each record to its dimension
+/// value the way `Report::compute` does.
 fn accumulate(input: &ReportInput, options: ReportOptions) -> Result<ReportAccumulator, Error> {
-    let by = options.by.clone();
-    let by = by.as_deref();
     let mut acc = ReportAccumulator::new(options)?;
-    let segments: HashMap<&str, &str> = input
-        .customers
-        .iter()
-        .filter_map(|c| Some((c.id().as_str(), c.segment()?)))
-        .collect();
-    let mut dims: HashMap<&str, Option<&str>> = HashMap::new();
-    for t in &input.tickets {
-        let d = ReportInput::ticket_dimension(t, by, &segments);
-        dims.insert(t.id().as_str(), d);
-        acc.push_ticket(t, d)?;
-    }
-    for h in &input.histories {
-        let d = ReportInput::ticket_dimension(h.ticket(), by, &segments);
-        dims.insert(h.id().as_str(), d);
-        acc.push_history(h, d)?;
-    }
-    for r in &input.surveys {
-        let d = r
-            .ticket_id()
-            .and_then(|t| dims.get(t.as_str()).copied().flatten());
-        acc.push_survey(r, d)?;
-    }
-    for c in &input.customers {
-        acc.push_customer(c)?;
-    }
-    for e in &input.costs {
-        acc.push_cost(e)?;
-    }
+    acc.push_input(input)?;
     Ok(acc)
 }
 
