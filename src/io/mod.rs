@@ -62,7 +62,7 @@ mod jsonl;
 mod load;
 mod mapping;
 pub mod presets;
-mod records;
+pub(crate) mod records;
 mod timestamp;
 
 pub use load::{Loaded, SourceKind, SourceRejected, Sources, load};

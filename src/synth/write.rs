@@ -8,6 +8,7 @@ use super::story::{CHANNELS, Happening, PRIORITIES, SEGMENTS, Story, TEAMS};
 use super::{Synth, survey_kind};
 use crate::error::{Error, ErrorKind, Result};
 use crate::io::Format;
+use crate::io::records;
 use crate::model::Author;
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -69,39 +70,12 @@ impl Written {
     }
 }
 
-const TICKET_COLUMNS: &[&str] = &[
-    "id",
-    "customer_id",
-    "created_at",
-    "first_response_at",
-    "first_resolved_at",
-    "resolved_at",
-    "status",
-    "channel",
-    "priority",
-    "team",
-    "assignee",
-    "agent_replies",
-    "reopens",
-];
-const EVENT_COLUMNS: &[&str] = &["ticket_id", "at", "kind", "author", "public", "to", "into"];
-const SURVEY_COLUMNS: &[&str] = &[
-    "id",
-    "ticket_id",
-    "customer_id",
-    "responded_at",
-    "kind",
-    "score",
-];
-const CUSTOMER_COLUMNS: &[&str] = &[
-    "id",
-    "acquired_at",
-    "churned_at",
-    "recurring_revenue",
-    "currency",
-    "segment",
-];
-const COST_COLUMNS: &[&str] = &["start", "end", "amount", "currency", "category"];
+// The columns are the readers' canonical layout itself, so what is written always reads back.
+const TICKET_COLUMNS: &[&str] = records::TICKET.keys;
+const EVENT_COLUMNS: &[&str] = records::EVENT.keys;
+const SURVEY_COLUMNS: &[&str] = records::SURVEY.keys;
+const CUSTOMER_COLUMNS: &[&str] = records::CUSTOMER.keys;
+const COST_COLUMNS: &[&str] = records::COST.keys;
 
 /// A value of a row. Every text the generator writes is an identifier or a vocabulary word,
 /// never a comma, quote or newline, so CSV needs no quoting and JSON no escaping.
