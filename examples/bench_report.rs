@@ -38,6 +38,8 @@ use supportkpi::time::{Bucketer, Period};
 use supportkpi::{BusinessCalendar, Ticket};
 
 type Res<T> = Result<T, Box<dyn StdError>>;
+/// The backlog at the end of each day.
+type Daily = Vec<(NaiveDate, u64)>;
 
 fn main() -> Res<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -110,14 +112,14 @@ fn report_options() -> ReportOptions {
 
 /// The workload on data in memory: the monthly report by channel, then the daily backlog
 /// (each parallel inside); also returns the seconds the report alone took.
-fn workload(input: &ReportInput) -> Res<(Report, Vec<(NaiveDate, u64)>, f64)> {
+fn workload(input: &ReportInput) -> Res<(Report, Daily, f64)> {
     let started = Clock::now();
     let report = Report::compute(input, &report_options())?;
     let report_s = started.elapsed().as_secs_f64();
     Ok((report, daily_backlog(&input.tickets)?, report_s))
 }
 
-fn daily_backlog(tickets: &[Ticket]) -> Result<Vec<(NaiveDate, u64)>, supportkpi::Error> {
+fn daily_backlog(tickets: &[Ticket]) -> Result<Daily, supportkpi::Error> {
     let kpi = Backlog::new(
         BacklogOptions::default().with_bucketer(Bucketer::new(Period::Day, chrono_tz::UTC)),
     )?;

@@ -76,6 +76,7 @@ use self::jsonl::JsonLinesSource;
 use self::mapping::{Cells, Layout, Row, Schema};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Currency, StatusMap};
+use crate::report::hash::IdHashBuilder;
 use crate::{CostEntry, Customer, SurveyResponse, Ticket, TicketEvent};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -419,7 +420,7 @@ pub struct RecordReader<T, R> {
     layout: Layout,
     options: ReadOptions,
     parse: Parse<T>,
-    seen: Option<HashMap<String, u64>>,
+    seen: Option<HashMap<String, u64, IdHashBuilder>>,
     read: u64,
     done: bool,
 }
@@ -544,7 +545,7 @@ impl<T, R: Read> RecordReader<T, R> {
         let seen = (options.check_duplicate_ids
             && schema.id_key.is_some()
             && schema.record_type != "event")
-            .then(HashMap::new);
+            .then(HashMap::default);
         Ok(RecordReader {
             source,
             layout,
