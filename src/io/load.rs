@@ -120,7 +120,6 @@ pub struct Loaded {
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
-    let mut loaded = Loaded::default();
     // The sources' preset is the export's; read options may name it too, but not another.
     let export = match (sources.preset, options.preset) {
         (Some(a), Some(b)) if a != b => {
@@ -138,10 +137,59 @@ pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
         preset: sources.preset.or(options.preset),
         ..sources.clone()
     };
+    // The helpdesk export and the other files are independent: read them on two threads (a
+    // reader is sequential; this hides the smaller files behind the tickets). Errors and
+    // rejections come out in the same order as reading one file after the other.
+    let (helpdesk, others) = join(
+        || load_helpdesk(sources, &export),
+        || load_others(sources, options),
+    );
+    let mut loaded = helpdesk?;
+    let others = others?;
+    loaded.read.extend(others.read);
+    loaded.rejected.extend(others.rejected);
+    loaded.input.surveys = others.input.surveys;
+    loaded.input.customers = others.input.customers;
+    loaded.input.costs = others.input.costs;
+    // Summary rows and an event log of the same tickets describe one ticket each.
+    loaded
+        .input
+        .join_tickets_with_histories()
+        .map_err(|e| in_file(e, sources.tickets.as_deref().unwrap_or(Path::new(""))))?;
+    if sources.preset.is_some() && sources.tickets.is_none() && sources.events.is_none() {
+        return Err(Error::new(
+            ErrorKind::MissingField,
+            "a preset reads the helpdesk export: name the tickets (or events) file",
+        )
+        .with_field("preset")
+        .with_value(sources.preset.map_or("", Preset::as_str)));
+    }
+    Ok(loaded)
+}
+
+#[cfg(feature = "parallel")]
+fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    rayon::join(a, b)
+}
+
+#[cfg(not(feature = "parallel"))]
+fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
+    (a(), b())
+}
+
+fn canonical_options(options: &ReadOptions) -> ReadOptions {
     let mut canonical = options.clone();
     canonical.preset = None;
     canonical.mapping = Default::default();
     canonical.status_map = None;
+    canonical
+}
+
+/// The tickets and the event log.
+fn load_helpdesk(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    let export = options.clone();
+    let canonical = canonical_options(options);
 
     let servicenow_log = match sources.preset {
         Some(Preset::ServiceNow) => sources
@@ -194,6 +242,13 @@ pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
             }
         }
     }
+    Ok(loaded)
+}
+
+/// Surveys, customers and costs: always in the canonical layout.
+fn load_others(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    let canonical = canonical_options(options);
     if let Some(path) = &sources.surveys {
         let out = super::read_surveys(path, &canonical).map_err(|e| in_file(e, path))?;
         loaded.read.push((SourceKind::Surveys, out.read));
@@ -217,19 +272,6 @@ pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
         for r in out.rejected {
             loaded.reject(SourceKind::Costs, path, r);
         }
-    }
-    // Summary rows and an event log of the same tickets describe one ticket each.
-    loaded
-        .input
-        .join_tickets_with_histories()
-        .map_err(|e| in_file(e, sources.tickets.as_deref().unwrap_or(Path::new(""))))?;
-    if sources.preset.is_some() && sources.tickets.is_none() && sources.events.is_none() {
-        return Err(Error::new(
-            ErrorKind::MissingField,
-            "a preset reads the helpdesk export: name the tickets (or events) file",
-        )
-        .with_field("preset")
-        .with_value(sources.preset.map_or("", Preset::as_str)));
     }
     Ok(loaded)
 }

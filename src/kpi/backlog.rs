@@ -7,6 +7,7 @@ use super::ticket::{Exit, Stay};
 use super::{Accumulator, Kpi, Metric, TicketAccumulator, incompatible};
 use crate::error::{Error, ErrorKind};
 use crate::model::{Instant, Ticket, TicketHistory};
+use crate::time::CachedBucketer;
 use crate::time::{Bucketer, Period, PeriodKey};
 use chrono::{NaiveDate, TimeDelta};
 use chrono_tz::Tz;
@@ -423,7 +424,7 @@ impl BacklogAccumulator {
     }
 
     fn add(&mut self, facts: TicketFacts<'_>) {
-        self.stays.extend(facts.backlog_stays());
+        facts.for_each_stay(|s| self.stays.push(s));
     }
 }
 
@@ -525,7 +526,9 @@ impl Accumulator for BacklogAccumulator {
             (n as u64, dtc)
         };
 
-        let keys = report_keys(&b, o.range, events.iter().map(|(at, _)| b.key(*at)));
+        // The events are sorted: a cached bucketer converts one instant per day, not per event.
+        let mut cached = CachedBucketer::new(b);
+        let keys = report_keys(&b, o.range, events.iter().map(|(at, _)| cached.key(*at)));
         let mut next = 0;
         let mut open: i64 = 0;
         let mut step = |flow: Flow| {

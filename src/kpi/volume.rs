@@ -9,8 +9,8 @@ use crate::model::{Instant, Ticket, TicketHistory};
 use crate::stats::trend::{
     Change, LinearFit, SpikeOptions, change, least_squares, moving_average, spikes,
 };
-use crate::time::{Bucketer, Period, PeriodKey};
-use chrono::{Datelike, NaiveDate, Timelike};
+use crate::time::{Bucketer, LocalDates, Period, PeriodKey};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -227,6 +227,7 @@ impl Kpi for Volume {
 
     fn accumulator(&self) -> VolumeAccumulator {
         VolumeAccumulator {
+            dates: LocalDates::new(self.options.zone),
             options: self.options.clone(),
             days: BTreeMap::new(),
             heatmap: [[0; 24]; 7],
@@ -344,12 +345,21 @@ pub struct VolumeResult {
 /// assert_eq!(b.finish().totals.created, 2);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(try_from = "VolumeState", into = "VolumeState")]
 pub struct VolumeAccumulator {
     options: VolumeOptions,
     days: BTreeMap<(NaiveDate, Option<String>), VolumeCounts>,
     heatmap: [[u64; 24]; 7],
+    /// Local dates with the last day remembered: a cache, not state (not serialized, not
+    /// compared).
+    dates: LocalDates,
+}
+
+impl PartialEq for VolumeAccumulator {
+    fn eq(&self, other: &Self) -> bool {
+        self.options == other.options && self.days == other.days && self.heatmap == other.heatmap
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -415,6 +425,7 @@ impl TryFrom<VolumeState> for VolumeAccumulator {
             )));
         }
         Ok(VolumeAccumulator {
+            dates: LocalDates::new(s.options.zone),
             options: s.options,
             days,
             heatmap: s.heatmap,
@@ -436,35 +447,31 @@ impl VolumeAccumulator {
     }
 
     fn add(&mut self, facts: TicketFacts<'_>) {
-        let b = self.options.bucketer();
         let value = self
             .options
             .dimension
             .as_deref()
             .and_then(|d| facts.ticket.dimension(d))
             .map(str::to_owned);
+        let (days, dates) = (&mut self.days, &mut self.dates);
         let mut bump = |at: Instant, f: fn(&mut VolumeCounts)| {
-            f(self
-                .days
-                .entry((b.local_date(at), value.clone()))
-                .or_default());
+            f(days.entry((dates.date(at), value.clone())).or_default());
         };
         let created = facts.ticket.created_at();
         bump(created, |c| c.created += 1);
-        for &at in facts.resolution_events().iter() {
+        for at in facts.resolution_events_iter() {
             bump(at, |c| c.resolved += 1);
         }
         for &at in facts.reopened_at() {
             bump(at, |c| c.reopened += 1);
         }
-        for stay in facts.backlog_stays() {
+        facts.for_each_stay(|stay| {
             if let Some((at, Exit::Cancelled)) = stay.to {
                 bump(at, |c| c.cancelled += 1);
             }
-        }
-        let local = created.with_timezone(&self.options.zone);
-        let weekday = local.weekday().num_days_from_monday() as usize;
-        self.heatmap[weekday][local.hour() as usize] += 1;
+        });
+        let (weekday, hour) = self.dates.weekday_hour(created);
+        self.heatmap[weekday][hour] += 1;
     }
 }
 

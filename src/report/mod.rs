@@ -58,6 +58,7 @@
 //! # Ok::<(), supportkpi::Error>(())
 //! ```
 
+pub(crate) mod hash;
 mod table;
 
 pub use table::{COLUMNS, Report, ReportRow};
@@ -78,9 +79,10 @@ use crate::model::{
     CostEntry, Customer, Instant, SurveyKind, SurveyResponse, Ticket, TicketHistory, TicketId,
 };
 use crate::stats::QuantileMode;
-use crate::time::{Bucketer, Period, PeriodKey};
+use crate::time::{Bucketer, CachedBucketer, Period, PeriodKey};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
+use hash::IdHashBuilder;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -427,6 +429,9 @@ impl<'a> TicketRef<'a> {
 pub struct ReportAccumulator {
     options: ReportOptions,
     kpis: Kpis,
+    /// The rows' bucketer with its last day and period remembered (records come mostly in
+    /// time order): not state, rebuilt from the options.
+    bucketer: CachedBucketer,
     cells: BTreeMap<PeriodKey, PeriodCells>,
     flow_total: Flow,
     flow_by: BTreeMap<String, Flow>,
@@ -444,6 +449,7 @@ impl ReportAccumulator {
     pub fn new(options: ReportOptions) -> Result<Self, Error> {
         let kpis = Kpis::new(&options)?;
         Ok(ReportAccumulator {
+            bucketer: CachedBucketer::new(options.bucketer()),
             flow_total: kpis.flow(),
             cost: kpis.cost.accumulator(),
             retention_total: kpis.retention.accumulator(),
@@ -462,7 +468,7 @@ impl ReportAccumulator {
 
     /// The cell of a period and dimension value (`None`: the period's total).
     fn cell(&mut self, at: Instant, dimension: Option<&str>) -> (&mut Cell, Option<&mut Cell>) {
-        let key = self.options.bucketer().key(at);
+        let key = self.bucketer.key(at);
         let kpis = &self.kpis;
         let cells = self.cells.entry(key).or_insert_with(|| PeriodCells {
             total: kpis.cell(),
@@ -488,6 +494,7 @@ impl ReportAccumulator {
         let dim = self.dimension_label(dimension);
         let ticket = t.ticket();
         let created = ticket.created_at();
+        let fcr_at = self.kpis.fcr.bucket_instant(ticket);
         {
             let (total, by) = self.cell(created, dim);
             for cell in std::iter::once(total).chain(by) {
@@ -495,9 +502,14 @@ impl ReportAccumulator {
                 if let Some(sla) = &mut cell.sla {
                     t.feed(sla)?;
                 }
+                // First-contact resolution buckets by creation too (its default): same cells,
+                // no second lookup.
+                if fcr_at == Some(created) {
+                    t.feed(&mut cell.fcr)?;
+                }
             }
         }
-        if let Some(at) = self.kpis.fcr.bucket_instant(ticket) {
+        if let Some(at) = fcr_at.filter(|&at| at != created) {
             let (total, by) = self.cell(at, dim);
             for cell in std::iter::once(total).chain(by) {
                 t.feed(&mut cell.fcr)?;
@@ -520,7 +532,19 @@ impl ReportAccumulator {
                 t.feed(&mut flow.backlog)?;
             }
         }
-        self.cost.push_ticket(ticket)
+        // What `CostPerTicketAccumulator::push_ticket` does, with the report's cached bucketer
+        // (the cost KPI is built with the report's period and zone).
+        let cost_at = match self.options.cost_denominator {
+            CostDenominator::Resolved => ticket.resolved_at(),
+            CostDenominator::Created => Some(created),
+        };
+        if let Some(at) = cost_at {
+            let key = self.bucketer.key(at);
+            self.cost
+                .add_tickets(key, 1)
+                .map_err(|e| e.with_record_type("ticket").with_id(ticket.id().as_str()))?;
+        }
+        Ok(())
     }
 
     /// Adds a ticket in summary form with its dimension value (`None`: it has none).
@@ -797,7 +821,7 @@ pub struct ReportInput {
 struct Routing<'a> {
     by: Option<&'a str>,
     segments: HashMap<&'a str, &'a str>,
-    tickets: HashMap<&'a TicketId, Option<&'a str>>,
+    tickets: TicketDims<'a>,
 }
 
 impl<'a> Routing<'a> {
@@ -807,16 +831,23 @@ impl<'a> Routing<'a> {
             .iter()
             .filter_map(|c| Some((c.id().as_str(), c.segment()?)))
             .collect();
-        let mut tickets = HashMap::new();
-        if by.is_some() {
-            for t in input
-                .tickets
-                .iter()
-                .chain(input.histories.iter().map(TicketHistory::ticket))
-            {
-                tickets.insert(t.id(), ReportInput::ticket_dimension(t, by, &segments));
-            }
-        }
+        // The map is one insert per ticket: only worth building when responses need it.
+        let linked = input.surveys.iter().any(|r| r.ticket_id().is_some());
+        let tickets = if by.is_some() && linked {
+            let all = || {
+                input
+                    .tickets
+                    .iter()
+                    .chain(input.histories.iter().map(TicketHistory::ticket))
+            };
+            TicketDims::build(input.tickets.len() + input.histories.len(), |shard| {
+                for t in all() {
+                    shard(t.id(), ReportInput::ticket_dimension(t, by, &segments));
+                }
+            })
+        } else {
+            TicketDims::build(0, |_| {})
+        };
         Routing {
             by,
             segments,
@@ -829,7 +860,7 @@ impl<'a> Routing<'a> {
     }
 
     fn survey(&self, r: &SurveyResponse) -> Option<&'a str> {
-        self.tickets.get(r.ticket_id()?).copied().flatten()
+        self.tickets.get(r.ticket_id()?)
     }
 }
 
@@ -1003,6 +1034,72 @@ impl Report {
         }
         Ok(acc.finish())
     }
+}
+
+/// Ticket id → dimension value, for the responses' join: split into one hash map per
+/// thread by a band of the id's hash, each built by its own thread (a single map's inserts
+/// were the largest sequential part of a report: one cache miss per ticket).
+struct TicketDims<'a> {
+    hasher: IdHashBuilder,
+    shards: Vec<HashMap<&'a TicketId, Option<&'a str>, IdHashBuilder>>,
+}
+
+impl<'a> TicketDims<'a> {
+    /// `each(insert)` must call `insert` for every ticket, in input order (a later ticket
+    /// with the same id replaces an earlier one, as in one map); it runs once per shard.
+    fn build<F>(n: usize, each: F) -> Self
+    where
+        F: Fn(&mut dyn FnMut(&'a TicketId, Option<&'a str>)) + Sync,
+    {
+        let hasher = IdHashBuilder::default();
+        let count = if n < 2 * PARTITION { 1 } else { threads() };
+        let build = |i: usize| {
+            let mut map = HashMap::with_capacity_and_hasher(n / count + 1, hasher);
+            each(&mut |id, dim| {
+                if shard_of(&hasher, id, count) == i {
+                    map.insert(id, dim);
+                }
+            });
+            map
+        };
+        TicketDims {
+            hasher,
+            shards: build_shards(count, build),
+        }
+    }
+
+    fn get(&self, id: &TicketId) -> Option<&'a str> {
+        let shard = shard_of(&self.hasher, id, self.shards.len());
+        self.shards[shard].get(id).copied().flatten()
+    }
+}
+
+/// The shard of an id: bits 32 and up of its hash, since hashbrown indexes its buckets by the
+/// low bits and tags them with the top seven (a shard by those would leave buckets unused).
+fn shard_of(hasher: &IdHashBuilder, id: &TicketId, count: usize) -> usize {
+    use std::hash::BuildHasher;
+    ((hasher.hash_one(id) >> 32) as usize) % count
+}
+
+#[cfg(feature = "parallel")]
+fn threads() -> usize {
+    rayon::current_num_threads().max(1)
+}
+
+#[cfg(not(feature = "parallel"))]
+fn threads() -> usize {
+    1
+}
+
+#[cfg(feature = "parallel")]
+fn build_shards<T: Send>(count: usize, build: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    use rayon::prelude::*;
+    (0..count).into_par_iter().map(build).collect()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn build_shards<T>(count: usize, build: impl Fn(usize) -> T) -> Vec<T> {
+    (0..count).map(build).collect()
 }
 
 #[cfg(feature = "parallel")]

@@ -376,6 +376,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
         cost,
         retention_total,
         retention_by,
+        bucketer: _,
     } = acc;
     let flow_total = flow_results(flow_total);
     let flow_by: BTreeMap<String, FlowResults> = flow_by

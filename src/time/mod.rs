@@ -7,8 +7,10 @@
 
 mod calendar;
 mod hours;
+mod local;
 mod period;
 mod transitions;
 
 pub use calendar::BusinessCalendar;
+pub(crate) use local::{CachedBucketer, LocalDates};
 pub use period::{Bucketer, Period, PeriodKey, local_midnight, local_to_instant, parse_zone};

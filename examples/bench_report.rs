@@ -1,0 +1,358 @@
+//! The Rust engine of `benches/compare/compare.py`: generates the benchmark data, times the
+//! benchmark workload on it, and prints the timings and the KPI figures as JSON so that the
+//! script can check them against polars and DuckDB.
+//!
+//! The workload (the same in every engine; see `BENCHMARKS.md`):
+//! - the monthly report (UTC) grouped by channel: tickets created, FRT mean / median / p90,
+//!   tickets resolved, resolution mean / median / p90, first-contact resolution, CSAT and NPS,
+//!   per month × channel and per month;
+//! - the backlog at the end of each UTC day.
+//!
+//! ```text
+//! bench_report generate --tickets N [--seed S] --out DIR
+//! bench_report run --data DIR --mode compute|e2e [--runs K] [--figures]
+//! bench_report business [--tickets N] [--runs K] [--sample-out FILE]
+//! ```
+//!
+//! `run --mode compute` loads the CSVs once, untimed, and times the workload on the data in
+//! memory; `--mode e2e` times loading the CSVs plus the workload. Timings are wall-clock
+//! seconds per run. `business` times the FRT + resolution KPIs in calendar time only and in
+//! calendar + business time, over tickets that stay open for an hour, a week and a year.
+
+use std::collections::BTreeMap;
+use std::error::Error as StdError;
+use std::path::{Path, PathBuf};
+use std::time::Instant as Clock;
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use supportkpi::io::{ReadOptions, Sources, load};
+use supportkpi::kpi::{
+    Accumulator, Backlog, BacklogOptions, FirstResponseTime, FirstResponseTimeOptions, Kpi,
+    ResolutionTime, ResolutionTimeOptions,
+};
+use supportkpi::report::{Report, ReportInput, ReportOptions};
+use supportkpi::synth::{Synth, SynthOptions, WriteOptions};
+use supportkpi::time::{Bucketer, Period};
+use supportkpi::{BusinessCalendar, Ticket};
+
+type Res<T> = Result<T, Box<dyn StdError>>;
+/// The backlog at the end of each day.
+type Daily = Vec<(NaiveDate, u64)>;
+
+fn main() -> Res<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (cmd, rest) = args.split_first().ok_or(USAGE)?;
+    let opt = |name: &str| -> Option<&str> {
+        rest.iter()
+            .position(|a| a == name)
+            .and_then(|i| rest.get(i + 1))
+            .map(String::as_str)
+    };
+    let flag = |name: &str| rest.iter().any(|a| a == name);
+    match cmd.as_str() {
+        "generate" => {
+            let n: u64 = opt("--tickets").ok_or(USAGE)?.parse()?;
+            let seed: u64 = opt("--seed").unwrap_or("42").parse()?;
+            let out = PathBuf::from(opt("--out").ok_or(USAGE)?);
+            generate(n, seed, &out)
+        }
+        "run" => {
+            let dir = PathBuf::from(opt("--data").ok_or(USAGE)?);
+            let runs: usize = opt("--runs").unwrap_or("3").parse()?;
+            let mode = opt("--mode").unwrap_or("compute");
+            run(&dir, mode, runs, flag("--figures"))
+        }
+        "business" => {
+            let n: usize = opt("--tickets").unwrap_or("1000000").parse()?;
+            let runs: usize = opt("--runs").unwrap_or("3").parse()?;
+            business(n, runs, opt("--sample-out").map(Path::new))
+        }
+        _ => Err(USAGE.into()),
+    }
+}
+
+const USAGE: &str = "usage: bench_report generate --tickets N [--seed S] --out DIR | \
+                     run --data DIR --mode compute|e2e [--runs K] [--figures] | \
+                     business [--tickets N] [--runs K] [--sample-out FILE]";
+
+fn generate(n: u64, seed: u64, out: &Path) -> Res<()> {
+    let synth = Synth::new(SynthOptions::new(n).seed(seed))?;
+    let started = Clock::now();
+    // The event log is eight rows a ticket and the workload reads summary rows only.
+    let written = synth.write(out, &WriteOptions::new().events(false), &mut |_| {})?;
+    let files: Vec<Value> = written
+        .files
+        .iter()
+        .map(|(p, n)| json!({"path": p, "records": n}))
+        .collect();
+    println!(
+        "{}",
+        json!({"files": files, "seconds": started.elapsed().as_secs_f64()})
+    );
+    Ok(())
+}
+
+fn sources(dir: &Path) -> Sources {
+    Sources {
+        tickets: Some(dir.join("tickets.csv")),
+        surveys: Some(dir.join("surveys.csv")),
+        ..Sources::default()
+    }
+}
+
+fn load_input(dir: &Path) -> Res<ReportInput> {
+    Ok(load(&sources(dir), &ReadOptions::new())?.input)
+}
+
+fn report_options() -> ReportOptions {
+    ReportOptions::default().period(Period::Month).by("channel")
+}
+
+/// The workload on data in memory: the monthly report by channel, then the daily backlog
+/// (each parallel inside); also returns the seconds the report alone took.
+fn workload(input: &ReportInput) -> Res<(Report, Daily, f64)> {
+    let started = Clock::now();
+    let report = Report::compute(input, &report_options())?;
+    let report_s = started.elapsed().as_secs_f64();
+    Ok((report, daily_backlog(&input.tickets)?, report_s))
+}
+
+fn daily_backlog(tickets: &[Ticket]) -> Result<Daily, supportkpi::Error> {
+    let kpi = Backlog::new(
+        BacklogOptions::default().with_bucketer(Bucketer::new(Period::Day, chrono_tz::UTC)),
+    )?;
+    let acc = tickets
+        .par_chunks(64 * 1024)
+        .map(|chunk| -> Result<_, supportkpi::Error> {
+            let mut acc = kpi.accumulator();
+            for t in chunk {
+                acc.push(t)?;
+            }
+            Ok(acc)
+        })
+        .try_reduce(
+            || kpi.accumulator(),
+            |mut a, b| {
+                a.merge(b)?;
+                Ok(a)
+            },
+        )?;
+    Ok(acc
+        .finish()
+        .periods
+        .iter()
+        .map(|p| (p.period.start, p.closing))
+        .collect())
+}
+
+fn run(dir: &Path, mode: &str, runs: usize, figures: bool) -> Res<()> {
+    let mut times = Vec::with_capacity(runs);
+    let mut report_times = Vec::with_capacity(runs);
+    let mut last = None;
+    let mut records = 0;
+    match mode {
+        "compute" => {
+            let input = load_input(dir)?;
+            records = input.tickets.len();
+            for _ in 0..runs {
+                let started = Clock::now();
+                let (report, backlog, report_s) = workload(&input)?;
+                times.push(started.elapsed().as_secs_f64());
+                report_times.push(report_s);
+                last = Some((report, backlog));
+            }
+        }
+        "e2e" => {
+            for _ in 0..runs {
+                let started = Clock::now();
+                let input = load_input(dir)?;
+                let loaded_s = started.elapsed().as_secs_f64();
+                let (report, backlog, report_s) = workload(&input)?;
+                times.push(started.elapsed().as_secs_f64());
+                report_times.push(loaded_s + report_s);
+                records = input.tickets.len();
+                last = Some((report, backlog));
+            }
+        }
+        _ => return Err(format!("unknown mode {mode}: compute or e2e").into()),
+    }
+    let mut out = json!({
+        "engine": "supportkpi-rust",
+        "mode": mode,
+        "tickets": records,
+        "times": times,
+        // The monthly report alone (plus loading, end to end): what sk.report does.
+        "report_times": report_times,
+        "threads": rayon::current_num_threads(),
+    });
+    if let (true, Some((report, backlog))) = (figures, &last) {
+        out["figures"] = figures_json(report, backlog);
+    }
+    println!("{out}");
+    Ok(())
+}
+
+/// The KPI figures in the layout every engine of the comparison prints: metric → "month|channel"
+/// (`*` for all channels) → value, only where the value is defined.
+fn figures_json(report: &Report, backlog: &[(NaiveDate, u64)]) -> Value {
+    let mut m: BTreeMap<&str, serde_json::Map<String, Value>> = BTreeMap::new();
+    for r in &report.rows {
+        let key = format!(
+            "{}|{}",
+            r.period_start.format("%Y-%m"),
+            r.dimension.as_deref().unwrap_or("*")
+        );
+        let mut put = |metric: &'static str, v: Value| {
+            m.entry(metric).or_default().insert(key.clone(), v);
+        };
+        if r.tickets_created > 0 {
+            put("created", json!(r.tickets_created));
+        }
+        if r.tickets_resolved > 0 {
+            put("resolved", json!(r.tickets_resolved));
+        }
+        if let (Some(a), Some(b), Some(c)) = (r.frt_mean_s, r.frt_median_s, r.frt_p90_s) {
+            put("frt", json!([a, b, c, r.frt_n]));
+        }
+        if let (Some(a), Some(b), Some(c)) = (
+            r.resolution_mean_s,
+            r.resolution_median_s,
+            r.resolution_p90_s,
+        ) {
+            put("resolution", json!([a, b, c, r.resolution_n]));
+        }
+        if let Some(v) = r.first_contact_resolution_pct {
+            put("fcr", json!(v));
+        }
+        if let Some(v) = r.csat_pct {
+            put("csat", json!([v, r.csat_n]));
+        }
+        if let Some(v) = r.nps {
+            put("nps", json!([v, r.nps_n]));
+        }
+    }
+    let days: serde_json::Map<String, Value> = backlog
+        .iter()
+        .map(|(d, n)| (d.to_string(), json!(n)))
+        .collect();
+    let mut out = json!(m);
+    out["backlog_daily"] = Value::Object(days);
+    out
+}
+
+/// Tickets that stay open for `span` on average: created over a year, answered after a
+/// fifth of it, resolved after it (both varied per ticket so the work is not one cached case).
+fn spans(n: usize, span: Duration) -> Res<Vec<Ticket>> {
+    let t0 = Utc
+        .with_ymd_and_hms(2023, 1, 1, 0, 0, 0)
+        .single()
+        .ok_or("t0")?;
+    let year = 365 * 86_400;
+    let span_s = span.num_seconds();
+    (0..n)
+        .map(|i| {
+            // A multiplicative hash spreads creation over the year and varies the span ±50%.
+            let h = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let created = t0 + Duration::seconds((h % year as u64) as i64);
+            let len = span_s / 2 + ((h >> 32) % span_s.max(1) as u64) as i64;
+            Ok(Ticket::builder(format!("T-{i}"), created)
+                .first_response_at(created + Duration::seconds(len / 5))
+                .resolved_at(created + Duration::seconds(len))
+                .agent_replies(2)
+                .build()?)
+        })
+        .collect()
+}
+
+fn calendar() -> Res<BusinessCalendar> {
+    let d = |m, day| NaiveDate::from_ymd_opt(2023, m, day).ok_or("date");
+    Ok(
+        BusinessCalendar::parse("Mon-Fri 09:00-17:00", chrono_tz::America::New_York)?
+            .with_holidays([
+                d(1, 2)?,
+                d(5, 29)?,
+                d(7, 4)?,
+                d(9, 4)?,
+                d(11, 23)?,
+                d(12, 25)?,
+            ]),
+    )
+}
+
+/// FRT + resolution over `tickets`, sequentially (the cost per ticket is what is compared).
+fn durations_once(tickets: &[Ticket], cal: Option<&BusinessCalendar>) -> Res<(f64, u64)> {
+    let mut frt_o = FirstResponseTimeOptions::default();
+    let mut art_o = ResolutionTimeOptions::default();
+    if let Some(c) = cal {
+        frt_o = frt_o.calendar(c.clone());
+        art_o = art_o.calendar(c.clone());
+    }
+    let (frt, art) = (FirstResponseTime::new(frt_o)?, ResolutionTime::new(art_o)?);
+    let started = Clock::now();
+    let (mut f, mut r) = (frt.accumulator(), art.accumulator());
+    for t in tickets {
+        f.push(t)?;
+        r.push(t)?;
+    }
+    let (f, r) = (f.finish(), r.finish());
+    let secs = started.elapsed().as_secs_f64();
+    // Using the results keeps the work from being optimized away.
+    let check = f.calendar.total_seconds as u64
+        ^ r.calendar.total_seconds as u64
+        ^ f.business.map_or(0, |b| b.total_seconds as u64)
+        ^ r.business.map_or(0, |b| b.total_seconds as u64);
+    Ok((secs, check))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn business(n: usize, runs: usize, sample_out: Option<&Path>) -> Res<()> {
+    let cal = calendar()?;
+    let mut rows = Vec::new();
+    for (label, span) in [
+        ("1 hour", Duration::hours(1)),
+        ("1 week", Duration::weeks(1)),
+        ("1 year", Duration::days(365)),
+    ] {
+        let tickets = spans(n, span)?;
+        let mut cal_t = Vec::new();
+        let mut bus_t = Vec::new();
+        for _ in 0..runs {
+            cal_t.push(durations_once(&tickets, None)?.0);
+            bus_t.push(durations_once(&tickets, Some(&cal))?.0);
+        }
+        let (c, b) = (median(cal_t), median(bus_t));
+        rows.push(json!({
+            "span": label, "tickets": n,
+            "calendar_s": c, "calendar_business_s": b, "ratio": b / c,
+        }));
+    }
+    if let Some(path) = sample_out {
+        // Spans of every length for the pure-Python reference: created, end, business seconds.
+        let mut text = String::from("start,end,business_seconds\n");
+        for (i, span) in [Duration::hours(3), Duration::days(9), Duration::days(200)]
+            .into_iter()
+            .enumerate()
+        {
+            for t in spans(400, span)?.iter().skip(i) {
+                if let Some(end) = t.resolved_at() {
+                    let a = t.created_at();
+                    let secs = cal.business_seconds(a, end);
+                    text.push_str(&format!("{},{},{secs}\n", ts(a), ts(end)));
+                }
+            }
+        }
+        std::fs::write(path, text)?;
+    }
+    println!("{}", json!({"engine": "supportkpi-rust", "business": rows}));
+    Ok(())
+}
+
+fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}

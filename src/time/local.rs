@@ -1,0 +1,227 @@
+//! Local dates of many instants in one zone, fast: the hot path of every bucketing KPI.
+//!
+//! Converting an instant through chrono-tz costs a search of the zone's transitions and a
+//! calendar conversion per call; a report does it several times per record. Records come
+//! mostly in time order, so consecutive instants almost always share the UTC offset and the
+//! local date of the one before. [`LocalDates`] keeps the stretch of UTC seconds over which
+//! the offset is constant (from the zone's transition table) and the last local day it
+//! computed; [`CachedBucketer`] adds the last period key on top. Both give exactly what
+//! [`Bucketer::local_date`] and [`Bucketer::key`] give (tested against them below).
+
+use super::period::{Bucketer, PeriodKey};
+use super::transitions::{self, RANGE_END, RANGE_START, ZoneTable};
+use crate::model::Instant;
+use chrono::{Datelike, NaiveDate, Timelike};
+use chrono_tz::Tz;
+use std::sync::Arc;
+
+const DAY: i64 = 86_400;
+/// Days from 0001-01-01 (chrono's day 1 of the common era) to 1970-01-01.
+const UNIX_EPOCH_FROM_CE: i64 = 719_163;
+
+/// The local date of instants in one zone, with the current offset stretch and day cached.
+#[derive(Debug, Clone)]
+pub(crate) struct LocalDates {
+    tz: Tz,
+    /// Loaded on first use: a zone's table is probed once per process, then shared.
+    table: Option<Arc<ZoneTable>>,
+    /// `[from, to)` UTC seconds over which the offset is `offset`.
+    stretch: (i64, i64, i64),
+    /// `[from, to)` UTC seconds of the local day `date`.
+    day: (i64, i64, NaiveDate),
+}
+
+impl LocalDates {
+    pub(crate) fn new(tz: Tz) -> Self {
+        LocalDates {
+            tz,
+            table: None,
+            // Empty ranges: the first lookup fills them.
+            stretch: (0, 0, 0),
+            day: (0, 0, NaiveDate::MIN),
+        }
+    }
+
+    /// The UTC offset (local minus UTC, seconds) at UTC second `s`.
+    fn offset(&mut self, s: i64) -> Option<i64> {
+        let (from, to, offset) = self.stretch;
+        if from <= s && s < to {
+            return Some(offset);
+        }
+        // Outside the table's range the zone's history (local mean time before 1900) is not
+        // in the table: leave those instants to chrono-tz.
+        if !(RANGE_START..RANGE_END).contains(&s) {
+            return None;
+        }
+        let tz = self.tz;
+        let table = self.table.get_or_insert_with(|| transitions::table(tz));
+        let p = table.at.partition_point(|&t| t <= s);
+        let from = if p == 0 { RANGE_START } else { table.at[p - 1] };
+        let to = table.at.get(p).copied().unwrap_or(RANGE_END);
+        let offset = table.offsets[p];
+        self.stretch = (from, to, offset);
+        Some(offset)
+    }
+
+    /// The local date of `t`: `Bucketer::local_date`, without chrono-tz on the common path.
+    pub(crate) fn date(&mut self, t: Instant) -> NaiveDate {
+        let s = t.timestamp();
+        let (from, to, date) = self.day;
+        if from <= s && s < to {
+            return date;
+        }
+        let Some(offset) = self.offset(s) else {
+            return t.with_timezone(&self.tz).date_naive();
+        };
+        let days = (s + offset).div_euclid(DAY);
+        let Some(date) = i32::try_from(days + UNIX_EPOCH_FROM_CE)
+            .ok()
+            .and_then(NaiveDate::from_num_days_from_ce_opt)
+        else {
+            return t.with_timezone(&self.tz).date_naive();
+        };
+        // The day under this offset, cut to the stretch where the offset holds.
+        let (s_from, s_to, _) = self.stretch;
+        let day_from = (days * DAY - offset).max(s_from);
+        let day_to = ((days + 1) * DAY - offset).min(s_to);
+        self.day = (day_from, day_to, date);
+        date
+    }
+}
+
+impl LocalDates {
+    /// The local weekday (0 = Monday) and hour of `t`, for weekday × hour heatmaps.
+    pub(crate) fn weekday_hour(&mut self, t: Instant) -> (usize, usize) {
+        let s = t.timestamp();
+        let date = self.date(t);
+        match self.offset(s) {
+            Some(offset) => (
+                date.weekday().num_days_from_monday() as usize,
+                ((s + offset).rem_euclid(DAY) / 3_600) as usize,
+            ),
+            None => {
+                let local = t.with_timezone(&self.tz);
+                (
+                    local.weekday().num_days_from_monday() as usize,
+                    local.hour() as usize,
+                )
+            }
+        }
+    }
+}
+
+/// A [`Bucketer`] that remembers the last local day and period it found.
+#[derive(Debug, Clone)]
+pub(crate) struct CachedBucketer {
+    bucketer: Bucketer,
+    dates: LocalDates,
+    last: Option<(NaiveDate, PeriodKey)>,
+}
+
+impl CachedBucketer {
+    pub(crate) fn new(bucketer: Bucketer) -> Self {
+        CachedBucketer {
+            bucketer,
+            dates: LocalDates::new(bucketer.zone()),
+            last: None,
+        }
+    }
+
+    /// `Bucketer::local_date`.
+    #[cfg(test)]
+    pub(crate) fn local_date(&mut self, t: Instant) -> NaiveDate {
+        self.dates.date(t)
+    }
+
+    /// `Bucketer::key`.
+    pub(crate) fn key(&mut self, t: Instant) -> PeriodKey {
+        let date = self.dates.date(t);
+        match self.last {
+            Some((d, k)) if d == date => k,
+            _ => {
+                let k = self.bucketer.key_of_date(date);
+                self.last = Some((date, k));
+                k
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::Period;
+    use chrono::{DateTime, TimeZone, Utc};
+
+    #[test]
+    fn same_as_chrono_tz_around_every_transition() {
+        // Every second around each offset change of a year, in zones with DST at night, at
+        // midnight (Sao Paulo skipped 00:00 until 2019) and with half-hour offsets.
+        for tz in [
+            chrono_tz::UTC,
+            chrono_tz::Europe::Berlin,
+            chrono_tz::America::New_York,
+            chrono_tz::America::Sao_Paulo,
+            chrono_tz::Australia::Lord_Howe,
+            chrono_tz::Asia::Kolkata,
+        ] {
+            let table = transitions::table(tz);
+            let from = Utc
+                .with_ymd_and_hms(2017, 1, 1, 0, 0, 0)
+                .unwrap()
+                .timestamp();
+            let to = Utc
+                .with_ymd_and_hms(2019, 1, 1, 0, 0, 0)
+                .unwrap()
+                .timestamp();
+            let mut probes: Vec<i64> = table
+                .at
+                .iter()
+                .filter(|&&t| from <= t && t < to)
+                .flat_map(|&t| (t - 2 * DAY..t + 2 * DAY).step_by(599).chain(t - 3..t + 3))
+                .collect();
+            // And ordinary days, forwards and backwards (the cache must also miss correctly).
+            probes.extend((from..to).step_by(3_607));
+            probes.extend((from..to).rev().step_by(7_919));
+            let ts: Vec<Instant> = probes
+                .into_iter()
+                .map(|s| DateTime::from_timestamp(s, 0).unwrap())
+                .collect();
+            for period in [Period::Day, Period::Week, Period::Month, Period::Year] {
+                let b = Bucketer::new(period, tz);
+                let mut cached = CachedBucketer::new(b);
+                let mut dates = LocalDates::new(tz);
+                for &t in &ts {
+                    let local = t.with_timezone(&tz);
+                    assert_eq!(
+                        dates.weekday_hour(t),
+                        (
+                            local.weekday().num_days_from_monday() as usize,
+                            local.hour() as usize
+                        ),
+                        "{tz} {t}"
+                    );
+                    assert_eq!(cached.local_date(t), b.local_date(t), "{tz} {t}");
+                    assert_eq!(cached.key(t), b.key(t), "{tz} {period} {t}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn outside_the_table_falls_back_to_chrono_tz() {
+        let tz = chrono_tz::Europe::Berlin;
+        let ts = [
+            Utc.with_ymd_and_hms(1850, 6, 1, 23, 30, 0).unwrap(),
+            Utc.with_ymd_and_hms(2150, 6, 30, 22, 30, 0).unwrap(),
+            Utc.with_ymd_and_hms(1899, 12, 31, 23, 59, 59).unwrap(),
+            Utc.with_ymd_and_hms(2021, 6, 30, 22, 30, 0).unwrap(),
+        ];
+        let b = Bucketer::new(Period::Month, tz);
+        let mut cached = CachedBucketer::new(b);
+        for t in ts {
+            assert_eq!(cached.local_date(t), b.local_date(t), "{t}");
+            assert_eq!(cached.key(t), b.key(t), "{t}");
+        }
+    }
+}
