@@ -441,6 +441,31 @@ enum Flow {
     Cancelled,
 }
 
+/// `(instant, flow)` as one integer with the same order: the UTC second (offset to sort as
+/// unsigned), its nanoseconds (below 2³¹, leap seconds included), then the flow.
+fn pack(at: Instant, flow: Flow) -> u128 {
+    let second = (at.timestamp() as u64) ^ (1 << 63);
+    (u128::from(second) << 64) | (u128::from(at.timestamp_subsec_nanos()) << 8) | flow as u128
+}
+
+/// The smallest packed event at `at`: `k < before(t)` is "the event is before `t`".
+fn before(at: Instant) -> u128 {
+    pack(at, Flow::Created) & !0xFF
+}
+
+fn second_of(k: u128) -> i64 {
+    (((k >> 64) as u64) ^ (1 << 63)) as i64
+}
+
+fn flow_of(k: u128) -> Flow {
+    match k & 0xFF {
+        0 => Flow::Created,
+        1 => Flow::Reopened,
+        2 => Flow::Resolved,
+        _ => Flow::Cancelled,
+    }
+}
+
 #[derive(Default)]
 struct Tally {
     created: u64,
@@ -484,36 +509,37 @@ impl Accumulator for BacklogAccumulator {
     fn finish(self) -> BacklogResult {
         let o = &self.options;
         let b = o.bucketer();
-        let mut events: Vec<(Instant, Flow)> = Vec::with_capacity(self.stays.len() * 2);
+        // The events as packed integers in (instant, flow) order: sorting primitives is several
+        // times faster than sorting (DateTime, Flow) tuples, and this sort was the largest part
+        // of a report's finish.
+        let mut events: Vec<u128> = Vec::with_capacity(self.stays.len() * 2);
         for s in &self.stays {
-            events.push((
-                s.from,
-                if s.reentry {
-                    Flow::Reopened
-                } else {
-                    Flow::Created
-                },
-            ));
+            let entry = if s.reentry {
+                Flow::Reopened
+            } else {
+                Flow::Created
+            };
+            events.push(pack(s.from, entry));
             if let Some((to, exit)) = s.to {
                 let flow = match exit {
                     Exit::Resolved => Flow::Resolved,
                     Exit::Cancelled => Flow::Cancelled,
                 };
-                events.push((to, flow));
+                events.push(pack(to, flow));
             }
         }
         events.sort_unstable();
-        let resolved: Vec<Instant> = events
+        let resolved: Vec<u128> = events
             .iter()
-            .filter(|(_, f)| *f == Flow::Resolved)
-            .map(|(at, _)| *at)
+            .copied()
+            .filter(|&k| flow_of(k) == Flow::Resolved)
             .collect();
         let window = TimeDelta::days(i64::from(o.clear_window_days));
         let window_days = f64::from(o.clear_window_days);
         let days_to_clear = |backlog: u64, end: Instant| {
             let begin = end.checked_sub_signed(window).unwrap_or(end);
-            let n =
-                resolved.partition_point(|t| *t < end) - resolved.partition_point(|t| *t < begin);
+            let n = resolved.partition_point(|&k| k < before(end))
+                - resolved.partition_point(|&k| k < before(begin));
             let per_day = n as f64 / window_days;
             let dtc = if n == 0 {
                 Metric::undefined(format!(
@@ -528,7 +554,11 @@ impl Accumulator for BacklogAccumulator {
 
         // The events are sorted: a cached bucketer converts one instant per day, not per event.
         let mut cached = CachedBucketer::new(b);
-        let keys = report_keys(&b, o.range, events.iter().map(|(at, _)| cached.key(*at)));
+        let keys = report_keys(
+            &b,
+            o.range,
+            events.iter().map(|&k| cached.key_of_second(second_of(k))),
+        );
         let mut next = 0;
         let mut open: i64 = 0;
         let mut step = |flow: Flow| {
@@ -542,17 +572,18 @@ impl Accumulator for BacklogAccumulator {
         let mut last_open = 0;
         for key in keys {
             let (start, end) = (b.start_instant(key), b.end_instant(key));
-            while let Some(&(at, flow)) = events.get(next)
-                && at < start
+            while let Some(&k) = events.get(next)
+                && k < before(start)
             {
-                last_open = step(flow);
+                last_open = step(flow_of(k));
                 next += 1;
             }
             let opening = last_open;
             let mut tally = Tally::default();
-            while let Some(&(at, flow)) = events.get(next)
-                && at < end
+            while let Some(&k) = events.get(next)
+                && k < before(end)
             {
+                let flow = flow_of(k);
                 tally.add(flow);
                 last_open = step(flow);
                 next += 1;

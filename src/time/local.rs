@@ -65,20 +65,29 @@ impl LocalDates {
 
     /// The local date of `t`: `Bucketer::local_date`, without chrono-tz on the common path.
     pub(crate) fn date(&mut self, t: Instant) -> NaiveDate {
-        let s = t.timestamp();
+        self.date_of_second(t.timestamp())
+    }
+
+    /// The local date of UTC second `s` (and of every instant within it).
+    pub(crate) fn date_of_second(&mut self, s: i64) -> NaiveDate {
+        let tz = self.tz;
+        let chrono_tz = |s: i64| {
+            chrono::DateTime::from_timestamp(s, 0)
+                .map_or(NaiveDate::MIN, |t| t.with_timezone(&tz).date_naive())
+        };
         let (from, to, date) = self.day;
         if from <= s && s < to {
             return date;
         }
         let Some(offset) = self.offset(s) else {
-            return t.with_timezone(&self.tz).date_naive();
+            return chrono_tz(s);
         };
         let days = (s + offset).div_euclid(DAY);
         let Some(date) = i32::try_from(days + UNIX_EPOCH_FROM_CE)
             .ok()
             .and_then(NaiveDate::from_num_days_from_ce_opt)
         else {
-            return t.with_timezone(&self.tz).date_naive();
+            return chrono_tz(s);
         };
         // The day under this offset, cut to the stretch where the offset holds.
         let (s_from, s_to, _) = self.stretch;
@@ -136,6 +145,17 @@ impl CachedBucketer {
     /// `Bucketer::key`.
     pub(crate) fn key(&mut self, t: Instant) -> PeriodKey {
         let date = self.dates.date(t);
+        self.key_of_local_date(date)
+    }
+
+    /// The key of the instant at whole UTC second `s` (the period of an instant does not
+    /// depend on its fraction of a second: offsets change on whole seconds).
+    pub(crate) fn key_of_second(&mut self, s: i64) -> PeriodKey {
+        let date = self.dates.date_of_second(s);
+        self.key_of_local_date(date)
+    }
+
+    fn key_of_local_date(&mut self, date: NaiveDate) -> PeriodKey {
         match self.last {
             Some((d, k)) if d == date => k,
             _ => {
@@ -203,6 +223,7 @@ mod tests {
                     );
                     assert_eq!(cached.local_date(t), b.local_date(t), "{tz} {t}");
                     assert_eq!(cached.key(t), b.key(t), "{tz} {period} {t}");
+                    assert_eq!(cached.key_of_second(t.timestamp()), b.key(t), "{tz} {t}");
                 }
             }
         }
