@@ -30,6 +30,9 @@ fi
 )
 "$venv/bin/python" -m pytest -q -p no:cacheprovider crates/supportkpi-python/tests
 
+step "Benchmarks: supportkpi, polars and DuckDB agree on every shared KPI (10k tickets)"
+"$venv/bin/python" benches/compare/compare.py --check-only --tickets 10000 --venv "$venv"
+
 step "C: link the static and the shared library and run the C tests"
 cargo build --release --locked -p supportkpi-ffi
 "$root/scripts/c-tests.sh"
