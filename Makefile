@@ -10,6 +10,7 @@ test: ## Every test: Rust, Python, C
 lint: ## What must be clean before a commit
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
-	# The C library shares the name `supportkpi` with the core, so rustdoc takes them one by one;
-	# the C API's documentation is its header.
-	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked -p supportkpi -p supportkpi-cli -p supportkpi-python
+	# The C library and the command share the name `supportkpi` with the core, so rustdoc
+	# documents the core and the Python crate; the C API's documentation is its header, the
+	# command's its --help.
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --locked -p supportkpi -p supportkpi-python
