@@ -370,7 +370,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
     let ReportAccumulator {
         options,
         kpis,
-        cells,
+        mut cells,
         flow_total,
         flow_by,
         cost,
@@ -460,13 +460,15 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
 
     let mut rows = Vec::with_capacity(keys.len() * (1 + dimensions.len()));
     for key in keys {
-        let period_cells: Option<&PeriodCells> = cells.get(&key);
+        // Each cell is finished once, so it is taken out rather than cloned (an exact-mode cell
+        // holds every duration of its period).
+        let mut period_cells: Option<PeriodCells> = cells.remove(&key);
         let groups = std::iter::once(None).chain(dimensions.iter().map(Some));
         for dim in groups {
-            let cell = match (period_cells, dim) {
-                (Some(pc), None) => &pc.total,
-                (Some(pc), Some(d)) => pc.by.get(d).unwrap_or(&empty),
-                (None, _) => &empty,
+            let cell = match (period_cells.as_mut(), dim) {
+                (Some(pc), None) => std::mem::replace(&mut pc.total, empty.clone()),
+                (Some(pc), Some(d)) => pc.by.remove(d).unwrap_or_else(|| empty.clone()),
+                (None, _) => empty.clone(),
             };
             let flow = match dim {
                 None => Some(&flow_total),
@@ -481,12 +483,12 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
                 .unwrap_or_default();
             let backlog_end = flow.map_or(0, |f| f.backlog_end(key));
 
-            let frt = cell.frt.clone().finish();
+            let frt = cell.frt.finish();
             let [frt_mean_s, frt_median_s, frt_p90_s] =
                 r.durations("frt", "_s", Some(&frt.calendar));
             let [frt_mean_bh_s, frt_median_bh_s, frt_p90_bh_s] =
                 r.durations("frt", "_bh_s", frt.business.as_ref());
-            let art = cell.art.clone().finish();
+            let art = cell.art.finish();
             let [resolution_mean_s, resolution_median_s, resolution_p90_s] =
                 r.durations("resolution", "_s", Some(&art.calendar));
             let [
@@ -494,15 +496,15 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
                 resolution_median_bh_s,
                 resolution_p90_bh_s,
             ] = r.durations("resolution", "_bh_s", art.business.as_ref());
-            let fcr = cell.fcr.clone().finish();
+            let fcr = cell.fcr.finish();
             let first_contact_resolution_pct =
                 r.take("first_contact_resolution_pct", &fcr.rate_pct);
-            let csat = cell.csat.clone().finish();
-            let nps = cell.nps.clone().finish();
-            let ces = cell.ces.clone().finish();
+            let csat = cell.csat.finish();
+            let nps = cell.nps.finish();
+            let ces = cell.ces.finish();
 
             let (sla_attainment_pct, sla_first_response_pct, sla_resolution_pct, sla_n) =
-                match &cell.sla {
+                match cell.sla {
                     None => {
                         let why = "no SLA policy given";
                         (
@@ -513,7 +515,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
                         )
                     }
                     Some(acc) => {
-                        let s = acc.clone().finish();
+                        let s = acc.finish();
                         let met = s.first_response.met + s.resolution.met;
                         let decided = met + s.first_response.breached + s.resolution.breached;
                         let overall = if decided == 0 {
