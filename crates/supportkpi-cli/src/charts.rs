@@ -5,6 +5,7 @@
 //! a test (or a reader's script) can count what each chart plots. Axes, grid lines, trend
 //! lines and whiskers are drawn at other alphas and are not marked.
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
@@ -94,6 +95,39 @@ fn label_at(labels: &[String], x: f64) -> String {
 }
 
 /// Lines over the periods.
+/// A chart over the report's periods (one x position per label) with the house axes and grid:
+/// what the line and interval charts share.
+fn period_chart<'a, DB: DrawingBackend>(
+    root: &'a DrawingArea<DB, plotters::coord::Shift>,
+    labels: &'a [String],
+    (lo, hi): (f64, f64),
+    axis: &YAxis<'_>,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>> {
+    let n = labels.len().max(1) as f64;
+    let mut chart = ChartBuilder::on(root)
+        .margin(12)
+        .x_label_area_size(34)
+        .y_label_area_size(64)
+        .build_cartesian_2d(-0.5..n - 0.5, lo..hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(RGBColor(0xf1, 0xf5, 0xf9))
+        .bold_line_style(RGBColor(0xe2, 0xe8, 0xf0))
+        .axis_style(RGBColor(0xcb, 0xd5, 0xe1))
+        .x_labels(x_labels(labels.len()))
+        .y_labels(6)
+        .x_label_formatter(&|x| label_at(labels, *x))
+        .y_label_formatter(&|y| (axis.format)(*y))
+        .y_desc(axis.caption)
+        .label_style(font(12))
+        .axis_desc_style(font(12))
+        .draw()
+        .map_err(err)?;
+    Ok(chart)
+}
+
 pub(crate) fn lines(
     id: &str,
     title: &str,
@@ -112,28 +146,7 @@ pub(crate) fn lines(
                 .flat_map(|s| s.values.iter().flatten().copied()),
             axis,
         );
-        let n = labels.len().max(1) as f64;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(34)
-            .y_label_area_size(64)
-            .build_cartesian_2d(-0.5..n - 0.5, lo..hi)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(RGBColor(0xf1, 0xf5, 0xf9))
-            .bold_line_style(RGBColor(0xe2, 0xe8, 0xf0))
-            .axis_style(RGBColor(0xcb, 0xd5, 0xe1))
-            .x_labels(x_labels(labels.len()))
-            .y_labels(6)
-            .x_label_formatter(&|x| label_at(labels, *x))
-            .y_label_formatter(&|y| (axis.format)(*y))
-            .y_desc(axis.caption)
-            .label_style(font(12))
-            .axis_desc_style(font(12))
-            .draw()
-            .map_err(err)?;
+        let mut chart = period_chart(&root, labels, (lo, hi), axis)?;
         for s in series {
             // A gap in the values breaks the line rather than bridging it.
             let mut run: Vec<(f64, f64)> = Vec::new();
@@ -204,28 +217,7 @@ pub(crate) fn intervals(
             values.iter().flatten().flat_map(|&(v, l, h)| [v, l, h]),
             axis,
         );
-        let n = labels.len().max(1) as f64;
-        let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(34)
-            .y_label_area_size(64)
-            .build_cartesian_2d(-0.5..n - 0.5, lo..hi)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(RGBColor(0xf1, 0xf5, 0xf9))
-            .bold_line_style(RGBColor(0xe2, 0xe8, 0xf0))
-            .axis_style(RGBColor(0xcb, 0xd5, 0xe1))
-            .x_labels(x_labels(labels.len()))
-            .y_labels(6)
-            .x_label_formatter(&|x| label_at(labels, *x))
-            .y_label_formatter(&|y| (axis.format)(*y))
-            .y_desc(axis.caption)
-            .label_style(font(12))
-            .axis_desc_style(font(12))
-            .draw()
-            .map_err(err)?;
+        let mut chart = period_chart(&root, labels, (lo, hi), axis)?;
         let defined: Vec<(f64, f64, f64, f64)> = values
             .iter()
             .enumerate()
