@@ -32,6 +32,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod columnar;
 pub mod error;
 #[cfg(feature = "io")]
 pub mod io;

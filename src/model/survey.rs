@@ -86,7 +86,20 @@ impl SurveyResponse {
         score: i32,
     ) -> Result<Self, Error> {
         let id = id.into();
-        if id.as_str().trim().is_empty() {
+        Self::check(id.as_str(), kind, score)?;
+        Ok(SurveyResponse {
+            id,
+            ticket_id: None,
+            customer_id: None,
+            responded_at,
+            kind,
+            score,
+        })
+    }
+
+    /// [`SurveyResponse::new`]'s validation (shared with the columnar tables).
+    pub(crate) fn check(id: &str, kind: SurveyKind, score: i32) -> Result<(), Error> {
+        if id.trim().is_empty() {
             return Err(
                 Error::new(ErrorKind::MissingField, "a survey response needs an id")
                     .with_record_type("survey_response")
@@ -99,18 +112,28 @@ impl SurveyResponse {
                 "an NPS score is on the 0-10 scale",
             )
             .with_record_type("survey_response")
-            .with_id(id.as_str())
+            .with_id(id)
             .with_field("score")
             .with_value(score));
         }
-        Ok(SurveyResponse {
-            id,
+        Ok(())
+    }
+
+    /// A response without text (an empty id, no links), for KPIs that read only its instant,
+    /// kind and score.
+    pub(crate) fn skeleton(responded_at: Instant, kind: SurveyKind, score: i32) -> Self {
+        SurveyResponse {
+            id: SurveyId::from(String::new()),
             ticket_id: None,
             customer_id: None,
             responded_at,
             kind,
             score,
-        })
+        }
+    }
+
+    pub(crate) fn set_id(&mut self, id: SurveyId) {
+        self.id = id;
     }
 
     /// Links the response to the ticket it rates.

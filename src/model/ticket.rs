@@ -298,40 +298,21 @@ impl TicketBuilder {
     /// - [`ErrorKind::NegativeDuration`] for a first response or resolution before creation, or
     ///   a latest resolution before the first.
     pub fn build(self) -> Result<Ticket, Error> {
-        const T: &str = "ticket";
-        let id = self.id.as_str();
-        if id.trim().is_empty() {
-            return Err(Error::new(ErrorKind::MissingField, "a ticket needs an id")
-                .with_record_type(T)
-                .with_field("id"));
-        }
-        let created = self.created_at;
-        if let Some(at) = self.first_response_at {
-            not_before(T, id, "first_response_at", at, "created_at", created)?;
-        }
-        // Check the fields the caller gave, so an error names one they can find in their input.
-        if let Some(at) = self.resolved_at {
-            not_before(T, id, "resolved_at", at, "created_at", created)?;
-        }
-        if let Some(at) = self.first_resolved_at {
-            not_before(T, id, "first_resolved_at", at, "created_at", created)?;
-            if let Some(latest) = self.resolved_at {
-                not_before(T, id, "resolved_at", latest, "first_resolved_at", at)?;
-            }
-        }
-        let first_resolved = self.first_resolved_at.or(self.resolved_at);
-        let status = self.status.unwrap_or(if self.resolved_at.is_some() {
-            Status::Solved
-        } else {
-            Status::Open
-        });
+        let (first_resolved, resolved, status) = Self::check(
+            self.id.as_str(),
+            self.created_at,
+            self.first_response_at,
+            self.first_resolved_at,
+            self.resolved_at,
+            self.status,
+        )?;
         Ok(Ticket {
             id: self.id,
             customer_id: self.customer_id,
-            created_at: created,
+            created_at: self.created_at,
             first_response_at: self.first_response_at,
             first_resolved_at: first_resolved,
-            resolved_at: self.resolved_at.or(first_resolved),
+            resolved_at: resolved,
             status,
             channel: self.channel,
             priority: self.priority,
@@ -341,6 +322,98 @@ impl TicketBuilder {
             reopens: self.reopens,
             dimensions: self.dimensions,
         })
+    }
+}
+
+impl TicketBuilder {
+    /// The builder's validation on its parts (shared with the columnar tables): returns the
+    /// first and latest resolution and the status with their defaults filled in.
+    pub(crate) fn check(
+        id: &str,
+        created: Instant,
+        first_response: Option<Instant>,
+        first_resolved: Option<Instant>,
+        resolved: Option<Instant>,
+        status: Option<Status>,
+    ) -> Result<(Option<Instant>, Option<Instant>, Status), Error> {
+        const T: &str = "ticket";
+        if id.trim().is_empty() {
+            return Err(Error::new(ErrorKind::MissingField, "a ticket needs an id")
+                .with_record_type(T)
+                .with_field("id"));
+        }
+        if let Some(at) = first_response {
+            not_before(T, id, "first_response_at", at, "created_at", created)?;
+        }
+        // Check the fields the caller gave, so an error names one they can find in their input.
+        if let Some(at) = resolved {
+            not_before(T, id, "resolved_at", at, "created_at", created)?;
+        }
+        if let Some(at) = first_resolved {
+            not_before(T, id, "first_resolved_at", at, "created_at", created)?;
+            if let Some(latest) = resolved {
+                not_before(T, id, "resolved_at", latest, "first_resolved_at", at)?;
+            }
+        }
+        let first = first_resolved.or(resolved);
+        let status = status.unwrap_or(if resolved.is_some() {
+            Status::Solved
+        } else {
+            Status::Open
+        });
+        Ok((first, resolved.or(first), status))
+    }
+}
+
+impl Ticket {
+    /// A ticket with instants, status and counts only (an empty id, no text): what the KPIs
+    /// read, built without a heap allocation. The caller guarantees the builder's rules hold.
+    pub(crate) fn skeleton(
+        created_at: Instant,
+        first_response_at: Option<Instant>,
+        first_resolved_at: Option<Instant>,
+        resolved_at: Option<Instant>,
+        status: Status,
+        agent_replies: Option<u32>,
+        reopens: u32,
+    ) -> Ticket {
+        Ticket {
+            id: TicketId::from(String::new()),
+            customer_id: None,
+            created_at,
+            first_response_at,
+            first_resolved_at,
+            resolved_at,
+            status,
+            channel: None,
+            priority: None,
+            team: None,
+            assignee: None,
+            agent_replies,
+            reopens,
+            dimensions: BTreeMap::new(),
+        }
+    }
+
+    pub(crate) fn set_id(&mut self, id: TicketId) {
+        self.id = id;
+    }
+
+    pub(crate) fn set_descriptions(
+        &mut self,
+        customer_id: Option<CustomerId>,
+        channel: Option<String>,
+        priority: Option<String>,
+        team: Option<String>,
+        assignee: Option<String>,
+        dimensions: BTreeMap<String, String>,
+    ) {
+        self.customer_id = customer_id;
+        self.channel = channel;
+        self.priority = priority;
+        self.team = team;
+        self.assignee = assignee;
+        self.dimensions = dimensions;
     }
 }
 

@@ -1,0 +1,219 @@
+//! Survey responses as columns.
+
+use super::{Dictionary, Strings, from_ns, to_ns};
+use crate::error::Error;
+use crate::model::{Instant, SurveyKind, SurveyResponse};
+
+const S: &str = "survey_response";
+
+/// One response's fields, borrowed: what [`SurveyTable::push_row`] validates and stores.
+#[derive(Debug, Clone)]
+pub struct SurveyRow<'a> {
+    /// The response's id (not blank).
+    pub id: &'a str,
+    /// The ticket it rates, when linked.
+    pub ticket_id: Option<&'a str>,
+    /// The customer who gave it, when known.
+    pub customer_id: Option<&'a str>,
+    /// When it was given.
+    pub responded_at: Instant,
+    /// Which survey it answers.
+    pub kind: SurveyKind,
+    /// The score as given.
+    pub score: i32,
+}
+
+/// Survey responses as columns (see the [module docs](super)); ticket ids are kept as text, the
+/// customers as a dictionary.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use supportkpi::columnar::{SurveyRow, SurveyTable};
+/// use supportkpi::model::SurveyKind;
+/// let at = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+/// let mut table = SurveyTable::new();
+/// table.push_row(&SurveyRow {
+///     id: "S-1", ticket_id: Some("T-1"), customer_id: None, responded_at: at,
+///     kind: SurveyKind::Nps, score: 9,
+/// })?;
+/// let err = table.push_row(&SurveyRow {
+///     id: "S-2", ticket_id: None, customer_id: None, responded_at: at,
+///     kind: SurveyKind::Nps, score: 11,
+/// }).unwrap_err();
+/// assert_eq!(err.kind(), supportkpi::ErrorKind::ScoreOutOfScale);
+/// assert_eq!(table.len(), 1);
+/// assert_eq!(table.response(0).ticket_id().map(|t| t.as_str()), Some("T-1"));
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SurveyTable {
+    ids: Strings,
+    ticket_id: Strings,
+    linked: Vec<bool>,
+    customer_id: Dictionary,
+    responded_at: Vec<i64>,
+    kind: Vec<SurveyKind>,
+    score: Vec<i32>,
+}
+
+impl SurveyTable {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A table of `responses`, in order.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for an instant outside the
+    /// columns' range.
+    pub fn from_responses<'a>(
+        responses: impl IntoIterator<Item = &'a SurveyResponse>,
+    ) -> Result<Self, Error> {
+        let mut table = Self::new();
+        for r in responses {
+            table.push(r)?;
+        }
+        Ok(table)
+    }
+
+    /// How many responses.
+    pub fn len(&self) -> usize {
+        self.responded_at.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.responded_at.is_empty()
+    }
+
+    /// Appends a response (validated when it was built).
+    ///
+    /// # Errors
+    /// As [`SurveyTable::from_responses`].
+    pub fn push(&mut self, r: &SurveyResponse) -> Result<(), Error> {
+        self.push_valid(&SurveyRow {
+            id: r.id().as_str(),
+            ticket_id: r.ticket_id().map(|t| t.as_str()),
+            customer_id: r.customer_id().map(|c| c.as_str()),
+            responded_at: r.responded_at(),
+            kind: r.kind(),
+            score: r.score(),
+        })
+    }
+
+    /// Validates a row as [`SurveyResponse::new`] does and appends it.
+    ///
+    /// # Errors
+    /// As [`SurveyResponse::new`], and an instant outside the columns' range; the table is
+    /// then unchanged.
+    pub fn push_row(&mut self, row: &SurveyRow<'_>) -> Result<(), Error> {
+        SurveyResponse::check(row.id, row.kind, row.score)?;
+        self.push_valid(row)
+    }
+
+    fn push_valid(&mut self, row: &SurveyRow<'_>) -> Result<(), Error> {
+        let at = to_ns(row.responded_at, S, row.id, "responded_at")?;
+        self.ids.push(row.id);
+        self.ticket_id.push(row.ticket_id.unwrap_or(""));
+        self.linked.push(row.ticket_id.is_some());
+        self.customer_id.push(row.customer_id);
+        self.responded_at.push(at);
+        self.kind.push(row.kind);
+        self.score.push(row.score);
+        Ok(())
+    }
+
+    /// Appends every row of `other`, in order.
+    pub fn append(&mut self, other: SurveyTable) {
+        self.ids.append(other.ids);
+        self.ticket_id.append(other.ticket_id);
+        self.linked.extend(other.linked);
+        self.customer_id.append(other.customer_id);
+        self.responded_at.extend(other.responded_at);
+        self.kind.extend(other.kind);
+        self.score.extend(other.score);
+    }
+
+    /// Response `i`, rebuilt.
+    ///
+    /// # Panics
+    /// When `i` is out of bounds, as slice indexing does.
+    pub fn response(&self, i: usize) -> SurveyResponse {
+        let mut r = self.skeleton(i);
+        r.set_id(self.ids.get(i).into());
+        if let Some(t) = self.ticket_id(i) {
+            r = r.with_ticket(t);
+        }
+        if let Some(c) = self.customer_id.get(i) {
+            r = r.with_customer(c);
+        }
+        r
+    }
+
+    /// Every response, rebuilt, in order.
+    pub fn responses(&self) -> impl ExactSizeIterator<Item = SurveyResponse> + '_ {
+        (0..self.len()).map(|i| self.response(i))
+    }
+
+    /// Response `i` without its text (an empty id, no links): what the survey KPIs read.
+    pub(crate) fn skeleton(&self, i: usize) -> SurveyResponse {
+        SurveyResponse::skeleton(from_ns(self.responded_at[i]), self.kind[i], self.score[i])
+    }
+
+    /// The ids.
+    pub fn ids(&self) -> &Strings {
+        &self.ids
+    }
+    /// The ticket response `i` rates, when linked.
+    pub fn ticket_id(&self, i: usize) -> Option<&str> {
+        self.linked[i].then(|| self.ticket_id.get(i))
+    }
+    /// Whether any response is linked to a ticket.
+    pub fn any_linked(&self) -> bool {
+        self.linked.iter().any(|&l| l)
+    }
+    /// The customers.
+    pub fn customer_id(&self) -> &Dictionary {
+        &self.customer_id
+    }
+    /// Response instants, nanoseconds since 1970.
+    pub fn responded_at_ns(&self) -> &[i64] {
+        &self.responded_at
+    }
+    /// The kinds.
+    pub fn kind(&self) -> &[SurveyKind] {
+        &self.kind
+    }
+    /// The scores.
+    pub fn score(&self) -> &[i32] {
+        &self.score
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn round_trips_and_appends() {
+        let at = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+        let rs = vec![
+            SurveyResponse::new("S-1", at, SurveyKind::Csat, 5)
+                .unwrap()
+                .with_ticket("T-1")
+                .with_customer("C-1"),
+            SurveyResponse::new("S-2", at, SurveyKind::Ces, 3).unwrap(),
+            SurveyResponse::new("S-3", at, SurveyKind::Nps, 0)
+                .unwrap()
+                .with_ticket(""),
+        ];
+        let all = SurveyTable::from_responses(&rs).unwrap();
+        assert_eq!(all.responses().collect::<Vec<_>>(), rs);
+        let mut a = SurveyTable::from_responses(&rs[..1]).unwrap();
+        a.append(SurveyTable::from_responses(&rs[1..]).unwrap());
+        assert_eq!(a, all);
+        assert!(a.any_linked());
+    }
+}
