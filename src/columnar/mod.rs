@@ -66,6 +66,17 @@ pub(crate) fn to_ns(
 /// The stored form of an absent instant.
 pub(crate) const NO_INSTANT: i64 = i64::MIN;
 
+/// A table's columns, borrowed together (the engine's row loop).
+pub(crate) struct RawColumns<'a> {
+    pub(crate) created: &'a [i64],
+    pub(crate) first_response: &'a [i64],
+    pub(crate) first_resolved: &'a [i64],
+    pub(crate) resolved: &'a [i64],
+    pub(crate) status: &'a [Status],
+    pub(crate) agent_replies: &'a [Option<u32>],
+    pub(crate) reopens: &'a [u32],
+}
+
 fn opt_to_ns(
     at: Option<Instant>,
     record: &'static str,
@@ -505,6 +516,18 @@ impl TicketTable {
             self.agent_replies[i],
             self.reopens[i],
         )
+    }
+
+    pub(crate) fn raw(&self) -> RawColumns<'_> {
+        RawColumns {
+            created: &self.created_at,
+            first_response: &self.first_response_at,
+            first_resolved: &self.first_resolved_at,
+            resolved: &self.resolved_at,
+            status: &self.status,
+            agent_replies: &self.agent_replies,
+            reopens: &self.reopens,
+        }
     }
 
     /// The ids.

@@ -274,16 +274,35 @@ impl FirstContactResolutionAccumulator {
     }
 
     fn push_facts(&mut self, facts: TicketFacts<'_>) -> Result<()> {
+        self.push_parts(
+            facts.public_agent_replies(),
+            facts.ticket.resolved_at().is_some(),
+            facts.reopens(),
+        )
+        .map_err(|e| {
+            e.with_record_type("ticket")
+                .with_id(facts.ticket.id().as_str())
+        })
+    }
+
+    /// Adds a ticket by what the KPI reads of it: public agent replies (when known), whether
+    /// it is resolved, and its reopens.
+    pub(crate) fn push_parts(
+        &mut self,
+        replies: Option<u32>,
+        resolved: bool,
+        reopens: u32,
+    ) -> Result<()> {
         let mut one = FcrCounts {
             tickets: 1,
             ..FcrCounts::default()
         };
-        match facts.public_agent_replies() {
+        match replies {
             None => one.replies_unknown = 1,
-            Some(_) if facts.ticket.resolved_at().is_none() => {}
+            Some(_) if !resolved => {}
             Some(replies) => {
                 one.resolved = 1;
-                one.first_contact = u64::from(replies <= 1 && facts.reopens() == 0);
+                one.first_contact = u64::from(replies <= 1 && reopens == 0);
                 match replies {
                     0 => one.zero_touch = 1,
                     1 => one.one_touch = 1,
@@ -292,10 +311,7 @@ impl FirstContactResolutionAccumulator {
                 }
             }
         }
-        add_all(self.counts.slots(), one.as_array()).map_err(|e| {
-            e.with_record_type("ticket")
-                .with_id(facts.ticket.id().as_str())
-        })
+        add_all(self.counts.slots(), one.as_array())
     }
 }
 

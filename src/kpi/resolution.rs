@@ -283,6 +283,14 @@ impl ResolutionTimeAccumulator {
         &self.options
     }
 
+    /// Adds a resolved summary ticket by its resolution time in calendar seconds, worked out
+    /// by the caller; only for options without a business calendar or waiting exclusion.
+    pub(crate) fn push_calendar_seconds(&mut self, calendar: i64) -> Result<()> {
+        debug_assert!(self.options.calendar.is_none() && !self.options.exclude_waiting);
+        add(add(self.durations.len(), self.unresolved)?, 1)?;
+        self.durations.push(calendar, None)
+    }
+
     fn push_facts(&mut self, facts: TicketFacts<'_>) -> Result<()> {
         let t = facts.ticket;
         let context = |e: Error| e.with_record_type("ticket").with_id(t.id().as_str());

@@ -241,6 +241,18 @@ impl FirstResponseTimeAccumulator {
         &self.options
     }
 
+    /// Adds a summary ticket by its first response time in calendar seconds, worked out by the
+    /// caller (`None`: unanswered); only for options without a business calendar.
+    pub(crate) fn push_calendar_seconds(&mut self, seconds: Option<i64>) -> Result<()> {
+        debug_assert!(self.options.calendar.is_none());
+        let Some(calendar) = seconds else {
+            self.unanswered = add(self.unanswered, 1)?;
+            return Ok(());
+        };
+        add(add(self.durations.len(), self.unanswered)?, 1)?;
+        self.durations.push(calendar, None)
+    }
+
     fn push_facts(&mut self, facts: TicketFacts<'_>) -> Result<()> {
         let t = facts.ticket;
         let Some(responded) = t.first_response_at() else {

@@ -58,6 +58,7 @@
 //! # Ok::<(), supportkpi::Error>(())
 //! ```
 
+mod columnar;
 pub(crate) mod hash;
 mod table;
 
@@ -993,14 +994,7 @@ impl Report {
         input: &crate::columnar::ColumnarInput,
         options: &ReportOptions,
     ) -> Result<Report, Error> {
-        let rows = ReportInput {
-            tickets: input.tickets.tickets().collect(),
-            surveys: input.surveys.responses().collect(),
-            customers: input.customers.clone(),
-            costs: input.costs.clone(),
-            histories: Vec::new(),
-        };
-        Report::compute(&rows, options)
+        columnar::compute(input, options)
     }
 
     /// Computes the report over all the input, in partitions (in parallel with the `parallel`

@@ -1,8 +1,8 @@
 //! The report table: its rows, its columns, and the CSV and JSON writers.
 
-use super::{Flow, NO_VALUE, PeriodCells, ReportAccumulator, ReportOptions};
+use super::{Flow, Kpis, NO_VALUE, PeriodCells, ReportAccumulator, ReportOptions};
 use crate::kpi::{
-    Accumulator, BacklogResult, CostPerTicketResult, CustomerRetentionAccumulator,
+    Accumulator, CostPerTicketAccumulator, CostPerTicketResult, CustomerRetentionAccumulator,
     CustomerRetentionResult, Metric, VolumeCounts, VolumeResult,
 };
 use crate::stats::DurationStats;
@@ -336,9 +336,12 @@ impl Row {
 }
 
 /// Per-dimension results of the period-intrinsic KPIs.
-struct FlowResults {
-    volume: BTreeMap<PeriodKey, VolumeCounts>,
-    backlog: BacklogResult,
+pub(super) struct FlowResults {
+    /// Volume counts of the periods with any.
+    pub(super) volume: BTreeMap<PeriodKey, VolumeCounts>,
+    /// The backlog at the end of periods, in order: at least every period where it changed,
+    /// from the first to the last (a period missing between two has the earlier's).
+    pub(super) backlog: Vec<(PeriodKey, u64)>,
 }
 
 fn flow_results(flow: Flow) -> FlowResults {
@@ -349,7 +352,13 @@ fn flow_results(flow: Flow) -> FlowResults {
             .into_iter()
             .map(|p| (p.period, p.counts))
             .collect(),
-        backlog: flow.backlog.finish(),
+        backlog: flow
+            .backlog
+            .finish()
+            .periods
+            .iter()
+            .map(|p| (p.period, p.closing))
+            .collect(),
     }
 }
 
@@ -357,17 +366,56 @@ impl FlowResults {
     /// The backlog at the end of `key`: the sweep's value for a period it reports; before its
     /// first period nothing was open; after its last nothing changed since.
     fn backlog_end(&self, key: PeriodKey) -> u64 {
-        let periods = &self.backlog.periods;
-        match periods.binary_search_by(|p| p.period.cmp(&key)) {
-            Ok(i) => periods[i].closing,
+        let periods = &self.backlog;
+        match periods.binary_search_by(|p| p.0.cmp(&key)) {
+            Ok(i) => periods[i].1,
             Err(0) => 0,
-            Err(i) => periods[i - 1].closing,
+            Err(i) => periods[i - 1].1,
         }
     }
 }
 
+/// What a report table is made of, however it was computed.
+pub(super) struct Assembly {
+    pub(super) options: ReportOptions,
+    pub(super) kpis: Kpis,
+    pub(super) cells: BTreeMap<PeriodKey, PeriodCells>,
+    pub(super) flow_total: FlowResults,
+    pub(super) flow_by: BTreeMap<String, FlowResults>,
+    pub(super) cost: CostPerTicketAccumulator,
+    pub(super) retention_total: CustomerRetentionAccumulator,
+    pub(super) retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
+}
+
 pub(super) fn assemble(acc: ReportAccumulator) -> Report {
     let ReportAccumulator {
+        options,
+        kpis,
+        cells,
+        flow_total,
+        flow_by,
+        cost,
+        retention_total,
+        retention_by,
+        bucketer: _,
+    } = acc;
+    assemble_parts(Assembly {
+        options,
+        kpis,
+        cells,
+        flow_total: flow_results(flow_total),
+        flow_by: flow_by
+            .into_iter()
+            .map(|(d, f)| (d, flow_results(f)))
+            .collect(),
+        cost,
+        retention_total,
+        retention_by,
+    })
+}
+
+pub(super) fn assemble_parts(parts: Assembly) -> Report {
+    let Assembly {
         options,
         kpis,
         mut cells,
@@ -376,13 +424,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
         cost,
         retention_total,
         retention_by,
-        bucketer: _,
-    } = acc;
-    let flow_total = flow_results(flow_total);
-    let flow_by: BTreeMap<String, FlowResults> = flow_by
-        .into_iter()
-        .map(|(d, f)| (d, flow_results(f)))
-        .collect();
+    } = parts;
     let cost: CostPerTicketResult = cost.finish();
 
     // The periods: the range's, or every period from the first to the last with tickets,
@@ -399,7 +441,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
                 .keys()
                 .copied()
                 .chain(flow_total.volume.keys().copied())
-                .chain(flow_total.backlog.periods.iter().map(|p| p.period))
+                .chain(flow_total.backlog.iter().map(|p| p.0))
                 .chain(cost.periods.iter().map(|p| p.period))
                 .collect();
             if touched.is_empty() {

@@ -167,6 +167,51 @@ impl CachedBucketer {
     }
 }
 
+/// The period of instants given in UTC nanoseconds, with the last few periods' spans cached:
+/// an instant inside one costs two integer comparisons, no local date (the columnar paths'
+/// bucketing, several instants per ticket).
+#[derive(Debug, Clone)]
+pub(crate) struct PeriodSpans {
+    bucketer: Bucketer,
+    /// `[start, end)` in UTC nanoseconds and the period.
+    recent: [(i64, i64, PeriodKey); 4],
+    next: usize,
+}
+
+impl PeriodSpans {
+    pub(crate) fn new(bucketer: Bucketer) -> Self {
+        let key = bucketer.key_of_date(NaiveDate::default());
+        PeriodSpans {
+            bucketer,
+            // Empty spans: nothing is inside them.
+            recent: [(0, 0, key); 4],
+            next: 0,
+        }
+    }
+
+    /// `Bucketer::key` of the instant `ns` nanoseconds after 1970.
+    pub(crate) fn key(&mut self, ns: i64) -> PeriodKey {
+        for &(start, end, key) in &self.recent {
+            if start <= ns && ns < end {
+                return key;
+            }
+        }
+        let key = self
+            .bucketer
+            .key(chrono::DateTime::from_timestamp_nanos(ns));
+        let bound = |t: Instant| t.timestamp_nanos_opt();
+        // A period whose bounds do not fit in nanoseconds is not cached.
+        if let (Some(start), Some(end)) = (
+            bound(self.bucketer.start_instant(key)),
+            bound(self.bucketer.end_instant(key)),
+        ) {
+            self.recent[self.next] = (start, end, key);
+            self.next = (self.next + 1) % self.recent.len();
+        }
+        key
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,5 +12,5 @@ mod period;
 mod transitions;
 
 pub use calendar::BusinessCalendar;
-pub(crate) use local::{CachedBucketer, LocalDates};
+pub(crate) use local::{CachedBucketer, LocalDates, PeriodSpans};
 pub use period::{Bucketer, Period, PeriodKey, local_midnight, local_to_instant, parse_zone};

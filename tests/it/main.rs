@@ -2,6 +2,7 @@
 
 mod backlog;
 mod business_time;
+mod columnar;
 mod derive;
 mod durations;
 mod money;

@@ -1,0 +1,789 @@
+//! The columnar engine behind [`Report::compute_columnar`]: the same table as the row path
+//! ([`Report::compute`]) from a [`ColumnarInput`], with less work per ticket.
+//!
+//! Where the row path routes each ticket through maps of cells keyed by period and dimension
+//! text and keeps every backlog stay to sort it at the end, this engine
+//! - turns the grouping dimension into small integer codes once (dictionary codes of the
+//!   table), so a cell is found by index;
+//! - pushes a ticket only into its dimension's cell and makes each period's total by merging
+//!   that period's dimension cells at the end (every KPI merge is exact, so the total is the
+//!   one a push into it would give);
+//! - counts volume and backlog changes per period in flat arrays: a summary ticket has one stay
+//!   in the backlog (from creation to its closing instant), so the backlog at the end of a
+//!   period is the running sum of entries minus exits up to it — no stay is kept, nothing is
+//!   sorted;
+//! - reads a ticket's instants, status and counts into a [`Ticket`] without text (no heap
+//!   allocation) and feeds that to the KPI accumulators themselves, so every KPI rule is the
+//!   KPI's own.
+
+use super::table::{Assembly, FlowResults, assemble_parts};
+use super::{Cell, Kpis, NO_VALUE, PARTITION, PeriodCells, ReportAccumulator, ReportOptions};
+use crate::columnar::{ColumnarInput, Dictionary, NO_INSTANT, SurveyTable, TicketTable};
+use crate::error::Error;
+use crate::kpi::{Accumulator, CostDenominator, FcrDenominator, ResolutionVariant, VolumeCounts};
+use crate::model::{Instant, Status, StatusCategory, SurveyKind, Ticket};
+use crate::report::hash::IdHashBuilder;
+use crate::report::{Report, build_shards, threads};
+use crate::time::{PeriodKey, PeriodSpans};
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+/// The grouping dimension as dense codes `0..labels.len()`.
+struct Dims {
+    labels: Vec<String>,
+    source: Source,
+}
+
+enum Source {
+    /// No grouping.
+    None,
+    /// Dictionary codes (or [`Dictionary::NONE`]) mapped through `remap`, `none` for NONE.
+    Codes {
+        codes: Vec<u32>,
+        remap: Vec<u32>,
+        none: u32,
+    },
+    /// The status, by its index in [`Status::ALL`].
+    Status(Vec<Status>),
+    /// Every ticket without a value.
+    AllNone,
+}
+
+impl Dims {
+    fn new(input: &ColumnarInput, by: Option<&str>) -> Dims {
+        let t = &input.tickets;
+        let Some(by) = by else {
+            return Dims {
+                labels: Vec::new(),
+                source: Source::None,
+            };
+        };
+        // Labels: the dictionary's values, then "(none)" unless a value already reads so (the
+        // row path groups a missing value and that text under one label).
+        let from_dict = |d: &Dictionary, remap: Vec<u32>, mut labels: Vec<String>| {
+            let none = match labels.iter().position(|l| l == NO_VALUE) {
+                Some(i) => i as u32,
+                None => {
+                    labels.push(NO_VALUE.to_owned());
+                    (labels.len() - 1) as u32
+                }
+            };
+            Dims {
+                labels,
+                source: Source::Codes {
+                    codes: d.codes().to_vec(),
+                    remap,
+                    none,
+                },
+            }
+        };
+        let identity = |d: &Dictionary| (0..d.values().len() as u32).collect::<Vec<_>>();
+        let dict = match by {
+            "channel" => Some(t.channel()),
+            "priority" => Some(t.priority()),
+            "team" => Some(t.team()),
+            "assignee" => Some(t.assignee()),
+            "customer_id" => Some(t.customer_id()),
+            "status" | "segment" => None,
+            other => t.dimension(other),
+        };
+        if let Some(d) = dict {
+            return from_dict(d, identity(d), d.values().to_vec());
+        }
+        match by {
+            "status" => Dims {
+                // Every ticket has a status; "(none)" is for responses without a ticket.
+                labels: Status::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .chain([NO_VALUE])
+                    .map(str::to_owned)
+                    .collect(),
+                source: Source::Status(t.status().to_vec()),
+            },
+            "segment" => {
+                // As the row path: a customer id's segment is the last one given for it.
+                let mut segment_of: HashMap<&str, &str> = HashMap::new();
+                for c in &input.customers {
+                    if let Some(s) = c.segment() {
+                        segment_of.insert(c.id().as_str(), s);
+                    }
+                }
+                let mut labels: Vec<String> = Vec::new();
+                let mut index: HashMap<&str, u32> = HashMap::new();
+                let customers = t.customer_id();
+                let mut remap = Vec::with_capacity(customers.values().len());
+                for c in customers.values() {
+                    remap.push(match segment_of.get(c.as_str()) {
+                        Some(&s) => *index.entry(s).or_insert_with(|| {
+                            labels.push(s.to_owned());
+                            (labels.len() - 1) as u32
+                        }),
+                        None => Dictionary::NONE,
+                    });
+                }
+                let mut dims = from_dict(customers, remap, labels);
+                // A segment named "(none)" and no segment share one label, as in the row path.
+                if let Source::Codes { remap, none, .. } = &mut dims.source {
+                    for r in remap.iter_mut() {
+                        if *r == Dictionary::NONE {
+                            *r = *none;
+                        }
+                    }
+                }
+                dims
+            }
+            _ => Dims {
+                labels: vec![NO_VALUE.to_owned()],
+                source: Source::AllNone,
+            },
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Ticket `i`'s code (0 without grouping).
+    fn code(&self, i: usize) -> usize {
+        match &self.source {
+            Source::None | Source::AllNone => 0,
+            Source::Codes { codes, remap, none } => {
+                let c = codes[i];
+                if c == Dictionary::NONE {
+                    *none as usize
+                } else {
+                    remap[c as usize] as usize
+                }
+            }
+            Source::Status(s) => s[i] as usize,
+        }
+    }
+}
+
+/// One period's state in a partition.
+struct Slot {
+    key: PeriodKey,
+    /// One cell per dimension code (one in all without grouping).
+    cells: Vec<Option<Cell>>,
+    /// Volume counts: `[0]` the total, `[1 + code]` per dimension code.
+    counts: Vec<VolumeCounts>,
+    /// Backlog entries minus exits, indexed as `counts`.
+    delta: Vec<i64>,
+    /// Backlog entries plus exits (a period where the backlog moved), indexed as `counts`.
+    moves: Vec<u64>,
+    /// Tickets dividing the support cost.
+    cost_tickets: u64,
+}
+
+/// A partition's state: its periods, in the order met.
+struct Part {
+    dims: usize,
+    slots: Vec<Slot>,
+    spans: PeriodSpans,
+    /// The last period found and its slot.
+    last: Option<(PeriodKey, usize)>,
+}
+
+impl Part {
+    fn new(options: &ReportOptions, dims: usize) -> Part {
+        Part {
+            dims,
+            slots: Vec::new(),
+            spans: PeriodSpans::new(options.bucketer()),
+            last: None,
+        }
+    }
+
+    fn slot(&mut self, ns: i64) -> usize {
+        let key = self.spans.key(ns);
+        if let Some((k, i)) = self.last
+            && k == key
+        {
+            return i;
+        }
+        let i = match self.slots.iter().position(|s| s.key == key) {
+            Some(i) => i,
+            None => {
+                let n = self.dims.max(1);
+                self.slots.push(Slot {
+                    key,
+                    cells: (0..n).map(|_| None).collect(),
+                    counts: vec![VolumeCounts::default(); self.dims + 1],
+                    delta: vec![0; self.dims + 1],
+                    moves: vec![0; self.dims + 1],
+                    cost_tickets: 0,
+                });
+                self.slots.len() - 1
+            }
+        };
+        self.last = Some((key, i));
+        i
+    }
+
+    fn cell<'a>(&'a mut self, kpis: &Kpis, slot: usize, code: usize) -> &'a mut Cell {
+        self.slots[slot].cells[code].get_or_insert_with(|| kpis.cell())
+    }
+
+    /// Volume and backlog: `[0]` and `[1 + code]` of the slot's counts.
+    fn flow(&mut self, slot: usize, code: Option<usize>, f: impl Fn(&mut Slot, usize)) {
+        let s = &mut self.slots[slot];
+        f(s, 0);
+        if let Some(c) = code {
+            f(s, 1 + c);
+        }
+    }
+}
+
+/// Feeds tickets `rows` of the table into a new partition.
+fn push_tickets(
+    table: &TicketTable,
+    rows: Range<usize>,
+    dims: &Dims,
+    kpis: &Kpis,
+    options: &ReportOptions,
+) -> Result<Part, Error> {
+    let grouped = options.by.is_some();
+    // Without business time or SLA targets the duration KPIs read calendar seconds only: the
+    // engine works them out from the nanosecond columns and skips building instants.
+    let calendar_only = options.calendar.is_none() && options.sla.is_none();
+    let first_variant = kpis.art.options().get_variant() == ResolutionVariant::First;
+    let mut part = Part::new(options, dims.len());
+    let cols = table.raw();
+    for i in rows {
+        let raw = Raw {
+            created: cols.created[i],
+            first_response: cols.first_response[i],
+            first_resolved: cols.first_resolved[i],
+            resolved: cols.resolved[i],
+            replies: cols.agent_replies[i],
+            reopens: cols.reopens[i],
+        };
+        let code = dims.code(i);
+        let result = if calendar_only {
+            push_fast(
+                &mut part,
+                &raw,
+                first_variant,
+                options.fcr_denominator,
+                code,
+                kpis,
+            )
+        } else {
+            push_cells(&mut part, &table.skeleton(i), &raw, code, kpis)
+        };
+        result
+            .and_then(|()| {
+                push_flows(
+                    &mut part,
+                    &raw,
+                    cols.status[i],
+                    grouped.then_some(code),
+                    options,
+                )
+            })
+            .map_err(|e| e.with_record_type("ticket").with_id(table.ids().get(i)))?;
+    }
+    Ok(part)
+}
+
+/// A ticket's instants as stored (nanoseconds, [`NO_INSTANT`] when absent).
+struct Raw {
+    created: i64,
+    first_response: i64,
+    first_resolved: i64,
+    resolved: i64,
+    replies: Option<u32>,
+    reopens: u32,
+}
+
+impl Raw {
+    /// The stored nanoseconds of one of the ticket's instants.
+    fn ns(&self, at: Instant, skeleton: &Ticket) -> i64 {
+        if at == skeleton.created_at() {
+            self.created
+        } else if Some(at) == skeleton.resolved_at() {
+            self.resolved
+        } else if Some(at) == skeleton.first_resolved_at() {
+            self.first_resolved
+        } else {
+            at.timestamp_nanos_opt().unwrap_or(i64::MIN)
+        }
+    }
+}
+
+/// Calendar seconds from `a` to `b` (`b >= a`), as `calendar_seconds` on the instants.
+fn seconds(a: i64, b: i64) -> i64 {
+    (b - a) / 1_000_000_000
+}
+
+/// The duration KPIs of a ticket with the KPIs' own rules on a text-free ticket.
+fn push_cells(
+    part: &mut Part,
+    t: &Ticket,
+    raw: &Raw,
+    code: usize,
+    kpis: &Kpis,
+) -> Result<(), Error> {
+    let created = t.created_at();
+    let fcr_at = kpis.fcr.bucket_instant(t);
+    let s = part.slot(raw.created);
+    {
+        let cell = part.cell(kpis, s, code);
+        cell.frt.push(t)?;
+        if let Some(sla) = &mut cell.sla {
+            sla.push(t)?;
+        }
+        if fcr_at == Some(created) {
+            cell.fcr.push(t)?;
+        }
+    }
+    if let Some(at) = fcr_at.filter(|&at| at != created) {
+        let s = part.slot(raw.ns(at, t));
+        part.cell(kpis, s, code).fcr.push(t)?;
+    }
+    if let Some(at) = kpis.art.bucket_instant(t) {
+        let s = part.slot(raw.ns(at, t));
+        part.cell(kpis, s, code).art.push(t)?;
+    }
+    Ok(())
+}
+
+/// What [`push_cells`] does when the duration KPIs read calendar seconds only (no business
+/// calendar, no SLA): the same cells, the same values, from the nanosecond columns.
+fn push_fast(
+    part: &mut Part,
+    raw: &Raw,
+    first_variant: bool,
+    fcr_denominator: FcrDenominator,
+    code: usize,
+    kpis: &Kpis,
+) -> Result<(), Error> {
+    let resolved = (raw.resolved != NO_INSTANT).then_some(raw.resolved);
+    let fcr_at = match fcr_denominator {
+        FcrDenominator::AllTickets => Some(raw.created),
+        FcrDenominator::Resolved => resolved,
+    };
+    let s = part.slot(raw.created);
+    {
+        let cell = part.cell(kpis, s, code);
+        let frt =
+            (raw.first_response != NO_INSTANT).then(|| seconds(raw.created, raw.first_response));
+        cell.frt.push_calendar_seconds(frt)?;
+        if fcr_at == Some(raw.created) {
+            cell.fcr
+                .push_parts(raw.replies, resolved.is_some(), raw.reopens)?;
+        }
+    }
+    if let Some(at) = fcr_at.filter(|&at| at != raw.created) {
+        let s = part.slot(at);
+        part.cell(kpis, s, code)
+            .fcr
+            .push_parts(raw.replies, resolved.is_some(), raw.reopens)?;
+    }
+    if let Some(latest) = resolved {
+        // A summary ticket's first resolution is `first_resolved_at` (always set when
+        // resolved), which is also the instant the KPI buckets the first variant by.
+        let end = if first_variant && raw.first_resolved != NO_INSTANT {
+            raw.first_resolved
+        } else {
+            latest
+        };
+        let s = part.slot(end);
+        part.cell(kpis, s, code)
+            .art
+            .push_calendar_seconds(seconds(raw.created, end))?;
+    }
+    Ok(())
+}
+
+/// Volume, backlog and the cost denominator of a summary ticket: created at creation, its
+/// latest resolution a resolution event, one stay in the backlog from creation to its
+/// resolution (or cancellation, at creation when it has no resolution instant), or open.
+fn push_flows(
+    part: &mut Part,
+    raw: &Raw,
+    status: Status,
+    flow_code: Option<usize>,
+    options: &ReportOptions,
+) -> Result<(), Error> {
+    let s = part.slot(raw.created);
+    part.flow(s, flow_code, |sl, j| {
+        sl.counts[j].created += 1;
+        sl.delta[j] += 1;
+        sl.moves[j] += 1;
+    });
+    let resolved = (raw.resolved != NO_INSTANT).then_some(raw.resolved);
+    if let Some(at) = resolved {
+        let s = part.slot(at);
+        part.flow(s, flow_code, |sl, j| sl.counts[j].resolved += 1);
+    }
+    // `TicketFacts::for_each_stay` for a summary row.
+    let exit = match status.category() {
+        StatusCategory::Open => None,
+        StatusCategory::Resolved | StatusCategory::Cancelled => Some(match resolved {
+            Some(at) => (at, false),
+            None => (raw.created, true),
+        }),
+    };
+    if let Some((at, cancelled)) = exit {
+        let s = part.slot(at);
+        part.flow(s, flow_code, |sl, j| {
+            sl.delta[j] -= 1;
+            sl.moves[j] += 1;
+            if cancelled {
+                sl.counts[j].cancelled += 1;
+            }
+        });
+    }
+    let cost_at = match options.cost_denominator {
+        CostDenominator::Resolved => resolved,
+        CostDenominator::Created => Some(raw.created),
+    };
+    if let Some(at) = cost_at {
+        let s = part.slot(at);
+        part.slots[s].cost_tickets += 1;
+    }
+    Ok(())
+}
+
+/// Feeds responses `rows` into a new partition, each into its ticket's dimension code.
+fn push_surveys(
+    table: &SurveyTable,
+    rows: Range<usize>,
+    dims: usize,
+    codes: &SurveyCodes,
+    kpis: &Kpis,
+    options: &ReportOptions,
+) -> Result<Part, Error> {
+    let mut part = Part::new(options, dims);
+    for i in rows {
+        let r = table.skeleton(i);
+        let code = codes.code(i);
+        let s = part.slot(table.responded_at_ns()[i]);
+        let cell = part.cell(kpis, s, code);
+        match r.kind() {
+            SurveyKind::Csat => cell.csat.push_response(&r),
+            SurveyKind::Nps => cell.nps.push_response(&r),
+            SurveyKind::Ces => cell.ces.push_response(&r),
+        }
+        .map_err(|e| {
+            e.with_record_type("survey_response")
+                .with_id(table.ids().get(i))
+        })?;
+    }
+    Ok(part)
+}
+
+/// A response's dimension code: its ticket's, found by id; "(none)" when it has no ticket, the
+/// ticket is not in the input, or the ticket has no value.
+struct SurveyCodes {
+    /// The code of every response (empty without grouping).
+    codes: Vec<u32>,
+}
+
+impl SurveyCodes {
+    fn new(input: &ColumnarInput, dims: &Dims, grouped: bool) -> SurveyCodes {
+        if !grouped || dims.len() == 0 {
+            return SurveyCodes { codes: Vec::new() };
+        }
+        let none = dims.labels.iter().position(|l| l == NO_VALUE).unwrap_or(0) as u32;
+        let mut codes = vec![none; input.surveys.len()];
+        if input.surveys.any_linked() {
+            for (j, code) in join(&input.tickets, dims, &input.surveys) {
+                codes[j as usize] = code;
+            }
+        }
+        SurveyCodes { codes }
+    }
+
+    fn code(&self, i: usize) -> usize {
+        self.codes.get(i).map_or(0, |&c| c as usize)
+    }
+}
+
+/// Ids up to this many bytes are compared inline in the join.
+const INLINE: usize = 16;
+
+/// An id of at most [`INLINE`] bytes, as a value: the join compares ids without reading the
+/// tables' text (a read per comparison would be a cache miss per response).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct ShortId {
+    len: u8,
+    bytes: [u8; INLINE],
+}
+
+impl ShortId {
+    fn new(id: &str) -> Option<ShortId> {
+        let b = id.as_bytes();
+        if b.len() > INLINE {
+            return None;
+        }
+        let mut bytes = [0; INLINE];
+        bytes[..b.len()].copy_from_slice(b);
+        Some(ShortId {
+            len: b.len() as u8,
+            bytes,
+        })
+    }
+}
+
+/// `(response, code)` for every response whose ticket is in the table.
+///
+/// A radix-partitioned hash join: the ids are split by hash into partitions small enough for a
+/// hash map in cache, each thread taking a band of partitions (a single map over millions of
+/// tickets costs a cache miss per insert and per lookup). Ids longer than [`INLINE`] bytes take
+/// a plain map instead. A later ticket with the same id replaces an earlier one.
+fn join(tickets: &TicketTable, dims: &Dims, surveys: &SurveyTable) -> Vec<(u32, u32)> {
+    let ids = tickets.ids();
+    if ids.iter().any(|id| id.len() > INLINE) {
+        let map: HashMap<&str, u32, IdHashBuilder> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id, dims.code(i) as u32))
+            .collect();
+        return (0..surveys.len())
+            .filter_map(|j| Some((j as u32, *map.get(surveys.ticket_id(j)?)?)))
+            .collect();
+    }
+    let hasher = IdHashBuilder::default();
+    // About 8k tickets a partition.
+    let bits = (tickets.len() / 8192).max(1).ilog2().min(14);
+    let partition = |id: &ShortId| -> usize {
+        use std::hash::BuildHasher;
+        if bits == 0 {
+            0
+        } else {
+            (hasher.hash_one(id) >> (64 - bits)) as usize
+        }
+    };
+    let count = 1usize << bits;
+    let bands = threads().min(count);
+    let band = |b: usize| -> Vec<(u32, u32)> {
+        let (lo, hi) = (count * b / bands, count * (b + 1) / bands);
+        let mut side: Vec<Vec<(ShortId, u32)>> = vec![Vec::new(); hi - lo];
+        for (i, id) in ids.iter().enumerate() {
+            if let Some(k) = ShortId::new(id) {
+                let p = partition(&k);
+                if (lo..hi).contains(&p) {
+                    side[p - lo].push((k, dims.code(i) as u32));
+                }
+            }
+        }
+        let mut probe: Vec<Vec<(ShortId, u32)>> = vec![Vec::new(); hi - lo];
+        for j in 0..surveys.len() {
+            if let Some(k) = surveys.ticket_id(j).and_then(ShortId::new) {
+                let p = partition(&k);
+                if (lo..hi).contains(&p) {
+                    probe[p - lo].push((k, j as u32));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let mut map: HashMap<ShortId, u32, IdHashBuilder> = HashMap::with_hasher(hasher);
+        for (build, probe) in side.into_iter().zip(probe) {
+            map.clear();
+            map.extend(build);
+            out.extend(
+                probe
+                    .into_iter()
+                    .filter_map(|(k, j)| Some((j, *map.get(&k)?))),
+            );
+        }
+        out
+    };
+    build_shards(bands, band).into_iter().flatten().collect()
+}
+
+/// Every partition's state merged, by period.
+struct Merged {
+    dims: usize,
+    slots: BTreeMap<PeriodKey, Slot>,
+}
+
+impl Merged {
+    fn add(&mut self, part: Part) -> Result<(), Error> {
+        for s in part.slots {
+            match self.slots.get_mut(&s.key) {
+                None => {
+                    self.slots.insert(s.key, s);
+                }
+                Some(ours) => {
+                    for (a, b) in ours.cells.iter_mut().zip(s.cells) {
+                        match (a.as_mut(), b) {
+                            (_, None) => {}
+                            (None, Some(b)) => *a = Some(b),
+                            (Some(a), Some(b)) => a.merge(b)?,
+                        }
+                    }
+                    for (j, c) in s.counts.iter().enumerate() {
+                        let o = &mut ours.counts[j];
+                        o.created += c.created;
+                        o.resolved += c.resolved;
+                        o.reopened += c.reopened;
+                        o.cancelled += c.cancelled;
+                        ours.delta[j] += s.delta[j];
+                        ours.moves[j] += s.moves[j];
+                    }
+                    ours.cost_tickets += s.cost_tickets;
+                }
+            }
+        }
+        let _ = self.dims;
+        Ok(())
+    }
+}
+
+pub(super) fn compute(input: &ColumnarInput, options: &ReportOptions) -> Result<Report, Error> {
+    // Customers and costs are few: the row path's accumulator takes them (and checks the
+    // options).
+    let mut acc = ReportAccumulator::new(options.clone())?;
+    for c in &input.customers {
+        acc.push_customer(c)?;
+    }
+    for e in &input.costs {
+        acc.push_cost(e)?;
+    }
+    let kpis = &acc.kpis;
+    let grouped = options.by.is_some();
+    let dims = Dims::new(input, options.by.as_deref());
+    let survey_codes = SurveyCodes::new(input, &dims, grouped);
+
+    enum Job {
+        Tickets(Range<usize>),
+        Surveys(Range<usize>),
+    }
+    let ranges = |n: usize| {
+        (0..n)
+            .step_by(PARTITION)
+            .map(move |a| a..(a + PARTITION).min(n))
+    };
+    let jobs: Vec<Job> = ranges(input.tickets.len())
+        .map(Job::Tickets)
+        .chain(ranges(input.surveys.len()).map(Job::Surveys))
+        .collect();
+    let run = |job: &Job| match job {
+        Job::Tickets(r) => push_tickets(&input.tickets, r.clone(), &dims, kpis, options),
+        Job::Surveys(r) => push_surveys(
+            &input.surveys,
+            r.clone(),
+            dims.len(),
+            &survey_codes,
+            kpis,
+            options,
+        ),
+    };
+    let parts = run_jobs(&jobs, run)?;
+    let mut merged = Merged {
+        dims: dims.len(),
+        slots: BTreeMap::new(),
+    };
+    for p in parts {
+        merged.add(p)?;
+    }
+
+    // Cost denominators, totals and flows.
+    let mut cells: BTreeMap<PeriodKey, PeriodCells> = BTreeMap::new();
+    let mut flow_total = FlowResults {
+        volume: BTreeMap::new(),
+        backlog: Vec::new(),
+    };
+    let mut flow_by: Vec<Option<FlowResults>> = (0..dims.len()).map(|_| None).collect();
+    let mut running = vec![0i64; dims.len() + 1];
+    for (key, slot) in merged.slots {
+        if slot.cost_tickets > 0 {
+            acc.cost.add_tickets(key, slot.cost_tickets)?;
+        }
+        for j in 0..=dims.len() {
+            running[j] += slot.delta[j];
+            let flow = if j == 0 {
+                Some(&mut flow_total)
+            } else if slot.moves[j] > 0 || slot.counts[j] != VolumeCounts::default() {
+                Some(flow_by[j - 1].get_or_insert_with(|| FlowResults {
+                    volume: BTreeMap::new(),
+                    backlog: Vec::new(),
+                }))
+            } else {
+                flow_by[j - 1].as_mut()
+            };
+            let Some(flow) = flow else { continue };
+            if slot.counts[j] != VolumeCounts::default() {
+                flow.volume.insert(key, slot.counts[j]);
+            }
+            if slot.moves[j] > 0 {
+                // Every stay is entered before it is left: the running count is never negative.
+                flow.backlog
+                    .push((key, u64::try_from(running[j]).unwrap_or(0)));
+            }
+        }
+        let present: Vec<(usize, Cell)> = slot
+            .cells
+            .into_iter()
+            .enumerate()
+            .filter_map(|(c, cell)| Some((c, cell?)))
+            .collect();
+        if present.is_empty() {
+            continue;
+        }
+        let period = if grouped {
+            let mut total = kpis.cell();
+            for (_, c) in &present {
+                total.merge(c.clone())?;
+            }
+            PeriodCells {
+                total,
+                by: present
+                    .into_iter()
+                    .map(|(c, cell)| (dims.labels[c].clone(), cell))
+                    .collect(),
+            }
+        } else {
+            let mut present = present;
+            PeriodCells {
+                total: present.pop().map_or_else(|| kpis.cell(), |(_, c)| c),
+                by: BTreeMap::new(),
+            }
+        };
+        cells.insert(key, period);
+    }
+    let flow_by: BTreeMap<String, FlowResults> = flow_by
+        .into_iter()
+        .enumerate()
+        .filter_map(|(c, f)| Some((dims.labels[c].clone(), f?)))
+        .collect();
+    let ReportAccumulator {
+        options,
+        kpis,
+        cost,
+        retention_total,
+        retention_by,
+        ..
+    } = acc;
+    Ok(assemble_parts(Assembly {
+        options,
+        kpis,
+        cells,
+        flow_total,
+        flow_by,
+        cost,
+        retention_total,
+        retention_by,
+    }))
+}
+
+#[cfg(feature = "parallel")]
+fn run_jobs<J: Sync, F>(jobs: &[J], run: F) -> Result<Vec<Part>, Error>
+where
+    F: Fn(&J) -> Result<Part, Error> + Sync + Send,
+{
+    use rayon::prelude::*;
+    jobs.par_iter().map(run).collect()
+}
+
+#[cfg(not(feature = "parallel"))]
+fn run_jobs<J, F>(jobs: &[J], run: F) -> Result<Vec<Part>, Error>
+where
+    F: Fn(&J) -> Result<Part, Error>,
+{
+    jobs.iter().map(run).collect()
+}

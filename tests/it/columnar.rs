@@ -1,0 +1,384 @@
+//! The columnar engine (`Report::compute_columnar`) gives the row path's report
+//! (`Report::compute`) on the same records, whatever the options.
+
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use supportkpi::columnar::{ColumnarInput, TicketTable};
+use supportkpi::kpi::{CostDenominator, FcrDenominator, SlaPolicy, SlaTarget};
+use supportkpi::model::{Currency, Instant, Money, Status, SurveyKind};
+use supportkpi::report::{Report, ReportInput, ReportOptions};
+use supportkpi::stats::QuantileMode;
+use supportkpi::time::parse_zone;
+use supportkpi::{BusinessCalendar, CostEntry, Customer, Period, SurveyResponse, Ticket};
+
+fn t0() -> Instant {
+    Utc.with_ymd_and_hms(2021, 3, 1, 0, 0, 0).unwrap()
+}
+
+#[derive(Debug, Clone)]
+struct Spec {
+    id: u8,
+    created_s: i64,
+    response_s: Option<i64>,
+    first_resolve_s: Option<i64>,
+    resolve_s: Option<i64>,
+    status: Option<Status>,
+    channel: Option<&'static str>,
+    plan: Option<&'static str>,
+    customer: Option<u8>,
+    replies: Option<u32>,
+    reopens: u32,
+}
+
+const STATUSES: [Option<Status>; 5] = [
+    None,
+    Some(Status::Open),
+    Some(Status::Pending),
+    Some(Status::Closed),
+    Some(Status::Cancelled),
+];
+
+fn spec() -> impl Strategy<Value = Spec> {
+    (
+        (
+            any::<u8>(),
+            0i64..(100 * 86_400),
+            proptest::option::of(0i64..200_000),
+            proptest::option::of(0i64..2_000_000),
+            proptest::option::of(0i64..400_000),
+            0usize..5,
+        ),
+        (
+            proptest::option::of(prop::sample::select(vec!["email", "chat", "(none)"])),
+            proptest::option::of(prop::sample::select(vec!["pro", "free"])),
+            proptest::option::of(0u8..6),
+            proptest::option::of(0u32..3),
+            0u32..2,
+        ),
+    )
+        .prop_map(
+            |((id, c, r, z, extra, st), (channel, plan, customer, replies, reopens))| Spec {
+                id,
+                created_s: c,
+                response_s: r,
+                first_resolve_s: z.filter(|_| extra.is_some()),
+                resolve_s: z.map(|z| z + extra.unwrap_or(0)),
+                status: STATUSES[st],
+                channel,
+                plan,
+                customer,
+                replies,
+                reopens,
+            },
+        )
+}
+
+fn ticket(s: &Spec) -> Ticket {
+    let created = t0() + Duration::seconds(s.created_s) + Duration::nanoseconds(i64::from(s.id));
+    // Ids repeat now and then: a response's ticket is the last one with its id.
+    let mut b = Ticket::builder(format!("T-{}", s.id % 40).as_str(), created).reopens(s.reopens);
+    if let Some(c) = s.channel {
+        b = b.channel(c);
+    }
+    if let Some(p) = s.plan {
+        b = b.dimension("plan", p);
+    }
+    if let Some(c) = s.customer {
+        b = b.customer_id(format!("C-{c}").as_str());
+    }
+    if let Some(n) = s.replies {
+        b = b.agent_replies(n);
+    }
+    if let Some(st) = s.status {
+        b = b.status(st);
+    }
+    if let Some(r) = s.response_s {
+        b = b.first_response_at(created + Duration::seconds(r));
+    }
+    if let Some(z) = s.first_resolve_s {
+        b = b.first_resolved_at(created + Duration::seconds(z));
+    }
+    if let Some(z) = s.resolve_s {
+        b = b.resolved_at(created + Duration::seconds(z));
+    }
+    b.build().unwrap()
+}
+
+fn surveys(tickets: &[Ticket], picks: &[(u8, u8, i64)]) -> Vec<SurveyResponse> {
+    picks
+        .iter()
+        .enumerate()
+        .map(|(i, &(which, score, offset))| {
+            let at = t0() + Duration::seconds(offset);
+            let (kind, score) = match score % 3 {
+                0 => (SurveyKind::Csat, i32::from(score % 5) + 1),
+                1 => (SurveyKind::Nps, i32::from(score % 11)),
+                _ => (SurveyKind::Ces, i32::from(score % 7) + 1),
+            };
+            let r = SurveyResponse::new(format!("S-{i}").as_str(), at, kind, score).unwrap();
+            match which % 4 {
+                0 => r,
+                1 => r.with_ticket("T-unknown"),
+                _ => match tickets.get(usize::from(which) % tickets.len().max(1)) {
+                    Some(t) => r.with_ticket(t.id().as_str()),
+                    None => r,
+                },
+            }
+        })
+        .collect()
+}
+
+fn customers() -> Vec<Customer> {
+    (0..5)
+        .map(|i| {
+            let c = Customer::new(format!("C-{i}").as_str(), t0() - Duration::days(40)).unwrap();
+            match i {
+                0 | 1 => c.with_segment("smb"),
+                2 => c.with_segment("(none)"),
+                3 => c.with_segment("enterprise"),
+                _ => c,
+            }
+        })
+        .collect()
+}
+
+fn costs() -> Vec<CostEntry> {
+    let usd = Currency::new("USD").unwrap();
+    (3..=6)
+        .map(|m| {
+            let start = NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+            let end = NaiveDate::from_ymd_opt(2021, m, 28).unwrap();
+            CostEntry::new(start, end, Money::new(Decimal::new(12_345, 1), usd)).unwrap()
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+struct Knobs {
+    period: usize,
+    zone: usize,
+    by: usize,
+    business: bool,
+    sla: bool,
+    as_of: Option<i64>,
+    range: Option<(i64, i64)>,
+    fcr_resolved: bool,
+    cost_created: bool,
+    sketch: bool,
+}
+
+fn knobs() -> impl Strategy<Value = Knobs> {
+    (
+        (
+            0usize..3,
+            0usize..4,
+            0usize..9,
+            any::<bool>(),
+            any::<bool>(),
+        ),
+        (
+            proptest::option::of(0i64..150),
+            proptest::option::of((0i64..120, 0i64..60)),
+            any::<bool>(),
+            any::<bool>(),
+            any::<bool>(),
+        ),
+    )
+        .prop_map(
+            |((period, zone, by, business, sla), (as_of, range, fcr, cost, sketch))| Knobs {
+                period,
+                zone,
+                by,
+                business,
+                sla,
+                as_of,
+                range,
+                fcr_resolved: fcr,
+                cost_created: cost,
+                sketch,
+            },
+        )
+}
+
+fn options(k: &Knobs) -> ReportOptions {
+    let zone =
+        parse_zone(["UTC", "America/New_York", "Asia/Kolkata", "America/Havana"][k.zone]).unwrap();
+    let mut o = ReportOptions::default()
+        .period([Period::Day, Period::Week, Period::Month][k.period])
+        .zone(zone);
+    let by = [
+        None,
+        Some("channel"),
+        Some("priority"),
+        Some("status"),
+        Some("segment"),
+        Some("customer_id"),
+        Some("plan"),
+        Some("not_a_column"),
+        Some("channel"),
+    ][k.by];
+    if let Some(by) = by {
+        o = o.by(by);
+    }
+    let cal = BusinessCalendar::parse("Mon-Fri 09:00-17:00", zone).unwrap();
+    if k.business {
+        o = o.calendar(cal.clone());
+    }
+    if k.sla {
+        o = o.sla(
+            SlaPolicy::new()
+                .calendar(cal)
+                .first_response_default(SlaTarget::business(3600).unwrap())
+                .resolution_default(SlaTarget::calendar(3 * 86_400).unwrap()),
+        );
+    }
+    if let Some(d) = k.as_of {
+        o = o.as_of(t0() + Duration::days(d));
+    }
+    if let Some((a, len)) = k.range {
+        let first = t0().date_naive() + Duration::days(a);
+        o = o.range(first, first + Duration::days(len));
+    }
+    if k.fcr_resolved {
+        o = o.fcr_denominator(FcrDenominator::Resolved);
+    }
+    if k.cost_created {
+        o = o.cost_denominator(CostDenominator::Created);
+    }
+    if k.sketch {
+        o = o.quantiles(QuantileMode::Sketch {
+            relative_accuracy: 0.01,
+        });
+    }
+    o
+}
+
+fn same(input: &ReportInput, o: &ReportOptions) -> Result<(), TestCaseError> {
+    let columns = ColumnarInput::from_input(input).unwrap();
+    let rows = Report::compute(input, o);
+    let cols = Report::compute_columnar(&columns, o);
+    match (rows, cols) {
+        (Ok(a), Ok(b)) => {
+            prop_assert_eq!(
+                a.rows.len(),
+                b.rows.len(),
+                "rows\n{:?}\n{:?}",
+                a.rows,
+                b.rows
+            );
+            for (x, y) in a.rows.iter().zip(&b.rows) {
+                prop_assert_eq!(x, y);
+            }
+            prop_assert_eq!(a, b);
+        }
+        (Err(a), Err(b)) => prop_assert_eq!(a.kind(), b.kind()),
+        (a, b) => prop_assert!(false, "row path {:?}, columnar {:?}", a.err(), b.err()),
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn columnar_report_equals_the_row_report(
+        specs in prop::collection::vec(spec(), 0..80),
+        picks in prop::collection::vec((any::<u8>(), any::<u8>(), 0i64..(110 * 86_400)), 0..40),
+        k in knobs(),
+        with_rest in any::<bool>(),
+    ) {
+        let tickets: Vec<Ticket> = specs.iter().map(ticket).collect();
+        let surveys = surveys(&tickets, &picks);
+        let input = ReportInput {
+            tickets,
+            surveys,
+            customers: if with_rest { customers() } else { Vec::new() },
+            costs: if with_rest { costs() } else { Vec::new() },
+            histories: Vec::new(),
+        };
+        same(&input, &options(&k))?;
+    }
+}
+
+/// Enough tickets for several partitions and sharded joins.
+#[test]
+fn large_inputs_agree() {
+    let n = 300_000;
+    let tickets: Vec<Ticket> = (0..n)
+        .map(|i| {
+            let s = Spec {
+                id: (i % 251) as u8,
+                created_s: (i as i64 * 7919) % (200 * 86_400),
+                response_s: (i % 3 != 0).then_some((i as i64 * 13) % 90_000),
+                first_resolve_s: None,
+                resolve_s: (i % 5 != 0).then_some((i as i64 * 31) % 900_000),
+                status: STATUSES[i % 5],
+                channel: [Some("email"), Some("chat"), None][i % 3],
+                plan: None,
+                customer: Some((i % 6) as u8),
+                replies: Some((i % 4) as u32),
+                reopens: 0,
+            };
+            let mut t = ticket(&s).into_builder();
+            t = t.customer_id(format!("C-{}", i % 6).as_str());
+            let mut t = t.build().unwrap();
+            // Unique ids so that the join has every ticket.
+            t = {
+                let mut b = Ticket::builder(format!("T-{i}").as_str(), t.created_at());
+                b = b.channel(t.channel().unwrap_or("web"));
+                if let Some(at) = t.first_response_at() {
+                    b = b.first_response_at(at);
+                }
+                if let Some(at) = t.resolved_at() {
+                    b = b.resolved_at(at);
+                }
+                b.status(t.status())
+                    .agent_replies(t.agent_replies().unwrap_or(0))
+                    .build()
+                    .unwrap()
+            };
+            t
+        })
+        .collect();
+    let surveys: Vec<SurveyResponse> = (0..n / 2)
+        .map(|i| {
+            SurveyResponse::new(
+                format!("S-{i}").as_str(),
+                t0() + Duration::seconds((i as i64 * 104_729) % (210 * 86_400)),
+                SurveyKind::Csat,
+                (i % 5) as i32 + 1,
+            )
+            .unwrap()
+            .with_ticket(format!("T-{}", (i * 7) % n).as_str())
+        })
+        .collect();
+    let input = ReportInput {
+        tickets,
+        surveys,
+        ..ReportInput::default()
+    };
+    let o = ReportOptions::default().period(Period::Month).by("channel");
+    let columns = ColumnarInput::from_input(&input).unwrap();
+    assert_eq!(
+        Report::compute_columnar(&columns, &o).unwrap(),
+        Report::compute(&input, &o).unwrap()
+    );
+    assert_eq!(TicketTable::from_tickets(&input.tickets).unwrap().len(), n);
+}
+
+#[test]
+fn histories_have_no_columnar_form() {
+    use supportkpi::model::{DeriveOptions, EventKind, StatusMap, derive_histories};
+    let events = [supportkpi::TicketEvent::new(
+        "T-1",
+        t0(),
+        EventKind::Created,
+    )];
+    let input = ReportInput {
+        histories: derive_histories(events, &StatusMap::canonical(), DeriveOptions::new()).unwrap(),
+        ..ReportInput::default()
+    };
+    let e = ColumnarInput::from_input(&input).unwrap_err();
+    assert_eq!(e.kind(), supportkpi::ErrorKind::InvalidOption);
+}
