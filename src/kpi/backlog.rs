@@ -5,13 +5,17 @@ use super::TicketFacts;
 use super::retention::report_keys;
 use super::ticket::{Exit, Stay};
 use super::{Accumulator, Kpi, Metric, TicketAccumulator, incompatible};
+use crate::columnar::{NO_INSTANT, TicketTable, from_ns};
 use crate::error::{Error, ErrorKind};
+use crate::model::StatusCategory;
 use crate::model::{Instant, Ticket, TicketHistory};
-use crate::time::CachedBucketer;
+use crate::report::build_shards;
 use crate::time::{Bucketer, Period, PeriodKey};
+use crate::time::{CachedBucketer, PeriodSpans};
 use chrono::{NaiveDate, TimeDelta};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 const DAY: i64 = 86_400;
 
@@ -674,6 +678,249 @@ impl FromIterator<Ticket> for BacklogAccumulator {
         let mut acc = BacklogAccumulator::default();
         acc.extend(iter);
         acc
+    }
+}
+
+impl Backlog {
+    /// The backlog of a table's tickets: the [`BacklogResult`] that pushing every ticket of
+    /// the table into an accumulator and finishing gives, computed without keeping or sorting
+    /// the stays — each period's flows are counted where they happen (in parallel with the
+    /// `parallel` feature) and the days-to-clear windows from the resolutions' counts between
+    /// the windows' bounds.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{Duration, TimeZone, Utc};
+    /// use supportkpi::columnar::TicketTable;
+    /// use supportkpi::kpi::{Accumulator, Backlog, Kpi};
+    /// use supportkpi::Ticket;
+    /// let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+    /// let tickets = vec![
+    ///     Ticket::builder("A", t0).resolved_at(t0 + Duration::days(2)).build()?,
+    ///     Ticket::builder("B", t0 + Duration::days(1)).build()?,
+    /// ];
+    /// let kpi = Backlog::default();
+    /// let table = TicketTable::from_tickets(&tickets)?;
+    /// let result = kpi.compute_table(&table);
+    /// assert_eq!(result, kpi.compute(&tickets)?);
+    /// let closing: Vec<u64> = result.periods.iter().map(|p| p.closing).collect();
+    /// assert_eq!(closing, [1, 2, 1]);
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn compute_table(&self, table: &TicketTable) -> BacklogResult {
+        let o = &self.options;
+        let b = o.bucketer();
+        let cols = table.raw();
+        let n = table.len();
+        // A summary row's one stay (`TicketFacts::for_each_stay`): from creation to its latest
+        // resolution, or cancelled at creation without one, or still open.
+        let exit = |i: usize| -> Option<(i64, Flow)> {
+            match cols.status[i].category() {
+                StatusCategory::Open => None,
+                StatusCategory::Resolved | StatusCategory::Cancelled => {
+                    Some(match cols.resolved[i] {
+                        NO_INSTANT => (cols.created[i], Flow::Cancelled),
+                        at => (at, Flow::Resolved),
+                    })
+                }
+            }
+        };
+        const CHUNK: usize = 64 * 1024;
+        let chunks = n.div_ceil(CHUNK);
+        let rows = |c: usize| c * CHUNK..((c + 1) * CHUNK).min(n);
+
+        // Pass 1: created, resolved and cancelled per period.
+        let tallies = build_shards(chunks, |c| {
+            let mut spans = PeriodSpans::new(b);
+            let mut out: BTreeMap<PeriodKey, [u64; 3]> = BTreeMap::new();
+            let mut last: Option<(PeriodKey, [u64; 3])> = None;
+            let mut bump = |key: PeriodKey, k: usize| match &mut last {
+                Some((lk, t)) if *lk == key => t[k] += 1,
+                _ => {
+                    if let Some((lk, t)) = last.take() {
+                        let e = out.entry(lk).or_default();
+                        (0..3).for_each(|j| e[j] += t[j]);
+                    }
+                    let mut t = [0; 3];
+                    t[k] += 1;
+                    last = Some((key, t));
+                }
+            };
+            for i in rows(c) {
+                bump(spans.key(cols.created[i]), 0);
+                if let Some((at, flow)) = exit(i) {
+                    let k = if flow == Flow::Resolved { 1 } else { 2 };
+                    bump(spans.key(at), k);
+                }
+            }
+            if let Some((lk, t)) = last {
+                let e = out.entry(lk).or_default();
+                (0..3).for_each(|j| e[j] += t[j]);
+            }
+            out
+        });
+        let mut tally: BTreeMap<PeriodKey, [u64; 3]> = BTreeMap::new();
+        for t in tallies {
+            for (k, v) in t {
+                let e = tally.entry(k).or_default();
+                (0..3).for_each(|j| e[j] += v[j]);
+            }
+        }
+        let keys = report_keys(&b, o.range, tally.keys().copied());
+
+        // The instants the days-to-clear windows start and end at, and the snapshot's.
+        let window = TimeDelta::days(i64::from(o.clear_window_days));
+        let window_days = f64::from(o.clear_window_days);
+        let spans: Vec<(Instant, Instant)> = keys
+            .iter()
+            .map(|&k| (b.start_instant(k), b.end_instant(k)))
+            .collect();
+        let snapshot_at = match (o.as_of, spans.last()) {
+            // Events at `as_of` have happened: the exclusive bound is 1 ns later.
+            (Some(t), _) => Some((t, t + TimeDelta::nanoseconds(1))),
+            (None, Some(&(_, end))) => Some((end, end)),
+            (None, None) => None,
+        };
+        let begin_of = |end: Instant| end.checked_sub_signed(window).unwrap_or(end);
+        let ns = |t: Instant| t.timestamp_nanos_opt();
+        // Instants beyond the nanosecond range bound nothing a table holds: clamp them.
+        let clamp = |t: Instant| {
+            ns(t).unwrap_or(if t.timestamp() < 0 {
+                i64::MIN
+            } else {
+                i64::MAX
+            })
+        };
+        let mut bounds: Vec<i64> = spans
+            .iter()
+            .flat_map(|&(_, end)| [clamp(end), clamp(begin_of(end))])
+            .chain(
+                snapshot_at
+                    .into_iter()
+                    .flat_map(|(_, bound)| [clamp(bound), clamp(begin_of(bound))]),
+            )
+            .collect();
+        bounds.sort_unstable();
+        bounds.dedup();
+
+        // Pass 2: resolutions between consecutive bounds, and the snapshot's open tickets by
+        // age.
+        let age_bounds = &o.age_bounds;
+        let snapshot_ns = snapshot_at.map(|(at, bound)| (at, clamp(bound)));
+        let passes = build_shards(chunks, |c| {
+            let mut between = vec![0u64; bounds.len() + 1];
+            let mut ages = vec![0u64; age_bounds.len() + 1];
+            let mut gap = 0;
+            for i in rows(c) {
+                let out = exit(i);
+                if let Some((at, Flow::Resolved)) = out {
+                    // Resolutions come mostly in time order: try the last gap first.
+                    let in_gap = |g: usize| {
+                        (g == 0 || bounds[g - 1] <= at) && (g == bounds.len() || at < bounds[g])
+                    };
+                    if !in_gap(gap) {
+                        gap = bounds.partition_point(|&x| x <= at);
+                    }
+                    between[gap] += 1;
+                }
+                if let Some((at, bound)) = snapshot_ns {
+                    let open = cols.created[i] < bound && out.is_none_or(|(to, _)| to >= bound);
+                    if open {
+                        let age = (at - from_ns(cols.created[i])).num_seconds();
+                        ages[age_bounds.partition_point(|x| *x <= age)] += 1;
+                    }
+                }
+            }
+            (between, ages)
+        });
+        let mut between = vec![0u64; bounds.len() + 1];
+        let mut ages_total = vec![0u64; age_bounds.len() + 1];
+        for (bt, ag) in passes {
+            between.iter_mut().zip(bt).for_each(|(a, x)| *a += x);
+            ages_total.iter_mut().zip(ag).for_each(|(a, x)| *a += x);
+        }
+        // Resolutions before each bound.
+        let mut before = Vec::with_capacity(bounds.len());
+        let mut sum = 0;
+        for g in between.iter().take(bounds.len()) {
+            sum += g;
+            before.push(sum);
+        }
+        let resolved_before = |t: i64| -> u64 {
+            match bounds.binary_search(&t) {
+                Ok(i) => before[i],
+                // Every bound a window uses is in the list.
+                Err(_) => 0,
+            }
+        };
+        let days_to_clear = |backlog: u64, end: Instant| {
+            let n = resolved_before(clamp(end)) - resolved_before(clamp(begin_of(end)));
+            let dtc = if n == 0 {
+                Metric::undefined(format!(
+                    "nothing resolved in the {} days before",
+                    o.clear_window_days
+                ))
+            } else {
+                Metric::Value(backlog as f64 / (n as f64 / window_days))
+            };
+            (n, dtc)
+        };
+
+        // With a range, the flows before its first period make its opening.
+        let mut open: i64 = match keys.first() {
+            Some(&first) => tally
+                .range(..first)
+                .map(|(_, t)| t[0] as i64 - t[1] as i64 - t[2] as i64)
+                .sum(),
+            None => 0,
+        };
+        let mut periods = Vec::with_capacity(keys.len());
+        for (&key, &(start, end)) in keys.iter().zip(&spans) {
+            let [created, resolved, cancelled] = tally.get(&key).copied().unwrap_or_default();
+            let opening = open;
+            open += created as i64 - resolved as i64 - cancelled as i64;
+            // Every stay is entered before it is left, so the running count never goes below 0.
+            let closing = u64::try_from(open).unwrap_or(0);
+            periods.push(BacklogPeriod {
+                period: key,
+                start,
+                end,
+                opening: u64::try_from(opening).unwrap_or(0),
+                created,
+                reopened: 0,
+                resolved,
+                cancelled,
+                closing,
+                net_flow: created as i64 - resolved as i64,
+                days_to_clear: days_to_clear(closing, end).1,
+            });
+        }
+        let snapshot = snapshot_at.map(|(at, bound)| {
+            let ages: Vec<AgeBucket> = std::iter::once(0)
+                .chain(o.age_bounds.iter().copied())
+                .zip(o.age_bounds.iter().copied().map(Some).chain([None]))
+                .zip(&ages_total)
+                .map(|((min_seconds, max_seconds), &count)| AgeBucket {
+                    min_seconds,
+                    max_seconds,
+                    count,
+                })
+                .collect();
+            let backlog = ages_total.iter().sum();
+            let (resolved_in_window, days_to_clear) = days_to_clear(backlog, bound);
+            BacklogSnapshot {
+                at,
+                backlog,
+                ages,
+                resolved_in_window,
+                days_to_clear,
+            }
+        });
+        BacklogResult {
+            n: n as u64,
+            periods,
+            snapshot,
+        }
     }
 }
 

@@ -1122,13 +1122,16 @@ fn threads() -> usize {
 }
 
 #[cfg(feature = "parallel")]
-fn build_shards<T: Send>(count: usize, build: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+pub(crate) fn build_shards<T: Send>(
+    count: usize,
+    build: impl Fn(usize) -> T + Sync + Send,
+) -> Vec<T> {
     use rayon::prelude::*;
     (0..count).into_par_iter().map(build).collect()
 }
 
 #[cfg(not(feature = "parallel"))]
-fn build_shards<T>(count: usize, build: impl Fn(usize) -> T) -> Vec<T> {
+pub(crate) fn build_shards<T>(count: usize, build: impl Fn(usize) -> T) -> Vec<T> {
     (0..count).map(build).collect()
 }
 

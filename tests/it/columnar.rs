@@ -382,3 +382,53 @@ fn histories_have_no_columnar_form() {
     let e = ColumnarInput::from_input(&input).unwrap_err();
     assert_eq!(e.kind(), supportkpi::ErrorKind::InvalidOption);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// `Backlog::compute_table` equals pushing every ticket into the accumulator.
+    #[test]
+    fn backlog_of_a_table_equals_the_accumulator(
+        specs in prop::collection::vec(spec(), 0..80),
+        k in knobs(),
+        window in 1u32..40,
+    ) {
+        use supportkpi::kpi::{Backlog, BacklogOptions, Kpi};
+        let tickets: Vec<Ticket> = specs.iter().map(ticket).collect();
+        let o = options(&k);
+        let mut bo = BacklogOptions::default()
+            .with_bucketer(o.bucketer())
+            .with_clear_window_days(window);
+        if let Some(at) = o.as_of {
+            bo = bo.with_as_of(at);
+        }
+        if let Some((a, b)) = o.range {
+            bo = bo.with_range(a, b);
+        }
+        let kpi = Backlog::new(bo).unwrap();
+        let table = TicketTable::from_tickets(&tickets).unwrap();
+        prop_assert_eq!(kpi.compute_table(&table), kpi.compute(&tickets).unwrap());
+    }
+}
+
+#[test]
+fn backlog_of_a_large_table_equals_the_accumulator() {
+    use supportkpi::kpi::{Backlog, Kpi};
+    let tickets: Vec<Ticket> = (0..200_000)
+        .map(|i: i64| {
+            let created = t0() + Duration::seconds(i * 37);
+            let b = Ticket::builder(format!("T-{i}").as_str(), created);
+            match i % 4 {
+                0 => b.build(),
+                1 => b.status(Status::Cancelled).build(),
+                _ => b
+                    .resolved_at(created + Duration::seconds((i * 7919) % 3_000_000))
+                    .build(),
+            }
+            .unwrap()
+        })
+        .collect();
+    let kpi = Backlog::default();
+    let table = TicketTable::from_tickets(&tickets).unwrap();
+    assert_eq!(kpi.compute_table(&table), kpi.compute(&tickets).unwrap());
+}
