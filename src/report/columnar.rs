@@ -547,52 +547,93 @@ fn join(tickets: &TicketTable, dims: &Dims, surveys: &SurveyTable) -> Vec<(u32, 
             .collect();
     }
     let hasher = IdHashBuilder::default();
-    // About 8k tickets a partition.
-    let bits = (tickets.len() / 8192).max(1).ilog2().min(14);
-    let partition = |id: &ShortId| -> usize {
+    // About 64k tickets a partition: its map stays in cache, and the scatter into
+    // partitions writes to few enough places at once to stay in cache too.
+    let bits = (tickets.len() / 65_536).max(1).ilog2().min(14);
+    let count = 1usize << bits;
+    const NOT: u16 = u16::MAX;
+    let partition = |id: Option<&str>| -> u16 {
         use std::hash::BuildHasher;
-        if bits == 0 {
-            0
-        } else {
-            (hasher.hash_one(id) >> (64 - bits)) as usize
+        match id.and_then(ShortId::new) {
+            None => NOT,
+            Some(_) if bits == 0 => 0,
+            Some(k) => (hasher.hash_one(k) >> (64 - bits)) as u16,
         }
     };
-    let count = 1usize << bits;
+    // Each id is hashed once, on all cores; the bands then read these.
+    let ticket_parts = par_collect(tickets.len(), |i| partition(Some(ids.get(i))));
+    let survey_parts = par_collect(surveys.len(), |j| partition(surveys.ticket_id(j)));
     let bands = threads().min(count);
     let band = |b: usize| -> Vec<(u32, u32)> {
-        let (lo, hi) = (count * b / bands, count * (b + 1) / bands);
-        let mut side: Vec<Vec<(ShortId, u32)>> = vec![Vec::new(); hi - lo];
-        for (i, id) in ids.iter().enumerate() {
-            if let Some(k) = ShortId::new(id) {
-                let p = partition(&k);
+        let (lo, hi) = ((count * b / bands) as u16, (count * (b + 1) / bands) as u16);
+        // Each side's entries of the band grouped by partition (a counting sort: one
+        // allocation, no per-partition vectors growing).
+        let group = |parts: &[u16], entry: &dyn Fn(usize) -> (ShortId, u32)| {
+            let mut starts = vec![0usize; usize::from(hi - lo) + 1];
+            for &p in parts {
                 if (lo..hi).contains(&p) {
-                    side[p - lo].push((k, dims.code(i) as u32));
+                    starts[usize::from(p - lo) + 1] += 1;
                 }
             }
-        }
-        let mut probe: Vec<Vec<(ShortId, u32)>> = vec![Vec::new(); hi - lo];
-        for j in 0..surveys.len() {
-            if let Some(k) = surveys.ticket_id(j).and_then(ShortId::new) {
-                let p = partition(&k);
+            for g in 1..starts.len() {
+                starts[g] += starts[g - 1];
+            }
+            let mut next = starts.clone();
+            let empty = (
+                ShortId {
+                    len: 0,
+                    bytes: [0; INLINE],
+                },
+                0,
+            );
+            let mut out = vec![empty; starts[starts.len() - 1]];
+            for (i, &p) in parts.iter().enumerate() {
                 if (lo..hi).contains(&p) {
-                    probe[p - lo].push((k, j as u32));
+                    let g = usize::from(p - lo);
+                    out[next[g]] = entry(i);
+                    next[g] += 1;
                 }
             }
-        }
-        let mut out = Vec::new();
+            (starts, out)
+        };
+        let short = |id: &str| {
+            ShortId::new(id).unwrap_or(ShortId {
+                len: 0,
+                bytes: [0; INLINE],
+            })
+        };
+        let (bstarts, build) = group(&ticket_parts, &|i| (short(ids.get(i)), dims.code(i) as u32));
+        let (pstarts, probe) = group(&survey_parts, &|j| {
+            (short(surveys.ticket_id(j).unwrap_or("")), j as u32)
+        });
+        let mut out = Vec::with_capacity(probe.len());
         let mut map: HashMap<ShortId, u32, IdHashBuilder> = HashMap::with_hasher(hasher);
-        for (build, probe) in side.into_iter().zip(probe) {
+        for g in 0..usize::from(hi - lo) {
             map.clear();
-            map.extend(build);
+            // In input order: a later ticket with the same id replaces an earlier one.
+            map.extend(build[bstarts[g]..bstarts[g + 1]].iter().copied());
             out.extend(
-                probe
-                    .into_iter()
-                    .filter_map(|(k, j)| Some((j, *map.get(&k)?))),
+                probe[pstarts[g]..pstarts[g + 1]]
+                    .iter()
+                    .filter_map(|&(k, j)| Some((j, *map.get(&k)?))),
             );
         }
         out
     };
     build_shards(bands, band).into_iter().flatten().collect()
+}
+
+/// `f(i)` for `i` in `0..n`, in order, computed in chunks on all cores.
+fn par_collect<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
+    let chunks = n.div_ceil(PARTITION);
+    build_shards(chunks, |c| {
+        (c * PARTITION..((c + 1) * PARTITION).min(n))
+            .map(&f)
+            .collect::<Vec<T>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Every partition's state merged, by period.

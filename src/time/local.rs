@@ -167,46 +167,53 @@ impl CachedBucketer {
     }
 }
 
-/// The period of instants given in UTC nanoseconds, with the last few periods' spans cached:
-/// an instant inside one costs two integer comparisons, no local date (the columnar paths'
-/// bucketing, several instants per ticket).
+/// The period of instants given in UTC nanoseconds, with the spans of the periods met so far
+/// kept: an instant in one of them costs a comparison with the last one found or a binary
+/// search, no local date (the columnar paths' bucketing, several instants per ticket).
 #[derive(Debug, Clone)]
 pub(crate) struct PeriodSpans {
     bucketer: Bucketer,
-    /// `[start, end)` in UTC nanoseconds and the period.
-    recent: [(i64, i64, PeriodKey); 4],
-    next: usize,
+    /// `[start, end)` in UTC nanoseconds and the period, sorted and disjoint.
+    known: Vec<(i64, i64, PeriodKey)>,
+    /// The index in `known` of the last one found.
+    last: usize,
 }
 
 impl PeriodSpans {
     pub(crate) fn new(bucketer: Bucketer) -> Self {
-        let key = bucketer.key_of_date(NaiveDate::default());
         PeriodSpans {
             bucketer,
-            // Empty spans: nothing is inside them.
-            recent: [(0, 0, key); 4],
-            next: 0,
+            known: Vec::new(),
+            last: 0,
         }
     }
 
     /// `Bucketer::key` of the instant `ns` nanoseconds after 1970.
     pub(crate) fn key(&mut self, ns: i64) -> PeriodKey {
-        for &(start, end, key) in &self.recent {
-            if start <= ns && ns < end {
-                return key;
-            }
+        if let Some(&(start, end, key)) = self.known.get(self.last)
+            && start <= ns
+            && ns < end
+        {
+            return key;
+        }
+        let i = self.known.partition_point(|s| s.1 <= ns);
+        if let Some(&(start, _, key)) = self.known.get(i)
+            && start <= ns
+        {
+            self.last = i;
+            return key;
         }
         let key = self
             .bucketer
             .key(chrono::DateTime::from_timestamp_nanos(ns));
         let bound = |t: Instant| t.timestamp_nanos_opt();
-        // A period whose bounds do not fit in nanoseconds is not cached.
+        // A period whose bounds do not fit in nanoseconds is not kept.
         if let (Some(start), Some(end)) = (
             bound(self.bucketer.start_instant(key)),
             bound(self.bucketer.end_instant(key)),
         ) {
-            self.recent[self.next] = (start, end, key);
-            self.next = (self.next + 1) % self.recent.len();
+            self.known.insert(i, (start, end, key));
+            self.last = i;
         }
         key
     }

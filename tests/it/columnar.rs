@@ -432,3 +432,50 @@ fn backlog_of_a_large_table_equals_the_accumulator() {
     let table = TicketTable::from_tickets(&tickets).unwrap();
     assert_eq!(kpi.compute_table(&table), kpi.compute(&tickets).unwrap());
 }
+
+/// Ids too long to compare inline take the join's plain map: same report.
+#[test]
+fn long_ids_join_alike() {
+    let tickets: Vec<Ticket> = (0..500)
+        .map(|i: i64| {
+            Ticket::builder(
+                format!("INCIDENT-{i:020}").as_str(),
+                t0() + Duration::hours(i),
+            )
+            .channel(["email", "chat"][(i % 2) as usize])
+            .build()
+            .unwrap()
+        })
+        .collect();
+    let surveys: Vec<SurveyResponse> = (0..300)
+        .map(|i: i64| {
+            SurveyResponse::new(
+                format!("S-{i}").as_str(),
+                t0() + Duration::hours(2 * i),
+                SurveyKind::Csat,
+                (i % 5) as i32 + 1,
+            )
+            .unwrap()
+            .with_ticket(format!("INCIDENT-{:020}", (i * 7) % 600).as_str())
+        })
+        .collect();
+    let input = ReportInput {
+        tickets,
+        surveys,
+        ..ReportInput::default()
+    };
+    let o = ReportOptions::default().period(Period::Week).by("channel");
+    let columns = ColumnarInput::from_input(&input).unwrap();
+    let report = Report::compute_columnar(&columns, &o).unwrap();
+    assert_eq!(report, Report::compute(&input, &o).unwrap());
+    let none: u64 = report
+        .rows
+        .iter()
+        .filter(|r| r.dimension.as_deref() == Some(supportkpi::report::NO_VALUE))
+        .map(|r| r.csat_n)
+        .sum();
+    assert!(
+        none > 0,
+        "responses to unknown tickets are grouped under (none)"
+    );
+}
