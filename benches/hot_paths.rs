@@ -9,6 +9,7 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use supportkpi::columnar::ColumnarInput;
 use supportkpi::io::{ReadOptions, read_tickets};
 use supportkpi::kpi::{
     Accumulator, Backlog, Csat, FirstContactResolution, FirstResponseTime,
@@ -200,6 +201,18 @@ fn report(c: &mut Criterion) {
         .by("channel");
     g.bench_function("weekly_berlin_business_by_channel", |b| {
         b.iter(|| Report::compute(&input, &berlin).unwrap())
+    });
+    // The same reports from the columnar form (the engine the comparison benchmark runs).
+    let columns = ColumnarInput::from_input(&input).unwrap();
+    g.bench_function("columnar_monthly_by_channel", |b| {
+        b.iter(|| Report::compute_columnar(&columns, &by_channel).unwrap())
+    });
+    g.bench_function("columnar_weekly_berlin_business_by_channel", |b| {
+        b.iter(|| Report::compute_columnar(&columns, &berlin).unwrap())
+    });
+    let daily = Backlog::default();
+    g.bench_function("columnar_daily_backlog", |b| {
+        b.iter(|| daily.compute_table(&columns.tickets))
     });
     g.finish();
 }
