@@ -179,7 +179,12 @@ impl Dictionary {
 
     /// The code of `value`, adding it to the values when new.
     fn intern(&mut self, value: &str) -> u32 {
-        if let Some(&c) = self.index.get(value) {
+        // A handful of values (channels, priorities, teams): comparing them beats hashing.
+        if self.values.len() <= 16 {
+            if let Some(c) = self.values.iter().position(|v| v == value) {
+                return c as u32;
+            }
+        } else if let Some(&c) = self.index.get(value) {
             return c;
         }
         // u32::MAX distinct values would be ~4 billion strings: the row count bounds it first.
