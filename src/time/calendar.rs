@@ -2,6 +2,7 @@
 //! instants.
 
 use super::hours::{DAY, Shift, WeeklyHours, format_time, parse_clock, seconds_of, time_of};
+use super::lookup::Buckets;
 use super::parse_zone;
 use super::transitions::{self, ZoneTable};
 use crate::error::{Error, ErrorKind};
@@ -119,9 +120,13 @@ struct Closure {
 ///
 /// # How it is computed, and what it costs
 ///
-/// Every call costs O(log h + log k + log z): h holidays and closures, k weekly intervals,
-/// z offset changes of the zone (a few hundred at most). No call loops over days or weeks,
-/// so a ticket open for a year costs what a ticket open for an hour does.
+/// No call loops over days or weeks, so a ticket open for a year costs what a ticket open
+/// for an hour does. [`business_seconds`](Self::business_seconds) and
+/// [`is_open_at`](Self::is_open_at) cost a few table reads (constant time unless many
+/// holidays or offset changes crowd into a few days: O(log h + log z) at worst, for h
+/// holidays and closures and z offset changes of the zone, a few hundred at most);
+/// [`add_business_seconds`](Self::add_business_seconds) costs O(log h + log k + log z), for
+/// k weekly intervals.
 ///
 /// - Let `W(l)` be the open wall-clock seconds before local time `l`, counted from a fixed
 ///   Monday: whole weeks times the weekly open total, plus the open part of the last week
@@ -136,9 +141,14 @@ struct Closure {
 ///   twice and counted twice — exactly the real elapsed time.
 /// - [`add_business_seconds`](Self::add_business_seconds) inverts `F` by binary search over
 ///   the offset changes, the holidays and the week's intervals.
+/// - Evaluating `F` that way takes three binary searches. Instead, the UTC line is cut at
+///   every offset change and at every instant a holiday or closure starts or ends; between
+///   two cuts `F` is either constant or `W` without the holidays, shifted by constants. A
+///   bucket table finds an instant's piece, and a table of the week's slots (when its
+///   intervals are set to the minute) gives the open part of the week without a search.
 ///
-/// The jump sums and holiday sums are built on the first call (about 0.15 ms in a debug
-/// build for a zone with DST and 30 holidays) and shared by clones.
+/// The jump sums, holiday sums and these tables are built on the first call (about 0.6 ms
+/// in a debug build for a zone with DST and 30 holidays) and shared by clones.
 ///
 /// # Zone history
 ///
@@ -555,23 +565,92 @@ impl TryFrom<CalendarRepr> for BusinessCalendar {
 /// Everything a call needs, precomputed: sorted intervals and prefix sums (see the type's
 /// documentation for `W` and `F`). Seconds are local (naive seconds since 1970-01-01T00:00)
 /// for `W`, UTC for `F`.
+///
+/// `F` by its definition looks up three sorted lists: the zone's offset changes, the closed
+/// intervals and the week's intervals. Binary searches over them were most of the cost of a
+/// business duration, so [`f`](Self::f) reads `F` from [`Piece`]s instead: one lookup in a
+/// [`Buckets`] table for the piece, one in a [`WeekLookup`] for the week, no search and
+/// (nearly) no branch on the data. The definition remains, for building the tables and in
+/// the tests, which compare the two.
 #[derive(Debug)]
 struct Index {
     /// The week's open intervals, in seconds since Monday 00:00, sorted and disjoint.
     week: Vec<(i64, i64)>,
     /// `week_cum[i]`: open seconds of the week before `week[i]`; the last entry is the total.
     week_cum: Vec<i64>,
+    week_total: i64,
+    week_lookup: WeekLookup,
     /// Holidays and closures as local intervals, sorted and disjoint.
     closed: Vec<(i64, i64)>,
     /// `closed_cum[i]`: scheduled open seconds removed by `closed[..i]`.
     closed_cum: Vec<i64>,
     /// `closed_w[i]`: `W` at (and throughout) `closed[i]`.
     closed_w: Vec<i64>,
-    zone: Arc<ZoneTable>,
-    /// `jump_cum[p]`: the sum of the jumps at `zone.at[..p]`.
-    jump_cum: Vec<i64>,
-    /// `f_at[k]`: `F(zone.at[k])`.
+    /// The UTC seconds at which the offset changes, or the local time enters or leaves a
+    /// closed interval: the bounds of the pieces.
+    breaks: Buckets,
+    /// `pieces[k]`: `F` from the `k`-th break (from the start of time for `k = 0`) to the next.
+    pieces: Vec<Piece>,
+    /// `segments[p]`: the offset in force after the first `p` offset changes, and the sum of
+    /// the jumps at them.
+    segments: Vec<(i64, i64)>,
+    /// `f_at[k]`: `F` at the `k`-th offset change.
     f_at: Vec<i64>,
+}
+
+/// `F` between two consecutive breaks: `open * w_sched(s + offset) - sub`. Between breaks the
+/// offset is constant and the local time stays inside one closed interval (`F` is constant:
+/// `open` is 0) or between the same two (`W` is the schedule less a constant).
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    sub: i64,
+    offset: i32,
+    open: i32,
+}
+
+/// How the open seconds of the week before a time of the week are found.
+#[derive(Debug)]
+enum WeekLookup {
+    /// The week cut into slots of `g` seconds, `g` dividing the week and every bound of its
+    /// intervals, so that each slot is wholly open or wholly closed: `slots[k] = (base, open)`
+    /// with the open time before `r` equal to `base + open * r` in slot `k`. No search, and no
+    /// branch on the data.
+    Slots {
+        /// `r / g` is `(r * magic) >> magic_shift` for every time of the week `r`.
+        magic: u64,
+        magic_shift: u32,
+        slots: Vec<(i32, i32)>,
+    },
+    /// A search over the ends of the intervals, for weeks with bounds finer than a minute
+    /// (a slot table would then be large and seldom in cache).
+    Search(Buckets),
+}
+
+/// The slot table's most slots: one a minute. Business hours are set in minutes, mostly
+/// in hours or quarters, so this covers them all in at most 80 KiB.
+const MAX_WEEK_SLOTS: i64 = WEEK / 60;
+
+/// Times of the week are below `2^WEEK_BITS`.
+const WEEK_BITS: u32 = 20;
+const _: () = assert!(WEEK < 1 << WEEK_BITS);
+
+/// `(m, s)` with `r / g == (r * m) >> s` for every `r < 2^WEEK_BITS`: with
+/// `s = WEEK_BITS + ceil(log2 g)` and `m = ceil(2^s / g)`, `m * g - 2^s < g <= 2^(s -
+/// WEEK_BITS)`, which is the condition of Granlund and Montgomery's theorem 4.2 ("Division by
+/// invariant integers using multiplication", 1994). `r * m < 2^(2 * WEEK_BITS + 1)`, no
+/// overflow.
+fn magic_divisor(g: u64) -> (u64, u32) {
+    debug_assert!((1..1 << WEEK_BITS).contains(&g));
+    let log = u64::BITS - (g - 1).leading_zeros();
+    let s = WEEK_BITS + log;
+    ((1u64 << s).div_ceil(g), s)
+}
+
+fn gcd(mut a: i64, mut b: i64) -> i64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.abs()
 }
 
 /// Sorts intervals and merges those that overlap or touch.
@@ -589,6 +668,11 @@ fn merge(mut v: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
 
 fn local_seconds(date: NaiveDate) -> i64 {
     date.and_time(NaiveTime::MIN).and_utc().timestamp()
+}
+
+/// A table over the ends of sorted, disjoint intervals.
+fn ends(intervals: &[(i64, i64)]) -> Buckets {
+    Buckets::new(&intervals.iter().map(|&(_, e)| e).collect::<Vec<_>>())
 }
 
 impl Index {
@@ -615,6 +699,7 @@ impl Index {
             sum += b - a;
             week_cum.push(sum);
         }
+        let week_lookup = week_lookup(&week, &week_cum);
 
         let closed = merge(
             cal.holidays
@@ -631,13 +716,16 @@ impl Index {
         );
         let zone = transitions::table(cal.tz);
         let mut ix = Index {
+            week_total: sum,
             week,
             week_cum,
+            week_lookup,
             closed,
             closed_cum: Vec::new(),
             closed_w: Vec::new(),
-            zone,
-            jump_cum: Vec::new(),
+            breaks: Buckets::new(&[]),
+            pieces: Vec::new(),
+            segments: Vec::new(),
             f_at: Vec::new(),
         };
 
@@ -653,37 +741,94 @@ impl Index {
         ix.closed_cum = closed_cum;
         ix.closed_w = closed_w;
 
-        let n = ix.zone.at.len();
-        let mut jump_cum = Vec::with_capacity(n + 1);
+        let n = zone.at.len();
+        let mut segments = Vec::with_capacity(n + 1);
         let mut f_at = Vec::with_capacity(n);
-        jump_cum.push(0);
+        let mut jumps = 0;
+        segments.push((zone.offsets[0], 0));
         for k in 0..n {
-            let t = ix.zone.at[k];
-            let (before, after) = (ix.zone.offsets[k], ix.zone.offsets[k + 1]);
+            let t = zone.at[k];
+            let (before, after) = (zone.offsets[k], zone.offsets[k + 1]);
             let w_after = ix.w(t + after);
-            let cum = jump_cum[k] + w_after - ix.w(t + before);
-            jump_cum.push(cum);
-            f_at.push(w_after - cum);
+            jumps += w_after - ix.w(t + before);
+            segments.push((after, jumps));
+            f_at.push(w_after - jumps);
         }
-        ix.jump_cum = jump_cum;
+        ix.segments = segments;
         ix.f_at = f_at;
+        let (breaks, pieces) = ix.pieces(&zone);
+        ix.breaks = Buckets::new(&breaks);
+        ix.pieces = pieces;
         ix
     }
 
+    /// The breaks and pieces of `F` (see [`Piece`]).
+    fn pieces(&self, zone: &ZoneTable) -> (Vec<i64>, Vec<Piece>) {
+        let bounds: Vec<i64> = self.closed.iter().flat_map(|&(a, b)| [a, b]).collect();
+        let mut breaks = zone.at.clone();
+        for (p, &offset) in zone.offsets.iter().enumerate() {
+            // The closed intervals' bounds, in UTC under this offset, that fall in the time
+            // this offset is in force.
+            let from = if p == 0 { i64::MIN } else { zone.at[p - 1] };
+            let to = zone.at.get(p).copied().unwrap_or(i64::MAX);
+            let lo = bounds.partition_point(|&x| x - offset < from);
+            let hi = bounds.partition_point(|&x| x - offset < to);
+            breaks.extend(bounds[lo..hi].iter().map(|&x| x - offset));
+        }
+        breaks.sort_unstable();
+        breaks.dedup();
+        let pieces = (0..=breaks.len())
+            .map(|k| {
+                let s = match k {
+                    0 => breaks.first().map_or(0, |&b| b - 1),
+                    _ => breaks[k - 1],
+                };
+                let p = zone.at.partition_point(|&t| t <= s);
+                let (offset, jumps) = self.segments[p];
+                let l = s + offset;
+                let i = self.closed.partition_point(|&(_, e)| e <= l);
+                let inside = self.closed.get(i).is_some_and(|&(a, _)| a <= l);
+                Piece {
+                    sub: if inside {
+                        jumps - self.closed_w[i]
+                    } else {
+                        jumps + self.closed_cum[i]
+                    },
+                    // chrono's offsets are less than a day.
+                    offset: i32::try_from(offset).expect("a UTC offset within ±24 hours"),
+                    open: i32::from(!inside),
+                }
+            })
+            .collect();
+        (breaks, pieces)
+    }
+
     fn week_total(&self) -> i64 {
-        self.week_cum[self.week.len()]
+        self.week_total
+    }
+
+    /// Open seconds of the week before `r` seconds since Monday 00:00 (`0 <= r < WEEK`).
+    #[inline]
+    fn week_open_before(&self, r: i64) -> i64 {
+        match &self.week_lookup {
+            WeekLookup::Slots {
+                magic,
+                magic_shift,
+                slots,
+            } => {
+                let (base, open) = slots[((r as u64 * magic) >> magic_shift) as usize];
+                i64::from(base) + i64::from(open) * r
+            }
+            WeekLookup::Search(ends) => week_search(&self.week, &self.week_cum, ends, r),
+        }
     }
 
     /// Scheduled open seconds before local second `l` (holidays ignored).
+    #[inline]
     fn w_sched(&self, l: i64) -> i64 {
         let x = l - MONDAY_EPOCH;
         let (q, r) = (x.div_euclid(WEEK), x.rem_euclid(WEEK));
-        let i = self.week.partition_point(|&(_, e)| e <= r);
-        let partial = match self.week.get(i) {
-            Some(&(a, _)) if a < r => r - a,
-            _ => 0,
-        };
-        q * self.week_total() + self.week_cum[i] + partial
+        q * self.week_total + self.week_open_before(r)
     }
 
     /// `W(l)`: open seconds before local second `l`, holidays and closures removed.
@@ -696,9 +841,10 @@ impl Index {
     }
 
     /// `F(s)` for UTC second `s`.
+    #[inline(always)]
     fn f(&self, s: i64) -> i64 {
-        let p = self.zone.at.partition_point(|&t| t <= s);
-        self.w(s + self.zone.offsets[p]) - self.jump_cum[p]
+        let piece = self.pieces[self.breaks.count_le(s)];
+        i64::from(piece.open) * self.w_sched(s + i64::from(piece.offset)) - piece.sub
     }
 
     /// The smallest local second `l` with `w_sched(l) >= v`.
@@ -733,8 +879,44 @@ impl Index {
         // formula still holds at `T_k` itself, because the jump there cancels the change of
         // offset: F(T_k) = W(T_k + o_k) - jump_cum[k]. So the W inverse lands in range.
         let k = self.f_at.partition_point(|&f| i128::from(f) < c);
-        let l = self.w_inv(c + i128::from(self.jump_cum[k]))?;
-        l.checked_sub(self.zone.offsets[k])
+        let (offset, jumps) = self.segments[k];
+        let l = self.w_inv(c + i128::from(jumps))?;
+        l.checked_sub(offset)
+    }
+}
+
+/// Open seconds of the week before `r`, by searching the intervals' ends.
+fn week_search(week: &[(i64, i64)], week_cum: &[i64], ends: &Buckets, r: i64) -> i64 {
+    let i = ends.count_le(r);
+    let partial = match week.get(i) {
+        Some(&(a, _)) if a < r => r - a,
+        _ => 0,
+    };
+    week_cum[i] + partial
+}
+
+/// Slots when the week's bounds allow few enough, else a search.
+fn week_lookup(week: &[(i64, i64)], week_cum: &[i64]) -> WeekLookup {
+    let search = ends(week);
+    let g = week.iter().fold(WEEK, |g, &(a, b)| gcd(gcd(g, a), b));
+    if WEEK / g > MAX_WEEK_SLOTS {
+        return WeekLookup::Search(search);
+    }
+    let slots = (0..WEEK / g)
+        .map(|k| {
+            let start = k * g;
+            let i = search.count_le(start);
+            let open = i64::from(week.get(i).is_some_and(|&(a, _)| a <= start));
+            let before = week_search(week, week_cum, &search, start);
+            // Both fit: `before` and `start` lie in `0..=WEEK`.
+            ((before - open * start) as i32, open as i32)
+        })
+        .collect();
+    let (magic, magic_shift) = magic_divisor(g as u64);
+    WeekLookup::Slots {
+        magic,
+        magic_shift,
+        slots,
     }
 }
 
@@ -742,6 +924,103 @@ impl Index {
 mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
+    use proptest::prelude::*;
+
+    /// `w_sched` by its definition: a binary search over the week's intervals.
+    fn w_sched_defined(ix: &Index, l: i64) -> i64 {
+        let x = l - MONDAY_EPOCH;
+        let (q, r) = (x.div_euclid(WEEK), x.rem_euclid(WEEK));
+        let i = ix.week.partition_point(|&(_, e)| e <= r);
+        let partial = match ix.week.get(i) {
+            Some(&(a, _)) if a < r => r - a,
+            _ => 0,
+        };
+        q * ix.week_total + ix.week_cum[i] + partial
+    }
+
+    /// `F` by its definition, with binary searches over the offset changes and the closed
+    /// intervals instead of the pieces.
+    fn f_defined(ix: &Index, zone: &ZoneTable, s: i64) -> i64 {
+        let (offset, jumps) = ix.segments[zone.at.partition_point(|&t| t <= s)];
+        let l = s + offset;
+        let i = ix.closed.partition_point(|&(_, e)| e <= l);
+        let w = match ix.closed.get(i) {
+            Some(&(a, _)) if a < l => ix.closed_w[i],
+            _ => w_sched_defined(ix, l) - ix.closed_cum[i],
+        };
+        w - jumps
+    }
+
+    const ZONES: [Tz; 6] = [
+        Tz::UTC,
+        chrono_tz::America::New_York,
+        chrono_tz::Europe::Berlin,
+        chrono_tz::Australia::Lord_Howe,
+        chrono_tz::America::St_Johns,
+        chrono_tz::Asia::Kolkata,
+    ];
+
+    /// Calendars with bounds on the hour, the quarter, the minute or the second (the last
+    /// too fine for week slots), holidays and closures around 2021, in zones with and
+    /// without DST.
+    fn calendar() -> impl Strategy<Value = BusinessCalendar> {
+        let unit = prop_oneof![Just(3600u32), Just(900), Just(60), Just(1)];
+        let shifts = prop::collection::vec((0usize..7, 0u32..86_400, 0u32..86_400), 0..5);
+        let day = (0i64..3 * 366)
+            .prop_map(|d| NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + TimeDelta::days(d));
+        let holidays = prop::collection::vec(day.clone(), 0..12);
+        let closures = prop::collection::vec((day, 0u32..86_400, 0u32..86_400), 0..6);
+        (0..ZONES.len(), unit, shifts, holidays, closures).prop_map(
+            |(zone, unit, shifts, holidays, closures)| {
+                let t = |secs: u32| time_of(secs / unit * unit);
+                let mut cal = BusinessCalendar::new(ZONES[zone]).with_holidays(holidays);
+                for (d, a, b) in shifts {
+                    let day = Weekday::try_from(d as u8).unwrap();
+                    cal = cal.with_hours(day, t(a), t(b)).unwrap();
+                }
+                for (date, a, b) in closures {
+                    cal = cal.with_closure(date, t(a), t(b)).unwrap();
+                }
+                cal
+            },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn pieces_and_week_slots_equal_the_definition(
+            cal in calendar(),
+            near in prop::collection::vec((any::<prop::sample::Index>(), -2i64..=2), 1..30),
+            anywhere in prop::collection::vec(prop_oneof![
+                1_500_000_000i64..1_700_000_000,
+                -3_000_000_000i64..5_000_000_000,
+                -8_000_000_000_000i64..8_000_000_000_000,
+            ], 1..30),
+        ) {
+            let ix = cal.index();
+            let zone = transitions::table(cal.tz);
+            // Instants at and next to the pieces' bounds, where an off-by-one would show.
+            let breaks = ix.breaks.keys();
+            let near = near
+                .into_iter()
+                .filter(|_| !breaks.is_empty())
+                .map(|(i, d)| breaks[i.index(breaks.len())] + d);
+            for s in near.chain(anywhere) {
+                prop_assert_eq!(ix.f(s), f_defined(ix, &zone, s), "s = {}", s);
+                prop_assert_eq!(ix.w_sched(s), w_sched_defined(ix, s), "l = {}", s);
+            }
+        }
+    }
+
+    #[test]
+    fn magic_division_is_exact_for_every_time_of_the_week() {
+        for g in [1, 7, 60, 900, 1800, 3600, 86_400, WEEK as u64] {
+            let (m, shift) = magic_divisor(g);
+            for r in 0..WEEK as u64 {
+                assert_eq!((r * m) >> shift, r / g, "g = {g}, r = {r}");
+            }
+        }
+    }
 
     #[test]
     fn inverse_of_w_on_a_small_week() {

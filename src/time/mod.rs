@@ -8,6 +8,7 @@
 mod calendar;
 mod hours;
 mod local;
+mod lookup;
 mod period;
 mod transitions;
 
