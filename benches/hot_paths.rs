@@ -202,6 +202,10 @@ fn report(c: &mut Criterion) {
     g.bench_function("weekly_berlin_business_by_channel", |b| {
         b.iter(|| Report::compute(&input, &berlin).unwrap())
     });
+    // The record accumulators alone (what `Report::compute` does with event histories).
+    g.bench_function("records_monthly_by_channel", |b| {
+        b.iter(|| Report::compute_records(&input, &by_channel).unwrap())
+    });
     // The same reports from the columnar form (the engine the comparison benchmark runs).
     let columns = ColumnarInput::from_input(&input).unwrap();
     g.bench_function("columnar_monthly_by_channel", |b| {

@@ -395,6 +395,10 @@ impl Ticket {
         }
     }
 
+    pub(crate) fn set_priority(&mut self, priority: Option<&str>) {
+        self.priority = priority.map(str::to_owned);
+    }
+
     pub(crate) fn set_id(&mut self, id: TicketId) {
         self.id = id;
     }

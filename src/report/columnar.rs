@@ -21,7 +21,7 @@ use super::{Cell, Kpis, NO_VALUE, PARTITION, PeriodCells, ReportAccumulator, Rep
 use crate::columnar::{ColumnarInput, Dictionary, NO_INSTANT, SurveyTable, TicketTable};
 use crate::error::Error;
 use crate::kpi::{Accumulator, CostDenominator, FcrDenominator, ResolutionVariant, VolumeCounts};
-use crate::model::{Instant, Status, StatusCategory, SurveyKind, Ticket};
+use crate::model::{CostEntry, Customer, Instant, Status, StatusCategory, SurveyKind, Ticket};
 use crate::report::hash::IdHashBuilder;
 use crate::report::{Report, build_shards, threads};
 use crate::time::{PeriodKey, PeriodSpans};
@@ -50,7 +50,7 @@ enum Source {
 }
 
 impl Dims {
-    fn new(input: &ColumnarInput, by: Option<&str>) -> Dims {
+    fn new(input: &Inputs<'_>, by: Option<&str>) -> Dims {
         let t = &input.tickets;
         let Some(by) = by else {
             return Dims {
@@ -104,7 +104,7 @@ impl Dims {
             "segment" => {
                 // As the row path: a customer id's segment is the last one given for it.
                 let mut segment_of: HashMap<&str, &str> = HashMap::new();
-                for c in &input.customers {
+                for c in input.customers {
                     if let Some(s) = c.segment() {
                         segment_of.insert(c.id().as_str(), s);
                     }
@@ -270,7 +270,12 @@ fn push_tickets(
                 kpis,
             )
         } else {
-            push_cells(&mut part, &table.skeleton(i), &raw, code, kpis)
+            let mut t = table.skeleton(i);
+            // SLA targets are chosen by priority, the one text a duration KPI reads.
+            if kpis.sla.is_some() {
+                t.set_priority(table.priority().get(i));
+            }
+            push_cells(&mut part, &t, &raw, code, kpis)
         };
         result
             .and_then(|()| {
@@ -483,14 +488,14 @@ struct SurveyCodes {
 }
 
 impl SurveyCodes {
-    fn new(input: &ColumnarInput, dims: &Dims, grouped: bool) -> SurveyCodes {
+    fn new(input: &Inputs<'_>, dims: &Dims, grouped: bool) -> SurveyCodes {
         if !grouped || dims.len() == 0 {
             return SurveyCodes { codes: Vec::new() };
         }
         let none = dims.labels.iter().position(|l| l == NO_VALUE).unwrap_or(0) as u32;
         let mut codes = vec![none; input.surveys.len()];
         if input.surveys.any_linked() {
-            for (j, code) in join(&input.tickets, dims, &input.surveys) {
+            for (j, code) in join(input.tickets, dims, input.surveys) {
                 codes[j as usize] = code;
             }
         }
@@ -675,14 +680,33 @@ impl Merged {
     }
 }
 
-pub(super) fn compute(input: &ColumnarInput, options: &ReportOptions) -> Result<Report, Error> {
+/// A columnar input, borrowed.
+pub(super) struct Inputs<'a> {
+    pub(super) tickets: &'a TicketTable,
+    pub(super) surveys: &'a SurveyTable,
+    pub(super) customers: &'a [Customer],
+    pub(super) costs: &'a [CostEntry],
+}
+
+impl<'a> From<&'a ColumnarInput> for Inputs<'a> {
+    fn from(c: &'a ColumnarInput) -> Self {
+        Inputs {
+            tickets: &c.tickets,
+            surveys: &c.surveys,
+            customers: &c.customers,
+            costs: &c.costs,
+        }
+    }
+}
+
+pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Report, Error> {
     // Customers and costs are few: the row path's accumulator takes them (and checks the
     // options).
     let mut acc = ReportAccumulator::new(options.clone())?;
-    for c in &input.customers {
+    for c in input.customers {
         acc.push_customer(c)?;
     }
-    for e in &input.costs {
+    for e in input.costs {
         acc.push_cost(e)?;
     }
     let kpis = &acc.kpis;
@@ -704,9 +728,9 @@ pub(super) fn compute(input: &ColumnarInput, options: &ReportOptions) -> Result<
         .chain(ranges(input.surveys.len()).map(Job::Surveys))
         .collect();
     let run = |job: &Job| match job {
-        Job::Tickets(r) => push_tickets(&input.tickets, r.clone(), &dims, kpis, options),
+        Job::Tickets(r) => push_tickets(input.tickets, r.clone(), &dims, kpis, options),
         Job::Surveys(r) => push_surveys(
-            &input.surveys,
+            input.surveys,
             r.clone(),
             dims.len(),
             &survey_codes,

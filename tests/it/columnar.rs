@@ -1,5 +1,6 @@
-//! The columnar engine (`Report::compute_columnar`) gives the row path's report
-//! (`Report::compute`) on the same records, whatever the options.
+//! The columnar engine (`Report::compute_columnar`, and `Report::compute` for summary tickets)
+//! gives the record accumulators' report (`Report::compute_records`) on the same records,
+//! whatever the options.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
@@ -78,6 +79,9 @@ fn ticket(s: &Spec) -> Ticket {
     let created = t0() + Duration::seconds(s.created_s) + Duration::nanoseconds(i64::from(s.id));
     // Ids repeat now and then: a response's ticket is the last one with its id.
     let mut b = Ticket::builder(format!("T-{}", s.id % 40).as_str(), created).reopens(s.reopens);
+    if let Some(p) = [Some("high"), Some("low"), None][usize::from(s.id % 3)] {
+        b = b.priority(p);
+    }
     if let Some(c) = s.channel {
         b = b.channel(c);
     }
@@ -229,6 +233,8 @@ fn options(k: &Knobs) -> ReportOptions {
         o = o.sla(
             SlaPolicy::new()
                 .calendar(cal)
+                .first_response("high", SlaTarget::calendar(1800).unwrap())
+                .resolution("low", SlaTarget::business(7200).unwrap())
                 .first_response_default(SlaTarget::business(3600).unwrap())
                 .resolution_default(SlaTarget::calendar(3 * 86_400).unwrap()),
         );
@@ -256,7 +262,7 @@ fn options(k: &Knobs) -> ReportOptions {
 
 fn same(input: &ReportInput, o: &ReportOptions) -> Result<(), TestCaseError> {
     let columns = ColumnarInput::from_input(input).unwrap();
-    let rows = Report::compute(input, o);
+    let rows = Report::compute_records(input, o);
     let cols = Report::compute_columnar(&columns, o);
     match (rows, cols) {
         (Ok(a), Ok(b)) => {
@@ -362,7 +368,7 @@ fn large_inputs_agree() {
     let columns = ColumnarInput::from_input(&input).unwrap();
     assert_eq!(
         Report::compute_columnar(&columns, &o).unwrap(),
-        Report::compute(&input, &o).unwrap()
+        Report::compute_records(&input, &o).unwrap()
     );
     assert_eq!(TicketTable::from_tickets(&input.tickets).unwrap().len(), n);
 }
@@ -467,7 +473,7 @@ fn long_ids_join_alike() {
     let o = ReportOptions::default().period(Period::Week).by("channel");
     let columns = ColumnarInput::from_input(&input).unwrap();
     let report = Report::compute_columnar(&columns, &o).unwrap();
-    assert_eq!(report, Report::compute(&input, &o).unwrap());
+    assert_eq!(report, Report::compute_records(&input, &o).unwrap());
     let none: u64 = report
         .rows
         .iter()
