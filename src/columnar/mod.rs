@@ -36,8 +36,10 @@ pub use survey::{SurveyRow, SurveyTable};
 use crate::error::{Error, ErrorKind};
 use crate::model::{CostEntry, Customer, Instant, Status, Ticket, TicketBuilder};
 use crate::report::ReportInput;
+use crate::report::hash::IdHashBuilder;
 use chrono::DateTime;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
 
 /// The instant of `ns` nanoseconds since 1970 (every `i64` is one).
 pub(crate) fn from_ns(ns: i64) -> Instant {
@@ -142,7 +144,18 @@ impl Strings {
 pub struct Dictionary {
     codes: Vec<u32>,
     values: Vec<String>,
-    index: HashMap<String, u32>,
+    /// A value's hash → its code (of the first value with that hash), so a value is stored
+    /// once; `collisions` holds the later values of a hash another value has (almost never).
+    /// Looking values up was a third of filling a table from a file.
+    index: HashMap<u64, u32, IdHashBuilder>,
+    collisions: HashMap<String, u32, IdHashBuilder>,
+    hasher: IdHashBuilder,
+}
+
+/// Equal strings, comparing lengths and first bytes before calling `memcmp`: most values of a
+/// column differ in one or the other.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 impl PartialEq for Dictionary {
@@ -167,13 +180,26 @@ impl Dictionary {
 
     /// The code of `value`, adding it to the values when new.
     fn intern(&mut self, value: &str) -> u32 {
-        if let Some(&c) = self.index.get(value) {
+        // Most columns (channel, priority, team, status-like dimensions) have a handful of
+        // values: comparing with each is cheaper than hashing.
+        if self.values.len() <= 8 {
+            if let Some(c) = self.values.iter().position(|v| same(v, value)) {
+                return c as u32;
+            }
+        } else if let Some(c) = self.code_of(value) {
             return c;
         }
         // u32::MAX distinct values would be ~4 billion strings: the row count bounds it first.
         let c = u32::try_from(self.values.len()).unwrap_or(Self::NONE - 1);
+        match self.index.entry(self.hasher.hash_one(value)) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(c);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collisions.insert(value.to_owned(), c);
+            }
+        }
         self.values.push(value.to_owned());
-        self.index.insert(value.to_owned(), c);
         c
     }
 
@@ -206,7 +232,11 @@ impl Dictionary {
     }
     /// The code of a value, when some row has it.
     pub fn code_of(&self, value: &str) -> Option<u32> {
-        self.index.get(value).copied()
+        let c = *self.index.get(&self.hasher.hash_one(value))?;
+        if same(&self.values[c as usize], value) {
+            return Some(c);
+        }
+        self.collisions.get(value).copied()
     }
     fn fill_none(&mut self, rows: usize) {
         self.codes.resize(rows, Self::NONE);
@@ -403,16 +433,30 @@ impl TicketTable {
             opt_to_ns(Some(at), T, id, "created_at")
         })?;
         let fr = opt_to_ns(row.first_response_at, T, id, "first_response_at")?;
-        let fres = opt_to_ns(row.first_resolved_at, T, id, "first_resolved_at")?;
+        // The latest resolution first: the first one defaults to it, and an error names a
+        // field the input has.
         let res = opt_to_ns(row.resolved_at, T, id, "resolved_at")?;
+        let fres = opt_to_ns(row.first_resolved_at, T, id, "first_resolved_at")?;
+        self.push_columns(
+            row,
+            [created, fr, fres, res],
+            row.status.unwrap_or(Status::Open),
+        );
+        Ok(())
+    }
+
+    /// Appends a row's columns: its instants (created, first response, first and latest
+    /// resolution) as nanoseconds and its status given, the rest from `row`.
+    fn push_columns(&mut self, row: &TicketRow<'_>, ns: [i64; 4], status: Status) {
+        let [created, fr, fres, res] = ns;
         let n = self.len();
-        self.ids.push(id);
+        self.ids.push(row.id);
         self.customer_id.push(row.customer_id);
         self.created_at.push(created);
         self.first_response_at.push(fr);
         self.first_resolved_at.push(fres);
         self.resolved_at.push(res);
-        self.status.push(row.status.unwrap_or(Status::Open));
+        self.status.push(status);
         self.channel.push(row.channel);
         self.priority.push(row.priority);
         self.team.push(row.team);
@@ -431,7 +475,6 @@ impl TicketTable {
         for d in self.dimensions.values_mut() {
             d.fill_none(n + 1);
         }
-        Ok(())
     }
 
     /// Appends every row of `other`, in order (dictionaries are merged).
@@ -650,6 +693,24 @@ mod tests {
     }
 
     #[test]
+    fn dictionaries_of_few_and_many_values() {
+        let mut d = Dictionary::default();
+        let values: Vec<String> = (0..5000).map(|i| format!("v{}", i % 1234)).collect();
+        for (i, v) in values.iter().enumerate() {
+            d.push((i % 7 != 0).then_some(v.as_str()));
+        }
+        for (i, v) in values.iter().enumerate() {
+            assert_eq!(d.get(i), (i % 7 != 0).then_some(v.as_str()));
+        }
+        assert_eq!(d.values().len(), 1234);
+        for (c, v) in d.values().iter().enumerate() {
+            assert_eq!(d.code_of(v), Some(c as u32));
+        }
+        assert_eq!(d.code_of("nope"), None);
+        assert_eq!(d.code_of(""), None);
+    }
+
+    #[test]
     fn push_row_validates_like_the_builder() {
         let mut table = TicketTable::new();
         let row = TicketRow {
@@ -715,5 +776,10 @@ mod tests {
             ),
             (ErrorKind::InvalidValue, Some("created_at"), Some("F"))
         );
+        // A far resolution names resolved_at, which the input has, not the first resolution
+        // that defaults to it.
+        let t = Ticket::builder("G", t0()).resolved_at(far).build().unwrap();
+        let e = TicketTable::new().push(&t).unwrap_err();
+        assert_eq!(e.field(), Some("resolved_at"));
     }
 }
