@@ -252,6 +252,17 @@ impl Dictionary {
     }
 }
 
+/// A row's instants as nanoseconds since 1970 ([`NO_INSTANT`]: absent), for
+/// [`TicketTable::push_row_ns`].
+#[cfg(feature = "io")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RowNs {
+    pub(crate) created: i64,
+    pub(crate) first_response: i64,
+    pub(crate) first_resolved: i64,
+    pub(crate) resolved: i64,
+}
+
 /// One ticket's fields, borrowed: what [`TicketTable::push_row`] validates and stores. Readers
 /// that already hold the text (a CSV record, an Arrow array) fill it without building a
 /// [`Ticket`].
@@ -445,6 +456,48 @@ impl TicketTable {
         Ok(())
     }
 
+    /// [`push_row`](Self::push_row) for a reader that has the instants as nanoseconds
+    /// ([`NO_INSTANT`]: absent; the row's own instants are ignored): the same rules on
+    /// integers, without building an instant. `false`, the table unchanged, for a row that
+    /// `push_row` would refuse; no error is built, the caller names it its own way.
+    #[cfg(feature = "io")]
+    pub(crate) fn push_row_ns(&mut self, row: &TicketRow<'_>, ns: RowNs) -> bool {
+        let RowNs {
+            created,
+            first_response,
+            first_resolved,
+            resolved,
+        } = ns;
+        // TicketBuilder::check's rules.
+        let before = |at: i64, than: i64| at != NO_INSTANT && at < than;
+        if row.id.trim().is_empty()
+            || created == NO_INSTANT
+            || before(first_response, created)
+            || before(resolved, created)
+            || before(first_resolved, created)
+            || (first_resolved != NO_INSTANT && before(resolved, first_resolved))
+        {
+            return false;
+        }
+        let first = if first_resolved == NO_INSTANT {
+            resolved
+        } else {
+            first_resolved
+        };
+        let latest = if resolved == NO_INSTANT {
+            first
+        } else {
+            resolved
+        };
+        let status = row.status.unwrap_or(if resolved == NO_INSTANT {
+            Status::Open
+        } else {
+            Status::Solved
+        });
+        self.push_columns(row, [created, first_response, first, latest], status);
+        true
+    }
+
     /// Appends a row's columns: its instants (created, first response, first and latest
     /// resolution) as nanoseconds and its status given, the rest from `row`.
     fn push_columns(&mut self, row: &TicketRow<'_>, ns: [i64; 4], status: Status) {
@@ -507,6 +560,47 @@ impl TicketTable {
             d.append(o);
             self.dimensions.insert(name, d);
         }
+    }
+
+    /// The table without the rows `drop` (ascending): what a reader keeps when it rejects
+    /// duplicate ids after filling the table. Rebuilt row by row, so the dictionaries hold only
+    /// the values of the rows kept, as if those rows alone had been pushed.
+    ///
+    /// # Errors
+    /// None in practice: the rows were valid when pushed.
+    #[cfg(feature = "io")]
+    pub(crate) fn without_rows(&self, drop: &[usize]) -> Result<TicketTable, Error> {
+        let mut out = TicketTable::with_capacity(self.len().saturating_sub(drop.len()));
+        let mut drop = drop.iter().copied().peekable();
+        let mut dims = Vec::new();
+        for i in 0..self.len() {
+            if drop.next_if_eq(&i).is_some() {
+                continue;
+            }
+            dims.clear();
+            dims.extend(
+                self.dimensions
+                    .iter()
+                    .filter_map(|(k, d)| Some((k.as_str(), d.get(i)?))),
+            );
+            out.push_valid(&TicketRow {
+                id: self.ids.get(i),
+                customer_id: self.customer_id.get(i),
+                created_at: Some(from_ns(self.created_at[i])),
+                first_response_at: opt_from_ns(self.first_response_at[i]),
+                first_resolved_at: opt_from_ns(self.first_resolved_at[i]),
+                resolved_at: opt_from_ns(self.resolved_at[i]),
+                status: Some(self.status[i]),
+                channel: self.channel.get(i),
+                priority: self.priority.get(i),
+                team: self.team.get(i),
+                assignee: self.assignee.get(i),
+                agent_replies: self.agent_replies[i],
+                reopens: self.reopens[i],
+                dimensions: &dims,
+            })?;
+        }
+        Ok(out)
     }
 
     /// Ticket `i`, rebuilt with all its fields.

@@ -2,6 +2,7 @@
 
 mod backlog;
 mod business_time;
+mod columnar_load;
 mod derive;
 mod durations;
 mod money;
