@@ -324,6 +324,11 @@ fn bad_bytes_wrong_widths_and_quotes() {
     let csv =
         "id;created_at;priority\nT-1;2021-06-01T08:00:00Z;high\nT-2;2021-06-01T08:00:00Z;\"a;b\"\n";
     same_text(csv, None, &ReadOptions::new().delimiter(b';'));
+    // A delimiter that is not ASCII (the Latin-1 section sign): split by the csv crate alone;
+    // UTF-8 text around it makes fields that are not UTF-8.
+    let mut bytes = b"id\xa7created_at\xa7channel\nT-1\xa72021-06-01T08:00:00Z\xa7x\n".to_vec();
+    bytes.extend("T-2\u{a7}2021-06-01T08:00:00Z\u{a7}\u{e9}\n".as_bytes());
+    same_bytes(&bytes, None, "csv", &ReadOptions::new().delimiter(0xa7));
 }
 
 #[test]
@@ -558,7 +563,11 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
     /// Generated files of awkward rows, in both modes, at every chunk size.
     #[test]
-    fn generated_files(rows in prop::collection::vec(row(), 0..40), last_lf in any::<bool>()) {
+    fn generated_files(
+        rows in prop::collection::vec(row(), 0..40),
+        last_lf in any::<bool>(),
+        delimiter in prop::sample::select(vec![b',', b';', b'\t']),
+    ) {
         let mut csv = String::from("id,created_at,resolved_at,channel\n");
         for r in &rows {
             csv.push_str(r);
@@ -566,6 +575,7 @@ proptest! {
         if !last_lf {
             csv.truncate(csv.trim_end_matches(['\n', '\r']).len());
         }
-        same_text(&csv, None, &ReadOptions::new());
+        let csv = csv.replace(',', &char::from(delimiter).to_string());
+        same_text(&csv, None, &ReadOptions::new().delimiter(delimiter));
     }
 }

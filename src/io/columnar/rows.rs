@@ -30,14 +30,9 @@ pub(crate) trait Rows: Sync {
     /// The layout of the file's columns.
     fn layout(&self) -> &Layout;
 
-    /// Parses a CSV record and appends it; the error is the rejection's (record type, id; the
-    /// line is the caller's).
-    fn push_csv(
-        &self,
-        record: &StringRecord,
-        table: &mut Self::Table,
-        cache: &mut Cache,
-    ) -> Result<()>;
+    /// Parses a CSV record's fields and appends it; the error is the rejection's (record type,
+    /// id; the line is the caller's).
+    fn push_csv(&self, fields: &[&str], table: &mut Self::Table, cache: &mut Cache) -> Result<()>;
 
     /// Parses a JSON object and appends it, with the streaming reader's parser.
     fn push_json(&self, object: &Map<String, Value>, table: &mut Self::Table) -> Result<()>;
@@ -186,7 +181,7 @@ impl Quick {
     }
 
     /// A cell's text as [`Row::text`] gives it: trimmed, `None` when absent or a null token.
-    fn text<'r>(&self, record: &'r StringRecord, col: Option<usize>) -> Option<&'r str> {
+    fn text<'r>(&self, record: &[&'r str], col: Option<usize>) -> Option<&'r str> {
         let text = trim(record.get(col?)?);
         (!self.null(text)).then_some(text)
     }
@@ -270,7 +265,7 @@ impl TicketRows {
     }
 
     /// The quick path (see the module docs): `None` declines.
-    fn quick(&self, r: &StringRecord, table: &mut TicketTable, cache: &mut Cache) -> Option<()> {
+    fn quick(&self, r: &[&str], table: &mut TicketTable, cache: &mut Cache) -> Option<()> {
         let q = &self.quick;
         let c = &q.cols;
         let o = &q.options;
@@ -392,10 +387,10 @@ impl Rows for TicketRows {
         &self.quick.layout
     }
 
-    fn push_csv(&self, r: &StringRecord, table: &mut TicketTable, cache: &mut Cache) -> Result<()> {
+    fn push_csv(&self, r: &[&str], table: &mut TicketTable, cache: &mut Cache) -> Result<()> {
         match self.quick(r, table, cache) {
             Some(()) => Ok(()),
-            None => self.slow(&self.quick.row(Cells::Csv(r)), table),
+            None => self.slow(&self.quick.row(Cells::Csv(&StringRecord::from(r))), table),
         }
     }
 
@@ -444,7 +439,7 @@ impl SurveyRows {
         }
     }
 
-    fn quick(&self, r: &StringRecord, table: &mut SurveyTable) -> Option<()> {
+    fn quick(&self, r: &[&str], table: &mut SurveyTable) -> Option<()> {
         let q = &self.quick;
         let c = &q.cols;
         // As records::survey reads them.
@@ -493,10 +488,10 @@ impl Rows for SurveyRows {
         &self.quick.layout
     }
 
-    fn push_csv(&self, r: &StringRecord, table: &mut SurveyTable, _: &mut Cache) -> Result<()> {
+    fn push_csv(&self, r: &[&str], table: &mut SurveyTable, _: &mut Cache) -> Result<()> {
         match self.quick(r, table) {
             Some(()) => Ok(()),
-            None => self.slow(&self.quick.row(Cells::Csv(r)), table),
+            None => self.slow(&self.quick.row(Cells::Csv(&StringRecord::from(r))), table),
         }
     }
 

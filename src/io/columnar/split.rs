@@ -31,7 +31,7 @@
 use super::dups::duplicates;
 use super::rows::{Cache, Rows};
 use crate::error::{Error, ErrorKind, Result};
-use crate::io::csv::{CsvSource, builder, is_blank, not_utf8, wrong_width};
+use crate::io::csv::{CsvSource, builder, not_utf8, wrong_width};
 use crate::io::jsonl::parse_line;
 use crate::io::mapping::Layout;
 use crate::io::{Advance, ErrorMode, Format, ReadOptions, Rejected, duplicate_id, rejection};
@@ -142,77 +142,123 @@ impl<K: Rows> Reading<'_, K> {
 
     /// Parses CSV records of `buf` from `start` (just after a line feed) until the first
     /// record boundary at or after `bound`. `complete`: `buf` ends where the file does.
+    ///
+    /// A record whose line has no quote is split here, at the delimiters (see [`split_line`]):
+    /// that is all the csv crate does with such a line, and the crate's machinery (its state
+    /// machine, a copy of every byte, a record type) was a quarter of reading a ticket. A line
+    /// with a quote goes to the csv crate, from the line feed before it.
     fn csv_chunk(&self, buf: &[u8], start: usize, bound: usize, complete: bool) -> Chunk<K::Table> {
         let mut out = Chunk::new(start, bound);
-        // The line feed before `start` is read as a blank line (see the module docs).
-        let base = start - 1;
-        let mut reader = builder(self.options)
-            .has_headers(false)
-            .from_reader(&buf[base..]);
-        let mut record = csv::StringRecord::new();
-        let layout = self.rows.layout();
         let record_type = self.rows.record_type();
+        let delimiter = self.options.delimiter;
+        // A delimiter that is a line feed, a quote or not ASCII cannot be split on bytes.
+        let fast = delimiter.is_ascii() && delimiter != b'\n' && delimiter != b'"';
         let mut cache = Cache::default();
-        // A position's line relative to the chunk's first line (that of `start`): the first
-        // record's position is the line feed before it.
-        let relative = |p: &csv::Position| if p.byte() == 0 { 0 } else { p.line() - 2 };
+        let mut fields: Vec<&str> = Vec::new();
+        let mut ends: Vec<usize> = Vec::new();
+        let mut quoted: Option<(csv::Reader<std::io::Cursor<&[u8]>>, csv::StringRecord)> = None;
+        // Where the next record is read from (after the previous one, before any blank lines:
+        // the csv crate gives a record that line), and its line relative to `start`'s.
+        let mut p = start;
+        let mut line = 0u64;
         loop {
-            let here = reader.position().clone();
-            let at = (base + here.byte() as usize).max(start);
-            if at >= bound {
-                (out.end, out.newlines) = (at, relative(&here));
+            if p >= bound {
+                (out.end, out.newlines) = (p, line);
                 break;
             }
-            let read = reader.read_record(&mut record);
-            if !complete && base + reader.position().byte() as usize == buf.len() {
-                // This record may go on in the next window.
-                (out.end, out.newlines, out.truncated) = (at, relative(&here), true);
+            // Blank lines (a lone LF) are no records.
+            let blank = buf[p..].iter().take_while(|&&b| b == b'\n').count();
+            let q = p + blank;
+            if q == buf.len() {
+                // Nothing but blank lines up to the window's end.
+                (out.end, out.newlines) = if complete {
+                    (q, line + blank as u64)
+                } else {
+                    out.truncated = true;
+                    (p, line)
+                };
                 break;
             }
-            let (line, result) = match read {
-                Ok(false) => {
-                    (out.end, out.newlines) = (buf.len(), relative(reader.position()));
+            let split = if fast {
+                split_line(buf, q, delimiter, &mut ends)
+            } else {
+                None
+            };
+            let (next, newlines, result) = match split {
+                Some(lf) if lf == buf.len() && !complete => {
+                    // The line may go on in the next window.
+                    (out.end, out.newlines, out.truncated) = (p, line, true);
                     break;
                 }
-                Ok(true) if is_blank(&record, layout.width) => continue,
-                Ok(true) => {
-                    let line = relative(record.position().unwrap_or(&here));
-                    let result = if record.len() == layout.width {
-                        self.rows.push_csv(&record, &mut out.table, &mut cache)
-                    } else {
-                        let row = crate::io::mapping::Row {
-                            line,
-                            cells: crate::io::mapping::Cells::Csv(&record),
-                            layout,
-                            options: self.options,
-                        };
-                        Err(rejection(
-                            wrong_width(layout.width, record.len(), line),
-                            record_type,
-                            line,
-                            row.id(),
-                        ))
+                Some(lf) => {
+                    let next = (lf + 1).min(buf.len());
+                    let newlines = blank as u64 + u64::from(lf < buf.len());
+                    let result = match std::str::from_utf8(&buf[q..lf]) {
+                        // The delimiters are ASCII: fields are valid when the line is.
+                        Ok(text) => {
+                            fields.clear();
+                            let mut from = 0;
+                            for &end in &ends {
+                                fields.push(&text[from..end - q]);
+                                from = end - q + 1;
+                            }
+                            fields.push(&text[from..]);
+                            self.record(&fields, line, &mut out.table, &mut cache)
+                        }
+                        Err(_) => Err(rejection(not_utf8(line), record_type, line, None)),
                     };
-                    (line, result)
+                    (next, newlines, result)
                 }
-                Err(e) => match e.kind() {
-                    csv::ErrorKind::Utf8 { pos, .. } => {
-                        let line = pos.as_ref().map_or(0, relative);
-                        (
-                            line,
-                            Err(rejection(not_utf8(line), record_type, line, None)),
-                        )
-                    }
-                    _ => {
+                None => {
+                    // The csv crate, from the line feed before the record (read as a blank
+                    // line, so no byte order mark is skipped there).
+                    let (reader, record) = quoted.get_or_insert_with(|| {
+                        let reader = builder(self.options)
+                            .has_headers(false)
+                            .from_reader(std::io::Cursor::new(buf));
+                        (reader, csv::StringRecord::new())
+                    });
+                    let mut at = csv::Position::new();
+                    at.set_byte((q - 1) as u64).set_line(1);
+                    if let Err(e) = reader.seek(at) {
                         out.fatal =
                             Some(crate::io::csv::io_error(&e).with_record_type(record_type));
                         break;
                     }
-                },
+                    let read = reader.read_record(record);
+                    let next = reader.position().byte() as usize;
+                    if !complete && next == buf.len() {
+                        (out.end, out.newlines, out.truncated) = (p, line, true);
+                        break;
+                    }
+                    // Counted, not taken from the reader: a seek to where the reader already
+                    // is keeps its line count.
+                    let newlines = blank as u64 + count_lf(&buf[q..next]);
+                    let result = match read {
+                        Ok(true) => {
+                            let fields: Vec<&str> = record.iter().collect();
+                            self.record(&fields, line, &mut out.table, &mut cache)
+                        }
+                        // Only blank lines were left (they are counted above).
+                        Ok(false) => Ok(false),
+                        Err(e) => match e.kind() {
+                            csv::ErrorKind::Utf8 { .. } => {
+                                Err(rejection(not_utf8(line), record_type, line, None))
+                            }
+                            _ => {
+                                out.fatal = Some(
+                                    crate::io::csv::io_error(&e).with_record_type(record_type),
+                                );
+                                break;
+                            }
+                        },
+                    };
+                    (next, newlines, result.map(|_| true))
+                }
             };
             match result {
-                Ok(()) if self.check_ids => out.lines.push(line),
-                Ok(()) => {}
+                Ok(true) if self.check_ids => out.lines.push(line),
+                Ok(_) => {}
                 Err(error) => {
                     out.rejected.push((line, error));
                     if self.strict() {
@@ -221,8 +267,43 @@ impl<K: Rows> Reading<'_, K> {
                     }
                 }
             }
+            p = next;
+            line += newlines;
         }
         out
+    }
+
+    /// One record's fields into the table: `Ok(true)` accepted, `Ok(false)` a blank CRLF line
+    /// (no record), `Err` its rejection.
+    fn record(
+        &self,
+        fields: &[&str],
+        line: u64,
+        table: &mut K::Table,
+        cache: &mut Cache,
+    ) -> Result<bool> {
+        let layout = self.rows.layout();
+        let width = layout.width;
+        if width > 1 && fields.len() == 1 && fields[0].trim().is_empty() {
+            // A blank CRLF line is a lone CR: skipped, as the streaming reader skips it.
+            return Ok(false);
+        }
+        if fields.len() != width {
+            let record = csv::StringRecord::from(fields);
+            let row = crate::io::mapping::Row {
+                line,
+                cells: crate::io::mapping::Cells::Csv(&record),
+                layout,
+                options: self.options,
+            };
+            return Err(rejection(
+                wrong_width(width, fields.len(), line),
+                self.rows.record_type(),
+                line,
+                row.id(),
+            ));
+        }
+        self.rows.push_csv(fields, table, cache).map(|()| true)
     }
 
     /// Parses the JSON Lines of `buf[start..bound]` (whole lines).
@@ -337,6 +418,56 @@ impl<K: Rows> Reading<'_, K> {
     }
 }
 
+/// The bytes of `w` equal to `b`: the high bit of each set (exact: no carry crosses bytes).
+fn eq_mask(w: u64, b: u8) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = w ^ (u64::from(b) * 0x0101_0101_0101_0101);
+    // A byte of x is zero iff that byte of w is b: then neither its low seven bits plus 0x7f
+    // nor its high bit set bit 7.
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// The line of `buf` from `from`, split at `delimiter`: the delimiters' offsets into `ends`,
+/// and the line feed's offset (or `buf.len()`), or `None` when a quote comes first (the csv
+/// crate then reads the record). Eight bytes at a time.
+fn split_line(buf: &[u8], from: usize, delimiter: u8, ends: &mut Vec<usize>) -> Option<usize> {
+    ends.clear();
+    let mut i = from;
+    while let Some(word) = buf.get(i..i + 8) {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(word);
+        let w = u64::from_le_bytes(bytes);
+        let lf = eq_mask(w, b'\n');
+        // Bits of the bytes before the first line feed (all, without one).
+        let before = if lf == 0 {
+            u64::MAX
+        } else {
+            (lf & lf.wrapping_neg()) - 1
+        };
+        if eq_mask(w, b'"') & before != 0 {
+            return None;
+        }
+        let mut d = eq_mask(w, delimiter) & before;
+        while d != 0 {
+            ends.push(i + d.trailing_zeros() as usize / 8);
+            d &= d - 1;
+        }
+        if lf != 0 {
+            return Some(i + lf.trailing_zeros() as usize / 8);
+        }
+        i += 8;
+    }
+    for (j, &b) in buf[i..].iter().enumerate() {
+        match b {
+            b'\n' => return Some(i + j),
+            b'"' => return None,
+            _ if b == delimiter => ends.push(i + j),
+            _ => {}
+        }
+    }
+    Some(buf.len())
+}
+
 /// The guessed start of a chunk: just after the first line feed at or after `at - 1` that is
 /// not followed by another (a blank line belongs to the record after it).
 fn next_start(buf: &[u8], at: usize, format: Format) -> Option<usize> {
@@ -416,6 +547,10 @@ impl<K: Rows> Reading<'_, K> {
 
     /// Reads the file's records after `buf[..from]` (the header, or nothing), `buf` holding
     /// the file's first bytes.
+    ///
+    /// Appending a window's chunks to the table is sequential (a dictionary's new values get
+    /// their codes in file order): it runs while the next window is read and parsed, so that
+    /// it does not leave the other cores idle.
     fn read(
         &self,
         input: &mut Input,
@@ -427,25 +562,16 @@ impl<K: Rows> Reading<'_, K> {
         let mut window = base;
         let mut line = 1 + count_lf(&buf[..from]);
         let mut m = Merged::new();
+        let mut complete = input.eof;
+        let (mut pending, mut end) = self.window(
+            format,
+            &buf[..limit(format, &buf, from, complete)],
+            from,
+            complete,
+        );
         loop {
-            let complete = input.eof;
-            // JSON Lines: whole lines only, unless the file ends here.
-            let limit = match format {
-                Format::Csv => buf.len(),
-                Format::JsonLines if complete => buf.len(),
-                Format::JsonLines => buf[from..]
-                    .iter()
-                    .rposition(|&b| b == b'\n')
-                    .map_or(from, |i| from + i + 1),
-            };
-            let (chunks, end) = self.window(format, &buf[..limit], from, complete);
-            for chunk in chunks {
-                line = self.merge(&mut m, chunk, line)?;
-                if m.stopped {
-                    break;
-                }
-            }
-            if complete || m.stopped {
+            if complete {
+                self.merge_all(&mut m, pending, &mut line)?;
                 break;
             }
             // Carry the rest of the window over; a CSV chunk's reader starts on the line feed
@@ -460,11 +586,46 @@ impl<K: Rows> Reading<'_, K> {
             } else {
                 window.saturating_mul(2)
             };
-            buf.drain(..keep);
-            from = end - keep;
-            input.fill(&mut buf, window)?;
+            let next = |buf: &mut Vec<u8>, input: &mut Input| -> Result<_> {
+                buf.drain(..keep);
+                let from = end - keep;
+                input.fill(buf, window)?;
+                let complete = input.eof;
+                let (chunks, end) = self.window(
+                    format,
+                    &buf[..limit(format, buf, from, complete)],
+                    from,
+                    complete,
+                );
+                Ok((chunks, end, from, complete))
+            };
+            let (merged, parsed) = join(
+                || self.merge_all(&mut m, pending, &mut line),
+                || next(&mut buf, input),
+            );
+            merged?;
+            if m.stopped {
+                break;
+            }
+            (pending, end, from, complete) = parsed?;
         }
         self.finish(m)
+    }
+
+    /// Appends checked chunks in order, until one stops the reading (strict mode).
+    fn merge_all(
+        &self,
+        m: &mut Merged<K::Table>,
+        chunks: Vec<Chunk<K::Table>>,
+        line: &mut u64,
+    ) -> Result<()> {
+        for chunk in chunks {
+            if m.stopped {
+                break;
+            }
+            *line = self.merge(m, chunk, *line)?;
+        }
+        Ok(())
     }
 
     /// Checks the ids of the accepted rows for duplicates, then returns the outcome, or in
@@ -539,6 +700,28 @@ impl<K: Rows> Reading<'_, K> {
             read,
         })
     }
+}
+
+/// Where a window's records end: the buffer's end, except for JSON Lines whose last line may
+/// go on in the next window (unless the file ends here).
+fn limit(format: Format, buf: &[u8], from: usize, complete: bool) -> usize {
+    match format {
+        Format::JsonLines if !complete => buf[from..]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(from, |i| from + i + 1),
+        _ => buf.len(),
+    }
+}
+
+#[cfg(feature = "parallel")]
+fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
+    rayon::join(a, b)
+}
+
+#[cfg(not(feature = "parallel"))]
+fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
+    (a(), b())
 }
 
 fn count_lf(bytes: &[u8]) -> u64 {
@@ -626,4 +809,57 @@ fn map_chunks<T: Send>(
 #[cfg(not(feature = "parallel"))]
 fn map_chunks<T>(ranges: Vec<(usize, usize)>, f: &impl Fn((usize, usize)) -> T) -> Vec<T> {
     ranges.into_iter().map(f).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `split_line` byte by byte.
+    fn naive(buf: &[u8], from: usize, delimiter: u8) -> Option<(usize, Vec<usize>)> {
+        let mut ends = Vec::new();
+        for (i, &b) in buf.iter().enumerate().skip(from) {
+            if b == b'\n' {
+                return Some((i, ends));
+            }
+            if b == b'"' {
+                return None;
+            }
+            if b == delimiter {
+                ends.push(i);
+            }
+        }
+        Some((buf.len(), ends))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn split_line_is_a_byte_by_byte_scan(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![b'a', b',', b';', b'"', b'\n', b'\r', 0xc3, 0xa9, 0x80, 0xff, 0x7f]),
+                0..70,
+            ),
+            from in 0usize..70,
+            delimiter in proptest::sample::select(vec![b',', b';', b'\t']),
+        ) {
+            let from = from.min(bytes.len());
+            let mut ends = Vec::new();
+            let got = split_line(&bytes, from, delimiter, &mut ends).map(|lf| (lf, ends));
+            proptest::prop_assert_eq!(got, naive(&bytes, from, delimiter));
+        }
+    }
+
+    #[test]
+    fn eq_mask_marks_exactly_the_equal_bytes() {
+        for b in 0..=255u8 {
+            for other in [0u8, 1, 0x7f, 0x80, 0xff, b.wrapping_add(1), b] {
+                let w = u64::from_le_bytes([other, b, 0, 0xff, 0x80, 0x7f, b, other]);
+                let m = eq_mask(w, b);
+                for (i, &x) in w.to_le_bytes().iter().enumerate() {
+                    assert_eq!(m >> (8 * i) & 0xff, if x == b { 0x80 } else { 0 });
+                }
+            }
+        }
+    }
 }
