@@ -176,14 +176,6 @@ impl TimestampFormat {
     }
 }
 
-/// Two ASCII digits as a number.
-fn two(b: &[u8]) -> Option<u32> {
-    match b {
-        [a @ b'0'..=b'9', c @ b'0'..=b'9'] => Some(u32::from(a - b'0') * 10 + u32::from(c - b'0')),
-        _ => None,
-    }
-}
-
 /// The fields of the shapes [`quick_auto`] reads, checked as chrono checks them (a real date;
 /// hours, minutes and seconds in range, no leap second). `offset`: `None` for a naive local
 /// time (or a bare date, with `time` `None` too).
@@ -199,12 +191,25 @@ fn leap(year: i32) -> bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
 }
 
+/// One ASCII digit's value.
+fn digit(b: u8) -> Option<u32> {
+    let d = b.wrapping_sub(b'0');
+    (d < 10).then_some(u32::from(d))
+}
+
+/// Two ASCII digits' value.
+fn pair(a: u8, b: u8) -> Option<u32> {
+    Some(digit(a)? * 10 + digit(b)?)
+}
+
 fn parts(b: &[u8]) -> Option<Parts> {
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+    // Fixed-size views: the positions below need no bounds checks.
+    let date: &[u8; 10] = b.get(..10)?.try_into().ok()?;
+    if date[4] != b'-' || date[7] != b'-' {
         return None;
     }
-    let year = i32::try_from(two(&b[0..2])? * 100 + two(&b[2..4])?).ok()?;
-    let (month, day) = (two(&b[5..7])?, two(&b[8..10])?);
+    let year = i32::try_from(pair(date[0], date[1])? * 100 + pair(date[2], date[3])?).ok()?;
+    let (month, day) = (pair(date[5], date[6])?, pair(date[8], date[9])?);
     let days_in_month = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -224,10 +229,13 @@ fn parts(b: &[u8]) -> Option<Parts> {
             offset: None,
         });
     }
-    if b.len() < 19 || !matches!(b[10], b'T' | b' ') || b[13] != b':' || b[16] != b':' {
+    let time: &[u8; 9] = b.get(10..19)?.try_into().ok()?;
+    if !matches!(time[0], b'T' | b' ') || time[3] != b':' || time[6] != b':' {
         return None;
     }
-    let (hour, minute, second) = (two(&b[11..13])?, two(&b[14..16])?, two(&b[17..19])?);
+    let hour = pair(time[1], time[2])?;
+    let minute = pair(time[4], time[5])?;
+    let second = pair(time[7], time[8])?;
     if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
@@ -247,7 +255,7 @@ fn parts(b: &[u8]) -> Option<Parts> {
         [] => None,
         [b'Z'] => Some(0),
         [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let (h, m) = (two(&[*h1, *h2])?, two(&[*m1, *m2])?);
+            let (h, m) = (pair(*h1, *h2)?, pair(*m1, *m2)?);
             if h > 23 || m > 59 {
                 return None;
             }

@@ -433,9 +433,11 @@ fn eq_mask(w: u64, b: u8) -> u64 {
 fn split_line(buf: &[u8], from: usize, delimiter: u8, ends: &mut Vec<usize>) -> Option<usize> {
     ends.clear();
     let mut i = from;
-    while let Some(word) = buf.get(i..i + 8) {
-        let mut bytes = [0; 8];
-        bytes.copy_from_slice(word);
+    let words = buf.get(from..).unwrap_or_default().chunks_exact(8);
+    for word in words {
+        let Ok(bytes) = <[u8; 8]>::try_from(word) else {
+            break;
+        };
         let w = u64::from_le_bytes(bytes);
         let lf = eq_mask(w, b'\n');
         // Bits of the bytes before the first line feed (all, without one).
@@ -457,7 +459,7 @@ fn split_line(buf: &[u8], from: usize, delimiter: u8, ends: &mut Vec<usize>) -> 
         }
         i += 8;
     }
-    for (j, &b) in buf[i..].iter().enumerate() {
+    for (j, &b) in buf.get(i..).unwrap_or_default().iter().enumerate() {
         match b {
             b'\n' => return Some(i + j),
             b'"' => return None,
