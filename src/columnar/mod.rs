@@ -516,13 +516,17 @@ impl TicketTable {
         self.assignee.push(row.assignee);
         self.agent_replies.push(row.agent_replies);
         self.reopens.push(row.reopens);
-        for (name, value) in row.dimensions {
+        for (i, (name, value)) in row.dimensions.iter().enumerate() {
+            // A name given twice: the last value wins, as in the ticket's map; the earlier one
+            // is not interned (the dictionary would keep a value no row has).
+            if row.dimensions[i + 1..]
+                .iter()
+                .any(|(later, _)| later == name)
+            {
+                continue;
+            }
             let d = self.dimensions.entry((*name).to_owned()).or_default();
             d.fill_none(n);
-            // A name given twice: the last value wins, as in the ticket's map.
-            if d.len() == n + 1 {
-                d.codes.pop();
-            }
             d.push(Some(value));
         }
         for d in self.dimensions.values_mut() {
@@ -855,6 +859,7 @@ mod tests {
             (t.status(), t.first_resolved_at(), t.dimension("plan")),
             (Status::Solved, t.resolved_at(), Some("b"))
         );
+        assert_eq!(table.dimension("plan").unwrap().values(), ["b"]);
     }
 
     #[test]

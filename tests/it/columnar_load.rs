@@ -6,6 +6,7 @@
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use supportkpi::columnar::{SurveyTable, TicketTable};
 use supportkpi::io::{
     ColumnMapping, ErrorMode, Format, Preset, ReadOptions, Sources, TimestampFormat, load,
     load_columnar, load_columnar_in_chunks,
@@ -62,6 +63,38 @@ fn same(sources: &Sources, options: &ReadOptions) {
                     assert_eq!(tickets, r.input.tickets, "{what}");
                     let surveys: Vec<_> = c.input.surveys.responses().collect();
                     assert_eq!(surveys, r.input.surveys, "{what}");
+                    // The dictionaries too: the values in the order of their first row, and
+                    // only values some row has (chunks append in order, duplicates dropped).
+                    let want = TicketTable::from_tickets(&r.input.tickets).unwrap();
+                    let t = &c.input.tickets;
+                    for (got, want) in [
+                        (t.customer_id(), want.customer_id()),
+                        (t.channel(), want.channel()),
+                        (t.priority(), want.priority()),
+                        (t.team(), want.team()),
+                        (t.assignee(), want.assignee()),
+                    ] {
+                        assert_eq!(got.values(), want.values(), "{what}");
+                        assert_eq!(got.codes(), want.codes(), "{what}");
+                    }
+                    let names: Vec<_> = t.dimension_names().collect();
+                    assert_eq!(names, want.dimension_names().collect::<Vec<_>>(), "{what}");
+                    for name in names {
+                        let (got, want) =
+                            (t.dimension(name).unwrap(), want.dimension(name).unwrap());
+                        assert_eq!(
+                            (got.values(), got.codes()),
+                            (want.values(), want.codes()),
+                            "{what}"
+                        );
+                    }
+                    let want = SurveyTable::from_responses(&r.input.surveys).unwrap();
+                    let got = c.input.surveys.customer_id();
+                    assert_eq!(
+                        (got.values(), got.codes()),
+                        (want.customer_id().values(), want.customer_id().codes()),
+                        "{what}"
+                    );
                     assert_eq!(c.input.customers, r.input.customers, "{what}");
                     assert_eq!(c.input.costs, r.input.costs, "{what}");
                     assert_eq!(c.read, r.read, "{what}");
