@@ -10,7 +10,7 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use supportkpi::columnar::ColumnarInput;
-use supportkpi::io::{ReadOptions, read_tickets};
+use supportkpi::io::{ReadOptions, Sources, load_columnar, read_tickets};
 use supportkpi::kpi::{
     Accumulator, Backlog, Csat, FirstContactResolution, FirstResponseTime,
     FirstResponseTimeOptions, Kpi, Nps, ResolutionTime, ResolutionTimeOptions, Volume,
@@ -240,6 +240,22 @@ fn csv_reading(c: &mut Criterion) {
                 out
             },
             // Dropping a hundred thousand tickets is not part of reading them.
+            BatchSize::PerIteration,
+        )
+    });
+    // The same file into a TicketTable, on all cores.
+    let sources = Sources {
+        tickets: Some(path.clone()),
+        ..Sources::default()
+    };
+    g.bench_function("load_columnar_tickets", |b| {
+        b.iter_batched(
+            || (),
+            |()| {
+                let out = load_columnar(&sources, &options).unwrap();
+                assert_eq!(out.input.tickets.len() as u64, N);
+                out
+            },
             BatchSize::PerIteration,
         )
     });

@@ -39,6 +39,7 @@ use crate::report::ReportInput;
 use crate::report::hash::IdHashBuilder;
 use chrono::DateTime;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::BuildHasher;
 
 /// The instant of `ns` nanoseconds since 1970 (every `i64` is one).
 pub(crate) fn from_ns(ns: i64) -> Instant {
@@ -154,7 +155,18 @@ impl Strings {
 pub struct Dictionary {
     codes: Vec<u32>,
     values: Vec<String>,
-    index: HashMap<String, u32, IdHashBuilder>,
+    /// A value's hash → its code (of the first value with that hash), so a value is stored
+    /// once; `collisions` holds the later values of a hash another value has (almost never).
+    /// Looking values up was a third of filling a table from a file.
+    index: HashMap<u64, u32, IdHashBuilder>,
+    collisions: HashMap<String, u32, IdHashBuilder>,
+    hasher: IdHashBuilder,
+}
+
+/// Equal strings, comparing lengths and first bytes before calling `memcmp`: most values of a
+/// column differ in one or the other.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
 impl PartialEq for Dictionary {
@@ -179,18 +191,26 @@ impl Dictionary {
 
     /// The code of `value`, adding it to the values when new.
     fn intern(&mut self, value: &str) -> u32 {
-        // A handful of values (channels, priorities, teams): comparing them beats hashing.
-        if self.values.len() <= 16 {
-            if let Some(c) = self.values.iter().position(|v| v == value) {
+        // Most columns (channel, priority, team, status-like dimensions) have a handful of
+        // values: comparing with each is cheaper than hashing.
+        if self.values.len() <= 8 {
+            if let Some(c) = self.values.iter().position(|v| same(v, value)) {
                 return c as u32;
             }
-        } else if let Some(&c) = self.index.get(value) {
+        } else if let Some(c) = self.code_of(value) {
             return c;
         }
         // u32::MAX distinct values would be ~4 billion strings: the row count bounds it first.
         let c = u32::try_from(self.values.len()).unwrap_or(Self::NONE - 1);
+        match self.index.entry(self.hasher.hash_one(value)) {
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(c);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collisions.insert(value.to_owned(), c);
+            }
+        }
         self.values.push(value.to_owned());
-        self.index.insert(value.to_owned(), c);
         c
     }
 
@@ -223,7 +243,11 @@ impl Dictionary {
     }
     /// The code of a value, when some row has it.
     pub fn code_of(&self, value: &str) -> Option<u32> {
-        self.index.get(value).copied()
+        let c = *self.index.get(&self.hasher.hash_one(value))?;
+        if same(&self.values[c as usize], value) {
+            return Some(c);
+        }
+        self.collisions.get(value).copied()
     }
     fn fill_none(&mut self, rows: usize) {
         self.codes.resize(rows, Self::NONE);
@@ -237,6 +261,17 @@ impl Dictionary {
                 .map(|c| remap.get(c as usize).copied().unwrap_or(Self::NONE)),
         );
     }
+}
+
+/// A row's instants as nanoseconds since 1970 ([`NO_INSTANT`]: absent), for
+/// [`TicketTable::push_row_ns`].
+#[cfg(feature = "io")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RowNs {
+    pub(crate) created: i64,
+    pub(crate) first_response: i64,
+    pub(crate) first_resolved: i64,
+    pub(crate) resolved: i64,
 }
 
 /// One ticket's fields, borrowed: what [`TicketTable::push_row`] validates and stores. Readers
@@ -420,35 +455,94 @@ impl TicketTable {
             opt_to_ns(Some(at), T, id, "created_at")
         })?;
         let fr = opt_to_ns(row.first_response_at, T, id, "first_response_at")?;
-        let fres = opt_to_ns(row.first_resolved_at, T, id, "first_resolved_at")?;
+        // The latest resolution first: the first one defaults to it, and an error names a
+        // field the input has.
         let res = opt_to_ns(row.resolved_at, T, id, "resolved_at")?;
+        let fres = opt_to_ns(row.first_resolved_at, T, id, "first_resolved_at")?;
+        self.push_columns(
+            row,
+            [created, fr, fres, res],
+            row.status.unwrap_or(Status::Open),
+        );
+        Ok(())
+    }
+
+    /// [`push_row`](Self::push_row) for a reader that has the instants as nanoseconds
+    /// ([`NO_INSTANT`]: absent; the row's own instants are ignored): the same rules on
+    /// integers, without building an instant. `false`, the table unchanged, for a row that
+    /// `push_row` would refuse; no error is built, the caller names it its own way.
+    #[cfg(feature = "io")]
+    pub(crate) fn push_row_ns(&mut self, row: &TicketRow<'_>, ns: RowNs) -> bool {
+        let RowNs {
+            created,
+            first_response,
+            first_resolved,
+            resolved,
+        } = ns;
+        // TicketBuilder::check's rules.
+        let before = |at: i64, than: i64| at != NO_INSTANT && at < than;
+        if row.id.trim().is_empty()
+            || created == NO_INSTANT
+            || before(first_response, created)
+            || before(resolved, created)
+            || before(first_resolved, created)
+            || (first_resolved != NO_INSTANT && before(resolved, first_resolved))
+        {
+            return false;
+        }
+        let first = if first_resolved == NO_INSTANT {
+            resolved
+        } else {
+            first_resolved
+        };
+        let latest = if resolved == NO_INSTANT {
+            first
+        } else {
+            resolved
+        };
+        let status = row.status.unwrap_or(if resolved == NO_INSTANT {
+            Status::Open
+        } else {
+            Status::Solved
+        });
+        self.push_columns(row, [created, first_response, first, latest], status);
+        true
+    }
+
+    /// Appends a row's columns: its instants (created, first response, first and latest
+    /// resolution) as nanoseconds and its status given, the rest from `row`.
+    fn push_columns(&mut self, row: &TicketRow<'_>, ns: [i64; 4], status: Status) {
+        let [created, fr, fres, res] = ns;
         let n = self.len();
-        self.ids.push(id);
+        self.ids.push(row.id);
         self.customer_id.push(row.customer_id);
         self.created_at.push(created);
         self.first_response_at.push(fr);
         self.first_resolved_at.push(fres);
         self.resolved_at.push(res);
-        self.status.push(row.status.unwrap_or(Status::Open));
+        self.status.push(status);
         self.channel.push(row.channel);
         self.priority.push(row.priority);
         self.team.push(row.team);
         self.assignee.push(row.assignee);
         self.agent_replies.push(row.agent_replies);
         self.reopens.push(row.reopens);
-        for (name, value) in row.dimensions {
+        for (i, (name, value)) in row.dimensions.iter().enumerate() {
+            // A name given twice: the last value wins, as in the ticket's map; the earlier one
+            // is not interned (the dictionary would keep a value no row has).
+            if row.dimensions[i + 1..]
+                .iter()
+                .any(|(later, _)| later == name)
+            {
+                continue;
+            }
             let d = self.dimensions.entry((*name).to_owned()).or_default();
             d.fill_none(n);
-            // A name given twice: the last value wins, as in the ticket's map.
-            if d.len() == n + 1 {
-                d.codes.pop();
-            }
             d.push(Some(value));
         }
         for d in self.dimensions.values_mut() {
             d.fill_none(n + 1);
         }
-        Ok(())
     }
 
     /// Appends every row of `other`, in order (dictionaries are merged).
@@ -481,6 +575,47 @@ impl TicketTable {
             d.append(o);
             self.dimensions.insert(name, d);
         }
+    }
+
+    /// The table without the rows `drop` (ascending): what a reader keeps when it rejects
+    /// duplicate ids after filling the table. Rebuilt row by row, so the dictionaries hold only
+    /// the values of the rows kept, as if those rows alone had been pushed.
+    ///
+    /// # Errors
+    /// None in practice: the rows were valid when pushed.
+    #[cfg(feature = "io")]
+    pub(crate) fn without_rows(&self, drop: &[usize]) -> Result<TicketTable, Error> {
+        let mut out = TicketTable::with_capacity(self.len().saturating_sub(drop.len()));
+        let mut drop = drop.iter().copied().peekable();
+        let mut dims = Vec::new();
+        for i in 0..self.len() {
+            if drop.next_if_eq(&i).is_some() {
+                continue;
+            }
+            dims.clear();
+            dims.extend(
+                self.dimensions
+                    .iter()
+                    .filter_map(|(k, d)| Some((k.as_str(), d.get(i)?))),
+            );
+            out.push_valid(&TicketRow {
+                id: self.ids.get(i),
+                customer_id: self.customer_id.get(i),
+                created_at: Some(from_ns(self.created_at[i])),
+                first_response_at: opt_from_ns(self.first_response_at[i]),
+                first_resolved_at: opt_from_ns(self.first_resolved_at[i]),
+                resolved_at: opt_from_ns(self.resolved_at[i]),
+                status: Some(self.status[i]),
+                channel: self.channel.get(i),
+                priority: self.priority.get(i),
+                team: self.team.get(i),
+                assignee: self.assignee.get(i),
+                agent_replies: self.agent_replies[i],
+                reopens: self.reopens[i],
+                dimensions: &dims,
+            })?;
+        }
+        Ok(out)
     }
 
     /// Ticket `i`, rebuilt with all its fields.
@@ -679,6 +814,24 @@ mod tests {
     }
 
     #[test]
+    fn dictionaries_of_few_and_many_values() {
+        let mut d = Dictionary::default();
+        let values: Vec<String> = (0..5000).map(|i| format!("v{}", i % 1234)).collect();
+        for (i, v) in values.iter().enumerate() {
+            d.push((i % 7 != 0).then_some(v.as_str()));
+        }
+        for (i, v) in values.iter().enumerate() {
+            assert_eq!(d.get(i), (i % 7 != 0).then_some(v.as_str()));
+        }
+        assert_eq!(d.values().len(), 1234);
+        for (c, v) in d.values().iter().enumerate() {
+            assert_eq!(d.code_of(v), Some(c as u32));
+        }
+        assert_eq!(d.code_of("nope"), None);
+        assert_eq!(d.code_of(""), None);
+    }
+
+    #[test]
     fn push_row_validates_like_the_builder() {
         let mut table = TicketTable::new();
         let row = TicketRow {
@@ -729,6 +882,7 @@ mod tests {
             (t.status(), t.first_resolved_at(), t.dimension("plan")),
             (Status::Solved, t.resolved_at(), Some("b"))
         );
+        assert_eq!(table.dimension("plan").unwrap().values(), ["b"]);
     }
 
     #[test]
@@ -744,5 +898,10 @@ mod tests {
             ),
             (ErrorKind::InvalidValue, Some("created_at"), Some("F"))
         );
+        // A far resolution names resolved_at, which the input has, not the first resolution
+        // that defaults to it.
+        let t = Ticket::builder("G", t0()).resolved_at(far).build().unwrap();
+        let e = TicketTable::new().push(&t).unwrap_err();
+        assert_eq!(e.field(), Some("resolved_at"));
     }
 }

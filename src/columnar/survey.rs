@@ -135,6 +135,31 @@ impl SurveyTable {
         self.score.extend(other.score);
     }
 
+    /// The table without the rows `drop` (ascending), as [`TicketTable`]'s
+    /// (`without_rows`): rebuilt, so the customers' dictionary holds only the rows kept.
+    ///
+    /// # Errors
+    /// None in practice: the rows were valid when pushed.
+    #[cfg(feature = "io")]
+    pub(crate) fn without_rows(&self, drop: &[usize]) -> Result<SurveyTable, Error> {
+        let mut out = SurveyTable::new();
+        let mut drop = drop.iter().copied().peekable();
+        for i in 0..self.len() {
+            if drop.next_if_eq(&i).is_some() {
+                continue;
+            }
+            out.push_valid(&SurveyRow {
+                id: self.ids.get(i),
+                ticket_id: self.ticket_id(i),
+                customer_id: self.customer_id.get(i),
+                responded_at: from_ns(self.responded_at[i]),
+                kind: self.kind[i],
+                score: self.score[i],
+            })?;
+        }
+        Ok(out)
+    }
+
     /// Response `i`, rebuilt.
     ///
     /// # Panics

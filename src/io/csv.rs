@@ -10,7 +10,44 @@ pub(crate) struct CsvSource<R> {
     pub(crate) record: csv::StringRecord,
 }
 
-fn io_error(e: &csv::Error) -> Error {
+/// The csv crate's settings of every CSV reader (the streaming one and the columnar readers'
+/// chunks, which must split records exactly alike).
+pub(crate) fn builder(options: &ReadOptions) -> csv::ReaderBuilder {
+    let mut b = csv::ReaderBuilder::new();
+    // Rows of the wrong width are rejected one by one, not as a fatal parse error.
+    b.flexible(true)
+        .delimiter(options.delimiter)
+        // The csv crate counts a CRLF row's line before consuming its LF, which puts every
+        // later row one line early; ending rows at LF keeps physical line numbers, and the
+        // CR left at the end of a row's last cell is trimmed like all surrounding whitespace.
+        .terminator(csv::Terminator::Any(b'\n'));
+    b
+}
+
+/// A blank CRLF line: a lone CR now (csv skips blank LF lines, and so do we).
+pub(crate) fn is_blank(record: &csv::StringRecord, width: usize) -> bool {
+    width > 1 && record.len() == 1 && record[0].trim().is_empty()
+}
+
+/// The error of a row of the wrong width.
+pub(crate) fn wrong_width(width: usize, len: usize, line: u64) -> Error {
+    Error::new(
+        ErrorKind::InvalidValue,
+        format!(
+            "a row has as many fields as the header ({width}); this one has {len} (a truncated \
+             or malformed row)"
+        ),
+    )
+    .with_value(len)
+    .with_line(line)
+}
+
+/// The error of a row that is not UTF-8.
+pub(crate) fn not_utf8(line: u64) -> Error {
+    Error::new(ErrorKind::InvalidValue, "the row is not valid UTF-8").with_line(line)
+}
+
+pub(crate) fn io_error(e: &csv::Error) -> Error {
     Error::new(ErrorKind::Io, format!("reading the input failed: {e}"))
 }
 
@@ -22,16 +59,7 @@ impl<R: Read> CsvSource<R> {
         options: &ReadOptions,
         mapping: &super::ColumnMapping,
     ) -> Result<(Self, Layout)> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            // Rows of the wrong width are rejected one by one, not as a fatal parse error.
-            .flexible(true)
-            .delimiter(options.delimiter)
-            // The csv crate counts a CRLF row's line before consuming its LF, which puts every
-            // later row one line early; ending rows at LF keeps physical line numbers, and the
-            // CR left at the end of a row's last cell is trimmed like all surrounding whitespace.
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(input);
+        let mut reader = builder(options).has_headers(true).from_reader(input);
         let header = reader.headers().map_err(|e| match e.kind() {
             csv::ErrorKind::Utf8 { .. } => {
                 Error::new(ErrorKind::InvalidValue, "the header is not valid UTF-8")
@@ -51,15 +79,15 @@ impl<R: Read> CsvSource<R> {
         ))
     }
 
+    /// The byte offset the next record starts from (after the header, once built).
+    pub(crate) fn position(&self) -> u64 {
+        self.reader.position().byte()
+    }
+
     /// Reads the next record into `self.record`.
     pub(crate) fn advance(&mut self, width: usize) -> Advance {
         let mut read = self.reader.read_record(&mut self.record);
-        // A blank CRLF line is a lone CR now; csv skips blank LF lines, and so do we.
-        while matches!(read, Ok(true))
-            && width > 1
-            && self.record.len() == 1
-            && self.record[0].trim().is_empty()
-        {
+        while matches!(read, Ok(true)) && is_blank(&self.record, width) {
             read = self.reader.read_record(&mut self.record);
         }
         match read {
@@ -67,32 +95,14 @@ impl<R: Read> CsvSource<R> {
             Ok(true) => {
                 let line = self.record.position().map_or(0, csv::Position::line);
                 if self.record.len() != width {
-                    return Advance::Bad(
-                        Error::new(
-                            ErrorKind::InvalidValue,
-                            format!(
-                                "a row has as many fields as the header ({width}); this one has \
-                                 {} (a truncated or malformed row)",
-                                self.record.len()
-                            ),
-                        )
-                        .with_value(self.record.len())
-                        .with_line(line),
-                        line,
-                        true,
-                    );
+                    return Advance::Bad(wrong_width(width, self.record.len(), line), line, true);
                 }
                 Advance::Row(line)
             }
             Err(e) => match e.kind() {
                 csv::ErrorKind::Utf8 { pos, .. } => {
                     let line = pos.as_ref().map_or(0, csv::Position::line);
-                    Advance::Bad(
-                        Error::new(ErrorKind::InvalidValue, "the row is not valid UTF-8")
-                            .with_line(line),
-                        line,
-                        false,
-                    )
+                    Advance::Bad(not_utf8(line), line, false)
                 }
                 _ => Advance::Fatal(io_error(&e)),
             },

@@ -12,6 +12,41 @@ pub(crate) struct JsonLinesSource<R> {
     pub(crate) object: Map<String, Value>,
 }
 
+/// One line's bytes (its LF included or not) as a row into `object`; `None` for a blank line.
+/// Shared with the columnar readers, which split a file into lines themselves.
+pub(crate) fn parse_line(
+    bytes: &[u8],
+    line: u64,
+    object: &mut Map<String, Value>,
+) -> Option<Advance> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Some(Advance::Bad(
+            Error::new(ErrorKind::InvalidValue, "the line is not valid UTF-8").with_line(line),
+            line,
+            false,
+        ));
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    Some(match serde_json::from_str::<Map<String, Value>>(text) {
+        Ok(parsed) => {
+            *object = parsed;
+            Advance::Row(line)
+        }
+        Err(e) => Advance::Bad(
+            Error::new(
+                ErrorKind::InvalidValue,
+                format!("expected one JSON object per line: {e}"),
+            )
+            .with_line(line),
+            line,
+            false,
+        ),
+    })
+}
+
 impl<R: Read> JsonLinesSource<R> {
     pub(crate) fn new(input: R) -> Self {
         JsonLinesSource {
@@ -37,34 +72,9 @@ impl<R: Read> JsonLinesSource<R> {
                 }
             }
             self.line += 1;
-            let line = self.line;
-            let Ok(text) = std::str::from_utf8(&self.buf) else {
-                return Advance::Bad(
-                    Error::new(ErrorKind::InvalidValue, "the line is not valid UTF-8")
-                        .with_line(line),
-                    line,
-                    false,
-                );
-            };
-            let text = text.trim();
-            if text.is_empty() {
-                continue;
+            if let Some(step) = parse_line(&self.buf, self.line, &mut self.object) {
+                return step;
             }
-            return match serde_json::from_str::<Map<String, Value>>(text) {
-                Ok(object) => {
-                    self.object = object;
-                    Advance::Row(line)
-                }
-                Err(e) => Advance::Bad(
-                    Error::new(
-                        ErrorKind::InvalidValue,
-                        format!("expected one JSON object per line: {e}"),
-                    )
-                    .with_line(line),
-                    line,
-                    false,
-                ),
-            };
         }
     }
 }

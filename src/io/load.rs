@@ -120,23 +120,8 @@ pub struct Loaded {
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
-    // The sources' preset is the export's; read options may name it too, but not another.
-    let export = match (sources.preset, options.preset) {
-        (Some(a), Some(b)) if a != b => {
-            return Err(Error::new(
-                ErrorKind::InvalidOption,
-                format!("the read options name the preset {b}, the sources another"),
-            )
-            .with_field("preset")
-            .with_value(a.as_str()));
-        }
-        (Some(p), _) => options.clone().preset(p),
-        (None, _) => options.clone(),
-    };
-    let sources = &Sources {
-        preset: sources.preset.or(options.preset),
-        ..sources.clone()
-    };
+    let (sources, export) = with_preset(sources, options)?;
+    let sources = &sources;
     // The helpdesk export and the other files are independent: read them on two threads (a
     // reader is sequential; this hides the smaller files behind the tickets). Errors and
     // rejections come out in the same order as reading one file after the other.
@@ -156,14 +141,7 @@ pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
         .input
         .join_tickets_with_histories()
         .map_err(|e| in_file(e, sources.tickets.as_deref().unwrap_or(Path::new(""))))?;
-    if sources.preset.is_some() && sources.tickets.is_none() && sources.events.is_none() {
-        return Err(Error::new(
-            ErrorKind::MissingField,
-            "a preset reads the helpdesk export: name the tickets (or events) file",
-        )
-        .with_field("preset")
-        .with_value(sources.preset.map_or("", Preset::as_str)));
-    }
+    check_preset_has_file(sources)?;
     Ok(loaded)
 }
 
@@ -177,7 +155,7 @@ fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
     (a(), b())
 }
 
-fn canonical_options(options: &ReadOptions) -> ReadOptions {
+pub(crate) fn canonical_options(options: &ReadOptions) -> ReadOptions {
     let mut canonical = options.clone();
     canonical.preset = None;
     canonical.mapping = Default::default();
@@ -277,16 +255,64 @@ fn load_others(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
 }
 
 impl Loaded {
-    fn reject(&mut self, source: SourceKind, path: &Path, mut rejected: Rejected) {
-        rejected.error = in_file(rejected.error, path);
-        self.rejected.push(SourceRejected {
-            source,
-            path: path.to_path_buf(),
-            rejected,
-        });
+    fn reject(&mut self, source: SourceKind, path: &Path, rejected: Rejected) {
+        self.rejected.push(source_rejected(source, path, rejected));
     }
 }
 
-fn in_file(e: Error, path: &Path) -> Error {
+/// A rejected record of a file, its error naming the file.
+pub(crate) fn source_rejected(
+    source: SourceKind,
+    path: &Path,
+    mut rejected: Rejected,
+) -> SourceRejected {
+    rejected.error = in_file(rejected.error, path);
+    SourceRejected {
+        source,
+        path: path.to_path_buf(),
+        rejected,
+    }
+}
+
+/// The sources with the preset the read options name, and the options of the helpdesk export;
+/// an error when the two name different presets.
+pub(crate) fn with_preset(
+    sources: &Sources,
+    options: &ReadOptions,
+) -> Result<(Sources, ReadOptions)> {
+    // The sources' preset is the export's; read options may name it too, but not another.
+    let export = match (sources.preset, options.preset) {
+        (Some(a), Some(b)) if a != b => {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                format!("the read options name the preset {b}, the sources another"),
+            )
+            .with_field("preset")
+            .with_value(a.as_str()));
+        }
+        (Some(p), _) => options.clone().preset(p),
+        (None, _) => options.clone(),
+    };
+    let sources = Sources {
+        preset: sources.preset.or(options.preset),
+        ..sources.clone()
+    };
+    Ok((sources, export))
+}
+
+/// The error of a preset without the helpdesk export to read.
+pub(crate) fn check_preset_has_file(sources: &Sources) -> Result<()> {
+    if sources.preset.is_some() && sources.tickets.is_none() && sources.events.is_none() {
+        return Err(Error::new(
+            ErrorKind::MissingField,
+            "a preset reads the helpdesk export: name the tickets (or events) file",
+        )
+        .with_field("preset")
+        .with_value(sources.preset.map_or("", Preset::as_str)));
+    }
+    Ok(())
+}
+
+pub(crate) fn in_file(e: Error, path: &Path) -> Error {
     e.with_file(path.display().to_string())
 }

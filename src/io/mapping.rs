@@ -268,6 +268,22 @@ impl Layout {
             .and_then(|k| self.columns[k].as_ref())
     }
 
+    /// The CSV column of `key` (by its index in the schema's keys), resolved once per file by
+    /// the columnar readers instead of a search by name per cell.
+    pub(crate) fn column_at(&self, key_index: usize) -> Option<usize> {
+        self.columns.get(key_index)?.as_ref().map(|(i, _)| *i)
+    }
+
+    /// What [`Row::source_name`] gives for a CSV row, borrowed.
+    pub(crate) fn csv_source_name<'k>(&'k self, key: &'k str) -> &'k str {
+        self.column(key).map_or(key, |(_, name)| name.as_str())
+    }
+
+    /// The extra CSV columns kept as dimensions: column index and dimension name.
+    pub(crate) fn extras(&self) -> &[(usize, String)] {
+        &self.extras
+    }
+
     /// The source names (mapped, then the key itself) a JSON object may use for `key`.
     fn json_value<'v>(
         &self,

@@ -57,6 +57,7 @@
 //! exports as tickets (set with [`ReadOptions::preset`]). Each preset's module documents its
 //! column mapping.
 
+mod columnar;
 mod csv;
 mod jsonl;
 mod load;
@@ -65,6 +66,9 @@ pub mod presets;
 pub(crate) mod records;
 mod timestamp;
 
+#[doc(hidden)]
+pub use columnar::load_columnar_in_chunks;
+pub use columnar::{LoadedColumnar, load_columnar};
 pub use load::{Loaded, SourceKind, SourceRejected, Sources, load};
 pub use mapping::ColumnMapping;
 pub use presets::Preset;
@@ -594,14 +598,46 @@ impl<T, R: Read> RecordReader<T, R> {
         if self.options.mode == ErrorMode::Strict {
             self.done = true;
         }
-        let mut error = error
-            .with_record_type(self.layout.schema.record_type)
-            .with_line(line);
-        if let (Some(id), None) = (id, error.record().and_then(|r| r.id.clone())) {
-            error = error.with_id(id);
-        }
+        let error = rejection(error, self.layout.schema.record_type, line, id);
         Rejected { line, error }
     }
+}
+
+/// A rejected record's error: its record type, its line, and its id unless the error names one.
+pub(crate) fn rejection(
+    error: Error,
+    record_type: &'static str,
+    line: u64,
+    id: Option<String>,
+) -> Error {
+    let error = error.with_record_type(record_type).with_line(line);
+    match (id, error.record().and_then(|r| r.id.as_ref())) {
+        (Some(id), None) => error.with_id(id),
+        _ => error,
+    }
+}
+
+/// Parses a row with `parse`; a model error names the column as the input spells it.
+pub(crate) fn parse_row<T>(parse: Parse<T>, row: &Row<'_>) -> Result<T> {
+    parse(row).map_err(|e| rename_field(e, row))
+}
+
+/// Model errors name canonical fields; this names the column as the input spells it.
+pub(crate) fn rename_field(e: Error, row: &Row<'_>) -> Error {
+    match e.field().map(|f| (f.to_owned(), row.source_name(f))) {
+        Some((field, source)) if field != source => e.with_field(source),
+        _ => e,
+    }
+}
+
+/// The error of a second record with an id first read on `first_line`.
+pub(crate) fn duplicate_id(first_line: u64, field: String, id: &str) -> Error {
+    Error::new(
+        ErrorKind::DuplicateId,
+        format!("an id appears once per input (first on line {first_line})"),
+    )
+    .with_field(field)
+    .with_value(id)
 }
 
 impl<T, R: Read> Iterator for RecordReader<T, R> {
@@ -650,24 +686,14 @@ impl<T, R: Read> Iterator for RecordReader<T, R> {
             options: &self.options,
         };
         let id = row.id();
-        let parsed = (self.parse)(&row).map_err(|e| {
-            // Model errors name canonical fields; name the column as the input spells it.
-            match e.field().map(|f| (f.to_owned(), row.source_name(f))) {
-                Some((field, source)) if field != source => e.with_field(source),
-                _ => e,
-            }
-        });
+        let parsed = parse_row(self.parse, &row);
         // One hash lookup per accepted id, and the id moves into the map: this check was a
         // third of reading a file (a lookup, then an insert of a clone).
         let (result, id) = match (parsed, &mut self.seen, id) {
             (Ok(record), Some(seen), Some(id)) => match seen.entry(id) {
                 Entry::Occupied(e) => {
-                    let error = Error::new(
-                        ErrorKind::DuplicateId,
-                        format!("an id appears once per input (first on line {})", e.get()),
-                    )
-                    .with_field(row.source_name(self.layout.schema.id_key.unwrap_or("id")))
-                    .with_value(e.key());
+                    let field = row.source_name(self.layout.schema.id_key.unwrap_or("id"));
+                    let error = duplicate_id(*e.get(), field, e.key());
                     (Err(error), Some(e.key().clone()))
                 }
                 Entry::Vacant(e) => {

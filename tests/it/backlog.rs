@@ -596,3 +596,44 @@ proptest! {
         prop_assert_eq!(back.finish(), one_shot);
     }
 }
+
+/// Backlog::compute_table over a table of several partitions equals compute over the tickets.
+#[test]
+fn compute_table_equals_compute_over_the_tickets() {
+    use supportkpi::columnar::TicketTable;
+    use supportkpi::model::Status;
+    let t0 = Utc.with_ymd_and_hms(2021, 1, 1, 0, 0, 0).unwrap();
+    let tickets: Vec<Ticket> = (0..150_000u64)
+        .map(|i| {
+            let h = i.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let created = t0 + Duration::seconds((h % (200 * 86_400)) as i64);
+            let b = Ticket::builder(format!("T-{i}"), created);
+            match i % 4 {
+                0 => b.build(),
+                1 => b
+                    .resolved_at(created + Duration::seconds(((h >> 20) % 900_000) as i64))
+                    .build(),
+                2 => b.status(Status::Cancelled).build(),
+                _ => b
+                    .first_resolved_at(created + Duration::hours(1))
+                    .resolved_at(created + Duration::days(3))
+                    .reopens(1)
+                    .build(),
+            }
+            .unwrap()
+        })
+        .collect();
+    let table = TicketTable::from_tickets(&tickets).unwrap();
+    for kpi in [
+        Backlog::default(),
+        Backlog::new(
+            BacklogOptions::default().with_bucketer(supportkpi::time::Bucketer::new(
+                Period::Day,
+                parse_zone("Europe/Berlin").unwrap(),
+            )),
+        )
+        .unwrap(),
+    ] {
+        assert_eq!(kpi.compute_table(&table), kpi.compute(&tickets).unwrap());
+    }
+}

@@ -3,6 +3,7 @@
 mod backlog;
 mod business_time;
 mod columnar;
+mod columnar_load;
 mod derive;
 mod durations;
 mod money;

@@ -163,19 +163,26 @@ pub(crate) fn after_minutes(row: &Row<'_>, key: &str, created: Instant) -> Resul
         .with_field(field)
         .with_value(minutes));
     }
-    let seconds = (minutes * Decimal::from(60))
+    minutes_after(created, minutes).map(Some).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidValue,
+            "a duration in minutes of at most 100 years",
+        )
+        .with_field(row.source_name(key))
+        .with_value(minutes)
+    })
+}
+
+/// `created + minutes` in whole seconds (rounded half away from zero), for a duration that is
+/// not negative; `None` beyond 100 years (or the range of instants). Shared with the columnar
+/// readers, so both compute the same instant.
+pub(crate) fn minutes_after(created: Instant, minutes: Decimal) -> Option<Instant> {
+    let seconds = minutes
+        .checked_mul(Decimal::from(60))?
         .round()
         .to_i64()
-        .filter(|s| *s <= 100 * 366 * 86_400)
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidValue,
-                "a duration in minutes of at most 100 years",
-            )
-            .with_field(row.source_name(key))
-            .with_value(minutes)
-        })?;
-    Ok(Some(created + Duration::seconds(seconds)))
+        .filter(|s| *s <= 100 * 366 * 86_400)?;
+    created.checked_add_signed(Duration::seconds(seconds))
 }
 
 /// Keeps resolution instants only for a ticket that ends resolved, as the event-log

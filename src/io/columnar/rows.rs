@@ -1,0 +1,521 @@
+//! One record into a row of a table.
+//!
+//! Each record goes first through a *quick* parser: the fields borrowed from the CSV record,
+//! columns resolved once per file, no `Ticket` and no string allocated. The quick parser never
+//! rejects: at the first thing it does not take as is (an absent required field, a bad number, an
+//! unmapped status, a row the table refuses) it declines, and the record goes through the
+//! streaming reader's own parser ([`parse_row`]), which gives the exact error — or the record,
+//! pushed as the streaming reader would have returned it. So the quick parser only has to be
+//! right about the records it accepts, and those are the ones the tests compare.
+
+use crate::columnar::{NO_INSTANT, RowNs, SurveyRow, SurveyTable, TicketRow, TicketTable};
+use crate::error::Result;
+use crate::io::mapping::{Cells, Layout, Row};
+use crate::io::presets::{Preset, minutes_after, resolved_only_if_resolved};
+use crate::io::{Parse, ReadOptions, parse_row, rejection};
+use crate::model::{Instant, Status, StatusMap, SurveyKind, SurveyResponse, Ticket};
+use csv::StringRecord;
+use rust_decimal::Decimal;
+use serde_json::{Map, Value};
+
+/// A record type read into a table: the table, how a record becomes a row of it, and what the
+/// readers need of the table (its ids, appending, dropping the rows of duplicate ids).
+pub(crate) trait Rows: Sync {
+    /// The table.
+    type Table: Default + Send + Sync;
+
+    /// The record type, for errors.
+    fn record_type(&self) -> &'static str;
+
+    /// The layout of the file's columns.
+    fn layout(&self) -> &Layout;
+
+    /// Parses a CSV record's fields and appends it; the error is the rejection's (record type,
+    /// id; the line is the caller's).
+    fn push_csv(&self, fields: &[&str], table: &mut Self::Table, cache: &mut Cache) -> Result<()>;
+
+    /// Parses a JSON object and appends it, with the streaming reader's parser.
+    fn push_json(&self, object: &Map<String, Value>, table: &mut Self::Table) -> Result<()>;
+
+    /// The name `object` gives the key's field, as errors name it.
+    fn json_source_name(&self, object: &Map<String, Value>, key: &str) -> String;
+
+    /// Rows in the table.
+    fn len(table: &Self::Table) -> usize;
+
+    /// Row `i`'s id.
+    fn id(table: &Self::Table, i: usize) -> &str;
+
+    /// Appends `other`'s rows.
+    fn append(table: &mut Self::Table, other: Self::Table);
+
+    /// The table without the rows `drop` (ascending).
+    fn without_rows(table: &Self::Table, drop: &[usize]) -> Result<Self::Table>;
+}
+
+/// Per-chunk memory of the quick parsers: the statuses already resolved (a file has a handful
+/// of status names; resolving one can allocate).
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    statuses: Vec<(String, Option<Status>)>,
+}
+
+impl Cache {
+    fn status(&mut self, text: &str, map: &StatusMap) -> Option<Status> {
+        if let Some((_, s)) = self.statuses.iter().find(|(t, _)| t == text) {
+            return *s;
+        }
+        let s = map.get(text);
+        // A file with many distinct names (a free-text column mapped as the status) stops
+        // filling the cache rather than searching an ever longer list.
+        if self.statuses.len() < 64 {
+            self.statuses.push((text.to_owned(), s));
+        }
+        s
+    }
+}
+
+/// The columns of the keys the quick parsers read, resolved once per file.
+#[derive(Debug, Default)]
+struct Columns {
+    id: Option<usize>,
+    customer_id: Option<usize>,
+    created_at: Option<usize>,
+    first_response_at: Option<usize>,
+    first_resolved_at: Option<usize>,
+    resolved_at: Option<usize>,
+    status: Option<usize>,
+    channel: Option<usize>,
+    priority: Option<usize>,
+    team: Option<usize>,
+    assignee: Option<usize>,
+    agent_replies: Option<usize>,
+    reopens: Option<usize>,
+    // Zendesk
+    requester: Option<usize>,
+    first_reply_minutes: Option<usize>,
+    first_resolution_minutes: Option<usize>,
+    full_resolution_minutes: Option<usize>,
+    // Freshdesk
+    company: Option<usize>,
+    closed_at: Option<usize>,
+    // Surveys
+    ticket_id: Option<usize>,
+    responded_at: Option<usize>,
+    kind: Option<usize>,
+    score: Option<usize>,
+}
+
+impl Columns {
+    fn of(layout: &Layout) -> Columns {
+        let keys = layout.schema.keys;
+        let col = |key: &str| {
+            keys.iter()
+                .position(|k| *k == key)
+                .and_then(|k| layout.column_at(k))
+        };
+        Columns {
+            id: col("id"),
+            customer_id: col("customer_id"),
+            created_at: col("created_at"),
+            first_response_at: col("first_response_at"),
+            first_resolved_at: col("first_resolved_at"),
+            resolved_at: col("resolved_at"),
+            status: col("status"),
+            channel: col("channel"),
+            priority: col("priority"),
+            team: col("team"),
+            assignee: col("assignee"),
+            agent_replies: col("agent_replies"),
+            reopens: col("reopens"),
+            requester: col("requester"),
+            first_reply_minutes: col("first_reply_minutes"),
+            first_resolution_minutes: col("first_resolution_minutes"),
+            full_resolution_minutes: col("full_resolution_minutes"),
+            company: col("company"),
+            closed_at: col("closed_at"),
+            ticket_id: col("ticket_id"),
+            responded_at: col("responded_at"),
+            kind: col("kind"),
+            score: col("score"),
+        }
+    }
+}
+
+/// What the quick parsers share: the layout, the options and the resolved columns.
+struct Quick {
+    layout: Layout,
+    options: ReadOptions,
+    cols: Columns,
+    /// Bit `n` set: a null token has `n` bytes (any of 64 or more sets bit 63).
+    null_lengths: u64,
+}
+
+/// `s.trim()`, without looking at its characters when it starts and ends with visible ASCII
+/// (then it has no whitespace to trim).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(b)) if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+impl Quick {
+    fn new(layout: Layout, options: ReadOptions) -> Quick {
+        let null_lengths = options
+            .null_tokens
+            .iter()
+            .fold(0, |bits, t| bits | 1 << t.len().min(63));
+        Quick {
+            cols: Columns::of(&layout),
+            layout,
+            options,
+            null_lengths,
+        }
+    }
+
+    /// Whether `text` is a null token; most cells have no token's length.
+    fn null(&self, text: &str) -> bool {
+        self.null_lengths & 1 << text.len().min(63) != 0
+            && self.options.null_tokens.iter().any(|t| t == text)
+    }
+
+    /// A cell's text as [`Row::text`] gives it: trimmed, `None` when absent or a null token.
+    fn text<'r>(&self, record: &[&'r str], col: Option<usize>) -> Option<&'r str> {
+        let text = trim(record.get(col?)?);
+        (!self.null(text)).then_some(text)
+    }
+
+    /// An instant as [`Row::instant`] reads it; the outer `None` declines (a bad timestamp).
+    fn instant(&self, text: Option<&str>) -> Option<Option<Instant>> {
+        match text {
+            None => Some(None),
+            Some(t) => self.options.timestamps.parse(t).ok().map(Some),
+        }
+    }
+
+    /// An instant as [`Row::instant`] reads it, as nanoseconds ([`NO_INSTANT`]: absent);
+    /// `None` declines (a bad timestamp, or one the columns cannot hold).
+    fn ns(&self, text: Option<&str>) -> Option<i64> {
+        let Some(text) = text else {
+            return Some(NO_INSTANT);
+        };
+        let t = &self.options.timestamps;
+        t.quick_ns(text).or_else(|| {
+            t.parse(text)
+                .ok()?
+                .timestamp_nanos_opt()
+                .filter(|&ns| ns != NO_INSTANT)
+        })
+    }
+
+    /// A number as [`Row::number`] reads it; the outer `None` declines.
+    fn number<T: std::str::FromStr>(text: Option<&str>) -> Option<Option<T>> {
+        match text {
+            None => Some(None),
+            Some(t) => t.parse().ok().map(Some),
+        }
+    }
+
+    /// `created + minutes` as the presets' `after_minutes` reads it; the outer `None` declines.
+    fn minutes(text: Option<&str>, created: Instant) -> Option<Option<Instant>> {
+        let Some(text) = text else {
+            return Some(None);
+        };
+        let minutes: Decimal = text.parse().ok()?;
+        if minutes.is_sign_negative() && !minutes.is_zero() {
+            return None;
+        }
+        minutes_after(created, minutes).map(Some)
+    }
+
+    fn row<'a>(&'a self, cells: Cells<'a>) -> Row<'a> {
+        Row {
+            // Only the ServiceNow preset reads a row's line, and it has no table.
+            line: 0,
+            cells,
+            layout: &self.layout,
+            options: &self.options,
+        }
+    }
+}
+
+/// A row's instants, as the quick path has them.
+enum Times {
+    Ns(RowNs),
+    At(Instant, Option<Instant>, Option<Instant>, Option<Instant>),
+}
+
+/// Summary tickets, in the canonical layout or a preset's.
+pub(crate) struct TicketRows {
+    quick: Quick,
+    parse: Parse<Ticket>,
+    preset: Option<Preset>,
+}
+
+impl TicketRows {
+    /// The reader of a file whose columns are `layout`, by a ticket plan's parser and
+    /// options.
+    pub(crate) fn new(parse: Parse<Ticket>, options: ReadOptions, layout: Layout) -> TicketRows {
+        TicketRows {
+            preset: options.preset_kind(),
+            parse,
+            quick: Quick::new(layout, options),
+        }
+    }
+
+    /// The quick path (see the module docs): `None` declines.
+    fn quick(&self, r: &[&str], table: &mut TicketTable, cache: &mut Cache) -> Option<()> {
+        let q = &self.quick;
+        let c = &q.cols;
+        let o = &q.options;
+        // As records::ticket and the presets' parsers read them.
+        let id = q.text(r, c.id)?;
+        let created = q.text(r, c.created_at)?;
+        let mut customer_id = q.text(r, c.customer_id);
+        let agent_replies = Quick::number::<u32>(q.text(r, c.agent_replies))?;
+        let reopens = Quick::number::<u32>(q.text(r, c.reopens))?.unwrap_or(0);
+        // Allocated only when the file has dimensions.
+        let mut dims: Vec<(&str, &str)> = Vec::new();
+        for (i, name) in q.layout.extras() {
+            if let Some(value) = q.text(r, Some(*i)) {
+                dims.push((name, value));
+            }
+        }
+        let status = match q.text(r, c.status) {
+            Some(t) => Some(cache.status(t, o.statuses())?),
+            None => None,
+        };
+        let times = match self.preset {
+            // The canonical layout: instants as nanoseconds, never built.
+            None => Times::Ns(RowNs {
+                created: q.ns(Some(created))?,
+                first_response: q.ns(q.text(r, c.first_response_at))?,
+                first_resolved: q.ns(q.text(r, c.first_resolved_at))?,
+                resolved: q.ns(q.text(r, c.resolved_at))?,
+            }),
+            Some(Preset::Zendesk) => {
+                let created = q.instant(Some(created))??;
+                if let Some(requester) = q.text(r, c.requester) {
+                    if o.keep_extra_columns {
+                        dims.push((q.layout.csv_source_name("requester"), requester));
+                    }
+                    if c.customer_id.is_none() {
+                        customer_id = Some(requester);
+                    }
+                }
+                let first_response = Quick::minutes(q.text(r, c.first_reply_minutes), created)?;
+                let resolved = match q.instant(q.text(r, c.resolved_at))? {
+                    Some(at) => Some(at),
+                    None => Quick::minutes(q.text(r, c.full_resolution_minutes), created)?,
+                };
+                let first = Quick::minutes(q.text(r, c.first_resolution_minutes), created)?;
+                if resolved_only_if_resolved(status) {
+                    // Minute rounding can put the first resolution after the latest.
+                    let first = first.map(|f| resolved.map_or(f, |latest| f.min(latest)));
+                    Times::At(created, first_response, first, resolved)
+                } else {
+                    Times::At(created, first_response, None, None)
+                }
+            }
+            Some(Preset::Freshdesk) => {
+                let created = q.instant(Some(created))??;
+                if let Some(company) = q.text(r, c.company) {
+                    if o.keep_extra_columns {
+                        dims.push((q.layout.csv_source_name("company"), company));
+                    }
+                    if c.customer_id.is_none() {
+                        customer_id = Some(company);
+                    }
+                }
+                let first_response = q.instant(q.text(r, c.first_response_at))?;
+                let resolved = match q.instant(q.text(r, c.resolved_at))? {
+                    Some(at) => Some(at),
+                    None => q.instant(q.text(r, c.closed_at))?,
+                };
+                let resolved = resolved.filter(|_| resolved_only_if_resolved(status));
+                Times::At(created, first_response, None, resolved)
+            }
+            // No ticket plan of another preset exists.
+            Some(_) => return None,
+        };
+        let mut row = TicketRow {
+            id,
+            customer_id,
+            created_at: None,
+            first_response_at: None,
+            first_resolved_at: None,
+            resolved_at: None,
+            status,
+            channel: q.text(r, c.channel),
+            priority: q.text(r, c.priority),
+            team: q.text(r, c.team),
+            assignee: q.text(r, c.assignee),
+            agent_replies,
+            reopens,
+            dimensions: &dims,
+        };
+        match times {
+            Times::Ns(ns) => table.push_row_ns(&row, ns).then_some(()),
+            Times::At(created, first_response, first_resolved, resolved) => {
+                row.created_at = Some(created);
+                row.first_response_at = first_response;
+                row.first_resolved_at = first_resolved;
+                row.resolved_at = resolved;
+                table.push_row(&row).ok()
+            }
+        }
+    }
+
+    /// The streaming reader's parser, then the table: the exact error of a bad record.
+    fn slow(&self, row: &Row<'_>, table: &mut TicketTable) -> Result<()> {
+        let id = row.id();
+        parse_row(self.parse, row)
+            .and_then(|t| table.push(&t).map_err(|e| crate::io::rename_field(e, row)))
+            .map_err(|e| rejection(e, self.record_type(), 0, id))
+    }
+}
+
+impl Rows for TicketRows {
+    type Table = TicketTable;
+
+    fn record_type(&self) -> &'static str {
+        self.quick.layout.schema.record_type
+    }
+
+    fn layout(&self) -> &Layout {
+        &self.quick.layout
+    }
+
+    fn push_csv(&self, r: &[&str], table: &mut TicketTable, cache: &mut Cache) -> Result<()> {
+        match self.quick(r, table, cache) {
+            Some(()) => Ok(()),
+            None => self.slow(&self.quick.row(Cells::Csv(&StringRecord::from(r))), table),
+        }
+    }
+
+    fn push_json(&self, object: &Map<String, Value>, table: &mut TicketTable) -> Result<()> {
+        self.slow(&self.quick.row(Cells::Json(object)), table)
+    }
+
+    fn json_source_name(&self, object: &Map<String, Value>, key: &str) -> String {
+        self.quick.row(Cells::Json(object)).source_name(key)
+    }
+
+    fn len(table: &TicketTable) -> usize {
+        table.len()
+    }
+
+    fn id(table: &TicketTable, i: usize) -> &str {
+        table.ids().get(i)
+    }
+
+    fn append(table: &mut TicketTable, other: TicketTable) {
+        table.append(other);
+    }
+
+    fn without_rows(table: &TicketTable, drop: &[usize]) -> Result<TicketTable> {
+        table.without_rows(drop)
+    }
+}
+
+/// Survey responses, in the canonical layout.
+pub(crate) struct SurveyRows {
+    quick: Quick,
+    parse: Parse<SurveyResponse>,
+}
+
+impl SurveyRows {
+    /// The reader of a file whose columns are `layout`, by the survey plan's parser and
+    /// options.
+    pub(crate) fn new(
+        parse: Parse<SurveyResponse>,
+        options: ReadOptions,
+        layout: Layout,
+    ) -> SurveyRows {
+        SurveyRows {
+            parse,
+            quick: Quick::new(layout, options),
+        }
+    }
+
+    fn quick(&self, r: &[&str], table: &mut SurveyTable) -> Option<()> {
+        let q = &self.quick;
+        let c = &q.cols;
+        // As records::survey reads them.
+        let id = q.text(r, c.id)?;
+        let responded_at = q.instant(Some(q.text(r, c.responded_at)?))??;
+        let kind = q.text(r, c.kind)?;
+        // records::survey's names after folding case, `-` and spaces: none has `_`, so no
+        // text with `-` or a space matches one, and comparing ignoring ASCII case is the same.
+        let kind = [
+            ("csat", SurveyKind::Csat),
+            ("nps", SurveyKind::Nps),
+            ("ces", SurveyKind::Ces),
+        ]
+        .into_iter()
+        .find(|(name, _)| kind.eq_ignore_ascii_case(name))?
+        .1;
+        let score = q.text(r, c.score)?.parse::<i32>().ok()?;
+        table
+            .push_row(&SurveyRow {
+                id,
+                ticket_id: q.text(r, c.ticket_id),
+                customer_id: q.text(r, c.customer_id),
+                responded_at,
+                kind,
+                score,
+            })
+            .ok()
+    }
+
+    fn slow(&self, row: &Row<'_>, table: &mut SurveyTable) -> Result<()> {
+        let id = row.id();
+        parse_row(self.parse, row)
+            .and_then(|s| table.push(&s).map_err(|e| crate::io::rename_field(e, row)))
+            .map_err(|e| rejection(e, self.record_type(), 0, id))
+    }
+}
+
+impl Rows for SurveyRows {
+    type Table = SurveyTable;
+
+    fn record_type(&self) -> &'static str {
+        self.quick.layout.schema.record_type
+    }
+
+    fn layout(&self) -> &Layout {
+        &self.quick.layout
+    }
+
+    fn push_csv(&self, r: &[&str], table: &mut SurveyTable, _: &mut Cache) -> Result<()> {
+        match self.quick(r, table) {
+            Some(()) => Ok(()),
+            None => self.slow(&self.quick.row(Cells::Csv(&StringRecord::from(r))), table),
+        }
+    }
+
+    fn push_json(&self, object: &Map<String, Value>, table: &mut SurveyTable) -> Result<()> {
+        self.slow(&self.quick.row(Cells::Json(object)), table)
+    }
+
+    fn json_source_name(&self, object: &Map<String, Value>, key: &str) -> String {
+        self.quick.row(Cells::Json(object)).source_name(key)
+    }
+
+    fn len(table: &SurveyTable) -> usize {
+        table.len()
+    }
+
+    fn id(table: &SurveyTable, i: usize) -> &str {
+        table.ids().get(i)
+    }
+
+    fn append(table: &mut SurveyTable, other: SurveyTable) {
+        table.append(other);
+    }
+
+    fn without_rows(table: &SurveyTable, drop: &[usize]) -> Result<SurveyTable> {
+        table.without_rows(drop)
+    }
+}
