@@ -36,6 +36,7 @@ pub use survey::{SurveyRow, SurveyTable};
 use crate::error::{Error, ErrorKind};
 use crate::model::{CostEntry, Customer, Instant, Status, Ticket, TicketBuilder};
 use crate::report::ReportInput;
+use crate::report::hash::IdHashBuilder;
 use chrono::DateTime;
 use std::collections::{BTreeMap, HashMap};
 
@@ -142,7 +143,7 @@ impl Strings {
 pub struct Dictionary {
     codes: Vec<u32>,
     values: Vec<String>,
-    index: HashMap<String, u32>,
+    index: HashMap<String, u32, IdHashBuilder>,
 }
 
 impl PartialEq for Dictionary {
