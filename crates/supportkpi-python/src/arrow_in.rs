@@ -391,7 +391,7 @@ impl<'a> View<'a> {
 
 /// A timestamp's wall-clock (UTC for a zoned timestamp) time, `None` outside chrono's range.
 #[inline]
-pub(crate) fn naive(v: i64, unit: TimeUnit) -> Option<NaiveDateTime> {
+fn naive(v: i64, unit: TimeUnit) -> Option<NaiveDateTime> {
     match unit {
         TimeUnit::Second => timestamp_s_to_datetime(v),
         TimeUnit::Millisecond => timestamp_ms_to_datetime(v),

@@ -20,10 +20,10 @@
 //! 2262-04-11. A table with an accepted record outside that range gives [`Read::ViaText`], and
 //! the caller reads that table through the JSON Lines path instead.
 
-use crate::arrow_in::{self, Cell, Column, Temporal, View, naive};
+use crate::arrow_in::{self, Cell, Column, Temporal, View};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::TimeUnit;
-use chrono::DateTime;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -174,6 +174,9 @@ struct Fields<'l> {
     /// Whether Arrow timestamps are read as instants (their text could not matter).
     direct_times: bool,
     utc: bool,
+    /// By column: the last day a timestamp fell on and its date (consecutive rows mostly share
+    /// days, and a date from a day count is most of a timestamp's cost).
+    days: Vec<std::cell::Cell<(i64, NaiveDate)>>,
 }
 
 impl<'l> Fields<'l> {
@@ -198,6 +201,7 @@ impl<'l> Fields<'l> {
                     .iter()
                     .any(|t| t.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')),
             utc: timestamps.time_zone().name() == "UTC",
+            days: vec![std::cell::Cell::new((0, NaiveDate::MIN)); names.len()],
         }
     }
 
@@ -303,16 +307,13 @@ impl<'l> Fields<'l> {
                 return Ok(None);
             }
             let v = values.value(row.i);
-            let at = if *aware || self.utc {
-                match unit {
-                    TimeUnit::Second => DateTime::from_timestamp(v, 0),
-                    TimeUnit::Millisecond => DateTime::from_timestamp_millis(v),
-                    TimeUnit::Microsecond => DateTime::from_timestamp_micros(v),
-                    TimeUnit::Nanosecond => Some(DateTime::from_timestamp_nanos(v)),
+            let at = self.wall_clock(c, v, *unit).map(|t| {
+                if *aware || self.utc {
+                    t.and_utc()
+                } else {
+                    local_to_instant(self.timestamps.time_zone(), t)
                 }
-            } else {
-                naive(v, *unit).map(|t| local_to_instant(self.timestamps.time_zone(), t))
-            };
+            });
             return at.map(Some).ok_or_else(|| {
                 Error::new(
                     ErrorKind::InvalidTimestamp,
@@ -329,6 +330,40 @@ impl<'l> Fields<'l> {
                 .map(Some)
                 .map_err(|e| e.with_field(key.source)),
         }
+    }
+
+    /// An Arrow timestamp's wall-clock (UTC for a zoned one) time, as chrono's
+    /// `DateTime::from_timestamp*` computes it, with the column's last date reused.
+    #[inline]
+    fn wall_clock(&self, column: usize, v: i64, unit: TimeUnit) -> Option<NaiveDateTime> {
+        // Constant divisors per unit: the compiler turns each into a multiply.
+        fn split<const PER_SECOND: i64>(v: i64) -> (i64, i64, i64) {
+            let secs = v.div_euclid(PER_SECOND);
+            let nanos = v.rem_euclid(PER_SECOND) * (1_000_000_000 / PER_SECOND);
+            (secs.div_euclid(86_400), secs.rem_euclid(86_400), nanos)
+        }
+        let (day, second, nanos) = match unit {
+            TimeUnit::Second => split::<1>(v),
+            TimeUnit::Millisecond => split::<1_000>(v),
+            TimeUnit::Microsecond => split::<1_000_000>(v),
+            TimeUnit::Nanosecond => split::<1_000_000_000>(v),
+        };
+        let nanos = u32::try_from(nanos).ok()?;
+        let cache = &self.days[column];
+        let date = match cache.get() {
+            (d, date) if d == day && date != NaiveDate::MIN => date,
+            _ => {
+                // Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
+                let date = NaiveDate::from_num_days_from_ce_opt(
+                    i32::try_from(day.checked_add(719_163)?).ok()?,
+                )?;
+                cache.set((day, date));
+                date
+            }
+        };
+        let time =
+            NaiveTime::from_num_seconds_from_midnight_opt(u32::try_from(second).ok()?, nanos)?;
+        Some(NaiveDateTime::new(date, time))
     }
 
     fn required_instant(&self, row: Row<'_, '_>, key: Key<'_>) -> Result<Instant, Error> {
@@ -543,6 +578,27 @@ struct Parsed<'l, 'a> {
     dimensions: Vec<(&'l str, Text<'a>)>,
 }
 
+impl Parsed<'_, '_> {
+    fn empty() -> Self {
+        Parsed {
+            id: Text::Borrowed(""),
+            customer_id: None,
+            created: Instant::UNIX_EPOCH,
+            first_response: None,
+            first_resolved: None,
+            resolved: None,
+            status: None,
+            channel: None,
+            priority: None,
+            team: None,
+            assignee: None,
+            agent_replies: None,
+            reopens: 0,
+            dimensions: Vec::new(),
+        }
+    }
+}
+
 /// The keys the ticket parsers read.
 struct TicketKeys<'l> {
     id: Key<'l>,
@@ -595,42 +651,32 @@ impl<'l> TicketKeys<'l> {
 
 impl<'l> Fields<'l> {
     /// The fields every summary-ticket parser reads first, in the reader's order
-    /// (`records::ticket_attributes` after the id and creation).
+    /// (`records::ticket_attributes` after the id and creation), into `p` (reused from row to
+    /// row: a ticket's fields are a few hundred bytes, not worth moving per row).
     fn ticket_start<'a>(
         &self,
         row: Row<'_, 'a>,
         k: &TicketKeys<'l>,
-    ) -> Result<Parsed<'l, 'a>, Error> {
-        let id = self.required(row, k.id)?;
-        let created = self.required_instant(row, k.created_at)?;
-        let customer_id = self.text(row, k.customer_id)?;
-        let channel = self.text(row, k.channel)?;
-        let priority = self.text(row, k.priority)?;
-        let team = self.text(row, k.team)?;
-        let assignee = self.text(row, k.assignee)?;
-        let agent_replies =
-            self.number::<u32>(row, k.agent_replies, "a whole number of replies")?;
-        let reopens = self
+        p: &mut Parsed<'l, 'a>,
+    ) -> Result<(), Error> {
+        p.id = self.required(row, k.id)?;
+        p.created = self.required_instant(row, k.created_at)?;
+        p.customer_id = self.text(row, k.customer_id)?;
+        p.channel = self.text(row, k.channel)?;
+        p.priority = self.text(row, k.priority)?;
+        p.team = self.text(row, k.team)?;
+        p.assignee = self.text(row, k.assignee)?;
+        p.agent_replies = self.number::<u32>(row, k.agent_replies, "a whole number of replies")?;
+        p.reopens = self
             .number::<u32>(row, k.reopens, "a whole number of reopens")?
             .unwrap_or(0);
-        let mut dimensions = Vec::new();
-        self.dimensions(row, &mut dimensions)?;
-        Ok(Parsed {
-            id,
-            customer_id,
-            created,
-            first_response: None,
-            first_resolved: None,
-            resolved: None,
-            status: None,
-            channel,
-            priority,
-            team,
-            assignee,
-            agent_replies,
-            reopens,
-            dimensions,
-        })
+        p.dimensions.clear();
+        self.dimensions(row, &mut p.dimensions)?;
+        p.first_response = None;
+        p.first_resolved = None;
+        p.resolved = None;
+        p.status = None;
+        Ok(())
     }
 
     /// `records::ticket`: the canonical layout.
@@ -639,13 +685,14 @@ impl<'l> Fields<'l> {
         row: Row<'_, 'a>,
         k: &TicketKeys<'l>,
         cache: &mut StatusCache,
-    ) -> Result<Parsed<'l, 'a>, Error> {
-        let mut p = self.ticket_start(row, k)?;
+        p: &mut Parsed<'l, 'a>,
+    ) -> Result<(), Error> {
+        self.ticket_start(row, k, p)?;
         p.first_response = self.instant(row, k.first_response_at)?;
         p.first_resolved = self.instant(row, k.first_resolved_at)?;
         p.resolved = self.instant(row, k.resolved_at)?;
         p.status = self.status(row, k.status, cache)?;
-        Ok(p)
+        Ok(())
     }
 
     /// The requester (Zendesk) or company (Freshdesk): a dimension when extra columns are
@@ -675,9 +722,10 @@ impl<'l> Fields<'l> {
         row: Row<'_, 'a>,
         k: &TicketKeys<'l>,
         cache: &mut StatusCache,
-    ) -> Result<Parsed<'l, 'a>, Error> {
-        let mut p = self.ticket_start(row, k)?;
-        self.customer_fallback(row, k, k.requester, &mut p)?;
+        p: &mut Parsed<'l, 'a>,
+    ) -> Result<(), Error> {
+        self.ticket_start(row, k, p)?;
+        self.customer_fallback(row, k, k.requester, p)?;
         let status = self.status(row, k.status, cache)?;
         p.status = status;
         let created = p.created;
@@ -693,7 +741,7 @@ impl<'l> Fields<'l> {
             p.first_resolved =
                 first.map(|first| resolved.map_or(first, |latest| first.min(latest)));
         }
-        Ok(p)
+        Ok(())
     }
 
     /// `presets::freshdesk::ticket`.
@@ -702,9 +750,10 @@ impl<'l> Fields<'l> {
         row: Row<'_, 'a>,
         k: &TicketKeys<'l>,
         cache: &mut StatusCache,
-    ) -> Result<Parsed<'l, 'a>, Error> {
-        let mut p = self.ticket_start(row, k)?;
-        self.customer_fallback(row, k, k.company, &mut p)?;
+        p: &mut Parsed<'l, 'a>,
+    ) -> Result<(), Error> {
+        self.ticket_start(row, k, p)?;
+        self.customer_fallback(row, k, k.company, p)?;
         let status = self.status(row, k.status, cache)?;
         p.status = status;
         p.first_response = self.instant(row, k.first_response_at)?;
@@ -715,7 +764,7 @@ impl<'l> Fields<'l> {
         if resolved_only_if_resolved(status) {
             p.resolved = resolved;
         }
-        Ok(p)
+        Ok(())
     }
 }
 
@@ -858,6 +907,7 @@ pub(crate) fn tickets(
             read: 0,
         };
         let mut cache = StatusCache::default();
+        let mut p = Parsed::empty();
         let mut line = 0_u64;
         for (batch, columns) in batches.iter().zip(&columns) {
             let views = arrow_in::views(&names, columns)?;
@@ -865,12 +915,12 @@ pub(crate) fn tickets(
                 line += 1;
                 let row = Row { views: &views, i };
                 let parsed = match parser {
-                    Parser::Canonical => fields.canonical(row, &keys, &mut cache),
-                    Parser::Zendesk => fields.zendesk(row, &keys, &mut cache),
-                    Parser::Freshdesk => fields.freshdesk(row, &keys, &mut cache),
+                    Parser::Canonical => fields.canonical(row, &keys, &mut cache, &mut p),
+                    Parser::Zendesk => fields.zendesk(row, &keys, &mut cache, &mut p),
+                    Parser::Freshdesk => fields.freshdesk(row, &keys, &mut cache, &mut p),
                 };
-                let p = match parsed {
-                    Ok(p) => p,
+                match parsed {
+                    Ok(()) => {}
                     Err(e) => {
                         reject!(out, ids, fields.rename(e), line, fields.id(row, keys.id));
                         continue;
@@ -912,7 +962,7 @@ pub(crate) fn tickets(
                 match pushed {
                     Ok(()) => {
                         out.read += 1;
-                        ids.accept(p.id, line);
+                        ids.accept(std::mem::replace(&mut p.id, Text::Borrowed("")), line);
                     }
                     // push_row's only InvalidValue: an instant outside the columns' range.
                     Err(e) if e.kind() == ErrorKind::InvalidValue => {
