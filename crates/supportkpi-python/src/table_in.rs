@@ -1119,7 +1119,10 @@ mod tests {
     use arrow_schema::{DataType, Field, Schema, TimeUnit};
     use std::sync::Arc;
     use std::time::Instant as Clock;
+    use supportkpi::columnar::ColumnarInput;
     use supportkpi::io::{ReadOptions, TimestampFormat};
+    use supportkpi::report::{ReportInput, ReportOptions};
+    use supportkpi::{Period, Report};
 
     fn temporal() -> Temporal {
         Temporal {
@@ -1294,26 +1297,58 @@ mod tests {
             );
         };
 
-        let all = supportkpi::io::read_tickets(format!("{dir}/tickets.csv"), &options)
+        let tickets_rows = supportkpi::io::read_tickets(format!("{dir}/tickets.csv"), &options)
             .unwrap()
             .records;
-        let batches = [polars_like(&all)];
+        let batches = [polars_like(&tickets_rows)];
         let schema = batches[0].schema();
+        let mut ticket_table = None;
         let times = best_of(runs, || {
             let read = tickets(&schema, &batches, &options, &temporal()).unwrap();
-            assert!(matches!(read, Read::Table { read, .. } if read == all.len() as u64));
+            let Read::Table { table, read, .. } = read else {
+                panic!("read as text")
+            };
+            assert_eq!(read, tickets_rows.len() as u64);
+            ticket_table = Some(table);
         });
-        report("tickets", all.len(), times);
+        report("tickets", tickets_rows.len(), times);
 
-        let all = supportkpi::io::read_surveys(format!("{dir}/surveys.csv"), &options)
+        let survey_rows = supportkpi::io::read_surveys(format!("{dir}/surveys.csv"), &options)
             .unwrap()
             .records;
-        let batches = [polars_like_surveys(&all)];
+        let batches = [polars_like_surveys(&survey_rows)];
         let schema = batches[0].schema();
+        let mut survey_table = None;
         let times = best_of(runs, || {
             let read = surveys(&schema, &batches, &options, &temporal()).unwrap();
-            assert!(matches!(read, Read::Table { read, .. } if read == all.len() as u64));
+            let Read::Table { table, read, .. } = read else {
+                panic!("read as text")
+            };
+            assert_eq!(read, survey_rows.len() as u64);
+            survey_table = Some(table);
         });
-        report("surveys", all.len(), times);
+        report("surveys", survey_rows.len(), times);
+
+        // What follows the conversion in sk.report, against the Rust engine's report on rows
+        // (the comparison's workload: months by channel).
+        let report_options = ReportOptions::default().period(Period::Month).by("channel");
+        let columns = ColumnarInput {
+            tickets: ticket_table.unwrap_or_default(),
+            surveys: survey_table.unwrap_or_default(),
+            ..ColumnarInput::default()
+        };
+        let (wall, _) = best_of(runs, || {
+            Report::compute_columnar(&columns, &report_options).unwrap();
+        });
+        println!("Report::compute_columnar: best of {runs}: {wall:.3} s wall");
+        let rows = ReportInput {
+            tickets: tickets_rows,
+            surveys: survey_rows,
+            ..ReportInput::default()
+        };
+        let (wall, _) = best_of(runs, || {
+            Report::compute(&rows, &report_options).unwrap();
+        });
+        println!("Report::compute (rows): best of {runs}: {wall:.3} s wall");
     }
 }
