@@ -826,14 +826,181 @@ impl<'a> Ids<'a> {
     }
 }
 
-/// Records a rejected record; in strict mode the read stops there, with its error unless an
-/// earlier record was a duplicate the hashes could not name (`Ok(None)`: read again exactly).
+/// What one stretch of a table's rows gave.
+struct Stretch<'a, T> {
+    table: T,
+    rejected: Vec<Rejected>,
+    read: u64,
+    ids: Ids<'a>,
+    /// Strict mode: the error the read stopped at.
+    stop: Option<Error>,
+    /// A record with an instant outside the columnar range: the table is read as text.
+    via_text: bool,
+}
+
+impl<'a, T> Stretch<'a, T> {
+    fn new(table: T, mode: ErrorMode, record_type: &'static str, ids: Ids<'a>) -> (Self, Outcome) {
+        let stretch = Stretch {
+            table,
+            rejected: Vec::new(),
+            read: 0,
+            ids,
+            stop: None,
+            via_text: false,
+        };
+        let out = Outcome {
+            mode,
+            record_type,
+            rejected: Vec::new(),
+            read: 0,
+        };
+        (stretch, out)
+    }
+}
+
+/// The columnar tables, joined in row order.
+trait Columns: Send + Sized {
+    fn join(&mut self, later: Self);
+}
+
+impl Columns for TicketTable {
+    fn join(&mut self, later: Self) {
+        if self.is_empty() {
+            *self = later;
+        } else {
+            self.append(later);
+        }
+    }
+}
+
+impl Columns for SurveyTable {
+    fn join(&mut self, later: Self) {
+        if self.is_empty() {
+            *self = later;
+        } else {
+            self.append(later);
+        }
+    }
+}
+
+/// Rows a stretch read on a thread of its own has at least.
+const STRETCH: usize = 32 * 1024;
+
+/// The rows `0..total` in one stretch per core (one for a small table).
+fn stretches(total: usize) -> Vec<std::ops::Range<usize>> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let n = (total / STRETCH).clamp(1, cores);
+    let size = total.div_ceil(n).max(1);
+    (0..n)
+        .map(|k| (k * size).min(total)..((k + 1) * size).min(total))
+        .collect()
+}
+
+/// Reads a table in stretches of rows on every core, and joins them into what one read in row
+/// order gives: the tables and rejects in order, in strict mode the first stretch's stop. Each
+/// stretch keeps its accepted ids' hashes; if they are not distinct across the table, or a
+/// stretch met an instant the columns cannot hold, the table is read again as one stretch with
+/// the reader's id map (or as text).
+fn read_stretches<'a, T: Columns>(
+    total: usize,
+    read: impl Fn(std::ops::Range<usize>, bool) -> Result<Stretch<'a, T>, Error> + Sync,
+) -> Result<Read<T>, Error> {
+    let ranges = stretches(total);
+    let parts: Vec<Result<Stretch<'a, T>, Error>> = if ranges.len() == 1 {
+        vec![read(0..total, false)]
+    } else {
+        std::thread::scope(|scope| {
+            let running: Vec<_> = ranges
+                .iter()
+                .map(|r| {
+                    let read = &read;
+                    scope.spawn(move || read(r.clone(), false))
+                })
+                .collect();
+            running
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    };
+    let mut parts = parts.into_iter().collect::<Result<Vec<_>, Error>>()?;
+    if parts.iter().any(|p| p.via_text) {
+        return Ok(Read::ViaText);
+    }
+    let mut hashes: Vec<u64> = Vec::new();
+    for p in &mut parts {
+        if let Ids::Hashes(h, _) = &mut p.ids {
+            hashes.append(h);
+        }
+    }
+    let mut ids: Ids<'_> = Ids::Hashes(hashes, IdHashBuilder::default());
+    if !ids.distinct() {
+        parts = vec![read(0..total, true)?];
+        if parts[0].via_text {
+            return Ok(Read::ViaText);
+        }
+    }
+    let mut parts = parts.into_iter();
+    let Some(mut all) = parts.next() else {
+        return Ok(Read::ViaText);
+    };
+    if let Some(e) = all.stop {
+        return Err(e);
+    }
+    for p in parts {
+        if let Some(e) = p.stop {
+            return Err(e);
+        }
+        all.table.join(p.table);
+        all.rejected.extend(p.rejected);
+        all.read += p.read;
+    }
+    Ok(Read::Table {
+        table: all.table,
+        rejected: all.rejected,
+        read: all.read,
+    })
+}
+
+/// Records a rejected record; in strict mode the stretch stops there.
 macro_rules! reject {
-    ($out:expr, $ids:expr, $error:expr, $line:expr, $id:expr) => {
+    ($out:expr, $stretch:expr, $error:expr, $line:expr, $id:expr) => {
         if let Err(e) = $out.reject($error, $line, $id) {
-            return if $ids.distinct() { Err(e) } else { Ok(None) };
+            $stretch.stop = Some(e);
+            break;
         }
     };
+}
+
+/// A batch's part of a stretch: its views, the rows in the batch, and the batch's first row in
+/// the table.
+type BatchRows<'a> = (Vec<View<'a>>, std::ops::Range<usize>, u64);
+
+/// The rows of `range` (of the whole table), batch by batch.
+fn each_row<'a>(
+    names: &[&str],
+    batches: &[RecordBatch],
+    columns: &'a [Vec<Column>],
+    range: std::ops::Range<usize>,
+) -> Result<Vec<BatchRows<'a>>, Error> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (batch, columns) in batches.iter().zip(columns) {
+        let n = batch.num_rows();
+        let (lo, hi) = (range.start.max(start), range.end.min(start + n));
+        if lo < hi {
+            out.push((
+                arrow_in::views(names, columns)?,
+                lo - start..hi - start,
+                start as u64,
+            ));
+        }
+        start += n;
+    }
+    Ok(out)
 }
 
 /// Which parser reads a table's tickets.
@@ -882,8 +1049,6 @@ pub(crate) fn tickets(
     let names = names_of(schema);
     let columns = prepare(&names, batches, temporal)?;
     let layout = TableLayout::tickets(&names, options)?;
-    let fields = Fields::new(&layout, &names, temporal);
-    let keys = TicketKeys::new(&fields);
     let parser = match layout.preset() {
         None => Parser::Canonical,
         Some(Preset::Zendesk) => Parser::Zendesk,
@@ -897,42 +1062,41 @@ pub(crate) fn tickets(
         }
     };
     let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
-    let pass = |exact: bool| -> Result<Option<Read<TicketTable>>, Error> {
-        let mut table = TicketTable::with_capacity(total);
-        let mut ids = Ids::new(layout.checks_duplicate_ids(), exact, total);
-        let mut out = Outcome {
-            mode: options.error_mode(),
-            record_type: layout.record_type(),
-            rejected: Vec::new(),
-            read: 0,
-        };
+    read_stretches(total, |range, exact| {
+        let fields = Fields::new(&layout, &names, temporal);
+        let keys = TicketKeys::new(&fields);
+        let ids = Ids::new(layout.checks_duplicate_ids(), exact, range.len());
+        let table = TicketTable::with_capacity(range.len());
+        let (mut stretch, mut out) =
+            Stretch::new(table, options.error_mode(), layout.record_type(), ids);
         let mut cache = StatusCache::default();
         let mut p = Parsed::empty();
-        let mut line = 0_u64;
-        for (batch, columns) in batches.iter().zip(&columns) {
-            let views = arrow_in::views(&names, columns)?;
-            for i in 0..batch.num_rows() {
-                line += 1;
+        'batches: for (views, rows, first) in each_row(&names, batches, &columns, range)? {
+            for i in rows {
+                let line = first + i as u64 + 1;
                 let row = Row { views: &views, i };
                 let parsed = match parser {
                     Parser::Canonical => fields.canonical(row, &keys, &mut cache, &mut p),
                     Parser::Zendesk => fields.zendesk(row, &keys, &mut cache, &mut p),
                     Parser::Freshdesk => fields.freshdesk(row, &keys, &mut cache, &mut p),
                 };
-                match parsed {
-                    Ok(()) => {}
-                    Err(e) => {
-                        reject!(out, ids, fields.rename(e), line, fields.id(row, keys.id));
-                        continue;
-                    }
-                };
+                if let Err(e) = parsed {
+                    reject!(
+                        out,
+                        stretch,
+                        fields.rename(e),
+                        line,
+                        fields.id(row, keys.id)
+                    );
+                    continue;
+                }
                 let id = p.id.as_str();
-                if let Some(first) = ids.first(id) {
+                if let Some(first) = stretch.ids.first(id) {
                     let error = match validate(&p) {
                         Err(e) => fields.rename(e),
                         Ok(()) => Outcome::duplicate(keys.id.source, id, first),
                     };
-                    reject!(out, ids, error, line, Some(id.to_owned()));
+                    reject!(out, stretch, error, line, Some(id.to_owned()));
                     continue;
                 }
                 let dimensions: Vec<(&str, &str)> = if p.dimensions.is_empty() {
@@ -943,7 +1107,7 @@ pub(crate) fn tickets(
                         .map(|(name, v)| (*name, v.as_str()))
                         .collect()
                 };
-                let pushed = table.push_row(&TicketRow {
+                let pushed = stretch.table.push_row(&TicketRow {
                     id,
                     customer_id: p.customer_id.as_ref().map(Text::as_str),
                     created_at: Some(p.created),
@@ -962,31 +1126,27 @@ pub(crate) fn tickets(
                 match pushed {
                     Ok(()) => {
                         out.read += 1;
-                        ids.accept(std::mem::replace(&mut p.id, Text::Borrowed("")), line);
+                        let id = std::mem::replace(&mut p.id, Text::Borrowed(""));
+                        stretch.ids.accept(id, line);
                     }
                     // push_row's only InvalidValue: an instant outside the columns' range.
                     Err(e) if e.kind() == ErrorKind::InvalidValue => {
-                        return Ok(Some(Read::ViaText));
+                        stretch.via_text = true;
+                        break 'batches;
                     }
                     Err(e) => {
-                        reject!(out, ids, fields.rename(e), line, Some(id.to_owned()));
+                        reject!(out, stretch, fields.rename(e), line, Some(id.to_owned()));
                     }
                 }
             }
+            if stretch.stop.is_some() {
+                break;
+            }
         }
-        if !ids.distinct() {
-            return Ok(None);
-        }
-        Ok(Some(Read::Table {
-            table,
-            rejected: out.rejected,
-            read: out.read,
-        }))
-    };
-    // The exact pass never asks for another.
-    Ok(pass(false)?
-        .map_or_else(|| pass(true), |r| Ok(Some(r)))?
-        .unwrap_or(Read::ViaText))
+        stretch.rejected = out.rejected;
+        stretch.read = out.read;
+        Ok(stretch)
+    })
 }
 
 /// `one_of` for the survey kind: the text lowercased, `-` and spaces as `_`.
@@ -1013,30 +1173,27 @@ pub(crate) fn surveys(
     let names = names_of(schema);
     let columns = prepare(&names, batches, temporal)?;
     let layout = TableLayout::surveys(&names, options)?;
-    let f = Fields::new(&layout, &names, temporal);
-    let (id_key, at_key, kind_key, score_key, ticket_key, customer_key) = (
-        f.key("id"),
-        f.key("responded_at"),
-        f.key("kind"),
-        f.key("score"),
-        f.key("ticket_id"),
-        f.key("customer_id"),
-    );
     let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
-    let pass = |exact: bool| -> Result<Option<Read<SurveyTable>>, Error> {
-        let mut table = SurveyTable::new();
-        let mut ids = Ids::new(layout.checks_duplicate_ids(), exact, total);
-        let mut out = Outcome {
-            mode: options.error_mode(),
-            record_type: layout.record_type(),
-            rejected: Vec::new(),
-            read: 0,
-        };
-        let mut line = 0_u64;
-        for (batch, columns) in batches.iter().zip(&columns) {
-            let views = arrow_in::views(&names, columns)?;
-            for i in 0..batch.num_rows() {
-                line += 1;
+    read_stretches(total, |range, exact| {
+        let f = Fields::new(&layout, &names, temporal);
+        let (id_key, at_key, kind_key, score_key, ticket_key, customer_key) = (
+            f.key("id"),
+            f.key("responded_at"),
+            f.key("kind"),
+            f.key("score"),
+            f.key("ticket_id"),
+            f.key("customer_id"),
+        );
+        let ids = Ids::new(layout.checks_duplicate_ids(), exact, range.len());
+        let (mut stretch, mut out) = Stretch::new(
+            SurveyTable::new(),
+            options.error_mode(),
+            layout.record_type(),
+            ids,
+        );
+        'batches: for (views, rows, first) in each_row(&names, batches, &columns, range)? {
+            for i in rows {
+                let line = first + i as u64 + 1;
                 let row = Row { views: &views, i };
                 let parsed = (|| -> Result<_, Error> {
                     let id = f.required(row, id_key)?;
@@ -1062,20 +1219,20 @@ pub(crate) fn surveys(
                 let (id, at, kind, score, ticket_id, customer_id) = match parsed {
                     Ok(p) => p,
                     Err(e) => {
-                        reject!(out, ids, f.rename(e), line, f.id(row, id_key));
+                        reject!(out, stretch, f.rename(e), line, f.id(row, id_key));
                         continue;
                     }
                 };
                 let id_text = id.as_str();
-                if let Some(first) = ids.first(id_text) {
+                if let Some(first) = stretch.ids.first(id_text) {
                     let error = match SurveyResponse::new(id_text, at, kind, score) {
                         Err(e) => f.rename(e),
                         Ok(_) => Outcome::duplicate(id_key.source, id_text, first),
                     };
-                    reject!(out, ids, error, line, Some(id_text.to_owned()));
+                    reject!(out, stretch, error, line, Some(id_text.to_owned()));
                     continue;
                 }
-                let pushed = table.push_row(&SurveyRow {
+                let pushed = stretch.table.push_row(&SurveyRow {
                     id: id_text,
                     ticket_id: ticket_id.as_ref().map(Text::as_str),
                     customer_id: customer_id.as_ref().map(Text::as_str),
@@ -1086,29 +1243,25 @@ pub(crate) fn surveys(
                 match pushed {
                     Ok(()) => {
                         out.read += 1;
-                        ids.accept(id, line);
+                        stretch.ids.accept(id, line);
                     }
                     Err(e) if e.kind() == ErrorKind::InvalidValue => {
-                        return Ok(Some(Read::ViaText));
+                        stretch.via_text = true;
+                        break 'batches;
                     }
                     Err(e) => {
-                        reject!(out, ids, f.rename(e), line, Some(id_text.to_owned()));
+                        reject!(out, stretch, f.rename(e), line, Some(id_text.to_owned()));
                     }
                 }
             }
+            if stretch.stop.is_some() {
+                break;
+            }
         }
-        if !ids.distinct() {
-            return Ok(None);
-        }
-        Ok(Some(Read::Table {
-            table,
-            rejected: out.rejected,
-            read: out.read,
-        }))
-    };
-    Ok(pass(false)?
-        .map_or_else(|| pass(true), |r| Ok(Some(r)))?
-        .unwrap_or(Read::ViaText))
+        stretch.rejected = out.rejected;
+        stretch.read = out.read;
+        Ok(stretch)
+    })
 }
 
 #[cfg(test)]

@@ -423,6 +423,63 @@ def test_instants_outside_the_columnar_range_read_as_text() -> None:
     same_report(tickets=t.slice(0, 1), surveys=s)
 
 
+def test_large_tables_read_in_stretches_alike() -> None:
+    # Over 64k rows a table is read in stretches on every core: the same records, rejects and
+    # first error as one read in row order, with duplicates within and across stretches.
+    n = 80_000
+    rng = random.Random(3)
+    ids = [f"T-{i}" for i in range(n)]
+    created = [T0 + timedelta(minutes=i) for i in range(n)]
+    resolved: List[Optional[datetime]] = [
+        c + timedelta(hours=rng.randint(1, 90)) if rng.random() < 0.8 else None for c in created
+    ]
+    status = [rng.choice(["open", "solved", "closed", "pending", "Solved"]) for _ in range(n)]
+    ids[60_000] = ids[5]
+    resolved[45_000] = created[45_000] - timedelta(hours=1)
+    status[30_000] = "parked"
+    channel = [rng.choice(["chat", "email", None]) for _ in range(n)]
+
+    def tickets(keep: List[int]) -> pa.Table:
+        table = pa.table(
+            {
+                "id": pa.array([ids[i] for i in keep], pa.string_view()),
+                "created_at": pa.array([created[i] for i in keep], pa.timestamp("us", tz="UTC")),
+                "resolved_at": pa.array([resolved[i] for i in keep], pa.timestamp("us", tz="UTC")),
+                "status": pa.array([status[i] for i in keep]).dictionary_encode(),
+                "channel": [channel[i] for i in keep],
+            }
+        )
+        return pa.Table.from_batches(table.to_batches(max_chunksize=25_000))
+
+    table = tickets(list(range(n)))
+    got = same_read("tickets", table, errors="lenient")
+    assert [(line, e[0]) for line, e in got[4]] == [
+        (30_001, "UnmappedStatusError"),
+        (45_001, "NegativeDurationError"),
+        (60_001, "DuplicateIdError"),
+    ]
+    got = same_read("tickets", table)
+    assert got[1][0] == "UnmappedStatusError" and got[1][2] == 30_001
+    # The first error in the second stretch.
+    got = same_read("tickets", tickets([i for i in range(n) if i != 30_000]))
+    assert got[1][0] == "NegativeDurationError" and got[1][2] == 45_000
+    same_report(table, errors="lenient", by="channel")
+    # Without a repeated id the stretches' hashes settle it: no second read.
+    unique = tickets([i for i in range(n) if i != 60_000])
+    assert same_read("tickets", unique, errors="lenient")[2] == n - 1
+    surveys = pa.table(
+        {
+            "id": [f"S-{i}" for i in range(n)],
+            "responded_at": pa.array(created, pa.timestamp("ms", tz="UTC")),
+            "kind": ["nps"] * n,
+            "score": [11 if i == 70_000 else i % 11 for i in range(n)],
+        }
+    )
+    got = same_read("surveys", surveys, errors="lenient")
+    assert [(line, e[0]) for line, e in got[4]] == [(70_001, "ScoreOutOfScaleError")]
+    same_report(table, surveys, errors="lenient")
+
+
 # ---- reports ----------------------------------------------------------------------------------
 
 
