@@ -262,6 +262,17 @@ impl Layout {
         })
     }
 
+    /// The dimension a JSON key is kept as: the mapping's name for it, or with extra columns
+    /// kept the key itself when it feeds no field; `None` for a key feeding a field or ignored.
+    pub(crate) fn json_dimension(&self, key: &str) -> Option<String> {
+        match self.mapping.target(key) {
+            Some(Target::Dimension(dim)) => Some(dim.clone()),
+            Some(_) => None,
+            None if self.keep_extra && self.schema.index(key).is_none() => Some(key.to_owned()),
+            None => None,
+        }
+    }
+
     fn column(&self, key: &str) -> Option<&(usize, String)> {
         self.schema
             .index(key)
@@ -285,7 +296,7 @@ impl Layout {
     }
 
     /// The source names (mapped, then the key itself) a JSON object may use for `key`.
-    fn json_value<'v>(
+    pub(crate) fn json_value<'v>(
         &self,
         key: &str,
         object: &'v Map<String, Value>,
@@ -499,14 +510,7 @@ impl<'a> Row<'a> {
             Cells::Json(object) => object
                 .iter()
                 .filter_map(|(k, v)| {
-                    let name = match self.layout.mapping.target(k) {
-                        Some(Target::Dimension(dim)) => dim.clone(),
-                        Some(_) => return None,
-                        None if self.layout.keep_extra && self.layout.schema.index(k).is_none() => {
-                            k.clone()
-                        }
-                        None => return None,
-                    };
+                    let name = self.layout.json_dimension(k)?;
                     let value = match v {
                         Value::String(s) => keep(s)?,
                         Value::Number(n) => n.to_string(),

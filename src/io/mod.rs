@@ -64,6 +64,7 @@ mod load;
 mod mapping;
 pub mod presets;
 pub(crate) mod records;
+mod table;
 mod timestamp;
 
 #[doc(hidden)]
@@ -73,6 +74,7 @@ pub use load::{Loaded, SourceKind, SourceRejected, Sources, load};
 pub use mapping::ColumnMapping;
 pub use presets::Preset;
 pub use presets::servicenow::{EventLogOutcome, read_servicenow, read_servicenow_from};
+pub use table::TableLayout;
 pub use timestamp::TimestampFormat;
 
 use self::csv::CsvSource;

@@ -25,9 +25,20 @@ fn process_seed() -> u64 {
     *SEED.get_or_init(|| RandomState::new().hash_one(0x5eed_u64))
 }
 
-/// Builds [`IdHasher`]s with the process's seed.
+/// Builds [`IdHasher`]s with the process's seed: the hasher of the readers' duplicate-id check,
+/// the responses' join and the columnar dictionaries, public for readers outside the core (the
+/// Python binding's Arrow reader) that keep the same maps.
+///
+/// # Example
+/// ```
+/// use std::collections::HashMap;
+/// use supportkpi::report::IdHashBuilder;
+/// let mut seen: HashMap<&str, u64, IdHashBuilder> = HashMap::default();
+/// seen.insert("T-1", 2);
+/// assert_eq!(seen.get("T-1"), Some(&2));
+/// ```
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct IdHashBuilder {
+pub struct IdHashBuilder {
     seed: u64,
 }
 
@@ -46,9 +57,10 @@ impl BuildHasher for IdHashBuilder {
     }
 }
 
-/// See the module documentation.
+/// The hasher [`IdHashBuilder`] builds: the folded multiply of foldhash / wyhash, seeded once
+/// per process.
 #[derive(Debug, Clone)]
-pub(crate) struct IdHasher {
+pub struct IdHasher {
     h: u64,
 }
 

@@ -83,7 +83,7 @@ use crate::stats::QuantileMode;
 use crate::time::{Bucketer, CachedBucketer, Period, PeriodKey};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use hash::IdHashBuilder;
+pub use hash::{IdHashBuilder, IdHasher};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 

@@ -1,18 +1,27 @@
-//! Arrow tables into the core's readers.
+//! Arrow values as the readers see them.
 //!
-//! A table is turned into JSON Lines (one object per row, keyed by column name) and read by the
-//! same readers as a file, so column names, the mapping, presets, null handling, strict and
-//! lenient modes and every error are exactly the file path's. Arrow types only decide how a
-//! value is written: strings and numbers as they are, temporal values as timestamp text the
-//! reader's format reads back to the same instant.
+//! A table row is read as a JSON object keyed by column name: strings and numbers as they are,
+//! temporal values as timestamp text the reader's format reads back to the same instant. Two
+//! paths share this module's [`Cell`]s, so they agree on every value:
+//!
+//! - [`write_json_lines`] writes the rows as JSON Lines for the core's own readers (event logs,
+//!   customers, costs, the ServiceNow preset);
+//! - the columnar reader (`table_in`) reads tickets and responses from the cells directly,
+//!   following the same JSON rules field by field.
 
 use arrow_array::cast::AsArray;
-use arrow_array::temporal_conversions::as_datetime;
+use arrow_array::temporal_conversions::{
+    timestamp_ms_to_datetime, timestamp_ns_to_datetime, timestamp_s_to_datetime,
+    timestamp_us_to_datetime,
+};
 use arrow_array::types::{
     Date32Type, Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType, UInt64Type,
 };
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, LargeStringArray,
+    RecordBatch, StringArray, StringViewArray, UInt64Array,
+};
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -29,8 +38,12 @@ pub(crate) struct Temporal {
     pub(crate) date_format: String,
 }
 
-/// One column, normalized to the few shapes written differently.
-enum Column {
+/// One column, normalized to the few shapes read differently.
+pub(crate) enum Column {
+    /// All null (Arrow `Null`).
+    Null,
+    /// Utf8, LargeUtf8, Utf8View, or a dictionary of them (polars' categoricals): read in
+    /// place, never copied.
     Text(ArrayRef),
     Int(ArrayRef),
     UInt(ArrayRef),
@@ -54,17 +67,24 @@ fn cast(column: &str, array: &ArrayRef, to: &DataType) -> Result<ArrayRef, Error
     })
 }
 
+fn is_string(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
 fn normalize(column: &str, array: &ArrayRef) -> Result<Column, Error> {
     use DataType as D;
     Ok(match array.data_type() {
-        D::Null | D::Utf8 => Column::Text(array.clone()),
-        D::LargeUtf8 | D::Utf8View => Column::Text(cast(column, array, &D::Utf8)?),
+        D::Null => Column::Null,
+        D::Utf8 | D::LargeUtf8 | D::Utf8View => Column::Text(array.clone()),
+        D::Dictionary(_, value) if is_string(value) => Column::Text(array.clone()),
         D::Dictionary(_, value) => normalize(column, &cast(column, array, value)?)?,
-        D::Int8 | D::Int16 | D::Int32 | D::Int64 | D::UInt8 | D::UInt16 | D::UInt32 => {
+        D::Int64 => Column::Int(array.clone()),
+        D::Int8 | D::Int16 | D::Int32 | D::UInt8 | D::UInt16 | D::UInt32 => {
             Column::Int(cast(column, array, &D::Int64)?)
         }
         D::UInt64 => Column::UInt(array.clone()),
-        D::Float16 | D::Float32 | D::Float64 => Column::Float(cast(column, array, &D::Float64)?),
+        D::Float64 => Column::Float(array.clone()),
+        D::Float16 | D::Float32 => Column::Float(cast(column, array, &D::Float64)?),
         D::Boolean => Column::Bool(array.clone()),
         D::Timestamp(unit, tz) => Column::Timestamp(array.clone(), *unit, tz.is_some()),
         D::Date32 => Column::Date(array.clone()),
@@ -91,27 +111,312 @@ fn normalize(column: &str, array: &ArrayRef) -> Result<Column, Error> {
     })
 }
 
-fn timestamp(array: &ArrayRef, unit: TimeUnit, i: usize) -> Option<NaiveDateTime> {
-    match unit {
-        TimeUnit::Second => {
-            as_datetime::<TimestampSecondType>(array.as_primitive::<TimestampSecondType>().value(i))
-        }
-        TimeUnit::Millisecond => as_datetime::<TimestampMillisecondType>(
-            array.as_primitive::<TimestampMillisecondType>().value(i),
-        ),
-        TimeUnit::Microsecond => as_datetime::<TimestampMicrosecondType>(
-            array.as_primitive::<TimestampMicrosecondType>().value(i),
-        ),
-        TimeUnit::Nanosecond => as_datetime::<TimestampNanosecondType>(
-            array.as_primitive::<TimestampNanosecondType>().value(i),
-        ),
+/// Every column of `batch`, normalized in order (the first column that cannot be read is the
+/// error).
+pub(crate) fn columns(batch: &RecordBatch) -> Result<Vec<Column>, Error> {
+    let schema = batch.schema();
+    schema
+        .fields()
+        .iter()
+        .zip(batch.columns())
+        .map(|(field, array)| normalize(field.name(), array))
+        .collect()
+}
+
+/// The strings of a text column.
+#[derive(Clone, Copy)]
+pub(crate) enum Strs<'a> {
+    Utf8(&'a StringArray),
+    Large(&'a LargeStringArray),
+    View(&'a StringViewArray),
+}
+
+impl<'a> Strs<'a> {
+    fn new(array: &'a dyn Array) -> Option<Strs<'a>> {
+        Some(match array.data_type() {
+            DataType::Utf8 => Strs::Utf8(array.as_string::<i32>()),
+            DataType::LargeUtf8 => Strs::Large(array.as_string::<i64>()),
+            DataType::Utf8View => Strs::View(array.as_string_view()),
+            _ => return None,
+        })
     }
+
+    #[inline]
+    fn value(self, i: usize) -> &'a str {
+        match self {
+            Strs::Utf8(a) => a.value(i),
+            Strs::Large(a) => a.value(i),
+            Strs::View(a) => a.value(i),
+        }
+    }
+}
+
+/// A column ready to read row by row: typed arrays and their logical nulls.
+pub(crate) enum View<'a> {
+    Null,
+    Text {
+        strs: Strs<'a>,
+        /// A dictionary's keys, as indexes into `strs`.
+        keys: Option<Vec<usize>>,
+        /// The logical validity (a dictionary's null keys and null values), when any is null.
+        valid: Option<BooleanArray>,
+    },
+    Int(&'a Int64Array),
+    UInt(&'a UInt64Array),
+    Float(&'a Float64Array),
+    Bool(&'a BooleanArray),
+    Timestamp {
+        values: Int64Array,
+        unit: TimeUnit,
+        aware: bool,
+    },
+    Date(&'a Date32Array),
+    Other(&'a dyn Array, ArrayFormatter<'a>),
+}
+
+/// The views of normalized columns (the first column whose values cannot be formatted is the
+/// error).
+pub(crate) fn views<'a>(names: &[&str], columns: &'a [Column]) -> Result<Vec<View<'a>>, Error> {
+    let options = FormatOptions::default();
+    names
+        .iter()
+        .zip(columns)
+        .map(|(name, c)| {
+            Ok(match c {
+                Column::Null => View::Null,
+                Column::Text(a) => text_view(a.as_ref()),
+                Column::Int(a) => View::Int(a.as_primitive::<Int64Type>()),
+                Column::UInt(a) => View::UInt(a.as_primitive::<UInt64Type>()),
+                Column::Float(a) => View::Float(a.as_primitive::<Float64Type>()),
+                Column::Bool(a) => View::Bool(a.as_boolean()),
+                Column::Timestamp(a, unit, aware) => View::Timestamp {
+                    values: match unit {
+                        TimeUnit::Second => {
+                            a.as_primitive::<TimestampSecondType>().reinterpret_cast()
+                        }
+                        TimeUnit::Millisecond => a
+                            .as_primitive::<TimestampMillisecondType>()
+                            .reinterpret_cast(),
+                        TimeUnit::Microsecond => a
+                            .as_primitive::<TimestampMicrosecondType>()
+                            .reinterpret_cast(),
+                        TimeUnit::Nanosecond => a
+                            .as_primitive::<TimestampNanosecondType>()
+                            .reinterpret_cast(),
+                    },
+                    unit: *unit,
+                    aware: *aware,
+                },
+                Column::Date(a) => View::Date(a.as_primitive::<Date32Type>()),
+                Column::Other(a) => View::Other(
+                    a.as_ref(),
+                    ArrayFormatter::try_new(a.as_ref(), &options)
+                        .map_err(|e| invalid(name, format!("cannot format Arrow values: {e}")))?,
+                ),
+            })
+        })
+        .collect()
+}
+
+/// The logical validity of an array with nulls (`true`: a value).
+fn validity(array: &dyn Array) -> Option<BooleanArray> {
+    array
+        .logical_nulls()
+        .map(|n| BooleanArray::new(n.into_inner(), None))
+}
+
+fn text_view(array: &dyn Array) -> View<'_> {
+    if let Some(strs) = Strs::new(array) {
+        return View::Text {
+            strs,
+            keys: None,
+            valid: validity(array),
+        };
+    }
+    let Some(dict) = array.as_any_dictionary_opt() else {
+        return View::Null;
+    };
+    match Strs::new(dict.values().as_ref()) {
+        // No values: every key is null.
+        Some(strs) if !dict.values().is_empty() => View::Text {
+            strs,
+            keys: Some(dict.normalized_keys()),
+            valid: validity(array),
+        },
+        _ => View::Null,
+    }
+}
+
+/// One value as the readers see it: a JSON string, number, boolean or null, or an Arrow
+/// temporal value whose text is written on demand.
+#[derive(Debug, Clone)]
+pub(crate) enum Cell<'a> {
+    Null,
+    /// A string in the table.
+    Str(&'a str),
+    /// A string made from a value (an infinite float, a decimal, a duration…).
+    Owned(String),
+    Int(i64),
+    UInt(u64),
+    /// A float JSON writes as a float (not integral, or too large for an exact integer).
+    Float(f64),
+    Bool(bool),
+    /// An Arrow timestamp: its value, unit, and whether it has a time zone.
+    Time(i64, TimeUnit, bool),
+    /// An Arrow date (days since 1970).
+    Date(i32),
+}
+
+impl<'a> View<'a> {
+    /// The string of row `i` of a text column (`None`: null, or not a text column).
+    #[inline]
+    pub(crate) fn str_at(&self, i: usize) -> Option<&'a str> {
+        match self {
+            View::Text { strs, keys, valid } => {
+                if valid.as_ref().is_some_and(|v| !v.value(i)) {
+                    return None;
+                }
+                Some(match keys {
+                    None => strs.value(i),
+                    Some(k) => strs.value(k[i]),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The value of row `i`.
+    #[inline]
+    pub(crate) fn cell(&self, i: usize) -> Cell<'a> {
+        match self {
+            View::Null => Cell::Null,
+            View::Text { strs, keys, valid } => {
+                if valid.as_ref().is_some_and(|v| !v.value(i)) {
+                    return Cell::Null;
+                }
+                match keys {
+                    None => Cell::Str(strs.value(i)),
+                    Some(k) => Cell::Str(strs.value(k[i])),
+                }
+            }
+            View::Int(a) => {
+                if a.is_null(i) {
+                    Cell::Null
+                } else {
+                    Cell::Int(a.value(i))
+                }
+            }
+            View::UInt(a) => {
+                if a.is_null(i) {
+                    Cell::Null
+                } else {
+                    Cell::UInt(a.value(i))
+                }
+            }
+            View::Float(a) => {
+                if a.is_null(i) {
+                    return Cell::Null;
+                }
+                let x = a.value(i);
+                // pandas turns an integer column with a missing value into floats: 9.0 is the
+                // score 9, NaN is the missing value.
+                if x.is_nan() {
+                    Cell::Null
+                } else if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                    #[allow(clippy::cast_possible_truncation)]
+                    Cell::Int(x as i64)
+                } else if x.is_finite() {
+                    Cell::Float(x)
+                } else {
+                    Cell::Owned(x.to_string())
+                }
+            }
+            View::Bool(a) => {
+                if a.is_null(i) {
+                    Cell::Null
+                } else {
+                    Cell::Bool(a.value(i))
+                }
+            }
+            View::Timestamp {
+                values,
+                unit,
+                aware,
+            } => {
+                if values.is_null(i) {
+                    Cell::Null
+                } else {
+                    Cell::Time(values.value(i), *unit, *aware)
+                }
+            }
+            View::Date(a) => {
+                if a.is_null(i) {
+                    Cell::Null
+                } else {
+                    Cell::Date(a.value(i))
+                }
+            }
+            View::Other(a, f) => {
+                if a.is_null(i) {
+                    Cell::Null
+                } else {
+                    Cell::Owned(f.value(i).to_string())
+                }
+            }
+        }
+    }
+
+    /// Whether reading this column's values as text can fail (a timestamp or date that cannot
+    /// be written), so that a reader must try every value to fail where the JSON Lines path
+    /// fails. Timestamps without a pattern fail only outside chrono's range: a column whose
+    /// values all lie inside needs no per-value check.
+    pub(crate) fn fallible(&self, temporal: &Temporal) -> bool {
+        match self {
+            View::Timestamp { values, unit, .. } => {
+                // chrono's NaiveDateTime spans ±262,000 years; these bounds stay inside.
+                let bound: i64 = match unit {
+                    TimeUnit::Second => 8_000_000_000_000,
+                    TimeUnit::Millisecond => 8_000_000_000_000_000,
+                    TimeUnit::Microsecond | TimeUnit::Nanosecond => i64::MAX,
+                };
+                let inside = *unit == TimeUnit::Nanosecond
+                    || values.values().iter().all(|v| (-bound..=bound).contains(v));
+                temporal.pattern.is_some() || !inside
+            }
+            View::Date(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// A timestamp's wall-clock (UTC for a zoned timestamp) time, `None` outside chrono's range.
+#[inline]
+fn naive(v: i64, unit: TimeUnit) -> Option<NaiveDateTime> {
+    match unit {
+        TimeUnit::Second => timestamp_s_to_datetime(v),
+        TimeUnit::Millisecond => timestamp_ms_to_datetime(v),
+        TimeUnit::Microsecond => timestamp_us_to_datetime(v),
+        TimeUnit::Nanosecond => timestamp_ns_to_datetime(v),
+    }
+}
+
+fn out_of_range(column: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidTimestamp,
+        "an Arrow timestamp outside the representable range",
+    )
+    .with_field(column)
 }
 
 impl Temporal {
     /// The text of an Arrow timestamp: with a time zone it is an instant (stored as UTC), else
     /// a wall-clock time in the declared zone.
-    fn timestamp_text(&self, column: &str, t: NaiveDateTime, aware: bool) -> Result<String, Error> {
+    pub(crate) fn timestamp_text(
+        &self,
+        column: &str,
+        t: NaiveDateTime,
+        aware: bool,
+    ) -> Result<String, Error> {
         let iso = if aware {
             t.and_utc().format("%Y-%m-%dT%H:%M:%S%.fZ").to_string()
         } else {
@@ -172,6 +477,54 @@ impl Temporal {
             .with_value(d))
         }
     }
+
+    /// The text a temporal cell is written as (`None`: not a temporal cell).
+    pub(crate) fn text(&self, column: &str, cell: &Cell<'_>) -> Option<Result<String, Error>> {
+        Some(match *cell {
+            Cell::Time(v, unit, aware) => match naive(v, unit) {
+                Some(t) => self.timestamp_text(column, t, aware),
+                None => Err(out_of_range(column)),
+            },
+            Cell::Date(days) => match Date32Type::to_naive_date_opt(days) {
+                Some(d) => self.date_text(column, d),
+                None => Err(Error::new(
+                    ErrorKind::InvalidTimestamp,
+                    "an Arrow date outside the representable range",
+                )
+                .with_field(column)
+                .with_value(days)),
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// A cell as its JSON value.
+pub(crate) fn json(column: &str, cell: Cell<'_>, temporal: &Temporal) -> Result<Value, Error> {
+    if let Some(text) = temporal.text(column, &cell) {
+        return text.map(Value::String);
+    }
+    Ok(match cell {
+        Cell::Null => Value::Null,
+        Cell::Str(s) => Value::String(s.to_owned()),
+        Cell::Owned(s) => Value::String(s),
+        Cell::Int(n) => Value::from(n),
+        Cell::UInt(n) => Value::from(n),
+        Cell::Float(x) => serde_json::Number::from_f64(x)
+            .map_or_else(|| Value::String(x.to_string()), Value::Number),
+        Cell::Bool(b) => Value::Bool(b),
+        Cell::Time(..) | Cell::Date(_) => Value::Null,
+    })
+}
+
+/// The column names of a batch.
+pub(crate) fn names(batch: &RecordBatch) -> Vec<String> {
+    batch
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect()
 }
 
 /// Appends one JSON object per row of `batch` to `out`, one per line.
@@ -180,103 +533,18 @@ pub(crate) fn write_json_lines(
     temporal: &Temporal,
     out: &mut Vec<u8>,
 ) -> Result<(), Error> {
-    let schema = batch.schema();
-    let mut columns = Vec::with_capacity(batch.num_columns());
-    for (field, array) in schema.fields().iter().zip(batch.columns()) {
-        columns.push((field.name().as_str(), normalize(field.name(), array)?));
-    }
-    let options = FormatOptions::default();
-    let formatters: Vec<Option<ArrayFormatter<'_>>> = columns
-        .iter()
-        .map(|(name, c)| match c {
-            Column::Other(a) => ArrayFormatter::try_new(a.as_ref(), &options)
-                .map(Some)
-                .map_err(|e| invalid(name, format!("cannot format Arrow values: {e}"))),
-            _ => Ok(None),
-        })
-        .collect::<Result<_, _>>()?;
+    let names = names(batch);
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let columns = columns(batch)?;
+    let views = views(&names, &columns)?;
     for i in 0..batch.num_rows() {
-        let mut object = Map::with_capacity(columns.len());
-        for ((name, column), formatter) in columns.iter().zip(&formatters) {
-            let value = value(name, column, formatter.as_ref(), i, temporal)?;
-            object.insert((*name).to_owned(), value);
+        let mut object = Map::with_capacity(views.len());
+        for (name, view) in names.iter().zip(&views) {
+            object.insert((*name).to_owned(), json(name, view.cell(i), temporal)?);
         }
         serde_json::to_writer(&mut *out, &object)
             .map_err(|e| Error::new(ErrorKind::InvalidValue, e.to_string()))?;
         out.push(b'\n');
     }
     Ok(())
-}
-
-fn value(
-    name: &str,
-    column: &Column,
-    formatter: Option<&ArrayFormatter<'_>>,
-    i: usize,
-    temporal: &Temporal,
-) -> Result<Value, Error> {
-    let array = match column {
-        Column::Text(a)
-        | Column::Int(a)
-        | Column::UInt(a)
-        | Column::Float(a)
-        | Column::Bool(a)
-        | Column::Timestamp(a, _, _)
-        | Column::Date(a)
-        | Column::Other(a) => a,
-    };
-    if array.is_null(i) {
-        return Ok(Value::Null);
-    }
-    Ok(match column {
-        Column::Text(a) => match a.data_type() {
-            DataType::Utf8 => Value::String(a.as_string::<i32>().value(i).to_owned()),
-            _ => Value::Null,
-        },
-        Column::Int(a) => Value::from(a.as_primitive::<Int64Type>().value(i)),
-        Column::UInt(a) => Value::from(a.as_primitive::<UInt64Type>().value(i)),
-        Column::Float(a) => {
-            let x = a.as_primitive::<Float64Type>().value(i);
-            // pandas turns an integer column with a missing value into floats: 9.0 is the
-            // score 9, NaN is the missing value.
-            if x.is_nan() {
-                Value::Null
-            } else if x.fract() == 0.0 && x.abs() < 9.0e15 {
-                #[allow(clippy::cast_possible_truncation)]
-                Value::from(x as i64)
-            } else {
-                serde_json::Number::from_f64(x)
-                    .map_or_else(|| Value::String(x.to_string()), Value::Number)
-            }
-        }
-        Column::Bool(a) => Value::Bool(a.as_boolean().value(i)),
-        Column::Timestamp(a, unit, aware) => match timestamp(a, *unit, i) {
-            Some(t) => Value::String(temporal.timestamp_text(name, t, *aware)?),
-            None => {
-                return Err(Error::new(
-                    ErrorKind::InvalidTimestamp,
-                    "an Arrow timestamp outside the representable range",
-                )
-                .with_field(name));
-            }
-        },
-        Column::Date(a) => {
-            let days = a.as_primitive::<Date32Type>().value(i);
-            match Date32Type::to_naive_date_opt(days) {
-                Some(d) => Value::String(temporal.date_text(name, d)?),
-                None => {
-                    return Err(Error::new(
-                        ErrorKind::InvalidTimestamp,
-                        "an Arrow date outside the representable range",
-                    )
-                    .with_field(name)
-                    .with_value(days));
-                }
-            }
-        }
-        Column::Other(_) => match formatter {
-            Some(f) => Value::String(f.value(i).to_string()),
-            None => Value::Null,
-        },
-    })
 }

@@ -12,6 +12,7 @@ mod read;
 mod report;
 mod scores;
 mod survey;
+mod table_in;
 
 /// The compiled half of the `supportkpi` Python package.
 #[pymodule]

@@ -2,12 +2,15 @@
 
 use crate::arrow_in::{Temporal, write_json_lines};
 use crate::errors;
+use crate::table_in::{self, Read};
+use arrow_array::RecordBatch;
 use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use pyo3_arrow::PyRecordBatchReader;
 use std::path::PathBuf;
 use std::str::FromStr;
+use supportkpi::columnar::{SurveyTable, TicketTable};
 use supportkpi::io::presets::servicenow::TIMESTAMP_PATTERN;
 use supportkpi::io::{
     self, ColumnMapping, CostReader, CustomerReader, ErrorMode, EventReader, Format, Preset,
@@ -32,6 +35,10 @@ pub(crate) struct ReadArgs {
     keep_extra_columns: bool,
     preset: Option<String>,
     currency: Option<String>,
+    /// Reads tables through JSON Lines even where the columnar reader could (a switch for the
+    /// tests that compare the two; the Python layer never sets it).
+    #[pyo3(default)]
+    arrow_via_text: bool,
 }
 
 /// Read options, and what the Arrow conversion needs to know about them.
@@ -39,6 +46,7 @@ pub(crate) struct Config {
     pub(crate) options: ReadOptions,
     pub(crate) preset: Option<Preset>,
     temporal: Temporal,
+    via_text: bool,
 }
 
 impl ReadArgs {
@@ -96,6 +104,7 @@ impl ReadArgs {
             options,
             preset,
             temporal,
+            via_text: self.arrow_via_text,
         })
     }
 }
@@ -240,36 +249,118 @@ pub(crate) fn read_file(kind: Kind, path: &PathBuf, config: &Config) -> Result<O
 /// The name errors give a table's rows: `ticket "T-3" (table:4)` is the table's 4th row.
 pub(crate) const TABLE: &str = "table";
 
-pub(crate) fn read_stream(
+/// What a table gives: rows, or (tickets and responses) the core's columnar tables.
+pub(crate) enum Arrow {
+    Rows(Outcome),
+    Tickets(Box<TicketTable>, Vec<Rejected>, u64),
+    Surveys(Box<SurveyTable>, Vec<Rejected>, u64),
+}
+
+impl Arrow {
+    /// The records as rows (a table's rows rebuilt: the records that were pushed).
+    pub(crate) fn into_rows(self) -> Outcome {
+        match self {
+            Arrow::Rows(o) => o,
+            Arrow::Tickets(t, rejected, read) => Outcome {
+                data: Data::Tickets(t.tickets().collect()),
+                rejected,
+                read,
+            },
+            Arrow::Surveys(s, rejected, read) => Outcome {
+                data: Data::Surveys(s.responses().collect()),
+                rejected,
+                read,
+            },
+        }
+    }
+}
+
+/// Reads `kind` from an Arrow stream: tickets and responses with the columnar reader
+/// (`table_in`), which follows the JSON Lines path's rules without its text; everything else
+/// through JSON Lines and the core's readers. The JSON Lines path stays for exactly: event logs,
+/// customers and costs (few records, no columnar form), the ServiceNow preset (an event log:
+/// its tickets are derived, not read), and a table with an instant the columnar tables cannot
+/// hold (before 1677 or after 2262).
+pub(crate) fn read_arrow(
     kind: Kind,
     reader: PyRecordBatchReader,
     config: &Config,
-) -> PyResult<Result<Outcome, Error>> {
+) -> PyResult<Result<Arrow, Error>> {
     let stream = reader.into_reader()?;
-    let mut lines = Vec::new();
+    let schema = stream.schema();
+    let mut batches = Vec::new();
     for batch in stream {
-        let batch = match batch {
-            Ok(b) => b,
+        match batch {
+            Ok(b) => batches.push(b),
             Err(e) => {
+                // The batches before a broken one are converted first, as the JSON Lines path
+                // converts each batch as it comes: their errors come first.
+                let mut sink = Vec::new();
+                for b in &batches {
+                    if let Err(e) = write_json_lines(b, &config.temporal, &mut sink) {
+                        return Ok(Err(e.with_file(TABLE)));
+                    }
+                    sink.clear();
+                }
                 return Ok(Err(Error::new(
                     ErrorKind::Io,
                     format!("reading the Arrow stream failed: {e}"),
                 )));
             }
-        };
-        if let Err(e) = write_json_lines(&batch, &config.temporal, &mut lines) {
-            return Ok(Err(e.with_file(TABLE)));
         }
     }
     let in_table = |e: Error| e.with_file(TABLE);
-    Ok(read_from(kind, lines.as_slice(), Format::JsonLines, config)
+    Ok(read_batches(kind, &schema, &batches, config)
         .map(|mut out| {
-            for r in &mut out.rejected {
+            let rejected = match &mut out {
+                Arrow::Rows(o) => &mut o.rejected,
+                Arrow::Tickets(_, r, _) | Arrow::Surveys(_, r, _) => r,
+            };
+            for r in rejected {
                 r.error = in_table(r.error.clone());
             }
             out
         })
         .map_err(in_table))
+}
+
+fn read_batches(
+    kind: Kind,
+    schema: &arrow_schema::Schema,
+    batches: &[RecordBatch],
+    config: &Config,
+) -> Result<Arrow, Error> {
+    let columnar = !config.via_text && config.preset != Some(Preset::ServiceNow);
+    match kind {
+        Kind::Tickets if columnar => {
+            let read = table_in::tickets(schema, batches, &config.options, &config.temporal)?;
+            if let Read::Table {
+                table,
+                rejected,
+                read,
+            } = read
+            {
+                return Ok(Arrow::Tickets(Box::new(table), rejected, read));
+            }
+        }
+        Kind::Surveys if columnar => {
+            let read = table_in::surveys(schema, batches, &config.options, &config.temporal)?;
+            if let Read::Table {
+                table,
+                rejected,
+                read,
+            } = read
+            {
+                return Ok(Arrow::Surveys(Box::new(table), rejected, read));
+            }
+        }
+        _ => {}
+    }
+    let mut lines = Vec::new();
+    for batch in batches {
+        write_json_lines(batch, &config.temporal, &mut lines)?;
+    }
+    read_from(kind, lines.as_slice(), Format::JsonLines, config).map(Arrow::Rows)
 }
 
 /// Ticket histories from events, by the error mode: strict stops at the first ticket whose
@@ -461,7 +552,8 @@ pub(crate) fn read_table(
     let kind = Kind::parse(kind)?;
     let config = options.config().map_err(|e| errors::to_py(py, &e, None))?;
     let outcome = py
-        .detach(|| read_stream(kind, table, &config))?
+        .detach(|| read_arrow(kind, table, &config))?
+        .map(Arrow::into_rows)
         .map_err(|e| errors::to_py(py, &e, None))?;
     Ok(PyRecords { outcome })
 }

@@ -2,7 +2,7 @@
 
 use crate::calendar::PyBusinessCalendar;
 use crate::errors;
-use crate::read::{self, Config, Data, Kind, Outcome, PyRecords, ReadArgs};
+use crate::read::{self, Arrow, Config, Data, Kind, Outcome, PyRecords, ReadArgs};
 use arrow_array::builder::{
     Date32Builder, Decimal128Builder, Float64Builder, Int64Builder, StringBuilder,
 };
@@ -18,9 +18,10 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
+use supportkpi::columnar::{ColumnarInput, SurveyTable, TicketTable};
 use supportkpi::io::{self, ErrorMode, Preset, Rejected, Sources};
 use supportkpi::report::{COLUMNS, ReportAccumulator, ReportInput, ReportOptions, ReportRow};
-use supportkpi::{Error, ErrorKind, Period, Report};
+use supportkpi::{Error, ErrorKind, Period, Report, SurveyResponse, Ticket};
 
 /// One input of a report, as the Python layer hands it over.
 #[derive(FromPyObject)]
@@ -38,9 +39,90 @@ struct SourceRejected {
 
 /// What the inputs gave: the report's input, the rejected records, records read per input.
 struct Gathered {
+    /// The records; while `columns` is set, its tickets and responses are there instead.
     input: ReportInput,
+    /// The tickets and responses as columns, as long as every input has a columnar form (no
+    /// event histories, every instant in the columns' range); the report then reads them with
+    /// `Report::compute_columnar`.
+    columns: Option<(TicketTable, SurveyTable)>,
     rejected: Vec<SourceRejected>,
     read: Vec<(String, u64)>,
+}
+
+impl Gathered {
+    /// Leaves the columnar form: the tables' records join the rows, in input order.
+    fn leave_columns(&mut self) {
+        if let Some((tickets, surveys)) = self.columns.take() {
+            let mut rows: Vec<Ticket> = tickets.tickets().collect();
+            rows.append(&mut self.input.tickets);
+            self.input.tickets = rows;
+            let mut rows: Vec<SurveyResponse> = surveys.responses().collect();
+            rows.append(&mut self.input.surveys);
+            self.input.surveys = rows;
+        }
+    }
+
+    /// Moves the row tickets and responses into the tables (when columnar).
+    fn columnize(&mut self) {
+        let Some((tickets, surveys)) = &mut self.columns else {
+            return;
+        };
+        if !self.input.histories.is_empty() {
+            return self.leave_columns();
+        }
+        match (
+            TicketTable::from_tickets(&self.input.tickets),
+            SurveyTable::from_responses(&self.input.surveys),
+        ) {
+            (Ok(t), Ok(s)) => {
+                append(tickets, t, TicketTable::append);
+                append(surveys, s, SurveyTable::append);
+                self.input.tickets.clear();
+                self.input.surveys.clear();
+            }
+            // An instant outside the columns' range: the report reads rows.
+            _ => self.leave_columns(),
+        }
+    }
+
+    fn tickets_table(&mut self, t: TicketTable) {
+        match &mut self.columns {
+            Some((tickets, _)) => append(tickets, t, TicketTable::append),
+            None => self.input.tickets.extend(t.tickets()),
+        }
+    }
+
+    fn surveys_table(&mut self, s: SurveyTable) {
+        match &mut self.columns {
+            Some((_, surveys)) => append(surveys, s, SurveyTable::append),
+            None => self.input.surveys.extend(s.responses()),
+        }
+    }
+
+    /// The report: columnar while the input has that form, else over rows.
+    fn compute(mut self, options: &ReportOptions) -> Result<Report, Error> {
+        match self.columns.take() {
+            Some((tickets, surveys)) => {
+                let input = ColumnarInput {
+                    tickets,
+                    surveys,
+                    customers: std::mem::take(&mut self.input.customers),
+                    costs: std::mem::take(&mut self.input.costs),
+                };
+                Report::compute_columnar(&input, options)
+            }
+            None => Report::compute(&self.input, options),
+        }
+    }
+}
+
+/// `more` after `all`'s rows (taken whole when `all` has none).
+fn append<T: Default + PartialEq>(all: &mut T, more: T, append: fn(&mut T, T)) {
+    if *all == T::default() {
+        *all = more;
+    } else {
+        append(all, more);
+    }
 }
 
 const SLOTS: [&str; 5] = ["tickets", "events", "surveys", "customers", "costs"];
@@ -89,6 +171,7 @@ fn gather(
     };
     let mut g = Gathered {
         input: ReportInput::default(),
+        columns: Some(Default::default()),
         rejected: Vec::new(),
         read: Vec::new(),
     };
@@ -118,24 +201,49 @@ fn gather(
             })
             .collect();
     }
+    g.columnize();
     for (slot, source) in others {
         let kind = Kind::parse(&slot)?;
-        let outcome = match source {
-            Source::Records(r) => r.get().outcome.clone(),
+        let arrow = match source {
+            Source::Records(r) => Arrow::Rows(r.get().outcome.clone()),
             Source::Table(t) => {
                 let config: &Config = if slot == export_slot {
                     &export_config
                 } else {
                     &canonical_config
                 };
-                py.detach(|| read::read_stream(kind, t, config))?
+                py.detach(|| read::read_arrow(kind, t, config))?
                     .map_err(py_err(py))?
             }
             Source::Path(_) => continue,
         };
-        add(&mut g, &slot, outcome, mode).map_err(py_err(py))?;
+        let (rejected, read) = match arrow {
+            Arrow::Rows(outcome) => {
+                add(&mut g, &slot, outcome, mode).map_err(py_err(py))?;
+                continue;
+            }
+            Arrow::Tickets(t, rejected, read) => {
+                g.tickets_table(*t);
+                (rejected, read)
+            }
+            Arrow::Surveys(s, rejected, read) => {
+                g.surveys_table(*s);
+                (rejected, read)
+            }
+        };
+        counted(&mut g, &slot, rejected, read);
     }
     Ok(g)
+}
+
+/// An input's records read and rejected records.
+fn counted(g: &mut Gathered, slot: &str, rejected: Vec<Rejected>, read: u64) {
+    g.read.push((slot.to_owned(), read));
+    g.rejected
+        .extend(rejected.into_iter().map(|rejected| SourceRejected {
+            source: slot.to_owned(),
+            rejected,
+        }));
 }
 
 fn add(g: &mut Gathered, slot: &str, outcome: Outcome, mode: ErrorMode) -> Result<(), Error> {
@@ -167,12 +275,8 @@ fn add(g: &mut Gathered, slot: &str, outcome: Outcome, mode: ErrorMode) -> Resul
         (_, Data::Customers(_)) => return Err(wrong("customers")),
         (_, Data::Costs(_)) => return Err(wrong("costs")),
     }
-    g.read.push((slot.to_owned(), read));
-    g.rejected
-        .extend(rejected.into_iter().map(|rejected| SourceRejected {
-            source: slot.to_owned(),
-            rejected,
-        }));
+    g.columnize();
+    counted(g, slot, rejected, read);
     Ok(())
 }
 
@@ -237,14 +341,14 @@ pub(crate) fn report(
 ) -> PyResult<PyReport> {
     let options =
         options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
-    let g = gather(py, inputs, &read_options)?;
-    let report = py
-        .detach(|| Report::compute(&g.input, &options))
-        .map_err(py_err(py))?;
+    let mut g = gather(py, inputs, &read_options)?;
+    let rejected = std::mem::take(&mut g.rejected);
+    let read = std::mem::take(&mut g.read);
+    let report = py.detach(|| g.compute(&options)).map_err(py_err(py))?;
     Ok(PyReport {
         report,
-        rejected: g.rejected,
-        read: g.read,
+        rejected,
+        read,
     })
 }
 
@@ -261,7 +365,9 @@ pub(crate) fn partial<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let options =
         options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
-    let g = gather(py, inputs, &read_options)?;
+    let mut g = gather(py, inputs, &read_options)?;
+    // The accumulator takes rows.
+    g.leave_columns();
     let bytes = py
         .detach(|| {
             let state = PartialState {

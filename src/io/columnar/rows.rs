@@ -226,7 +226,7 @@ impl Quick {
         if minutes.is_sign_negative() && !minutes.is_zero() {
             return None;
         }
-        minutes_after(created, minutes).map(Some)
+        minutes_after(created, minutes).ok().map(Some)
     }
 
     fn row<'a>(&'a self, cells: Cells<'a>) -> Row<'a> {

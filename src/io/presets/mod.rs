@@ -154,39 +154,74 @@ pub(crate) fn after_minutes(row: &Row<'_>, key: &str, created: Instant) -> Resul
     let Some(minutes) = row.decimal(key)? else {
         return Ok(None);
     };
-    let field = row.source_name(key);
+    minutes_after(created, minutes)
+        .map(Some)
+        .map_err(|e| e.with_field(row.source_name(key)))
+}
+
+/// `created` plus a duration in minutes, as the Zendesk preset reads its
+/// `… time in minutes` columns: whole seconds, rounded half away from zero. Shared with readers
+/// of typed columns (the Python binding's Arrow reader), so both read a duration alike.
+///
+/// # Errors
+/// [`ErrorKind::NegativeDuration`] for a negative duration, [`ErrorKind::InvalidValue`] for one
+/// over 100 years; each names the value (the caller adds the field).
+///
+/// # Example
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use rust_decimal::Decimal;
+/// use supportkpi::io::presets::minutes_after;
+/// let t0 = Utc.with_ymd_and_hms(2021, 6, 1, 9, 0, 0).unwrap();
+/// let at = minutes_after(t0, Decimal::new(455, 1))?; // 45.5 minutes
+/// assert_eq!((at - t0).num_seconds(), 45 * 60 + 30);
+/// assert!(minutes_after(t0, Decimal::new(-1, 0)).is_err());
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
+pub fn minutes_after(created: Instant, minutes: Decimal) -> Result<Instant> {
     if minutes.is_sign_negative() && !minutes.is_zero() {
         return Err(Error::new(
             ErrorKind::NegativeDuration,
             "a duration since creation is not negative",
         )
-        .with_field(field)
         .with_value(minutes));
     }
-    minutes_after(created, minutes).map(Some).ok_or_else(|| {
-        Error::new(
-            ErrorKind::InvalidValue,
-            "a duration in minutes of at most 100 years",
-        )
-        .with_field(row.source_name(key))
-        .with_value(minutes)
-    })
-}
-
-/// `created + minutes` in whole seconds (rounded half away from zero), for a duration that is
-/// not negative; `None` beyond 100 years (or the range of instants). Shared with the columnar
-/// readers, so both compute the same instant.
-pub(crate) fn minutes_after(created: Instant, minutes: Decimal) -> Option<Instant> {
     let seconds = minutes
-        .checked_mul(Decimal::from(60))?
-        .round()
-        .to_i64()
-        .filter(|s| *s <= 100 * 366 * 86_400)?;
-    created.checked_add_signed(Duration::seconds(seconds))
+        .checked_mul(Decimal::from(60))
+        .map(|s| s.round())
+        .and_then(|s| s.to_i64())
+        .filter(|s| *s <= 100 * 366 * 86_400)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidValue,
+                "a duration in minutes of at most 100 years",
+            )
+            .with_value(minutes)
+        })?;
+    created
+        .checked_add_signed(Duration::seconds(seconds))
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidValue,
+                "a duration in minutes that ends within the range of instants",
+            )
+            .with_value(minutes)
+        })
 }
 
-/// Keeps resolution instants only for a ticket that ends resolved, as the event-log
-/// derivation does: an export's "solved at" of a ticket reopened since is a past resolution.
-pub(crate) fn resolved_only_if_resolved(status: Option<Status>) -> bool {
+/// Whether an export's resolution instants are kept for a ticket of this status: only for a
+/// ticket that ends resolved (or whose status is unknown), as the event-log derivation does —
+/// an export's "solved at" of a ticket reopened since is a past resolution. Shared with readers
+/// of typed columns, as [`minutes_after`].
+///
+/// # Example
+/// ```
+/// use supportkpi::io::presets::resolved_only_if_resolved;
+/// use supportkpi::model::Status;
+/// assert!(resolved_only_if_resolved(Some(Status::Closed)));
+/// assert!(resolved_only_if_resolved(None));
+/// assert!(!resolved_only_if_resolved(Some(Status::Open)));
+/// ```
+pub fn resolved_only_if_resolved(status: Option<Status>) -> bool {
     status.is_none_or(|s| s.category() == StatusCategory::Resolved)
 }
