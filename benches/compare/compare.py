@@ -124,6 +124,13 @@ def python_binding_state(build: bool) -> str:
                             str(ROOT / "crates/supportkpi-python/Cargo.toml")], env=env)
         if r.returncode != 0:
             return "not available: building the binding failed"
+        # An editable install is a .pth file, read at interpreter start: read it now.
+        import importlib
+        import site
+
+        for d in site.getsitepackages():
+            site.addsitedir(d)
+        importlib.invalidate_caches()
     import supportkpi as sk
 
     if not hasattr(sk, "report"):
