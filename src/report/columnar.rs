@@ -319,7 +319,8 @@ impl Raw {
 
 /// Calendar seconds from `a` to `b` (`b >= a`), as `calendar_seconds` on the instants.
 fn seconds(a: i64, b: i64) -> i64 {
-    (b - a) / 1_000_000_000
+    // Two instants 1677 and 2262 apart overflow an i64 of nanoseconds; their seconds do not.
+    ((i128::from(b) - i128::from(a)) / 1_000_000_000) as i64
 }
 
 /// The duration KPIs of a ticket with the KPIs' own rules on a text-free ticket.

@@ -485,3 +485,24 @@ fn long_ids_join_alike() {
         "responses to unknown tickets are grouped under (none)"
     );
 }
+
+/// Spans across most of the columns' range (1677–2262) do not overflow.
+#[test]
+fn centuries_long_durations() {
+    let created = Utc.with_ymd_and_hms(1700, 1, 1, 0, 0, 0).unwrap();
+    let t = Ticket::builder("OLD", created)
+        .first_response_at(Utc.with_ymd_and_hms(2250, 1, 1, 0, 0, 0).unwrap())
+        .resolved_at(Utc.with_ymd_and_hms(2260, 1, 1, 0, 0, 0).unwrap())
+        .build()
+        .unwrap();
+    let input = ReportInput {
+        tickets: vec![t],
+        ..ReportInput::default()
+    };
+    let o = ReportOptions::default().period(Period::Year);
+    let columns = ColumnarInput::from_input(&input).unwrap();
+    assert_eq!(
+        Report::compute_columnar(&columns, &o).unwrap(),
+        Report::compute_records(&input, &o).unwrap()
+    );
+}
