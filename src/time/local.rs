@@ -170,9 +170,15 @@ impl CachedBucketer {
 /// The period of instants given in UTC nanoseconds, with the spans of the periods met so far
 /// kept: an instant in one of them costs a comparison with the last one found or a binary
 /// search, no local date (the columnar paths' bucketing, several instants per ticket).
+///
+/// A span is a period cut to a stretch of constant UTC offset: within one, local time runs
+/// with UTC, so the instants of a period are one interval. Across a fall-back over midnight
+/// (St. John's until 2010) they are not — the repeated hour after the first midnight belongs to
+/// the day before — and a whole period's `[start, end)` would misplace them.
 #[derive(Debug, Clone)]
 pub(crate) struct PeriodSpans {
     bucketer: Bucketer,
+    dates: LocalDates,
     /// `[start, end)` in UTC nanoseconds and the period, sorted and disjoint.
     known: Vec<(i64, i64, PeriodKey)>,
     /// The index in `known` of the last one found.
@@ -183,6 +189,7 @@ impl PeriodSpans {
     pub(crate) fn new(bucketer: Bucketer) -> Self {
         PeriodSpans {
             bucketer,
+            dates: LocalDates::new(bucketer.zone()),
             known: Vec::new(),
             last: 0,
         }
@@ -206,14 +213,21 @@ impl PeriodSpans {
         let key = self
             .bucketer
             .key(chrono::DateTime::from_timestamp_nanos(ns));
-        let bound = |t: Instant| t.timestamp_nanos_opt();
-        // A period whose bounds do not fit in nanoseconds is not kept.
-        if let (Some(start), Some(end)) = (
-            bound(self.bucketer.start_instant(key)),
-            bound(self.bucketer.end_instant(key)),
-        ) {
-            self.known.insert(i, (start, end, key));
-            self.last = i;
+        let second = ns.div_euclid(1_000_000_000);
+        // Outside the zone table's range (local mean time) nothing is kept.
+        if let Some(offset) = self.dates.offset(second) {
+            let (s_from, s_to, _) = self.dates.stretch;
+            let days = |d: NaiveDate| i64::from(d.num_days_from_ce()) - UNIX_EPOCH_FROM_CE;
+            let from = (days(key.start) * DAY - offset).max(s_from);
+            let to = (days(key.end()) * DAY - offset).min(s_to);
+            let (from, to) = (
+                from.saturating_mul(1_000_000_000),
+                to.saturating_mul(1_000_000_000),
+            );
+            if from <= ns && ns < to {
+                self.known.insert(i, (from, to, key));
+                self.last = i;
+            }
         }
         key
     }
@@ -222,6 +236,22 @@ impl PeriodSpans {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// St. John's fell back from 00:01 to 23:01 until 2010: the instants of the repeated hour
+    /// after the first midnight of 2006-10-29 are local Oct 28.
+    #[test]
+    fn period_spans_follow_a_fall_back_across_midnight() {
+        let tz: Tz = "America/St_Johns".parse().unwrap();
+        let b = Bucketer::new(super::super::Period::Day, tz);
+        let ns = |t: Instant| t.timestamp_nanos_opt().unwrap();
+        let mut spans = PeriodSpans::new(b);
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2006, 10, 28, 12, 0, 0).unwrap();
+        for step in 0..(36 * 60) {
+            let t = t0 + chrono::Duration::seconds(step * 61);
+            assert_eq!(spans.key(ns(t)), b.key(t), "{t}");
+        }
+        assert!(spans.known.len() < 10, "{}", spans.known.len());
+    }
     use crate::time::Period;
     use chrono::{DateTime, TimeZone, Utc};
 
