@@ -181,6 +181,8 @@ struct Part {
     dims: usize,
     slots: Vec<Slot>,
     spans: PeriodSpans,
+    /// Each period's slot (data over decades has thousands of day periods).
+    index: HashMap<PeriodKey, usize>,
     /// The last period found and its slot.
     last: Option<(PeriodKey, usize)>,
 }
@@ -191,6 +193,7 @@ impl Part {
             dims,
             slots: Vec::new(),
             spans: PeriodSpans::new(options.bucketer()),
+            index: HashMap::new(),
             last: None,
         }
     }
@@ -202,9 +205,10 @@ impl Part {
         {
             return i;
         }
-        let i = match self.slots.iter().position(|s| s.key == key) {
-            Some(i) => i,
+        let i = match self.index.get(&key) {
+            Some(&i) => i,
             None => {
+                self.index.insert(key, self.slots.len());
                 let n = self.dims.max(1);
                 self.slots.push(Slot {
                     key,
@@ -644,7 +648,6 @@ fn par_collect<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T
 
 /// Every partition's state merged, by period.
 struct Merged {
-    dims: usize,
     slots: BTreeMap<PeriodKey, Slot>,
 }
 
@@ -676,7 +679,6 @@ impl Merged {
                 }
             }
         }
-        let _ = self.dims;
         Ok(())
     }
 }
@@ -741,7 +743,6 @@ pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Rep
     };
     let parts = run_jobs(&jobs, run)?;
     let mut merged = Merged {
-        dims: dims.len(),
         slots: BTreeMap::new(),
     };
     for p in parts {
