@@ -376,6 +376,17 @@ impl TicketTable {
         Ok(table)
     }
 
+    /// A table of `tickets` with only the free-form dimension `by` (the one a report groups
+    /// by; the engine reads no other): each free-form dimension is a column with a code for
+    /// every row, so tickets carrying many sparse names would cost rows × names.
+    pub(crate) fn for_report(tickets: &[Ticket], by: Option<&str>) -> Result<Self, Error> {
+        let mut table = Self::with_capacity(tickets.len());
+        for t in tickets {
+            table.push_keeping(t, |name| Some(name) == by)?;
+        }
+        Ok(table)
+    }
+
     /// How many tickets.
     pub fn len(&self) -> usize {
         self.created_at.len()
@@ -392,9 +403,15 @@ impl TicketTable {
     /// [`ErrorKind::InvalidValue`] for an instant outside the columns' range; the table is then
     /// unchanged.
     pub fn push(&mut self, t: &Ticket) -> Result<(), Error> {
+        self.push_keeping(t, |_| true)
+    }
+
+    /// [`TicketTable::push`] with the free-form dimensions whose names `keep` accepts.
+    fn push_keeping(&mut self, t: &Ticket, keep: impl Fn(&str) -> bool) -> Result<(), Error> {
         let dims: Vec<(&str, &str)> = t
             .dimensions()
             .iter()
+            .filter(|(k, _)| keep(k))
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         self.push_valid(&TicketRow {

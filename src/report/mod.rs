@@ -1014,7 +1014,8 @@ impl Report {
         // faster even with the conversion); event histories, and instants beyond the columns'
         // range, through the record accumulators.
         if input.histories.is_empty()
-            && let Ok(tickets) = crate::columnar::TicketTable::from_tickets(&input.tickets)
+            && let Ok(tickets) =
+                crate::columnar::TicketTable::for_report(&input.tickets, options.by.as_deref())
             && let Ok(surveys) = crate::columnar::SurveyTable::from_responses(&input.surveys)
         {
             return columnar::compute(

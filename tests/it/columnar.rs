@@ -264,6 +264,17 @@ fn same(input: &ReportInput, o: &ReportOptions) -> Result<(), TestCaseError> {
     let columns = ColumnarInput::from_input(input).unwrap();
     let rows = Report::compute_records(input, o);
     let cols = Report::compute_columnar(&columns, o);
+    // Report::compute converts the records itself (keeping only the grouping dimension).
+    match (&rows, Report::compute(input, o)) {
+        (Ok(a), Ok(b)) => prop_assert_eq!(a, &b),
+        (Err(a), Err(b)) => prop_assert_eq!(a.kind(), b.kind()),
+        (a, b) => prop_assert!(
+            false,
+            "records {:?}, compute {:?}",
+            a.as_ref().err(),
+            b.err()
+        ),
+    }
     match (rows, cols) {
         (Ok(a), Ok(b)) => {
             prop_assert_eq!(
@@ -505,4 +516,33 @@ fn centuries_long_durations() {
         Report::compute_columnar(&columns, &o).unwrap(),
         Report::compute_records(&input, &o).unwrap()
     );
+}
+
+/// Tickets with many sparse free-form dimensions: `Report::compute` keeps only the one it
+/// groups by (a column per name would cost rows × names).
+#[test]
+fn many_sparse_dimensions() {
+    let tickets: Vec<Ticket> = (0..5_000)
+        .map(|i: i64| {
+            Ticket::builder(format!("T-{i}").as_str(), t0() + Duration::minutes(i))
+                .dimension(format!("custom_{i}").as_str(), "x")
+                .dimension("plan", ["pro", "free"][(i % 2) as usize])
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let input = ReportInput {
+        tickets,
+        ..ReportInput::default()
+    };
+    for o in [
+        ReportOptions::default(),
+        ReportOptions::default().by("plan"),
+        ReportOptions::default().by("custom_7"),
+    ] {
+        assert_eq!(
+            Report::compute(&input, &o).unwrap(),
+            Report::compute_records(&input, &o).unwrap()
+        );
+    }
 }
