@@ -310,6 +310,11 @@ pub struct TicketRow<'a> {
 }
 
 /// Summary tickets as columns. See the [module docs](self).
+///
+/// Each free-form dimension is a column with a code for every row, so tickets that carry many
+/// different sparse names (JSON Lines whose extra keys vary from line to line) cost rows ×
+/// names; keep only the dimensions a report needs (`Report::compute` keeps only the one it
+/// groups by).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TicketTable {
     ids: Strings,
