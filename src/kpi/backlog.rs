@@ -489,6 +489,28 @@ impl Tally {
     }
 }
 
+/// `backlog` / (resolutions in the window / window days); undefined when nothing was resolved.
+fn days_to_clear_metric(backlog: u64, resolved: u64, window_days: u32) -> Metric<f64> {
+    if resolved == 0 {
+        Metric::undefined(format!("nothing resolved in the {window_days} days before"))
+    } else {
+        Metric::Value(backlog as f64 / (resolved as f64 / f64::from(window_days)))
+    }
+}
+
+/// Empty age buckets: `[0, b0)`, `[b0, b1)`, …, `[b_last, ∞)`.
+fn age_buckets(bounds: &[i64]) -> Vec<AgeBucket> {
+    std::iter::once(0)
+        .chain(bounds.iter().copied())
+        .zip(bounds.iter().copied().map(Some).chain([None]))
+        .map(|(min_seconds, max_seconds)| AgeBucket {
+            min_seconds,
+            max_seconds,
+            count: 0,
+        })
+        .collect()
+}
+
 impl Accumulator for BacklogAccumulator {
     type Record = Ticket;
     type Output = BacklogResult;
@@ -539,21 +561,12 @@ impl Accumulator for BacklogAccumulator {
             .filter(|&k| flow_of(k) == Flow::Resolved)
             .collect();
         let window = TimeDelta::days(i64::from(o.clear_window_days));
-        let window_days = f64::from(o.clear_window_days);
         let days_to_clear = |backlog: u64, end: Instant| {
             let begin = end.checked_sub_signed(window).unwrap_or(end);
             let n = resolved.partition_point(|&k| k < before(end))
                 - resolved.partition_point(|&k| k < before(begin));
-            let per_day = n as f64 / window_days;
-            let dtc = if n == 0 {
-                Metric::undefined(format!(
-                    "nothing resolved in the {} days before",
-                    o.clear_window_days
-                ))
-            } else {
-                Metric::Value(backlog as f64 / per_day)
-            };
-            (n as u64, dtc)
+            let n = n as u64;
+            (n, days_to_clear_metric(backlog, n, o.clear_window_days))
         };
 
         // The events are sorted: a cached bucketer converts one instant per day, not per event.
@@ -616,15 +629,7 @@ impl Accumulator for BacklogAccumulator {
             (None, None) => None,
         };
         let snapshot = snapshot_at.map(|(at, bound)| {
-            let mut ages: Vec<AgeBucket> = std::iter::once(0)
-                .chain(o.age_bounds.iter().copied())
-                .zip(o.age_bounds.iter().copied().map(Some).chain([None]))
-                .map(|(min_seconds, max_seconds)| AgeBucket {
-                    min_seconds,
-                    max_seconds,
-                    count: 0,
-                })
-                .collect();
+            let mut ages = age_buckets(&o.age_bounds);
             let mut backlog = 0;
             for s in self
                 .stays
@@ -770,7 +775,6 @@ impl Backlog {
 
         // The instants the days-to-clear windows start and end at, and the snapshot's.
         let window = TimeDelta::days(i64::from(o.clear_window_days));
-        let window_days = f64::from(o.clear_window_days);
         let spans: Vec<(Instant, Instant)> = keys
             .iter()
             .map(|&k| (b.start_instant(k), b.end_instant(k)))
@@ -855,15 +859,7 @@ impl Backlog {
         };
         let days_to_clear = |backlog: u64, end: Instant| {
             let n = resolved_before(clamp(end)) - resolved_before(clamp(begin_of(end)));
-            let dtc = if n == 0 {
-                Metric::undefined(format!(
-                    "nothing resolved in the {} days before",
-                    o.clear_window_days
-                ))
-            } else {
-                Metric::Value(backlog as f64 / (n as f64 / window_days))
-            };
-            (n, dtc)
+            (n, days_to_clear_metric(backlog, n, o.clear_window_days))
         };
 
         // With a range, the flows before its first period make its opening.
@@ -896,16 +892,10 @@ impl Backlog {
             });
         }
         let snapshot = snapshot_at.map(|(at, bound)| {
-            let ages: Vec<AgeBucket> = std::iter::once(0)
-                .chain(o.age_bounds.iter().copied())
-                .zip(o.age_bounds.iter().copied().map(Some).chain([None]))
-                .zip(&ages_total)
-                .map(|((min_seconds, max_seconds), &count)| AgeBucket {
-                    min_seconds,
-                    max_seconds,
-                    count,
-                })
-                .collect();
+            let mut ages = age_buckets(&o.age_bounds);
+            for (bucket, &count) in ages.iter_mut().zip(&ages_total) {
+                bucket.count = count;
+            }
             let backlog = ages_total.iter().sum();
             let (resolved_in_window, days_to_clear) = days_to_clear(backlog, bound);
             BacklogSnapshot {
