@@ -38,6 +38,7 @@ pub mod error;
 pub mod io;
 pub mod kpi;
 pub mod model;
+mod par;
 pub mod report;
 pub mod stats;
 pub mod synth;

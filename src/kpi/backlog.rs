@@ -9,7 +9,7 @@ use crate::columnar::{NO_INSTANT, TicketTable, from_ns};
 use crate::error::{Error, ErrorKind};
 use crate::model::StatusCategory;
 use crate::model::{Instant, Ticket, TicketHistory};
-use crate::report::build_shards;
+use crate::par::map_range;
 use crate::time::{Bucketer, Period, PeriodKey};
 use crate::time::{CachedBucketer, PeriodSpans};
 use chrono::{NaiveDate, TimeDelta};
@@ -735,7 +735,7 @@ impl Backlog {
         let rows = |c: usize| c * CHUNK..((c + 1) * CHUNK).min(n);
 
         // Pass 1: created, resolved and cancelled per period.
-        let tallies = build_shards(chunks, |c| {
+        let tallies = map_range(chunks, |c| {
             let mut spans = PeriodSpans::new(b);
             let mut out: BTreeMap<PeriodKey, [u64; 3]> = BTreeMap::new();
             let mut last: Option<(PeriodKey, [u64; 3])> = None;
@@ -811,7 +811,7 @@ impl Backlog {
         // age.
         let age_bounds = &o.age_bounds;
         let snapshot_ns = snapshot_at.map(|(at, bound)| (at, clamp(bound)));
-        let passes = build_shards(chunks, |c| {
+        let passes = map_range(chunks, |c| {
             let mut between = vec![0u64; bounds.len() + 1];
             let mut ages = vec![0u64; age_bounds.len() + 1];
             let mut gap = 0;

@@ -22,8 +22,9 @@ use crate::columnar::{ColumnarInput, Dictionary, NO_INSTANT, SurveyTable, Ticket
 use crate::error::Error;
 use crate::kpi::{Accumulator, CostDenominator, FcrDenominator, ResolutionVariant, VolumeCounts};
 use crate::model::{CostEntry, Customer, Instant, Status, StatusCategory, SurveyKind, Ticket};
+use crate::par::{map_range, threads, try_map};
+use crate::report::Report;
 use crate::report::hash::IdHashBuilder;
-use crate::report::{Report, build_shards, threads};
 use crate::time::{PeriodKey, PeriodSpans};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -640,13 +641,13 @@ fn join(tickets: &TicketTable, dims: &Dims, surveys: &SurveyTable) -> Vec<(u32, 
         }
         out
     };
-    build_shards(bands, band).into_iter().flatten().collect()
+    map_range(bands, band).into_iter().flatten().collect()
 }
 
 /// `f(i)` for `i` in `0..n`, in order, computed in chunks on all cores.
 fn par_collect<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
     let chunks = n.div_ceil(PARTITION);
-    build_shards(chunks, |c| {
+    map_range(chunks, |c| {
         (c * PARTITION..((c + 1) * PARTITION).min(n))
             .map(&f)
             .collect::<Vec<T>>()
@@ -751,7 +752,7 @@ pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Rep
             options,
         ),
     };
-    let parts = run_jobs(&jobs, run)?;
+    let parts = try_map(&jobs, run)?;
     let mut merged = Merged {
         slots: BTreeMap::new(),
     };
@@ -846,21 +847,4 @@ pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Rep
         retention_total,
         retention_by,
     }))
-}
-
-#[cfg(feature = "parallel")]
-fn run_jobs<J: Sync, F>(jobs: &[J], run: F) -> Result<Vec<Part>, Error>
-where
-    F: Fn(&J) -> Result<Part, Error> + Sync + Send,
-{
-    use rayon::prelude::*;
-    jobs.par_iter().map(run).collect()
-}
-
-#[cfg(not(feature = "parallel"))]
-fn run_jobs<J, F>(jobs: &[J], run: F) -> Result<Vec<Part>, Error>
-where
-    F: Fn(&J) -> Result<Part, Error>,
-{
-    jobs.iter().map(run).collect()
 }

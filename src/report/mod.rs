@@ -1092,7 +1092,7 @@ impl Report {
         for e in &input.costs {
             acc.push_cost(e)?;
         }
-        for part in run_all(&parts, run)? {
+        for part in crate::par::try_map(&parts, run)? {
             acc.merge(part)?;
         }
         Ok(acc.finish())
@@ -1115,7 +1115,11 @@ impl<'a> TicketDims<'a> {
         F: Fn(&mut dyn FnMut(&'a TicketId, Option<&'a str>)) + Sync,
     {
         let hasher = IdHashBuilder::default();
-        let count = if n < 2 * PARTITION { 1 } else { threads() };
+        let count = if n < 2 * PARTITION {
+            1
+        } else {
+            crate::par::threads()
+        };
         let build = |i: usize| {
             let mut map = HashMap::with_capacity_and_hasher(n / count + 1, hasher);
             each(&mut |id, dim| {
@@ -1127,7 +1131,7 @@ impl<'a> TicketDims<'a> {
         };
         TicketDims {
             hasher,
-            shards: build_shards(count, build),
+            shards: crate::par::map_range(count, build),
         }
     }
 
@@ -1142,45 +1146,4 @@ impl<'a> TicketDims<'a> {
 fn shard_of(hasher: &IdHashBuilder, id: &TicketId, count: usize) -> usize {
     use std::hash::BuildHasher;
     ((hasher.hash_one(id) >> 32) as usize) % count
-}
-
-#[cfg(feature = "parallel")]
-fn threads() -> usize {
-    rayon::current_num_threads().max(1)
-}
-
-#[cfg(not(feature = "parallel"))]
-fn threads() -> usize {
-    1
-}
-
-#[cfg(feature = "parallel")]
-pub(crate) fn build_shards<T: Send>(
-    count: usize,
-    build: impl Fn(usize) -> T + Sync + Send,
-) -> Vec<T> {
-    use rayon::prelude::*;
-    (0..count).into_par_iter().map(build).collect()
-}
-
-#[cfg(not(feature = "parallel"))]
-pub(crate) fn build_shards<T>(count: usize, build: impl Fn(usize) -> T) -> Vec<T> {
-    (0..count).map(build).collect()
-}
-
-#[cfg(feature = "parallel")]
-fn run_all<P: Sync, F>(parts: &[P], run: F) -> Result<Vec<ReportAccumulator>, Error>
-where
-    F: Fn(&P) -> Result<ReportAccumulator, Error> + Sync + Send,
-{
-    use rayon::prelude::*;
-    parts.par_iter().map(run).collect()
-}
-
-#[cfg(not(feature = "parallel"))]
-fn run_all<P, F>(parts: &[P], run: F) -> Result<Vec<ReportAccumulator>, Error>
-where
-    F: Fn(&P) -> Result<ReportAccumulator, Error>,
-{
-    parts.iter().map(run).collect()
 }

@@ -137,7 +137,7 @@ impl<K: Rows> Reading<'_, K> {
 
     /// Chunks per window: several per thread, so a slow chunk does not idle the others.
     fn chunks_per_window() -> usize {
-        threads() * 4
+        crate::par::threads() * 4
     }
 
     /// Parses CSV records of `buf` from `start` (just after a line feed) until the first
@@ -394,7 +394,7 @@ impl<K: Rows> Reading<'_, K> {
             Format::Csv => self.csv_chunk(buf, start, bound, complete),
             Format::JsonLines => self.json_chunk(buf, start, bound),
         };
-        let parsed = map_chunks(ranges, &parse);
+        let parsed = crate::par::map(&ranges, |&r| parse(r));
         let mut at = from;
         let mut kept = Vec::with_capacity(parsed.len());
         for chunk in parsed {
@@ -787,30 +787,6 @@ pub(crate) fn read_table<K: Rows>(
         return reading.finish(Merged::new());
     }
     reading.read(&mut input, format, buf, from)
-}
-
-#[cfg(feature = "parallel")]
-fn threads() -> usize {
-    rayon::current_num_threads().max(1)
-}
-
-#[cfg(not(feature = "parallel"))]
-fn threads() -> usize {
-    1
-}
-
-#[cfg(feature = "parallel")]
-fn map_chunks<T: Send>(
-    ranges: Vec<(usize, usize)>,
-    f: &(impl Fn((usize, usize)) -> T + Sync),
-) -> Vec<T> {
-    use rayon::prelude::*;
-    ranges.into_par_iter().map(f).collect()
-}
-
-#[cfg(not(feature = "parallel"))]
-fn map_chunks<T>(ranges: Vec<(usize, usize)>, f: &impl Fn((usize, usize)) -> T) -> Vec<T> {
-    ranges.into_iter().map(f).collect()
 }
 
 #[cfg(test)]
