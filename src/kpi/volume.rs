@@ -250,14 +250,14 @@ pub struct VolumeCounts {
 }
 
 impl VolumeCounts {
-    fn add(&mut self, other: &VolumeCounts) {
+    pub(crate) fn add(&mut self, other: &VolumeCounts) {
         self.created += other.created;
         self.resolved += other.resolved;
         self.reopened += other.reopened;
         self.cancelled += other.cancelled;
     }
 
-    fn is_zero(&self) -> bool {
+    pub(crate) fn is_zero(&self) -> bool {
         *self == VolumeCounts::default()
     }
 }

@@ -30,28 +30,28 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 /// The grouping dimension as dense codes `0..labels.len()`.
-struct Dims {
+struct Dims<'a> {
     labels: Vec<String>,
-    source: Source,
+    source: Source<'a>,
 }
 
-enum Source {
+enum Source<'a> {
     /// No grouping.
     None,
     /// Dictionary codes (or [`Dictionary::NONE`]) mapped through `remap`, `none` for NONE.
     Codes {
-        codes: Vec<u32>,
+        codes: &'a [u32],
         remap: Vec<u32>,
         none: u32,
     },
     /// The status, by its index in [`Status::ALL`].
-    Status(Vec<Status>),
+    Status(&'a [Status]),
     /// Every ticket without a value.
     AllNone,
 }
 
-impl Dims {
-    fn new(input: &Inputs<'_>, by: Option<&str>) -> Dims {
+impl Dims<'_> {
+    fn new<'a>(input: &Inputs<'a>, by: Option<&str>) -> Dims<'a> {
         let t = &input.tickets;
         let Some(by) = by else {
             return Dims {
@@ -61,7 +61,7 @@ impl Dims {
         };
         // Labels: the dictionary's values, then "(none)" unless a value already reads so (the
         // row path groups a missing value and that text under one label).
-        let from_dict = |d: &Dictionary, remap: Vec<u32>, mut labels: Vec<String>| {
+        let from_dict = |d: &'a Dictionary, remap: Vec<u32>, mut labels: Vec<String>| -> Dims<'a> {
             let none = match labels.iter().position(|l| l == NO_VALUE) {
                 Some(i) => i as u32,
                 None => {
@@ -72,7 +72,7 @@ impl Dims {
             Dims {
                 labels,
                 source: Source::Codes {
-                    codes: d.codes().to_vec(),
+                    codes: d.codes(),
                     remap,
                     none,
                 },
@@ -100,7 +100,7 @@ impl Dims {
                     .chain([NO_VALUE])
                     .map(str::to_owned)
                     .collect(),
-                source: Source::Status(t.status().to_vec()),
+                source: Source::Status(t.status()),
             },
             "segment" => {
                 // As the row path: a customer id's segment is the last one given for it.
@@ -250,7 +250,7 @@ impl Part {
 fn push_tickets(
     table: &TicketTable,
     rows: Range<usize>,
-    dims: &Dims,
+    dims: &Dims<'_>,
     kpis: &Kpis,
     options: &ReportOptions,
 ) -> Result<Part, Error> {
@@ -504,7 +504,7 @@ struct SurveyCodes {
 }
 
 impl SurveyCodes {
-    fn new(input: &Inputs<'_>, dims: &Dims, grouped: bool) -> SurveyCodes {
+    fn new(input: &Inputs<'_>, dims: &Dims<'_>, grouped: bool) -> SurveyCodes {
         if !grouped || dims.len() == 0 {
             return SurveyCodes { codes: Vec::new() };
         }
@@ -555,7 +555,7 @@ impl ShortId {
 /// hash map in cache, each thread taking a band of partitions (a single map over millions of
 /// tickets costs a cache miss per insert and per lookup). Ids longer than [`INLINE`] bytes take
 /// a plain map instead. A later ticket with the same id replaces an earlier one.
-fn join(tickets: &TicketTable, dims: &Dims, surveys: &SurveyTable) -> Vec<(u32, u32)> {
+fn join(tickets: &TicketTable, dims: &Dims<'_>, surveys: &SurveyTable) -> Vec<(u32, u32)> {
     let ids = tickets.ids();
     if ids.iter().any(|id| id.len() > INLINE) {
         let map: HashMap<&str, u32, IdHashBuilder> = ids
@@ -678,11 +678,7 @@ impl Merged {
                         }
                     }
                     for (j, c) in s.counts.iter().enumerate() {
-                        let o = &mut ours.counts[j];
-                        o.created += c.created;
-                        o.resolved += c.resolved;
-                        o.reopened += c.reopened;
-                        o.cancelled += c.cancelled;
+                        ours.counts[j].add(c);
                         ours.delta[j] += s.delta[j];
                         ours.moves[j] += s.moves[j];
                     }
@@ -776,7 +772,7 @@ pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Rep
             running[j] += slot.delta[j];
             let flow = if j == 0 {
                 Some(&mut flow_total)
-            } else if slot.moves[j] > 0 || slot.counts[j] != VolumeCounts::default() {
+            } else if slot.moves[j] > 0 || !slot.counts[j].is_zero() {
                 Some(flow_by[j - 1].get_or_insert_with(|| FlowResults {
                     volume: BTreeMap::new(),
                     backlog: Vec::new(),
@@ -785,7 +781,7 @@ pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Rep
                 flow_by[j - 1].as_mut()
             };
             let Some(flow) = flow else { continue };
-            if slot.counts[j] != VolumeCounts::default() {
+            if !slot.counts[j].is_zero() {
                 flow.volume.insert(key, slot.counts[j]);
             }
             if slot.moves[j] > 0 {
