@@ -288,17 +288,14 @@ fn push_tickets(
             }
             push_cells(&mut part, &t, &raw, code, kpis)
         };
-        result
-            .and_then(|()| {
-                push_flows(
-                    &mut part,
-                    &raw,
-                    cols.status[i],
-                    grouped.then_some(code),
-                    options,
-                )
-            })
-            .map_err(|e| e.with_record_type("ticket").with_id(table.ids().get(i)))?;
+        result.map_err(|e| e.with_record_type("ticket").with_id(table.ids().get(i)))?;
+        push_flows(
+            &mut part,
+            &raw,
+            cols.status[i],
+            grouped.then_some(code),
+            options,
+        );
     }
     Ok(part)
 }
@@ -427,7 +424,7 @@ fn push_flows(
     status: Status,
     flow_code: Option<usize>,
     options: &ReportOptions,
-) -> Result<(), Error> {
+) {
     let s = part.slot(raw.created);
     part.flow(s, flow_code, |sl, j| {
         sl.counts[j].created += 1;
@@ -465,7 +462,6 @@ fn push_flows(
         let s = part.slot(at);
         part.slots[s].cost_tickets += 1;
     }
-    Ok(())
 }
 
 /// Feeds responses `rows` into a new partition, each into its ticket's dimension code.
