@@ -498,6 +498,14 @@ fn days_to_clear_metric(backlog: u64, resolved: u64, window_days: u32) -> Metric
     }
 }
 
+/// Adds a period's created, resolved and cancelled counts into `tally`.
+fn add_tally(tally: &mut BTreeMap<PeriodKey, [u64; 3]>, key: PeriodKey, counts: [u64; 3]) {
+    let e = tally.entry(key).or_default();
+    for (sum, n) in e.iter_mut().zip(counts) {
+        *sum += n;
+    }
+}
+
 /// Empty age buckets: `[0, b0)`, `[b0, b1)`, …, `[b_last, ∞)`.
 fn age_buckets(bounds: &[i64]) -> Vec<AgeBucket> {
     std::iter::once(0)
@@ -743,8 +751,7 @@ impl Backlog {
                 Some((lk, t)) if *lk == key => t[k] += 1,
                 _ => {
                     if let Some((lk, t)) = last.take() {
-                        let e = out.entry(lk).or_default();
-                        (0..3).for_each(|j| e[j] += t[j]);
+                        add_tally(&mut out, lk, t);
                     }
                     let mut t = [0; 3];
                     t[k] += 1;
@@ -759,16 +766,14 @@ impl Backlog {
                 }
             }
             if let Some((lk, t)) = last {
-                let e = out.entry(lk).or_default();
-                (0..3).for_each(|j| e[j] += t[j]);
+                add_tally(&mut out, lk, t);
             }
             out
         });
         let mut tally: BTreeMap<PeriodKey, [u64; 3]> = BTreeMap::new();
         for t in tallies {
             for (k, v) in t {
-                let e = tally.entry(k).or_default();
-                (0..3).for_each(|j| e[j] += v[j]);
+                add_tally(&mut tally, k, v);
             }
         }
         let keys = report_keys(&b, o.range, tally.keys().copied());
