@@ -54,3 +54,18 @@ pub(crate) fn try_map<I: Sync, T: Send, E: Send>(
 pub(crate) fn try_map<I, T, E>(items: &[I], f: impl Fn(&I) -> Result<T, E>) -> Result<Vec<T>, E> {
     items.iter().map(f).collect()
 }
+
+/// `(a(), b())`, on two threads when there are.
+#[cfg(feature = "parallel")]
+pub(crate) fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    rayon::join(a, b)
+}
+
+/// `(a(), b())`, on two threads when there are.
+#[cfg(not(feature = "parallel"))]
+pub(crate) fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
+    (a(), b())
+}

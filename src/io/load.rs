@@ -125,7 +125,7 @@ pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
     // The helpdesk export and the other files are independent: read them on two threads (a
     // reader is sequential; this hides the smaller files behind the tickets). Errors and
     // rejections come out in the same order as reading one file after the other.
-    let (helpdesk, others) = join(
+    let (helpdesk, others) = crate::par::join(
         || load_helpdesk(sources, &export),
         || load_others(sources, options),
     );
@@ -143,16 +143,6 @@ pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
         .map_err(|e| in_file(e, sources.tickets.as_deref().unwrap_or(Path::new(""))))?;
     check_preset_has_file(sources)?;
     Ok(loaded)
-}
-
-#[cfg(feature = "parallel")]
-fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
-    rayon::join(a, b)
-}
-
-#[cfg(not(feature = "parallel"))]
-fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
-    (a(), b())
 }
 
 pub(crate) fn canonical_options(options: &ReadOptions) -> ReadOptions {

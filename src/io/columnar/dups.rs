@@ -32,7 +32,7 @@ pub(crate) fn duplicates<'t>(
             .collect();
     }
     let hasher = IdHashBuilder::default();
-    let hashes: Vec<u64> = map_rows(n, |i| hasher.hash_one(id(i)));
+    let hashes: Vec<u64> = crate::par::map_range(n, |i| hasher.hash_one(id(i)));
 
     // Partitions by the top bits of the hash (the slots below use the low bits).
     let bits = (n / PARTITION_ROWS)
@@ -87,20 +87,12 @@ pub(crate) fn duplicates<'t>(
         }
         dups
     };
-    let mut dups: Vec<(usize, usize)> = map_rows(1 << bits, find).into_iter().flatten().collect();
+    let mut dups: Vec<(usize, usize)> = crate::par::map_range(1 << bits, find)
+        .into_iter()
+        .flatten()
+        .collect();
     dups.sort_unstable();
     dups
-}
-
-#[cfg(feature = "parallel")]
-fn map_rows<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
-    use rayon::prelude::*;
-    (0..n).into_par_iter().map(f).collect()
-}
-
-#[cfg(not(feature = "parallel"))]
-fn map_rows<T>(n: usize, f: impl Fn(usize) -> T) -> Vec<T> {
-    (0..n).map(f).collect()
 }
 
 #[cfg(test)]

@@ -601,7 +601,7 @@ impl<K: Rows> Reading<'_, K> {
                 );
                 Ok((chunks, end, from, complete))
             };
-            let (merged, parsed) = join(
+            let (merged, parsed) = crate::par::join(
                 || self.merge_all(&mut m, pending, &mut line),
                 || next(&mut buf, input),
             );
@@ -714,16 +714,6 @@ fn limit(format: Format, buf: &[u8], from: usize, complete: bool) -> usize {
             .map_or(from, |i| from + i + 1),
         _ => buf.len(),
     }
-}
-
-#[cfg(feature = "parallel")]
-fn join<A: Send, B: Send>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B + Send) -> (A, B) {
-    rayon::join(a, b)
-}
-
-#[cfg(not(feature = "parallel"))]
-fn join<A, B>(a: impl FnOnce() -> A, b: impl FnOnce() -> B) -> (A, B) {
-    (a(), b())
 }
 
 fn count_lf(bytes: &[u8]) -> u64 {
