@@ -1,9 +1,10 @@
-//! The KPIs, each as an accumulator (SPEC "Aggregation").
+//! The KPIs, each as an accumulator (docs/definitions.md, "Aggregation").
 //!
 //! Every KPI follows one pattern:
 //!
 //! 1. a KPI value (`Nps`, `Csat`, …) holds its options and is built with `new(options)`, which
-//!    validates them (or `Default` for the SPEC's defaults);
+//!    validates them (or `Default` for the defaults of
+//!    docs/definitions.md);
 //! 2. [`Kpi::accumulator`] gives an empty [`Accumulator`];
 //! 3. [`Accumulator::push`] adds one record (checking it), [`Accumulator::merge`] folds in another
 //!    accumulator (associative and commutative, so partitions can be merged in any order), and

@@ -6,9 +6,22 @@
 //! with their units (see [`ReportRow`]); a value that cannot be computed is `None` in the row,
 //! with its reason in [`ReportRow::undefined`] — never 0.
 //!
-//! Every number in the table comes from the KPI accumulators of [`crate::kpi`]: the report only
-//! routes each record to the cells it belongs to, so its cells equal what each KPI computes on
-//! the same records. Which instant buckets a record is each KPI's own rule:
+//! There are two engines, and they give equal tables (`tests/it/columnar.rs` checks it):
+//!
+//! - the **record path** ([`Report::compute_records`], and [`Report::compute`] for event
+//!   histories) routes each record to its cells and lets the KPI accumulators of
+//!   [`crate::kpi`] compute every number, each cell picked by the KPI's own `bucket_instant`.
+//!   The one exception is the cost denominator: the report buckets it with its own cached
+//!   bucketer, restating `CostPerTicketAccumulator::push_ticket`'s choice of instant.
+//! - the **columnar engine** (`columnar.rs`: [`Report::compute_columnar`], and
+//!   [`Report::compute`] for summary tickets) still pushes into the KPI accumulators for the
+//!   durations, first-contact resolution, SLA and surveys, but restates some rules on raw
+//!   instants: the cell instants of first-contact resolution and resolution time on its
+//!   calendar-only path, the volume counts, the backlog (one stay per summary ticket, as
+//!   `TicketFacts::for_each_stay` has it) and the cost denominator.
+//!
+//! The rules themselves are in docs/definitions.md ("The report"). Which instant buckets a
+//! record:
 //!
 //! | columns | bucketed by |
 //! |---|---|
@@ -91,7 +104,8 @@ use std::collections::{BTreeMap, HashMap};
 pub const NO_VALUE: &str = "(none)";
 
 /// What a report computes and how: period, zone, business calendar, grouping, and each KPI's
-/// options. [`Default`]: monthly in UTC, no calendar, no grouping, the SPEC's KPI defaults.
+/// options. [`Default`]: monthly in UTC, no calendar, no grouping, the KPI defaults of
+/// docs/definitions.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReportOptions {
