@@ -24,7 +24,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// What went wrong, as a stable category a caller can match on.
 ///
 /// The bindings map each kind to a numbered C result code and to a Python exception subclass, so
-/// variants are only ever added, never renamed.
+/// variants are only ever added, never renamed. [`ErrorKind::ALL`] lists them all, in the order
+/// the C codes number them; the bindings' tests walk it, so a new kind fails them until it has
+/// its code and its class.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
@@ -59,6 +61,42 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in a stable order: a new kind is appended, never inserted. The C result code
+    /// of `ALL[i]` is `100 + i`, and [`as_str`](Self::as_str) is the name both bindings use.
+    ///
+    /// ```
+    /// use supportkpi::ErrorKind;
+    /// assert_eq!(ErrorKind::ALL[0], ErrorKind::MissingField);
+    /// assert!(ErrorKind::ALL.iter().any(|k| k.as_str() == "score_out_of_scale"));
+    /// ```
+    pub const ALL: [ErrorKind; 14] = [
+        ErrorKind::MissingField,
+        ErrorKind::InvalidValue,
+        ErrorKind::InvalidTimestamp,
+        ErrorKind::NegativeDuration,
+        ErrorKind::ScoreOutOfScale,
+        ErrorKind::UnknownTimeZone,
+        ErrorKind::MixedCurrencies,
+        ErrorKind::DuplicateId,
+        ErrorKind::UnmappedStatus,
+        ErrorKind::InvalidCalendar,
+        ErrorKind::InvalidOption,
+        ErrorKind::IncompatibleMerge,
+        ErrorKind::InvalidState,
+        ErrorKind::Io,
+    ];
+
+    /// The kind named `name` ([`as_str`](Self::as_str)'s spelling), if there is one.
+    ///
+    /// ```
+    /// use supportkpi::ErrorKind;
+    /// assert_eq!(ErrorKind::from_name("io"), Some(ErrorKind::Io));
+    /// assert_eq!(ErrorKind::from_name("IO"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// A short, stable, snake_case name for the kind (used by the bindings and in JSON).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -313,6 +351,37 @@ mod tests {
         let e = Error::new(ErrorKind::InvalidOption, "window must be at least 1");
         assert_eq!(e.to_string(), "window must be at least 1");
         assert_eq!(e.field(), None);
+    }
+
+    #[test]
+    fn all_lists_every_kind_once_with_distinct_names() {
+        // No wildcard: a new variant does not compile here until it has its place in `ALL`.
+        fn position(k: ErrorKind) -> usize {
+            match k {
+                ErrorKind::MissingField => 0,
+                ErrorKind::InvalidValue => 1,
+                ErrorKind::InvalidTimestamp => 2,
+                ErrorKind::NegativeDuration => 3,
+                ErrorKind::ScoreOutOfScale => 4,
+                ErrorKind::UnknownTimeZone => 5,
+                ErrorKind::MixedCurrencies => 6,
+                ErrorKind::DuplicateId => 7,
+                ErrorKind::UnmappedStatus => 8,
+                ErrorKind::InvalidCalendar => 9,
+                ErrorKind::InvalidOption => 10,
+                ErrorKind::IncompatibleMerge => 11,
+                ErrorKind::InvalidState => 12,
+                ErrorKind::Io => 13,
+            }
+        }
+        let mut names = std::collections::HashSet::new();
+        for (i, k) in ErrorKind::ALL.into_iter().enumerate() {
+            assert_eq!(position(k), i, "{k}");
+            assert!(names.insert(k.as_str()), "duplicate name {k}");
+            assert_eq!(ErrorKind::from_name(k.as_str()), Some(k));
+            assert_eq!(k.to_string(), k.as_str());
+        }
+        assert_eq!(ErrorKind::from_name(""), None);
     }
 
     #[test]
