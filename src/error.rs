@@ -17,6 +17,7 @@
 //! ```
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -177,7 +178,21 @@ struct Inner {
     record: Option<RecordRef>,
     field: Option<String>,
     value: Option<String>,
+    source: Option<IoSource>,
 }
+
+/// The I/O error under an [`ErrorKind::Io`] error. Shared so that [`Error`] stays `Clone`;
+/// two are equal when they say the same (`std::io::Error` has no equality of its own).
+#[derive(Debug, Clone)]
+struct IoSource(Arc<std::io::Error>);
+
+impl PartialEq for IoSource {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.kind() == other.0.kind() && self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for IoSource {}
 
 impl Error {
     /// A new error of `kind` breaking `rule` (a short phrase saying what was expected).
@@ -189,8 +204,33 @@ impl Error {
                 record: None,
                 field: None,
                 value: None,
+                source: None,
             }),
         }
+    }
+
+    /// Keeps the I/O error this error stems from, so that callers can reach it through
+    /// [`std::error::Error::source`] (its [`io::ErrorKind`](std::io::ErrorKind), its OS error
+    /// code) rather than only as text in the rule.
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// use supportkpi::{Error, ErrorKind};
+    /// let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+    /// let err = Error::new(ErrorKind::Io, "cannot open the file: no such file").with_source(io);
+    /// let source = err.source().unwrap().downcast_ref::<std::io::Error>().unwrap();
+    /// assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+    /// ```
+    #[must_use]
+    pub fn with_source(mut self, source: std::io::Error) -> Self {
+        self.inner.source = Some(IoSource(Arc::new(source)));
+        self
+    }
+
+    /// The I/O error this error stems from, when it has one (also
+    /// [`std::error::Error::source`]).
+    pub fn io_source(&self) -> Option<&std::io::Error> {
+        self.inner.source.as_ref().map(|s| &*s.0)
     }
 
     /// Names the field the error is about.
@@ -303,11 +343,19 @@ impl fmt::Debug for Error {
             .field("field", &self.inner.field)
             .field("value", &self.inner.value)
             .field("rule", &self.inner.rule)
+            .field("source", &self.io_source())
             .finish()
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|s| &*s.0 as &(dyn std::error::Error + 'static))
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -382,6 +430,27 @@ mod tests {
             assert_eq!(k.to_string(), k.as_str());
         }
         assert_eq!(ErrorKind::from_name(""), None);
+    }
+
+    #[test]
+    fn source_is_the_io_error_and_takes_part_in_equality() {
+        use std::error::Error as _;
+        let plain = Error::new(ErrorKind::Io, "reading the input failed");
+        assert!(plain.source().is_none());
+        let io = || std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "truncated");
+        let e = plain.clone().with_source(io());
+        let source = e
+            .source()
+            .unwrap()
+            .downcast_ref::<std::io::Error>()
+            .unwrap();
+        assert_eq!(source.kind(), std::io::ErrorKind::UnexpectedEof);
+        assert_eq!(e.io_source().unwrap().to_string(), "truncated");
+        // Display stays the one line it was; the source is for callers that walk the chain.
+        assert_eq!(e.to_string(), "reading the input failed");
+        assert_eq!(e.clone(), e);
+        assert_eq!(e, plain.clone().with_source(io()));
+        assert_ne!(e, plain);
     }
 
     #[test]

@@ -720,6 +720,7 @@ fn open(path: &Path) -> Result<File> {
         Error::new(ErrorKind::Io, format!("cannot open the file: {e}"))
             .with_field("path")
             .with_value(path.display())
+            .with_source(e)
     })
 }
 
