@@ -72,13 +72,13 @@
 //! ```
 
 mod columnar;
-pub(crate) mod hash;
 mod table;
 
 pub use table::{COLUMNS, Report, ReportRow};
 
 use crate::BusinessCalendar;
 use crate::error::{Error, ErrorKind};
+pub use crate::hash::{IdHashBuilder, IdHasher};
 use crate::kpi::{
     Accumulator, Backlog, BacklogAccumulator, BacklogOptions, Ces, CesAccumulator, CesOptions,
     CostDenominator, CostPerTicket, CostPerTicketAccumulator, CostPerTicketOptions, Csat,
@@ -96,7 +96,6 @@ use crate::stats::QuantileMode;
 use crate::time::{Bucketer, CachedBucketer, Period, PeriodKey};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-pub use hash::{IdHashBuilder, IdHasher};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -829,6 +828,30 @@ pub struct ReportInput {
     pub customers: Vec<Customer>,
     /// Support cost entries.
     pub costs: Vec<CostEntry>,
+}
+
+impl crate::columnar::ColumnarInput {
+    /// The columnar form of a [`ReportInput`] without event histories.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidOption`] when the input has histories, and
+    /// [`ErrorKind::InvalidValue`] for an instant outside the columns' range.
+    pub fn from_input(input: &ReportInput) -> Result<Self, Error> {
+        if let Some(h) = input.histories.first() {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                "event histories have no columnar form: compute their report with Report::compute",
+            )
+            .with_record_type("ticket")
+            .with_id(h.id().as_str()));
+        }
+        Ok(crate::columnar::ColumnarInput {
+            tickets: crate::columnar::TicketTable::from_tickets(&input.tickets)?,
+            surveys: crate::columnar::SurveyTable::from_responses(&input.surveys)?,
+            customers: input.customers.clone(),
+            costs: input.costs.clone(),
+        })
+    }
 }
 
 /// Which dimension value each record of an input belongs to, resolved once for the whole input
