@@ -17,6 +17,7 @@
 //! ```
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -24,7 +25,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// What went wrong, as a stable category a caller can match on.
 ///
 /// The bindings map each kind to a numbered C result code and to a Python exception subclass, so
-/// variants are only ever added, never renamed.
+/// variants are only ever added, never renamed. [`ErrorKind::ALL`] lists them all, in the order
+/// the C codes number them; the bindings' tests walk it, so a new kind fails them until it has
+/// its code and its class.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
@@ -59,6 +62,42 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in a stable order: a new kind is appended, never inserted. The C result code
+    /// of `ALL[i]` is `100 + i`, and [`as_str`](Self::as_str) is the name both bindings use.
+    ///
+    /// ```
+    /// use supportkpi::ErrorKind;
+    /// assert_eq!(ErrorKind::ALL[0], ErrorKind::MissingField);
+    /// assert!(ErrorKind::ALL.iter().any(|k| k.as_str() == "score_out_of_scale"));
+    /// ```
+    pub const ALL: [ErrorKind; 14] = [
+        ErrorKind::MissingField,
+        ErrorKind::InvalidValue,
+        ErrorKind::InvalidTimestamp,
+        ErrorKind::NegativeDuration,
+        ErrorKind::ScoreOutOfScale,
+        ErrorKind::UnknownTimeZone,
+        ErrorKind::MixedCurrencies,
+        ErrorKind::DuplicateId,
+        ErrorKind::UnmappedStatus,
+        ErrorKind::InvalidCalendar,
+        ErrorKind::InvalidOption,
+        ErrorKind::IncompatibleMerge,
+        ErrorKind::InvalidState,
+        ErrorKind::Io,
+    ];
+
+    /// The kind named `name` ([`as_str`](Self::as_str)'s spelling), if there is one.
+    ///
+    /// ```
+    /// use supportkpi::ErrorKind;
+    /// assert_eq!(ErrorKind::from_name("io"), Some(ErrorKind::Io));
+    /// assert_eq!(ErrorKind::from_name("IO"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
     /// A short, stable, snake_case name for the kind (used by the bindings and in JSON).
     pub fn as_str(self) -> &'static str {
         match self {
@@ -139,7 +178,21 @@ struct Inner {
     record: Option<RecordRef>,
     field: Option<String>,
     value: Option<String>,
+    source: Option<IoSource>,
 }
+
+/// The I/O error under an [`ErrorKind::Io`] error. Shared so that [`Error`] stays `Clone`;
+/// two are equal when they say the same (`std::io::Error` has no equality of its own).
+#[derive(Debug, Clone)]
+struct IoSource(Arc<std::io::Error>);
+
+impl PartialEq for IoSource {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.kind() == other.0.kind() && self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for IoSource {}
 
 impl Error {
     /// A new error of `kind` breaking `rule` (a short phrase saying what was expected).
@@ -151,8 +204,33 @@ impl Error {
                 record: None,
                 field: None,
                 value: None,
+                source: None,
             }),
         }
+    }
+
+    /// Keeps the I/O error this error stems from, so that callers can reach it through
+    /// [`std::error::Error::source`] (its [`io::ErrorKind`](std::io::ErrorKind), its OS error
+    /// code) rather than only as text in the rule.
+    ///
+    /// ```
+    /// use std::error::Error as _;
+    /// use supportkpi::{Error, ErrorKind};
+    /// let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+    /// let err = Error::new(ErrorKind::Io, "cannot open the file: no such file").with_source(io);
+    /// let source = err.source().unwrap().downcast_ref::<std::io::Error>().unwrap();
+    /// assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+    /// ```
+    #[must_use]
+    pub fn with_source(mut self, source: std::io::Error) -> Self {
+        self.inner.source = Some(IoSource(Arc::new(source)));
+        self
+    }
+
+    /// The I/O error this error stems from, when it has one (also
+    /// [`std::error::Error::source`]).
+    pub fn io_source(&self) -> Option<&std::io::Error> {
+        self.inner.source.as_ref().map(|s| &*s.0)
     }
 
     /// Names the field the error is about.
@@ -265,11 +343,19 @@ impl fmt::Debug for Error {
             .field("field", &self.inner.field)
             .field("value", &self.inner.value)
             .field("rule", &self.inner.rule)
+            .field("source", &self.io_source())
             .finish()
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|s| &*s.0 as &(dyn std::error::Error + 'static))
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -313,6 +399,58 @@ mod tests {
         let e = Error::new(ErrorKind::InvalidOption, "window must be at least 1");
         assert_eq!(e.to_string(), "window must be at least 1");
         assert_eq!(e.field(), None);
+    }
+
+    #[test]
+    fn all_lists_every_kind_once_with_distinct_names() {
+        // No wildcard: a new variant does not compile here until it has its place in `ALL`.
+        fn position(k: ErrorKind) -> usize {
+            match k {
+                ErrorKind::MissingField => 0,
+                ErrorKind::InvalidValue => 1,
+                ErrorKind::InvalidTimestamp => 2,
+                ErrorKind::NegativeDuration => 3,
+                ErrorKind::ScoreOutOfScale => 4,
+                ErrorKind::UnknownTimeZone => 5,
+                ErrorKind::MixedCurrencies => 6,
+                ErrorKind::DuplicateId => 7,
+                ErrorKind::UnmappedStatus => 8,
+                ErrorKind::InvalidCalendar => 9,
+                ErrorKind::InvalidOption => 10,
+                ErrorKind::IncompatibleMerge => 11,
+                ErrorKind::InvalidState => 12,
+                ErrorKind::Io => 13,
+            }
+        }
+        let mut names = std::collections::HashSet::new();
+        for (i, k) in ErrorKind::ALL.into_iter().enumerate() {
+            assert_eq!(position(k), i, "{k}");
+            assert!(names.insert(k.as_str()), "duplicate name {k}");
+            assert_eq!(ErrorKind::from_name(k.as_str()), Some(k));
+            assert_eq!(k.to_string(), k.as_str());
+        }
+        assert_eq!(ErrorKind::from_name(""), None);
+    }
+
+    #[test]
+    fn source_is_the_io_error_and_takes_part_in_equality() {
+        use std::error::Error as _;
+        let plain = Error::new(ErrorKind::Io, "reading the input failed");
+        assert!(plain.source().is_none());
+        let io = || std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "truncated");
+        let e = plain.clone().with_source(io());
+        let source = e
+            .source()
+            .unwrap()
+            .downcast_ref::<std::io::Error>()
+            .unwrap();
+        assert_eq!(source.kind(), std::io::ErrorKind::UnexpectedEof);
+        assert_eq!(e.io_source().unwrap().to_string(), "truncated");
+        // Display stays the one line it was; the source is for callers that walk the chain.
+        assert_eq!(e.to_string(), "reading the input failed");
+        assert_eq!(e.clone(), e);
+        assert_eq!(e, plain.clone().with_source(io()));
+        assert_ne!(e, plain);
     }
 
     #[test]

@@ -34,6 +34,7 @@
 
 pub mod columnar;
 pub mod error;
+mod hash;
 #[cfg(feature = "io")]
 pub mod io;
 pub mod kpi;

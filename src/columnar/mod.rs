@@ -36,9 +36,8 @@ pub(crate) use survey::SurveyRow;
 pub use survey::SurveyTable;
 
 use crate::error::{Error, ErrorKind};
+use crate::hash::IdHashBuilder;
 use crate::model::{CostEntry, Customer, Instant, Status, Ticket, TicketBuilder};
-use crate::report::ReportInput;
-use crate::report::hash::IdHashBuilder;
 use chrono::DateTime;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
@@ -756,29 +755,8 @@ pub struct ColumnarInput {
     pub costs: Vec<CostEntry>,
 }
 
-impl ColumnarInput {
-    /// The columnar form of a [`ReportInput`] without event histories.
-    ///
-    /// # Errors
-    /// [`ErrorKind::InvalidOption`] when the input has histories, and
-    /// [`ErrorKind::InvalidValue`] for an instant outside the columns' range.
-    pub fn from_input(input: &ReportInput) -> Result<Self, Error> {
-        if let Some(h) = input.histories.first() {
-            return Err(Error::new(
-                ErrorKind::InvalidOption,
-                "event histories have no columnar form: compute their report with Report::compute",
-            )
-            .with_record_type(T)
-            .with_id(h.id().as_str()));
-        }
-        Ok(ColumnarInput {
-            tickets: TicketTable::from_tickets(&input.tickets)?,
-            surveys: SurveyTable::from_responses(&input.surveys)?,
-            customers: input.customers.clone(),
-            costs: input.costs.clone(),
-        })
-    }
-}
+// `ColumnarInput::from_input` is in `report`, beside `ReportInput`: the tables do not know
+// the report's input type, so that `columnar` does not import `report`.
 
 #[cfg(test)]
 mod tests {

@@ -47,8 +47,20 @@ pub(crate) fn not_utf8(line: u64) -> Error {
     Error::new(ErrorKind::InvalidValue, "the row is not valid UTF-8").with_line(line)
 }
 
-pub(crate) fn io_error(e: &csv::Error) -> Error {
-    Error::new(ErrorKind::Io, format!("reading the input failed: {e}"))
+/// A failed read: the CSV reader's error, with the I/O error it carries (or itself, wrapped)
+/// as the [`source`](std::error::Error::source).
+pub(crate) fn io_error(e: csv::Error) -> Error {
+    let rule = format!("reading the input failed: {e}");
+    // csv's own `From<csv::Error> for io::Error` wraps even an I/O error, hiding its kind.
+    let source = if e.is_io_error() {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => io,
+            _ => std::io::Error::other(rule.clone()),
+        }
+    } else {
+        std::io::Error::other(e)
+    };
+    Error::new(ErrorKind::Io, rule).with_source(source)
 }
 
 impl<R: Read> CsvSource<R> {
@@ -66,7 +78,7 @@ impl<R: Read> CsvSource<R> {
                     .with_record_type(schema.record_type)
                     .with_line(1)
             }
-            _ => io_error(&e),
+            _ => io_error(e),
         })?;
         let names: Vec<&str> = header.iter().collect();
         let layout = Layout::from_header(schema, mapping, options.keep_extra_columns, &names)?;
@@ -104,7 +116,7 @@ impl<R: Read> CsvSource<R> {
                     let line = pos.as_ref().map_or(0, csv::Position::line);
                     Advance::Bad(not_utf8(line), line, false)
                 }
-                _ => Advance::Fatal(io_error(&e)),
+                _ => Advance::Fatal(io_error(e)),
             },
         }
     }

@@ -65,10 +65,10 @@ impl<R: Read> JsonLinesSource<R> {
                 Ok(0) => return Advance::Eof,
                 Ok(_) => {}
                 Err(e) => {
-                    return Advance::Fatal(Error::new(
-                        ErrorKind::Io,
-                        format!("reading the input failed: {e}"),
-                    ));
+                    return Advance::Fatal(
+                        Error::new(ErrorKind::Io, format!("reading the input failed: {e}"))
+                            .with_source(e),
+                    );
                 }
             }
             self.line += 1;

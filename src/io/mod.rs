@@ -85,8 +85,8 @@ use self::csv::CsvSource;
 use self::jsonl::JsonLinesSource;
 use self::mapping::{Cells, Layout, Row, Schema};
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::IdHashBuilder;
 use crate::model::{Currency, StatusMap};
-use crate::report::hash::IdHashBuilder;
 use crate::{CostEntry, Customer, SurveyResponse, Ticket, TicketEvent};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -734,6 +734,7 @@ fn open(path: &Path) -> Result<File> {
         Error::new(ErrorKind::Io, format!("cannot open the file: {e}"))
             .with_field("path")
             .with_value(path.display())
+            .with_source(e)
     })
 }
 

@@ -1,5 +1,5 @@
-//! Ticket backlog: its size over time, its flow, its age and the days to clear it (SPEC "Ticket
-//! KPIs", backlog).
+//! Ticket backlog: its size over time, its flow, its age and the days to clear it
+//! (docs/definitions.md, "Backlog").
 
 use super::TicketFacts;
 use super::retention::report_keys;
@@ -156,7 +156,7 @@ impl BacklogOptions {
 }
 
 /// The backlog: tickets open over time, its flow per period, the age of the open tickets and
-/// the days to clear them (SPEC "Ticket KPIs").
+/// the days to clear them (docs/definitions.md, "Backlog").
 ///
 /// # Definitions
 ///
@@ -175,7 +175,7 @@ impl BacklogOptions {
 ///   return from cancelled to an open status), `resolved` (stays ended by a resolution),
 ///   `cancelled` (stays ended without one: cancelled or merged). Then exactly
 ///   `opening + created + reopened − resolved − cancelled = closing`, and
-///   `net_flow = created − resolved` (the SPEC's net flow).
+///   `net_flow = created − resolved` (the definitions' net flow).
 /// - **Days to clear** at the end of a period = `closing / (resolved in the window / window
 ///   days)`, where the window is the `clear_window_days` × 24 h before `end` and "resolved" are
 ///   the stays ended by a resolution, as in the flow. Undefined when nothing was resolved in the

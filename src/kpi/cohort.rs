@@ -1,4 +1,4 @@
-//! The cohort retention matrix (SPEC "Customer and money KPIs").
+//! The cohort retention matrix (docs/definitions.md, "Cohort matrix").
 
 use super::retention::{RetentionOptions, Tenures, report_keys};
 use super::{Accumulator, Kpi, incompatible};
@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The cohort retention matrix (SPEC "Customer and money KPIs").
+/// The cohort retention matrix (docs/definitions.md, "Cohort matrix").
 ///
 /// Customers are grouped by the period of their acquisition (a calendar month in the zone by
 /// default): that is their *cohort*. For each cohort and each k = 0, 1, 2, … the matrix gives
@@ -42,8 +42,8 @@ use std::collections::BTreeMap;
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 ///
-/// Options are [`RetentionOptions`]; the default period is a month, as the SPEC's monthly
-/// cohorts are.
+/// Options are [`RetentionOptions`]; the default period is a month, as the monthly cohorts
+/// of docs/definitions.md are.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CohortRetention {
     options: RetentionOptions,

@@ -1,4 +1,4 @@
-//! Support cost per ticket (SPEC "Customer and money KPIs").
+//! Support cost per ticket (docs/definitions.md, "Cost per ticket").
 
 use super::exact::exact_add;
 use super::{Accumulator, Kpi, Metric, incompatible};
@@ -96,7 +96,7 @@ pub fn apportion_by_days(entry: &CostEntry, period: Period) -> Vec<(PeriodKey, M
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CostDenominator {
-    /// Tickets resolved in the period, by their latest resolution (the SPEC's default).
+    /// Tickets resolved in the period, by their latest resolution (the default).
     #[default]
     Resolved,
     /// Tickets created in the period.
@@ -161,7 +161,7 @@ impl CostPerTicketOptions {
     }
 }
 
-/// Support cost per ticket (SPEC "Customer and money KPIs").
+/// Support cost per ticket (docs/definitions.md, "Cost per ticket").
 ///
 /// **Cost per ticket** = support cost in the period / tickets resolved in the period (bucketed by
 /// the latest resolution instant, in the zone). With [`CostDenominator::Created`] the denominator

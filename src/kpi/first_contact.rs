@@ -1,4 +1,4 @@
-//! First-contact resolution and touch counts (SPEC "Ticket KPIs").
+//! First-contact resolution and touch counts (docs/definitions.md, "First-contact resolution").
 
 use super::duration::{add, add_all, invalid_state};
 use super::{Accumulator, Kpi, Metric, TicketAccumulator, TicketFacts, incompatible};
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FcrDenominator {
-    /// Every ticket (with a known reply count), bucketed by creation: the SPEC's seed.
+    /// Every ticket (with a known reply count), bucketed by creation: the default.
     #[default]
     AllTickets,
     /// Resolved tickets (with a known reply count), bucketed by their latest resolution.

@@ -1,9 +1,10 @@
-//! The KPIs, each as an accumulator (SPEC "Aggregation").
+//! The KPIs, each as an accumulator (docs/definitions.md, "Aggregation").
 //!
 //! Every KPI follows one pattern:
 //!
 //! 1. a KPI value (`Nps`, `Csat`, …) holds its options and is built with `new(options)`, which
-//!    validates them (or `Default` for the SPEC's defaults);
+//!    validates them (or `Default` for the defaults of
+//!    docs/definitions.md);
 //! 2. [`Kpi::accumulator`] gives an empty [`Accumulator`];
 //! 3. [`Accumulator::push`] adds one record (checking it), [`Accumulator::merge`] folds in another
 //!    accumulator (associative and commutative, so partitions can be merged in any order), and
@@ -20,7 +21,11 @@ use std::fmt;
 
 mod survey;
 mod ticket;
-pub use survey::*;
+pub use survey::{
+    Ces, CesAccumulator, CesDirection, CesOptions, CesResult, CesScale, Csat, CsatAccumulator,
+    CsatOptions, CsatResult, CsatScale, CustomCesScale, MAX_SCALE_POINTS, Nps, NpsAccumulator,
+    NpsOptions, NpsResult, ScoreDistribution,
+};
 pub(crate) use ticket::TicketFacts;
 pub use ticket::{TicketAccumulator, TicketKpi};
 
@@ -193,15 +198,45 @@ mod resolution;
 mod response;
 mod retention;
 mod revenue;
-mod volume;
-pub use backlog::*;
 mod sla;
-pub use cohort::*;
-pub use cost::*;
-pub use first_contact::*;
-pub use resolution::*;
-pub use response::*;
-pub use retention::*;
-pub use revenue::*;
-pub use sla::*;
-pub use volume::*;
+mod volume;
+// Named one by one rather than by glob, so that what `kpi` publishes is this list and a
+// module's helper cannot leak into it by being made `pub`.
+pub use backlog::{
+    AgeBucket, Backlog, BacklogAccumulator, BacklogOptions, BacklogPeriod, BacklogResult,
+    BacklogSnapshot,
+};
+pub use cohort::{CohortMatrix, CohortRetention, CohortRetentionAccumulator, CohortRow};
+pub use cost::{
+    APPORTION_DP, CostDenominator, CostPerTicket, CostPerTicketAccumulator, CostPerTicketOptions,
+    CostPerTicketPeriod, CostPerTicketResult, CostPerTicketValue, CostRecord, apportion_by_days,
+    cost_per_ticket,
+};
+pub use first_contact::{
+    FcrDenominator, FirstContactResolution, FirstContactResolutionAccumulator,
+    FirstContactResolutionOptions, FirstContactResolutionResult,
+};
+pub use resolution::{
+    ResolutionTime, ResolutionTimeAccumulator, ResolutionTimeOptions, ResolutionTimeResult,
+    ResolutionVariant,
+};
+pub use response::{
+    FirstResponseTime, FirstResponseTimeAccumulator, FirstResponseTimeOptions,
+    FirstResponseTimeResult,
+};
+pub use retention::{
+    CustomerRetention, CustomerRetentionAccumulator, CustomerRetentionResult, RetentionOptions,
+    RetentionPeriod, logo_churn_rate, retention_rate,
+};
+pub use revenue::{
+    RevenuePeriod, RevenueRetention, RevenueRetentionAccumulator, RevenueRetentionOptions,
+    RevenueRetentionResult, RevenueSnapshot,
+};
+pub use sla::{
+    MAX_SLA_TARGET_SECONDS, Sla, SlaAccumulator, SlaAttainment, SlaClock, SlaMetric, SlaOptions,
+    SlaPolicy, SlaResult, SlaStatus, SlaTarget, TicketSla,
+};
+pub use volume::{
+    DimensionCounts, SpikeDay, Volume, VolumeAccumulator, VolumeCounts, VolumeOptions,
+    VolumePeriod, VolumeResult,
+};

@@ -1,4 +1,4 @@
-//! Resolution time (SPEC "Ticket KPIs").
+//! Resolution time (docs/definitions.md, "Resolution time").
 
 use super::duration::{Durations, add, add_all, business_seconds, calendar_seconds, invalid_state};
 use super::{Accumulator, Kpi, TicketAccumulator, TicketFacts, incompatible};
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum ResolutionVariant {
     /// The latest resolution (`resolved_at`): a reopened ticket's time runs until it was solved
-    /// again, the time it spent solved before the reopen included. The SPEC's default.
+    /// again, the time it spent solved before the reopen included. The default.
     #[default]
     Full,
     /// The first resolution (`first_resolved_at`).
@@ -110,7 +110,7 @@ impl ResolutionTimeOptions {
 ///   whole calendar seconds (the difference truncated, as [`Ticket::resolution_seconds`]) and,
 ///   with a calendar in the options, business seconds: the open seconds of `[created_at, end)`,
 ///   capped at the calendar figure (business ≤ calendar, to the second).
-/// - **Statistics**: mean = total time resolving / tickets resolved (the SPEC's seed), median,
+/// - **Statistics**: mean = total time resolving / tickets resolved (the definition's), median,
 ///   p90, min, max, as [`DurationSummary`](crate::stats::DurationSummary) defines them.
 /// - **Excluding waiting time** ([`exclude_waiting`](ResolutionTimeOptions::exclude_waiting)):
 ///   the time within `[created_at, end)` the ticket spent in a waiting status

@@ -1,4 +1,4 @@
-//! First response time (SPEC "Ticket KPIs").
+//! First response time (docs/definitions.md, "First response time").
 
 use super::duration::{Durations, add, add_all, business_seconds, calendar_seconds, invalid_state};
 use super::{Accumulator, Kpi, TicketAccumulator, TicketFacts, incompatible};
@@ -84,7 +84,7 @@ impl FirstResponseTimeOptions {
 ///
 /// # Example
 ///
-/// The SPEC's reference spans on its Mon–Fri 10:00–18:00 UTC calendar:
+/// The reference spans of docs/definitions.md ("Time") on its Mon–Fri 10:00–18:00 UTC calendar:
 /// ```
 /// use chrono::{TimeZone, Utc};
 /// use supportkpi::{BusinessCalendar, Ticket};

@@ -1,4 +1,4 @@
-//! Customer retention and logo churn (SPEC "Customer and money KPIs").
+//! Customer retention and logo churn (docs/definitions.md, "Customer retention and logo churn").
 
 use super::{Accumulator, Kpi, Metric, incompatible};
 use crate::error::{Error, ErrorKind};
@@ -301,7 +301,7 @@ pub(crate) fn invalid_state<E: serde::de::Error>(e: Error) -> E {
     ))
 }
 
-/// Customer retention and logo churn (SPEC "Customer and money KPIs").
+/// Customer retention and logo churn (docs/definitions.md, "Customer retention and logo churn").
 ///
 /// # Definitions
 ///

@@ -1,4 +1,4 @@
-//! Gross and net revenue retention (SPEC "Customer and money KPIs").
+//! Gross and net revenue retention (docs/definitions.md, "Revenue retention").
 
 use super::exact::{exact_add, exact_sub, percent};
 use super::retention::report_keys;
@@ -147,7 +147,7 @@ impl RevenueRetentionOptions {
     }
 }
 
-/// Gross and net revenue retention (SPEC "Customer and money KPIs").
+/// Gross and net revenue retention (docs/definitions.md, "Revenue retention").
 ///
 /// A [`Customer`](crate::Customer) has one `recurring_revenue`, which cannot say how revenue
 /// *changed*, so revenue retention reads its own record: a [`RevenueSnapshot`] says "from this

@@ -1,4 +1,4 @@
-//! SLA attainment (SPEC "Ticket KPIs").
+//! SLA attainment (docs/definitions.md, "SLA attainment").
 
 use super::duration::{add_all, invalid_state};
 use super::{Accumulator, Kpi, Metric, TicketAccumulator, TicketFacts, incompatible};

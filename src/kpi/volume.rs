@@ -1,4 +1,4 @@
-//! Ticket volume and its trends (SPEC "Ticket KPIs", ticket volume).
+//! Ticket volume and its trends (docs/definitions.md, "Ticket volume").
 
 use super::TicketFacts;
 use super::retention::report_keys;
@@ -128,7 +128,7 @@ impl VolumeOptions {
 
 /// Ticket volume: created, resolved, reopened and cancelled tickets per period and per
 /// dimension value, with changes, a moving average, the daily trend, spike days and the
-/// weekday × hour heatmap (SPEC "Ticket KPIs").
+/// weekday × hour heatmap (docs/definitions.md, "Ticket volume").
 ///
 /// # Definitions
 ///

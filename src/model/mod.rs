@@ -1,4 +1,4 @@
-//! The records every KPI is computed from (SPEC "Records").
+//! The records every KPI is computed from (docs/definitions.md, "Records").
 //!
 //! Records validate themselves when they are built: a ticket resolved before it was created, a
 //! customer who churned before being acquired or an empty id is an [`Error`] at

@@ -1,5 +1,6 @@
-//! The columnar engine behind [`Report::compute_columnar`]: the same table as the row path
-//! ([`Report::compute`]) from a [`ColumnarInput`], with less work per ticket.
+//! The columnar engine behind [`Report::compute_columnar`] (and [`Report::compute`] for summary
+//! tickets): the same table as the record path ([`Report::compute_records`]) from a
+//! [`ColumnarInput`], with less work per ticket.
 //!
 //! Where the row path routes each ticket through maps of cells keyed by period and dimension
 //! text and keeps every backlog stay to sort it at the end, this engine
@@ -13,18 +14,24 @@
 //!   period is the running sum of entries minus exits up to it — no stay is kept, nothing is
 //!   sorted;
 //! - reads a ticket's instants, status and counts into a [`Ticket`] without text (no heap
-//!   allocation) and feeds that to the KPI accumulators themselves, so every KPI rule is the
-//!   KPI's own.
+//!   allocation) and feeds that to the KPI accumulators themselves — except on the
+//!   calendar-only path ([`push_fast`]), which works out the cell instants of first-contact
+//!   resolution and resolution time and the calendar seconds from the nanosecond columns.
+//!
+//! So not every rule here is the KPI's own: [`push_fast`] and [`push_flows`] restate, on raw
+//! instants, which instant buckets first-contact resolution, resolution time, the volume counts
+//! and the cost denominator, and a summary ticket's backlog stay. The equality tests against
+//! [`Report::compute_records`] (`tests/it/columnar.rs`) are what keeps the two in step.
 
 use super::table::{Assembly, FlowResults, assemble_parts};
 use super::{Cell, Kpis, NO_VALUE, PARTITION, PeriodCells, ReportAccumulator, ReportOptions};
 use crate::columnar::{ColumnarInput, Dictionary, NO_INSTANT, SurveyTable, TicketTable};
 use crate::error::Error;
+use crate::hash::IdHashBuilder;
 use crate::kpi::{Accumulator, CostDenominator, FcrDenominator, ResolutionVariant, VolumeCounts};
 use crate::model::{CostEntry, Customer, Instant, Status, StatusCategory, SurveyKind, Ticket};
 use crate::par::{map_range, threads, try_map};
 use crate::report::Report;
-use crate::report::hash::IdHashBuilder;
 use crate::time::{PeriodKey, PeriodSpans};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;

@@ -6,9 +6,22 @@
 //! with their units (see [`ReportRow`]); a value that cannot be computed is `None` in the row,
 //! with its reason in [`ReportRow::undefined`] — never 0.
 //!
-//! Every number in the table comes from the KPI accumulators of [`crate::kpi`]: the report only
-//! routes each record to the cells it belongs to, so its cells equal what each KPI computes on
-//! the same records. Which instant buckets a record is each KPI's own rule:
+//! There are two engines, and they give equal tables (`tests/it/columnar.rs` checks it):
+//!
+//! - the **record path** ([`Report::compute_records`], and [`Report::compute`] for event
+//!   histories) routes each record to its cells and lets the KPI accumulators of
+//!   [`crate::kpi`] compute every number, each cell picked by the KPI's own `bucket_instant`.
+//!   The one exception is the cost denominator: the report buckets it with its own cached
+//!   bucketer, restating `CostPerTicketAccumulator::push_ticket`'s choice of instant.
+//! - the **columnar engine** (`columnar.rs`: [`Report::compute_columnar`], and
+//!   [`Report::compute`] for summary tickets) still pushes into the KPI accumulators for the
+//!   durations, first-contact resolution, SLA and surveys, but restates some rules on raw
+//!   instants: the cell instants of first-contact resolution and resolution time on its
+//!   calendar-only path, the volume counts, the backlog (one stay per summary ticket, as
+//!   `TicketFacts::for_each_stay` has it) and the cost denominator.
+//!
+//! The rules themselves are in docs/definitions.md ("The report"). Which instant buckets a
+//! record:
 //!
 //! | columns | bucketed by |
 //! |---|---|
@@ -59,13 +72,13 @@
 //! ```
 
 mod columnar;
-pub(crate) mod hash;
 mod table;
 
 pub use table::{COLUMNS, Report, ReportRow};
 
 use crate::BusinessCalendar;
 use crate::error::{Error, ErrorKind};
+pub(crate) use crate::hash::IdHashBuilder;
 use crate::kpi::{
     Accumulator, Backlog, BacklogAccumulator, BacklogOptions, Ces, CesAccumulator, CesOptions,
     CostDenominator, CostPerTicket, CostPerTicketAccumulator, CostPerTicketOptions, Csat,
@@ -83,7 +96,6 @@ use crate::stats::QuantileMode;
 use crate::time::{Bucketer, CachedBucketer, Period, PeriodKey};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-pub(crate) use hash::IdHashBuilder;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -91,7 +103,8 @@ use std::collections::{BTreeMap, HashMap};
 pub const NO_VALUE: &str = "(none)";
 
 /// What a report computes and how: period, zone, business calendar, grouping, and each KPI's
-/// options. [`Default`]: monthly in UTC, no calendar, no grouping, the SPEC's KPI defaults.
+/// options. [`Default`]: monthly in UTC, no calendar, no grouping, the KPI defaults of
+/// docs/definitions.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReportOptions {
@@ -815,6 +828,30 @@ pub struct ReportInput {
     pub customers: Vec<Customer>,
     /// Support cost entries.
     pub costs: Vec<CostEntry>,
+}
+
+impl crate::columnar::ColumnarInput {
+    /// The columnar form of a [`ReportInput`] without event histories.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidOption`] when the input has histories, and
+    /// [`ErrorKind::InvalidValue`] for an instant outside the columns' range.
+    pub fn from_input(input: &ReportInput) -> Result<Self, Error> {
+        if let Some(h) = input.histories.first() {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                "event histories have no columnar form: compute their report with Report::compute",
+            )
+            .with_record_type("ticket")
+            .with_id(h.id().as_str()));
+        }
+        Ok(crate::columnar::ColumnarInput {
+            tickets: crate::columnar::TicketTable::from_tickets(&input.tickets)?,
+            surveys: crate::columnar::SurveyTable::from_responses(&input.surveys)?,
+            customers: input.customers.clone(),
+            costs: input.costs.clone(),
+        })
+    }
 }
 
 /// Which dimension value each record of an input belongs to, resolved once for the whole input

@@ -1,9 +1,11 @@
 //! Confidence intervals and z-tests for proportions and scores.
 //!
 //! Everything here is closed-form normal theory, computed with a precise error function
-//! ([`erf`] / [`erfc`], W. J. Cody's rational Chebyshev approximations, within a few units in
-//! the last place of mpmath until the result underflows) and its inverse ([`normal_quantile`], Acklam's approximation
-//! polished by one Halley step), so custom confidence levels cost nothing in accuracy.
+//! (W. J. Cody's rational Chebyshev approximations, within a few units in the last place of
+//! mpmath until the result underflows) and its inverse (Acklam's approximation polished by one
+//! Halley step), so custom confidence levels cost nothing in accuracy. Those functions are the
+//! crate's own arithmetic, not part of its API: [`z_for_confidence`] is the public way to a
+//! normal quantile.
 //!
 //! ```
 //! use supportkpi::stats::interval::{wilson_interval, Z_95};
@@ -196,24 +198,12 @@ pub fn z_for_confidence(level: f64) -> Result<f64, Error> {
 }
 
 /// The standard normal cumulative distribution function Φ(x).
-///
-/// ```
-/// use supportkpi::stats::interval::normal_cdf;
-/// assert_eq!(normal_cdf(0.0), 0.5);
-/// assert!((normal_cdf(-1.959963984540054) - 0.025).abs() < 1e-15);
-/// ```
-pub fn normal_cdf(x: f64) -> f64 {
+pub(crate) fn normal_cdf(x: f64) -> f64 {
     0.5 * erfc(-x / std::f64::consts::SQRT_2)
 }
 
 /// The two-sided tail probability `P(|Z| ≥ |z|)` of the standard normal.
-///
-/// ```
-/// use supportkpi::stats::interval::two_sided_p_value;
-/// assert_eq!(two_sided_p_value(0.0), 1.0);
-/// assert!((two_sided_p_value(-1.959963984540054) - 0.05).abs() < 1e-14);
-/// ```
-pub fn two_sided_p_value(z: f64) -> f64 {
+pub(crate) fn two_sided_p_value(z: f64) -> f64 {
     erfc(z.abs() / std::f64::consts::SQRT_2)
 }
 
@@ -221,14 +211,7 @@ pub fn two_sided_p_value(z: f64) -> f64 {
 ///
 /// Acklam's rational approximation (relative error 1.2e-9) refined by one Halley step against
 /// [`normal_cdf`], which brings it to full double precision. `None` unless `0 < p < 1`.
-///
-/// ```
-/// use supportkpi::stats::interval::normal_quantile;
-/// assert_eq!(normal_quantile(0.5), Some(0.0));
-/// assert!((normal_quantile(0.975).unwrap() - 1.959963984540054).abs() < 1e-15);
-/// assert_eq!(normal_quantile(1.0), None);
-/// ```
-pub fn normal_quantile(p: f64) -> Option<f64> {
+pub(crate) fn normal_quantile(p: f64) -> Option<f64> {
     if !(p > 0.0 && p < 1.0) {
         return None;
     }
@@ -292,14 +275,10 @@ fn acklam(p: f64) -> f64 {
 /// The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt.
 ///
 /// W. J. Cody's rational Chebyshev approximations (Math. Comp. 1969), as in his SPECFUN `CALERF`.
-///
-/// ```
-/// use supportkpi::stats::interval::erf;
-/// assert_eq!(erf(0.0), 0.0);
-/// assert!((erf(1.0) - 0.842_700_792_949_714_9).abs() < 1e-15);
-/// assert_eq!(erf(-1.0), -erf(1.0));
-/// ```
-pub fn erf(x: f64) -> f64 {
+/// The intervals and tests need only [`erfc`]; erf stays beside it, checked against mpmath, as
+/// the other half of Cody's pair.
+#[cfg(test)]
+pub(crate) fn erf(x: f64) -> f64 {
     let y = x.abs();
     if y <= ERF_SMALL_LIMIT {
         erf_small(x)
@@ -312,14 +291,7 @@ pub fn erf(x: f64) -> f64 {
 
 /// The complementary error function erfc(x) = 1 − erf(x), accurate in the far tail where
 /// `1.0 - erf(x)` would be 0.
-///
-/// ```
-/// use supportkpi::stats::interval::erfc;
-/// assert_eq!(erfc(0.0), 1.0);
-/// assert!((erfc(5.0) / 1.537_459_794_428_035e-12 - 1.0).abs() < 1e-14);
-/// assert!((erfc(-1.0) - 1.842_700_792_949_714_8).abs() < 1e-15);
-/// ```
-pub fn erfc(x: f64) -> f64 {
+pub(crate) fn erfc(x: f64) -> f64 {
     let y = x.abs();
     if y <= ERF_SMALL_LIMIT {
         1.0 - erf_small(x)
@@ -434,6 +406,24 @@ fn erfc_large(y: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_normal_and_error_functions_hit_their_landmarks() {
+        // The examples these internal functions carried when they were public.
+        assert_eq!(normal_cdf(0.0), 0.5);
+        assert!((normal_cdf(-1.959963984540054) - 0.025).abs() < 1e-15);
+        assert_eq!(two_sided_p_value(0.0), 1.0);
+        assert!((two_sided_p_value(-1.959963984540054) - 0.05).abs() < 1e-14);
+        assert_eq!(normal_quantile(0.5), Some(0.0));
+        assert!((normal_quantile(0.975).unwrap() - 1.959963984540054).abs() < 1e-15);
+        assert_eq!(normal_quantile(1.0), None);
+        assert_eq!(erf(0.0), 0.0);
+        assert!((erf(1.0) - 0.842_700_792_949_714_9).abs() < 1e-15);
+        assert_eq!(erf(-1.0), -erf(1.0));
+        assert_eq!(erfc(0.0), 1.0);
+        assert!((erfc(5.0) / 1.537_459_794_428_035e-12 - 1.0).abs() < 1e-14);
+        assert!((erfc(-1.0) - 1.842_700_792_949_714_8).abs() < 1e-15);
+    }
 
     // Reference values from mpmath at 40 digits:
     //   from mpmath import mp, erf, erfc, ncdf, sqrt, erfinv, mpf; mp.dps = 40

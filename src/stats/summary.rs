@@ -1,4 +1,5 @@
-//! [`DurationSummary`]: the accumulator behind every duration KPI (SPEC "Ticket KPIs").
+//! [`DurationSummary`]: the accumulator behind every duration KPI (docs/definitions.md,
+//! "Durations").
 
 mod sketch;
 mod state;
@@ -72,7 +73,7 @@ fn validate_alpha(alpha: f64) -> Result<f64> {
 ///
 /// # Definitions
 ///
-/// - **Mean** = total / n, from the exact integer total (the SPEC's "total time / count").
+/// - **Mean** = total / n, from the exact integer total (the definitions' "total time / count").
 /// - **Quantiles** (exact mode) interpolate linearly between the closest ranks, like numpy's
 ///   default `percentile`, Excel's `PERCENTILE.INC` and DuckDB's `quantile_cont`: with the
 ///   durations sorted as x₀ ≤ … ≤ xₙ₋₁ and h = (n − 1)·q, the q-quantile is

@@ -26,7 +26,7 @@ struct Closure {
 }
 
 /// When support is open — a time zone, weekly opening hours, holidays and partial-day
-/// closures — and the business time between two instants (SPEC "Time").
+/// closures — and the business time between two instants (docs/definitions.md, "Time").
 ///
 /// # Building a calendar
 ///
@@ -89,7 +89,8 @@ struct Closure {
 /// a second is dropped), so that [`business_duration`](Self::business_duration) and
 /// `business_seconds` always agree and additivity holds exactly.
 ///
-/// The SPEC's reference cases, weekly Mon–Fri 10:00–18:00 in UTC (2021-06-28 is a Monday):
+/// The reference cases of docs/definitions.md ("Time"), weekly Mon–Fri 10:00–18:00 in UTC
+/// (2021-06-28 is a Monday):
 ///
 /// | from             | to               | business seconds |
 /// |------------------|------------------|-----------------:|

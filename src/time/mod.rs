@@ -1,4 +1,4 @@
-//! Time: reporting periods in a time zone, and business hours (SPEC "Time").
+//! Time: reporting periods in a time zone, and business hours (docs/definitions.md, "Time").
 //!
 //! Instants are UTC inside the library. A zone is an IANA name ([`parse_zone`]); a record
 //! belongs to the period in which its bucketing instant falls *in that zone* ([`Bucketer`]).

@@ -1,6 +1,6 @@
-//! Backlog: the SPEC's worked flow check, hand-worked days (reopen, still open, cancelled,
-//! merged, unsorted and tied events, midnight boundaries), ages, days to clear, summary vs
-//! history, every error, and the laws as properties against a naive per-instant count.
+//! Backlog: the worked flow check of docs/definitions.md, hand-worked days (reopen, still open,
+//! cancelled, merged, unsorted and tied events, midnight boundaries), ages, days to clear,
+//! summary vs history, every error, and the laws as properties against a naive per-instant count.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;

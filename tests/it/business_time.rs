@@ -1,5 +1,5 @@
-//! Business time (SPEC "Time"): reference cases, DST, holidays and closures, the text form,
-//! and the laws (additivity, bounds, monotonicity, inverse) checked against a naive
+//! Business time (docs/definitions.md, "Time"): reference cases, DST, holidays and closures, the
+//! text form, and the laws (additivity, bounds, monotonicity, inverse) checked against a naive
 //! minute-by-minute reference on random calendars.
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, TimeZone, Utc, Weekday};

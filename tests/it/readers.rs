@@ -648,6 +648,24 @@ fn bad_bytes_and_bad_options() {
 
     let err = read_tickets("/nonexistent/tickets.csv", &ReadOptions::new()).unwrap_err();
     assert_eq!((err.kind(), err.field()), (ErrorKind::Io, Some("path")));
+    // The I/O error itself is the source, not only text in the rule.
+    let io = std::error::Error::source(&err).and_then(|s| s.downcast_ref::<std::io::Error>());
+    assert_eq!(
+        io.map(std::io::Error::kind),
+        Some(std::io::ErrorKind::NotFound)
+    );
+    assert_eq!(
+        err.io_source().map(|e| e.kind()),
+        Some(std::io::ErrorKind::NotFound)
+    );
+    // A directory opens on Unix but fails on the first read: the CSV reader's I/O error.
+    #[cfg(unix)]
+    {
+        let err = read_tickets(std::env::temp_dir(), &ReadOptions::new()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+        let io = err.io_source().expect("the read's I/O error");
+        assert_eq!(io.kind(), std::io::ErrorKind::IsADirectory, "{io}");
+    }
 
     let err = ReadOptions::new().zone("Mars/Olympus_Mons").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::UnknownTimeZone);

@@ -1,7 +1,8 @@
 //! SLA attainment: hand-worked deadlines on both clocks, met / breached / running as of an
 //! instant, every error, and the merge laws.
 //!
-//! The business calendar is the SPEC's: Mon–Fri 10:00–18:00 UTC; 2021-06-28 is a Monday.
+//! The business calendar is that of docs/definitions.md ("Time"): Mon–Fri 10:00–18:00 UTC;
+//! 2021-06-28 is a Monday.
 
 use chrono::{Duration, TimeZone, Utc};
 use proptest::prelude::*;

@@ -1,4 +1,4 @@
-//! Survey KPIs: worked checks from the SPEC, hand-worked statistics, every error, state
+//! Survey KPIs: worked checks from docs/definitions.md, hand-worked statistics, every error, state
 //! serialization, and the merge laws as properties.
 //!
 //! Reference values were computed independently with mpmath (python3, 40 digits):

@@ -2,7 +2,8 @@
 //! calendar and business time, event-derived tickets, every error, and the laws (merge,
 //! business ≤ calendar, summary vs history) as properties.
 //!
-//! The business calendar is the SPEC's: Mon–Fri 10:00–18:00 UTC; 2021-06-28 is a Monday.
+//! The business calendar is that of docs/definitions.md ("Time"): Mon–Fri 10:00–18:00 UTC;
+//! 2021-06-28 is a Monday.
 
 use chrono::{Duration, TimeZone, Utc};
 use proptest::prelude::*;
@@ -28,7 +29,7 @@ fn spec_calendar() -> BusinessCalendar {
     BusinessCalendar::parse("Mon-Fri 10:00-18:00", chrono_tz::UTC).unwrap()
 }
 
-/// The SPEC's reference spans: (start, end, business seconds).
+/// The reference spans of docs/definitions.md: (start, end, business seconds).
 fn reference_spans() -> [(Instant, Instant, i64); 5] {
     [
         (june(28, 11), june(28, 12), 3_600),

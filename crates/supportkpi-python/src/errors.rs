@@ -6,27 +6,14 @@
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use supportkpi::Error;
+use supportkpi::{Error, ErrorKind};
 
-/// Every kind this build knows, by its stable name. `ErrorKind` is `#[non_exhaustive]`, so a
-/// kind added to the core later still raises (as the base `sk.Error`); the test suite checks
-/// that each name listed here has its own subclass, and this list is where a new kind is added.
-pub(crate) const KINDS: &[&str] = &[
-    "missing_field",
-    "invalid_value",
-    "invalid_timestamp",
-    "negative_duration",
-    "score_out_of_scale",
-    "unknown_time_zone",
-    "mixed_currencies",
-    "duplicate_id",
-    "unmapped_status",
-    "invalid_calendar",
-    "invalid_option",
-    "incompatible_merge",
-    "invalid_state",
-    "io",
-];
+/// Every kind's stable name, from the core's [`ErrorKind::ALL`]: `_native.ERROR_KINDS`, which
+/// the test suite checks against the subclasses of `supportkpi._errors`. A kind without its own
+/// subclass still raises, as the base `sk.Error`.
+pub(crate) fn kinds() -> Vec<&'static str> {
+    ErrorKind::ALL.iter().map(|k| k.as_str()).collect()
+}
 
 /// The Python exception for `err`; `index` is the item's position when it came from a sequence
 /// of scores, so a user can find it in data that has no line numbers.
@@ -68,30 +55,21 @@ fn build(py: Python<'_>, err: &Error, index: Option<usize>, message: &str) -> Py
 
 #[cfg(test)]
 mod tests {
-    use super::KINDS;
     use supportkpi::ErrorKind;
 
     #[test]
-    fn kinds_are_the_cores_names() {
-        // `ErrorKind` is non_exhaustive, so a new core kind cannot fail a match here; list
-        // every kind this binding was written against and require each name in `KINDS`.
-        let known = [
-            ErrorKind::MissingField,
-            ErrorKind::InvalidValue,
-            ErrorKind::InvalidTimestamp,
-            ErrorKind::NegativeDuration,
-            ErrorKind::ScoreOutOfScale,
-            ErrorKind::UnknownTimeZone,
-            ErrorKind::MixedCurrencies,
-            ErrorKind::DuplicateId,
-            ErrorKind::UnmappedStatus,
-            ErrorKind::InvalidCalendar,
-            ErrorKind::InvalidOption,
-            ErrorKind::IncompatibleMerge,
-            ErrorKind::InvalidState,
-            ErrorKind::Io,
-        ];
-        let names: Vec<&str> = known.iter().map(|k| k.as_str()).collect();
-        assert_eq!(names, KINDS);
+    fn every_kind_has_its_python_class() {
+        // The classes are Python code this crate cannot import in a Rust test; their source
+        // names each kind once, as `kind = "name"`, and pytest checks the same from Python.
+        let source = include_str!("../python/supportkpi/_errors.py");
+        for kind in ErrorKind::ALL {
+            let line = format!("    kind = \"{}\"\n", kind.as_str());
+            assert_eq!(
+                source.matches(line.as_str()).count(),
+                1,
+                "supportkpi/_errors.py has no class (or several) for the kind {kind}"
+            );
+        }
+        assert_eq!(super::kinds().len(), ErrorKind::ALL.len());
     }
 }

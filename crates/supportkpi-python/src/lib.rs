@@ -16,7 +16,7 @@ mod survey;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add("ERROR_KINDS", errors::KINDS.to_vec())?;
+    m.add("ERROR_KINDS", errors::kinds())?;
     m.add_function(wrap_pyfunction!(survey::nps, m)?)?;
     m.add_function(wrap_pyfunction!(survey::csat, m)?)?;
     m.add_function(wrap_pyfunction!(survey::ces, m)?)?;

@@ -1,4 +1,5 @@
-"""BusinessCalendar: the SPEC's reference cases, zones, holidays, closures, datetime handling."""
+"""BusinessCalendar: the reference cases of docs/definitions.md, zones, holidays, closures,
+datetime handling."""
 
 from __future__ import annotations
 

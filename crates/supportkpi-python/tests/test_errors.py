@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -29,7 +30,10 @@ SUBCLASSES = {
 
 
 def test_every_core_kind_has_its_own_subclass() -> None:
+    # ERROR_KINDS is the core's ErrorKind::ALL: a kind added there fails here until it has a
+    # class in _errors.py (and a line above).
     assert list(_native.ERROR_KINDS) == list(SUBCLASSES)
+    assert set(_native.ERROR_KINDS) == set(_errors._BY_KIND)
     assert len(set(SUBCLASSES.values())) == len(SUBCLASSES)
     for kind, cls in SUBCLASSES.items():
         assert issubclass(cls, sk.Error) and issubclass(cls, ValueError)
@@ -54,6 +58,20 @@ def test_native_errors_become_their_subclass_with_context(kind: str) -> None:
         None,
     )
     assert str(e) == 'ticket "T-7" (line 12): boom'
+
+
+def test_io_error_is_also_an_os_error(tmp_path: Path) -> None:
+    assert issubclass(sk.IoError, OSError) and issubclass(sk.IoError, sk.Error)
+    missing = tmp_path / "missing.csv"
+    with pytest.raises(OSError) as info:
+        sk.read_tickets(str(missing))
+    e = info.value
+    assert type(e) is sk.IoError and isinstance(e, ValueError)
+    assert (e.kind, e.field, e.value) == ("io", "path", str(missing))
+    assert str(e).startswith("field path = ") and "cannot open the file" in str(e)
+    assert e.errno is None
+    back = pickle.loads(pickle.dumps(e))
+    assert type(back) is sk.IoError and str(back) == str(e) and back.field == "path"
 
 
 def test_an_unknown_future_kind_falls_back_to_the_base_class() -> None:

@@ -132,7 +132,7 @@ def test_servicenow_arrow_timestamps_are_written_in_the_preset_format(servicenow
     assert sk.report(tickets=df, preset="servicenow", period="day") == servicenow_daily
 
 
-# ---- the SPEC's worked checks, through the report ----------------------------------------
+# ---- the worked checks of docs/definitions.md, through the report ---------------------------
 
 
 def surveys_table(kind: str, scores: List[int]) -> pa.Table:
@@ -163,7 +163,7 @@ def test_csat_equals_the_survey_kpi() -> None:
 
 
 def test_business_time_columns_use_the_calendar() -> None:
-    # The SPEC's reference case: Mon 06:00 -> Thu 20:00 on Mon-Fri 10-18 is 115,200 s.
+    # docs/definitions.md's reference case: Mon 06:00 -> Thu 20:00 on Mon-Fri 10-18 is 115,200 s.
     t = pa.table(
         {
             "id": ["A"],

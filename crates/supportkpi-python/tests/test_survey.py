@@ -1,4 +1,5 @@
-"""Survey KPIs: the SPEC's worked checks, hand-worked values, options, results' behaviour."""
+"""Survey KPIs: the worked checks of docs/definitions.md, hand-worked values, options, results'
+behaviour."""
 
 from __future__ import annotations
 

@@ -23,10 +23,10 @@
 use super::cells::{self, Cell, Column, Temporal, View};
 use crate::columnar::{SurveyRow, SurveyTable, TicketRow, TicketTable};
 use crate::error::{Error, ErrorKind};
+use crate::hash::IdHashBuilder;
 use crate::io::presets::{minutes_after, resolved_only_if_resolved};
 use crate::io::{ErrorMode, Preset, ReadOptions, Rejected, TableLayout, TimestampFormat};
 use crate::model::{Instant, Status, SurveyKind, SurveyResponse, Ticket};
-use crate::report::hash::IdHashBuilder;
 use crate::time::local_to_instant;
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::TimeUnit;

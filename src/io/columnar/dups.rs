@@ -8,7 +8,7 @@
 //! partition finds its repeats with a small table that stays in cache — one map of ten million
 //! ids was a cache miss per row.
 
-use crate::report::hash::IdHashBuilder;
+use crate::hash::IdHashBuilder;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 

@@ -68,6 +68,7 @@ impl Input {
             .map_err(|e| {
                 Error::new(ErrorKind::Io, format!("reading the input failed: {e}"))
                     .with_record_type(self.record_type)
+                    .with_source(e)
             })?;
         self.eof = got < n;
         Ok(())
@@ -221,8 +222,7 @@ impl<K: Rows> Reading<'_, K> {
                     let mut at = csv::Position::new();
                     at.set_byte((q - 1) as u64).set_line(1);
                     if let Err(e) = reader.seek(at) {
-                        out.fatal =
-                            Some(crate::io::csv::io_error(&e).with_record_type(record_type));
+                        out.fatal = Some(crate::io::csv::io_error(e).with_record_type(record_type));
                         break;
                     }
                     let read = reader.read_record(record);
@@ -246,9 +246,8 @@ impl<K: Rows> Reading<'_, K> {
                                 Err(rejection(not_utf8(line), record_type, line, None))
                             }
                             _ => {
-                                out.fatal = Some(
-                                    crate::io::csv::io_error(&e).with_record_type(record_type),
-                                );
+                                out.fatal =
+                                    Some(crate::io::csv::io_error(e).with_record_type(record_type));
                                 break;
                             }
                         },

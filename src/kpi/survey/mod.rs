@@ -1,4 +1,4 @@
-//! Survey KPIs (SPEC "Survey KPIs"): [`Nps`], [`Csat`] and [`Ces`].
+//! Survey KPIs (docs/definitions.md, "Survey KPIs"): [`Nps`], [`Csat`] and [`Ces`].
 //!
 //! Each accumulator keeps one count per point of its scale, so pushing is a checked increment,
 //! merging is element-wise addition (exactly associative and commutative), and the state

@@ -364,7 +364,7 @@ pub struct NpsResult {
     pub passive_share: Metric<f64>,
     /// detractors / n, in 0–1.
     pub detractor_share: Metric<f64>,
-    /// 100·√((p + d − (p − d)²)/n), the SPEC's standard error of the score, from the observed
+    /// 100·√((p + d − (p − d)²)/n), the standard error of the score, from the observed
     /// counts (never adjusted); it is the one [`compare`](NpsResult::compare) uses.
     pub standard_error: Metric<f64>,
     /// The 95% interval of the score (z = 1.959963984540054…): Wald (score ± z·SE) or

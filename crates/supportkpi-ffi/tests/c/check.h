@@ -23,7 +23,7 @@ static int passes = 0;
     } while (0)
 
 /* Doubles computed by the library are compared with a tolerance, never with ==, except
- * where the SPEC promises an exact value (NPS +10 and -40 are exact). */
+ * where docs/definitions.md promises an exact value (NPS +10 and -40 are exact). */
 #define CHECK_NEAR(a, b, tol) CHECK(fabs((a) - (b)) <= (tol))
 
 /* The thread's last error message (static buffer: valid until the next call of last_error). */

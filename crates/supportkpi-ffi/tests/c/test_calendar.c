@@ -1,5 +1,5 @@
-/* The business calendar handle: the SPEC's five reference cases, holidays, zones, the text
- * form, every error path, and output parameters left untouched on failure. */
+/* The business calendar handle: the five reference cases of docs/definitions.md, holidays,
+ * zones, the text form, every error path, and output parameters left untouched on failure. */
 #include <stdint.h>
 
 #include "check.h"
@@ -36,7 +36,7 @@ static void reference_cases(void) {
     CHECK(strcmp(last_error(), "") == 0);
     CHECK(utc(2021, 6, 28, 0, 0) == 1624838400); /* a Monday */
 
-    /* SPEC "Time", weekly Mon-Fri 10:00-18:00 in UTC. */
+    /* docs/definitions.md "Time", weekly Mon-Fri 10:00-18:00 in UTC. */
     CHECK(seconds(cal, utc(2021, 6, 28, 11, 0), utc(2021, 6, 28, 12, 0)) == 3600);
     CHECK(seconds(cal, utc(2021, 6, 28, 12, 0), utc(2021, 6, 28, 20, 0)) == 21600);
     CHECK(seconds(cal, utc(2021, 6, 28, 6, 0), utc(2021, 6, 29, 11, 0)) == 32400);

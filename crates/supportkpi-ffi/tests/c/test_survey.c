@@ -1,5 +1,5 @@
-/* NPS, CSAT and CES: the SPEC's worked checks, undefined values, options, every error path,
- * and output structs left untouched on failure. */
+/* NPS, CSAT and CES: the worked checks of docs/definitions.md, undefined values, options,
+ * every error path, and output structs left untouched on failure. */
 #include <stdint.h>
 
 #include "check.h"
@@ -22,7 +22,7 @@ static int untouched(const void *p, size_t n) {
 static void nps_checks(void) {
     supportkpi_nps_result r;
 
-    /* SPEC: 30% promoters and 20% detractors give +10, exactly. */
+    /* definitions.md: 30% promoters and 20% detractors give +10, exactly. */
     const int32_t thirty_twenty[] = {9, 10, 10, 7, 8, 7, 8, 7, 0, 6};
     CHECK(supportkpi_nps(thirty_twenty, LEN(thirty_twenty), NULL, &r) == SUPPORTKPI_RESULT_OK);
     CHECK(r.score.defined);
@@ -41,7 +41,7 @@ static void nps_checks(void) {
     CHECK(r.distribution[10] == 2 && r.distribution[9] == 1 && r.distribution[7] == 3);
     CHECK(r.distribution[0] == 1 && r.distribution[1] == 0 && r.distribution[6] == 1);
 
-    /* SPEC: ratings 1..10 give -40, exactly. */
+    /* definitions.md: ratings 1..10 give -40, exactly. */
     const int32_t one_to_ten[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     CHECK(supportkpi_nps(one_to_ten, LEN(one_to_ten), NULL, &r) == SUPPORTKPI_RESULT_OK);
     CHECK(r.score.defined && r.score.value == -40.0);

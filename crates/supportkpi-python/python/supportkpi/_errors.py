@@ -1,5 +1,8 @@
 """The exception hierarchy: ``Error`` (a ``ValueError``) and one subclass per error kind.
 
+``IoError`` is an ``OSError`` as well, so ``except OSError`` catches a file that cannot be read
+whether supportkpi or Python's own ``open`` found it missing.
+
 Every exception names what a person needs to fix the input: the record type and id, the line
 in the input file, the field, the offending value and the rule it broke. Fields that do not
 apply are ``None``.
@@ -148,8 +151,12 @@ class InvalidStateError(Error):
     kind = "invalid_state"
 
 
-class IoError(Error):
-    """Reading input failed (file missing, unreadable, truncated)."""
+class IoError(Error, OSError):
+    """Reading input failed (file missing, unreadable, truncated).
+
+    Both an ``sk.Error`` (so a ``ValueError``) and an ``OSError``, like ``io.UnsupportedOperation``;
+    ``errno`` and ``strerror`` are ``None``: the message names the file and the system's reason.
+    """
 
     kind = "io"
 

@@ -92,7 +92,7 @@ class Interval(NamedTuple):
 
 
 def _r(x: Optional[float]) -> str:
-    # Rounding is a display choice (SPEC): the fields keep the exact values.
+    # Rounding is a display choice (docs/definitions.md): the fields keep the exact values.
     return "None" if x is None else repr(round(x, 2))
 
 
@@ -140,7 +140,7 @@ def _comparison(d: dict[str, Any]) -> Comparison:
 
 @dataclass(frozen=True, repr=False)
 class NpsResult:
-    """Net Promoter Score of 0–10 answers (SPEC "Survey KPIs").
+    """Net Promoter Score of 0–10 answers (docs/definitions.md, "NPS").
 
     ``score`` = 100 × (promoters − detractors) / n, exact (round only for display); shares are
     fractions in 0–1; ``standard_error``, ``ci95`` and ``ci`` (at ``confidence``) are in NPS
