@@ -445,6 +445,7 @@ impl TicketTable {
     /// [`ErrorKind::NegativeDuration`] for a response or resolution before creation (or a
     /// latest resolution before the first), [`ErrorKind::InvalidValue`] for an instant outside
     /// the columns' range — each naming the ticket and field. The table is then unchanged.
+    #[cfg_attr(not(feature = "io"), allow(dead_code))]
     pub(crate) fn push_row(&mut self, row: &TicketRow<'_>) -> Result<(), Error> {
         let Some(created) = row.created_at else {
             return Err(

@@ -100,6 +100,7 @@ impl SurveyTable {
     /// # Errors
     /// As [`SurveyResponse::new`], and an instant outside the columns' range; the table is
     /// then unchanged.
+    #[cfg_attr(not(feature = "io"), allow(dead_code))]
     pub(crate) fn push_row(&mut self, row: &SurveyRow<'_>) -> Result<(), Error> {
         SurveyResponse::check(row.id, row.kind, row.score)?;
         self.push_valid(row)
