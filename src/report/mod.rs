@@ -58,11 +58,13 @@
 //! # Ok::<(), supportkpi::Error>(())
 //! ```
 
+#[cfg(feature = "arrow")]
+mod arrow;
 mod columnar;
 pub(crate) mod hash;
 mod table;
 
-pub use table::{COLUMNS, Report, ReportRow};
+pub use table::{COLUMNS, Column, ColumnType, Report, ReportRow, column, column_names};
 
 use crate::BusinessCalendar;
 use crate::error::{Error, ErrorKind};
