@@ -129,17 +129,23 @@ pub enum Format {
     Csv,
     /// JSON Lines: one JSON object per line; blank lines are skipped.
     JsonLines,
+    /// Apache Parquet (feature `parquet`): read by [`load`] and [`load_columnar`], written by
+    /// [`Synth::write`](crate::synth::Synth::write); the streaming record readers take CSV and
+    /// JSON Lines only.
+    #[cfg(feature = "parquet")]
+    Parquet,
 }
 
 impl Format {
     /// The format a path's extension names: `.jsonl`, `.ndjson` and `.json` are JSON Lines,
-    /// anything else CSV.
+    /// `.parquet` and `.pq` Parquet (feature `parquet`), anything else CSV.
     ///
     /// # Example
     /// ```
     /// use supportkpi::io::Format;
     /// assert_eq!(Format::from_path("tickets.ndjson"), Format::JsonLines);
     /// assert_eq!(Format::from_path("tickets.CSV"), Format::Csv);
+    /// assert_eq!(Format::from_path("tickets.parquet"), Format::Parquet);
     /// ```
     pub fn from_path(path: impl AsRef<Path>) -> Format {
         let ext = path
@@ -150,6 +156,8 @@ impl Format {
             .to_ascii_lowercase();
         match ext.as_str() {
             "jsonl" | "ndjson" | "json" => Format::JsonLines,
+            #[cfg(feature = "parquet")]
+            "parquet" | "pq" => Format::Parquet,
             _ => Format::Csv,
         }
     }
@@ -548,6 +556,17 @@ impl<T, R: Read> RecordReader<T, R> {
                 Source::Json(JsonLinesSource::new(input)),
                 Layout::for_json(schema, &mapping, options.keep_extra_columns)?,
             ),
+            // A Parquet file's footer is at its end: it is read whole, not streamed row by row.
+            #[cfg(feature = "parquet")]
+            Format::Parquet => {
+                return Err(Error::new(
+                    ErrorKind::InvalidOption,
+                    "a Parquet file is read by io::load or io::load_columnar, not by a \
+                     streaming record reader",
+                )
+                .with_field("format")
+                .with_value("parquet"));
+            }
         };
         let seen = (options.check_duplicate_ids
             && schema.id_key.is_some()
