@@ -76,6 +76,31 @@ impl Preset {
         }
     }
 
+    /// Whether the preset reads an event log (its tickets are derived from the events, from
+    /// the `events` input or else the `tickets` one) rather than summary tickets.
+    ///
+    /// # Example
+    /// ```
+    /// use supportkpi::io::Preset;
+    /// assert!(Preset::ServiceNow.reads_event_log());
+    /// assert!(!Preset::Zendesk.reads_event_log());
+    /// ```
+    pub fn reads_event_log(self) -> bool {
+        match self {
+            Preset::ServiceNow => true,
+            Preset::Zendesk | Preset::Freshdesk => false,
+        }
+    }
+
+    /// The timestamp pattern the preset's export writes, when it is not an automatic one.
+    #[cfg(feature = "arrow")]
+    pub(crate) fn default_timestamp_pattern(self) -> Option<&'static str> {
+        match self {
+            Preset::ServiceNow => Some(servicenow::TIMESTAMP_PATTERN),
+            Preset::Zendesk | Preset::Freshdesk => None,
+        }
+    }
+
     /// What the preset reads, for error messages.
     pub(crate) fn reads(self) -> &'static str {
         match self {

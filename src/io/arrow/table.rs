@@ -1,0 +1,1495 @@
+//! Tickets and survey responses from Arrow record batches straight into the core's columnar
+//! tables ([`TicketTable`], [`SurveyTable`]), without a text round trip.
+//!
+//! The rules are the JSON Lines path's, value for value: a table row is the JSON object of
+//! `arrow_in`, read by the core's JSON Lines reader. This module follows that reader field by
+//! field (the order of `supportkpi::io::records::ticket` and the presets' parsers, so the first
+//! bad field of a row is the error), with the core's own pieces: [`TableLayout`] resolves the
+//! columns as the reader resolves an object's keys, [`TimestampFormat::parse`],
+//! [`StatusMap::resolve`](supportkpi::model::StatusMap::resolve), [`minutes_after`] and the
+//! tables' `push_row` validate as the reader and the ticket builder do. What changes is only the
+//! cost: strings are borrowed from the Arrow arrays, numbers and Arrow timestamps are read as
+//! numbers and instants — where their text could not matter (no timestamp pattern, no null
+//! token that could equal a number's or a timestamp's text); otherwise through the text.
+//!
+//! Before any row is read, every value whose text could fail to be written (a timestamp or date
+//! the JSON path would reject) is tried, in row order, as the JSON path writes the whole table
+//! before reading it; so a table fails here exactly where it fails there.
+//!
+//! One difference cannot be followed: the columnar tables hold instants from 1677-09-21 to
+//! 2262-04-11. A table with an accepted record outside that range gives [`Read::ViaText`], and
+//! the caller reads that table through the JSON Lines path instead.
+
+use super::cells::{self as arrow_in, Cell, Column, Temporal, View};
+use crate::columnar::{SurveyRow, SurveyTable, TicketRow, TicketTable};
+use crate::error::{Error, ErrorKind};
+use crate::io::presets::{minutes_after, resolved_only_if_resolved};
+use crate::io::{ErrorMode, Preset, ReadOptions, Rejected, TableLayout, TimestampFormat};
+use crate::model::{Instant, Status, SurveyKind, SurveyResponse, Ticket};
+use crate::report::hash::IdHashBuilder;
+use crate::time::local_to_instant;
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::TimeUnit;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::hash::BuildHasher;
+use std::str::FromStr;
+
+/// What reading a table gives.
+#[derive(Debug)]
+pub(crate) enum Read<T> {
+    /// The accepted records, the rejected ones, and how many were read.
+    Table {
+        table: T,
+        rejected: Vec<Rejected>,
+        read: u64,
+    },
+    /// A record with an instant outside the columnar range: read the table as text.
+    ViaText,
+}
+
+/// A number's text, without a heap allocation.
+#[derive(Clone, Copy)]
+pub(crate) struct NumText {
+    len: u8,
+    bytes: [u8; 24],
+}
+
+impl NumText {
+    fn of(n: impl std::fmt::Display) -> NumText {
+        let mut t = NumText {
+            len: 0,
+            bytes: [0; 24],
+        };
+        // An i64 or u64 is at most 20 characters.
+        let _ = write!(t, "{n}");
+        t
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Write for NumText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let start = usize::from(self.len);
+        let end = start + s.len();
+        let dst = self.bytes.get_mut(start..end).ok_or(std::fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = u8::try_from(end).map_err(|_| std::fmt::Error)?;
+        Ok(())
+    }
+}
+
+/// A field's text: borrowed from the table, a number's text, or written from a value.
+enum Text<'a> {
+    Borrowed(&'a str),
+    Num(NumText),
+    Owned(String),
+}
+
+impl<'a> Text<'a> {
+    /// The text as a map key: borrowed from the table when it is.
+    fn into_cow(self) -> Cow<'a, str> {
+        match self {
+            Text::Borrowed(s) => Cow::Borrowed(s),
+            Text::Num(n) => Cow::Owned(n.as_str().to_owned()),
+            Text::Owned(s) => Cow::Owned(s),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Text::Borrowed(s) => s,
+            Text::Num(n) => n.as_str(),
+            Text::Owned(s) => s,
+        }
+    }
+}
+
+/// A JSON string's text as the reader keeps it: trimmed (`None`: a null token).
+fn trimmed(s: String, tokens: &[String]) -> Option<Text<'static>> {
+    let t = s.trim();
+    if tokens.iter().any(|k| k == t) {
+        None
+    } else if t.len() == s.len() {
+        Some(Text::Owned(s))
+    } else {
+        Some(Text::Owned(t.to_owned()))
+    }
+}
+
+/// `str::trim`, with a fast path for text that starts and ends with a visible ASCII character
+/// (no whitespace to trim: every byte in 0x21..0x80 is not whitespace).
+#[inline]
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(&first), Some(&last))
+            if (0x21..0x80).contains(&first) && (0x21..0x80).contains(&last) =>
+        {
+            s
+        }
+        _ => s.trim(),
+    }
+}
+
+/// A key of the reader, resolved once per table: its column and the name errors give it.
+#[derive(Clone, Copy)]
+struct Key<'l> {
+    key: &'static str,
+    col: Option<usize>,
+    source: &'l str,
+}
+
+/// Statuses resolved once per distinct text (a status column has a handful).
+#[derive(Default)]
+struct StatusCache {
+    entries: Vec<(String, Option<Status>)>,
+}
+
+const STATUS_CACHE: usize = 64;
+
+/// One row of a batch.
+#[derive(Clone, Copy)]
+struct Row<'r, 'a> {
+    views: &'r [View<'a>],
+    i: usize,
+}
+
+/// The field accessors of the JSON Lines reader (`supportkpi::io::mapping::Row`), over cells.
+struct Fields<'l> {
+    layout: &'l TableLayout,
+    names: &'l [&'l str],
+    temporal: &'l Temporal,
+    tokens: &'l [String],
+    timestamps: &'l TimestampFormat,
+    /// The longest null token's length: a longer text is none.
+    longest_token: usize,
+    /// Whether a null token could equal a number's or boolean's text.
+    numbers_nullable: bool,
+    /// Whether Arrow timestamps are read as instants (their text could not matter).
+    direct_times: bool,
+    utc: bool,
+    /// By column: the last day a timestamp fell on and its date (consecutive rows mostly share
+    /// days, and a date from a day count is most of a timestamp's cost).
+    days: Vec<std::cell::Cell<(i64, NaiveDate)>>,
+}
+
+impl<'l> Fields<'l> {
+    fn new(layout: &'l TableLayout, names: &'l [&'l str], temporal: &'l Temporal) -> Self {
+        let tokens = layout.null_tokens();
+        let timestamps = layout.timestamps();
+        Fields {
+            layout,
+            names,
+            temporal,
+            tokens,
+            timestamps,
+            longest_token: tokens.iter().map(String::len).max().unwrap_or(0),
+            numbers_nullable: tokens
+                .iter()
+                .any(|t| t == "true" || t == "false" || t.parse::<f64>().is_ok()),
+            // A timestamp's text starts with a digit (or a sign outside years 0–9999); without
+            // a pattern it reads back to its own instant.
+            direct_times: temporal.pattern.is_none()
+                && timestamps.pattern_str().is_none()
+                && !tokens
+                    .iter()
+                    .any(|t| t.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')),
+            utc: timestamps.time_zone().name() == "UTC",
+            days: vec![std::cell::Cell::new((0, NaiveDate::MIN)); names.len()],
+        }
+    }
+
+    fn key(&self, key: &'static str) -> Key<'l> {
+        Key {
+            key,
+            col: self.layout.column(key),
+            source: self.layout.source_name(key),
+        }
+    }
+
+    fn null(&self, text: &str) -> bool {
+        self.tokens.iter().any(|t| t == text)
+    }
+
+    /// A number's or boolean's text (JSON: a number or boolean, written as text).
+    fn number_text<'a>(&self, text: Text<'a>, check_null: bool) -> Option<Text<'a>> {
+        (!(check_null && self.numbers_nullable && self.null(text.as_str()))).then_some(text)
+    }
+
+    /// The text of a cell (`None`: null or a null token); `check_numbers` says whether
+    /// numbers are checked against the null tokens (field values are, dimensions are not).
+    fn cell_text<'a>(
+        &self,
+        column: Option<usize>,
+        cell: Cell<'a>,
+        check_numbers: bool,
+    ) -> Result<Option<Text<'a>>, Error> {
+        Ok(match cell {
+            Cell::Null => None,
+            Cell::Str(s) => self.keep(s).map(Text::Borrowed),
+            Cell::Owned(s) => trimmed(s, self.tokens),
+            Cell::Time(..) | Cell::Date(_) => {
+                let name = column.map_or("", |c| self.names[c]);
+                match self.temporal.text(name, &cell) {
+                    Some(text) => trimmed(text?, self.tokens),
+                    None => None,
+                }
+            }
+            Cell::Int(n) => self.number_text(Text::Num(NumText::of(n)), check_numbers),
+            Cell::UInt(n) => self.number_text(Text::Num(NumText::of(n)), check_numbers),
+            Cell::Float(x) => {
+                let text = serde_json::Number::from_f64(x)
+                    .map_or_else(|| x.to_string(), |n| n.to_string());
+                self.number_text(Text::Owned(text), check_numbers)
+            }
+            Cell::Bool(b) => self.number_text(
+                Text::Borrowed(if b { "true" } else { "false" }),
+                check_numbers,
+            ),
+        })
+    }
+
+    /// The key's text, trimmed; `None` when absent or a null token.
+    #[inline]
+    fn text<'a>(&self, row: Row<'_, 'a>, key: Key<'_>) -> Result<Option<Text<'a>>, Error> {
+        let Some(c) = key.col else {
+            return Ok(None);
+        };
+        match &row.views[c] {
+            // The common case, without building a cell: a string borrowed from the table.
+            View::Text { .. } => Ok(row.views[c]
+                .str_at(row.i)
+                .and_then(|s| self.keep(s))
+                .map(Text::Borrowed)),
+            view => self.cell_text(Some(c), view.cell(row.i), true),
+        }
+    }
+
+    /// A string's text as the reader keeps it: trimmed, `None` for a null token.
+    #[inline]
+    fn keep<'a>(&self, s: &'a str) -> Option<&'a str> {
+        let t = trim(s);
+        (t.len() > self.longest_token || !self.null(t)).then_some(t)
+    }
+
+    fn missing(key: Key<'_>) -> Error {
+        Error::new(ErrorKind::MissingField, format!("{} is required", key.key))
+            .with_field(key.source)
+    }
+
+    fn invalid(key: Key<'_>, value: &str, rule: impl Into<String>) -> Error {
+        Error::new(ErrorKind::InvalidValue, rule)
+            .with_field(key.source)
+            .with_value(value)
+    }
+
+    /// The key's text, which must be present.
+    fn required<'a>(&self, row: Row<'_, 'a>, key: Key<'_>) -> Result<Text<'a>, Error> {
+        self.text(row, key)?.ok_or_else(|| Self::missing(key))
+    }
+
+    /// An instant: an Arrow timestamp as it is, text with the options' timestamp format.
+    fn instant(&self, row: Row<'_, '_>, key: Key<'_>) -> Result<Option<Instant>, Error> {
+        if let (Some(c), true) = (key.col, self.direct_times)
+            && let View::Timestamp {
+                values,
+                unit,
+                aware,
+            } = &row.views[c]
+        {
+            if values.is_null(row.i) {
+                return Ok(None);
+            }
+            let v = values.value(row.i);
+            let at = self.wall_clock(c, v, *unit).map(|t| {
+                if *aware || self.utc {
+                    t.and_utc()
+                } else {
+                    local_to_instant(self.timestamps.time_zone(), t)
+                }
+            });
+            return at.map(Some).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidTimestamp,
+                    "an Arrow timestamp outside the representable range",
+                )
+                .with_field(key.source)
+            });
+        }
+        match self.text(row, key)? {
+            None => Ok(None),
+            Some(text) => self
+                .timestamps
+                .parse(text.as_str())
+                .map(Some)
+                .map_err(|e| e.with_field(key.source)),
+        }
+    }
+
+    /// An Arrow timestamp's wall-clock (UTC for a zoned one) time, as chrono's
+    /// `DateTime::from_timestamp*` computes it, with the column's last date reused.
+    #[inline]
+    fn wall_clock(&self, column: usize, v: i64, unit: TimeUnit) -> Option<NaiveDateTime> {
+        // Constant divisors per unit: the compiler turns each into a multiply.
+        fn split<const PER_SECOND: i64>(v: i64) -> (i64, i64, i64) {
+            let secs = v.div_euclid(PER_SECOND);
+            let nanos = v.rem_euclid(PER_SECOND) * (1_000_000_000 / PER_SECOND);
+            (secs.div_euclid(86_400), secs.rem_euclid(86_400), nanos)
+        }
+        let (day, second, nanos) = match unit {
+            TimeUnit::Second => split::<1>(v),
+            TimeUnit::Millisecond => split::<1_000>(v),
+            TimeUnit::Microsecond => split::<1_000_000>(v),
+            TimeUnit::Nanosecond => split::<1_000_000_000>(v),
+        };
+        let nanos = u32::try_from(nanos).ok()?;
+        let cache = &self.days[column];
+        let date = match cache.get() {
+            (d, date) if d == day && date != NaiveDate::MIN => date,
+            _ => {
+                // Days from 0001-01-01 (chrono's day 1) to 1970-01-01.
+                let date = NaiveDate::from_num_days_from_ce_opt(
+                    i32::try_from(day.checked_add(719_163)?).ok()?,
+                )?;
+                cache.set((day, date));
+                date
+            }
+        };
+        let time =
+            NaiveTime::from_num_seconds_from_midnight_opt(u32::try_from(second).ok()?, nanos)?;
+        Some(NaiveDateTime::new(date, time))
+    }
+
+    fn required_instant(&self, row: Row<'_, '_>, key: Key<'_>) -> Result<Instant, Error> {
+        self.instant(row, key)?.ok_or_else(|| Self::missing(key))
+    }
+
+    /// A whole number: an integer cell as it is, text parsed.
+    fn number<T: FromStr + TryFrom<i64>>(
+        &self,
+        row: Row<'_, '_>,
+        key: Key<'_>,
+        what: &str,
+    ) -> Result<Option<T>, Error> {
+        if let (Some(c), false) = (key.col, self.numbers_nullable)
+            && let View::Int(a) = &row.views[c]
+        {
+            if a.is_null(row.i) {
+                return Ok(None);
+            }
+            let n = a.value(row.i);
+            return T::try_from(n).map(Some).map_err(|_| {
+                Self::invalid(key, NumText::of(n).as_str(), format!("expected {what}"))
+            });
+        }
+        match self.text(row, key)? {
+            None => Ok(None),
+            Some(text) => text
+                .as_str()
+                .parse()
+                .map(Some)
+                .map_err(|_| Self::invalid(key, text.as_str(), format!("expected {what}"))),
+        }
+    }
+
+    fn decimal(&self, row: Row<'_, '_>, key: Key<'_>) -> Result<Option<Decimal>, Error> {
+        match self.text(row, key)? {
+            None => Ok(None),
+            Some(text) => Decimal::from_str(text.as_str()).map(Some).map_err(|_| {
+                Self::invalid(
+                    key,
+                    text.as_str(),
+                    "expected a decimal number such as 1234.50",
+                )
+            }),
+        }
+    }
+
+    /// `created` plus the key's minutes (the Zendesk preset's durations).
+    fn after_minutes(
+        &self,
+        row: Row<'_, '_>,
+        key: Key<'_>,
+        created: Instant,
+    ) -> Result<Option<Instant>, Error> {
+        let Some(minutes) = self.decimal(row, key)? else {
+            return Ok(None);
+        };
+        minutes_after(created, minutes)
+            .map(Some)
+            .map_err(|e| e.with_field(key.source))
+    }
+
+    /// The status, through the status map in force.
+    fn status(
+        &self,
+        row: Row<'_, '_>,
+        key: Key<'_>,
+        cache: &mut StatusCache,
+    ) -> Result<Option<Status>, Error> {
+        let Some(text) = self.text(row, key)? else {
+            return Ok(None);
+        };
+        let text = text.as_str();
+        let map = self.layout.status_map();
+        let found = match cache.entries.iter().find(|(t, _)| t == text) {
+            Some((_, s)) => *s,
+            None => {
+                let s = map.get(text);
+                if cache.entries.len() < STATUS_CACHE {
+                    cache.entries.push((text.to_owned(), s));
+                }
+                s
+            }
+        };
+        match found {
+            Some(s) => Ok(Some(s)),
+            None => map
+                .resolve(text)
+                .map(Some)
+                .map_err(|e| e.with_field(key.source)),
+        }
+    }
+
+    /// The columns kept as dimensions (non-null values), in the reader's order.
+    fn dimensions<'a>(
+        &self,
+        row: Row<'_, 'a>,
+        out: &mut Vec<(&'l str, Text<'a>)>,
+    ) -> Result<(), Error> {
+        for (c, name) in self.layout.dimensions() {
+            if let Some(v) = self.cell_text(Some(*c), row.views[*c].cell(row.i), false)? {
+                out.push((name.as_str(), v));
+            }
+        }
+        Ok(())
+    }
+
+    /// An error of a row's fields, naming its field as the input does (the reader renames a
+    /// canonical field to its source column).
+    fn rename(&self, e: Error) -> Error {
+        let source = match e.field() {
+            Some(f) => {
+                let s = self.layout.source_name(f);
+                (s != f).then(|| s.to_owned())
+            }
+            None => None,
+        };
+        match source {
+            Some(s) => e.with_field(s),
+            None => e,
+        }
+    }
+
+    /// The record's id as written, for an error's context.
+    fn id(&self, row: Row<'_, '_>, key: Key<'_>) -> Option<String> {
+        self.text(row, key)
+            .ok()
+            .flatten()
+            .map(|t| t.as_str().to_owned())
+    }
+}
+
+/// The columns of every batch, checked as the JSON Lines path writes them: each batch's
+/// types (and formatters), then every value whose text can fail, in row order.
+fn prepare(
+    names: &[&str],
+    batches: &[RecordBatch],
+    temporal: &Temporal,
+) -> Result<Vec<Vec<Column>>, Error> {
+    let mut all = Vec::with_capacity(batches.len());
+    for batch in batches {
+        let columns = arrow_in::columns(batch)?;
+        let views = arrow_in::views(names, &columns)?;
+        let fallible: Vec<usize> = (0..views.len())
+            .filter(|&c| views[c].fallible(temporal))
+            .collect();
+        if !fallible.is_empty() {
+            for i in 0..batch.num_rows() {
+                for &c in &fallible {
+                    if let Some(Err(e)) = temporal.text(names[c], &views[c].cell(i)) {
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        drop(views);
+        all.push(columns);
+    }
+    Ok(all)
+}
+
+/// Accepted + rejected bookkeeping, by the error mode.
+struct Outcome {
+    mode: ErrorMode,
+    record_type: &'static str,
+    rejected: Vec<Rejected>,
+    read: u64,
+}
+
+impl Outcome {
+    /// Records a bad record (the reader's `reject`); strict mode stops with its error.
+    fn reject(&mut self, error: Error, line: u64, id: Option<String>) -> Result<(), Error> {
+        self.read += 1;
+        let mut error = error.with_record_type(self.record_type).with_line(line);
+        if let (Some(id), None) = (id, error.record().and_then(|r| r.id.clone())) {
+            error = error.with_id(id);
+        }
+        match self.mode {
+            ErrorMode::Strict => Err(error),
+            ErrorMode::Lenient => {
+                self.rejected.push(Rejected { line, error });
+                Ok(())
+            }
+        }
+    }
+
+    fn duplicate(source: &str, id: &str, first: u64) -> Error {
+        Error::new(
+            ErrorKind::DuplicateId,
+            format!("an id appears once per input (first on line {first})"),
+        )
+        .with_field(source)
+        .with_value(id)
+    }
+}
+
+/// One ticket's fields, before validation.
+struct Parsed<'l, 'a> {
+    id: Text<'a>,
+    customer_id: Option<Text<'a>>,
+    created: Instant,
+    first_response: Option<Instant>,
+    first_resolved: Option<Instant>,
+    resolved: Option<Instant>,
+    status: Option<Status>,
+    channel: Option<Text<'a>>,
+    priority: Option<Text<'a>>,
+    team: Option<Text<'a>>,
+    assignee: Option<Text<'a>>,
+    agent_replies: Option<u32>,
+    reopens: u32,
+    dimensions: Vec<(&'l str, Text<'a>)>,
+}
+
+impl Parsed<'_, '_> {
+    fn empty() -> Self {
+        Parsed {
+            id: Text::Borrowed(""),
+            customer_id: None,
+            created: Instant::UNIX_EPOCH,
+            first_response: None,
+            first_resolved: None,
+            resolved: None,
+            status: None,
+            channel: None,
+            priority: None,
+            team: None,
+            assignee: None,
+            agent_replies: None,
+            reopens: 0,
+            dimensions: Vec::new(),
+        }
+    }
+}
+
+/// The keys the ticket parsers read.
+struct TicketKeys<'l> {
+    id: Key<'l>,
+    customer_id: Key<'l>,
+    created_at: Key<'l>,
+    first_response_at: Key<'l>,
+    first_resolved_at: Key<'l>,
+    resolved_at: Key<'l>,
+    status: Key<'l>,
+    channel: Key<'l>,
+    priority: Key<'l>,
+    team: Key<'l>,
+    assignee: Key<'l>,
+    agent_replies: Key<'l>,
+    reopens: Key<'l>,
+    /// The presets' own: Zendesk's requester and durations, Freshdesk's company and closing.
+    requester: Key<'l>,
+    first_reply_minutes: Key<'l>,
+    first_resolution_minutes: Key<'l>,
+    full_resolution_minutes: Key<'l>,
+    company: Key<'l>,
+    closed_at: Key<'l>,
+}
+
+impl<'l> TicketKeys<'l> {
+    fn new(f: &Fields<'l>) -> Self {
+        TicketKeys {
+            id: f.key("id"),
+            customer_id: f.key("customer_id"),
+            created_at: f.key("created_at"),
+            first_response_at: f.key("first_response_at"),
+            first_resolved_at: f.key("first_resolved_at"),
+            resolved_at: f.key("resolved_at"),
+            status: f.key("status"),
+            channel: f.key("channel"),
+            priority: f.key("priority"),
+            team: f.key("team"),
+            assignee: f.key("assignee"),
+            agent_replies: f.key("agent_replies"),
+            reopens: f.key("reopens"),
+            requester: f.key("requester"),
+            first_reply_minutes: f.key("first_reply_minutes"),
+            first_resolution_minutes: f.key("first_resolution_minutes"),
+            full_resolution_minutes: f.key("full_resolution_minutes"),
+            company: f.key("company"),
+            closed_at: f.key("closed_at"),
+        }
+    }
+}
+
+impl<'l> Fields<'l> {
+    /// The fields every summary-ticket parser reads first, in the reader's order
+    /// (`records::ticket_attributes` after the id and creation), into `p` (reused from row to
+    /// row: a ticket's fields are a few hundred bytes, not worth moving per row).
+    fn ticket_start<'a>(
+        &self,
+        row: Row<'_, 'a>,
+        k: &TicketKeys<'l>,
+        p: &mut Parsed<'l, 'a>,
+    ) -> Result<(), Error> {
+        p.id = self.required(row, k.id)?;
+        p.created = self.required_instant(row, k.created_at)?;
+        p.customer_id = self.text(row, k.customer_id)?;
+        p.channel = self.text(row, k.channel)?;
+        p.priority = self.text(row, k.priority)?;
+        p.team = self.text(row, k.team)?;
+        p.assignee = self.text(row, k.assignee)?;
+        p.agent_replies = self.number::<u32>(row, k.agent_replies, "a whole number of replies")?;
+        p.reopens = self
+            .number::<u32>(row, k.reopens, "a whole number of reopens")?
+            .unwrap_or(0);
+        p.dimensions.clear();
+        self.dimensions(row, &mut p.dimensions)?;
+        p.first_response = None;
+        p.first_resolved = None;
+        p.resolved = None;
+        p.status = None;
+        Ok(())
+    }
+
+    /// `records::ticket`: the canonical layout.
+    fn canonical<'a>(
+        &self,
+        row: Row<'_, 'a>,
+        k: &TicketKeys<'l>,
+        cache: &mut StatusCache,
+        p: &mut Parsed<'l, 'a>,
+    ) -> Result<(), Error> {
+        self.ticket_start(row, k, p)?;
+        p.first_response = self.instant(row, k.first_response_at)?;
+        p.first_resolved = self.instant(row, k.first_resolved_at)?;
+        p.resolved = self.instant(row, k.resolved_at)?;
+        p.status = self.status(row, k.status, cache)?;
+        Ok(())
+    }
+
+    /// The requester (Zendesk) or company (Freshdesk): a dimension when extra columns are
+    /// kept, and the customer when the table has no customer column.
+    fn customer_fallback<'a>(
+        &self,
+        row: Row<'_, 'a>,
+        k: &TicketKeys<'l>,
+        key: Key<'l>,
+        p: &mut Parsed<'l, 'a>,
+    ) -> Result<(), Error> {
+        if let Some(v) = self.text(row, key)? {
+            if self.layout.keeps_extra_columns() {
+                p.dimensions
+                    .push((key.source, Text::Owned(v.as_str().to_owned())));
+            }
+            if k.customer_id.col.is_none() {
+                p.customer_id = Some(v);
+            }
+        }
+        Ok(())
+    }
+
+    /// `presets::zendesk::ticket`.
+    fn zendesk<'a>(
+        &self,
+        row: Row<'_, 'a>,
+        k: &TicketKeys<'l>,
+        cache: &mut StatusCache,
+        p: &mut Parsed<'l, 'a>,
+    ) -> Result<(), Error> {
+        self.ticket_start(row, k, p)?;
+        self.customer_fallback(row, k, k.requester, p)?;
+        let status = self.status(row, k.status, cache)?;
+        p.status = status;
+        let created = p.created;
+        p.first_response = self.after_minutes(row, k.first_reply_minutes, created)?;
+        let resolved = match self.instant(row, k.resolved_at)? {
+            Some(at) => Some(at),
+            None => self.after_minutes(row, k.full_resolution_minutes, created)?,
+        };
+        let first = self.after_minutes(row, k.first_resolution_minutes, created)?;
+        if resolved_only_if_resolved(status) {
+            p.resolved = resolved;
+            // Minute rounding can put the first resolution a few seconds after the latest.
+            p.first_resolved =
+                first.map(|first| resolved.map_or(first, |latest| first.min(latest)));
+        }
+        Ok(())
+    }
+
+    /// `presets::freshdesk::ticket`.
+    fn freshdesk<'a>(
+        &self,
+        row: Row<'_, 'a>,
+        k: &TicketKeys<'l>,
+        cache: &mut StatusCache,
+        p: &mut Parsed<'l, 'a>,
+    ) -> Result<(), Error> {
+        self.ticket_start(row, k, p)?;
+        self.customer_fallback(row, k, k.company, p)?;
+        let status = self.status(row, k.status, cache)?;
+        p.status = status;
+        p.first_response = self.instant(row, k.first_response_at)?;
+        let resolved = match self.instant(row, k.resolved_at)? {
+            Some(at) => Some(at),
+            None => self.instant(row, k.closed_at)?,
+        };
+        if resolved_only_if_resolved(status) {
+            p.resolved = resolved;
+        }
+        Ok(())
+    }
+}
+
+/// The reader's duplicate-id check: a second accepted record with an id already accepted is a
+/// `DuplicateId` error naming the first one's line.
+///
+/// The reader keeps a map of every accepted id. At a million rows that map is the slowest part
+/// of a read (a cache miss per row), so a table is read first keeping only the accepted ids'
+/// hashes, checked once at the end (a sort): distinct hashes mean distinct ids, so no record
+/// was a duplicate and the read is the reader's. A table with a repeated hash (a repeated id,
+/// or a collision of 64-bit hashes) is read again with the map, which is the reader's rule.
+enum Ids<'a> {
+    Off,
+    Hashes(Vec<u64>, IdHashBuilder),
+    /// The accepted ids and their lines, keyed by the text in the table where it can be
+    /// borrowed.
+    Map(HashMap<Cow<'a, str>, u64, IdHashBuilder>),
+}
+
+impl<'a> Ids<'a> {
+    fn new(on: bool, exact: bool, rows: usize) -> Self {
+        match (on, exact) {
+            (false, _) => Ids::Off,
+            (true, false) => Ids::Hashes(Vec::with_capacity(rows), IdHashBuilder::default()),
+            (true, true) => Ids::Map(HashMap::with_capacity_and_hasher(
+                rows,
+                IdHashBuilder::default(),
+            )),
+        }
+    }
+
+    /// The line of the accepted record with this id (only the map knows).
+    fn first(&self, id: &str) -> Option<u64> {
+        match self {
+            Ids::Map(m) => m.get(id).copied(),
+            _ => None,
+        }
+    }
+
+    fn accept(&mut self, id: Text<'a>, line: u64) {
+        match self {
+            Ids::Off => {}
+            Ids::Hashes(v, h) => v.push(h.hash_one(id.as_str())),
+            Ids::Map(m) => {
+                m.insert(id.into_cow(), line);
+            }
+        }
+    }
+
+    /// Whether the accepted ids are known distinct (the map's always are).
+    fn distinct(&mut self) -> bool {
+        match self {
+            Ids::Hashes(v, _) => {
+                v.sort_unstable();
+                v.windows(2).all(|w| w[0] != w[1])
+            }
+            _ => true,
+        }
+    }
+}
+
+/// What one stretch of a table's rows gave.
+struct Stretch<'a, T> {
+    table: T,
+    rejected: Vec<Rejected>,
+    read: u64,
+    ids: Ids<'a>,
+    /// Strict mode: the error the read stopped at.
+    stop: Option<Error>,
+    /// A record with an instant outside the columnar range: the table is read as text.
+    via_text: bool,
+}
+
+impl<'a, T> Stretch<'a, T> {
+    fn new(table: T, mode: ErrorMode, record_type: &'static str, ids: Ids<'a>) -> (Self, Outcome) {
+        let stretch = Stretch {
+            table,
+            rejected: Vec::new(),
+            read: 0,
+            ids,
+            stop: None,
+            via_text: false,
+        };
+        let out = Outcome {
+            mode,
+            record_type,
+            rejected: Vec::new(),
+            read: 0,
+        };
+        (stretch, out)
+    }
+}
+
+/// The columnar tables, joined in row order.
+trait Columns: Send + Sized {
+    fn join(&mut self, later: Self);
+}
+
+impl Columns for TicketTable {
+    fn join(&mut self, later: Self) {
+        if self.is_empty() {
+            *self = later;
+        } else {
+            self.append(later);
+        }
+    }
+}
+
+impl Columns for SurveyTable {
+    fn join(&mut self, later: Self) {
+        if self.is_empty() {
+            *self = later;
+        } else {
+            self.append(later);
+        }
+    }
+}
+
+/// Rows a stretch read on a thread of its own has at least.
+const STRETCH: usize = 32 * 1024;
+
+/// The rows `0..total` in one stretch per core (one for a small table).
+fn stretches(total: usize) -> Vec<std::ops::Range<usize>> {
+    let n = (total / STRETCH).clamp(1, crate::par::threads());
+    let size = total.div_ceil(n).max(1);
+    (0..n)
+        .map(|k| (k * size).min(total)..((k + 1) * size).min(total))
+        .collect()
+}
+
+/// Reads a table in stretches of rows on every core, and joins them into what one read in row
+/// order gives: the tables and rejects in order, in strict mode the first stretch's stop. Each
+/// stretch keeps its accepted ids' hashes; if they are not distinct across the table, or a
+/// stretch met an instant the columns cannot hold, the table is read again as one stretch with
+/// the reader's id map (or as text).
+fn read_stretches<'a, T: Columns>(
+    total: usize,
+    read: impl Fn(std::ops::Range<usize>, bool) -> Result<Stretch<'a, T>, Error> + Sync + Send,
+) -> Result<Read<T>, Error> {
+    let ranges = stretches(total);
+    let parts: Vec<Result<Stretch<'a, T>, Error>> = if ranges.len() == 1 {
+        vec![read(0..total, false)]
+    } else {
+        crate::par::map_range(ranges.len(), |k| read(ranges[k].clone(), false))
+    };
+    let mut parts = parts.into_iter().collect::<Result<Vec<_>, Error>>()?;
+    if parts.iter().any(|p| p.via_text) {
+        return Ok(Read::ViaText);
+    }
+    let mut hashes: Vec<u64> = Vec::new();
+    for p in &mut parts {
+        if let Ids::Hashes(h, _) = &mut p.ids {
+            hashes.append(h);
+        }
+    }
+    let mut ids: Ids<'_> = Ids::Hashes(hashes, IdHashBuilder::default());
+    if !ids.distinct() {
+        parts = vec![read(0..total, true)?];
+        if parts[0].via_text {
+            return Ok(Read::ViaText);
+        }
+    }
+    let mut parts = parts.into_iter();
+    let Some(mut all) = parts.next() else {
+        return Ok(Read::ViaText);
+    };
+    if let Some(e) = all.stop {
+        return Err(e);
+    }
+    for p in parts {
+        if let Some(e) = p.stop {
+            return Err(e);
+        }
+        all.table.join(p.table);
+        all.rejected.extend(p.rejected);
+        all.read += p.read;
+    }
+    Ok(Read::Table {
+        table: all.table,
+        rejected: all.rejected,
+        read: all.read,
+    })
+}
+
+/// Records a rejected record; in strict mode the stretch stops there.
+macro_rules! reject {
+    ($out:expr, $stretch:expr, $error:expr, $line:expr, $id:expr) => {
+        if let Err(e) = $out.reject($error, $line, $id) {
+            $stretch.stop = Some(e);
+            break;
+        }
+    };
+}
+
+/// A batch's part of a stretch: its views, the rows in the batch, and the batch's first row in
+/// the table.
+type BatchRows<'a> = (Vec<View<'a>>, std::ops::Range<usize>, u64);
+
+/// The rows of `range` (of the whole table), batch by batch.
+fn each_row<'a>(
+    names: &[&str],
+    batches: &[RecordBatch],
+    columns: &'a [Vec<Column>],
+    range: std::ops::Range<usize>,
+) -> Result<Vec<BatchRows<'a>>, Error> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (batch, columns) in batches.iter().zip(columns) {
+        let n = batch.num_rows();
+        let (lo, hi) = (range.start.max(start), range.end.min(start + n));
+        if lo < hi {
+            out.push((
+                arrow_in::views(names, columns)?,
+                lo - start..hi - start,
+                start as u64,
+            ));
+        }
+        start += n;
+    }
+    Ok(out)
+}
+
+/// Which parser reads a table's tickets.
+#[derive(Clone, Copy)]
+enum Parser {
+    Canonical,
+    Zendesk,
+    Freshdesk,
+}
+
+/// The ticket builder's validation of a parsed row (for a duplicate id, whose own error wins
+/// over the duplicate's as in the reader, which validates before it checks ids).
+fn validate(p: &Parsed<'_, '_>) -> Result<(), Error> {
+    let mut b = Ticket::builder(p.id.as_str(), p.created);
+    if let Some(at) = p.first_response {
+        b = b.first_response_at(at);
+    }
+    if let Some(at) = p.first_resolved {
+        b = b.first_resolved_at(at);
+    }
+    if let Some(at) = p.resolved {
+        b = b.resolved_at(at);
+    }
+    if let Some(s) = p.status {
+        b = b.status(s);
+    }
+    b.build().map(drop)
+}
+
+fn names_of(schema: &arrow_schema::Schema) -> Vec<&str> {
+    schema.fields().iter().map(|f| f.name().as_str()).collect()
+}
+
+/// Reads tickets (summary rows: the canonical layout, or a Zendesk or Freshdesk export).
+///
+/// # Errors
+/// In strict mode the first bad record's error; in both modes an Arrow value the JSON path
+/// cannot write, and the layout's errors (a mapping to an unknown field, a preset that does
+/// not read tickets).
+pub(crate) fn tickets(
+    schema: &arrow_schema::Schema,
+    batches: &[RecordBatch],
+    options: &ReadOptions,
+    temporal: &Temporal,
+    fallback: bool,
+) -> Result<Read<TicketTable>, Error> {
+    let names = names_of(schema);
+    let columns = prepare(&names, batches, temporal)?;
+    let layout = TableLayout::tickets(&names, options)?;
+    let parser = match layout.preset() {
+        None => Parser::Canonical,
+        Some(Preset::Zendesk) => Parser::Zendesk,
+        Some(Preset::Freshdesk) => Parser::Freshdesk,
+        Some(other) => {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                format!("the {other} preset has no columnar reader"),
+            )
+            .with_field("preset"));
+        }
+    };
+    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    read_stretches(total, |range, exact| {
+        let fields = Fields::new(&layout, &names, temporal);
+        let keys = TicketKeys::new(&fields);
+        let ids = Ids::new(layout.checks_duplicate_ids(), exact, range.len());
+        let table = TicketTable::with_capacity(range.len());
+        let (mut stretch, mut out) =
+            Stretch::new(table, options.error_mode(), layout.record_type(), ids);
+        let mut cache = StatusCache::default();
+        let mut p = Parsed::empty();
+        'batches: for (views, rows, first) in each_row(&names, batches, &columns, range)? {
+            for i in rows {
+                let line = first + i as u64 + 1;
+                let row = Row { views: &views, i };
+                let parsed = match parser {
+                    Parser::Canonical => fields.canonical(row, &keys, &mut cache, &mut p),
+                    Parser::Zendesk => fields.zendesk(row, &keys, &mut cache, &mut p),
+                    Parser::Freshdesk => fields.freshdesk(row, &keys, &mut cache, &mut p),
+                };
+                if let Err(e) = parsed {
+                    reject!(
+                        out,
+                        stretch,
+                        fields.rename(e),
+                        line,
+                        fields.id(row, keys.id)
+                    );
+                    continue;
+                }
+                let id = p.id.as_str();
+                if let Some(first) = stretch.ids.first(id) {
+                    let error = match validate(&p) {
+                        Err(e) => fields.rename(e),
+                        Ok(()) => Outcome::duplicate(keys.id.source, id, first),
+                    };
+                    reject!(out, stretch, error, line, Some(id.to_owned()));
+                    continue;
+                }
+                let dimensions: Vec<(&str, &str)> = if p.dimensions.is_empty() {
+                    Vec::new()
+                } else {
+                    p.dimensions
+                        .iter()
+                        .map(|(name, v)| (*name, v.as_str()))
+                        .collect()
+                };
+                let pushed = stretch.table.push_row(&TicketRow {
+                    id,
+                    customer_id: p.customer_id.as_ref().map(Text::as_str),
+                    created_at: Some(p.created),
+                    first_response_at: p.first_response,
+                    first_resolved_at: p.first_resolved,
+                    resolved_at: p.resolved,
+                    status: p.status,
+                    channel: p.channel.as_ref().map(Text::as_str),
+                    priority: p.priority.as_ref().map(Text::as_str),
+                    team: p.team.as_ref().map(Text::as_str),
+                    assignee: p.assignee.as_ref().map(Text::as_str),
+                    agent_replies: p.agent_replies,
+                    reopens: p.reopens,
+                    dimensions: &dimensions,
+                });
+                match pushed {
+                    Ok(()) => {
+                        out.read += 1;
+                        let id = std::mem::replace(&mut p.id, Text::Borrowed(""));
+                        stretch.ids.accept(id, line);
+                    }
+                    // push_row's only InvalidValue: an instant outside the columns' range.
+                    Err(e) if e.kind() == ErrorKind::InvalidValue && fallback => {
+                        stretch.via_text = true;
+                        break 'batches;
+                    }
+                    Err(e) => {
+                        reject!(out, stretch, fields.rename(e), line, Some(id.to_owned()));
+                    }
+                }
+            }
+            if stretch.stop.is_some() {
+                break;
+            }
+        }
+        stretch.rejected = out.rejected;
+        stretch.read = out.read;
+        Ok(stretch)
+    })
+}
+
+/// `one_of` for the survey kind: the text lowercased, `-` and spaces as `_`.
+fn survey_kind(text: &str) -> Option<SurveyKind> {
+    let kind = |t: &str| match t {
+        "csat" => Some(SurveyKind::Csat),
+        "nps" => Some(SurveyKind::Nps),
+        "ces" => Some(SurveyKind::Ces),
+        _ => None,
+    };
+    kind(text).or_else(|| kind(&text.to_ascii_lowercase().replace(['-', ' '], "_")))
+}
+
+/// Reads survey responses (`records::survey`).
+///
+/// # Errors
+/// As [`tickets`].
+pub(crate) fn surveys(
+    schema: &arrow_schema::Schema,
+    batches: &[RecordBatch],
+    options: &ReadOptions,
+    temporal: &Temporal,
+    fallback: bool,
+) -> Result<Read<SurveyTable>, Error> {
+    let names = names_of(schema);
+    let columns = prepare(&names, batches, temporal)?;
+    let layout = TableLayout::surveys(&names, options)?;
+    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    read_stretches(total, |range, exact| {
+        let f = Fields::new(&layout, &names, temporal);
+        let (id_key, at_key, kind_key, score_key, ticket_key, customer_key) = (
+            f.key("id"),
+            f.key("responded_at"),
+            f.key("kind"),
+            f.key("score"),
+            f.key("ticket_id"),
+            f.key("customer_id"),
+        );
+        let ids = Ids::new(layout.checks_duplicate_ids(), exact, range.len());
+        let (mut stretch, mut out) = Stretch::new(
+            SurveyTable::new(),
+            options.error_mode(),
+            layout.record_type(),
+            ids,
+        );
+        'batches: for (views, rows, first) in each_row(&names, batches, &columns, range)? {
+            for i in rows {
+                let line = first + i as u64 + 1;
+                let row = Row { views: &views, i };
+                let parsed = (|| -> Result<_, Error> {
+                    let id = f.required(row, id_key)?;
+                    let at = f.required_instant(row, at_key)?;
+                    let kind_text = f.required(row, kind_key)?;
+                    let kind = survey_kind(kind_text.as_str()).ok_or_else(|| {
+                        Fields::invalid(
+                            kind_key,
+                            kind_text.as_str(),
+                            "expected one of csat, nps, ces",
+                        )
+                    })?;
+                    f.required(row, score_key)?;
+                    let score = f
+                        .number::<i32>(row, score_key, "a whole-number score")?
+                        .unwrap_or_default();
+                    // The reader validates here (SurveyResponse::new), before it reads the
+                    // links; reading them cannot fail, so push_row validates for it below.
+                    let ticket_id = f.text(row, ticket_key)?;
+                    let customer_id = f.text(row, customer_key)?;
+                    Ok((id, at, kind, score, ticket_id, customer_id))
+                })();
+                let (id, at, kind, score, ticket_id, customer_id) = match parsed {
+                    Ok(p) => p,
+                    Err(e) => {
+                        reject!(out, stretch, f.rename(e), line, f.id(row, id_key));
+                        continue;
+                    }
+                };
+                let id_text = id.as_str();
+                if let Some(first) = stretch.ids.first(id_text) {
+                    let error = match SurveyResponse::new(id_text, at, kind, score) {
+                        Err(e) => f.rename(e),
+                        Ok(_) => Outcome::duplicate(id_key.source, id_text, first),
+                    };
+                    reject!(out, stretch, error, line, Some(id_text.to_owned()));
+                    continue;
+                }
+                let pushed = stretch.table.push_row(&SurveyRow {
+                    id: id_text,
+                    ticket_id: ticket_id.as_ref().map(Text::as_str),
+                    customer_id: customer_id.as_ref().map(Text::as_str),
+                    responded_at: at,
+                    kind,
+                    score,
+                });
+                match pushed {
+                    Ok(()) => {
+                        out.read += 1;
+                        stretch.ids.accept(id, line);
+                    }
+                    Err(e) if e.kind() == ErrorKind::InvalidValue && fallback => {
+                        stretch.via_text = true;
+                        break 'batches;
+                    }
+                    Err(e) => {
+                        reject!(out, stretch, f.rename(e), line, Some(id_text.to_owned()));
+                    }
+                }
+            }
+            if stretch.stop.is_some() {
+                break;
+            }
+        }
+        stretch.rejected = out.rejected;
+        stretch.read = out.read;
+        Ok(stretch)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::columnar::ColumnarInput;
+    use crate::io::{ReadOptions, TimestampFormat};
+    use crate::report::{ReportInput, ReportOptions};
+    use crate::{Period, Report};
+    use arrow_array::builder::{Int64Builder, StringViewBuilder, TimestampMicrosecondBuilder};
+    use arrow_array::{ArrayRef, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema, TimeUnit};
+    use std::sync::Arc;
+    use std::time::Instant as Clock;
+
+    fn temporal() -> Temporal {
+        Temporal {
+            pattern: None,
+            zone: TimestampFormat::auto(),
+            date_format: "%Y-%m-%d".into(),
+        }
+    }
+
+    /// The tickets as polars gives them from `read_csv(try_parse_dates=True)`: strings as
+    /// Utf8View, instants as microseconds in UTC, counts as Int64.
+    fn polars_like(tickets: &[Ticket]) -> RecordBatch {
+        let text = |f: &dyn Fn(&Ticket) -> Option<String>| -> ArrayRef {
+            let mut b = StringViewBuilder::new();
+            for t in tickets {
+                b.append_option(f(t));
+            }
+            Arc::new(b.finish())
+        };
+        let time = |f: &dyn Fn(&Ticket) -> Option<Instant>| -> ArrayRef {
+            let mut b = TimestampMicrosecondBuilder::with_capacity(tickets.len());
+            for t in tickets {
+                b.append_option(f(t).map(|at| at.timestamp_micros()));
+            }
+            Arc::new(b.finish().with_timezone("UTC"))
+        };
+        let int = |f: &dyn Fn(&Ticket) -> Option<i64>| -> ArrayRef {
+            let mut b = Int64Builder::with_capacity(tickets.len());
+            for t in tickets {
+                b.append_option(f(t));
+            }
+            Arc::new(b.finish())
+        };
+        let columns: Vec<(&str, ArrayRef)> = vec![
+            ("id", text(&|t| Some(t.id().to_string()))),
+            (
+                "customer_id",
+                text(&|t| t.customer_id().map(|c| c.to_string())),
+            ),
+            ("created_at", time(&|t| Some(t.created_at()))),
+            ("first_response_at", time(&|t| t.first_response_at())),
+            ("first_resolved_at", time(&|t| t.first_resolved_at())),
+            ("resolved_at", time(&|t| t.resolved_at())),
+            ("status", text(&|t| Some(t.status().as_str().to_owned()))),
+            ("channel", text(&|t| t.channel().map(str::to_owned))),
+            ("priority", text(&|t| t.priority().map(str::to_owned))),
+            ("team", text(&|t| t.team().map(str::to_owned))),
+            ("assignee", text(&|t| t.assignee().map(str::to_owned))),
+            ("agent_replies", int(&|t| t.agent_replies().map(i64::from))),
+            ("reopens", int(&|t| Some(i64::from(t.reopens())))),
+        ];
+        let fields: Vec<Field> = columns
+            .iter()
+            .map(|(name, a)| Field::new(*name, a.data_type().clone(), true))
+            .collect();
+        let arrays = columns.into_iter().map(|(_, a)| a).collect();
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).unwrap()
+    }
+
+    #[test]
+    fn reads_every_ticket_back() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/tickets.csv");
+        let want = crate::io::read_tickets(path, &ReadOptions::new())
+            .unwrap()
+            .records;
+        let batch = polars_like(&want);
+        assert!(matches!(
+            batch.schema().field(2).data_type(),
+            DataType::Timestamp(TimeUnit::Microsecond, Some(_))
+        ));
+        let Read::Table {
+            table,
+            rejected,
+            read,
+        } = tickets(
+            &batch.schema(),
+            std::slice::from_ref(&batch),
+            &ReadOptions::new(),
+            &temporal(),
+            true,
+        )
+        .unwrap()
+        else {
+            panic!("read as text")
+        };
+        assert!(rejected.is_empty());
+        assert_eq!(read, want.len() as u64);
+        assert_eq!(table.tickets().collect::<Vec<_>>(), want);
+    }
+
+    /// The surveys as polars gives them.
+    fn polars_like_surveys(responses: &[SurveyResponse]) -> RecordBatch {
+        let text = |f: &dyn Fn(&SurveyResponse) -> Option<String>| -> ArrayRef {
+            let mut b = StringViewBuilder::new();
+            for r in responses {
+                b.append_option(f(r));
+            }
+            Arc::new(b.finish())
+        };
+        let mut at = TimestampMicrosecondBuilder::with_capacity(responses.len());
+        let mut score = Int64Builder::with_capacity(responses.len());
+        for r in responses {
+            at.append_value(r.responded_at().timestamp_micros());
+            score.append_value(i64::from(r.score()));
+        }
+        let columns: Vec<(&str, ArrayRef)> = vec![
+            ("id", text(&|r| Some(r.id().to_string()))),
+            ("ticket_id", text(&|r| r.ticket_id().map(|t| t.to_string()))),
+            (
+                "customer_id",
+                text(&|r| r.customer_id().map(|c| c.to_string())),
+            ),
+            ("responded_at", Arc::new(at.finish().with_timezone("UTC"))),
+            ("kind", text(&|r| Some(r.kind().to_string()))),
+            ("score", Arc::new(score.finish())),
+        ];
+        let fields: Vec<Field> = columns
+            .iter()
+            .map(|(name, a)| Field::new(*name, a.data_type().clone(), true))
+            .collect();
+        let arrays = columns.into_iter().map(|(_, a)| a).collect();
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).unwrap()
+    }
+
+    /// Best of `runs`: wall seconds, and the process's CPU seconds (every thread's: a large
+    /// table is read on every core; the machine may be shared, and wall time counts the others'
+    /// load).
+    fn best_of(runs: usize, mut f: impl FnMut()) -> (f64, f64) {
+        let cpu = || -> f64 {
+            // utime and stime, fields 14 and 15 of /proc/self/stat, in clock ticks (1/100 s).
+            let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+            let after = stat.rsplit(')').next().unwrap_or_default();
+            let ticks: f64 = after
+                .split_whitespace()
+                .skip(11)
+                .take(2)
+                .filter_map(|t| t.parse::<f64>().ok())
+                .sum();
+            ticks / 100.0
+        };
+        let (mut wall, mut process) = (f64::INFINITY, f64::INFINITY);
+        for _ in 0..runs {
+            let (start, start_cpu) = (Clock::now(), cpu());
+            f();
+            process = process.min(cpu() - start_cpu);
+            wall = wall.min(start.elapsed().as_secs_f64());
+        }
+        (wall, process)
+    }
+
+    /// The conversion's cost per row on the comparison's data, tickets and responses shaped as
+    /// polars reads them (`read_csv(try_parse_dates=True)`):
+    /// `SUPPORTKPI_BENCH_DATA=target/compare-data/tickets-1000000-seed-42 cargo test --release
+    /// -p supportkpi-python --lib -- --ignored --nocapture arrow_read_cost`.
+    #[test]
+    #[ignore = "a measurement: needs SUPPORTKPI_BENCH_DATA"]
+    fn arrow_read_cost() {
+        let Ok(dir) = std::env::var("SUPPORTKPI_BENCH_DATA") else {
+            return;
+        };
+        let runs: usize = std::env::var("SUPPORTKPI_BENCH_RUNS")
+            .ok()
+            .and_then(|r| r.parse().ok())
+            .unwrap_or(5);
+        let options = ReadOptions::new();
+        #[allow(clippy::cast_precision_loss)]
+        let report = |what: &str, rows: usize, (wall, cpu): (f64, f64)| {
+            let per_row = |s: f64| s * 1e9 / rows as f64;
+            println!(
+                "{what}: {rows} rows, best of {runs}: {wall:.3} s wall = {:.0} ns/row; \
+                 {cpu:.3} s CPU = {:.0} ns/row",
+                per_row(wall),
+                per_row(cpu)
+            );
+        };
+
+        let tickets_rows = crate::io::read_tickets(format!("{dir}/tickets.csv"), &options)
+            .unwrap()
+            .records;
+        let batches = [polars_like(&tickets_rows)];
+        let schema = batches[0].schema();
+        let mut ticket_table = None;
+        let times = best_of(runs, || {
+            let read = tickets(&schema, &batches, &options, &temporal(), true).unwrap();
+            let Read::Table { table, read, .. } = read else {
+                panic!("read as text")
+            };
+            assert_eq!(read, tickets_rows.len() as u64);
+            ticket_table = Some(table);
+        });
+        report("tickets", tickets_rows.len(), times);
+
+        let survey_rows = crate::io::read_surveys(format!("{dir}/surveys.csv"), &options)
+            .unwrap()
+            .records;
+        let batches = [polars_like_surveys(&survey_rows)];
+        let schema = batches[0].schema();
+        let mut survey_table = None;
+        let times = best_of(runs, || {
+            let read = surveys(&schema, &batches, &options, &temporal(), true).unwrap();
+            let Read::Table { table, read, .. } = read else {
+                panic!("read as text")
+            };
+            assert_eq!(read, survey_rows.len() as u64);
+            survey_table = Some(table);
+        });
+        report("surveys", survey_rows.len(), times);
+
+        // What follows the conversion in sk.report, against the Rust engine's report on rows
+        // (the comparison's workload: months by channel).
+        let report_options = ReportOptions::default().period(Period::Month).by("channel");
+        let columns = ColumnarInput {
+            tickets: ticket_table.unwrap_or_default(),
+            surveys: survey_table.unwrap_or_default(),
+            ..ColumnarInput::default()
+        };
+        let (wall, _) = best_of(runs, || {
+            Report::compute_columnar(&columns, &report_options).unwrap();
+        });
+        println!("Report::compute_columnar: best of {runs}: {wall:.3} s wall");
+        let rows = ReportInput {
+            tickets: tickets_rows,
+            surveys: survey_rows,
+            ..ReportInput::default()
+        };
+        let (wall, _) = best_of(runs, || {
+            Report::compute(&rows, &report_options).unwrap();
+        });
+        println!("Report::compute (rows): best of {runs}: {wall:.3} s wall");
+    }
+}
