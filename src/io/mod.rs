@@ -64,6 +64,8 @@ mod csv;
 mod jsonl;
 mod load;
 mod mapping;
+#[cfg(feature = "parquet")]
+mod parquet;
 pub mod presets;
 pub(crate) mod records;
 mod table;
@@ -812,8 +814,11 @@ macro_rules! reader_for {
             }
         }
 
-        #[doc = concat!("Reads every ", $what, " of a file (CSV or JSON Lines, see ")]
-        /// [`Format::from_path`]) by the options' error mode.
+        #[doc = concat!("Reads every ", $what, " of a file (CSV, JSON Lines or Parquet, see ")]
+        /// [`Format::from_path`]; a file that starts with Parquet's magic `PAR1` is Parquet
+        /// whatever its name) by the options' error mode. A Parquet file is read by the Arrow
+        /// readers ([`arrow`]), its row groups decoded on all cores; a row's line is its
+        /// number in the file (from 1).
         ///
         /// # Errors
         /// In strict mode the first bad record's error; in both modes the errors of
@@ -828,6 +833,10 @@ macro_rules! reader_for {
             path: impl AsRef<Path>,
             options: &ReadOptions,
         ) -> Result<ReadOutcome<$record>> {
+            #[cfg(feature = "parquet")]
+            if parquet::format_of(path.as_ref(), options.format) == Format::Parquet {
+                return arrow::$read_fn(parquet::batches(path.as_ref())?, options);
+            }
             RecordReader::<$record, File>::from_path(path, options)?.read_all()
         }
     };

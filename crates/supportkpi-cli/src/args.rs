@@ -13,7 +13,8 @@ Usage:
   supportkpi generate --tickets N [--seed S] [--format csv|jsonl|parquet] --out DIR
   supportkpi --help | --version
 
-Report inputs (CSV, or JSON Lines for .jsonl/.ndjson; columns as in examples/data/README.md):
+Report inputs (CSV; JSON Lines for .jsonl/.ndjson; Parquet for .parquet or any file that starts
+with PAR1; columns as in examples/data/README.md):
   --tickets FILE          tickets (summary rows), or the export a --preset reads
   --events FILE           a ticket event log (counted as other tickets than --tickets')
   --surveys FILE          CSAT, NPS and CES responses

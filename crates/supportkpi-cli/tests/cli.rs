@@ -651,3 +651,89 @@ fn generate_writes_parquet() {
     std::fs::remove_dir_all(dir).unwrap();
     std::fs::remove_dir_all(csv_dir).unwrap();
 }
+
+#[test]
+fn parquet_inputs_report_as_their_csv() {
+    let (csv_dir, pq_dir) = (temp("in-csv"), temp("in-parquet"));
+    for (dir, format) in [(&csv_dir, "csv"), (&pq_dir, "parquet")] {
+        ok(&[
+            "generate",
+            "--tickets",
+            "1500",
+            "--seed",
+            "11",
+            "--no-events",
+            "--format",
+            format,
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+    }
+    let f = |dir: &Path, name: &str| dir.join(name).display().to_string();
+    for format in ["json", "csv"] {
+        let report = |dir: &Path, ext: &str| {
+            ok(&[
+                "report",
+                "--tickets",
+                &f(dir, &format!("tickets.{ext}")),
+                "--surveys",
+                &f(dir, &format!("surveys.{ext}")),
+                "--customers",
+                &f(dir, &format!("customers.{ext}")),
+                "--costs",
+                &f(dir, &format!("costs.{ext}")),
+                "--by",
+                "channel",
+                "--format",
+                format,
+            ])
+        };
+        let from_csv = report(&csv_dir, "csv");
+        assert_eq!(report(&pq_dir, "parquet"), from_csv, "{format}");
+        if format == "json" {
+            assert_eq!(sum(&totals(&json(&from_csv)), "tickets_created"), 1_500);
+        }
+    }
+    // The magic decides when the name does not: a Parquet file named .csv is read as Parquet.
+    std::fs::copy(pq_dir.join("tickets.parquet"), pq_dir.join("renamed.csv")).unwrap();
+    let renamed = json(&ok(&[
+        "report",
+        "--tickets",
+        &f(&pq_dir, "renamed.csv"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(sum(&totals(&renamed), "tickets_created"), 1_500);
+    std::fs::remove_dir_all(csv_dir).unwrap();
+    std::fs::remove_dir_all(pq_dir).unwrap();
+}
+
+#[test]
+fn a_parquet_column_of_the_wrong_type_is_one_line_naming_file_row_field_value_and_rule() {
+    use std::sync::Arc;
+    let dir = temp("wrong-type");
+    let path = dir.join("tickets.parquet");
+    let batch = arrow_array::RecordBatch::try_from_iter([
+        (
+            "id",
+            Arc::new(arrow_array::StringArray::from(vec!["T-1", "T-2"])) as arrow_array::ArrayRef,
+        ),
+        (
+            "created_at",
+            Arc::new(arrow_array::BooleanArray::from(vec![true, false])) as arrow_array::ArrayRef,
+        ),
+    ])
+    .unwrap();
+    let file = std::fs::File::create(&path).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let out = run(&["report", "--tickets", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for part in ["tickets.parquet", "1", "T-1", "created_at", "true"] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}
