@@ -6,6 +6,8 @@
 #   under valgrind (zero errors, zero definite, indirect or possible leaks but for the
 #   process-wide zone cache and report thread pool in tests/c/valgrind.supp) when valgrind is
 #   installed; SUPPORTKPI_ROOT tells test_report.c where the sample data is;
+# - tests/c/test_arrow_pyarrow.py: Arrow C streams exported by pyarrow, through ctypes (with
+#   .venv's Python, when it has pyarrow);
 # - the header compiled as C++ too (it promises extern "C" and C++ enums);
 # - supportkpi.pc filled from its template, and a test built with `pkg-config --cflags --libs`
 #   (shared) and `pkg-config --static` (static);
@@ -63,6 +65,15 @@ for src in crates/supportkpi-ffi/tests/c/*.c; do
     run memcheck "$out/$name-shared"
   fi
 done
+
+# supportkpi_report_arrow with streams pyarrow exports, through ctypes, with the .venv's Python
+# (scripts/test.sh installs pyarrow there before this runs).
+py="$root/.venv/bin/python"
+if [ -x "$py" ] && "$py" -c "import pyarrow" >/dev/null 2>&1; then
+  run "$py" crates/supportkpi-ffi/tests/c/test_arrow_pyarrow.py "$lib/libsupportkpi.so"
+else
+  echo "no .venv with pyarrow: skipping test_arrow_pyarrow.py"
+fi
 
 # The header as C++: a translation unit that includes it and calls through it.
 if command -v "$cxx" >/dev/null 2>&1; then

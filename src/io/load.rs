@@ -38,8 +38,10 @@ impl fmt::Display for SourceKind {
     }
 }
 
-/// The files a report reads. Each is CSV or JSON Lines (by extension, unless the read options
-/// say). Every field is optional; a report of surveys alone is fine.
+/// The files a report reads. Each is CSV, JSON Lines or Parquet (by extension, or Parquet by
+/// the magic `PAR1` it starts with, unless the read options say; Parquet with the feature
+/// `parquet`, read by the Arrow readers, [`arrow`](super::arrow)). Every field is optional; a
+/// report of surveys alone is fine.
 ///
 /// The preset applies to the helpdesk export: `zendesk` and `freshdesk` read `tickets`;
 /// `servicenow` reads its incident event log from `events`, or from `tickets` when only that is

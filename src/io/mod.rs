@@ -64,6 +64,8 @@ mod csv;
 mod jsonl;
 mod load;
 mod mapping;
+#[cfg(feature = "parquet")]
+mod parquet;
 pub mod presets;
 pub(crate) mod records;
 #[cfg(feature = "arrow")]
@@ -133,17 +135,23 @@ pub enum Format {
     Csv,
     /// JSON Lines: one JSON object per line; blank lines are skipped.
     JsonLines,
+    /// Apache Parquet (feature `parquet`): read by [`load`] and [`load_columnar`], written by
+    /// [`Synth::write`](crate::synth::Synth::write); the streaming record readers take CSV and
+    /// JSON Lines only.
+    #[cfg(feature = "parquet")]
+    Parquet,
 }
 
 impl Format {
     /// The format a path's extension names: `.jsonl`, `.ndjson` and `.json` are JSON Lines,
-    /// anything else CSV.
+    /// `.parquet` and `.pq` Parquet (feature `parquet`), anything else CSV.
     ///
     /// # Example
     /// ```
     /// use supportkpi::io::Format;
     /// assert_eq!(Format::from_path("tickets.ndjson"), Format::JsonLines);
     /// assert_eq!(Format::from_path("tickets.CSV"), Format::Csv);
+    /// assert_eq!(Format::from_path("tickets.parquet"), Format::Parquet);
     /// ```
     pub fn from_path(path: impl AsRef<Path>) -> Format {
         let ext = path
@@ -154,6 +162,8 @@ impl Format {
             .to_ascii_lowercase();
         match ext.as_str() {
             "jsonl" | "ndjson" | "json" => Format::JsonLines,
+            #[cfg(feature = "parquet")]
+            "parquet" | "pq" => Format::Parquet,
             _ => Format::Csv,
         }
     }
@@ -562,6 +572,17 @@ impl<T, R: Read> RecordReader<T, R> {
                 Source::Json(JsonLinesSource::new(input)),
                 Layout::for_json(schema, &mapping, options.keep_extra_columns)?,
             ),
+            // A Parquet file's footer is at its end: it is read whole, not streamed row by row.
+            #[cfg(feature = "parquet")]
+            Format::Parquet => {
+                return Err(Error::new(
+                    ErrorKind::InvalidOption,
+                    "a Parquet file is read by io::load or io::load_columnar, not by a \
+                     streaming record reader",
+                )
+                .with_field("format")
+                .with_value("parquet"));
+            }
         };
         let seen = (options.check_duplicate_ids
             && schema.id_key.is_some()
@@ -796,8 +817,11 @@ macro_rules! reader_for {
             }
         }
 
-        #[doc = concat!("Reads every ", $what, " of a file (CSV or JSON Lines, see ")]
-        /// [`Format::from_path`]) by the options' error mode.
+        #[doc = concat!("Reads every ", $what, " of a file (CSV, JSON Lines or Parquet, see ")]
+        /// [`Format::from_path`]; a file that starts with Parquet's magic `PAR1` is Parquet
+        /// whatever its name) by the options' error mode. A Parquet file is read by the Arrow
+        /// readers ([`arrow`]), its row groups decoded on all cores; a row's line is its
+        /// number in the file (from 1).
         ///
         /// # Errors
         /// In strict mode the first bad record's error; in both modes the errors of
@@ -812,6 +836,10 @@ macro_rules! reader_for {
             path: impl AsRef<Path>,
             options: &ReadOptions,
         ) -> Result<ReadOutcome<$record>> {
+            #[cfg(feature = "parquet")]
+            if parquet::format_of(path.as_ref(), options.format) == Format::Parquet {
+                return arrow::$read_fn(parquet::batches(path.as_ref())?, options);
+            }
             RecordReader::<$record, File>::from_path(path, options)?.read_all()
         }
     };

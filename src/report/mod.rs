@@ -71,10 +71,12 @@
 //! # Ok::<(), supportkpi::Error>(())
 //! ```
 
+#[cfg(feature = "arrow")]
+mod arrow;
 mod columnar;
 mod table;
 
-pub use table::{COLUMNS, Report, ReportRow};
+pub use table::{COLUMNS, Column, ColumnType, Report, ReportRow, column, column_names};
 
 use crate::BusinessCalendar;
 use crate::error::{Error, ErrorKind};

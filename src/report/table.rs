@@ -13,49 +13,302 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-/// The table's column names, in order (snake_case, units in the name; `_bh_s`: business
-/// seconds). [`ReportRow`] has one field per column, plus the `undefined` reasons.
-pub const COLUMNS: [&str; 39] = [
-    "period_start",
-    "period_end",
-    "dimension",
-    "tickets_created",
-    "tickets_resolved",
-    "tickets_reopened",
-    "backlog_end",
-    "frt_n",
-    "frt_mean_s",
-    "frt_median_s",
-    "frt_p90_s",
-    "frt_unanswered",
-    "frt_mean_bh_s",
-    "frt_median_bh_s",
-    "frt_p90_bh_s",
-    "resolution_n",
-    "resolution_mean_s",
-    "resolution_median_s",
-    "resolution_p90_s",
-    "resolution_mean_bh_s",
-    "resolution_median_bh_s",
-    "resolution_p90_bh_s",
-    "first_contact_resolution_pct",
-    "first_contact_resolution_n",
-    "csat_pct",
-    "csat_n",
-    "nps",
-    "nps_n",
-    "ces_mean",
-    "ces_n",
-    "cost_per_ticket",
-    "cost_currency",
-    "cost_tickets",
-    "retention_pct",
-    "retention_n",
-    "sla_attainment_pct",
-    "sla_n",
-    "sla_first_response_pct",
-    "sla_resolution_pct",
-];
+/// What a report column holds, which decides its type in every output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnType {
+    /// A local date: ISO 8601 text in CSV and JSON, `date32` in Arrow.
+    Date,
+    /// Text, null when absent: `utf8` in Arrow.
+    Text,
+    /// A count: a whole number, never null: `int64` in Arrow.
+    Count,
+    /// A statistic: a float, null when undefined: `float64` in Arrow.
+    Float,
+    /// Money: an exact decimal with two places, null when undefined; a string in JSON so that
+    /// no reader turns it into a float, `decimal128(38, 2)` in Arrow.
+    Money,
+}
+
+impl ColumnType {
+    /// The type's name: `date`, `text`, `count`, `float` or `money`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ColumnType::Date => "date",
+            ColumnType::Text => "text",
+            ColumnType::Count => "count",
+            ColumnType::Float => "float",
+            ColumnType::Money => "money",
+        }
+    }
+}
+
+/// One column of the report table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Column {
+    /// The column's name (snake_case, the unit in the name: `_s` seconds, `_bh_s` business
+    /// seconds, `_pct` percent, `_n` a count).
+    pub name: &'static str,
+    /// What its values are.
+    pub kind: ColumnType,
+    /// The unit of its values (`seconds`, `percent`, `tickets`, …; empty for text).
+    pub unit: &'static str,
+    /// What it means, in one sentence.
+    pub description: &'static str,
+}
+
+const fn col(
+    name: &'static str,
+    kind: ColumnType,
+    unit: &'static str,
+    description: &'static str,
+) -> Column {
+    Column {
+        name,
+        kind,
+        unit,
+        description,
+    }
+}
+
+/// The table's columns, in order: every writer (CSV, JSON, Arrow, Parquet) and every binding
+/// takes the names and types from here. [`ReportRow`] has one field per column, plus the
+/// `undefined` reasons.
+///
+/// ```
+/// use supportkpi::report::{COLUMNS, ColumnType, column};
+/// assert_eq!(COLUMNS[0].name, "period_start");
+/// assert_eq!(column("frt_p90_bh_s").map(|c| (c.kind, c.unit)),
+///            Some((ColumnType::Float, "business seconds")));
+/// ```
+pub const COLUMNS: [Column; 39] = {
+    use ColumnType::{Count, Date, Float, Money, Text};
+    [
+        col(
+            "period_start",
+            Date,
+            "date",
+            "First local date of the period.",
+        ),
+        col(
+            "period_end",
+            Date,
+            "date",
+            "First local date after the period (the period is [period_start, period_end)).",
+        ),
+        col(
+            "dimension",
+            Text,
+            "",
+            "The dimension value; null on the period's total row.",
+        ),
+        col(
+            "tickets_created",
+            Count,
+            "tickets",
+            "Tickets created in the period.",
+        ),
+        col(
+            "tickets_resolved",
+            Count,
+            "tickets",
+            "Resolutions in the period (every resolution of an event history; a summary row's latest).",
+        ),
+        col(
+            "tickets_reopened",
+            Count,
+            "tickets",
+            "Reopens in the period (event histories only).",
+        ),
+        col(
+            "backlog_end",
+            Count,
+            "tickets",
+            "Tickets open at the end of the period.",
+        ),
+        col(
+            "frt_n",
+            Count,
+            "tickets",
+            "Answered tickets created in the period (the n of the frt_ statistics).",
+        ),
+        col(
+            "frt_mean_s",
+            Float,
+            "seconds",
+            "Mean first response time, calendar seconds.",
+        ),
+        col(
+            "frt_median_s",
+            Float,
+            "seconds",
+            "Median first response time, calendar seconds.",
+        ),
+        col(
+            "frt_p90_s",
+            Float,
+            "seconds",
+            "90th percentile first response time, calendar seconds.",
+        ),
+        col(
+            "frt_unanswered",
+            Count,
+            "tickets",
+            "Tickets created in the period without a first response (excluded from frt_).",
+        ),
+        col(
+            "frt_mean_bh_s",
+            Float,
+            "business seconds",
+            "Mean first response time, business seconds.",
+        ),
+        col(
+            "frt_median_bh_s",
+            Float,
+            "business seconds",
+            "Median first response time, business seconds.",
+        ),
+        col(
+            "frt_p90_bh_s",
+            Float,
+            "business seconds",
+            "90th percentile first response time, business seconds.",
+        ),
+        col(
+            "resolution_n",
+            Count,
+            "tickets",
+            "Tickets resolved in the period (the n of the resolution_ statistics).",
+        ),
+        col(
+            "resolution_mean_s",
+            Float,
+            "seconds",
+            "Mean resolution time, calendar seconds.",
+        ),
+        col(
+            "resolution_median_s",
+            Float,
+            "seconds",
+            "Median resolution time, calendar seconds.",
+        ),
+        col(
+            "resolution_p90_s",
+            Float,
+            "seconds",
+            "90th percentile resolution time, calendar seconds.",
+        ),
+        col(
+            "resolution_mean_bh_s",
+            Float,
+            "business seconds",
+            "Mean resolution time, business seconds.",
+        ),
+        col(
+            "resolution_median_bh_s",
+            Float,
+            "business seconds",
+            "Median resolution time, business seconds.",
+        ),
+        col(
+            "resolution_p90_bh_s",
+            Float,
+            "business seconds",
+            "90th percentile resolution time, business seconds.",
+        ),
+        col(
+            "first_contact_resolution_pct",
+            Float,
+            "percent",
+            "First-contact resolution rate.",
+        ),
+        col(
+            "first_contact_resolution_n",
+            Count,
+            "tickets",
+            "Its denominator: tickets created (or resolved, by option) whose reply count is known.",
+        ),
+        col(
+            "csat_pct",
+            Float,
+            "percent",
+            "CSAT: share of positive responses.",
+        ),
+        col("csat_n", Count, "responses", "CSAT responses."),
+        col("nps", Float, "score -100 to 100", "Net Promoter Score."),
+        col("nps_n", Count, "responses", "NPS responses."),
+        col(
+            "ces_mean",
+            Float,
+            "score on the CES scale",
+            "Mean Customer Effort Score.",
+        ),
+        col("ces_n", Count, "responses", "CES responses."),
+        col(
+            "cost_per_ticket",
+            Money,
+            "cost_currency",
+            "Support cost per ticket, rounded half-even to 2 places (total rows only).",
+        ),
+        col(
+            "cost_currency",
+            Text,
+            "",
+            "The currency of cost_per_ticket (ISO 4217).",
+        ),
+        col(
+            "cost_tickets",
+            Count,
+            "tickets",
+            "Its denominator: tickets resolved (or created, by option) in the period.",
+        ),
+        col(
+            "retention_pct",
+            Float,
+            "percent",
+            "Customer retention rate.",
+        ),
+        col(
+            "retention_n",
+            Count,
+            "customers",
+            "Its base: customers active at the start of the period.",
+        ),
+        col(
+            "sla_attainment_pct",
+            Float,
+            "percent",
+            "SLA attainment over both targets: met / (met + breached).",
+        ),
+        col(
+            "sla_n",
+            Count,
+            "targets",
+            "Its denominator: targets decided (met or breached) over both metrics.",
+        ),
+        col(
+            "sla_first_response_pct",
+            Float,
+            "percent",
+            "First-response SLA attainment.",
+        ),
+        col(
+            "sla_resolution_pct",
+            Float,
+            "percent",
+            "Resolution SLA attainment.",
+        ),
+    ]
+};
+
+/// The column named `name`.
+pub fn column(name: &str) -> Option<&'static Column> {
+    COLUMNS.iter().find(|c| c.name == name)
+}
+
+/// The column names, in order.
+pub fn column_names() -> impl ExactSizeIterator<Item = &'static str> + Clone {
+    COLUMNS.iter().map(|c| c.name)
+}
 
 /// One row of the report: a period, and a dimension value or the period's total.
 ///
@@ -165,7 +418,7 @@ impl Report {
     /// The table as CSV: a header of [`COLUMNS`], one line per row, an empty field for an
     /// undefined value. Reasons are not in the CSV; [`to_json`](Report::to_json) has them.
     pub fn to_csv(&self) -> String {
-        let mut out = COLUMNS.join(",");
+        let mut out = column_names().collect::<Vec<_>>().join(",");
         out.push('\n');
         for row in &self.rows {
             let fields: Vec<String> = row.cells().iter().map(Cell::to_csv).collect();
@@ -181,15 +434,15 @@ impl Report {
         let mut out = String::from("{\"options\":");
         out.push_str(&json_value(&self.options));
         out.push_str(",\"columns\":");
-        out.push_str(&json_value(&COLUMNS[..]));
+        out.push_str(&json_value(&column_names().collect::<Vec<_>>()));
         out.push_str(",\"rows\":[");
         for (i, row) in self.rows.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
             out.push('{');
-            for (name, cell) in COLUMNS.iter().zip(row.cells()) {
-                let _ = write!(out, "{}:{},", json_value(name), cell.to_json());
+            for (column, cell) in COLUMNS.iter().zip(row.cells()) {
+                let _ = write!(out, "{}:{},", json_value(column.name), cell.to_json());
             }
             out.push_str("\"undefined\":");
             out.push_str(&json_value(&row.undefined));
@@ -208,6 +461,7 @@ fn json_value<T: Serialize + ?Sized>(v: &T) -> String {
 /// One value of a row, for the writers.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Cell {
+    Date(NaiveDate),
     Text(Option<String>),
     Int(u64),
     Float(Option<f64>),
@@ -215,9 +469,22 @@ pub(crate) enum Cell {
 }
 
 impl Cell {
+    /// The column type this value belongs in.
+    #[cfg(test)]
+    pub(crate) fn kind(&self) -> ColumnType {
+        match self {
+            Cell::Date(_) => ColumnType::Date,
+            Cell::Text(_) => ColumnType::Text,
+            Cell::Int(_) => ColumnType::Count,
+            Cell::Float(_) => ColumnType::Float,
+            Cell::Decimal(_) => ColumnType::Money,
+        }
+    }
+
     fn to_csv(&self) -> String {
         match self {
             Cell::Text(None) | Cell::Float(None) | Cell::Decimal(None) => String::new(),
+            Cell::Date(d) => d.to_string(),
             Cell::Text(Some(s)) => csv_quote(s),
             Cell::Int(v) => v.to_string(),
             Cell::Float(Some(v)) => v.to_string(),
@@ -228,6 +495,7 @@ impl Cell {
     fn to_json(&self) -> String {
         match self {
             Cell::Text(None) | Cell::Float(None) | Cell::Decimal(None) => "null".into(),
+            Cell::Date(d) => json_value(&d.to_string()),
             Cell::Text(Some(s)) => json_value(s),
             Cell::Int(v) => v.to_string(),
             // serde_json writes the shortest representation that reads back to the same f64.
@@ -248,11 +516,11 @@ fn csv_quote(s: &str) -> String {
 
 impl ReportRow {
     /// The row's values in [`COLUMNS`] order.
-    pub(crate) fn cells(&self) -> Vec<Cell> {
-        use Cell::{Decimal as D, Float as F, Int as I, Text as T};
-        vec![
-            T(Some(self.period_start.to_string())),
-            T(Some(self.period_end.to_string())),
+    pub(crate) fn cells(&self) -> [Cell; COLUMNS.len()] {
+        use Cell::{Date, Decimal as D, Float as F, Int as I, Text as T};
+        [
+            Date(self.period_start),
+            Date(self.period_end),
             T(self.dimension.clone()),
             I(self.tickets_created),
             I(self.tickets_resolved),
@@ -655,4 +923,117 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
         }
     }
     Report { options, rows }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    /// A row with every statistic defined (or none), its values distinct per column.
+    pub(in crate::report) fn sample_row(defined: bool) -> ReportRow {
+        let f = |x: f64| defined.then_some(x);
+        let date = |s: &str| NaiveDate::from_str(s).unwrap_or_default();
+        ReportRow {
+            period_start: date("2021-06-01"),
+            period_end: date("2021-07-01"),
+            dimension: defined.then(|| "email".to_owned()),
+            tickets_created: 3,
+            tickets_resolved: 4,
+            tickets_reopened: 5,
+            backlog_end: 6,
+            frt_n: 7,
+            frt_mean_s: f(8.5),
+            frt_median_s: f(9.0),
+            frt_p90_s: f(10.0),
+            frt_unanswered: 11,
+            frt_mean_bh_s: f(12.0),
+            frt_median_bh_s: f(13.0),
+            frt_p90_bh_s: f(14.0),
+            resolution_n: 15,
+            resolution_mean_s: f(16.0),
+            resolution_median_s: f(17.0),
+            resolution_p90_s: f(18.0),
+            resolution_mean_bh_s: f(19.0),
+            resolution_median_bh_s: f(20.0),
+            resolution_p90_bh_s: f(21.0),
+            first_contact_resolution_pct: f(22.0),
+            first_contact_resolution_n: 23,
+            csat_pct: f(24.0),
+            csat_n: 25,
+            nps: f(-26.0),
+            nps_n: 27,
+            ces_mean: f(2.8),
+            ces_n: 29,
+            cost_per_ticket: defined.then(|| Decimal::new(1250, 2)),
+            cost_currency: defined.then(|| "EUR".to_owned()),
+            cost_tickets: 32,
+            retention_pct: f(33.0),
+            retention_n: 34,
+            sla_attainment_pct: f(35.0),
+            sla_n: 36,
+            sla_first_response_pct: f(37.0),
+            sla_resolution_pct: f(38.0),
+            undefined: BTreeMap::new(),
+        }
+    }
+
+    /// Every column's declared type is the type of the row's value in it, defined or not;
+    /// a column added to the row without its entry in COLUMNS (or declared with another type)
+    /// fails here.
+    #[test]
+    fn every_column_has_its_declared_type() {
+        for defined in [true, false] {
+            let row = sample_row(defined);
+            for (column, cell) in COLUMNS.iter().zip(row.cells()) {
+                assert_eq!(cell.kind(), column.kind, "{}", column.name);
+            }
+        }
+        let kinds: Vec<&str> = COLUMNS.iter().map(|c| c.kind.as_str()).collect();
+        assert_eq!(kinds[..4], ["date", "date", "text", "count"]);
+        assert_eq!(
+            column("cost_per_ticket").map(|c| c.kind),
+            Some(ColumnType::Money)
+        );
+        assert_eq!(column("csat_pct").map(|c| c.unit), Some("percent"));
+        assert_eq!(column("nope"), None);
+    }
+
+    /// The columns are the row's fields, in the row's order, each once.
+    #[test]
+    fn columns_are_the_rows_fields_in_order() {
+        let serde_json::Value::Object(fields) =
+            serde_json::to_value(sample_row(true)).unwrap_or_default()
+        else {
+            panic!("a row serializes to an object");
+        };
+        // serde_json's map keeps insertion order only with `preserve_order`; compare sets and
+        // take the order from the CSV writer, which follows cells().
+        let mut names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        names.retain(|n| *n != "undefined");
+        names.sort_unstable();
+        let mut declared: Vec<&str> = column_names().collect();
+        declared.sort_unstable();
+        assert_eq!(names, declared);
+        declared.dedup();
+        assert_eq!(declared.len(), COLUMNS.len());
+        let report = Report {
+            options: ReportOptions::default(),
+            rows: vec![sample_row(true)],
+        };
+        let csv = report.to_csv();
+        let mut lines = csv.lines();
+        assert!(
+            lines
+                .next()
+                .is_some_and(|h| h.starts_with("period_start,period_end,dimension,"))
+        );
+        assert_eq!(
+            lines.next(),
+            Some(
+                "2021-06-01,2021-07-01,email,3,4,5,6,7,8.5,9,10,11,12,13,14,15,16,17,18,19,20,21,\
+                 22,23,24,25,-26,27,2.8,29,12.50,EUR,32,33,34,35,36,37,38"
+            )
+        );
+    }
 }

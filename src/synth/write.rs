@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 /// How [`Synth::write`] writes. [`Default`]: CSV, with the event log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WriteOptions {
-    /// CSV or JSON Lines.
+    /// CSV, JSON Lines or (feature `parquet`) Parquet.
     pub format: Format,
     /// Whether to write `events.csv` too (about eight rows per ticket: the biggest file).
     pub events: bool,
@@ -77,6 +77,38 @@ const SURVEY_COLUMNS: &[&str] = records::SURVEY.keys;
 const CUSTOMER_COLUMNS: &[&str] = records::CUSTOMER.keys;
 const COST_COLUMNS: &[&str] = records::COST.keys;
 
+/// What a column holds, for the typed formats (Parquet): the value kinds of [`V`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Str,
+    Time,
+    Int,
+    Bool,
+}
+
+/// The kinds of each file's columns, in the order of its `*_COLUMNS`. Amounts and cost dates
+/// stay text, as in CSV: the readers' rules for them (exact decimals, the date format) are
+/// the same whatever the file.
+const TICKET_KINDS: &[Kind] = {
+    use Kind::{Int, Str, Time};
+    &[
+        Str, Str, Time, Time, Time, Time, Str, Str, Str, Str, Str, Int, Int,
+    ]
+};
+const EVENT_KINDS: &[Kind] = {
+    use Kind::{Bool, Str, Time};
+    &[Str, Time, Str, Str, Bool, Str, Str]
+};
+const SURVEY_KINDS: &[Kind] = {
+    use Kind::{Int, Str, Time};
+    &[Str, Str, Str, Time, Str, Int]
+};
+const CUSTOMER_KINDS: &[Kind] = {
+    use Kind::{Str, Time};
+    &[Str, Time, Time, Str, Str, Str]
+};
+const COST_KINDS: &[Kind] = &[Kind::Str; 5];
+
 /// A value of a row. Every text the generator writes is an identifier or a vocabulary word,
 /// never a comma, quote or newline, so CSV needs no quoting and JSON no escaping.
 enum V<'a> {
@@ -87,9 +119,18 @@ enum V<'a> {
     Null,
 }
 
+/// Where a sink's rows go.
+enum Out {
+    /// CSV or JSON Lines, a line at a time.
+    Text(BufWriter<File>),
+    /// Parquet, a column at a time.
+    #[cfg(feature = "parquet")]
+    Parquet(Box<parquet_sink::ParquetSink>),
+}
+
 /// One output file of one record type.
 struct Sink {
-    out: BufWriter<File>,
+    out: Out,
     path: PathBuf,
     format: Format,
     columns: &'static [&'static str],
@@ -103,48 +144,55 @@ impl Sink {
         stem: &str,
         format: Format,
         columns: &'static [&'static str],
+        kinds: &'static [Kind],
     ) -> Result<Sink> {
         let ext = match format {
             Format::Csv => "csv",
             Format::JsonLines => "jsonl",
+            #[cfg(feature = "parquet")]
+            Format::Parquet => "parquet",
         };
         let path = dir.join(format!("{stem}.{ext}"));
         let file = File::create(&path).map_err(|e| io_error(&path, &e))?;
-        let mut sink = Sink {
-            out: BufWriter::with_capacity(1 << 20, file),
+        let out = match format {
+            #[cfg(feature = "parquet")]
+            Format::Parquet => Out::Parquet(Box::new(
+                parquet_sink::ParquetSink::new(file, columns, kinds)
+                    .map_err(|e| parquet_error(&path, &e))?,
+            )),
+            _ => {
+                let _ = kinds;
+                let mut out = BufWriter::with_capacity(1 << 20, file);
+                if format == Format::Csv {
+                    let header = columns.join(",") + "\n";
+                    out.write_all(header.as_bytes())
+                        .map_err(|e| io_error(&path, &e))?;
+                }
+                Out::Text(out)
+            }
+        };
+        Ok(Sink {
+            out,
             path,
             format,
             columns,
             rows: 0,
             line: Vec::with_capacity(256),
-        };
-        if format == Format::Csv {
-            let header = columns.join(",") + "\n";
-            sink.out
-                .write_all(header.as_bytes())
-                .map_err(|e| io_error(&sink.path, &e))?;
-        }
-        Ok(sink)
+        })
     }
 
     fn row(&mut self, values: &[V<'_>]) -> Result<()> {
+        self.rows += 1;
+        let out = match &mut self.out {
+            Out::Text(out) => out,
+            #[cfg(feature = "parquet")]
+            Out::Parquet(sink) => {
+                return sink.row(values).map_err(|e| parquet_error(&self.path, &e));
+            }
+        };
         let line = &mut self.line;
         line.clear();
         match self.format {
-            Format::Csv => {
-                for (i, v) in values.iter().enumerate() {
-                    if i > 0 {
-                        line.push(b',');
-                    }
-                    match v {
-                        V::Str(s) => line.extend_from_slice(s.as_bytes()),
-                        V::Time(t) => push_time(line, *t),
-                        V::Int(n) => line.extend_from_slice(n.to_string().as_bytes()),
-                        V::Bool(b) => line.extend_from_slice(if *b { b"true" } else { b"false" }),
-                        V::Null => {}
-                    }
-                }
-            }
             Format::JsonLines => {
                 line.push(b'{');
                 let mut first = true;
@@ -177,17 +225,185 @@ impl Sink {
                 }
                 line.push(b'}');
             }
+            // CSV (a Parquet sink's rows went to its columns above).
+            _ => {
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        line.push(b',');
+                    }
+                    match v {
+                        V::Str(s) => line.extend_from_slice(s.as_bytes()),
+                        V::Time(t) => push_time(line, *t),
+                        V::Int(n) => line.extend_from_slice(n.to_string().as_bytes()),
+                        V::Bool(b) => line.extend_from_slice(if *b { b"true" } else { b"false" }),
+                        V::Null => {}
+                    }
+                }
+            }
         }
         line.push(b'\n');
-        self.rows += 1;
-        self.out
-            .write_all(line)
-            .map_err(|e| io_error(&self.path, &e))
+        out.write_all(line).map_err(|e| io_error(&self.path, &e))
     }
 
-    fn finish(mut self) -> Result<(PathBuf, u64)> {
-        self.out.flush().map_err(|e| io_error(&self.path, &e))?;
+    fn finish(self) -> Result<(PathBuf, u64)> {
+        match self.out {
+            Out::Text(mut out) => out.flush().map_err(|e| io_error(&self.path, &e))?,
+            #[cfg(feature = "parquet")]
+            Out::Parquet(sink) => sink.finish().map_err(|e| parquet_error(&self.path, &e))?,
+        }
         Ok((self.path, self.rows))
+    }
+}
+
+#[cfg(feature = "parquet")]
+fn parquet_error(path: &Path, e: &parquet::errors::ParquetError) -> Error {
+    Error::new(ErrorKind::Io, format!("cannot write the Parquet file: {e}"))
+        .with_field("path")
+        .with_value(path.display())
+}
+
+/// Rows into Arrow columns, a batch at a time, into a Parquet file.
+#[cfg(feature = "parquet")]
+mod parquet_sink {
+    use super::{Kind, V};
+    use arrow_array::builder::{
+        ArrayBuilder, BooleanBuilder, Int64Builder, StringBuilder, TimestampMicrosecondBuilder,
+    };
+    use arrow_array::{ArrayRef, RecordBatch};
+    use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+    use parquet::arrow::ArrowWriter;
+    use parquet::basic::{Compression, ZstdLevel};
+    use parquet::errors::ParquetError;
+    use parquet::file::properties::WriterProperties;
+    use std::fs::File;
+    use std::sync::Arc;
+
+    /// Rows per record batch handed to the writer (which cuts row groups of its own size).
+    const BATCH_ROWS: usize = 64 * 1024;
+
+    enum Column {
+        Str(StringBuilder),
+        Time(TimestampMicrosecondBuilder),
+        Int(Int64Builder),
+        Bool(BooleanBuilder),
+    }
+
+    impl Column {
+        fn finish(&mut self) -> ArrayRef {
+            match self {
+                Column::Str(b) => Arc::new(b.finish()),
+                // The zone is UTC, as in the text files' `Z`.
+                Column::Time(b) => Arc::new(b.finish().with_timezone("UTC")),
+                Column::Int(b) => Arc::new(b.finish()),
+                Column::Bool(b) => Arc::new(b.finish()),
+            }
+        }
+
+        fn len(&self) -> usize {
+            match self {
+                Column::Str(b) => b.len(),
+                Column::Time(b) => b.len(),
+                Column::Int(b) => b.len(),
+                Column::Bool(b) => b.len(),
+            }
+        }
+    }
+
+    pub(super) struct ParquetSink {
+        schema: SchemaRef,
+        columns: Vec<Column>,
+        writer: ArrowWriter<File>,
+    }
+
+    impl ParquetSink {
+        pub(super) fn new(
+            file: File,
+            names: &[&str],
+            kinds: &[Kind],
+        ) -> Result<ParquetSink, ParquetError> {
+            let fields: Vec<Field> = names
+                .iter()
+                .zip(kinds)
+                .map(|(name, kind)| {
+                    let ty = match kind {
+                        Kind::Str => DataType::Utf8,
+                        Kind::Time => {
+                            DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+                        }
+                        Kind::Int => DataType::Int64,
+                        Kind::Bool => DataType::Boolean,
+                    };
+                    Field::new(*name, ty, true)
+                })
+                .collect();
+            let schema = Arc::new(Schema::new(fields));
+            let columns = kinds
+                .iter()
+                .map(|kind| match kind {
+                    Kind::Str => {
+                        Column::Str(StringBuilder::with_capacity(BATCH_ROWS, BATCH_ROWS * 8))
+                    }
+                    Kind::Time => {
+                        Column::Time(TimestampMicrosecondBuilder::with_capacity(BATCH_ROWS))
+                    }
+                    Kind::Int => Column::Int(Int64Builder::with_capacity(BATCH_ROWS)),
+                    Kind::Bool => Column::Bool(BooleanBuilder::with_capacity(BATCH_ROWS)),
+                })
+                .collect();
+            // zstd: what polars writes by default, smaller than snappy for as little time.
+            let props = WriterProperties::builder()
+                .set_compression(Compression::ZSTD(ZstdLevel::default()))
+                .build();
+            let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))?;
+            Ok(ParquetSink {
+                schema,
+                columns,
+                writer,
+            })
+        }
+
+        pub(super) fn row(&mut self, values: &[V<'_>]) -> Result<(), ParquetError> {
+            for (column, v) in self.columns.iter_mut().zip(values) {
+                match (column, v) {
+                    (Column::Str(b), V::Str(s)) => b.append_value(s),
+                    (Column::Time(b), V::Time(t)) => {
+                        let us = t.checked_mul(1_000_000).ok_or_else(|| {
+                            ParquetError::General(format!("{t} s is past the microseconds' range"))
+                        })?;
+                        b.append_value(us);
+                    }
+                    (Column::Int(b), V::Int(n)) => b.append_value(*n),
+                    (Column::Bool(b), V::Bool(x)) => b.append_value(*x),
+                    (Column::Str(b), V::Null) => b.append_null(),
+                    (Column::Time(b), V::Null) => b.append_null(),
+                    (Column::Int(b), V::Null) => b.append_null(),
+                    (Column::Bool(b), V::Null) => b.append_null(),
+                    _ => {
+                        return Err(ParquetError::General(
+                            "a value of another type than its column's".into(),
+                        ));
+                    }
+                }
+            }
+            if self.columns.first().map_or(0, Column::len) >= BATCH_ROWS {
+                self.flush()?;
+            }
+            Ok(())
+        }
+
+        fn flush(&mut self) -> Result<(), ParquetError> {
+            if self.columns.first().map_or(0, Column::len) == 0 {
+                return Ok(());
+            }
+            let arrays: Vec<ArrayRef> = self.columns.iter_mut().map(Column::finish).collect();
+            let batch = RecordBatch::try_new(self.schema.clone(), arrays)?;
+            self.writer.write(&batch)
+        }
+
+        pub(super) fn finish(mut self) -> Result<(), ParquetError> {
+            self.flush()?;
+            self.writer.close().map(|_| ())
+        }
     }
 }
 
@@ -246,8 +462,10 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 impl Synth {
     /// Writes the data set into `dir` (created if missing): `tickets`, `events` (unless
-    /// switched off), `surveys`, `customers` and `costs`, `.csv` or `.jsonl`, in the canonical
-    /// layout. Streams: memory stays flat whatever the size. `progress` is called with the
+    /// switched off), `surveys`, `customers` and `costs`, `.csv`, `.jsonl` or `.parquet`, in
+    /// the canonical layout. In Parquet, instants are `timestamp[us, UTC]`, counts and scores
+    /// `int64`, `public` boolean, the rest (amounts, cost dates) text as in CSV; zstd
+    /// compression, row groups of the writer's default size (1,048,576 rows). Streams: memory stays flat whatever the size. `progress` is called with the
     /// number of tickets written so far, every 16,384 tickets and at the end.
     ///
     /// # Errors
@@ -281,12 +499,18 @@ impl Synth {
         let dir = dir.as_ref();
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
         let format = options.format;
-        let mut tickets = Sink::create(dir, "tickets", format, TICKET_COLUMNS)?;
+        let mut tickets = Sink::create(dir, "tickets", format, TICKET_COLUMNS, TICKET_KINDS)?;
         let mut events = match options.events {
-            true => Some(Sink::create(dir, "events", format, EVENT_COLUMNS)?),
+            true => Some(Sink::create(
+                dir,
+                "events",
+                format,
+                EVENT_COLUMNS,
+                EVENT_KINDS,
+            )?),
             false => None,
         };
-        let mut surveys = Sink::create(dir, "surveys", format, SURVEY_COLUMNS)?;
+        let mut surveys = Sink::create(dir, "surveys", format, SURVEY_COLUMNS, SURVEY_KINDS)?;
 
         let mut stories = self.stories();
         let mut story = Story::new();
@@ -352,7 +576,7 @@ impl Synth {
     }
 
     fn write_customers(&self, dir: &Path, format: Format) -> Result<(PathBuf, u64)> {
-        let mut out = Sink::create(dir, "customers", format, CUSTOMER_COLUMNS)?;
+        let mut out = Sink::create(dir, "customers", format, CUSTOMER_COLUMNS, CUSTOMER_KINDS)?;
         let mut id = String::new();
         // Local midnights as instants, not dates: a date would be read in the reader's zone,
         // which need not be the generator's.
@@ -379,7 +603,7 @@ impl Synth {
     }
 
     fn write_costs(&self, dir: &Path, format: Format) -> Result<(PathBuf, u64)> {
-        let mut out = Sink::create(dir, "costs", format, COST_COLUMNS)?;
+        let mut out = Sink::create(dir, "costs", format, COST_COLUMNS, COST_KINDS)?;
         for c in self.costs() {
             let (start, end) = (c.start().to_string(), c.end().to_string());
             let amount = c.amount().amount.to_string();

@@ -10,10 +10,11 @@ Usage:
   supportkpi report --tickets FILE [--events FILE] [--surveys FILE] [--customers FILE]
                     [--costs FILE] [options]
   supportkpi report --demo [options]        the report on a bundled synthetic year
-  supportkpi generate --tickets N [--seed S] [--format csv|jsonl] --out DIR
+  supportkpi generate --tickets N [--seed S] [--format csv|jsonl|parquet] --out DIR
   supportkpi --help | --version
 
-Report inputs (CSV, or JSON Lines for .jsonl/.ndjson; columns as in examples/data/README.md):
+Report inputs (CSV; JSON Lines for .jsonl/.ndjson; Parquet for .parquet or any file that starts
+with PAR1; columns as in examples/data/README.md):
   --tickets FILE          tickets (summary rows), or the export a --preset reads
   --events FILE           a ticket event log (counted as other tickets than --tickets')
   --surveys FILE          CSAT, NPS and CES responses
@@ -34,7 +35,8 @@ Report options:
   --sla-first-response T  first-response targets per priority: \"urgent=1h,high=4h,*=1d\"
                           (* = any other priority; units s, m, h, d)
   --sla-resolution T      resolution targets, the same way
-  --format F              table (default) | json | csv | html
+  --format F              table (default) | json | csv | html | parquet | arrow (an Arrow
+                          IPC file); parquet and arrow need -o FILE or a redirected output
   -o, --output FILE       write the report there instead of to standard output
   --errors MODE           strict (default: stop at the first bad record) | lenient
   --rejects FILE          write every rejected record as CSV (implies --errors lenient)
@@ -46,7 +48,7 @@ Generate options:
   --days N                days covered (default 365)
   --tz ZONE               the helpdesk's zone: local office hours (default UTC)
   --customers N           customers (default: one per 25 tickets)
-  --format F              csv (default) | jsonl
+  --format F              csv (default) | jsonl | parquet
   --no-events             skip events.csv (the biggest file)
   --out DIR               the directory to write (created if missing)
 

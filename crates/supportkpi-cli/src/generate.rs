@@ -41,9 +41,10 @@ pub(crate) fn run(g: GenerateArgs) -> Result<(), Failure> {
     let format = match g.format.as_deref().unwrap_or("csv") {
         "csv" => Format::Csv,
         "jsonl" | "ndjson" => Format::JsonLines,
+        "parquet" => Format::Parquet,
         other => {
             return Err(Failure::Usage(format!(
-                "--format {other:?}: expected csv or jsonl"
+                "--format {other:?}: expected csv, jsonl or parquet"
             )));
         }
     };

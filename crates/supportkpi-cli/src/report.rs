@@ -29,6 +29,10 @@ pub(crate) enum OutFormat {
     Json,
     Csv,
     Html,
+    /// The report's Arrow batch as a Parquet file.
+    Parquet,
+    /// The report's Arrow batch as an Arrow IPC file.
+    Arrow,
 }
 
 /// Everything the renderers need besides the report itself.
@@ -51,12 +55,24 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         "json" => OutFormat::Json,
         "csv" => OutFormat::Csv,
         "html" => OutFormat::Html,
+        "parquet" => OutFormat::Parquet,
+        "arrow" | "ipc" => OutFormat::Arrow,
         other => {
             return Err(Failure::Usage(format!(
-                "--format {other:?}: expected table, json, csv or html"
+                "--format {other:?}: expected table, json, csv, html, parquet or arrow"
             )));
         }
     };
+    if matches!(format, OutFormat::Parquet | OutFormat::Arrow) && args.output.is_none() {
+        use std::io::IsTerminal;
+        if std::io::stdout().is_terminal() {
+            return Err(Failure::Usage(
+                "--format parquet and arrow write a binary file: give -o FILE or redirect the \
+                 output"
+                    .into(),
+            ));
+        }
+    }
     let errors = match (args.errors.as_deref(), &args.rejects) {
         (None, Some(_)) => ErrorMode::Lenient,
         (None, None) => ErrorMode::Strict,
@@ -161,14 +177,17 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?;
     }
 
-    let text = match format {
-        OutFormat::Table => crate::table::render(&report, &context),
-        OutFormat::Json => report.to_json() + "\n",
-        OutFormat::Csv => report.to_csv(),
+    let text: Vec<u8> = match format {
+        OutFormat::Table => crate::table::render(&report, &context).into_bytes(),
+        OutFormat::Json => (report.to_json() + "\n").into_bytes(),
+        OutFormat::Csv => report.to_csv().into_bytes(),
         OutFormat::Html => {
             let _spinner = Spinner::start("drawing the charts".to_owned());
-            crate::html::render(&report, &context).map_err(Failure::Input)?
+            crate::html::render(&report, &context)
+                .map_err(Failure::Input)?
+                .into_bytes()
         }
+        OutFormat::Parquet | OutFormat::Arrow => binary(&report, format)?,
     };
     match &args.output {
         Some(path) => std::fs::write(path, text)
@@ -177,13 +196,41 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a message.
-            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+            let _ = out.write_all(&text).and_then(|()| out.flush());
         }
     }
     if format != OutFormat::Table && !context.rejected.is_empty() {
         eprintln!("{}", rejects_summary(&context));
     }
     Ok(())
+}
+
+/// The report's Arrow batch (types from the core's `report::COLUMNS`) as a Parquet or an
+/// Arrow IPC file.
+fn binary(report: &Report, format: OutFormat) -> Result<Vec<u8>, Failure> {
+    let batch = report
+        .to_arrow()
+        .map_err(|e| Failure::Input(one_line(&e)))?;
+    let mut out = Vec::new();
+    let failed = |e: &dyn std::fmt::Display| Failure::Input(format!("writing the report: {e}"));
+    if format == OutFormat::Parquet {
+        use parquet::arrow::ArrowWriter;
+        use parquet::basic::{Compression, ZstdLevel};
+        use parquet::file::properties::WriterProperties;
+        let props = WriterProperties::builder()
+            .set_compression(Compression::ZSTD(ZstdLevel::default()))
+            .build();
+        let mut w =
+            ArrowWriter::try_new(&mut out, batch.schema(), Some(props)).map_err(|e| failed(&e))?;
+        w.write(&batch).map_err(|e| failed(&e))?;
+        w.close().map_err(|e| failed(&e))?;
+    } else {
+        let mut w = arrow_ipc::writer::FileWriter::try_new(&mut out, &batch.schema())
+            .map_err(|e| failed(&e))?;
+        w.write(&batch).map_err(|e| failed(&e))?;
+        w.finish().map_err(|e| failed(&e))?;
+    }
+    Ok(out)
 }
 
 fn usage(flag: &str, e: &Error) -> Failure {

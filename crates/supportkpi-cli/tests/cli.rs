@@ -479,3 +479,261 @@ fn generate_is_deterministic_and_reads_back_with_no_rejects() {
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
+
+/// A column of a record batch as i64s (counts) or f64s (statistics, null as None).
+fn ints(batch: &arrow_array::RecordBatch, name: &str) -> Vec<i64> {
+    use arrow_array::cast::AsArray;
+    let col = batch.column_by_name(name).unwrap();
+    col.as_primitive::<arrow_array::types::Int64Type>()
+        .values()
+        .to_vec()
+}
+
+fn floats(batch: &arrow_array::RecordBatch, name: &str) -> Vec<Option<f64>> {
+    use arrow_array::cast::AsArray;
+    let col = batch.column_by_name(name).unwrap();
+    col.as_primitive::<arrow_array::types::Float64Type>()
+        .iter()
+        .collect()
+}
+
+#[test]
+fn report_as_parquet_and_arrow_ipc_holds_the_json_numbers() {
+    let dir = temp("binary");
+    let report = json(&ok(&[
+        "report", "--demo", "--by", "channel", "--format", "json",
+    ]));
+    let rows = report["rows"].as_array().unwrap();
+    let created: Vec<i64> = rows
+        .iter()
+        .map(|r| r["tickets_created"].as_i64().unwrap())
+        .collect();
+    let csat: Vec<Option<f64>> = rows.iter().map(|r| r["csat_pct"].as_f64()).collect();
+    let parquet_path = dir.join("report.parquet");
+    let arrow_path = dir.join("report.arrow");
+    for (format, path) in [("parquet", &parquet_path), ("arrow", &arrow_path)] {
+        let out = ok(&[
+            "report",
+            "--demo",
+            "--by",
+            "channel",
+            "--format",
+            format,
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(out, "");
+    }
+    let file = std::fs::File::open(&parquet_path).unwrap();
+    let batches: Vec<arrow_array::RecordBatch> =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+    assert_eq!(batches.len(), 1);
+    let from_parquet = &batches[0];
+    let file = std::fs::File::open(&arrow_path).unwrap();
+    let mut ipc = arrow_ipc::reader::FileReader::try_new(file, None).unwrap();
+    let from_ipc = ipc.next().unwrap().unwrap();
+    assert!(ipc.next().is_none());
+    for batch in [from_parquet, &from_ipc] {
+        assert_eq!(batch.num_rows(), rows.len());
+        let names: Vec<&str> = batch
+            .schema_ref()
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
+        let expected: Vec<&str> = report["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        assert_eq!(names, expected);
+        assert_eq!(ints(batch, "tickets_created"), created);
+        assert_eq!(
+            ints(batch, "tickets_created").iter().sum::<i64>(),
+            2 * 3_000
+        );
+        // serde_json (without float_roundtrip) may read the last digit of the JSON's shortest
+        // text differently; the batch holds the core's f64 itself.
+        let got = floats(batch, "csat_pct");
+        assert_eq!(got.len(), csat.len());
+        for (g, c) in got.iter().zip(&csat) {
+            assert!(
+                matches!((g, c), (Some(g), Some(c)) if (g - c).abs() < 1e-9),
+                "{g:?} {c:?}"
+            );
+        }
+    }
+    // A binary format refuses a terminal but not a pipe: here stdout is a pipe.
+    let piped = run(&["report", "--demo", "--format", "parquet"]);
+    assert!(piped.status.success());
+    assert_eq!(&piped.stdout[..4], b"PAR1");
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn generate_writes_parquet() {
+    let dir = temp("gen-parquet");
+    let out = ok(&[
+        "generate",
+        "--tickets",
+        "1000",
+        "--seed",
+        "7",
+        "--format",
+        "parquet",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("1,000  ") && out.contains("tickets.parquet"),
+        "{out}"
+    );
+    let read = |name: &str| -> Vec<arrow_array::RecordBatch> {
+        let file = std::fs::File::open(dir.join(name)).unwrap();
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let tickets = read("tickets.parquet");
+    assert_eq!(tickets.iter().map(|b| b.num_rows()).sum::<usize>(), 1_000);
+    let schema = tickets[0].schema();
+    let created = schema.field_with_name("created_at").unwrap();
+    assert_eq!(created.data_type().to_string(), "Timestamp(µs, \"UTC\")");
+    assert_eq!(
+        schema
+            .field_with_name("reopens")
+            .unwrap()
+            .data_type()
+            .to_string(),
+        "Int64"
+    );
+    // The first ticket is the same as in the CSV of the same seed.
+    let csv_dir = temp("gen-parquet-csv");
+    ok(&[
+        "generate",
+        "--tickets",
+        "1000",
+        "--seed",
+        "7",
+        "--out",
+        csv_dir.to_str().unwrap(),
+    ]);
+    let csv = std::fs::read_to_string(csv_dir.join("tickets.csv")).unwrap();
+    let first: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    use arrow_array::cast::AsArray;
+    let ids = tickets[0].column_by_name("id").unwrap();
+    assert_eq!(ids.as_string::<i32>().value(0), first[0]);
+    let at = tickets[0].column_by_name("created_at").unwrap();
+    let at = at
+        .as_primitive::<arrow_array::types::TimestampMicrosecondType>()
+        .value(0);
+    let expected = chrono::DateTime::parse_from_rfc3339(first[2])
+        .unwrap()
+        .timestamp();
+    assert_eq!(at, expected * 1_000_000);
+    for name in [
+        "events.parquet",
+        "surveys.parquet",
+        "customers.parquet",
+        "costs.parquet",
+    ] {
+        assert!(!read(name).is_empty(), "{name}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+    std::fs::remove_dir_all(csv_dir).unwrap();
+}
+
+#[test]
+fn parquet_inputs_report_as_their_csv() {
+    let (csv_dir, pq_dir) = (temp("in-csv"), temp("in-parquet"));
+    for (dir, format) in [(&csv_dir, "csv"), (&pq_dir, "parquet")] {
+        ok(&[
+            "generate",
+            "--tickets",
+            "1500",
+            "--seed",
+            "11",
+            "--no-events",
+            "--format",
+            format,
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+    }
+    let f = |dir: &Path, name: &str| dir.join(name).display().to_string();
+    for format in ["json", "csv"] {
+        let report = |dir: &Path, ext: &str| {
+            ok(&[
+                "report",
+                "--tickets",
+                &f(dir, &format!("tickets.{ext}")),
+                "--surveys",
+                &f(dir, &format!("surveys.{ext}")),
+                "--customers",
+                &f(dir, &format!("customers.{ext}")),
+                "--costs",
+                &f(dir, &format!("costs.{ext}")),
+                "--by",
+                "channel",
+                "--format",
+                format,
+            ])
+        };
+        let from_csv = report(&csv_dir, "csv");
+        assert_eq!(report(&pq_dir, "parquet"), from_csv, "{format}");
+        if format == "json" {
+            assert_eq!(sum(&totals(&json(&from_csv)), "tickets_created"), 1_500);
+        }
+    }
+    // The magic decides when the name does not: a Parquet file named .csv is read as Parquet.
+    std::fs::copy(pq_dir.join("tickets.parquet"), pq_dir.join("renamed.csv")).unwrap();
+    let renamed = json(&ok(&[
+        "report",
+        "--tickets",
+        &f(&pq_dir, "renamed.csv"),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(sum(&totals(&renamed), "tickets_created"), 1_500);
+    std::fs::remove_dir_all(csv_dir).unwrap();
+    std::fs::remove_dir_all(pq_dir).unwrap();
+}
+
+#[test]
+fn a_parquet_column_of_the_wrong_type_is_one_line_naming_file_row_field_value_and_rule() {
+    use std::sync::Arc;
+    let dir = temp("wrong-type");
+    let path = dir.join("tickets.parquet");
+    let batch = arrow_array::RecordBatch::try_from_iter([
+        (
+            "id",
+            Arc::new(arrow_array::StringArray::from(vec!["T-1", "T-2"])) as arrow_array::ArrayRef,
+        ),
+        (
+            "created_at",
+            Arc::new(arrow_array::BooleanArray::from(vec![true, false])) as arrow_array::ArrayRef,
+        ),
+    ])
+    .unwrap();
+    let file = std::fs::File::create(&path).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    let out = run(&["report", "--tickets", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for part in ["tickets.parquet", "1", "T-1", "created_at", "true"] {
+        assert!(err.contains(part), "{part}: {err}");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -77,6 +77,12 @@
  * For data held in columns, supportkpi_report_new / _push_tickets / _push_scores /
  * _finish_json build the same report (the same JSON text) from arrays.
  *
+ * Arrow. supportkpi_report_arrow takes tickets and survey responses as Arrow C stream
+ * interface streams (struct ArrowArrayStream, defined below unless an Arrow header already
+ * did) plus the same JSON request, and returns the same response. It takes ownership of every
+ * stream it is given, on success and on failure alike: it moves the stream (your struct's
+ * release becomes NULL) and calls its release callback exactly once before it returns.
+ *
  * Linking. Link -lsupportkpi (shared), or libsupportkpi.a plus -lpthread -ldl -lm (static);
  * pkg-config --cflags --libs supportkpi (add --static for the static library).
  */
@@ -93,6 +99,66 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+
+struct ArrowSchema {
+    // Array type description
+    const char *format;
+    const char *name;
+    const char *metadata;
+    int64_t flags;
+    int64_t n_children;
+    struct ArrowSchema **children;
+    struct ArrowSchema *dictionary;
+
+    // Release callback
+    void (*release)(struct ArrowSchema *);
+    // Opaque producer-specific data
+    void *private_data;
+};
+
+struct ArrowArray {
+    // Array data description
+    int64_t length;
+    int64_t null_count;
+    int64_t offset;
+    int64_t n_buffers;
+    int64_t n_children;
+    const void **buffers;
+    struct ArrowArray **children;
+    struct ArrowArray *dictionary;
+
+    // Release callback
+    void (*release)(struct ArrowArray *);
+    // Opaque producer-specific data
+    void *private_data;
+};
+
+#endif  // ARROW_C_DATA_INTERFACE
+
+#ifndef ARROW_C_STREAM_INTERFACE
+#define ARROW_C_STREAM_INTERFACE
+
+struct ArrowArrayStream {
+    // Callbacks providing stream functionality
+    int (*get_schema)(struct ArrowArrayStream *, struct ArrowSchema *out);
+    int (*get_next)(struct ArrowArrayStream *, struct ArrowArray *out);
+    const char *(*get_last_error)(struct ArrowArrayStream *);
+
+    // Release callback
+    void (*release)(struct ArrowArrayStream *);
+
+    // Opaque producer-specific data
+    void *private_data;
+};
+
+#endif  // ARROW_C_STREAM_INTERFACE
 
 // What a call returned: `SUPPORTKPI_RESULT_OK` (0) or the class of its failure.
 //
@@ -584,6 +650,49 @@ supportkpi_result supportkpi_error_message(char *buf,
 // pointer.
 supportkpi_result supportkpi_report_json(const char *request_json,
                                          char **report_json_out);
+
+// Computes the whole report from tickets and survey responses handed over as Arrow C
+// streams (the Arrow C stream interface: what pyarrow's `_export_to_c`, polars, DuckDB,
+// nanoarrow and arrow-rs export), plus a JSON request as `supportkpi_report_json` takes it,
+// and returns the report as `supportkpi_report_json` does.
+//
+// `tickets` holds summary tickets in the canonical layout (columns named as the fields:
+// `id`, `created_at`, `resolved_at`, …), or the export of the request's `sources.preset`
+// (`"servicenow"`: its incident event log; `"zendesk"`, `"freshdesk"`). `surveys` holds survey
+// responses in the canonical layout. Either may be NULL (no such input). Columns are read
+// with the rules of the file readers and the request's `read` settings: strings, dictionary
+// (categorical) strings, integers, floats, booleans, timestamps of any unit (with a zone:
+// instants; without: wall-clock times in `read.timezone`), dates. The request
+// (`request_json`, `"{}"` for none) is the one of `supportkpi_report_json`: its `options`,
+// its `read` settings, and any `sources` files or inline `records`, which are added to the
+// streams' records. The report equals `supportkpi_report_json`'s on the same records; in the
+// response's `rejected` and `read`, a stream is the source `"tickets"` or `"surveys"` with
+// `file` null and `line` the row number in the stream (from 1).
+//
+// Returns what `supportkpi_report_json` returns, and `..._INVALID_ARGUMENT` for a stream that
+// was already released or whose schema cannot be read; `..._IO` for a stream whose
+// `get_next` fails (the message has the stream's `get_last_error`); `..._INVALID_VALUE` for
+// a column of a type no field can read (a list, a struct, …). In strict mode a bad row fails
+// the call with its kind, the message naming the stream, row, field, value and rule.
+// `*report_json_out` is written only on success.
+//
+// Ownership: the library takes ownership of each non-NULL stream in every case, success or
+// failure, before it looks at any other argument: it moves the stream out (setting the
+// caller's `release` to NULL, as the C stream interface's move semantics say) and calls its
+// `release` callback exactly once before returning. The caller must not use or release the
+// streams afterwards (releasing a moved stream is a no-op: its `release` is NULL). Borrows
+// `request_json` for the call; on success the caller owns `*report_json_out` and frees it
+// with `supportkpi_string_free`.
+//
+// # Safety
+//
+// `tickets` and `surveys` must each be NULL or point to a `struct ArrowArrayStream` that is
+// valid per the Arrow C stream interface (or already released); `request_json` must be a
+// NUL-terminated string; `report_json_out` must be writable for one pointer.
+supportkpi_result supportkpi_report_arrow(struct ArrowArrayStream *tickets,
+                                          struct ArrowArrayStream *surveys,
+                                          const char *request_json,
+                                          char **report_json_out);
 
 // Makes an empty report.
 //

@@ -10,9 +10,10 @@ use crate::error::{FfiError, guard, guard_void};
 use crate::request::{self, Inline};
 use crate::result::supportkpi_result;
 use crate::string;
+use arrow_array::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use serde::Serialize;
 use std::ffi::c_char;
-use supportkpi::io::{SourceKind, SourceRejected, load};
+use supportkpi::io::{Preset, Rejected, SourceKind, SourceRejected, arrow, load};
 use supportkpi::kpi::{Accumulator, Ces, Csat};
 use supportkpi::model::{Instant, Status, SurveyKind};
 use supportkpi::report::{Report, ReportAccumulator, ReportInput, ReportOptions};
@@ -142,6 +143,79 @@ fn add_inline<T>(
 }
 
 fn report_json(text: &str) -> Result<String, FfiError> {
+    report_request(text, Streams::default())
+}
+
+/// Tables handed over through the Arrow C stream interface (`supportkpi_report_arrow`),
+/// owned: dropping one calls its release callback.
+#[derive(Default)]
+pub(crate) struct Streams {
+    pub(crate) tickets: Option<FFI_ArrowArrayStream>,
+    pub(crate) surveys: Option<FFI_ArrowArrayStream>,
+}
+
+/// The reader of a stream; `name` is its argument, for the message.
+fn stream_reader(
+    stream: FFI_ArrowArrayStream,
+    name: &str,
+) -> Result<ArrowArrayStreamReader, FfiError> {
+    ArrowArrayStreamReader::try_new(stream).map_err(|e| {
+        FfiError::new(
+            supportkpi_result::InvalidArgument,
+            format!("{name}: not a readable Arrow stream: {e}"),
+        )
+    })
+}
+
+/// Reads the streams into the input: tickets as the request's files are read (its preset,
+/// the ServiceNow event log into histories), surveys in the canonical layout. A stream's rows
+/// are named by `<argument>` and their row number (from 1) as the line.
+fn add_streams(
+    streams: Streams,
+    request: &request::Request,
+    input: &mut ReportInput,
+    rejected: &mut Vec<RejectedEntry>,
+    read: &mut Vec<ReadEntry>,
+) -> Result<(), FfiError> {
+    let named = |source: &'static str| move |e: Error| FfiError::from(e.with_file(source));
+    let mut add = |source: &'static str, n: u64, bad: Vec<Rejected>| {
+        read.push(ReadEntry {
+            source,
+            file: None,
+            records: n,
+        });
+        rejected.extend(bad.into_iter().map(|r| {
+            let error = r.error.with_file(source);
+            RejectedEntry::new(source, None, Some(r.line), None, &error)
+        }));
+    };
+    if let Some(stream) = streams.tickets {
+        let reader = stream_reader(stream, "tickets")?;
+        if request.sources.preset == Some(Preset::ServiceNow) {
+            let out = arrow::read_servicenow(reader, &request.read).map_err(named("tickets"))?;
+            let mut bad = out.rejected;
+            bad.extend(out.rejected_tickets);
+            add("tickets", out.read, bad);
+            input.histories.extend(out.histories);
+            input.join_tickets_with_histories()?;
+        } else {
+            let out = arrow::read_tickets(reader, &request.read).map_err(named("tickets"))?;
+            add("tickets", out.read, out.rejected);
+            input.tickets.extend(out.records);
+        }
+    }
+    if let Some(stream) = streams.surveys {
+        let reader = stream_reader(stream, "surveys")?;
+        let out = arrow::read_surveys(reader, &request.canonical).map_err(named("surveys"))?;
+        add("surveys", out.read, out.rejected);
+        input.surveys.extend(out.records);
+    }
+    Ok(())
+}
+
+/// A JSON request, plus Arrow streams of tickets and surveys, into the response envelope.
+fn report_request(text: &str, streams: Streams) -> Result<String, FfiError> {
+    // The streams are owned from here: released when this returns, on every path.
     let request = request::parse(text)?;
     let loaded = load(&request.sources, &request.read)?;
     let mut read: Vec<ReadEntry> = loaded
@@ -159,6 +233,7 @@ fn report_json(text: &str) -> Result<String, FfiError> {
         .map(RejectedEntry::from_file)
         .collect();
     let mut input = loaded.input;
+    add_streams(streams, &request, &mut input, &mut rejected, &mut read)?;
     let records = request.records;
     add_inline(
         records.tickets,
@@ -289,6 +364,71 @@ pub unsafe extern "C" fn supportkpi_report_json(
         // SAFETY: per this function's contract.
         let text = unsafe { arg::text(request_json, "request_json") }?;
         let json = string::into_c(report_json(text)?)?;
+        // SAFETY: checked non-NULL above; writable per the contract. Nothing fallible follows.
+        unsafe { arg::write(report_json_out, json) };
+        Ok(())
+    })
+}
+
+/// Computes the whole report from tickets and survey responses handed over as Arrow C
+/// streams (the Arrow C stream interface: what pyarrow's `_export_to_c`, polars, DuckDB,
+/// nanoarrow and arrow-rs export), plus a JSON request as `supportkpi_report_json` takes it,
+/// and returns the report as `supportkpi_report_json` does.
+///
+/// `tickets` holds summary tickets in the canonical layout (columns named as the fields:
+/// `id`, `created_at`, `resolved_at`, …), or the export of the request's `sources.preset`
+/// (`"servicenow"`: its incident event log; `"zendesk"`, `"freshdesk"`). `surveys` holds survey
+/// responses in the canonical layout. Either may be NULL (no such input). Columns are read
+/// with the rules of the file readers and the request's `read` settings: strings, dictionary
+/// (categorical) strings, integers, floats, booleans, timestamps of any unit (with a zone:
+/// instants; without: wall-clock times in `read.timezone`), dates. The request
+/// (`request_json`, `"{}"` for none) is the one of `supportkpi_report_json`: its `options`,
+/// its `read` settings, and any `sources` files or inline `records`, which are added to the
+/// streams' records. The report equals `supportkpi_report_json`'s on the same records; in the
+/// response's `rejected` and `read`, a stream is the source `"tickets"` or `"surveys"` with
+/// `file` null and `line` the row number in the stream (from 1).
+///
+/// Returns what `supportkpi_report_json` returns, and `..._INVALID_ARGUMENT` for a stream that
+/// was already released or whose schema cannot be read; `..._IO` for a stream whose
+/// `get_next` fails (the message has the stream's `get_last_error`); `..._INVALID_VALUE` for
+/// a column of a type no field can read (a list, a struct, …). In strict mode a bad row fails
+/// the call with its kind, the message naming the stream, row, field, value and rule.
+/// `*report_json_out` is written only on success.
+///
+/// Ownership: the library takes ownership of each non-NULL stream in every case, success or
+/// failure, before it looks at any other argument: it moves the stream out (setting the
+/// caller's `release` to NULL, as the C stream interface's move semantics say) and calls its
+/// `release` callback exactly once before returning. The caller must not use or release the
+/// streams afterwards (releasing a moved stream is a no-op: its `release` is NULL). Borrows
+/// `request_json` for the call; on success the caller owns `*report_json_out` and frees it
+/// with `supportkpi_string_free`.
+///
+/// # Safety
+///
+/// `tickets` and `surveys` must each be NULL or point to a `struct ArrowArrayStream` that is
+/// valid per the Arrow C stream interface (or already released); `request_json` must be a
+/// NUL-terminated string; `report_json_out` must be writable for one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn supportkpi_report_arrow(
+    tickets: *mut FFI_ArrowArrayStream,
+    surveys: *mut FFI_ArrowArrayStream,
+    request_json: *const c_char,
+    report_json_out: *mut *mut c_char,
+) -> supportkpi_result {
+    // SAFETY: each pointer is NULL or a valid stream, per the contract; `from_raw` moves the
+    // struct out and leaves a released one (release NULL) in the caller's memory.
+    let take = |p: *mut FFI_ArrowArrayStream| {
+        (!p.is_null()).then(|| unsafe { FFI_ArrowArrayStream::from_raw(p) })
+    };
+    let streams = Streams {
+        tickets: take(tickets),
+        surveys: take(surveys),
+    };
+    guard(move || {
+        arg::out(report_json_out, "report_json_out")?;
+        // SAFETY: per this function's contract.
+        let text = unsafe { arg::text(request_json, "request_json") }?;
+        let json = string::into_c(report_request(text, streams)?)?;
         // SAFETY: checked non-NULL above; writable per the contract. Nothing fallible follows.
         unsafe { arg::write(report_json_out, json) };
         Ok(())

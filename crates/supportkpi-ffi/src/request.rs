@@ -39,6 +39,9 @@ struct RawRequest<'a> {
 pub(crate) struct Request {
     pub(crate) sources: Sources,
     pub(crate) read: ReadOptions,
+    /// The read options without the preset: how inputs other than the helpdesk export
+    /// (surveys, customers, costs) are read.
+    pub(crate) canonical: ReadOptions,
     pub(crate) records: Records,
     pub(crate) options: ReportOptions,
 }
@@ -148,6 +151,7 @@ pub(crate) fn parse(text: &str) -> Result<Request, FfiError> {
         Some(part) => read_options(text, part.get())?,
         None => ReadOptions::new(),
     };
+    let canonical = read.clone();
     // `io::load` applies a Zendesk or Freshdesk preset only through the read options; the
     // request names it once, in `sources`, so it goes to both.
     if let Some(preset) = sources.preset {
@@ -164,6 +168,7 @@ pub(crate) fn parse(text: &str) -> Result<Request, FfiError> {
     Ok(Request {
         sources,
         read,
+        canonical,
         records,
         options,
     })

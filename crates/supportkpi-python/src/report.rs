@@ -3,12 +3,6 @@
 use crate::calendar::PyBusinessCalendar;
 use crate::errors;
 use crate::read::{self, Arrow, Config, Data, Kind, Outcome, PyRecords, ReadArgs};
-use arrow_array::builder::{
-    Date32Builder, Decimal128Builder, Float64Builder, Int64Builder, StringBuilder,
-};
-use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema};
-use chrono::NaiveDate;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
@@ -17,10 +11,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::sync::Arc;
 use supportkpi::columnar::{ColumnarInput, SurveyTable, TicketTable};
 use supportkpi::io::{self, ErrorMode, Rejected, Sources};
-use supportkpi::report::{COLUMNS, ReportAccumulator, ReportInput, ReportOptions, ReportRow};
+use supportkpi::report::{
+    COLUMNS, ColumnType, ReportAccumulator, ReportInput, ReportOptions, ReportRow, column_names,
+};
 use supportkpi::{Error, ErrorKind, Period, Report, SurveyResponse, Ticket};
 
 /// One input of a report, as the Python layer hands it over.
@@ -421,32 +416,6 @@ pub(crate) fn merge(py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<PyReport> {
     })
 }
 
-/// How a column is typed in rows and in Arrow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ColumnType {
-    Date,
-    Text,
-    Count,
-    Float,
-    Money,
-}
-
-fn column_type(name: &str) -> ColumnType {
-    match name {
-        "period_start" | "period_end" => ColumnType::Date,
-        "dimension" | "cost_currency" => ColumnType::Text,
-        "cost_per_ticket" => ColumnType::Money,
-        n if n.starts_with("tickets_")
-            || n == "backlog_end"
-            || n == "frt_unanswered"
-            || n.ends_with("_n") =>
-        {
-            ColumnType::Count
-        }
-        _ => ColumnType::Float,
-    }
-}
-
 /// A row's values by column (the core's serde form of the row).
 fn row_values(row: &ReportRow) -> serde_json::Map<String, Value> {
     match serde_json::to_value(row) {
@@ -482,7 +451,16 @@ struct ReportPickle {
 impl PyReport {
     #[classattr]
     fn columns() -> Vec<&'static str> {
-        COLUMNS.to_vec()
+        column_names().collect()
+    }
+
+    /// `(name, type, unit, description)` per column, from the core's `report::COLUMNS`.
+    #[classattr]
+    fn column_info() -> Vec<(&'static str, &'static str, &'static str, &'static str)> {
+        COLUMNS
+            .iter()
+            .map(|c| (c.name, c.kind.as_str(), c.unit, c.description))
+            .collect()
     }
 
     fn __len__(&self) -> usize {
@@ -496,9 +474,10 @@ impl PyReport {
         for row in &self.report.rows {
             let values = row_values(row);
             let d = PyDict::new(py);
-            for name in COLUMNS {
+            for column in &COLUMNS {
+                let name = column.name;
                 let v = values.get(name).unwrap_or(&Value::Null);
-                let py_value: Bound<'py, PyAny> = match (column_type(name), v) {
+                let py_value: Bound<'py, PyAny> = match (column.kind, v) {
                     (_, Value::Null) => py.None().into_bound(py),
                     (ColumnType::Date, Value::String(s)) => {
                         date.call_method1("fromisoformat", (s.as_str(),))?
@@ -566,9 +545,7 @@ impl PyReport {
 
     /// The table as Arrow (dates, 64-bit counts, nullable floats, decimal money).
     fn to_arrow(&self, py: Python<'_>) -> PyResult<PyTable> {
-        let batch = py
-            .detach(|| arrow_batch(&self.report.rows))
-            .map_err(py_err(py))?;
+        let batch = py.detach(|| self.report.to_arrow()).map_err(py_err(py))?;
         PyTable::try_new(vec![batch.clone()], batch.schema())
     }
 
@@ -602,80 +579,6 @@ impl PyReport {
             .cast::<PyReport>()
             .is_ok_and(|o| o.get().report == self.report)
     }
-}
-
-fn arrow_batch(rows: &[ReportRow]) -> Result<RecordBatch, Error> {
-    let values: Vec<serde_json::Map<String, Value>> = rows.iter().map(row_values).collect();
-    let mut fields = Vec::with_capacity(COLUMNS.len());
-    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(COLUMNS.len());
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
-    let bad = |name: &str| {
-        Error::new(
-            ErrorKind::InvalidValue,
-            format!("report column {name} has a value of an unexpected type"),
-        )
-    };
-    for name in COLUMNS {
-        let cells = values.iter().map(|m| m.get(name).unwrap_or(&Value::Null));
-        let (ty, array): (DataType, ArrayRef) = match column_type(name) {
-            ColumnType::Date => {
-                let mut b = Date32Builder::with_capacity(rows.len());
-                for v in cells {
-                    let d = v
-                        .as_str()
-                        .and_then(|s| NaiveDate::from_str(s).ok())
-                        .ok_or_else(|| bad(name))?;
-                    let days = i32::try_from((d - epoch).num_days()).map_err(|_| bad(name))?;
-                    b.append_value(days);
-                }
-                (DataType::Date32, Arc::new(b.finish()))
-            }
-            ColumnType::Text => {
-                let mut b = StringBuilder::new();
-                for v in cells {
-                    b.append_option(v.as_str());
-                }
-                (DataType::Utf8, Arc::new(b.finish()))
-            }
-            ColumnType::Count => {
-                let mut b = Int64Builder::with_capacity(rows.len());
-                for v in cells {
-                    b.append_option(v.as_i64());
-                }
-                (DataType::Int64, Arc::new(b.finish()))
-            }
-            ColumnType::Float => {
-                let mut b = Float64Builder::with_capacity(rows.len());
-                for v in cells {
-                    b.append_option(v.as_f64());
-                }
-                (DataType::Float64, Arc::new(b.finish()))
-            }
-            ColumnType::Money => {
-                let mut b = Decimal128Builder::with_capacity(rows.len());
-                for v in cells {
-                    match v.as_str() {
-                        None => b.append_null(),
-                        Some(s) => {
-                            let mut d =
-                                rust_decimal::Decimal::from_str(s).map_err(|_| bad(name))?;
-                            d.rescale(2);
-                            b.append_value(d.mantissa());
-                        }
-                    }
-                }
-                let array = b
-                    .finish()
-                    .with_precision_and_scale(38, 2)
-                    .map_err(|_| bad(name))?;
-                (DataType::Decimal128(38, 2), Arc::new(array))
-            }
-        };
-        fields.push(Field::new(name, ty, true));
-        arrays.push(array);
-    }
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
-        .map_err(|e| Error::new(ErrorKind::InvalidValue, e.to_string()))
 }
 
 impl ReadArgs {

@@ -39,7 +39,10 @@ pub struct LoadedColumnar {
 /// one core without it), and no record becomes a [`Ticket`](crate::Ticket) or a string of its
 /// own on the way — unless it is bad, when the streaming reader's parser names the error.
 /// CSV and JSON Lines both read in parallel (JSON Lines objects are parsed as the streaming
-/// reader parses them). Customers and cost entries are few and are read as records.
+/// reader parses them). A Parquet file (feature `parquet`) has its row groups decoded on all
+/// cores and its columns read by [`arrow::read_ticket_table`](super::arrow::read_ticket_table)
+/// and [`arrow::read_survey_table`](super::arrow::read_survey_table). Customers and cost
+/// entries are few and are read as records.
 ///
 /// The result is [`load`](super::load)'s: the same tickets and responses in the same order
 /// ([`TicketTable::tickets`], [`SurveyTable::responses`]), the same rejected records with the
@@ -164,6 +167,15 @@ fn read_ticket_table(
     chunk_bytes: usize,
 ) -> Result<TableOutcome<TicketTable>> {
     let format = options.format.unwrap_or_else(|| Format::from_path(path));
+    #[cfg(feature = "parquet")]
+    if super::parquet::format_of(path, options.format) == Format::Parquet {
+        let out = super::arrow::read_ticket_table(super::parquet::batches(path)?, options)?;
+        return Ok(TableOutcome {
+            table: out.table,
+            rejected: out.rejected,
+            read: out.read,
+        });
+    }
     // As the streaming reader: the file is opened before the plan is checked.
     let file = super::open(path)?;
     let Plan {
@@ -192,6 +204,15 @@ fn read_survey_table(
     chunk_bytes: usize,
 ) -> Result<TableOutcome<SurveyTable>> {
     let format = options.format.unwrap_or_else(|| Format::from_path(path));
+    #[cfg(feature = "parquet")]
+    if super::parquet::format_of(path, options.format) == Format::Parquet {
+        let out = super::arrow::read_survey_table(super::parquet::batches(path)?, options)?;
+        return Ok(TableOutcome {
+            table: out.table,
+            rejected: out.rejected,
+            read: out.read,
+        });
+    }
     let file = super::open(path)?;
     let Plan {
         schema,

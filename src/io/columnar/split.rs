@@ -389,9 +389,10 @@ impl<K: Rows> Reading<'_, K> {
             .copied()
             .zip(starts[1..].iter().copied().chain([buf.len()]))
             .collect();
+        // Only text reaches the splitter: read_table refuses a Parquet file.
         let parse = |(start, bound): (usize, usize)| match format {
-            Format::Csv => self.csv_chunk(buf, start, bound, complete),
             Format::JsonLines => self.json_chunk(buf, start, bound),
+            _ => self.csv_chunk(buf, start, bound, complete),
         };
         let parsed = crate::par::map(&ranges, |&r| parse(r));
         let mut at = from;
@@ -578,8 +579,8 @@ impl<K: Rows> Reading<'_, K> {
             // Carry the rest of the window over; a CSV chunk's reader starts on the line feed
             // before its first record, so it stays in the buffer.
             let keep = match format {
-                Format::Csv => end - 1,
                 Format::JsonLines => end,
+                _ => end - 1,
             };
             // A window in which no record ended holds part of one long record: grow it.
             window = if end > from {
@@ -743,6 +744,15 @@ pub(crate) fn read_table<K: Rows>(
     let mut buf = Vec::new();
     input.fill(&mut buf, first)?;
     let (layout, from) = match format {
+        #[cfg(feature = "parquet")]
+        Format::Parquet => {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                "a Parquet file is not split as text",
+            )
+            .with_field("format")
+            .with_value("parquet"));
+        }
         Format::JsonLines => (
             Layout::for_json(schema, mapping, options.keep_extra_columns)?,
             0,

@@ -185,6 +185,10 @@ struct Incident {
 /// ```
 pub fn read_servicenow(path: impl AsRef<Path>, options: &ReadOptions) -> Result<EventLogOutcome> {
     let path = path.as_ref();
+    #[cfg(feature = "parquet")]
+    if crate::io::parquet::format_of(path, options.format) == Format::Parquet {
+        return crate::io::arrow::read_servicenow(crate::io::parquet::batches(path)?, options);
+    }
     let file = crate::io::open(path)?;
     let options = options
         .clone()

@@ -749,16 +749,12 @@ def _html_cell(v: object) -> str:
     return html.escape(str(v))
 
 
+# Each column's type (date, text, count, float or money), from the core's one list of columns.
+_COLUMN_KINDS: Dict[str, str] = {name: kind for name, kind, _, _ in _native.Report.column_info}
+
+
 def _column_kind(col: str) -> str:
-    if col in ("period_start", "period_end"):
-        return "date"
-    if col in ("dimension", "cost_currency"):
-        return "text"
-    if col == "cost_per_ticket":
-        return "money"
-    if col.startswith("tickets_") or col in ("backlog_end", "frt_unanswered") or col.endswith("_n"):
-        return "count"
-    return "float"
+    return _COLUMN_KINDS[col]
 
 
 def _unpickle(state: bytes) -> Report:
