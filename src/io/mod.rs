@@ -68,6 +68,7 @@ mod mapping;
 mod parquet;
 pub mod presets;
 pub(crate) mod records;
+#[cfg(feature = "arrow")]
 mod table;
 mod timestamp;
 
@@ -78,7 +79,8 @@ pub use load::{Loaded, SourceKind, SourceRejected, Sources, load};
 pub use mapping::ColumnMapping;
 pub use presets::Preset;
 pub use presets::servicenow::{EventLogOutcome, read_servicenow, read_servicenow_from};
-pub use table::TableLayout;
+#[cfg(feature = "arrow")]
+pub(crate) use table::TableLayout;
 pub use timestamp::TimestampFormat;
 
 use self::csv::CsvSource;

@@ -6,7 +6,7 @@
 //!
 //! - [`write_json_lines`] writes the rows as JSON Lines for the core's own readers (event logs,
 //!   customers, costs, the ServiceNow preset);
-//! - the columnar reader (`table_in`) reads tickets and responses from the cells directly,
+//! - the column readers (`table`) read tickets and responses from the cells directly,
 //!   following the same JSON rules field by field.
 
 use crate::error::{Error, ErrorKind};

@@ -2,11 +2,11 @@
 //! tables ([`TicketTable`], [`SurveyTable`]), without a text round trip.
 //!
 //! The rules are the JSON Lines path's, value for value: a table row is the JSON object of
-//! `arrow_in`, read by the core's JSON Lines reader. This module follows that reader field by
-//! field (the order of `supportkpi::io::records::ticket` and the presets' parsers, so the first
+//! `cells`, read by the core's JSON Lines reader. This module follows that reader field by
+//! field (the order of `crate::io::records::ticket` and the presets' parsers, so the first
 //! bad field of a row is the error), with the core's own pieces: [`TableLayout`] resolves the
 //! columns as the reader resolves an object's keys, [`TimestampFormat::parse`],
-//! [`StatusMap::resolve`](supportkpi::model::StatusMap::resolve), [`minutes_after`] and the
+//! [`StatusMap::resolve`](crate::model::StatusMap::resolve), [`minutes_after`] and the
 //! tables' `push_row` validate as the reader and the ticket builder do. What changes is only the
 //! cost: strings are borrowed from the Arrow arrays, numbers and Arrow timestamps are read as
 //! numbers and instants — where their text could not matter (no timestamp pattern, no null
@@ -20,7 +20,7 @@
 //! 2262-04-11. A table with an accepted record outside that range gives [`Read::ViaText`], and
 //! the caller reads that table through the JSON Lines path instead.
 
-use super::cells::{self as arrow_in, Cell, Column, Temporal, View};
+use super::cells::{self, Cell, Column, Temporal, View};
 use crate::columnar::{SurveyRow, SurveyTable, TicketRow, TicketTable};
 use crate::error::{Error, ErrorKind};
 use crate::io::presets::{minutes_after, resolved_only_if_resolved};
@@ -160,7 +160,7 @@ struct Row<'r, 'a> {
     i: usize,
 }
 
-/// The field accessors of the JSON Lines reader (`supportkpi::io::mapping::Row`), over cells.
+/// The field accessors of the JSON Lines reader (`crate::io::mapping::Row`), over cells.
 struct Fields<'l> {
     layout: &'l TableLayout,
     names: &'l [&'l str],
@@ -505,8 +505,8 @@ fn prepare(
 ) -> Result<Vec<Vec<Column>>, Error> {
     let mut all = Vec::with_capacity(batches.len());
     for batch in batches {
-        let columns = arrow_in::columns(batch)?;
-        let views = arrow_in::views(names, &columns)?;
+        let columns = cells::columns(batch)?;
+        let views = cells::views(names, &columns)?;
         let fallible: Vec<usize> = (0..views.len())
             .filter(|&c| views[c].fallible(temporal))
             .collect();
@@ -977,7 +977,7 @@ fn each_row<'a>(
         let (lo, hi) = (range.start.max(start), range.end.min(start + n));
         if lo < hi {
             out.push((
-                arrow_in::views(names, columns)?,
+                cells::views(names, columns)?,
                 lo - start..hi - start,
                 start as u64,
             ));
@@ -1415,7 +1415,7 @@ mod tests {
     /// The conversion's cost per row on the comparison's data, tickets and responses shaped as
     /// polars reads them (`read_csv(try_parse_dates=True)`):
     /// `SUPPORTKPI_BENCH_DATA=target/compare-data/tickets-1000000-seed-42 cargo test --release
-    /// -p supportkpi-python --lib -- --ignored --nocapture arrow_read_cost`.
+    /// -p supportkpi --lib -- --ignored --nocapture arrow_read_cost`.
     #[test]
     #[ignore = "a measurement: needs SUPPORTKPI_BENCH_DATA"]
     fn arrow_read_cost() {
