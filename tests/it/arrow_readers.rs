@@ -529,6 +529,53 @@ fn agree<T: PartialEq + std::fmt::Debug>(a: &Outcome<T>, b: &Outcome<T>, a_csv: 
 }
 
 /// Reads the tickets and responses every way and compares everything, then the reports.
+/// The batches written to a Parquet file (None for no batches), for `io::read_*` of its path.
+fn parquet_file(batches: &[RecordBatch], name: &str) -> Option<std::path::PathBuf> {
+    let first = batches.first()?;
+    let path = std::env::temp_dir().join(format!(
+        "supportkpi-arrow-readers-{}-{name}-{:?}.parquet",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    // try_from_iter makes a column without nulls in its batch non-nullable; the file's
+    // schema is nullable throughout, so that a later batch's nulls are written as nulls.
+    let fields: Vec<arrow_schema::Field> = first
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.as_ref().clone().with_nullable(true))
+        .collect();
+    let schema = Arc::new(arrow_schema::Schema::new(fields));
+    let file = std::fs::File::create(&path).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, schema.clone(), None).unwrap();
+    for b in batches {
+        w.write(&RecordBatch::try_new(schema.clone(), b.columns().to_vec()).unwrap())
+            .unwrap();
+    }
+    w.close().unwrap();
+    Some(path)
+}
+
+/// Parquet of the same batches reads as the batches do: records, rejects, lines, errors.
+fn same_through_parquet<T: PartialEq + std::fmt::Debug>(
+    batches: &[RecordBatch],
+    from_arrow: &Outcome<T>,
+    read: impl Fn(&std::path::Path) -> Result<ReadOutcome<T>, Error>,
+    what: &str,
+) {
+    let Some(path) = parquet_file(batches, what.split(':').next_back().unwrap_or("x").trim())
+    else {
+        return;
+    };
+    let from_parquet = of(read(&path));
+    std::fs::remove_file(&path).unwrap();
+    match (&from_parquet, from_arrow) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{what}, Parquet vs Arrow"),
+        (Err(a), Err(b)) => assert_eq!(a, b, "{what}, Parquet vs Arrow"),
+        (a, b) => panic!("{what}: Parquet {a:?} vs Arrow {b:?}"),
+    }
+}
+
 fn check(shape: &Shape, tickets: &[TicketSpec], surveys: &[SurveySpec]) {
     let o = options(shape);
     let what = format!("{shape:?}");
@@ -541,6 +588,12 @@ fn check(shape: &Shape, tickets: &[TicketSpec], surveys: &[SurveySpec]) {
             .and_then(|r| r.read_all()),
     );
     let from_arrow = of(arrow::read_tickets(arrow::batches(t_batches.clone()), &o));
+    same_through_parquet(
+        &t_batches,
+        &from_arrow,
+        |p| supportkpi::io::read_tickets(p, &o),
+        &format!("{what}: tickets"),
+    );
     let table = arrow::read_ticket_table(arrow::batches(t_batches), &o);
     let from_table: Outcome<Ticket> = table
         .as_ref()
@@ -580,6 +633,12 @@ fn check(shape: &Shape, tickets: &[TicketSpec], surveys: &[SurveySpec]) {
             .and_then(|r| r.read_all()),
     );
     let s_arrow = of(arrow::read_surveys(arrow::batches(s_batches.clone()), &so));
+    same_through_parquet(
+        &s_batches,
+        &s_arrow,
+        |p| supportkpi::io::read_surveys(p, &so),
+        &format!("{what}: surveys"),
+    );
     let s_table = arrow::read_survey_table(arrow::batches(s_batches), &so);
     let from_s_table: Outcome<SurveyResponse> = s_table
         .as_ref()
