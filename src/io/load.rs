@@ -194,14 +194,14 @@ fn load_helpdesk(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
             loaded.reject(SourceKind::Events, path, r);
         }
         let map = canonical.statuses().clone();
+        let derive = DeriveOptions::new().order(options.event_order.unwrap_or_default());
         match options.error_mode() {
             ErrorMode::Strict => {
-                loaded.input.histories = derive_histories(out.records, &map, DeriveOptions::new())
-                    .map_err(|e| in_file(e, path))?;
+                loaded.input.histories =
+                    derive_histories(out.records, &map, derive).map_err(|e| in_file(e, path))?;
             }
             ErrorMode::Lenient => {
-                let (histories, failed) =
-                    derive_histories_lenient(out.records, &map, DeriveOptions::new());
+                let (histories, failed) = derive_histories_lenient(out.records, &map, derive);
                 loaded.input.histories = histories;
                 for (_, error) in failed {
                     let rejected = Rejected { line: 0, error };
