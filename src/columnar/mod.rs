@@ -76,7 +76,7 @@ pub(crate) struct RawColumns<'a> {
     pub(crate) resolved: &'a [i64],
     pub(crate) status: &'a [Status],
     pub(crate) agent_replies: &'a [Option<u32>],
-    pub(crate) reopens: &'a [u32],
+    pub(crate) reopens: &'a [Option<u32>],
 }
 
 fn opt_to_ns(
@@ -303,8 +303,8 @@ pub struct TicketRow<'a> {
     pub assignee: Option<&'a str>,
     /// Public agent replies, when known.
     pub agent_replies: Option<u32>,
-    /// Reopens.
-    pub reopens: u32,
+    /// Reopens, when known.
+    pub reopens: Option<u32>,
     /// Free-form dimensions (name, value); a name given twice keeps its last value.
     pub dimensions: &'a [(&'a str, &'a str)],
 }
@@ -329,7 +329,7 @@ pub struct TicketTable {
     team: Dictionary,
     assignee: Dictionary,
     agent_replies: Vec<Option<u32>>,
-    reopens: Vec<u32>,
+    reopens: Vec<Option<u32>>,
     dimensions: BTreeMap<String, Dictionary>,
 }
 

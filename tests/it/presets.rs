@@ -364,12 +364,12 @@ fn zendesk_maps_every_documented_column() {
     assert_eq!(solved.team(), Some("Tier 1"));
     assert_eq!(solved.assignee(), Some("Ann Agent"));
     assert_eq!(solved.agent_replies(), Some(2));
-    assert_eq!(solved.reopens(), 0);
+    assert_eq!(solved.reopens(), Some(0));
     assert!(solved.dimensions().is_empty());
 
     let closed = &t[1];
     assert_eq!(closed.status(), Status::Closed);
-    assert_eq!(closed.reopens(), 1);
+    assert_eq!(closed.reopens(), Some(1));
     assert_eq!(closed.agent_replies(), Some(4));
     assert_eq!(closed.first_response_seconds(), Some(1230 * 60));
     assert_eq!(closed.first_resolution_seconds(), Some(1500 * 60));
@@ -399,7 +399,7 @@ fn zendesk_statuses_and_derived_instants() {
     );
     // Reopened and open at export: its "Solved at" is a past resolution.
     assert_eq!((t[2].resolved_at(), t[2].first_resolved_at()), (None, None));
-    assert_eq!(t[2].reopens(), 1);
+    assert_eq!(t[2].reopens(), Some(1));
     // Empty cells are nulls.
     assert_eq!(
         (t[4].first_response_at(), t[4].assignee(), t[4].team()),
@@ -505,7 +505,8 @@ fn freshdesk_maps_every_documented_column() {
     assert_eq!(r.team(), Some("Billing"));
     assert_eq!(r.assignee(), Some("Bo Agent"));
     assert_eq!(r.agent_replies(), Some(2));
-    assert_eq!(r.reopens(), 0);
+    // The export has no reopen count: unknown, not 0.
+    assert_eq!(r.reopens(), None);
 
     // Closed without a "Resolved time": the closing instant.
     assert_eq!(t[1].status(), Status::Closed);
@@ -577,4 +578,23 @@ fn freshdesk_statuses_zone_and_extras() {
     assert_eq!(r.error.kind(), ErrorKind::NegativeDuration);
     assert_eq!(r.error.field(), Some("Initial response time"));
     assert_eq!(r.error.record().unwrap().id.as_deref(), Some("10"));
+}
+
+/// Freshdesk's ticket CSV carries no reopen count: every ticket's reopens are unknown, so
+/// first-contact resolution judges none of them rather than taking all as never reopened.
+#[test]
+fn freshdesk_reopens_are_unknown_and_fcr_excludes_them() {
+    use supportkpi::kpi::{FirstContactResolution, Kpi};
+    let t = read_tickets(
+        data("freshdesk_tickets.csv"),
+        &ReadOptions::new().preset(Preset::Freshdesk),
+    )
+    .unwrap()
+    .records;
+    assert!(t.iter().all(|t| t.reopens().is_none()));
+    let r = FirstContactResolution::default().compute(&t).unwrap();
+    assert_eq!(r.denominator, 0);
+    assert_eq!(r.tickets, t.len() as u64);
+    assert_eq!(r.replies_unknown + r.reopens_unknown, r.tickets);
+    assert!(r.rate_pct.value().is_none());
 }
