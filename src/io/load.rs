@@ -178,7 +178,12 @@ fn load_helpdesk(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
     if let Some(path) = &sources.tickets
         && servicenow_log.is_none_or(|(kind, _)| kind != SourceKind::Tickets)
     {
-        let out = super::read_tickets(path, &export).map_err(|e| in_file(e, path))?;
+        let out = match sources.preset {
+            Some(preset) if preset.is_document() => super::open(path)
+                .and_then(|f| super::presets::read_document_tickets(preset, f, &export)),
+            _ => super::read_tickets(path, &export),
+        }
+        .map_err(|e| in_file(e, path))?;
         loaded.read.push((SourceKind::Tickets, out.read));
         loaded.input.tickets = out.records;
         for r in out.rejected {
@@ -218,7 +223,13 @@ fn load_others(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
     let mut loaded = Loaded::default();
     let canonical = canonical_options(options);
     if let Some(path) = &sources.surveys {
-        let out = super::read_surveys(path, &canonical).map_err(|e| in_file(e, path))?;
+        let out = match sources.preset {
+            // A JSON API preset's survey export (Zendesk's satisfaction ratings).
+            Some(preset) if preset.is_document() => super::open(path)
+                .and_then(|f| super::presets::read_document_surveys(preset, f, options)),
+            _ => super::read_surveys(path, &canonical),
+        }
+        .map_err(|e| in_file(e, path))?;
         loaded.read.push((SourceKind::Surveys, out.read));
         loaded.input.surveys = out.records;
         for r in out.rejected {

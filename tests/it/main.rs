@@ -8,6 +8,7 @@ mod derive;
 mod durations;
 mod money;
 mod presets;
+mod presets_json;
 mod readers;
 mod report;
 mod servicenow;

@@ -19,7 +19,8 @@ Report inputs (CSV, or JSON Lines for .jsonl/.ndjson; columns as in examples/dat
   --surveys FILE          CSAT, NPS and CES responses
   --customers FILE        customers (retention; --by segment)
   --costs FILE            support cost entries (cost per ticket)
-  --preset NAME           servicenow | zendesk | freshdesk
+  --preset NAME           servicenow | zendesk | freshdesk | zendesk-json
+                          (`supportkpi presets` lists them and the fields each fills)
   --demo                  a synthetic year of a B2B SaaS helpdesk (examples/data/demo), with
                           business hours Mon-Fri 08:00-18:00 and an SLA unless given
 

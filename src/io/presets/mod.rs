@@ -5,15 +5,24 @@
 //!   ([`read_servicenow`](crate::io::read_servicenow)).
 //! - [`zendesk`]: the Zendesk Support ticket CSV export → tickets.
 //! - [`freshdesk`]: the Freshdesk ticket export → tickets.
+//! - [`zendesk_json`]: the Zendesk API's ticket JSON (incremental export with
+//!   `metric_sets`) → tickets, and its satisfaction ratings → CSAT survey responses.
 //!
 //! Select one by name with [`Preset`]'s `FromStr` (`"servicenow"`, `"zendesk"`,
-//! `"freshdesk"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
-//! [`ColumnMapping`](crate::io::ColumnMapping) given as well is layered over the preset's
+//! `"freshdesk"`, `"zendesk-json"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
+//! [`ColumnMapping`](crate::io::ColumnMapping) given as well is layered over a CSV preset's
 //! (its entries win), so an export with renamed or extra columns still reads.
+//!
+//! Every preset maps its vendor's statuses through a documented table (in its module); a
+//! status the table lacks is [`ErrorKind::UnmappedStatus`] naming it (or pass a
+//! [`StatusMap`] of your own with [`ReadOptions::status_map`](crate::io::ReadOptions::status_map)).
+//! A field an export does not carry stays unknown — never a guessed 0.
 
 pub mod freshdesk;
+pub(crate) mod json;
 pub mod servicenow;
 pub mod zendesk;
+pub mod zendesk_json;
 
 use super::mapping::Row;
 use super::{Plan, ReadOptions};
@@ -45,11 +54,20 @@ pub enum Preset {
     Zendesk,
     /// The Freshdesk ticket export ([`freshdesk`]).
     Freshdesk,
+    /// The Zendesk API's ticket JSON with its metric sets, and its satisfaction ratings
+    /// ([`zendesk_json`]).
+    #[serde(rename = "zendesk-json", alias = "zendesk_json")]
+    ZendeskJson,
 }
 
 impl Preset {
-    /// Every preset.
-    pub const ALL: [Preset; 3] = [Preset::ServiceNow, Preset::Zendesk, Preset::Freshdesk];
+    /// Every preset: the one list the doors (CLI, Python, C) offer and auto-detection tries.
+    pub const ALL: [Preset; 4] = [
+        Preset::ServiceNow,
+        Preset::Zendesk,
+        Preset::Freshdesk,
+        Preset::ZendeskJson,
+    ];
 
     /// The preset's name, as `FromStr` accepts it.
     pub fn as_str(self) -> &'static str {
@@ -57,6 +75,77 @@ impl Preset {
             Preset::ServiceNow => "servicenow",
             Preset::Zendesk => "zendesk",
             Preset::Freshdesk => "freshdesk",
+            Preset::ZendeskJson => "zendesk-json",
+        }
+    }
+
+    /// Whether the preset reads a JSON API document (read by [`crate::io::load`] or the
+    /// preset module's reader) rather than CSV rows.
+    pub fn is_document(self) -> bool {
+        matches!(self, Preset::ZendeskJson)
+    }
+
+    /// The canonical ticket fields the preset fills (when the export carries them), for
+    /// `supportkpi presets` and the docs.
+    pub fn fills(self) -> &'static [&'static str] {
+        const SUMMARY: &[&str] = &[
+            "id",
+            "customer_id",
+            "created_at",
+            "first_response_at",
+            "first_resolved_at",
+            "resolved_at",
+            "status",
+            "channel",
+            "priority",
+            "team",
+            "assignee",
+            "agent_replies",
+            "reopens",
+        ];
+        match self {
+            // From the event log: every field the derivation gives, except replies (the log
+            // has none).
+            Preset::ServiceNow => &[
+                "id",
+                "customer_id",
+                "created_at",
+                "first_resolved_at",
+                "resolved_at",
+                "status",
+                "channel",
+                "priority",
+                "team",
+                "assignee",
+                "reopens",
+            ],
+            Preset::Zendesk | Preset::ZendeskJson => SUMMARY,
+            // No reopen count, no first resolution in the export.
+            Preset::Freshdesk => &[
+                "id",
+                "customer_id",
+                "created_at",
+                "first_response_at",
+                "resolved_at",
+                "status",
+                "channel",
+                "priority",
+                "team",
+                "assignee",
+                "agent_replies",
+            ],
+        }
+    }
+
+    /// What the preset reads, in a few words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Preset::ServiceNow => "ServiceNow incident event log (CSV), read into ticket histories",
+            Preset::Zendesk => "Zendesk Support ticket export (CSV)",
+            Preset::Freshdesk => "Freshdesk ticket export (CSV)",
+            Preset::ZendeskJson => {
+                "Zendesk API ticket JSON with metric_sets (tickets); satisfaction ratings JSON (surveys)"
+            }
         }
     }
 
@@ -73,6 +162,7 @@ impl Preset {
             Preset::ServiceNow => StatusMap::servicenow(),
             Preset::Zendesk => zendesk::status_map(),
             Preset::Freshdesk => freshdesk::status_map(),
+            Preset::ZendeskJson => zendesk::status_map(),
         }
     }
 
@@ -81,6 +171,9 @@ impl Preset {
         match self {
             Preset::ServiceNow => "it is an event log: read it with io::read_servicenow",
             Preset::Zendesk | Preset::Freshdesk => "it reads tickets",
+            Preset::ZendeskJson => {
+                "it reads a JSON document: read it with io::load or presets::zendesk_json"
+            }
         }
     }
 
@@ -92,11 +185,11 @@ impl Preset {
                 freshdesk::ticket as _,
                 freshdesk::mapping(),
             ),
-            Preset::ServiceNow => {
+            Preset::ServiceNow | Preset::ZendeskJson => {
                 return Err(Error::new(
                     ErrorKind::InvalidOption,
                     format!(
-                        "the servicenow preset does not read ticket records ({})",
+                        "the {self} preset does not read ticket records ({})",
                         self.reads()
                     ),
                 )
@@ -124,7 +217,8 @@ impl fmt::Display for Preset {
 impl FromStr for Preset {
     type Err = Error;
 
-    /// `servicenow` (also `service_now`, `service-now`), `zendesk` or `freshdesk`, any case.
+    /// `servicenow` (also `service_now`, `service-now`), `zendesk`, `freshdesk` or
+    /// `zendesk-json` (also `zendesk_json`, `zendesk-api`), any case.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidOption`] for any other name.
@@ -138,13 +232,58 @@ impl FromStr for Preset {
             "servicenow" => Ok(Preset::ServiceNow),
             "zendesk" => Ok(Preset::Zendesk),
             "freshdesk" => Ok(Preset::Freshdesk),
+            "zendeskjson" | "zendeskapi" => Ok(Preset::ZendeskJson),
             _ => Err(Error::new(
                 ErrorKind::InvalidOption,
-                "expected one of servicenow, zendesk, freshdesk",
+                "expected one of servicenow, zendesk, freshdesk, zendesk-json",
             )
             .with_field("preset")
             .with_value(s)),
         }
+    }
+}
+
+/// Reads a JSON API preset's tickets document (see [`Preset::is_document`]): the doors call
+/// this one function for every such preset.
+///
+/// # Errors
+/// [`ErrorKind::InvalidOption`] for a preset that reads CSV rows; the preset reader's errors.
+///
+/// # Example
+/// ```
+/// use supportkpi::io::{presets::read_document_tickets, Preset, ReadOptions};
+/// let doc = r#"[{"id": 7, "created_at": "2021-06-01T09:00:00Z", "status": "open"}]"#;
+/// let out = read_document_tickets(Preset::ZendeskJson, doc.as_bytes(), &ReadOptions::new())?;
+/// assert_eq!(out.records[0].id().as_str(), "7");
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
+pub fn read_document_tickets(
+    preset: Preset,
+    input: impl std::io::Read,
+    options: &ReadOptions,
+) -> Result<super::ReadOutcome<Ticket>> {
+    match preset {
+        Preset::ZendeskJson => zendesk_json::read_zendesk_json(input, options),
+        other => Err(Error::new(ErrorKind::InvalidOption, "a JSON API preset")
+            .with_field("preset")
+            .with_value(other)),
+    }
+}
+
+/// Reads a JSON API preset's survey document (its satisfaction ratings).
+///
+/// # Errors
+/// As [`read_document_tickets`].
+pub fn read_document_surveys(
+    preset: Preset,
+    input: impl std::io::Read,
+    options: &ReadOptions,
+) -> Result<super::ReadOutcome<crate::model::SurveyResponse>> {
+    match preset {
+        Preset::ZendeskJson => zendesk_json::read_zendesk_ratings(input, options),
+        other => Err(Error::new(ErrorKind::InvalidOption, "a JSON API preset")
+            .with_field("preset")
+            .with_value(other)),
     }
 }
 

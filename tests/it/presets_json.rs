@@ -1,0 +1,273 @@
+//! The JSON API presets on sample files built from the vendors' documented formats (see
+//! tests/data/README.md). Every figure is worked out by hand from the file.
+
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+use supportkpi::io::presets::zendesk_json::{read_zendesk_json, read_zendesk_ratings};
+use supportkpi::io::{ErrorMode, Preset, ReadOptions, Sources, load};
+use supportkpi::kpi::{FirstContactResolution, Kpi};
+use supportkpi::model::{Status, SurveyKind};
+use supportkpi::report::{Report, ReportOptions};
+use supportkpi::{ErrorKind, Period, Ticket};
+
+fn data(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn utc(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn zendesk_tickets() -> Vec<Ticket> {
+    let file = std::fs::File::open(data("zendesk_incremental_tickets.json")).unwrap();
+    let out = read_zendesk_json(file, &ReadOptions::new().keep_extra_columns(true)).unwrap();
+    // 12 records in two pages; 1003 is listed again in the second (solved since): 11 read.
+    assert_eq!(
+        (out.read, out.records.len(), out.rejected.len()),
+        (11, 11, 0)
+    );
+    out.records
+}
+
+fn by_id<'a>(tickets: &'a [Ticket], id: &str) -> &'a Ticket {
+    tickets.iter().find(|t| t.id().as_str() == id).unwrap()
+}
+
+#[test]
+fn zendesk_json_every_field_by_hand() {
+    let t = zendesk_tickets();
+    let ids: Vec<&str> = t.iter().map(|t| t.id().as_str()).collect();
+    // Input order, the superseded 1003 of page 1 dropped and its page-2 record in its place.
+    assert_eq!(
+        ids,
+        [
+            "1001", "1002", "1004", "1005", "1006", "1007", "1008", "1009", "1003", "1010", "1011"
+        ]
+    );
+
+    // new: no reply yet (reply_time null), no priority, no assignee or group.
+    let a = by_id(&t, "1001");
+    assert_eq!(a.status(), Status::New);
+    assert_eq!(a.created_at(), utc("2021-06-01T08:00:00Z"));
+    assert_eq!((a.first_response_at(), a.resolved_at()), (None, None));
+    assert_eq!((a.priority(), a.assignee(), a.team()), (None, None, None));
+    assert_eq!(a.channel(), Some("web"));
+    assert_eq!(a.customer_id().unwrap().as_str(), "501");
+    assert_eq!((a.agent_replies(), a.reopens()), (Some(0), Some(0)));
+
+    // open, created with a +02:00 offset: 08:30 UTC; first reply 15 min later.
+    let b = by_id(&t, "1002");
+    assert_eq!(b.status(), Status::Open);
+    assert_eq!(b.created_at(), utc("2021-06-01T08:30:00Z"));
+    assert_eq!(b.first_response_at(), Some(utc("2021-06-01T08:45:00Z")));
+    assert_eq!(
+        (b.priority(), b.assignee(), b.team()),
+        (Some("high"), Some("9001"), Some("77"))
+    );
+    assert_eq!(b.dimension("type"), Some("question"));
+    assert_eq!(b.resolved_at(), None);
+
+    // hold → on hold; pending 1003 was solved since (page 2).
+    assert_eq!(by_id(&t, "1004").status(), Status::OnHold);
+    assert_eq!(by_id(&t, "1004").first_response_seconds(), Some(60 * 60));
+    let c = by_id(&t, "1003");
+    assert_eq!(c.status(), Status::Solved);
+    assert_eq!(c.first_response_seconds(), Some(5 * 60));
+    assert_eq!(c.resolved_at(), Some(utc("2021-06-01T11:00:00Z")));
+    assert_eq!(c.resolution_seconds(), Some(2 * 3600));
+
+    // solved, urgent, rated good.
+    let d = by_id(&t, "1005");
+    assert_eq!(d.status(), Status::Solved);
+    assert_eq!(d.first_response_seconds(), Some(30 * 60));
+    assert_eq!(d.resolution_seconds(), Some(120 * 60));
+    assert_eq!(d.first_resolved_at(), d.resolved_at());
+    assert_eq!(d.dimension("satisfaction"), Some("good"));
+
+    // Reopened once and solved again: first resolution 60 min, full 1,440 min (= solved_at).
+    let e = by_id(&t, "1006");
+    assert_eq!(e.reopens(), Some(1));
+    assert_eq!(e.agent_replies(), Some(3));
+    assert_eq!(e.first_resolved_at(), Some(utc("2021-06-02T09:00:00Z")));
+    assert_eq!(e.resolved_at(), Some(utc("2021-06-03T08:00:00Z")));
+    assert_eq!(e.resolution_seconds(), Some(1440 * 60));
+
+    // Reopened and open at export: its solved_at is a past resolution, dropped.
+    let f = by_id(&t, "1007");
+    assert_eq!(f.status(), Status::Open);
+    assert_eq!((f.resolved_at(), f.first_resolved_at()), (None, None));
+    assert_eq!(f.reopens(), Some(1));
+    assert_eq!(f.first_response_seconds(), Some(20 * 60));
+
+    // closed.
+    let g = by_id(&t, "1008");
+    assert_eq!(g.status(), Status::Closed);
+    assert_eq!(g.resolution_seconds(), Some(4 * 3600));
+    assert_eq!(g.first_response_seconds(), Some(45 * 60));
+
+    // Merged into another ticket (closed_by_merge): cancelled, not resolved.
+    let h = by_id(&t, "1009");
+    assert_eq!(h.status(), Status::Cancelled);
+    assert_eq!(h.resolved_at(), None);
+    assert_eq!(h.priority(), None);
+
+    // Deleted, no metric set: cancelled; replies and reopens unknown, not 0.
+    let i = by_id(&t, "1010");
+    assert_eq!(i.status(), Status::Cancelled);
+    assert_eq!((i.agent_replies(), i.reopens()), (None, None));
+
+    // Solved without a metric set: the resolution instant is unknown.
+    let j = by_id(&t, "1011");
+    assert_eq!(j.status(), Status::Solved);
+    assert_eq!(
+        (j.resolved_at(), j.first_response_at(), j.reopens()),
+        (None, None, None)
+    );
+}
+
+#[test]
+fn zendesk_json_first_contact_resolution() {
+    let t = zendesk_tickets();
+    // Judged: the 9 tickets with a metric set (1010 and 1011 have none: unknown replies).
+    // Resolved (solved/closed with solved_at): 1003, 1005, 1006, 1008 → first contact: 1005
+    // (1 reply), 1008 (1 reply); 1003 has 2 replies, 1006 was reopened.
+    let r = FirstContactResolution::default().compute(&t).unwrap();
+    assert_eq!(
+        (r.tickets, r.replies_unknown, r.reopens_unknown),
+        (11, 2, 0)
+    );
+    assert_eq!((r.numerator, r.denominator, r.resolved), (2, 9, 4));
+    assert_eq!(
+        (r.zero_touch, r.one_touch, r.two_touch, r.multi_touch),
+        (0, 2, 1, 1)
+    );
+}
+
+#[test]
+fn zendesk_json_reads_bare_arrays_and_json_lines_alike() {
+    let page = std::fs::read_to_string(data("zendesk_incremental_tickets.json")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(page.lines().next().unwrap()).unwrap();
+    let tickets = first["tickets"].as_array().unwrap();
+    let array = serde_json::to_string(tickets).unwrap();
+    let lines: String = tickets.iter().map(|t| format!("{t}\n")).collect();
+    for text in [array, lines] {
+        let out = read_zendesk_json(text.as_bytes(), &ReadOptions::new()).unwrap();
+        assert_eq!(out.read, 9);
+        // Without the sideloaded metric sets nothing derived from them is known.
+        let b = out
+            .records
+            .iter()
+            .find(|t| t.id().as_str() == "1002")
+            .unwrap();
+        assert_eq!(
+            (b.first_response_at(), b.agent_replies(), b.reopens()),
+            (None, None, None)
+        );
+    }
+}
+
+#[test]
+fn zendesk_json_errors_name_the_ticket_field_and_value() {
+    let doc = r#"{"tickets": [
+        {"id": 1, "created_at": "2021-06-01T08:00:00Z", "status": "escalated"},
+        {"id": 2, "created_at": "yesterday", "status": "open"},
+        {"id": 3, "created_at": "2021-06-01T08:00:00Z", "status": "solved"},
+        {"created_at": "2021-06-01T08:00:00Z", "status": "open"}],
+      "metric_sets": [{"ticket_id": 3, "reply_time_in_minutes": {"calendar": -5}}]}"#;
+    let err = read_zendesk_json(doc.as_bytes(), &ReadOptions::new()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnmappedStatus);
+    assert_eq!(
+        (err.field(), err.value()),
+        (Some("status"), Some("escalated"))
+    );
+    assert_eq!(err.record().unwrap().id.as_deref(), Some("1"));
+    assert_eq!(err.line(), Some(1));
+
+    let lenient = ReadOptions::new().errors(ErrorMode::Lenient);
+    let out = read_zendesk_json(doc.as_bytes(), &lenient).unwrap();
+    assert_eq!((out.read, out.records.len(), out.rejected.len()), (4, 0, 4));
+    let kinds: Vec<(ErrorKind, Option<&str>, u64)> = out
+        .rejected
+        .iter()
+        .map(|r| (r.error.kind(), r.error.field(), r.line))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (ErrorKind::UnmappedStatus, Some("status"), 1),
+            (ErrorKind::InvalidTimestamp, Some("created_at"), 2),
+            (
+                ErrorKind::NegativeDuration,
+                Some("metric_sets.reply_time_in_minutes.calendar"),
+                3
+            ),
+            (ErrorKind::MissingField, Some("id"), 4),
+        ]
+    );
+
+    let not_json = read_zendesk_json("{\"tickets\": [".as_bytes(), &ReadOptions::new());
+    assert_eq!(not_json.unwrap_err().kind(), ErrorKind::InvalidValue);
+}
+
+#[test]
+fn zendesk_satisfaction_ratings_are_csat_responses() {
+    let file = std::fs::File::open(data("zendesk_satisfaction_ratings.json")).unwrap();
+    let out = read_zendesk_ratings(file, &ReadOptions::new()).unwrap();
+    // 5 ratings: "offered" and "unoffered" are not responses.
+    assert_eq!((out.read, out.rejected.len()), (3, 0));
+    let s: Vec<(&str, Option<&str>, DateTime<Utc>, i32)> = out
+        .records
+        .iter()
+        .map(|s| {
+            assert_eq!(s.kind(), SurveyKind::Csat);
+            (
+                s.id().as_str(),
+                s.ticket_id().map(|t| t.as_str()),
+                s.responded_at(),
+                s.score(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        s,
+        [
+            ("7001", Some("1005"), utc("2021-06-02T10:15:00Z"), 5),
+            ("7002", Some("1006"), utc("2021-06-03T09:00:00Z"), 1),
+            ("7004", Some("1011"), utc("2021-06-03T12:00:00Z"), 4),
+        ]
+    );
+    assert_eq!(out.records[0].customer_id().unwrap().as_str(), "505");
+    assert_eq!(out.records[2].customer_id(), None);
+}
+
+/// The preset through `io::load` (what the CLI, Python and C doors call): tickets and
+/// satisfaction ratings into one report.
+#[test]
+fn zendesk_json_through_load_into_a_report() {
+    let sources = Sources {
+        tickets: Some(data("zendesk_incremental_tickets.json")),
+        surveys: Some(data("zendesk_satisfaction_ratings.json")),
+        preset: Some("zendesk-json".parse::<Preset>().unwrap()),
+        ..Sources::default()
+    };
+    let loaded = load(&sources, &ReadOptions::new()).unwrap();
+    assert!(loaded.rejected.is_empty());
+    assert_eq!(
+        (loaded.input.tickets.len(), loaded.input.surveys.len()),
+        (11, 3)
+    );
+    let report = Report::compute(
+        &loaded.input,
+        &ReportOptions::default().period(Period::Year),
+    )
+    .unwrap();
+    let total = report.total_rows().next().unwrap();
+    assert_eq!(total.tickets_created, 11);
+    // Resolved: 1003, 1005, 1006, 1008 (1011's instant is unknown).
+    assert_eq!(total.tickets_resolved, 4);
+    // good, bad, 4: two of three in the top two boxes.
+    assert_eq!(total.csat_n, 3);
+    assert_eq!(total.csat_pct, Some(200.0 / 3.0));
+}
