@@ -90,6 +90,38 @@ pub struct Loaded {
     pub rejected: Vec<SourceRejected>,
     /// Records read per input, in the order read.
     pub read: Vec<(SourceKind, u64)>,
+    /// The preset the helpdesk export was read with: the one given, or the one detected.
+    pub preset: Option<Preset>,
+    /// Whether [`preset`](Self::preset) was detected from the file (no preset given): a door
+    /// says so (the CLI on stderr).
+    pub detected: bool,
+}
+
+/// Without a preset or a column mapping, the preset whose signature the tickets file (or a
+/// ServiceNow log given as events) matches, by [`presets::detect`](super::presets::detect).
+fn detect_preset(sources: &Sources, options: &ReadOptions) -> Result<Option<Preset>> {
+    use super::presets::detect::{Layout, detect_tickets};
+    if sources.preset.is_some() || !options.mapping.is_empty() {
+        return Ok(None);
+    }
+    if let Some(path) = &sources.tickets {
+        return match detect_tickets(path, options) {
+            Ok(Layout::Preset(p)) => Ok(Some(p)),
+            // A canonical file of another record type: refused with what it is.
+            Err(e) if e.kind() == ErrorKind::InvalidValue => Err(in_file(e, path)),
+            // The canonical layout, or one nobody knows: the canonical reader's errors say
+            // what is missing, line by line.
+            _ => Ok(None),
+        };
+    }
+    if let Some(path) = &sources.events {
+        // Only ServiceNow's log is an event log a preset reads; anything else stays the
+        // canonical event reader's to judge.
+        if let Ok(Layout::Preset(Preset::ServiceNow)) = detect_tickets(path, options) {
+            return Ok(Some(Preset::ServiceNow));
+        }
+    }
+    Ok(None)
 }
 
 /// Reads every named file into a [`ReportInput`]. Summary rows and event histories of the same
@@ -120,7 +152,12 @@ pub struct Loaded {
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
-    let (sources, export) = with_preset(sources, options)?;
+    let (mut sources, mut export) = with_preset(sources, options)?;
+    let detected = detect_preset(&sources, options)?;
+    if let Some(preset) = detected {
+        sources.preset = Some(preset);
+        export = export.preset(preset);
+    }
     let sources = &sources;
     // The helpdesk export and the other files are independent: read them on two threads (a
     // reader is sequential; this hides the smaller files behind the tickets). Errors and
@@ -130,6 +167,8 @@ pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
         || load_others(sources, options),
     );
     let mut loaded = helpdesk?;
+    loaded.preset = sources.preset;
+    loaded.detected = detected.is_some();
     let others = others?;
     loaded.read.extend(others.read);
     loaded.rejected.extend(others.rejected);

@@ -94,7 +94,7 @@ impl FirstContactResolutionOptions {
 ///     solved("B", 0, 0)?, // first contact, zero touch
 ///     solved("C", 2, 0)?, // two touches
 ///     solved("D", 1, 1)?, // reopened
-///     Ticket::builder("E", t0).agent_replies(1).build()?, // open
+///     Ticket::builder("E", t0).agent_replies(1).reopens(0).build()?, // open
 ///     Ticket::builder("F", t0).resolved_at(t0).build()?, // reply count unknown
 /// ];
 /// let all = FirstContactResolution::default().compute(&tickets)?;

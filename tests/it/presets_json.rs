@@ -271,3 +271,81 @@ fn zendesk_json_through_load_into_a_report() {
     assert_eq!(total.csat_n, 3);
     assert_eq!(total.csat_pct, Some(200.0 / 3.0));
 }
+
+/// Auto-detection picks the right preset for every sample file and refuses the canonical
+/// files of other record types.
+#[test]
+fn detection_of_every_sample() {
+    use supportkpi::io::presets::detect::{Layout, detect_tickets};
+    let example = |name: &str| {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/data")
+            .join(name)
+    };
+    for (path, layout) in [
+        (
+            data("servicenow_incident_events.csv"),
+            Layout::Preset(Preset::ServiceNow),
+        ),
+        (data("zendesk_tickets.csv"), Layout::Preset(Preset::Zendesk)),
+        (
+            data("freshdesk_tickets.csv"),
+            Layout::Preset(Preset::Freshdesk),
+        ),
+        (
+            data("zendesk_incremental_tickets.json"),
+            Layout::Preset(Preset::ZendeskJson),
+        ),
+        (example("tickets.csv"), Layout::Canonical),
+    ] {
+        assert_eq!(
+            detect_tickets(&path, &ReadOptions::new()).unwrap(),
+            layout,
+            "{path:?}"
+        );
+    }
+    for (name, what) in [
+        ("events.csv", "an event log"),
+        ("surveys.csv", "survey responses"),
+        ("customers.csv", "customers"),
+        ("costs.csv", "cost entries"),
+    ] {
+        let err = detect_tickets(example(name), &ReadOptions::new()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidValue, "{name}");
+        assert!(
+            err.rule().contains(&format!("canonical layout of {what}")),
+            "{err}"
+        );
+    }
+    // A layout nobody knows: the presets and the canonical columns are listed.
+    let dir = std::env::temp_dir().join(format!("supportkpi-detect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let odd = dir.join("odd.csv");
+    std::fs::write(&odd, "Key,Summary,Created\nSUP-1,Printer,2021-06-01\n").unwrap();
+    let err = detect_tickets(&odd, &ReadOptions::new()).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.field()),
+        (ErrorKind::MissingField, Some("id"))
+    );
+    for needle in [
+        "servicenow (number",
+        "freshdesk (ticket id",
+        "canonical layout (id, created_at",
+    ] {
+        assert!(err.rule().contains(needle), "{err}");
+    }
+    // Through load: the detected preset is reported.
+    let loaded = load(
+        &Sources {
+            tickets: Some(data("freshdesk_tickets.csv")),
+            ..Sources::default()
+        },
+        &ReadOptions::new(),
+    )
+    .unwrap();
+    assert_eq!(
+        (loaded.preset, loaded.detected),
+        (Some(Preset::Freshdesk), true)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -18,6 +18,7 @@
 //! [`StatusMap`] of your own with [`ReadOptions::status_map`](crate::io::ReadOptions::status_map)).
 //! A field an export does not carry stays unknown — never a guessed 0.
 
+pub mod detect;
 pub mod freshdesk;
 pub(crate) mod json;
 pub mod servicenow;
