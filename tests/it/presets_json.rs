@@ -296,6 +296,10 @@ fn detection_of_every_sample() {
             data("zendesk_incremental_tickets.json"),
             Layout::Preset(Preset::ZendeskJson),
         ),
+        (
+            data("freshdesk_api_tickets.json"),
+            Layout::Preset(Preset::FreshdeskJson),
+        ),
         (example("tickets.csv"), Layout::Canonical),
     ] {
         assert_eq!(
@@ -348,4 +352,153 @@ fn detection_of_every_sample() {
         (Some(Preset::Freshdesk), true)
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Freshdesk API JSON
+
+fn freshdesk_tickets() -> Vec<Ticket> {
+    use supportkpi::io::presets::freshdesk_json::read_freshdesk_json;
+    let file = std::fs::File::open(data("freshdesk_api_tickets.json")).unwrap();
+    let out = read_freshdesk_json(file, &ReadOptions::new().keep_extra_columns(true)).unwrap();
+    // 10 records in two pages; 21 is listed again in the second (resolved since): 9 read.
+    assert_eq!((out.read, out.records.len(), out.rejected.len()), (9, 9, 0));
+    out.records
+}
+
+#[test]
+fn freshdesk_json_every_field_by_hand() {
+    let t = freshdesk_tickets();
+    let ids: Vec<&str> = t.iter().map(|t| t.id().as_str()).collect();
+    assert_eq!(ids, ["20", "22", "23", "24", "25", "26", "21", "27", "28"]);
+    // Freshdesk's API carries no reply count: unknown for every ticket.
+    assert!(t.iter().all(|t| t.agent_replies().is_none()));
+
+    let a = by_id(&t, "20");
+    assert_eq!(a.status(), Status::Open);
+    assert_eq!((a.priority(), a.channel()), (Some("Low"), Some("Email")));
+    assert_eq!(
+        (a.first_response_at(), a.resolved_at(), a.assignee()),
+        (None, None, None)
+    );
+    assert_eq!(a.reopens(), Some(0));
+    assert_eq!(a.customer_id().unwrap().as_str(), "501");
+
+    // Pending at page 1, resolved in page 2; created 10:30+02:00 = 08:30 UTC.
+    let b = by_id(&t, "21");
+    assert_eq!(b.status(), Status::Solved);
+    assert_eq!(b.created_at(), utc("2021-06-01T08:30:00Z"));
+    assert_eq!(b.first_response_seconds(), Some(20 * 60));
+    assert_eq!(b.resolution_seconds(), Some(6 * 3600 + 30 * 60));
+    assert_eq!((b.channel(), b.priority()), (Some("Chat"), Some("Medium")));
+    assert_eq!(b.dimension("type"), Some("Question"));
+
+    let c = by_id(&t, "22");
+    assert_eq!(
+        (c.status(), c.priority(), c.channel()),
+        (Status::Solved, Some("High"), Some("Phone"))
+    );
+    assert_eq!(c.first_response_seconds(), Some(10 * 60));
+    assert_eq!(c.resolution_seconds(), Some(3 * 3600));
+    assert_eq!((c.team(), c.assignee()), (Some("77"), Some("9001")));
+
+    // Closed after a reopen: resolved_at (not closed_at) is the resolution; reopened once.
+    let d = by_id(&t, "23");
+    assert_eq!(
+        (d.status(), d.priority(), d.channel()),
+        (Status::Closed, Some("Urgent"), Some("Portal"))
+    );
+    assert_eq!(d.resolution_seconds(), Some(24 * 3600));
+    assert_eq!(d.reopens(), Some(1));
+
+    // Reopened and open: the past resolution is dropped.
+    let e = by_id(&t, "24");
+    assert_eq!(
+        (e.status(), e.resolved_at(), e.reopens()),
+        (Status::Open, None, Some(1))
+    );
+
+    // Spam and deleted: cancelled.
+    let f = by_id(&t, "25");
+    assert_eq!(
+        (f.status(), f.channel()),
+        (Status::Cancelled, Some("Outbound Email"))
+    );
+    let g = by_id(&t, "27");
+    assert_eq!(
+        (g.status(), g.resolved_at(), g.reopens()),
+        (Status::Cancelled, None, None)
+    );
+
+    // Closed without resolved_at: closed_at.
+    let h = by_id(&t, "26");
+    assert_eq!(h.resolution_seconds(), Some(8 * 3600 + 30 * 60));
+    assert_eq!(h.first_response_seconds(), Some(45 * 60));
+
+    // No stats: first response, reopens and resolution unknown.
+    let i = by_id(&t, "28");
+    assert_eq!(i.channel(), Some("Feedback Widget"));
+    assert_eq!((i.first_response_at(), i.reopens()), (None, None));
+}
+
+#[test]
+fn freshdesk_json_custom_status_is_unmapped_until_mapped() {
+    use supportkpi::io::presets::freshdesk_json::read_freshdesk_json;
+    let doc = r#"[{"id": 1, "created_at": "2021-06-01T08:00:00Z", "status": 6}]"#;
+    let err = read_freshdesk_json(doc.as_bytes(), &ReadOptions::new()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnmappedStatus);
+    assert_eq!((err.field(), err.value()), (Some("status"), Some("6")));
+    let map = supportkpi::io::Preset::FreshdeskJson
+        .status_map()
+        .with("6", Status::OnHold);
+    let out = read_freshdesk_json(doc.as_bytes(), &ReadOptions::new().status_map(map)).unwrap();
+    assert_eq!(out.records[0].status(), Status::OnHold);
+}
+
+#[test]
+fn freshdesk_json_through_load_detected_with_ratings() {
+    let sources = Sources {
+        tickets: Some(data("freshdesk_api_tickets.json")),
+        surveys: Some(data("freshdesk_satisfaction_ratings.json")),
+        ..Sources::default()
+    };
+    let loaded = load(&sources, &ReadOptions::new()).unwrap();
+    assert_eq!(
+        (loaded.preset, loaded.detected),
+        (Some(Preset::FreshdeskJson), true)
+    );
+    assert_eq!(
+        (loaded.input.tickets.len(), loaded.input.surveys.len()),
+        (9, 3)
+    );
+    let scores: Vec<(&str, i32, DateTime<Utc>)> = loaded
+        .input
+        .surveys
+        .iter()
+        .map(|s| (s.ticket_id().unwrap().as_str(), s.score(), s.responded_at()))
+        .collect();
+    assert_eq!(
+        scores,
+        [
+            ("22", 5, utc("2021-06-01T13:00:00Z")),
+            ("23", 1, utc("2021-06-05T08:00:00Z")),
+            ("26", 3, utc("2021-06-04T10:00:00Z")),
+        ]
+    );
+    let report = Report::compute(
+        &loaded.input,
+        &ReportOptions::default().period(Period::Year),
+    )
+    .unwrap();
+    let total = report.total_rows().next().unwrap();
+    assert_eq!(total.tickets_created, 9);
+    // Resolved: 21, 22, 23, 26.
+    assert_eq!(total.tickets_resolved, 4);
+    assert_eq!((total.csat_n, total.csat_pct), (3, Some(100.0 / 3.0)));
+
+    // FCR: replies unknown for every ticket, so undefined rather than a guess.
+    let r = FirstContactResolution::default()
+        .compute(&loaded.input.tickets)
+        .unwrap();
+    assert_eq!((r.replies_unknown, r.denominator), (9, 0));
 }

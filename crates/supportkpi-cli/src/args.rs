@@ -20,7 +20,8 @@ Report inputs (CSV, or JSON Lines for .jsonl/.ndjson; columns as in examples/dat
   --surveys FILE          CSAT, NPS and CES responses
   --customers FILE        customers (retention; --by segment)
   --costs FILE            support cost entries (cost per ticket)
-  --preset NAME           servicenow | zendesk | freshdesk | zendesk-json (`supportkpi
+  --preset NAME           servicenow | zendesk | freshdesk | zendesk-json |
+                          freshdesk-json (`supportkpi
                           presets` lists them); without it the export's header picks one,
                           named on stderr
   --demo                  a synthetic year of a B2B SaaS helpdesk (examples/data/demo), with

@@ -497,6 +497,7 @@ fn presets_are_detected_and_listed() {
             "zendesk-json",
             11,
         ),
+        ("tests/data/freshdesk_api_tickets.json", "freshdesk-json", 9),
     ] {
         let out = run(&[
             "report",
@@ -535,7 +536,13 @@ fn presets_are_detected_and_listed() {
     );
 
     let listing = ok(&["presets"]);
-    for name in ["servicenow", "zendesk", "freshdesk", "zendesk-json"] {
+    for name in [
+        "servicenow",
+        "zendesk",
+        "freshdesk",
+        "zendesk-json",
+        "freshdesk-json",
+    ] {
         assert!(listing.contains(&format!("{name}\n  reads: ")), "{listing}");
     }
     assert!(listing.contains("fills: id, customer_id, created_at, first_response_at, resolved_at"));

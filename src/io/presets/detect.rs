@@ -10,6 +10,7 @@
 //! | `zendesk` | `Id`, `Created at`, `Status`, and `Requester` or `Requester id` |
 //! | `freshdesk` | `Ticket ID`, `Created time`, `Status` |
 //! | `zendesk-json` | a JSON document whose tickets have `id`, `created_at`, `status`, `via` and `requester_id` |
+//! | `freshdesk-json` | a JSON document whose tickets have `id`, `created_at`, `status`, `source`, `requester_id` and `responder_id` |
 //!
 //! The canonical ticket layout is `id` and `created_at` (lower case, as written). A file that
 //! matches exactly one preset is read with it; one that matches none but is canonical is read
@@ -119,6 +120,14 @@ fn signature(preset: Preset) -> &'static [&'static [&'static str]] {
             &["status"],
             &["via"],
             &["requester_id"],
+        ],
+        Preset::FreshdeskJson => &[
+            &["id"],
+            &["created_at"],
+            &["status"],
+            &["source"],
+            &["requester_id"],
+            &["responder_id"],
         ],
     }
 }
@@ -241,19 +250,21 @@ fn from_json(file: impl Read) -> Result<Layout> {
         Some(serde_json::Value::Array(items)) => first_keys(items),
         _ => Vec::new(),
     };
+    let documents = Preset::ALL.into_iter().filter(|p| p.is_document());
     if !keys.is_empty() {
-        if matches(Preset::ZendeskJson, &keys, false) {
-            return Ok(Layout::Preset(Preset::ZendeskJson));
+        if let Some(p) = documents.clone().find(|p| matches(*p, &keys, false)) {
+            return Ok(Layout::Preset(p));
         }
         return from_header(&keys);
     }
     // A document too large for one line (a pretty-printed page): its keys as text.
     let quoted = |k: &str| text.contains(&format!("\"{k}\""));
-    if ["created_at", "status", "via", "requester_id"]
-        .into_iter()
-        .all(quoted)
-    {
-        return Ok(Layout::Preset(Preset::ZendeskJson));
+    if let Some(p) = documents.clone().find(|p| {
+        signature(*p)
+            .iter()
+            .all(|any| any.iter().any(|k| quoted(k)))
+    }) {
+        return Ok(Layout::Preset(p));
     }
     if quoted("id") && quoted("created_at") {
         return Ok(Layout::Canonical);

@@ -8,9 +8,10 @@
 //! (1-based): that number is the [`Rejected::line`](crate::io::Rejected::line) of its errors.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::io::ReadOptions;
+use crate::io::{ErrorMode, ReadOptions, ReadOutcome, Rejected};
 use crate::model::Instant;
 use serde_json::{Map, Value};
+use std::collections::HashMap;
 use std::io::Read;
 
 /// The JSON values of a file, in order.
@@ -230,4 +231,49 @@ impl<'a> Record<'a> {
             .map(|items| items.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default()
     }
+}
+
+/// The records with their 1-based positions, a later record of an id replacing the earlier.
+pub(crate) fn latest_per_id(records: Vec<Value>) -> Vec<(u64, Value)> {
+    let mut slot: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<Option<(u64, Value)>> = Vec::with_capacity(records.len());
+    for (i, value) in records.into_iter().enumerate() {
+        let id = match value.get("id") {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        if let Some(id) = id {
+            if let Some(&earlier) = slot.get(&id) {
+                out[earlier] = None;
+            }
+            slot.insert(id, out.len());
+        }
+        out.push(Some((i as u64 + 1, value)));
+    }
+    out.into_iter().flatten().collect()
+}
+
+/// Accepted and rejected records by the options' error mode.
+pub(crate) fn collect<T>(
+    options: &ReadOptions,
+    items: impl Iterator<Item = Result<T>>,
+) -> Result<ReadOutcome<T>> {
+    let mut out = ReadOutcome {
+        records: Vec::new(),
+        rejected: Vec::new(),
+        read: 0,
+    };
+    for item in items {
+        out.read += 1;
+        match item {
+            Ok(record) => out.records.push(record),
+            Err(error) if options.error_mode() == ErrorMode::Strict => return Err(error),
+            Err(error) => out.rejected.push(Rejected {
+                line: error.line().unwrap_or(0),
+                error,
+            }),
+        }
+    }
+    Ok(out)
 }

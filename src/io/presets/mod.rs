@@ -7,9 +7,11 @@
 //! - [`freshdesk`]: the Freshdesk ticket export → tickets.
 //! - [`zendesk_json`]: the Zendesk API's ticket JSON (incremental export with
 //!   `metric_sets`) → tickets, and its satisfaction ratings → CSAT survey responses.
+//! - [`freshdesk_json`]: the Freshdesk API's ticket JSON with `stats` → tickets, and its
+//!   satisfaction ratings → CSAT survey responses.
 //!
 //! Select one by name with [`Preset`]'s `FromStr` (`"servicenow"`, `"zendesk"`,
-//! `"freshdesk"`, `"zendesk-json"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
+//! `"freshdesk"`, `"zendesk-json"`, `"freshdesk-json"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
 //! [`ColumnMapping`](crate::io::ColumnMapping) given as well is layered over a CSV preset's
 //! (its entries win), so an export with renamed or extra columns still reads.
 //!
@@ -20,6 +22,7 @@
 
 pub mod detect;
 pub mod freshdesk;
+pub mod freshdesk_json;
 pub(crate) mod json;
 pub mod servicenow;
 pub mod zendesk;
@@ -59,15 +62,20 @@ pub enum Preset {
     /// ([`zendesk_json`]).
     #[serde(rename = "zendesk-json", alias = "zendesk_json")]
     ZendeskJson,
+    /// The Freshdesk API's ticket JSON with `stats`, and its satisfaction ratings
+    /// ([`freshdesk_json`]).
+    #[serde(rename = "freshdesk-json", alias = "freshdesk_json")]
+    FreshdeskJson,
 }
 
 impl Preset {
     /// Every preset: the one list the doors (CLI, Python, C) offer and auto-detection tries.
-    pub const ALL: [Preset; 4] = [
+    pub const ALL: [Preset; 5] = [
         Preset::ServiceNow,
         Preset::Zendesk,
         Preset::Freshdesk,
         Preset::ZendeskJson,
+        Preset::FreshdeskJson,
     ];
 
     /// The preset's name, as `FromStr` accepts it.
@@ -77,13 +85,14 @@ impl Preset {
             Preset::Zendesk => "zendesk",
             Preset::Freshdesk => "freshdesk",
             Preset::ZendeskJson => "zendesk-json",
+            Preset::FreshdeskJson => "freshdesk-json",
         }
     }
 
     /// Whether the preset reads a JSON API document (read by [`crate::io::load`] or the
     /// preset module's reader) rather than CSV rows.
     pub fn is_document(self) -> bool {
-        matches!(self, Preset::ZendeskJson)
+        matches!(self, Preset::ZendeskJson | Preset::FreshdeskJson)
     }
 
     /// The canonical ticket fields the preset fills (when the export carries them), for
@@ -121,6 +130,20 @@ impl Preset {
                 "reopens",
             ],
             Preset::Zendesk | Preset::ZendeskJson => SUMMARY,
+            // No replies (they are in the conversations), no first resolution.
+            Preset::FreshdeskJson => &[
+                "id",
+                "customer_id",
+                "created_at",
+                "first_response_at",
+                "resolved_at",
+                "status",
+                "channel",
+                "priority",
+                "team",
+                "assignee",
+                "reopens",
+            ],
             // No reopen count, no first resolution in the export.
             Preset::Freshdesk => &[
                 "id",
@@ -147,6 +170,9 @@ impl Preset {
             Preset::ZendeskJson => {
                 "Zendesk API ticket JSON with metric_sets (tickets); satisfaction ratings JSON (surveys)"
             }
+            Preset::FreshdeskJson => {
+                "Freshdesk API ticket JSON with stats (tickets); satisfaction ratings JSON (surveys)"
+            }
         }
     }
 
@@ -164,6 +190,7 @@ impl Preset {
             Preset::Zendesk => zendesk::status_map(),
             Preset::Freshdesk => freshdesk::status_map(),
             Preset::ZendeskJson => zendesk::status_map(),
+            Preset::FreshdeskJson => freshdesk_json::status_map(),
         }
     }
 
@@ -172,8 +199,8 @@ impl Preset {
         match self {
             Preset::ServiceNow => "it is an event log: read it with io::read_servicenow",
             Preset::Zendesk | Preset::Freshdesk => "it reads tickets",
-            Preset::ZendeskJson => {
-                "it reads a JSON document: read it with io::load or presets::zendesk_json"
+            Preset::ZendeskJson | Preset::FreshdeskJson => {
+                "it reads a JSON document: read it with io::load or presets::read_document_tickets"
             }
         }
     }
@@ -186,7 +213,7 @@ impl Preset {
                 freshdesk::ticket as _,
                 freshdesk::mapping(),
             ),
-            Preset::ServiceNow | Preset::ZendeskJson => {
+            Preset::ServiceNow | Preset::ZendeskJson | Preset::FreshdeskJson => {
                 return Err(Error::new(
                     ErrorKind::InvalidOption,
                     format!(
@@ -219,7 +246,8 @@ impl FromStr for Preset {
     type Err = Error;
 
     /// `servicenow` (also `service_now`, `service-now`), `zendesk`, `freshdesk` or
-    /// `zendesk-json` (also `zendesk_json`, `zendesk-api`), any case.
+    /// `zendesk-json` (also `zendesk_json`, `zendesk-api`), `freshdesk-json` (also
+    /// `freshdesk_json`, `freshdesk-api`), any case.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidOption`] for any other name.
@@ -234,9 +262,10 @@ impl FromStr for Preset {
             "zendesk" => Ok(Preset::Zendesk),
             "freshdesk" => Ok(Preset::Freshdesk),
             "zendeskjson" | "zendeskapi" => Ok(Preset::ZendeskJson),
+            "freshdeskjson" | "freshdeskapi" => Ok(Preset::FreshdeskJson),
             _ => Err(Error::new(
                 ErrorKind::InvalidOption,
-                "expected one of servicenow, zendesk, freshdesk, zendesk-json",
+                "expected one of servicenow, zendesk, freshdesk, zendesk-json, freshdesk-json",
             )
             .with_field("preset")
             .with_value(s)),
@@ -265,6 +294,7 @@ pub fn read_document_tickets(
 ) -> Result<super::ReadOutcome<Ticket>> {
     match preset {
         Preset::ZendeskJson => zendesk_json::read_zendesk_json(input, options),
+        Preset::FreshdeskJson => freshdesk_json::read_freshdesk_json(input, options),
         other => Err(Error::new(ErrorKind::InvalidOption, "a JSON API preset")
             .with_field("preset")
             .with_value(other)),
@@ -282,6 +312,7 @@ pub fn read_document_surveys(
 ) -> Result<super::ReadOutcome<crate::model::SurveyResponse>> {
     match preset {
         Preset::ZendeskJson => zendesk_json::read_zendesk_ratings(input, options),
+        Preset::FreshdeskJson => freshdesk_json::read_freshdesk_ratings(input, options),
         other => Err(Error::new(ErrorKind::InvalidOption, "a JSON API preset")
             .with_field("preset")
             .with_value(other)),

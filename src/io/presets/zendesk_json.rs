@@ -75,10 +75,10 @@
 //! # Ok::<(), supportkpi::Error>(())
 //! ```
 
-use super::json::{Record, documents, records, short};
+use super::json::{Record, collect, documents, latest_per_id, records, short};
 use super::{minutes_after, resolved_only_if_resolved, zendesk};
 use crate::error::{Error, ErrorKind, Result};
-use crate::io::{ErrorMode, ReadOptions, ReadOutcome, Rejected};
+use crate::io::{ReadOptions, ReadOutcome};
 use crate::model::{Instant, Status, SurveyKind, SurveyResponse, Ticket};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -179,51 +179,6 @@ pub fn read_zendesk_ratings(
             })
         }),
     )
-}
-
-/// The records with their 1-based positions, a later record of an id replacing the earlier.
-pub(crate) fn latest_per_id(records: Vec<Value>) -> Vec<(u64, Value)> {
-    let mut slot: HashMap<String, usize> = HashMap::new();
-    let mut out: Vec<Option<(u64, Value)>> = Vec::with_capacity(records.len());
-    for (i, value) in records.into_iter().enumerate() {
-        let id = match value.get("id") {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
-        if let Some(id) = id {
-            if let Some(&earlier) = slot.get(&id) {
-                out[earlier] = None;
-            }
-            slot.insert(id, out.len());
-        }
-        out.push(Some((i as u64 + 1, value)));
-    }
-    out.into_iter().flatten().collect()
-}
-
-/// Accepted and rejected records by the options' error mode.
-pub(crate) fn collect<T>(
-    options: &ReadOptions,
-    items: impl Iterator<Item = Result<T>>,
-) -> Result<ReadOutcome<T>> {
-    let mut out = ReadOutcome {
-        records: Vec::new(),
-        rejected: Vec::new(),
-        read: 0,
-    };
-    for item in items {
-        out.read += 1;
-        match item {
-            Ok(record) => out.records.push(record),
-            Err(error) if options.error_mode() == ErrorMode::Strict => return Err(error),
-            Err(error) => out.rejected.push(Rejected {
-                line: error.line().unwrap_or(0),
-                error,
-            }),
-        }
-    }
-    Ok(out)
 }
 
 fn ticket(
