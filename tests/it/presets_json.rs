@@ -300,6 +300,10 @@ fn detection_of_every_sample() {
             data("freshdesk_api_tickets.json"),
             Layout::Preset(Preset::FreshdeskJson),
         ),
+        (
+            data("intercom_conversations.json"),
+            Layout::Preset(Preset::Intercom),
+        ),
         (example("tickets.csv"), Layout::Canonical),
     ] {
         assert_eq!(
@@ -501,4 +505,152 @@ fn freshdesk_json_through_load_detected_with_ratings() {
         .compute(&loaded.input.tickets)
         .unwrap();
     assert_eq!((r.replies_unknown, r.denominator), (9, 0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Intercom conversations
+
+fn intercom_file() -> std::fs::File {
+    std::fs::File::open(data("intercom_conversations.json")).unwrap()
+}
+
+#[test]
+fn intercom_summary_by_hand() {
+    use supportkpi::io::presets::intercom::read_intercom;
+    let out = read_intercom(intercom_file(), &ReadOptions::new()).unwrap();
+    assert_eq!((out.read, out.rejected.len()), (4, 0));
+    let t = &out.records;
+    let t0 = utc("2021-06-01T09:00:00Z");
+    let at = |s: i64| t0 + chrono::Duration::seconds(s);
+
+    // Closed, reopened once, closed again; rated 4.
+    let a = by_id(t, "101");
+    assert_eq!(a.status(), Status::Closed);
+    assert_eq!(a.created_at(), t0);
+    assert_eq!(a.first_response_at(), Some(at(600)));
+    assert_eq!(
+        (a.first_resolved_at(), a.resolved_at()),
+        (Some(at(3600)), Some(at(9000)))
+    );
+    assert_eq!((a.reopens(), a.agent_replies()), (Some(1), Some(3)));
+    assert_eq!(
+        (a.customer_id().unwrap().as_str(), a.assignee(), a.team()),
+        ("c-1", Some("9001"), Some("5017691"))
+    );
+    assert_eq!(
+        (a.channel(), a.priority()),
+        (Some("conversation"), Some("not_priority"))
+    );
+
+    // Admin-initiated, open, unassigned (0), no team.
+    let b = by_id(t, "102");
+    assert_eq!(b.status(), Status::Open);
+    assert_eq!(b.first_response_seconds(), Some(900));
+    assert_eq!(
+        (b.resolved_at(), b.assignee(), b.team()),
+        (None, None, None)
+    );
+    assert_eq!(
+        (b.channel(), b.priority()),
+        (Some("email"), Some("priority"))
+    );
+    assert_eq!(b.agent_replies(), Some(1));
+
+    // Snoozed → pending; no contacts.
+    let c = by_id(t, "103");
+    assert_eq!((c.status(), c.customer_id()), (Status::Pending, None));
+    assert_eq!(c.first_response_seconds(), Some(120));
+
+    // Without its parts (a search page): replies unknown, the statistics still give the rest.
+    let d = by_id(t, "104");
+    assert_eq!(d.agent_replies(), None);
+    assert_eq!(
+        (d.first_response_seconds(), d.resolution_seconds()),
+        (Some(300), Some(1800))
+    );
+    assert_eq!(d.reopens(), Some(0));
+}
+
+/// The event log from the conversation parts, derived by the library's rules, gives what
+/// Intercom's own statistics say (exact seconds: no rounding), for every conversation with its
+/// parts.
+#[test]
+fn intercom_parts_derive_to_the_statistics() {
+    use supportkpi::io::presets::intercom::{read_intercom, read_intercom_events};
+    use supportkpi::model::{DeriveOptions, derive_histories};
+    let summary = read_intercom(intercom_file(), &ReadOptions::new())
+        .unwrap()
+        .records;
+    let events = read_intercom_events(intercom_file(), &ReadOptions::new()).unwrap();
+    assert_eq!(events.read, 4);
+    let map = Preset::Intercom.status_map();
+    let histories = derive_histories(
+        events.records.into_iter().flatten(),
+        &map,
+        DeriveOptions::new(),
+    )
+    .unwrap();
+    let mut compared = 0;
+    for h in &histories {
+        let s = by_id(&summary, h.id().as_str());
+        let d = h.ticket();
+        if s.agent_replies().is_none() {
+            continue; // 104: no parts to derive from
+        }
+        compared += 1;
+        assert_eq!(d.status(), s.status(), "{}", h.id());
+        assert_eq!(d.first_response_at(), s.first_response_at(), "{}", h.id());
+        assert_eq!(d.first_resolved_at(), s.first_resolved_at(), "{}", h.id());
+        assert_eq!(d.resolved_at(), s.resolved_at(), "{}", h.id());
+        assert_eq!(Some(h.reopens()), s.reopens(), "{}", h.id());
+        assert_eq!(
+            Some(h.public_agent_replies()),
+            s.agent_replies(),
+            "{}",
+            h.id()
+        );
+    }
+    assert_eq!(compared, 3);
+}
+
+#[test]
+fn intercom_detected_with_ratings_through_load() {
+    let path = data("intercom_conversations.json");
+    let sources = Sources {
+        tickets: Some(path.clone()),
+        surveys: Some(path),
+        ..Sources::default()
+    };
+    let loaded = load(&sources, &ReadOptions::new()).unwrap();
+    assert_eq!(
+        (loaded.preset, loaded.detected),
+        (Some(Preset::Intercom), true)
+    );
+    let ratings: Vec<(&str, Option<&str>, i32)> = loaded
+        .input
+        .surveys
+        .iter()
+        .map(|s| {
+            (
+                s.id().as_str(),
+                s.ticket_id().map(|t| t.as_str()),
+                s.score(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ratings,
+        [
+            ("101-rating", Some("101"), 4),
+            ("104-rating", Some("104"), 5)
+        ]
+    );
+    let report = Report::compute(
+        &loaded.input,
+        &ReportOptions::default().period(Period::Year),
+    )
+    .unwrap();
+    let total = report.total_rows().next().unwrap();
+    assert_eq!((total.tickets_created, total.tickets_resolved), (4, 2));
+    assert_eq!((total.csat_n, total.csat_pct), (2, Some(100.0)));
 }

@@ -498,6 +498,7 @@ fn presets_are_detected_and_listed() {
             11,
         ),
         ("tests/data/freshdesk_api_tickets.json", "freshdesk-json", 9),
+        ("tests/data/intercom_conversations.json", "intercom", 4),
     ] {
         let out = run(&[
             "report",
@@ -542,6 +543,7 @@ fn presets_are_detected_and_listed() {
         "freshdesk",
         "zendesk-json",
         "freshdesk-json",
+        "intercom",
     ] {
         assert!(listing.contains(&format!("{name}\n  reads: ")), "{listing}");
     }

@@ -10,6 +10,7 @@
 //! | `zendesk` | `Id`, `Created at`, `Status`, and `Requester` or `Requester id` |
 //! | `freshdesk` | `Ticket ID`, `Created time`, `Status` |
 //! | `zendesk-json` | a JSON document whose tickets have `id`, `created_at`, `status`, `via` and `requester_id` |
+//! | `intercom` | a JSON document whose conversations have `id`, `created_at`, `state` and `source` |
 //! | `freshdesk-json` | a JSON document whose tickets have `id`, `created_at`, `status`, `source`, `requester_id` and `responder_id` |
 //!
 //! The canonical ticket layout is `id` and `created_at` (lower case, as written). A file that
@@ -121,6 +122,7 @@ fn signature(preset: Preset) -> &'static [&'static [&'static str]] {
             &["via"],
             &["requester_id"],
         ],
+        Preset::Intercom => &[&["id"], &["created_at"], &["state"], &["source"]],
         Preset::FreshdeskJson => &[
             &["id"],
             &["created_at"],
@@ -243,10 +245,12 @@ fn from_json(file: impl Read) -> Result<Layout> {
     let first: Option<serde_json::Value> = serde_json::from_str(first_line).ok();
     let keys: Vec<String> = match &first {
         // A page object: its records are under the vendor's key.
-        Some(serde_json::Value::Object(o)) => match o.get(super::zendesk_json::TICKETS_KEY) {
-            Some(serde_json::Value::Array(items)) => first_keys(items),
-            _ => o.keys().cloned().collect(),
-        },
+        Some(serde_json::Value::Object(o)) => {
+            match ["tickets", "conversations"].iter().find_map(|k| o.get(*k)) {
+                Some(serde_json::Value::Array(items)) => first_keys(items),
+                _ => o.keys().cloned().collect(),
+            }
+        }
         Some(serde_json::Value::Array(items)) => first_keys(items),
         _ => Vec::new(),
     };

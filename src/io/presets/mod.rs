@@ -9,9 +9,11 @@
 //!   `metric_sets`) → tickets, and its satisfaction ratings → CSAT survey responses.
 //! - [`freshdesk_json`]: the Freshdesk API's ticket JSON with `stats` → tickets, and its
 //!   satisfaction ratings → CSAT survey responses.
+//! - [`intercom`]: Intercom conversations (API JSON) → tickets from their `statistics`, an
+//!   event log from their parts, and `conversation_rating` → CSAT.
 //!
 //! Select one by name with [`Preset`]'s `FromStr` (`"servicenow"`, `"zendesk"`,
-//! `"freshdesk"`, `"zendesk-json"`, `"freshdesk-json"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
+//! `"freshdesk"`, `"zendesk-json"`, `"freshdesk-json"`, `"intercom"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
 //! [`ColumnMapping`](crate::io::ColumnMapping) given as well is layered over a CSV preset's
 //! (its entries win), so an export with renamed or extra columns still reads.
 //!
@@ -23,6 +25,7 @@
 pub mod detect;
 pub mod freshdesk;
 pub mod freshdesk_json;
+pub mod intercom;
 pub(crate) mod json;
 pub mod servicenow;
 pub mod zendesk;
@@ -66,16 +69,19 @@ pub enum Preset {
     /// ([`freshdesk_json`]).
     #[serde(rename = "freshdesk-json", alias = "freshdesk_json")]
     FreshdeskJson,
+    /// Intercom conversations (API JSON) and their ratings ([`intercom`]).
+    Intercom,
 }
 
 impl Preset {
     /// Every preset: the one list the doors (CLI, Python, C) offer and auto-detection tries.
-    pub const ALL: [Preset; 5] = [
+    pub const ALL: [Preset; 6] = [
         Preset::ServiceNow,
         Preset::Zendesk,
         Preset::Freshdesk,
         Preset::ZendeskJson,
         Preset::FreshdeskJson,
+        Preset::Intercom,
     ];
 
     /// The preset's name, as `FromStr` accepts it.
@@ -86,13 +92,17 @@ impl Preset {
             Preset::Freshdesk => "freshdesk",
             Preset::ZendeskJson => "zendesk-json",
             Preset::FreshdeskJson => "freshdesk-json",
+            Preset::Intercom => "intercom",
         }
     }
 
     /// Whether the preset reads a JSON API document (read by [`crate::io::load`] or the
     /// preset module's reader) rather than CSV rows.
     pub fn is_document(self) -> bool {
-        matches!(self, Preset::ZendeskJson | Preset::FreshdeskJson)
+        matches!(
+            self,
+            Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom
+        )
     }
 
     /// The canonical ticket fields the preset fills (when the export carries them), for
@@ -129,7 +139,7 @@ impl Preset {
                 "assignee",
                 "reopens",
             ],
-            Preset::Zendesk | Preset::ZendeskJson => SUMMARY,
+            Preset::Zendesk | Preset::ZendeskJson | Preset::Intercom => SUMMARY,
             // No replies (they are in the conversations), no first resolution.
             Preset::FreshdeskJson => &[
                 "id",
@@ -173,6 +183,9 @@ impl Preset {
             Preset::FreshdeskJson => {
                 "Freshdesk API ticket JSON with stats (tickets); satisfaction ratings JSON (surveys)"
             }
+            Preset::Intercom => {
+                "Intercom conversations JSON with statistics and parts (tickets; the same file as surveys gives conversation_rating)"
+            }
         }
     }
 
@@ -191,6 +204,7 @@ impl Preset {
             Preset::Freshdesk => freshdesk::status_map(),
             Preset::ZendeskJson => zendesk::status_map(),
             Preset::FreshdeskJson => freshdesk_json::status_map(),
+            Preset::Intercom => intercom::status_map(),
         }
     }
 
@@ -199,7 +213,7 @@ impl Preset {
         match self {
             Preset::ServiceNow => "it is an event log: read it with io::read_servicenow",
             Preset::Zendesk | Preset::Freshdesk => "it reads tickets",
-            Preset::ZendeskJson | Preset::FreshdeskJson => {
+            Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom => {
                 "it reads a JSON document: read it with io::load or presets::read_document_tickets"
             }
         }
@@ -213,7 +227,7 @@ impl Preset {
                 freshdesk::ticket as _,
                 freshdesk::mapping(),
             ),
-            Preset::ServiceNow | Preset::ZendeskJson | Preset::FreshdeskJson => {
+            Preset::ServiceNow | Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom => {
                 return Err(Error::new(
                     ErrorKind::InvalidOption,
                     format!(
@@ -247,7 +261,7 @@ impl FromStr for Preset {
 
     /// `servicenow` (also `service_now`, `service-now`), `zendesk`, `freshdesk` or
     /// `zendesk-json` (also `zendesk_json`, `zendesk-api`), `freshdesk-json` (also
-    /// `freshdesk_json`, `freshdesk-api`), any case.
+    /// `freshdesk_json`, `freshdesk-api`) or `intercom`, any case.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidOption`] for any other name.
@@ -263,9 +277,10 @@ impl FromStr for Preset {
             "freshdesk" => Ok(Preset::Freshdesk),
             "zendeskjson" | "zendeskapi" => Ok(Preset::ZendeskJson),
             "freshdeskjson" | "freshdeskapi" => Ok(Preset::FreshdeskJson),
+            "intercom" => Ok(Preset::Intercom),
             _ => Err(Error::new(
                 ErrorKind::InvalidOption,
-                "expected one of servicenow, zendesk, freshdesk, zendesk-json, freshdesk-json",
+                "expected one of servicenow, zendesk, freshdesk, zendesk-json, freshdesk-json, intercom",
             )
             .with_field("preset")
             .with_value(s)),
@@ -295,6 +310,7 @@ pub fn read_document_tickets(
     match preset {
         Preset::ZendeskJson => zendesk_json::read_zendesk_json(input, options),
         Preset::FreshdeskJson => freshdesk_json::read_freshdesk_json(input, options),
+        Preset::Intercom => intercom::read_intercom(input, options),
         other => Err(Error::new(ErrorKind::InvalidOption, "a JSON API preset")
             .with_field("preset")
             .with_value(other)),
@@ -313,6 +329,7 @@ pub fn read_document_surveys(
     match preset {
         Preset::ZendeskJson => zendesk_json::read_zendesk_ratings(input, options),
         Preset::FreshdeskJson => freshdesk_json::read_freshdesk_ratings(input, options),
+        Preset::Intercom => intercom::read_intercom_ratings(input, options),
         other => Err(Error::new(ErrorKind::InvalidOption, "a JSON API preset")
             .with_field("preset")
             .with_value(other)),

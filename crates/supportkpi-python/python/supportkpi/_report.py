@@ -260,7 +260,7 @@ _READ_DOC = """Reads {kind} from a file or an Arrow-compatible table.
         preset: ``"servicenow"`` (an incident event log, read into tickets), ``"zendesk"`` or
             ``"freshdesk"`` (their ticket CSV exports), ``"zendesk-json"`` / ``"freshdesk-json"``
             (their APIs' ticket JSON with ``metric_sets`` / ``stats``; for surveys, their
-            satisfaction ratings JSON).
+            satisfaction ratings JSON), ``"intercom"`` (conversations JSON).
         errors: ``"strict"`` raises at the first bad record; ``"lenient"`` keeps going and
             lists every bad record in ``.rejected``.
         timezone: the IANA zone naive local times (text or Arrow timestamps without a zone)
@@ -439,7 +439,8 @@ def report(
         tickets, events, surveys, customers, costs: each a path, an Arrow-compatible table or
             :class:`Records`; all optional.
         preset: the helpdesk export's layout (``"servicenow"``, ``"zendesk"``,
-            ``"freshdesk"``, ``"zendesk-json"``, ``"freshdesk-json"``); it applies to ``tickets``
+            ``"freshdesk"``, ``"zendesk-json"``, ``"freshdesk-json"``, ``"intercom"``; see
+            ``supportkpi presets``); it applies to ``tickets``
             (or ``events`` for ServiceNow when both are given; and ``surveys`` for the JSON
             presets, their satisfaction ratings). The other inputs are read in the canonical
             layout. Without it, a tickets file whose header or keys match one preset is read
