@@ -304,6 +304,10 @@ fn detection_of_every_sample() {
             data("intercom_conversations.json"),
             Layout::Preset(Preset::Intercom),
         ),
+        (
+            data("jira_service_requests.csv"),
+            Layout::Preset(Preset::Jira),
+        ),
         (example("tickets.csv"), Layout::Canonical),
     ] {
         assert_eq!(
@@ -653,4 +657,91 @@ fn intercom_detected_with_ratings_through_load() {
     let total = report.total_rows().next().unwrap();
     assert_eq!((total.tickets_created, total.tickets_resolved), (4, 2));
     assert_eq!((total.csat_n, total.csat_pct), (2, Some(100.0)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jira Service Management CSV
+
+#[test]
+fn jira_every_field_by_hand() {
+    use supportkpi::io::read_tickets;
+    let path = data("jira_service_requests.csv");
+    let out = read_tickets(&path, &ReadOptions::new().preset(Preset::Jira)).unwrap();
+    assert_eq!((out.read, out.rejected.len()), (10, 0));
+    let t = &out.records;
+    let status: Vec<(&str, Status)> = t.iter().map(|t| (t.id().as_str(), t.status())).collect();
+    assert_eq!(
+        status,
+        [
+            ("HELP-1", Status::Open),
+            ("HELP-2", Status::Open),
+            ("HELP-3", Status::Pending),
+            ("HELP-4", Status::OnHold),
+            ("HELP-5", Status::Solved),
+            ("HELP-6", Status::Closed),
+            ("HELP-7", Status::Cancelled),
+            ("HELP-8", Status::Open),
+            ("HELP-9", Status::New),
+            ("HELP-10", Status::Solved),
+        ]
+    );
+    let a = by_id(t, "HELP-1");
+    assert_eq!(a.created_at(), utc("2021-06-01T09:00:00Z"));
+    assert_eq!((a.assignee(), a.resolved_at()), (None, None));
+    assert_eq!(
+        (a.channel(), a.priority()),
+        (Some("Get IT help"), Some("Medium"))
+    );
+    assert_eq!(a.customer_id().unwrap().as_str(), "kim");
+    // Nothing the export lacks is guessed.
+    assert!(t.iter().all(|t| t.first_response_at().is_none()
+        && t.agent_replies().is_none()
+        && t.reopens().is_none()));
+    assert_eq!(
+        by_id(t, "HELP-5").resolution_seconds(),
+        Some(3 * 3600 + 30 * 60)
+    );
+    // 12:00 PM is noon; 12:15 AM a quarter past midnight.
+    assert_eq!(by_id(t, "HELP-6").resolution_seconds(), Some(28 * 3600));
+    assert_eq!(by_id(t, "HELP-9").created_at(), utc("2021-06-03T00:15:00Z"));
+    // Canceled, and reopened since its resolution: no resolution.
+    assert_eq!(by_id(t, "HELP-7").resolved_at(), None);
+    assert_eq!(by_id(t, "HELP-8").resolved_at(), None);
+    let j = by_id(t, "HELP-10");
+    assert_eq!(
+        (j.priority(), j.resolution_seconds()),
+        (None, Some(45 * 60))
+    );
+
+    // The user's zone, declared.
+    let berlin = ReadOptions::new()
+        .preset(Preset::Jira)
+        .zone("Europe/Berlin")
+        .unwrap();
+    let out = read_tickets(&path, &berlin).unwrap();
+    assert_eq!(out.records[0].created_at(), utc("2021-06-01T07:00:00Z"));
+
+    // A workflow's own status: unmapped, named; mapped, read.
+    let csv = "Issue key,Status,Created\nHELP-11,Awaiting CAB,01/Jun/21 9:00 AM\n";
+    let options = ReadOptions::new().preset(Preset::Jira);
+    let err = supportkpi::io::TicketReader::csv(csv.as_bytes(), &options)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap_err()
+        .error;
+    assert_eq!(err.kind(), ErrorKind::UnmappedStatus);
+    assert_eq!(
+        (err.field(), err.value()),
+        (Some("Status"), Some("Awaiting CAB"))
+    );
+    let map = Preset::Jira
+        .status_map()
+        .with("Awaiting CAB", Status::OnHold);
+    let t = supportkpi::io::TicketReader::csv(csv.as_bytes(), &options.status_map(map))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(t.status(), Status::OnHold);
 }

@@ -499,6 +499,7 @@ fn presets_are_detected_and_listed() {
         ),
         ("tests/data/freshdesk_api_tickets.json", "freshdesk-json", 9),
         ("tests/data/intercom_conversations.json", "intercom", 4),
+        ("tests/data/jira_service_requests.csv", "jira", 10),
     ] {
         let out = run(&[
             "report",
@@ -544,6 +545,7 @@ fn presets_are_detected_and_listed() {
         "zendesk-json",
         "freshdesk-json",
         "intercom",
+        "jira",
     ] {
         assert!(listing.contains(&format!("{name}\n  reads: ")), "{listing}");
     }

@@ -289,7 +289,7 @@ def test_other_error_kinds(tmp_path: Path) -> None:
     with pytest.raises(sk.InvalidOptionError):
         sk.report(tickets=DATA / "tickets.csv", period="fortnight")
     with pytest.raises(sk.InvalidOptionError):
-        sk.read_tickets(DATA / "tickets.csv", preset="jira")
+        sk.read_tickets(DATA / "tickets.csv", preset="nosuchdesk")
     with pytest.raises(sk.InvalidOptionError):
         sk.report(tickets=sk.read_surveys(DATA / "surveys.csv"))
     with pytest.raises(sk.InvalidOptionError):

@@ -9,6 +9,7 @@
 //! | `servicenow` | `number`, `incident_state`, `opened_at`, `sys_updated_at` |
 //! | `zendesk` | `Id`, `Created at`, `Status`, and `Requester` or `Requester id` |
 //! | `freshdesk` | `Ticket ID`, `Created time`, `Status` |
+//! | `jira` | `Issue key`, `Created`, `Status` |
 //! | `zendesk-json` | a JSON document whose tickets have `id`, `created_at`, `status`, `via` and `requester_id` |
 //! | `intercom` | a JSON document whose conversations have `id`, `created_at`, `state` and `source` |
 //! | `freshdesk-json` | a JSON document whose tickets have `id`, `created_at`, `status`, `source`, `requester_id` and `responder_id` |
@@ -115,6 +116,7 @@ fn signature(preset: Preset) -> &'static [&'static [&'static str]] {
             &["requester", "requester id"],
         ],
         Preset::Freshdesk => &[&["ticket id"], &["created time"], &["status"]],
+        Preset::Jira => &[&["issue key"], &["created"], &["status"]],
         Preset::ZendeskJson => &[
             &["id"],
             &["created_at"],

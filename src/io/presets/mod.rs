@@ -9,11 +9,12 @@
 //!   `metric_sets`) → tickets, and its satisfaction ratings → CSAT survey responses.
 //! - [`freshdesk_json`]: the Freshdesk API's ticket JSON with `stats` → tickets, and its
 //!   satisfaction ratings → CSAT survey responses.
+//! - [`jira`]: Jira Service Management's issue CSV export → tickets.
 //! - [`intercom`]: Intercom conversations (API JSON) → tickets from their `statistics`, an
 //!   event log from their parts, and `conversation_rating` → CSAT.
 //!
 //! Select one by name with [`Preset`]'s `FromStr` (`"servicenow"`, `"zendesk"`,
-//! `"freshdesk"`, `"zendesk-json"`, `"freshdesk-json"`, `"intercom"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
+//! `"freshdesk"`, `"zendesk-json"`, `"freshdesk-json"`, `"intercom"`, `"jira"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
 //! [`ColumnMapping`](crate::io::ColumnMapping) given as well is layered over a CSV preset's
 //! (its entries win), so an export with renamed or extra columns still reads.
 //!
@@ -26,6 +27,7 @@ pub mod detect;
 pub mod freshdesk;
 pub mod freshdesk_json;
 pub mod intercom;
+pub mod jira;
 pub(crate) mod json;
 pub mod servicenow;
 pub mod zendesk;
@@ -48,7 +50,7 @@ use std::str::FromStr;
 /// use supportkpi::io::Preset;
 /// assert_eq!("ServiceNow".parse::<Preset>()?, Preset::ServiceNow);
 /// assert_eq!("zendesk".parse::<Preset>()?.to_string(), "zendesk");
-/// assert!("jira".parse::<Preset>().is_err());
+/// assert!("hubspot".parse::<Preset>().is_err());
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 #[non_exhaustive]
@@ -71,17 +73,20 @@ pub enum Preset {
     FreshdeskJson,
     /// Intercom conversations (API JSON) and their ratings ([`intercom`]).
     Intercom,
+    /// Jira Service Management's issue CSV export ([`jira`]).
+    Jira,
 }
 
 impl Preset {
     /// Every preset: the one list the doors (CLI, Python, C) offer and auto-detection tries.
-    pub const ALL: [Preset; 6] = [
+    pub const ALL: [Preset; 7] = [
         Preset::ServiceNow,
         Preset::Zendesk,
         Preset::Freshdesk,
         Preset::ZendeskJson,
         Preset::FreshdeskJson,
         Preset::Intercom,
+        Preset::Jira,
     ];
 
     /// The preset's name, as `FromStr` accepts it.
@@ -93,6 +98,7 @@ impl Preset {
             Preset::ZendeskJson => "zendesk-json",
             Preset::FreshdeskJson => "freshdesk-json",
             Preset::Intercom => "intercom",
+            Preset::Jira => "jira",
         }
     }
 
@@ -140,6 +146,17 @@ impl Preset {
                 "reopens",
             ],
             Preset::Zendesk | Preset::ZendeskJson | Preset::Intercom => SUMMARY,
+            // No first response, replies or reopens in the export.
+            Preset::Jira => &[
+                "id",
+                "customer_id",
+                "created_at",
+                "resolved_at",
+                "status",
+                "channel",
+                "priority",
+                "assignee",
+            ],
             // No replies (they are in the conversations), no first resolution.
             Preset::FreshdeskJson => &[
                 "id",
@@ -183,6 +200,7 @@ impl Preset {
             Preset::FreshdeskJson => {
                 "Freshdesk API ticket JSON with stats (tickets); satisfaction ratings JSON (surveys)"
             }
+            Preset::Jira => "Jira Service Management issue export (CSV)",
             Preset::Intercom => {
                 "Intercom conversations JSON with statistics and parts (tickets; the same file as surveys gives conversation_rating)"
             }
@@ -205,6 +223,7 @@ impl Preset {
             Preset::ZendeskJson => zendesk::status_map(),
             Preset::FreshdeskJson => freshdesk_json::status_map(),
             Preset::Intercom => intercom::status_map(),
+            Preset::Jira => jira::status_map(),
         }
     }
 
@@ -212,7 +231,7 @@ impl Preset {
     pub(crate) fn reads(self) -> &'static str {
         match self {
             Preset::ServiceNow => "it is an event log: read it with io::read_servicenow",
-            Preset::Zendesk | Preset::Freshdesk => "it reads tickets",
+            Preset::Zendesk | Preset::Freshdesk | Preset::Jira => "it reads tickets",
             Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom => {
                 "it reads a JSON document: read it with io::load or presets::read_document_tickets"
             }
@@ -227,6 +246,7 @@ impl Preset {
                 freshdesk::ticket as _,
                 freshdesk::mapping(),
             ),
+            Preset::Jira => (jira::SCHEMA, jira::ticket as _, jira::mapping()),
             Preset::ServiceNow | Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom => {
                 return Err(Error::new(
                     ErrorKind::InvalidOption,
@@ -239,7 +259,10 @@ impl Preset {
                 .with_value(self));
             }
         };
-        let mut options = options.clone();
+        let mut options = match self {
+            Preset::Jira => options.with_default_pattern(jira::TIMESTAMP_PATTERN),
+            _ => options.clone(),
+        };
         options.status_map.get_or_insert_with(|| self.status_map());
         Ok(Plan {
             schema,
@@ -261,7 +284,7 @@ impl FromStr for Preset {
 
     /// `servicenow` (also `service_now`, `service-now`), `zendesk`, `freshdesk` or
     /// `zendesk-json` (also `zendesk_json`, `zendesk-api`), `freshdesk-json` (also
-    /// `freshdesk_json`, `freshdesk-api`) or `intercom`, any case.
+    /// `freshdesk_json`, `freshdesk-api`), `intercom` or `jira` (also `jsm`), any case.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidOption`] for any other name.
@@ -278,9 +301,10 @@ impl FromStr for Preset {
             "zendeskjson" | "zendeskapi" => Ok(Preset::ZendeskJson),
             "freshdeskjson" | "freshdeskapi" => Ok(Preset::FreshdeskJson),
             "intercom" => Ok(Preset::Intercom),
+            "jira" | "jiraservicemanagement" | "jsm" => Ok(Preset::Jira),
             _ => Err(Error::new(
                 ErrorKind::InvalidOption,
-                "expected one of servicenow, zendesk, freshdesk, zendesk-json, freshdesk-json, intercom",
+                "expected one of servicenow, zendesk, freshdesk, zendesk-json, freshdesk-json, intercom, jira",
             )
             .with_field("preset")
             .with_value(s)),

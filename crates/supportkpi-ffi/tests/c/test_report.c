@@ -429,7 +429,8 @@ static void request_errors(void) {
           "fortnight");
     fails("{\"read\": {\"errors\": \"sloppy\"}}", SUPPORTKPI_RESULT_INVALID_OPTION, "sloppy");
     fails("{\"read\": {\"colour\": 1}}", SUPPORTKPI_RESULT_INVALID_OPTION, "colour");
-    fails("{\"sources\": {\"preset\": \"jira\"}}", SUPPORTKPI_RESULT_INVALID_OPTION, "jira");
+    fails("{\"sources\": {\"preset\": \"nosuchdesk\"}}", SUPPORTKPI_RESULT_INVALID_OPTION,
+          "nosuchdesk");
     fails("{\"sources\": {\"ticket\": \"t.csv\"}}", SUPPORTKPI_RESULT_INVALID_OPTION, "ticket");
 
     /* Zones and calendars keep their own kinds. */
