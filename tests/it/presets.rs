@@ -320,7 +320,7 @@ fn preset_names() {
         assert_eq!(p.as_str().parse::<Preset>().unwrap(), p);
     }
     assert_eq!("Service-Now".parse::<Preset>().unwrap(), Preset::ServiceNow);
-    let e = "hubspot".parse::<Preset>().unwrap_err();
+    let e = "kayako".parse::<Preset>().unwrap_err();
     assert_eq!(
         (e.kind(), e.field()),
         (ErrorKind::InvalidOption, Some("preset"))

@@ -745,3 +745,58 @@ fn jira_every_field_by_hand() {
         .unwrap();
     assert_eq!(t.status(), Status::OnHold);
 }
+
+// ---------------------------------------------------------------------------------------------
+// HubSpot tickets CSV
+
+#[test]
+fn hubspot_every_field_by_hand() {
+    use supportkpi::io::read_tickets;
+    let path = data("hubspot_tickets.csv");
+    let out = read_tickets(&path, &ReadOptions::new().preset(Preset::Hubspot)).unwrap();
+    assert_eq!((out.read, out.rejected.len()), (6, 0));
+    let t = &out.records;
+    let status: Vec<Status> = t.iter().map(|t| t.status()).collect();
+    assert_eq!(
+        status,
+        [
+            Status::New,
+            Status::Open,
+            Status::Pending,
+            Status::Closed,
+            Status::Open,
+            Status::Closed
+        ]
+    );
+    let d = by_id(t, "1204");
+    assert_eq!(d.created_at(), utc("2021-06-01T11:00:00Z"));
+    assert_eq!(d.resolution_seconds(), Some(2 * 3600 + 45 * 60));
+    assert_eq!(
+        (d.priority(), d.channel(), d.assignee()),
+        (Some("Urgent"), Some("Phone"), Some("Ana Agent"))
+    );
+    assert_eq!(d.customer_id().unwrap().as_str(), "max@example.com");
+    // Waiting on us again after a close: the old close date is not a resolution.
+    assert_eq!(by_id(t, "1205").resolved_at(), None);
+    let f = by_id(t, "1206");
+    assert_eq!(
+        (f.resolution_seconds(), f.priority(), f.assignee()),
+        (Some(86_400), None, None)
+    );
+    assert!(t.iter().all(|t| t.first_response_at().is_none()
+        && t.agent_replies().is_none()
+        && t.reopens().is_none()));
+    // A stage of another pipeline: unmapped, named.
+    let csv = "Ticket ID,Ticket status,Create date\n7,Escalated,2021-06-01 09:00\n";
+    let err = supportkpi::io::TicketReader::csv(
+        csv.as_bytes(),
+        &ReadOptions::new().preset(Preset::Hubspot),
+    )
+    .unwrap()
+    .next()
+    .unwrap()
+    .unwrap_err()
+    .error;
+    assert_eq!(err.kind(), ErrorKind::UnmappedStatus);
+    assert_eq!(err.value(), Some("Escalated"));
+}

@@ -21,7 +21,8 @@ Report inputs (CSV, or JSON Lines for .jsonl/.ndjson; columns as in examples/dat
   --customers FILE        customers (retention; --by segment)
   --costs FILE            support cost entries (cost per ticket)
   --preset NAME           servicenow | zendesk | freshdesk | zendesk-json |
-                          freshdesk-json | intercom | jira (`supportkpi
+                          freshdesk-json | intercom | jira |
+                          hubspot (`supportkpi
                           presets` lists them); without it the export's header picks one,
                           named on stderr
   --demo                  a synthetic year of a B2B SaaS helpdesk (examples/data/demo), with

@@ -500,6 +500,7 @@ fn presets_are_detected_and_listed() {
         ("tests/data/freshdesk_api_tickets.json", "freshdesk-json", 9),
         ("tests/data/intercom_conversations.json", "intercom", 4),
         ("tests/data/jira_service_requests.csv", "jira", 10),
+        ("tests/data/hubspot_tickets.csv", "hubspot", 6),
     ] {
         let out = run(&[
             "report",
@@ -546,6 +547,7 @@ fn presets_are_detected_and_listed() {
         "freshdesk-json",
         "intercom",
         "jira",
+        "hubspot",
     ] {
         assert!(listing.contains(&format!("{name}\n  reads: ")), "{listing}");
     }

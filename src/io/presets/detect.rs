@@ -10,6 +10,7 @@
 //! | `zendesk` | `Id`, `Created at`, `Status`, and `Requester` or `Requester id` |
 //! | `freshdesk` | `Ticket ID`, `Created time`, `Status` |
 //! | `jira` | `Issue key`, `Created`, `Status` |
+//! | `hubspot` | `Ticket ID`, `Create date`, `Ticket status` |
 //! | `zendesk-json` | a JSON document whose tickets have `id`, `created_at`, `status`, `via` and `requester_id` |
 //! | `intercom` | a JSON document whose conversations have `id`, `created_at`, `state` and `source` |
 //! | `freshdesk-json` | a JSON document whose tickets have `id`, `created_at`, `status`, `source`, `requester_id` and `responder_id` |
@@ -117,6 +118,7 @@ fn signature(preset: Preset) -> &'static [&'static [&'static str]] {
         ],
         Preset::Freshdesk => &[&["ticket id"], &["created time"], &["status"]],
         Preset::Jira => &[&["issue key"], &["created"], &["status"]],
+        Preset::Hubspot => &[&["ticket id"], &["create date"], &["ticket status"]],
         Preset::ZendeskJson => &[
             &["id"],
             &["created_at"],

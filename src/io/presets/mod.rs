@@ -9,12 +9,13 @@
 //!   `metric_sets`) → tickets, and its satisfaction ratings → CSAT survey responses.
 //! - [`freshdesk_json`]: the Freshdesk API's ticket JSON with `stats` → tickets, and its
 //!   satisfaction ratings → CSAT survey responses.
+//! - [`hubspot`]: HubSpot Service Hub's ticket CSV export → tickets.
 //! - [`jira`]: Jira Service Management's issue CSV export → tickets.
 //! - [`intercom`]: Intercom conversations (API JSON) → tickets from their `statistics`, an
 //!   event log from their parts, and `conversation_rating` → CSAT.
 //!
 //! Select one by name with [`Preset`]'s `FromStr` (`"servicenow"`, `"zendesk"`,
-//! `"freshdesk"`, `"zendesk-json"`, `"freshdesk-json"`, `"intercom"`, `"jira"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
+//! `"freshdesk"`, `"zendesk-json"`, `"freshdesk-json"`, `"intercom"`, `"jira"`, `"hubspot"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
 //! [`ColumnMapping`](crate::io::ColumnMapping) given as well is layered over a CSV preset's
 //! (its entries win), so an export with renamed or extra columns still reads.
 //!
@@ -26,6 +27,7 @@
 pub mod detect;
 pub mod freshdesk;
 pub mod freshdesk_json;
+pub mod hubspot;
 pub mod intercom;
 pub mod jira;
 pub(crate) mod json;
@@ -50,7 +52,7 @@ use std::str::FromStr;
 /// use supportkpi::io::Preset;
 /// assert_eq!("ServiceNow".parse::<Preset>()?, Preset::ServiceNow);
 /// assert_eq!("zendesk".parse::<Preset>()?.to_string(), "zendesk");
-/// assert!("hubspot".parse::<Preset>().is_err());
+/// assert!("kayako".parse::<Preset>().is_err());
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 #[non_exhaustive]
@@ -75,11 +77,13 @@ pub enum Preset {
     Intercom,
     /// Jira Service Management's issue CSV export ([`jira`]).
     Jira,
+    /// HubSpot Service Hub's ticket CSV export ([`hubspot`]).
+    Hubspot,
 }
 
 impl Preset {
     /// Every preset: the one list the doors (CLI, Python, C) offer and auto-detection tries.
-    pub const ALL: [Preset; 7] = [
+    pub const ALL: [Preset; 8] = [
         Preset::ServiceNow,
         Preset::Zendesk,
         Preset::Freshdesk,
@@ -87,6 +91,7 @@ impl Preset {
         Preset::FreshdeskJson,
         Preset::Intercom,
         Preset::Jira,
+        Preset::Hubspot,
     ];
 
     /// The preset's name, as `FromStr` accepts it.
@@ -99,6 +104,7 @@ impl Preset {
             Preset::FreshdeskJson => "freshdesk-json",
             Preset::Intercom => "intercom",
             Preset::Jira => "jira",
+            Preset::Hubspot => "hubspot",
         }
     }
 
@@ -147,7 +153,7 @@ impl Preset {
             ],
             Preset::Zendesk | Preset::ZendeskJson | Preset::Intercom => SUMMARY,
             // No first response, replies or reopens in the export.
-            Preset::Jira => &[
+            Preset::Jira | Preset::Hubspot => &[
                 "id",
                 "customer_id",
                 "created_at",
@@ -201,6 +207,9 @@ impl Preset {
                 "Freshdesk API ticket JSON with stats (tickets); satisfaction ratings JSON (surveys)"
             }
             Preset::Jira => "Jira Service Management issue export (CSV)",
+            Preset::Hubspot => {
+                "HubSpot Service Hub ticket export (CSV), pipeline stages as statuses"
+            }
             Preset::Intercom => {
                 "Intercom conversations JSON with statistics and parts (tickets; the same file as surveys gives conversation_rating)"
             }
@@ -224,6 +233,7 @@ impl Preset {
             Preset::FreshdeskJson => freshdesk_json::status_map(),
             Preset::Intercom => intercom::status_map(),
             Preset::Jira => jira::status_map(),
+            Preset::Hubspot => hubspot::status_map(),
         }
     }
 
@@ -231,7 +241,9 @@ impl Preset {
     pub(crate) fn reads(self) -> &'static str {
         match self {
             Preset::ServiceNow => "it is an event log: read it with io::read_servicenow",
-            Preset::Zendesk | Preset::Freshdesk | Preset::Jira => "it reads tickets",
+            Preset::Zendesk | Preset::Freshdesk | Preset::Jira | Preset::Hubspot => {
+                "it reads tickets"
+            }
             Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom => {
                 "it reads a JSON document: read it with io::load or presets::read_document_tickets"
             }
@@ -247,6 +259,7 @@ impl Preset {
                 freshdesk::mapping(),
             ),
             Preset::Jira => (jira::SCHEMA, jira::ticket as _, jira::mapping()),
+            Preset::Hubspot => (hubspot::SCHEMA, hubspot::ticket as _, hubspot::mapping()),
             Preset::ServiceNow | Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom => {
                 return Err(Error::new(
                     ErrorKind::InvalidOption,
@@ -284,7 +297,7 @@ impl FromStr for Preset {
 
     /// `servicenow` (also `service_now`, `service-now`), `zendesk`, `freshdesk` or
     /// `zendesk-json` (also `zendesk_json`, `zendesk-api`), `freshdesk-json` (also
-    /// `freshdesk_json`, `freshdesk-api`), `intercom` or `jira` (also `jsm`), any case.
+    /// `freshdesk_json`, `freshdesk-api`), `intercom`, `jira` (also `jsm`) or `hubspot`, any case.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidOption`] for any other name.
@@ -302,9 +315,10 @@ impl FromStr for Preset {
             "freshdeskjson" | "freshdeskapi" => Ok(Preset::FreshdeskJson),
             "intercom" => Ok(Preset::Intercom),
             "jira" | "jiraservicemanagement" | "jsm" => Ok(Preset::Jira),
+            "hubspot" => Ok(Preset::Hubspot),
             _ => Err(Error::new(
                 ErrorKind::InvalidOption,
-                "expected one of servicenow, zendesk, freshdesk, zendesk-json, freshdesk-json, intercom, jira",
+                "expected one of servicenow, zendesk, freshdesk, zendesk-json, freshdesk-json, intercom, jira, hubspot",
             )
             .with_field("preset")
             .with_value(s)),

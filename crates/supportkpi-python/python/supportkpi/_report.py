@@ -439,7 +439,7 @@ def report(
         tickets, events, surveys, customers, costs: each a path, an Arrow-compatible table or
             :class:`Records`; all optional.
         preset: the helpdesk export's layout (``"servicenow"``, ``"zendesk"``,
-            ``"freshdesk"``, ``"zendesk-json"``, ``"freshdesk-json"``, ``"intercom"``, ``"jira"``; see
+            ``"freshdesk"``, ``"zendesk-json"``, ``"freshdesk-json"``, ``"intercom"``, ``"jira"``, ``"hubspot"``; see
             ``supportkpi presets``); it applies to ``tickets``
             (or ``events`` for ServiceNow when both are given; and ``surveys`` for the JSON
             presets, their satisfaction ratings). The other inputs are read in the canonical
