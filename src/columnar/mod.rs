@@ -77,7 +77,7 @@ pub(crate) struct RawColumns<'a> {
     pub(crate) resolved: &'a [i64],
     pub(crate) status: &'a [Status],
     pub(crate) agent_replies: &'a [Option<u32>],
-    pub(crate) reopens: &'a [u32],
+    pub(crate) reopens: &'a [Option<u32>],
 }
 
 fn opt_to_ns(
@@ -304,8 +304,8 @@ pub(crate) struct TicketRow<'a> {
     pub(crate) assignee: Option<&'a str>,
     /// Public agent replies, when known.
     pub(crate) agent_replies: Option<u32>,
-    /// Reopens.
-    pub(crate) reopens: u32,
+    /// Reopens, when known.
+    pub(crate) reopens: Option<u32>,
     /// Free-form dimensions (name, value); a name given twice keeps its last value.
     pub(crate) dimensions: &'a [(&'a str, &'a str)],
 }
@@ -330,7 +330,7 @@ pub struct TicketTable {
     team: Dictionary,
     assignee: Dictionary,
     agent_replies: Vec<Option<u32>>,
-    reopens: Vec<u32>,
+    reopens: Vec<Option<u32>>,
     dimensions: BTreeMap<String, Dictionary>,
 }
 

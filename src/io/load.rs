@@ -92,6 +92,38 @@ pub struct Loaded {
     pub rejected: Vec<SourceRejected>,
     /// Records read per input, in the order read.
     pub read: Vec<(SourceKind, u64)>,
+    /// The preset the helpdesk export was read with: the one given, or the one detected.
+    pub preset: Option<Preset>,
+    /// Whether [`preset`](Self::preset) was detected from the file (no preset given): a door
+    /// says so (the CLI on stderr).
+    pub detected: bool,
+}
+
+/// Without a preset or a column mapping, the preset whose signature the tickets file (or a
+/// ServiceNow log given as events) matches, by [`presets::detect`](super::presets::detect).
+fn detect_preset(sources: &Sources, options: &ReadOptions) -> Result<Option<Preset>> {
+    use super::presets::detect::{Layout, detect_tickets};
+    if sources.preset.is_some() || !options.mapping.is_empty() {
+        return Ok(None);
+    }
+    if let Some(path) = &sources.tickets {
+        return match detect_tickets(path, options) {
+            Ok(Layout::Preset(p)) => Ok(Some(p)),
+            // A canonical file of another record type: refused with what it is.
+            Err(e) if e.kind() == ErrorKind::InvalidValue => Err(in_file(e, path)),
+            // The canonical layout, or one nobody knows: the canonical reader's errors say
+            // what is missing, line by line.
+            _ => Ok(None),
+        };
+    }
+    if let Some(path) = &sources.events {
+        // Only ServiceNow's log is an event log a preset reads; anything else stays the
+        // canonical event reader's to judge.
+        if let Ok(Layout::Preset(Preset::ServiceNow)) = detect_tickets(path, options) {
+            return Ok(Some(Preset::ServiceNow));
+        }
+    }
+    Ok(None)
 }
 
 /// Reads every named file into a [`ReportInput`]. Summary rows and event histories of the same
@@ -122,7 +154,12 @@ pub struct Loaded {
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
-    let (sources, export) = with_preset(sources, options)?;
+    let (mut sources, mut export) = with_preset(sources, options)?;
+    let detected = detect_preset(&sources, options)?;
+    if let Some(preset) = detected {
+        sources.preset = Some(preset);
+        export = export.preset(preset);
+    }
     let sources = &sources;
     // The helpdesk export and the other files are independent: read them on two threads (a
     // reader is sequential; this hides the smaller files behind the tickets). Errors and
@@ -132,6 +169,8 @@ pub fn load(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
         || load_others(sources, options),
     );
     let mut loaded = helpdesk?;
+    loaded.preset = sources.preset;
+    loaded.detected = detected.is_some();
     let others = others?;
     loaded.read.extend(others.read);
     loaded.rejected.extend(others.rejected);
@@ -180,7 +219,12 @@ fn load_helpdesk(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
     if let Some(path) = &sources.tickets
         && servicenow_log.is_none_or(|(kind, _)| kind != SourceKind::Tickets)
     {
-        let out = super::read_tickets(path, &export).map_err(|e| in_file(e, path))?;
+        let out = match sources.preset {
+            Some(preset) if preset.is_document() => super::open(path)
+                .and_then(|f| super::presets::read_document_tickets(preset, f, &export)),
+            _ => super::read_tickets(path, &export),
+        }
+        .map_err(|e| in_file(e, path))?;
         loaded.read.push((SourceKind::Tickets, out.read));
         loaded.input.tickets = out.records;
         for r in out.rejected {
@@ -196,14 +240,14 @@ fn load_helpdesk(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
             loaded.reject(SourceKind::Events, path, r);
         }
         let map = canonical.statuses().clone();
+        let derive = DeriveOptions::new().order(options.event_order.unwrap_or_default());
         match options.error_mode() {
             ErrorMode::Strict => {
-                loaded.input.histories = derive_histories(out.records, &map, DeriveOptions::new())
-                    .map_err(|e| in_file(e, path))?;
+                loaded.input.histories =
+                    derive_histories(out.records, &map, derive).map_err(|e| in_file(e, path))?;
             }
             ErrorMode::Lenient => {
-                let (histories, failed) =
-                    derive_histories_lenient(out.records, &map, DeriveOptions::new());
+                let (histories, failed) = derive_histories_lenient(out.records, &map, derive);
                 loaded.input.histories = histories;
                 for (_, error) in failed {
                     let rejected = Rejected { line: 0, error };
@@ -220,7 +264,13 @@ fn load_others(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
     let mut loaded = Loaded::default();
     let canonical = canonical_options(options);
     if let Some(path) = &sources.surveys {
-        let out = super::read_surveys(path, &canonical).map_err(|e| in_file(e, path))?;
+        let out = match sources.preset {
+            // A JSON API preset's survey export (Zendesk's satisfaction ratings).
+            Some(preset) if preset.is_document() => super::open(path)
+                .and_then(|f| super::presets::read_document_surveys(preset, f, options)),
+            _ => super::read_surveys(path, &canonical),
+        }
+        .map_err(|e| in_file(e, path))?;
         loaded.read.push((SourceKind::Surveys, out.read));
         loaded.input.surveys = out.records;
         for r in out.rejected {

@@ -53,6 +53,11 @@ pub(crate) enum Target {
 }
 
 impl ColumnMapping {
+    /// Whether no column is mapped.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// An empty mapping: every column is read by its own name.
     pub fn new() -> Self {
         ColumnMapping::default()

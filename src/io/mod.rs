@@ -88,7 +88,7 @@ use self::jsonl::JsonLinesSource;
 use self::mapping::{Cells, Layout, Row, Schema};
 use crate::error::{Error, ErrorKind, Result};
 use crate::hash::IdHashBuilder;
-use crate::model::{Currency, StatusMap};
+use crate::model::{Currency, EventOrder, StatusMap};
 use crate::{CostEntry, Customer, SurveyResponse, Ticket, TicketEvent};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -199,6 +199,7 @@ pub struct ReadOptions {
     preset: Option<Preset>,
     check_duplicate_ids: bool,
     pub(crate) delimiter: u8,
+    pub(crate) event_order: Option<EventOrder>,
 }
 
 impl Default for ReadOptions {
@@ -226,6 +227,7 @@ impl ReadOptions {
             currency: None,
             preset: None,
             check_duplicate_ids: true,
+            event_order: None,
             delimiter: b',',
         }
     }
@@ -337,6 +339,16 @@ impl ReadOptions {
     #[must_use]
     pub fn check_duplicate_ids(mut self, on: bool) -> Self {
         self.check_duplicate_ids = on;
+        self
+    }
+
+    /// The order in which an event log's events are taken per ticket. Unset, each reader keeps
+    /// its documented default: the source's own order for the ServiceNow incident log (its rows
+    /// are in update order and its timestamps can run backwards), time order for the canonical
+    /// event log. [`EventOrder::Time`] sorts a ServiceNow export that is not in update order.
+    #[must_use]
+    pub fn event_order(mut self, order: EventOrder) -> Self {
+        self.event_order = Some(order);
         self
     }
 

@@ -51,6 +51,26 @@ fn parquet_error(e: impl std::fmt::Display) -> Error {
     )
 }
 
+/// The column names of the Parquet file at `path`, from its footer (no row is decoded): what
+/// preset detection reads as the file's header.
+///
+/// # Errors
+/// [`ErrorKind::Io`] when the file cannot be opened or is not valid Parquet.
+pub(crate) fn column_names(path: &Path) -> Result<Vec<String>> {
+    let file = File::open(path).map_err(|e| {
+        Error::new(ErrorKind::Io, format!("cannot open the file: {e}"))
+            .with_field("path")
+            .with_value(path.display())
+    })?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_error)?;
+    Ok(builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect())
+}
+
 /// Decodes the file's row groups, each on its own core (feature `parallel`), into batches in
 /// file order. The batches are decoded before any row is read: the Arrow readers take whole
 /// tables.

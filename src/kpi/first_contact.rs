@@ -72,6 +72,11 @@ impl FirstContactResolutionOptions {
 ///   out of the denominator only (counting it as "not first contact") would make an export
 ///   without the column report 0 %; leaving it out of both keeps the rate that of the tickets
 ///   that can be judged, and a rate over none is undefined. Histories always know their replies.
+/// - **Unknown reopen count**: likewise, a summary row with a known reply count but without
+///   `reopens` (an export that does not carry it, such as Freshdesk's ticket CSV) cannot be
+///   judged "never reopened": it is left out of everything and counted in
+///   [`reopens_unknown`](FirstContactResolutionResult::reopens_unknown) — counting it as 0
+///   reopens would overstate the rate. Histories always know their reopens.
 ///
 /// # Example
 /// ```
@@ -89,11 +94,15 @@ impl FirstContactResolutionOptions {
 ///     solved("B", 0, 0)?, // first contact, zero touch
 ///     solved("C", 2, 0)?, // two touches
 ///     solved("D", 1, 1)?, // reopened
-///     Ticket::builder("E", t0).agent_replies(1).build()?, // open
+///     Ticket::builder("E", t0).agent_replies(1).reopens(0).build()?, // open
 ///     Ticket::builder("F", t0).resolved_at(t0).build()?, // reply count unknown
 /// ];
 /// let all = FirstContactResolution::default().compute(&tickets)?;
 /// assert_eq!((all.numerator, all.denominator, all.replies_unknown), (2, 5, 1));
+/// // Reopens unknown (an export without them): not judged, not counted as 0 reopens.
+/// let g = Ticket::builder("G", t0).resolved_at(t0).agent_replies(1).build()?;
+/// let with_g = FirstContactResolution::default().compute(tickets.iter().chain([&g]))?;
+/// assert_eq!((with_g.denominator, with_g.reopens_unknown), (5, 1));
 /// assert_eq!(all.rate_pct.value(), Some(40.0));
 /// assert_eq!((all.zero_touch, all.one_touch, all.two_touch, all.multi_touch), (1, 2, 1, 0));
 ///
@@ -175,6 +184,9 @@ impl Kpi for FirstContactResolution {
 struct FcrCounts {
     tickets: u64,
     replies_unknown: u64,
+    // Absent from states written before it existed: none had an unknown reopen count.
+    #[serde(default)]
+    reopens_unknown: u64,
     resolved: u64,
     first_contact: u64,
     zero_touch: u64,
@@ -184,10 +196,11 @@ struct FcrCounts {
 }
 
 impl FcrCounts {
-    fn as_array(&self) -> [u64; 8] {
+    fn as_array(&self) -> [u64; 9] {
         [
             self.tickets,
             self.replies_unknown,
+            self.reopens_unknown,
             self.resolved,
             self.first_contact,
             self.zero_touch,
@@ -197,10 +210,11 @@ impl FcrCounts {
         ]
     }
 
-    fn slots(&mut self) -> [&mut u64; 8] {
+    fn slots(&mut self) -> [&mut u64; 9] {
         [
             &mut self.tickets,
             &mut self.replies_unknown,
+            &mut self.reopens_unknown,
             &mut self.resolved,
             &mut self.first_contact,
             &mut self.zero_touch,
@@ -214,14 +228,15 @@ impl FcrCounts {
         let touches = [self.zero_touch, self.one_touch, self.two_touch]
             .into_iter()
             .try_fold(self.multi_touch, add);
-        let among_tickets =
-            add(self.resolved, self.replies_unknown).is_ok_and(|n| n <= self.tickets);
+        let among_tickets = add(self.resolved, self.replies_unknown)
+            .and_then(|n| add(n, self.reopens_unknown))
+            .is_ok_and(|n| n <= self.tickets);
         let rule = if touches != Ok(self.resolved) {
             "the touch counts add up to the resolved tickets"
         } else if self.first_contact > self.zero_touch.saturating_add(self.one_touch) {
             "first-contact resolutions have at most one touch"
         } else if !among_tickets {
-            "resolved and unknown-reply tickets are among the tickets"
+            "resolved, unknown-reply and unknown-reopen tickets are among the tickets"
         } else {
             return Ok(());
         };
@@ -285,22 +300,23 @@ impl FirstContactResolutionAccumulator {
         })
     }
 
-    /// Adds a ticket by what the KPI reads of it: public agent replies (when known), whether
-    /// it is resolved, and its reopens.
+    /// Adds a ticket by what the KPI reads of it: public agent replies and reopens (when
+    /// known), and whether it is resolved.
     pub(crate) fn push_parts(
         &mut self,
         replies: Option<u32>,
         resolved: bool,
-        reopens: u32,
+        reopens: Option<u32>,
     ) -> Result<()> {
         let mut one = FcrCounts {
             tickets: 1,
             ..FcrCounts::default()
         };
-        match replies {
-            None => one.replies_unknown = 1,
-            Some(_) if !resolved => {}
-            Some(replies) => {
+        match (replies, reopens) {
+            (None, _) => one.replies_unknown = 1,
+            (Some(_), None) => one.reopens_unknown = 1,
+            (Some(_), Some(_)) if !resolved => {}
+            (Some(replies), Some(reopens)) => {
                 one.resolved = 1;
                 one.first_contact = u64::from(replies <= 1 && reopens == 0);
                 match replies {
@@ -344,12 +360,13 @@ impl Accumulator for FirstContactResolutionAccumulator {
         let denominator_kind = self.options.denominator;
         let (denominator, reason) = match denominator_kind {
             FcrDenominator::AllTickets => (
-                c.tickets - c.replies_unknown,
-                "no tickets with a known reply count",
+                c.tickets - c.replies_unknown - c.reopens_unknown,
+                "no tickets with known reply and reopen counts",
             ),
-            FcrDenominator::Resolved => {
-                (c.resolved, "no resolved tickets with a known reply count")
-            }
+            FcrDenominator::Resolved => (
+                c.resolved,
+                "no resolved tickets with known reply and reopen counts",
+            ),
         };
         let rate_pct = if denominator == 0 {
             Metric::undefined(reason)
@@ -364,6 +381,7 @@ impl Accumulator for FirstContactResolutionAccumulator {
             tickets: c.tickets,
             resolved: c.resolved,
             replies_unknown: c.replies_unknown,
+            reopens_unknown: c.reopens_unknown,
             zero_touch: c.zero_touch,
             one_touch: c.one_touch,
             two_touch: c.two_touch,
@@ -386,17 +404,19 @@ pub struct FirstContactResolutionResult {
     pub rate_pct: Metric<f64>,
     /// Tickets resolved on first contact.
     pub numerator: u64,
-    /// Tickets with a known reply count (all-tickets denominator), or the resolved ones among
-    /// them (resolved denominator).
+    /// Tickets with known reply and reopen counts (all-tickets denominator), or the resolved
+    /// ones among them (resolved denominator).
     pub denominator: u64,
     /// Which denominator was used.
     pub denominator_kind: FcrDenominator,
-    /// Tickets pushed, including those with an unknown reply count.
+    /// Tickets pushed, including those with an unknown reply or reopen count.
     pub tickets: u64,
-    /// Resolved tickets with a known reply count.
+    /// Resolved tickets with known reply and reopen counts.
     pub resolved: u64,
     /// Summary rows without `agent_replies`, left out of every other count.
     pub replies_unknown: u64,
+    /// Summary rows with `agent_replies` but without `reopens`, left out of every other count.
+    pub reopens_unknown: u64,
     /// Resolved tickets without a public agent reply.
     pub zero_touch: u64,
     /// Resolved tickets with exactly one public agent reply.

@@ -249,10 +249,13 @@ impl<'a> TicketFacts<'a> {
         }
     }
 
-    /// How many times the ticket was reopened.
-    pub(crate) fn reopens(&self) -> u32 {
-        self.history
-            .map_or(self.ticket.reopens(), TicketHistory::reopens)
+    /// How many times the ticket was reopened: exact from a history, the summary's `reopens`
+    /// otherwise (`None` when the export lacks it).
+    pub(crate) fn reopens(&self) -> Option<u32> {
+        match self.history {
+            Some(h) => Some(h.reopens()),
+            None => self.ticket.reopens(),
+        }
     }
 }
 
@@ -328,7 +331,7 @@ mod tests {
             f.waiting_seconds_between(t0(), t0() + Duration::hours(5)),
             None
         );
-        assert_eq!(f.reopens(), 1);
+        assert_eq!(f.reopens(), Some(1));
 
         let cancelled = Ticket::builder("b", t0())
             .status(Status::Cancelled)

@@ -51,7 +51,7 @@ pub struct Ticket {
     team: Option<String>,
     assignee: Option<String>,
     agent_replies: Option<u32>,
-    reopens: u32,
+    reopens: Option<u32>,
     dimensions: BTreeMap<String, String>,
 }
 
@@ -82,7 +82,7 @@ pub struct TicketBuilder {
     #[serde(default)]
     agent_replies: Option<u32>,
     #[serde(default)]
-    reopens: u32,
+    reopens: Option<u32>,
     #[serde(default)]
     dimensions: BTreeMap<String, String>,
 }
@@ -103,7 +103,7 @@ impl Ticket {
             team: None,
             assignee: None,
             agent_replies: None,
-            reopens: 0,
+            reopens: None,
             dimensions: BTreeMap::new(),
         }
     }
@@ -156,8 +156,9 @@ impl Ticket {
     pub fn agent_replies(&self) -> Option<u32> {
         self.agent_replies
     }
-    /// How many times it was reopened after a resolution.
-    pub fn reopens(&self) -> u32 {
+    /// How many times it was reopened after a resolution, when known: `None` for an export
+    /// that does not carry it (Freshdesk's ticket CSV), never a guessed 0.
+    pub fn reopens(&self) -> Option<u32> {
         self.reopens
     }
     /// Free-form dimensions (string → string) kept from the input.
@@ -280,9 +281,9 @@ impl TicketBuilder {
         self.agent_replies = Some(n);
         self
     }
-    /// The number of reopens.
+    /// The number of reopens (unknown unless set).
     pub fn reopens(mut self, n: u32) -> Self {
-        self.reopens = n;
+        self.reopens = Some(n);
         self
     }
     /// Adds a free-form dimension.
@@ -375,7 +376,7 @@ impl Ticket {
         resolved_at: Option<Instant>,
         status: Status,
         agent_replies: Option<u32>,
-        reopens: u32,
+        reopens: Option<u32>,
     ) -> Ticket {
         Ticket {
             id: TicketId::from(String::new()),

@@ -314,7 +314,7 @@ struct Raw {
     first_resolved: i64,
     resolved: i64,
     replies: Option<u32>,
-    reopens: u32,
+    reopens: Option<u32>,
 }
 
 impl Raw {

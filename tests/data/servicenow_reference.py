@@ -17,8 +17,12 @@ Rows -> events
     read as UTC.
   * A status change stamped before `opened_at` (5 rows in this file) is moved
     to `opened_at` (the library's BeforeCreation::Clamp option).
-  * An incident's events are ordered by instant; "created" comes first among
-    events at the same instant; otherwise ties keep file order.
+  * An incident's events are taken in file order ("created" first): the
+    export lists each incident's updates in the order ServiceNow made them,
+    and its timestamps can run backwards within an incident (INC0000137).
+    A row stamped before the latest earlier row that changed the incident's
+    state is taken at that row's instant (a row repeating the current state
+    changes nothing and holds nothing back).
 
 Walk
   * A ticket starts in category "open" at creation (status New), which opens
@@ -54,6 +58,17 @@ def parse_minutes(text):
     hour, minute = clock.split(":")
     moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute))
     return int((moment - EPOCH).total_seconds())
+
+
+def in_source_order(created, rows):
+    """File order; a row stamped before the latest state change is taken at it."""
+    clock, state, out = created, "New", []
+    for at, index, new_state in rows:
+        at = max(at, clock)
+        if new_state != state:
+            clock, state = at, new_state
+        out.append((at, index, new_state))
+    return out
 
 
 def day_label(seconds):
@@ -103,10 +118,7 @@ def main():
                 clamped_rows += 1
                 at = created
             rows.append((at, index, state))
-        # "created" is not in this list: it sorts first among ties anyway, so
-        # the walk starts with it. Python's sort is stable; the key is
-        # (instant, file index), which is the same thing.
-        rows.sort(key=lambda r: (r[0], r[1]))
+        rows = in_source_order(created, rows)
         is_open = True
         start = created
         count = 0
@@ -199,7 +211,7 @@ if __name__ == "__main__":
 # Durations and first-contact resolution (appended for the ResolutionTime and
 # FirstContactResolution tests at the end of tests/it/servicenow.rs).
 #
-# Same rows -> events, clamping and ordering as above, re-read here so this
+# Same rows -> events, clamping and ordering (file order) as above, re-read here so this
 # part stands on its own. Additional rules, restated independently:
 #   * Status spans: the ticket is in "New" from creation; a row whose state
 #     differs from the current one starts a new span at its instant (a row
@@ -252,8 +264,8 @@ def durations_and_fcr():
     first_contact = 0
     for number in order:
         created, rows = tickets[number]
-        rows = sorted(((max(at, created), index, state) for at, index, state in rows),
-                      key=lambda r: (r[0], r[1]))
+        rows = in_source_order(
+            created, [(max(at, created), index, state) for at, index, state in rows])
         state, since = "New", created
         spans = []
         is_open, reopens, resolutions = True, 0, []

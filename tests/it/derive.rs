@@ -99,7 +99,7 @@ fn reopened_ticket() {
     assert_eq!(h.resolutions(), &[t(100), t(300)]);
     assert_eq!(h.reopened_at(), &[t(200)]);
     assert_eq!(h.reopens(), 1);
-    assert_eq!(h.ticket().reopens(), 1);
+    assert_eq!(h.ticket().reopens(), Some(1));
     assert_eq!(
         h.open_intervals(),
         &[(t(0), Some(t(100))), (t(200), Some(t(300)))]

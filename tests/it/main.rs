@@ -11,6 +11,7 @@ mod durations;
 mod imports;
 mod money;
 mod presets;
+mod presets_json;
 mod readers;
 mod report;
 mod servicenow;

@@ -10,7 +10,8 @@ use supportkpi::io::{
     ColumnMapping, ErrorMode, Preset, ReadOptions, TicketReader, read_servicenow, read_tickets,
 };
 use supportkpi::model::{
-    BeforeCreation, DeriveOptions, EventKind, Status, StatusMap, TicketHistory, derive_histories,
+    BeforeCreation, DeriveOptions, EventKind, EventOrder, Status, StatusMap, TicketHistory,
+    derive_histories,
 };
 use supportkpi::{ErrorKind, Ticket, TicketEvent};
 
@@ -33,7 +34,7 @@ const SERVICENOW: &str = "servicenow_incident_events.csv";
 
 /// The hand derivation of tests/it/servicenow.rs, restated: split on CRLF and commas (the file
 /// has no quotes), first row of an incident → Created at opened_at, every row → a status change
-/// at sys_updated_at, in file order.
+/// at sys_updated_at, in file order, taken in that order (the source's update sequence).
 fn hand_histories() -> Vec<TicketHistory> {
     let text = std::fs::read_to_string(data(SERVICENOW)).unwrap();
     let mut lines = text.split("\r\n");
@@ -69,7 +70,9 @@ fn hand_histories() -> Vec<TicketHistory> {
             },
         ));
     }
-    let options = DeriveOptions::new().before_creation(BeforeCreation::Clamp);
+    let options = DeriveOptions::new()
+        .before_creation(BeforeCreation::Clamp)
+        .order(EventOrder::Source);
     derive_histories(events, &StatusMap::servicenow(), options).unwrap()
 }
 
@@ -82,13 +85,13 @@ fn servicenow_sample_reads_with_no_rejects_and_matches_the_hand_derivation() {
     assert_eq!(log.histories.len(), 890);
 
     let reopens: u32 = log.histories.iter().map(TicketHistory::reopens).sum();
-    assert_eq!(reopens, 12);
+    assert_eq!(reopens, 11);
     let total: i64 = log
         .histories
         .iter()
         .filter_map(|h| h.ticket().resolution_seconds())
         .sum();
-    assert_eq!(total, 972_891_720);
+    assert_eq!(total, 972_456_300);
 
     // The same histories as by hand, except the attributes the preset attaches.
     let hand = hand_histories();
@@ -317,7 +320,7 @@ fn preset_names() {
         assert_eq!(p.as_str().parse::<Preset>().unwrap(), p);
     }
     assert_eq!("Service-Now".parse::<Preset>().unwrap(), Preset::ServiceNow);
-    let e = "jira".parse::<Preset>().unwrap_err();
+    let e = "kayako".parse::<Preset>().unwrap_err();
     assert_eq!(
         (e.kind(), e.field()),
         (ErrorKind::InvalidOption, Some("preset"))
@@ -361,12 +364,12 @@ fn zendesk_maps_every_documented_column() {
     assert_eq!(solved.team(), Some("Tier 1"));
     assert_eq!(solved.assignee(), Some("Ann Agent"));
     assert_eq!(solved.agent_replies(), Some(2));
-    assert_eq!(solved.reopens(), 0);
+    assert_eq!(solved.reopens(), Some(0));
     assert!(solved.dimensions().is_empty());
 
     let closed = &t[1];
     assert_eq!(closed.status(), Status::Closed);
-    assert_eq!(closed.reopens(), 1);
+    assert_eq!(closed.reopens(), Some(1));
     assert_eq!(closed.agent_replies(), Some(4));
     assert_eq!(closed.first_response_seconds(), Some(1230 * 60));
     assert_eq!(closed.first_resolution_seconds(), Some(1500 * 60));
@@ -396,7 +399,7 @@ fn zendesk_statuses_and_derived_instants() {
     );
     // Reopened and open at export: its "Solved at" is a past resolution.
     assert_eq!((t[2].resolved_at(), t[2].first_resolved_at()), (None, None));
-    assert_eq!(t[2].reopens(), 1);
+    assert_eq!(t[2].reopens(), Some(1));
     // Empty cells are nulls.
     assert_eq!(
         (t[4].first_response_at(), t[4].assignee(), t[4].team()),
@@ -502,7 +505,8 @@ fn freshdesk_maps_every_documented_column() {
     assert_eq!(r.team(), Some("Billing"));
     assert_eq!(r.assignee(), Some("Bo Agent"));
     assert_eq!(r.agent_replies(), Some(2));
-    assert_eq!(r.reopens(), 0);
+    // The export has no reopen count: unknown, not 0.
+    assert_eq!(r.reopens(), None);
 
     // Closed without a "Resolved time": the closing instant.
     assert_eq!(t[1].status(), Status::Closed);
@@ -574,4 +578,23 @@ fn freshdesk_statuses_zone_and_extras() {
     assert_eq!(r.error.kind(), ErrorKind::NegativeDuration);
     assert_eq!(r.error.field(), Some("Initial response time"));
     assert_eq!(r.error.record().unwrap().id.as_deref(), Some("10"));
+}
+
+/// Freshdesk's ticket CSV carries no reopen count: every ticket's reopens are unknown, so
+/// first-contact resolution judges none of them rather than taking all as never reopened.
+#[test]
+fn freshdesk_reopens_are_unknown_and_fcr_excludes_them() {
+    use supportkpi::kpi::{FirstContactResolution, Kpi};
+    let t = read_tickets(
+        data("freshdesk_tickets.csv"),
+        &ReadOptions::new().preset(Preset::Freshdesk),
+    )
+    .unwrap()
+    .records;
+    assert!(t.iter().all(|t| t.reopens().is_none()));
+    let r = FirstContactResolution::default().compute(&t).unwrap();
+    assert_eq!(r.denominator, 0);
+    assert_eq!(r.tickets, t.len() as u64);
+    assert_eq!(r.replies_unknown + r.reopens_unknown, r.tickets);
+    assert!(r.rate_pct.value().is_none());
 }

@@ -6,10 +6,11 @@
 //!
 //! Rows → events: the first row of an incident (by `number`) gives `Created` at `opened_at`;
 //! every row gives a status change to `incident_state` at `sys_updated_at`. Timestamps carry no
-//! zone and are read as UTC. Events go to the library in file order, which breaks ties between
-//! rows of one minute. File order rather than `sys_mod_count`: within an incident the file is in
-//! time order for 889 of 890 incidents, while `sys_mod_count` repeats within 5 incidents and
-//! puts their times out of order.
+//! zone and are read as UTC. Events are taken in file order (`EventOrder::Source`): the export
+//! lists each incident's updates in the order ServiceNow made them. Not time order: within an
+//! incident the file is in time order for 889 of 890 incidents, and the one that is not
+//! (INC0000137) gets a reopen ServiceNow never counted when sorted by time. Not `sys_mod_count`:
+//! it repeats within 5 incidents and puts their times out of order.
 //!
 //! What the data does to the rules:
 //! - 5 rows are stamped before their incident's `opened_at` (the first row of INC0000130, 131,
@@ -21,17 +22,18 @@
 //!   saved again: for 17 incidents a later "Resolved" row follows the resolution and the column
 //!   holds that row's instant. It leaves the column empty for the 29 incidents opened directly
 //!   as Resolved (resolved at creation here: 0 s). For 843 incidents the two agree.
-//! - INC0000137's first row (New, 11:10) is listed before its 09:52 row but sorts after its
-//!   11:03 resolution, so the derivation sees New → Resolved → New → Closed: one reopen (its
-//!   `reopen_count` says 0) and a latest resolution at its Closed row. That is the one incident
-//!   whose reopens differ from `reopen_count`, and the one whose `resolved_at` is earlier than
-//!   the derived resolution.
+//! - INC0000137's first row (New, 11:10) is listed before its 09:52 row and its 11:03
+//!   resolution. In file order the walk is New → New → Resolved → Closed: no reopen (its
+//!   `reopen_count` says 0) and a resolution at 11:03 (its `resolved_at`); the 11:10 row changes
+//!   nothing, so it does not hold the resolution back. Sorted by time it would be New → Resolved
+//!   (11:03) → New (11:10) → Closed: a reopen and a resolution five days later. In file order
+//!   the derived reopens equal `reopen_count` for all 890 incidents.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use std::collections::{BTreeMap, BTreeSet};
 use supportkpi::model::{
-    BeforeCreation, DeriveOptions, EventKind, Instant, StatusMap, TicketHistory, derive_histories,
-    derive_histories_lenient,
+    BeforeCreation, DeriveOptions, EventKind, EventOrder, Instant, StatusMap, TicketHistory,
+    derive_histories, derive_histories_lenient,
 };
 use supportkpi::{ErrorKind, TicketEvent};
 
@@ -117,7 +119,9 @@ fn events(rows: &[Row]) -> Vec<TicketEvent> {
 }
 
 fn clamp() -> DeriveOptions {
-    DeriveOptions::new().before_creation(BeforeCreation::Clamp)
+    DeriveOptions::new()
+        .before_creation(BeforeCreation::Clamp)
+        .order(EventOrder::Source)
 }
 
 fn histories(rows: &[Row]) -> Vec<TicketHistory> {
@@ -255,19 +259,19 @@ fn reference_figures() {
     assert_eq!(resolved.len(), 890);
 
     let reopens: Vec<u32> = histories.iter().map(|h| h.reopens()).collect();
-    assert_eq!(reopens.iter().sum::<u32>(), 12);
+    assert_eq!(reopens.iter().sum::<u32>(), 11);
     assert_eq!(reopens.iter().max(), Some(&2));
-    assert_eq!(reopens.iter().filter(|&&r| r == 0).count(), 879);
+    assert_eq!(reopens.iter().filter(|&&r| r == 0).count(), 880);
 
     let total: i64 = resolved.iter().sum();
-    assert_eq!(total, 972_891_720);
+    assert_eq!(total, 972_456_300);
     assert_eq!(
         total as f64 / resolved.len() as f64,
-        1_093_136.764_044_943_7
+        1_092_647.528_089_887_7
     );
     let mut sorted = resolved.clone();
     sorted.sort_unstable();
-    assert_eq!(sorted[444] + sorted[445], 2 * 192_390);
+    assert_eq!(sorted[444] + sorted[445], 2 * 192_360);
     assert_eq!(sorted.last(), Some(&28_872_960));
 }
 
@@ -288,7 +292,7 @@ fn derived_versus_servicenow_columns() {
             ))
         })
         .collect();
-    assert_eq!(differing, [("INC0000137", 1, 0)]);
+    assert_eq!(differing, []);
 
     let (mut null, mut equal_latest, mut equal_first, mut later, mut earlier) = (0, 0, 0, 0, 0);
     for h in &histories {
@@ -304,18 +308,17 @@ fn derived_versus_servicenow_columns() {
             equal_first += 1;
         }
     }
-    assert_eq!((null, equal_latest, later, earlier), (29, 843, 17, 1));
+    assert_eq!((null, equal_latest, later, earlier), (29, 844, 17, 0));
     assert_eq!(equal_first, 835);
 }
 
 // (first day, last day, tickets open just before the next UTC midnight), from the script.
 const RUNS: &[(&str, &str, usize)] = &[
-    ("2016-02-29", "2016-02-29", 163),
-    ("2016-03-01", "2016-03-01", 378),
-    ("2016-03-02", "2016-03-02", 564),
-    ("2016-03-03", "2016-03-03", 429),
-    ("2016-03-04", "2016-03-04", 362),
-    ("2016-03-05", "2016-03-05", 361),
+    ("2016-02-29", "2016-02-29", 162),
+    ("2016-03-01", "2016-03-01", 377),
+    ("2016-03-02", "2016-03-02", 563),
+    ("2016-03-03", "2016-03-03", 428),
+    ("2016-03-04", "2016-03-05", 361),
     ("2016-03-06", "2016-03-06", 360),
     ("2016-03-07", "2016-03-07", 321),
     ("2016-03-08", "2016-03-08", 287),
@@ -466,12 +469,12 @@ fn backlog_kpi_reproduces_the_daily_table() {
         .collect();
     assert_eq!(actual, expected);
 
-    // Flow: every ticket created in the first three days, 890 + 12 reopens resolved in all,
+    // Flow: every ticket created in the first three days, 890 + 11 reopens resolved in all,
     // and nothing cancelled; each day's identity holds.
     let sum = |f: fn(&supportkpi::kpi::BacklogPeriod) -> u64| r.periods.iter().map(f).sum::<u64>();
     assert_eq!(sum(|p| p.created), 890);
-    assert_eq!(sum(|p| p.reopened), 12);
-    assert_eq!(sum(|p| p.resolved), 902);
+    assert_eq!(sum(|p| p.reopened), 11);
+    assert_eq!(sum(|p| p.resolved), 901);
     assert_eq!(sum(|p| p.cancelled), 0);
     for p in &r.periods {
         assert_eq!(
@@ -504,7 +507,7 @@ fn volume_kpi_totals_match_the_reference() {
     let histories = histories(&rows);
     let r = Volume::default().compute_histories(&histories).unwrap();
     // 890 tickets; all 890 end resolved and each of the 12 reopens was resolved again, so
-    // 890 + 12 = 902 resolution events.
+    // 890 + 11 = 901 resolution events.
     assert_eq!(r.n, 890);
     assert_eq!(
         (
@@ -513,7 +516,7 @@ fn volume_kpi_totals_match_the_reference() {
             r.totals.reopened,
             r.totals.cancelled
         ),
-        (890, 902, 12, 0)
+        (890, 901, 11, 0)
     );
     let created_days: Vec<NaiveDate> = r
         .periods
@@ -547,10 +550,10 @@ mod durations_and_fcr {
             .compute_histories(&histories)
             .unwrap();
         assert_eq!((r.tickets, r.resolved, r.unresolved), (890, 890, 0));
-        assert_eq!(r.calendar.total_seconds, 972_891_720);
-        // 97,289,172 / 89 as the nearest f64.
-        assert_eq!(r.calendar.mean.value(), Some(1_093_136.764_044_943_7));
-        assert_eq!(r.calendar.median.value(), Some(192_390.0));
+        assert_eq!(r.calendar.total_seconds, 972_456_300);
+        // 97,245,630 / 89 as the nearest f64.
+        assert_eq!(r.calendar.mean.value(), Some(1_092_647.528_089_887_7));
+        assert_eq!(r.calendar.median.value(), Some(192_360.0));
         assert_eq!(r.calendar.max.value(), Some(28_872_960));
         assert_eq!(r.business, None);
     }
@@ -563,12 +566,12 @@ mod durations_and_fcr {
         let r = kpi.compute_histories(&histories).unwrap();
         assert_eq!((r.resolved, r.unresolved), (890, 0));
         assert!(r.waiting_excluded);
-        // 972,891,720 s in all, of which 495,869,280 s in an "Awaiting …" state.
-        assert_eq!(r.calendar.total_seconds, 477_022_440);
-        assert_eq!(972_891_720 - 495_869_280, 477_022_440);
-        // 47,702,244 / 89 as the nearest f64.
-        assert_eq!(r.calendar.mean.value(), Some(535_980.269_662_921_3));
-        assert_eq!(r.calendar.median.value(), Some(106_830.0));
+        // 972,456,300 s in all, of which 495,869,280 s in an "Awaiting …" state.
+        assert_eq!(r.calendar.total_seconds, 476_587_020);
+        assert_eq!(972_456_300 - 495_869_280, 476_587_020);
+        // 47,658,702 / 89 as the nearest f64.
+        assert_eq!(r.calendar.mean.value(), Some(535_491.033_707_865_2));
+        assert_eq!(r.calendar.median.value(), Some(105_900.0));
         assert_eq!(r.calendar.max.value(), Some(14_517_900));
     }
 
@@ -580,9 +583,9 @@ mod durations_and_fcr {
         let all = FirstContactResolution::default()
             .compute_histories(&histories)
             .unwrap();
-        assert_eq!((all.numerator, all.denominator), (879, 890));
-        assert_eq!(all.rate_pct.value(), Some(8790.0 / 89.0));
-        assert_eq!(all.rate_pct.value(), Some(98.764_044_943_820_22));
+        assert_eq!((all.numerator, all.denominator), (880, 890));
+        assert_eq!(all.rate_pct.value(), Some(8800.0 / 89.0));
+        assert_eq!(all.rate_pct.value(), Some(98.876_404_494_382_03));
         assert_eq!(
             (
                 all.resolved,
@@ -600,7 +603,43 @@ mod durations_and_fcr {
         .unwrap()
         .compute_histories(&histories)
         .unwrap();
-        assert_eq!((of_resolved.numerator, of_resolved.denominator), (879, 890));
+        assert_eq!((of_resolved.numerator, of_resolved.denominator), (880, 890));
         assert_eq!(of_resolved.rate_pct, all.rate_pct);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The preset reader on the whole log: the source's own reopen counter.
+
+/// Every incident's derived reopens equal the log's own `reopen_count` (its last row's value),
+/// read through the preset as a user reads it: file order is the source's update sequence.
+#[test]
+fn preset_reopens_equal_reopen_count_for_every_incident() {
+    use supportkpi::io::{ReadOptions, read_servicenow};
+    let rows = read_rows();
+    let incidents = by_incident(&rows);
+    let log = read_servicenow(DATA, &ReadOptions::new()).unwrap();
+    assert_eq!((log.histories.len(), log.rejected.len()), (890, 0));
+    assert!(log.rejected_tickets.is_empty());
+    for h in &log.histories {
+        let expected = incidents[h.id().as_str()].last().unwrap().reopen_count;
+        assert_eq!(h.reopens(), expected, "{}", h.id());
+        assert_eq!(h.ticket().reopens(), Some(expected), "{}", h.id());
+    }
+    let inc137 = log
+        .histories
+        .iter()
+        .find(|h| h.id().as_str() == "INC0000137")
+        .unwrap();
+    assert_eq!(inc137.resolutions(), &[instant("29-02-2016 11:03")]);
+
+    // Time order, the option for exports not in update order, invents INC0000137's reopen.
+    let sorted = read_servicenow(DATA, &ReadOptions::new().event_order(EventOrder::Time)).unwrap();
+    let differing: Vec<(&str, u32)> = sorted
+        .histories
+        .iter()
+        .filter(|h| h.reopens() != incidents[h.id().as_str()].last().unwrap().reopen_count)
+        .map(|h| (h.id().as_str(), h.reopens()))
+        .collect();
+    assert_eq!(differing, [("INC0000137", 1)]);
 }

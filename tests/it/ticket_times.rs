@@ -519,10 +519,30 @@ fn fcr_unknown_replies_and_undefined_rates() {
     assert_eq!((r.tickets, r.replies_unknown, r.denominator), (2, 2, 0));
     assert_eq!(
         r.rate_pct.undefined_reason(),
-        Some("no tickets with a known reply count")
+        Some("no tickets with known reply and reopen counts")
     );
+    // Replies known, reopens unknown (Freshdesk's CSV): not judged either, never taken as 0.
+    let no_reopens = [
+        row("c").agent_replies(1).build().unwrap(),
+        row("d").agent_replies(1).reopens(0).build().unwrap(),
+    ];
+    let r = FirstContactResolution::default()
+        .compute(&no_reopens)
+        .unwrap();
+    assert_eq!(
+        (
+            r.tickets,
+            r.reopens_unknown,
+            r.resolved,
+            r.numerator,
+            r.denominator
+        ),
+        (2, 1, 1, 1, 1)
+    );
+    assert_eq!(r.rate_pct.value(), Some(100.0));
     let open = Ticket::builder("c", june(28, 10))
         .agent_replies(3)
+        .reopens(0)
         .build()
         .unwrap();
     let kpi = FirstContactResolution::new(
@@ -533,7 +553,7 @@ fn fcr_unknown_replies_and_undefined_rates() {
     assert_eq!((r.tickets, r.resolved, r.denominator), (1, 0, 0));
     assert_eq!(
         r.rate_pct.undefined_reason(),
-        Some("no resolved tickets with a known reply count")
+        Some("no resolved tickets with known reply and reopen counts")
     );
     // The all-tickets rate of an open ticket is a defined 0 %.
     assert_eq!(

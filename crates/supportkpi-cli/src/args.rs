@@ -11,6 +11,7 @@ Usage:
                     [--costs FILE] [options]
   supportkpi report --demo [options]        the report on a bundled synthetic year
   supportkpi generate --tickets N [--seed S] [--format csv|jsonl|parquet] --out DIR
+  supportkpi presets                        the helpdesk exports read, and the fields each fills
   supportkpi --help | --version
 
 Report inputs (CSV; JSON Lines for .jsonl/.ndjson; Parquet for .parquet or any file that starts
@@ -20,7 +21,11 @@ with PAR1; columns as in examples/data/README.md):
   --surveys FILE          CSAT, NPS and CES responses
   --customers FILE        customers (retention; --by segment)
   --costs FILE            support cost entries (cost per ticket)
-  --preset NAME           servicenow | zendesk | freshdesk
+  --preset NAME           servicenow | zendesk | freshdesk | zendesk-json |
+                          freshdesk-json | intercom | jira |
+                          hubspot (`supportkpi
+                          presets` lists them); without it the export's header picks one,
+                          named on stderr
   --demo                  a synthetic year of a B2B SaaS helpdesk (examples/data/demo), with
                           business hours Mon-Fri 08:00-18:00 and an SLA unless given
 
@@ -65,6 +70,7 @@ pub(crate) enum Command {
     Version,
     Report(Box<ReportArgs>),
     Generate(GenerateArgs),
+    Presets,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -167,8 +173,10 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, Usage> {
         "-V" | "--version" | "version" => Ok(Command::Version),
         "report" => parse_report(rest),
         "generate" => parse_generate(rest),
+        "presets" if rest.is_empty() => Ok(Command::Presets),
+        "presets" => Err(Usage("presets takes no arguments".into())),
         other => Err(Usage(format!(
-            "unknown command {other:?}: expected report or generate"
+            "unknown command {other:?}: expected report, generate or presets"
         ))),
     }
 }

@@ -23,6 +23,24 @@ pub(crate) enum Failure {
     Usage(String),
 }
 
+/// `supportkpi presets`: the core's one list of presets, with what each reads and fills.
+fn presets_listing() -> String {
+    let mut out = String::new();
+    for p in supportkpi::io::Preset::ALL {
+        out.push_str(&format!(
+            "{}\n  reads: {}\n  fills: {}\n",
+            p,
+            p.describe(),
+            p.fills().join(", ")
+        ));
+    }
+    out.push_str(
+        "Without --preset, a tickets file whose header (or JSON keys) matches one preset is read \
+         with it.\n",
+    );
+    out
+}
+
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let result = match args::parse(&argv) {
@@ -37,6 +55,10 @@ fn main() -> ExitCode {
         }
         Ok(args::Command::Report(r)) => report::run(*r),
         Ok(args::Command::Generate(g)) => generate::run(g),
+        Ok(args::Command::Presets) => {
+            print!("{}", presets_listing());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -152,8 +152,14 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         };
         let loaded = {
             let _spinner = Spinner::start(format!("reading {}", describe(&sources)));
-            load(&sources, &read_options).map_err(|e| Failure::Input(one_line(&e)))?
+            load(&sources, &read_options)
+                .map_err(|e| Failure::Input(with_preset_hint(&e, sources.preset.is_none())))?
         };
+        if let (true, Some(preset)) = (loaded.detected, loaded.preset) {
+            eprintln!(
+                "supportkpi: reading the helpdesk export with the {preset} preset (detected from its header; --preset overrides)"
+            );
+        }
         file_context(loaded, &sources, options)
     };
     context.hours = hours;
@@ -458,6 +464,21 @@ pub(crate) fn parse_duration(text: &str) -> Option<i64> {
 }
 
 /// An error in one line a person can act on: `file:line: record "id": field f = "v": rule`.
+/// A header's missing column without `--preset`: the layouts a tickets file can have.
+fn with_preset_hint(e: &Error, no_preset: bool) -> String {
+    let mut out = one_line(e);
+    if no_preset
+        && e.kind() == supportkpi::ErrorKind::MissingField
+        && e.line().is_none_or(|l| l <= 1)
+    {
+        out.push_str(&format!(
+            " (without --preset a tickets file is in the canonical layout or matches a preset: {}; see `supportkpi presets`)",
+            supportkpi::io::presets::detect::signatures()
+        ));
+    }
+    out
+}
+
 pub(crate) fn one_line(e: &Error) -> String {
     let mut out = String::new();
     match (e.file(), e.line()) {

@@ -313,7 +313,8 @@ typedef struct supportkpi_ticket_columns {
     const char *const *customer_id;
     // Public agent replies; `UINT32_MAX` in an element (or a NULL array) means unknown.
     const uint32_t *agent_replies;
-    // Reopens; a NULL array means 0 for every row.
+    // Reopens; `UINT32_MAX` in an element (or a NULL array) means unknown, never 0:
+    // first-contact resolution leaves such a ticket out.
     const uint32_t *reopens;
     // Statuses, canonical names (`new`, `open`, `pending`, `on_hold`, `solved`, `closed`,
     // `cancelled`, and the synonyms `resolved`, `canceled`, …); a NULL array or element means

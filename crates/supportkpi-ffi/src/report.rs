@@ -495,7 +495,8 @@ pub struct supportkpi_ticket_columns {
     pub customer_id: *const *const c_char,
     /// Public agent replies; `UINT32_MAX` in an element (or a NULL array) means unknown.
     pub agent_replies: *const u32,
-    /// Reopens; a NULL array means 0 for every row.
+    /// Reopens; `UINT32_MAX` in an element (or a NULL array) means unknown, never 0:
+    /// first-contact resolution leaves such a ticket out.
     pub reopens: *const u32,
     /// Statuses, canonical names (`new`, `open`, `pending`, `on_hold`, `solved`, `closed`,
     /// `cancelled`, and the synonyms `resolved`, `canceled`, …); a NULL array or element means
@@ -718,7 +719,7 @@ unsafe fn tickets(cols: &supportkpi_ticket_columns, len: usize) -> Result<Vec<Ti
         if let Some(n) = replies.map(|c| c[i]).filter(|&n| n != u32::MAX) {
             b = b.agent_replies(n);
         }
-        if let Some(n) = reopens.map(|c| c[i]) {
+        if let Some(n) = reopens.map(|c| c[i]).filter(|&n| n != u32::MAX) {
             b = b.reopens(n);
         }
         out.push(b.build().map_err(|e| at_row(i, e))?);
@@ -992,7 +993,7 @@ mod tests {
                 col(0, "tickets_resolved"),
                 col(0, "tickets_reopened")
             ),
-            (890.into(), 901.into(), 12.into())
+            (890.into(), 900.into(), 11.into())
         );
         assert_eq!(
             (
@@ -1008,7 +1009,7 @@ mod tests {
         );
         assert_eq!(
             col(0, "resolution_mean_s").as_f64(),
-            Some(944_018_760.0 / 889.0)
+            Some(943_583_340.0 / 889.0)
         );
         assert_eq!(col(1, "resolution_mean_s").as_f64(), Some(28_872_960.0));
     }

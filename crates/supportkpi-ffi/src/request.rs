@@ -442,7 +442,7 @@ mod tests {
         assert_eq!(c, supportkpi_result::UnknownTimeZone);
         let (c, _) = err(r#"{"read": {"errors": "sloppy"}}"#);
         assert_eq!(c, supportkpi_result::InvalidOption);
-        let (c, _) = err(r#"{"sources": {"preset": "jira"}}"#);
+        let (c, _) = err(r#"{"sources": {"preset": "nosuchdesk"}}"#);
         assert_eq!(c, supportkpi_result::InvalidOption);
         let (c, m) =
             err(r#"{"options": {"calendar": {"timezone": "UTC", "hours": "Mon-Fri 9-5"}}}"#);

@@ -201,6 +201,20 @@ fn read_from<R: std::io::Read>(
             read: out.read,
         });
     }
+    // A JSON API preset reads its documents (tickets, or its satisfaction ratings as surveys).
+    if let Some(preset) = config.preset.filter(|p| p.is_document()) {
+        match kind {
+            Kind::Tickets => {
+                let out = io::presets::read_document_tickets(preset, input, options)?;
+                return Ok(outcome(out, Data::Tickets));
+            }
+            Kind::Surveys => {
+                let out = io::presets::read_document_surveys(preset, input, options)?;
+                return Ok(outcome(out, Data::Surveys));
+            }
+            _ => {}
+        }
+    }
     Ok(match kind {
         Kind::Tickets => outcome(
             TicketReader::from_reader(input, format, options)?.read_all()?,

@@ -95,10 +95,10 @@ def servicenow_daily() -> sk.Report:
 def test_servicenow_daily_figures_equal_the_rust_tests(servicenow_daily: sk.Report) -> None:
     totals = servicenow_totals(servicenow_daily)
     assert sum(r["tickets_created"] for r in totals) == 890
-    assert sum(r["tickets_resolved"] for r in totals) == 902
-    assert sum(r["tickets_reopened"] for r in totals) == 12
+    assert sum(r["tickets_resolved"] for r in totals) == 901
+    assert sum(r["tickets_reopened"] for r in totals) == 11
     assert sum(r["resolution_n"] for r in totals) == 890
-    assert totals[0]["backlog_end"] == 163
+    assert totals[0]["backlog_end"] == 162
     assert totals[-1]["backlog_end"] == 0
 
 
@@ -108,8 +108,8 @@ def test_servicenow_yearly_mean_resolution() -> None:
     n = sum(row["resolution_n"] for row in totals)
     total_s = sum(row["resolution_mean_s"] * row["resolution_n"] for row in totals)
     assert n == 890
-    assert total_s == pytest.approx(972_891_720, rel=1e-12)
-    assert total_s / n == pytest.approx(1_093_136.764_044_943_7, rel=1e-12)
+    assert total_s == pytest.approx(972_456_300, rel=1e-12)
+    assert total_s / n == pytest.approx(1_092_647.528_089_887_7, rel=1e-12)
 
 
 @pytest.mark.parametrize("kind", ["pyarrow", "polars", "pandas"])
@@ -289,7 +289,7 @@ def test_other_error_kinds(tmp_path: Path) -> None:
     with pytest.raises(sk.InvalidOptionError):
         sk.report(tickets=DATA / "tickets.csv", period="fortnight")
     with pytest.raises(sk.InvalidOptionError):
-        sk.read_tickets(DATA / "tickets.csv", preset="jira")
+        sk.read_tickets(DATA / "tickets.csv", preset="nosuchdesk")
     with pytest.raises(sk.InvalidOptionError):
         sk.report(tickets=sk.read_surveys(DATA / "surveys.csv"))
     with pytest.raises(sk.InvalidOptionError):

@@ -574,7 +574,7 @@ struct Parsed<'l, 'a> {
     team: Option<Text<'a>>,
     assignee: Option<Text<'a>>,
     agent_replies: Option<u32>,
-    reopens: u32,
+    reopens: Option<u32>,
     dimensions: Vec<(&'l str, Text<'a>)>,
 }
 
@@ -593,7 +593,7 @@ impl Parsed<'_, '_> {
             team: None,
             assignee: None,
             agent_replies: None,
-            reopens: 0,
+            reopens: None,
             dimensions: Vec::new(),
         }
     }
@@ -667,9 +667,7 @@ impl<'l> Fields<'l> {
         p.team = self.text(row, k.team)?;
         p.assignee = self.text(row, k.assignee)?;
         p.agent_replies = self.number::<u32>(row, k.agent_replies, "a whole number of replies")?;
-        p.reopens = self
-            .number::<u32>(row, k.reopens, "a whole number of reopens")?
-            .unwrap_or(0);
+        p.reopens = self.number::<u32>(row, k.reopens, "a whole number of reopens")?;
         p.dimensions.clear();
         self.dimensions(row, &mut p.dimensions)?;
         p.first_response = None;
@@ -1038,6 +1036,9 @@ pub(crate) fn tickets(
         None => Parser::Canonical,
         Some(Preset::Zendesk) => Parser::Zendesk,
         Some(Preset::Freshdesk) => Parser::Freshdesk,
+        // A preset without column rules here (Jira, HubSpot) is read through the JSON Lines
+        // path, by the preset's own parser: its rules stay in one place.
+        Some(_) if fallback => return Ok(Read::ViaText),
         Some(other) => {
             return Err(Error::new(
                 ErrorKind::InvalidOption,
@@ -1311,7 +1312,7 @@ mod tests {
             ("team", text(&|t| t.team().map(str::to_owned))),
             ("assignee", text(&|t| t.assignee().map(str::to_owned))),
             ("agent_replies", int(&|t| t.agent_replies().map(i64::from))),
-            ("reopens", int(&|t| Some(i64::from(t.reopens())))),
+            ("reopens", int(&|t| t.reopens().map(i64::from))),
         ];
         let fields: Vec<Field> = columns
             .iter()

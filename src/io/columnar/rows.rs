@@ -274,7 +274,7 @@ impl TicketRows {
         let created = q.text(r, c.created_at)?;
         let mut customer_id = q.text(r, c.customer_id);
         let agent_replies = Quick::number::<u32>(q.text(r, c.agent_replies))?;
-        let reopens = Quick::number::<u32>(q.text(r, c.reopens))?.unwrap_or(0);
+        let reopens = Quick::number::<u32>(q.text(r, c.reopens))?;
         // Allocated only when the file has dimensions.
         let mut dims: Vec<(&str, &str)> = Vec::new();
         for (i, name) in q.layout.extras() {

@@ -27,7 +27,10 @@
 //! - `First response time (in hrs)` and `Resolution time (in hrs)` are business-hours
 //!   durations in Freshdesk, so they are not used: the instants are, and business time comes
 //!   from a [`BusinessCalendar`](crate::BusinessCalendar).
-//! - The export has no reopen count: `reopens` is 0.
+//! - The export has no reopen count: `reopens` is unknown (`None`), not 0, so first-contact
+//!   resolution leaves these tickets out (counted as
+//!   [`reopens_unknown`](crate::kpi::FirstContactResolutionResult::reopens_unknown)) instead of
+//!   taking every ticket as never reopened.
 //! - A resolution time of a ticket whose status is not resolved or closed (reopened since) is
 //!   dropped, as the event-log derivation does: the ticket is open.
 //!

@@ -5,15 +5,35 @@
 //!   ([`read_servicenow`](crate::io::read_servicenow)).
 //! - [`zendesk`]: the Zendesk Support ticket CSV export → tickets.
 //! - [`freshdesk`]: the Freshdesk ticket export → tickets.
+//! - [`zendesk_json`]: the Zendesk API's ticket JSON (incremental export with
+//!   `metric_sets`) → tickets, and its satisfaction ratings → CSAT survey responses.
+//! - [`freshdesk_json`]: the Freshdesk API's ticket JSON with `stats` → tickets, and its
+//!   satisfaction ratings → CSAT survey responses.
+//! - [`hubspot`]: HubSpot Service Hub's ticket CSV export → tickets.
+//! - [`jira`]: Jira Service Management's issue CSV export → tickets.
+//! - [`intercom`]: Intercom conversations (API JSON) → tickets from their `statistics`, an
+//!   event log from their parts, and `conversation_rating` → CSAT.
 //!
 //! Select one by name with [`Preset`]'s `FromStr` (`"servicenow"`, `"zendesk"`,
-//! `"freshdesk"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
-//! [`ColumnMapping`](crate::io::ColumnMapping) given as well is layered over the preset's
+//! `"freshdesk"`, `"zendesk-json"`, `"freshdesk-json"`, `"intercom"`, `"jira"`, `"hubspot"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
+//! [`ColumnMapping`](crate::io::ColumnMapping) given as well is layered over a CSV preset's
 //! (its entries win), so an export with renamed or extra columns still reads.
+//!
+//! Every preset maps its vendor's statuses through a documented table (in its module); a
+//! status the table lacks is [`ErrorKind::UnmappedStatus`] naming it (or pass a
+//! [`StatusMap`] of your own with [`ReadOptions::status_map`](crate::io::ReadOptions::status_map)).
+//! A field an export does not carry stays unknown — never a guessed 0.
 
+pub mod detect;
 pub mod freshdesk;
+pub mod freshdesk_json;
+pub mod hubspot;
+pub mod intercom;
+pub mod jira;
+pub(crate) mod json;
 pub mod servicenow;
 pub mod zendesk;
+pub mod zendesk_json;
 
 use super::mapping::Row;
 use super::{Plan, ReadOptions};
@@ -32,7 +52,7 @@ use std::str::FromStr;
 /// use supportkpi::io::Preset;
 /// assert_eq!("ServiceNow".parse::<Preset>()?, Preset::ServiceNow);
 /// assert_eq!("zendesk".parse::<Preset>()?.to_string(), "zendesk");
-/// assert!("jira".parse::<Preset>().is_err());
+/// assert!("kayako".parse::<Preset>().is_err());
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 #[non_exhaustive]
@@ -45,11 +65,34 @@ pub enum Preset {
     Zendesk,
     /// The Freshdesk ticket export ([`freshdesk`]).
     Freshdesk,
+    /// The Zendesk API's ticket JSON with its metric sets, and its satisfaction ratings
+    /// ([`zendesk_json`]).
+    #[serde(rename = "zendesk-json", alias = "zendesk_json")]
+    ZendeskJson,
+    /// The Freshdesk API's ticket JSON with `stats`, and its satisfaction ratings
+    /// ([`freshdesk_json`]).
+    #[serde(rename = "freshdesk-json", alias = "freshdesk_json")]
+    FreshdeskJson,
+    /// Intercom conversations (API JSON) and their ratings ([`intercom`]).
+    Intercom,
+    /// Jira Service Management's issue CSV export ([`jira`]).
+    Jira,
+    /// HubSpot Service Hub's ticket CSV export ([`hubspot`]).
+    Hubspot,
 }
 
 impl Preset {
-    /// Every preset.
-    pub const ALL: [Preset; 3] = [Preset::ServiceNow, Preset::Zendesk, Preset::Freshdesk];
+    /// Every preset: the one list the doors (CLI, Python, C) offer and auto-detection tries.
+    pub const ALL: [Preset; 8] = [
+        Preset::ServiceNow,
+        Preset::Zendesk,
+        Preset::Freshdesk,
+        Preset::ZendeskJson,
+        Preset::FreshdeskJson,
+        Preset::Intercom,
+        Preset::Jira,
+        Preset::Hubspot,
+    ];
 
     /// The preset's name, as `FromStr` accepts it.
     pub fn as_str(self) -> &'static str {
@@ -57,6 +100,119 @@ impl Preset {
             Preset::ServiceNow => "servicenow",
             Preset::Zendesk => "zendesk",
             Preset::Freshdesk => "freshdesk",
+            Preset::ZendeskJson => "zendesk-json",
+            Preset::FreshdeskJson => "freshdesk-json",
+            Preset::Intercom => "intercom",
+            Preset::Jira => "jira",
+            Preset::Hubspot => "hubspot",
+        }
+    }
+
+    /// Whether the preset reads a JSON API document (read by [`crate::io::load`] or the
+    /// preset module's reader) rather than CSV rows.
+    pub fn is_document(self) -> bool {
+        matches!(
+            self,
+            Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom
+        )
+    }
+
+    /// The canonical ticket fields the preset fills (when the export carries them), for
+    /// `supportkpi presets` and the docs.
+    pub fn fills(self) -> &'static [&'static str] {
+        const SUMMARY: &[&str] = &[
+            "id",
+            "customer_id",
+            "created_at",
+            "first_response_at",
+            "first_resolved_at",
+            "resolved_at",
+            "status",
+            "channel",
+            "priority",
+            "team",
+            "assignee",
+            "agent_replies",
+            "reopens",
+        ];
+        match self {
+            // From the event log: every field the derivation gives, except replies (the log
+            // has none).
+            Preset::ServiceNow => &[
+                "id",
+                "customer_id",
+                "created_at",
+                "first_resolved_at",
+                "resolved_at",
+                "status",
+                "channel",
+                "priority",
+                "team",
+                "assignee",
+                "reopens",
+            ],
+            Preset::Zendesk | Preset::ZendeskJson | Preset::Intercom => SUMMARY,
+            // No first response, replies or reopens in the export.
+            Preset::Jira | Preset::Hubspot => &[
+                "id",
+                "customer_id",
+                "created_at",
+                "resolved_at",
+                "status",
+                "channel",
+                "priority",
+                "assignee",
+            ],
+            // No replies (they are in the conversations), no first resolution.
+            Preset::FreshdeskJson => &[
+                "id",
+                "customer_id",
+                "created_at",
+                "first_response_at",
+                "resolved_at",
+                "status",
+                "channel",
+                "priority",
+                "team",
+                "assignee",
+                "reopens",
+            ],
+            // No reopen count, no first resolution in the export.
+            Preset::Freshdesk => &[
+                "id",
+                "customer_id",
+                "created_at",
+                "first_response_at",
+                "resolved_at",
+                "status",
+                "channel",
+                "priority",
+                "team",
+                "assignee",
+                "agent_replies",
+            ],
+        }
+    }
+
+    /// What the preset reads, in a few words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Preset::ServiceNow => "ServiceNow incident event log (CSV), read into ticket histories",
+            Preset::Zendesk => "Zendesk Support ticket export (CSV)",
+            Preset::Freshdesk => "Freshdesk ticket export (CSV)",
+            Preset::ZendeskJson => {
+                "Zendesk API ticket JSON with metric_sets (tickets); satisfaction ratings JSON (surveys)"
+            }
+            Preset::FreshdeskJson => {
+                "Freshdesk API ticket JSON with stats (tickets); satisfaction ratings JSON (surveys)"
+            }
+            Preset::Jira => "Jira Service Management issue export (CSV)",
+            Preset::Hubspot => {
+                "HubSpot Service Hub ticket export (CSV), pipeline stages as statuses"
+            }
+            Preset::Intercom => {
+                "Intercom conversations JSON with statistics and parts (tickets; the same file as surveys gives conversation_rating)"
+            }
         }
     }
 
@@ -73,6 +229,11 @@ impl Preset {
             Preset::ServiceNow => StatusMap::servicenow(),
             Preset::Zendesk => zendesk::status_map(),
             Preset::Freshdesk => freshdesk::status_map(),
+            Preset::ZendeskJson => zendesk::status_map(),
+            Preset::FreshdeskJson => freshdesk_json::status_map(),
+            Preset::Intercom => intercom::status_map(),
+            Preset::Jira => jira::status_map(),
+            Preset::Hubspot => hubspot::status_map(),
         }
     }
 
@@ -88,7 +249,13 @@ impl Preset {
     pub fn reads_event_log(self) -> bool {
         match self {
             Preset::ServiceNow => true,
-            Preset::Zendesk | Preset::Freshdesk => false,
+            Preset::Zendesk
+            | Preset::Freshdesk
+            | Preset::ZendeskJson
+            | Preset::FreshdeskJson
+            | Preset::Intercom
+            | Preset::Jira
+            | Preset::Hubspot => false,
         }
     }
 
@@ -97,7 +264,14 @@ impl Preset {
     pub(crate) fn default_timestamp_pattern(self) -> Option<&'static str> {
         match self {
             Preset::ServiceNow => Some(servicenow::TIMESTAMP_PATTERN),
-            Preset::Zendesk | Preset::Freshdesk => None,
+            // The same default `ticket_plan` gives the CSV reader.
+            Preset::Jira => Some(jira::TIMESTAMP_PATTERN),
+            Preset::Zendesk
+            | Preset::Freshdesk
+            | Preset::ZendeskJson
+            | Preset::FreshdeskJson
+            | Preset::Intercom
+            | Preset::Hubspot => None,
         }
     }
 
@@ -105,7 +279,12 @@ impl Preset {
     pub(crate) fn reads(self) -> &'static str {
         match self {
             Preset::ServiceNow => "it is an event log: read it with io::read_servicenow",
-            Preset::Zendesk | Preset::Freshdesk => "it reads tickets",
+            Preset::Zendesk | Preset::Freshdesk | Preset::Jira | Preset::Hubspot => {
+                "it reads tickets"
+            }
+            Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom => {
+                "it reads a JSON document: read it with io::load or presets::read_document_tickets"
+            }
         }
     }
 
@@ -117,11 +296,13 @@ impl Preset {
                 freshdesk::ticket as _,
                 freshdesk::mapping(),
             ),
-            Preset::ServiceNow => {
+            Preset::Jira => (jira::SCHEMA, jira::ticket as _, jira::mapping()),
+            Preset::Hubspot => (hubspot::SCHEMA, hubspot::ticket as _, hubspot::mapping()),
+            Preset::ServiceNow | Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom => {
                 return Err(Error::new(
                     ErrorKind::InvalidOption,
                     format!(
-                        "the servicenow preset does not read ticket records ({})",
+                        "the {self} preset does not read ticket records ({})",
                         self.reads()
                     ),
                 )
@@ -129,7 +310,10 @@ impl Preset {
                 .with_value(self));
             }
         };
-        let mut options = options.clone();
+        let mut options = match self {
+            Preset::Jira => options.with_default_pattern(jira::TIMESTAMP_PATTERN),
+            _ => options.clone(),
+        };
         options.status_map.get_or_insert_with(|| self.status_map());
         Ok(Plan {
             schema,
@@ -149,7 +333,9 @@ impl fmt::Display for Preset {
 impl FromStr for Preset {
     type Err = Error;
 
-    /// `servicenow` (also `service_now`, `service-now`), `zendesk` or `freshdesk`, any case.
+    /// `servicenow` (also `service_now`, `service-now`), `zendesk`, `freshdesk` or
+    /// `zendesk-json` (also `zendesk_json`, `zendesk-api`), `freshdesk-json` (also
+    /// `freshdesk_json`, `freshdesk-api`), `intercom`, `jira` (also `jsm`) or `hubspot`, any case.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidOption`] for any other name.
@@ -163,13 +349,66 @@ impl FromStr for Preset {
             "servicenow" => Ok(Preset::ServiceNow),
             "zendesk" => Ok(Preset::Zendesk),
             "freshdesk" => Ok(Preset::Freshdesk),
+            "zendeskjson" | "zendeskapi" => Ok(Preset::ZendeskJson),
+            "freshdeskjson" | "freshdeskapi" => Ok(Preset::FreshdeskJson),
+            "intercom" => Ok(Preset::Intercom),
+            "jira" | "jiraservicemanagement" | "jsm" => Ok(Preset::Jira),
+            "hubspot" => Ok(Preset::Hubspot),
             _ => Err(Error::new(
                 ErrorKind::InvalidOption,
-                "expected one of servicenow, zendesk, freshdesk",
+                "expected one of servicenow, zendesk, freshdesk, zendesk-json, freshdesk-json, intercom, jira, hubspot",
             )
             .with_field("preset")
             .with_value(s)),
         }
+    }
+}
+
+/// Reads a JSON API preset's tickets document (see [`Preset::is_document`]): the doors call
+/// this one function for every such preset.
+///
+/// # Errors
+/// [`ErrorKind::InvalidOption`] for a preset that reads CSV rows; the preset reader's errors.
+///
+/// # Example
+/// ```
+/// use supportkpi::io::{presets::read_document_tickets, Preset, ReadOptions};
+/// let doc = r#"[{"id": 7, "created_at": "2021-06-01T09:00:00Z", "status": "open"}]"#;
+/// let out = read_document_tickets(Preset::ZendeskJson, doc.as_bytes(), &ReadOptions::new())?;
+/// assert_eq!(out.records[0].id().as_str(), "7");
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
+pub fn read_document_tickets(
+    preset: Preset,
+    input: impl std::io::Read,
+    options: &ReadOptions,
+) -> Result<super::ReadOutcome<Ticket>> {
+    match preset {
+        Preset::ZendeskJson => zendesk_json::read_zendesk_json(input, options),
+        Preset::FreshdeskJson => freshdesk_json::read_freshdesk_json(input, options),
+        Preset::Intercom => intercom::read_intercom(input, options),
+        other => Err(Error::new(ErrorKind::InvalidOption, "a JSON API preset")
+            .with_field("preset")
+            .with_value(other)),
+    }
+}
+
+/// Reads a JSON API preset's survey document (its satisfaction ratings).
+///
+/// # Errors
+/// As [`read_document_tickets`].
+pub fn read_document_surveys(
+    preset: Preset,
+    input: impl std::io::Read,
+    options: &ReadOptions,
+) -> Result<super::ReadOutcome<crate::model::SurveyResponse>> {
+    match preset {
+        Preset::ZendeskJson => zendesk_json::read_zendesk_ratings(input, options),
+        Preset::FreshdeskJson => freshdesk_json::read_freshdesk_ratings(input, options),
+        Preset::Intercom => intercom::read_intercom_ratings(input, options),
+        other => Err(Error::new(ErrorKind::InvalidOption, "a JSON API preset")
+            .with_field("preset")
+            .with_value(other)),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The ServiceNow incident event log: one row per update of an incident, as in the "Incident
 //! management process enriched event log" (UCI data set 498), read into ticket histories.
 //!
-//! Rows → events, in file order:
+//! Rows → events, in file order (the order is the derivation's, see below):
 //!
 //! | ServiceNow column | use |
 //! |---|---|
@@ -33,8 +33,20 @@
 //! header, such as a truncated last line ([`ErrorKind::InvalidValue`]). The accepted rows are
 //! derived into histories by [`derive_histories`](crate::model::derive_histories)'s rules with
 //! [`BeforeCreation::Clamp`]: ServiceNow stamps `opened_at` after the first updates of some
-//! incidents (minutes to hours), and those updates are taken to happen at the opening. Among
-//! rows of one instant, file order decides.
+//! incidents (minutes to hours), and those updates are taken to happen at the opening.
+//!
+//! **Event order.** An incident's rows are taken in file order ([`EventOrder::Source`]): the
+//! export lists each incident's updates in the sequence ServiceNow made them, and that order
+//! wins over the timestamps. In the real log (tests/data) `sys_updated_at` runs backwards within
+//! an incident — INC0000137 lists a `New` row stamped 11:10 before its 09:52 `New` row and its
+//! 11:03 resolution — so time order invents a reopen (Resolved 11:03 → New 11:10) that
+//! ServiceNow never counted (its `reopen_count` is 0). `sys_mod_count` is no better a key: it
+//! repeats within 5 incidents there, and sorting by it invents a reopen elsewhere. In file
+//! order the derived reopens equal `reopen_count` for every incident of the log. A row stamped
+//! before an earlier row that changed the incident is taken at that row's instant (spans never
+//! run backwards). For an export that is not in update order (rows sorted by another column,
+//! several files concatenated), [`ReadOptions::event_order`] with [`EventOrder::Time`] sorts
+//! each incident's rows by `sys_updated_at` instead (file order among ties).
 //!
 //! # Example
 //! ```
@@ -55,8 +67,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::io::mapping::{Row, Schema};
 use crate::io::{ErrorMode, Format, Plan, ReadOptions, RecordReader, Rejected};
 use crate::model::{
-    BeforeCreation, DeriveOptions, EventKind, Instant, StatusMap, TicketEvent, TicketHistory,
-    derive_histories_lenient,
+    BeforeCreation, DeriveOptions, EventKind, EventOrder, Instant, StatusMap, TicketEvent,
+    TicketHistory, derive_histories_lenient,
 };
 use std::collections::HashMap;
 use std::io::Read;
@@ -220,6 +232,7 @@ pub fn read_servicenow_from(input: impl Read, options: &ReadOptions) -> Result<E
     options.status_map.get_or_insert_with(StatusMap::servicenow);
     let mode = options.error_mode();
     let map = options.statuses().clone();
+    let event_order = options.event_order;
     let plan = Plan {
         schema: SCHEMA,
         parse: incident_row,
@@ -271,7 +284,9 @@ pub fn read_servicenow_from(input: impl Read, options: &ReadOptions) -> Result<E
     }
     let read = reader.records_read();
 
-    let derive = DeriveOptions::new().before_creation(BeforeCreation::Clamp);
+    let derive = DeriveOptions::new()
+        .before_creation(BeforeCreation::Clamp)
+        .order(event_order.unwrap_or(EventOrder::Source));
     let (mut histories, failed) = derive_histories_lenient(events, &map, derive);
     let rejected_tickets: Vec<Rejected> = failed
         .into_iter()

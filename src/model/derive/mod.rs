@@ -26,18 +26,39 @@ pub enum BeforeCreation {
     Clamp,
 }
 
+/// The order in which a ticket's events are taken.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum EventOrder {
+    /// By instant, with a stable sort (the default): among events of one instant, `Created`
+    /// first and the others in input order. For logs whose rows are not in update order.
+    #[default]
+    Time,
+    /// The input's own order (the source's update sequence), `Created` first. For exports
+    /// written in update order whose timestamps can run backwards within a ticket — the
+    /// ServiceNow incident log, where a row of an earlier modification can be stamped later,
+    /// so time order invents a reopen ServiceNow never counted. An event stamped before an
+    /// earlier event of the sequence that changed the ticket is taken to happen at that
+    /// event's instant, so spans and intervals never run backwards; a status change to the
+    /// status the ticket is already in changes nothing, so its stamp holds nothing back.
+    Source,
+}
+
 /// Options of the event-log derivation; [`Default`] is [`DeriveOptions::new`].
 ///
 /// # Example
 /// ```
 /// use supportkpi::model::{BeforeCreation, DeriveOptions};
+/// use supportkpi::model::EventOrder;
 /// let options = DeriveOptions::new().before_creation(BeforeCreation::Clamp);
 /// assert_eq!(options.before_creation_policy(), BeforeCreation::Clamp);
 /// assert_eq!(DeriveOptions::new().before_creation_policy(), BeforeCreation::Reject);
+/// assert_eq!(DeriveOptions::new().order(EventOrder::Source).event_order(), EventOrder::Source);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct DeriveOptions {
     before_creation: BeforeCreation,
+    order: EventOrder,
 }
 
 impl DeriveOptions {
@@ -57,6 +78,18 @@ impl DeriveOptions {
     pub fn before_creation_policy(&self) -> BeforeCreation {
         self.before_creation
     }
+
+    /// Sets the order in which a ticket's events are taken (see [`EventOrder`]).
+    #[must_use]
+    pub fn order(mut self, order: EventOrder) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// The order in which a ticket's events are taken.
+    pub fn event_order(&self) -> EventOrder {
+        self.order
+    }
 }
 
 /// Derives every ticket's history from an event log, stopping at the first ticket in error.
@@ -71,10 +104,12 @@ impl DeriveOptions {
 ///   [`ErrorKind::DuplicateId`]. The ticket starts in [`Status::New`].
 /// - **Events before creation** are rejected ([`ErrorKind::NegativeDuration`], field `at`) or
 ///   moved to the creation instant, per [`BeforeCreation`].
-/// - **Order.** Events are sorted by instant with a stable sort: among events sharing an instant,
-///   `Created` comes first and the others keep their input order. So the result does not depend
-///   on the input order except between events of one instant, where the input order is the
-///   source's own order (a file's row order).
+/// - **Order.** By default ([`EventOrder::Time`]) events are sorted by instant with a stable
+///   sort: among events sharing an instant, `Created` comes first and the others keep their
+///   input order. So the result does not depend on the input order except between events of one
+///   instant, where the input order is the source's own order (a file's row order). With
+///   [`EventOrder::Source`] the input order is the order (`Created` first), and an event stamped
+///   before an earlier event that changed the ticket is taken at that event's instant.
 /// - **Status changes** go through the [`StatusMap`]; a name it lacks is
 ///   [`ErrorKind::UnmappedStatus`] naming the ticket, the field `status` and the name. A change
 ///   to the status the ticket is already in changes nothing.
@@ -256,7 +291,10 @@ pub(crate) fn derive_one(
     }
     // Stable: events of one instant keep their input order, except Created, which goes first
     // (`false` sorts before `true`).
-    events.sort_by_key(|e| (e.at, e.kind != EventKind::Created));
+    match options.order {
+        EventOrder::Time => events.sort_by_key(|e| (e.at, e.kind != EventKind::Created)),
+        EventOrder::Source => events.sort_by_key(|e| e.kind != EventKind::Created),
+    }
 
     if let Some(early) = events.iter().find(|e| e.at < created) {
         return Err(context(
@@ -289,7 +327,19 @@ pub(crate) fn derive_one(
     let mut opening_message_possible = true;
     let mut assignee = None;
     let mut merged_into = None;
+    // The instant of the latest event that changed the ticket: in source order a later event
+    // stamped earlier is taken at it (in time order it is never later than the event's own).
+    let mut clock = created;
     for (event, status) in events.iter().zip(statuses) {
+        let at = event.at.max(clock);
+        let changes = match (&event.kind, status) {
+            (EventKind::StatusChange { .. }, Some(status)) => status != walk.status,
+            (EventKind::StatusChange { .. }, None) | (EventKind::Created, _) => false,
+            _ => true,
+        };
+        if changes {
+            clock = at;
+        }
         match &event.kind {
             EventKind::Created => {}
             EventKind::Reply {
@@ -300,22 +350,22 @@ pub(crate) fn derive_one(
                 author: Author::Agent,
                 public: true,
             } => {
-                let opening = opening_message_possible && event.at == created;
+                let opening = opening_message_possible && at == created;
                 opening_message_possible = false;
                 if !opening {
                     public_agent_replies = public_agent_replies.saturating_add(1);
-                    first_response.get_or_insert(event.at);
+                    first_response.get_or_insert(at);
                 }
             }
             EventKind::Reply { .. } => {}
             EventKind::StatusChange { .. } => {
                 if let Some(status) = status {
-                    walk.enter(status, event.at);
+                    walk.enter(status, at);
                 }
             }
             EventKind::Assigned { to } => assignee = Some(to.clone()),
             EventKind::Merged { into } => {
-                walk.enter(Status::Cancelled, event.at);
+                walk.enter(Status::Cancelled, at);
                 merged_into = Some(into.clone());
                 break;
             }

@@ -259,3 +259,37 @@ fn grouping_keeps_first_appearance_order() {
     assert_eq!(ids, ["B", "A"]);
     assert_eq!(groups[0].1.len(), 2);
 }
+
+/// INC0000137's shape: a row stamped later listed before rows stamped earlier. Source order
+/// keeps the listing; a no-op row (New while New) holds no later row back, an effective one does.
+#[test]
+fn source_order_keeps_the_input_order_and_never_runs_backwards() {
+    let events = || {
+        vec![
+            ev(0, EventKind::Created),
+            to(82, "new"),
+            to(4, "new"),
+            to(75, "solved"),
+            to(70, "open"),
+            reply(60, Author::Agent, true),
+            to(90, "closed"),
+        ]
+    };
+    let source = DeriveOptions::new().order(EventOrder::Source);
+    let h = derive_one("T".into(), events(), &StatusMap::canonical(), source).unwrap();
+    // new → new → solved (75) → open (taken at 75) → reply (75) → closed (90).
+    assert_eq!(h.resolutions(), &[t(75), t(90)]);
+    assert_eq!(h.reopened_at(), &[t(75)]);
+    assert_eq!(h.reopens(), 1);
+    assert_eq!(h.ticket().first_response_at(), Some(t(75)));
+    assert_eq!(
+        h.open_intervals(),
+        &[(t(0), Some(t(75))), (t(75), Some(t(90)))]
+    );
+
+    // Time order: new (4) → reply (60) → open (70) → solved (75) → new (82) → closed (90).
+    let h = derive(events()).unwrap();
+    assert_eq!(h.resolutions(), &[t(75), t(90)]);
+    assert_eq!(h.reopened_at(), &[t(82)]);
+    assert_eq!(h.ticket().first_response_at(), Some(t(60)));
+}

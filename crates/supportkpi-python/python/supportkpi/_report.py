@@ -258,7 +258,9 @@ _READ_DOC = """Reads {kind} from a file or an Arrow-compatible table.
         mapping: source column -> record field for inputs not in the canonical layout;
             ``"dimension:NAME"`` keeps a column as a ticket dimension, ``None`` ignores it.
         preset: ``"servicenow"`` (an incident event log, read into tickets), ``"zendesk"`` or
-            ``"freshdesk"`` (their ticket exports).
+            ``"freshdesk"`` (their ticket CSV exports), ``"zendesk-json"`` / ``"freshdesk-json"``
+            (their APIs' ticket JSON with ``metric_sets`` / ``stats``; for surveys, their
+            satisfaction ratings JSON), ``"intercom"`` (conversations JSON).
         errors: ``"strict"`` raises at the first bad record; ``"lenient"`` keeps going and
             lists every bad record in ``.rejected``.
         timezone: the IANA zone naive local times (text or Arrow timestamps without a zone)
@@ -437,8 +439,12 @@ def report(
         tickets, events, surveys, customers, costs: each a path, an Arrow-compatible table or
             :class:`Records`; all optional.
         preset: the helpdesk export's layout (``"servicenow"``, ``"zendesk"``,
-            ``"freshdesk"``); it applies to ``tickets`` (or ``events`` for ServiceNow when both
-            are given). The other inputs are read in the canonical layout.
+            ``"freshdesk"``, ``"zendesk-json"``, ``"freshdesk-json"``, ``"intercom"``, ``"jira"``, ``"hubspot"``; see
+            ``supportkpi presets``); it applies to ``tickets``
+            (or ``events`` for ServiceNow when both are given; and ``surveys`` for the JSON
+            presets, their satisfaction ratings). The other inputs are read in the canonical
+            layout. Without it, a tickets file whose header or keys match one preset is read
+            with it.
         period: ``"day"``, ``"week"`` (ISO), ``"month"``, ``"quarter"`` or ``"year"``.
         timezone: the IANA zone periods are cut in, and naive input times are read in.
         calendar: business hours; adds the ``*_bh_s`` business-time columns.
