@@ -60,6 +60,7 @@
 mod columnar;
 mod csv;
 mod jsonl;
+mod limit;
 mod load;
 mod mapping;
 pub mod presets;
@@ -70,6 +71,8 @@ mod timestamp;
 #[doc(hidden)]
 pub use columnar::load_columnar_in_chunks;
 pub use columnar::{LoadedColumnar, load_columnar};
+use limit::LineLimit;
+pub use limit::MAX_LINE_BYTES;
 pub use load::{Loaded, SourceKind, SourceRejected, Sources, load};
 pub use mapping::ColumnMapping;
 pub use presets::Preset;
@@ -423,7 +426,7 @@ pub(crate) type Parse<T> = fn(&Row<'_>) -> Result<T>;
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 pub struct RecordReader<T, R> {
-    source: Source<R>,
+    source: Source<LineLimit<R>>,
     layout: Layout,
     options: ReadOptions,
     parse: Parse<T>,
@@ -539,6 +542,7 @@ impl<T, R: Read> RecordReader<T, R> {
             mapping,
             options,
         } = plan;
+        let input = LineLimit::new(input);
         let (source, layout) = match format {
             Format::Csv => {
                 let (source, layout) = CsvSource::new(input, schema, &options, &mapping)?;

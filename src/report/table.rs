@@ -3,7 +3,7 @@
 use super::{Flow, Kpis, NO_VALUE, PeriodCells, ReportAccumulator, ReportOptions};
 use crate::kpi::{
     Accumulator, CostPerTicketAccumulator, CostPerTicketResult, CustomerRetentionAccumulator,
-    CustomerRetentionResult, Metric, VolumeCounts, VolumeResult,
+    CustomerRetentionResult, Metric, VolumeCounts,
 };
 use crate::stats::DurationStats;
 use crate::time::PeriodKey;
@@ -345,13 +345,8 @@ pub(super) struct FlowResults {
 }
 
 fn flow_results(flow: Flow) -> FlowResults {
-    let volume: VolumeResult = flow.volume.finish();
     FlowResults {
-        volume: volume
-            .periods
-            .into_iter()
-            .map(|p| (p.period, p.counts))
-            .collect(),
+        volume: flow.volume.period_counts(),
         backlog: flow
             .backlog
             .finish()
@@ -398,6 +393,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
         retention_total,
         retention_by,
         bucketer: _,
+        span: _,
     } = acc;
     assemble_parts(Assembly {
         options,

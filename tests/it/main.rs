@@ -6,6 +6,7 @@ mod columnar;
 mod columnar_load;
 mod derive;
 mod durations;
+mod hardening;
 mod money;
 mod presets;
 mod readers;

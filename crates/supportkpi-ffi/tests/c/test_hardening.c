@@ -1,0 +1,57 @@
+/* Hostile requests through supportkpi_report_json (issue #19): each ends in its error code with
+ * a clear message, in bounded time and memory (valgrind checks the memory in scripts/c-tests.sh;
+ * a 120-byte request once reached 1.5 GB). */
+#include <time.h>
+
+#include "check.h"
+
+static char sentinel;
+
+/* The issue's reproducer: one ticket from year 1 to 9999, reported by day. */
+static void a_ticket_spanning_the_calendar(void) {
+    const time_t start = time(NULL);
+    const char *periods[] = {"day", "week", "month"};
+    for (size_t i = 0; i < sizeof periods / sizeof periods[0]; i++) {
+        char request[512];
+        snprintf(request, sizeof request,
+                 "{\"records\": {\"tickets\": [{\"id\": \"T-1\", \"created_at\": "
+                 "\"0001-01-01T00:00:00Z\", \"resolved_at\": \"9999-12-31T00:00:00Z\"}]}, "
+                 "\"options\": {\"period\": \"%s\"}}",
+                 periods[i]);
+        char *out = &sentinel;
+        CHECK_ERR(supportkpi_report_json(request, &out), SUPPORTKPI_RESULT_INVALID_OPTION,
+                  "max_periods = 100000");
+        CHECK(strstr(last_error(), "\"T-1\"") != NULL);
+        CHECK(strstr(last_error(), "resolved_at") != NULL);
+        CHECK(out == &sentinel);
+    }
+    /* By year it is 9,999 rows; a bound of one's own refuses them. */
+    char *out = &sentinel;
+    const char *by_year =
+        "{\"records\": {\"tickets\": [{\"id\": \"T-1\", \"created_at\": "
+        "\"0001-01-01T00:00:00Z\", \"resolved_at\": \"9999-12-31T00:00:00Z\"}]}, "
+        "\"options\": {\"period\": \"year\", \"max_periods\": 9998}}";
+    CHECK_ERR(supportkpi_report_json(by_year, &out), SUPPORTKPI_RESULT_INVALID_OPTION,
+              "max_periods = 9998");
+    /* A range bounds the report instead, whatever the records span. */
+    const char *ranged =
+        "{\"records\": {\"tickets\": [{\"id\": \"T-1\", \"created_at\": "
+        "\"0001-01-01T00:00:00Z\", \"resolved_at\": \"9999-12-31T00:00:00Z\"}]}, "
+        "\"options\": {\"period\": \"day\", \"range\": [\"2021-01-01\", \"2021-01-03\"]}}";
+    CHECK(supportkpi_report_json(ranged, &out) == SUPPORTKPI_RESULT_OK);
+    CHECK(out != &sentinel && strstr(out, "\"period_start\":\"2021-01-03\"") != NULL);
+    supportkpi_string_free(out);
+    /* A range longer than the bound is refused before anything is read. */
+    out = &sentinel;
+    CHECK_ERR(supportkpi_report_json("{\"options\": {\"period\": \"day\", \"range\": "
+                                     "[\"0001-01-01\", \"9999-12-31\"]}}",
+                                     &out),
+              SUPPORTKPI_RESULT_INVALID_OPTION, "max_periods");
+    CHECK(out == &sentinel);
+    CHECK(difftime(time(NULL), start) < 10.0);
+}
+
+int main(void) {
+    a_ticket_spanning_the_calendar();
+    return finish("test_hardening");
+}

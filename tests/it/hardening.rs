@@ -1,0 +1,176 @@
+//! Hostile inputs (issue #19): each ends in a clear, typed error or the right answer, in
+//! bounded time and memory.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use std::time::{Duration, Instant as Clock};
+use supportkpi::model::{Currency, Money, SurveyKind};
+use supportkpi::report::{
+    DEFAULT_MAX_PERIODS, Report, ReportAccumulator, ReportInput, ReportOptions,
+};
+use supportkpi::{CostEntry, ErrorKind, Period, SurveyResponse, Ticket};
+
+fn at(y: i32, m: u32, d: u32) -> supportkpi::model::Instant {
+    Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// The issue's reproducer: one ticket from year 1 to 9999, by day, took > 6.7 GB.
+fn span_ticket() -> ReportInput {
+    let t = Ticket::builder("T-1", at(1, 1, 1))
+        .resolved_at(at(9999, 12, 31))
+        .build()
+        .unwrap();
+    ReportInput {
+        tickets: vec![t],
+        ..ReportInput::default()
+    }
+}
+
+#[test]
+fn a_ticket_spanning_the_calendar_by_day_is_a_clear_error() {
+    let clock = Clock::now();
+    for period in [Period::Day, Period::Week, Period::Month] {
+        let options = ReportOptions::default().period(period);
+        for result in [
+            Report::compute(&span_ticket(), &options),
+            Report::compute_records(&span_ticket(), &options),
+        ] {
+            let err = result.unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidOption, "{err}");
+            let record = err.record().unwrap();
+            assert_eq!(
+                (record.record_type, record.id.as_deref()),
+                ("ticket", Some("T-1"))
+            );
+            assert_eq!(err.field(), Some("resolved_at"));
+            assert_eq!(err.value(), Some("9999-12-31T00:00:00+00:00"));
+            let text = err.to_string();
+            assert!(text.contains("max_periods = 100000"), "{text}");
+            assert!(text.contains("0001-01-01..9999-12-31"), "{text}");
+        }
+    }
+    // Days from 0001-01-01 to 9999-12-31 inclusive.
+    let err = Report::compute(
+        &span_ticket(),
+        &ReportOptions::default().period(Period::Day),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("3652059 periods"), "{err}");
+    assert!(clock.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn a_range_bounds_the_report_whatever_the_records_span() {
+    let options = ReportOptions::default()
+        .period(Period::Day)
+        .range(date(2021, 1, 1), date(2021, 1, 3));
+    let report = Report::compute(&span_ticket(), &options).unwrap();
+    let rows: Vec<_> = report.total_rows().collect();
+    assert_eq!(rows.len(), 3);
+    // Created in year 1, resolved in 9999: open all through 2021.
+    assert!(
+        rows.iter()
+            .all(|r| r.backlog_end == 1 && r.tickets_created == 0)
+    );
+    // A range longer than the bound is refused before anything is read.
+    let err = ReportAccumulator::new(
+        ReportOptions::default()
+            .period(Period::Day)
+            .range(date(2021, 1, 1), date(2400, 1, 5)),
+    )
+    .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.field()),
+        (ErrorKind::InvalidOption, Some("range"))
+    );
+    assert!(err.to_string().contains("138431"), "{err}");
+    let err = ReportAccumulator::new(ReportOptions::default().max_periods(0)).unwrap_err();
+    assert_eq!(err.field(), Some("max_periods"));
+}
+
+#[test]
+fn the_bound_is_an_option_and_counts_in_the_reports_zone() {
+    assert_eq!(ReportOptions::default().max_periods, DEFAULT_MAX_PERIODS);
+    // 2021-01-01 00:00 to 2021-01-10 00:00 UTC: ten UTC days.
+    let t = Ticket::builder("T-1", at(2021, 1, 1))
+        .resolved_at(at(2021, 1, 10))
+        .build()
+        .unwrap();
+    let input = ReportInput {
+        tickets: vec![t],
+        ..ReportInput::default()
+    };
+    let day = ReportOptions::default().period(Period::Day);
+    assert_eq!(
+        Report::compute(&input, &day.clone().max_periods(10))
+            .unwrap()
+            .total_rows()
+            .count(),
+        10
+    );
+    let err = Report::compute(&input, &day.clone().max_periods(9)).unwrap_err();
+    assert!(err.to_string().contains("10 periods"), "{err}");
+    // In New York both instants are the evening before: still ten local days.
+    let ny = day.zone(chrono_tz::America::New_York).max_periods(10);
+    assert_eq!(
+        Report::compute(&input, &ny).unwrap().total_rows().count(),
+        10
+    );
+}
+
+#[test]
+fn surveys_costs_and_merged_partitions_are_bounded_too() {
+    let options = ReportOptions::default()
+        .period(Period::Day)
+        .max_periods(100);
+    let survey = |id: &str, y| SurveyResponse::new(id, at(y, 1, 1), SurveyKind::Nps, 9).unwrap();
+    let mut a = ReportAccumulator::new(options.clone()).unwrap();
+    a.push_survey(&survey("S-1", 2021), None).unwrap();
+    let err = a.push_survey(&survey("S-2", 2022), None).unwrap_err();
+    assert_eq!(err.record().unwrap().id.as_deref(), Some("S-2"));
+    assert_eq!(err.field(), Some("responded_at"));
+
+    // Each partition within the bound, together beyond it.
+    let mut a = ReportAccumulator::new(options.clone()).unwrap();
+    a.push_survey(&survey("S-1", 2021), None).unwrap();
+    let mut b = ReportAccumulator::new(options.clone()).unwrap();
+    b.push_survey(&survey("S-2", 2022), None).unwrap();
+    let state = serde_json::to_string(&b).unwrap();
+    let b: ReportAccumulator = serde_json::from_str(&state).unwrap();
+    let err = a.merge(b).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidOption);
+    assert!(err.to_string().contains("max_periods"), "{err}");
+
+    let mut a = ReportAccumulator::new(options).unwrap();
+    let usd = |n: i64| {
+        Money::new(
+            rust_decimal::Decimal::from(n),
+            Currency::new("USD").unwrap(),
+        )
+    };
+    let cost = CostEntry::new(date(2000, 1, 1), date(2030, 1, 1), usd(5)).unwrap();
+    let err = a.push_cost(&cost).unwrap_err();
+    assert_eq!(err.record().unwrap().record_type, "cost_entry");
+    assert_eq!(err.field(), Some("end"));
+}
+
+#[test]
+fn the_generator_refuses_what_it_could_not_hold_or_the_readers_read() {
+    use supportkpi::synth::{MAX_CUSTOMERS, Synth, SynthOptions};
+    let err = Synth::new(SynthOptions::new(100_000_000_000)).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.field()),
+        (ErrorKind::InvalidOption, Some("tickets"))
+    );
+    // The default customers stop at the bound instead of growing with the tickets.
+    assert_eq!(
+        SynthOptions::new(10_000_000_000).customers_or_default(),
+        MAX_CUSTOMERS
+    );
+    let late = SynthOptions::new(10).start(date(9999, 12, 1));
+    assert_eq!(Synth::new(late).unwrap_err().field(), Some("start"));
+    assert!(Synth::new(SynthOptions::new(10).start(date(9997, 12, 1)).days(365)).is_ok());
+}
