@@ -121,6 +121,27 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     if let Some(policy) = sla {
         options = options.sla(policy);
     }
+    match (&args.from, &args.to) {
+        (Some(from), Some(to)) => options = options.range(date("--from", from)?, date("--to", to)?),
+        (None, None) => {}
+        _ => {
+            return Err(Failure::Usage(
+                "--from and --to bound the report together: give both".into(),
+            ));
+        }
+    }
+    if let Some(n) = &args.max_periods {
+        let n: u64 = n.trim().parse().ok().filter(|&n| n > 0).ok_or_else(|| {
+            Failure::Usage(format!(
+                "--max-periods {n:?}: expected a whole number above 0"
+            ))
+        })?;
+        options = options.max_periods(n);
+    }
+    // The options' own checks (a range longer than max_periods, a range that ends before it
+    // starts) are bad usage, not bad input.
+    supportkpi::report::ReportAccumulator::new(options.clone())
+        .map_err(|e| usage("--from/--to/--max-periods", &e))?;
 
     let mut context = if args.demo {
         demo_context(options)
@@ -173,17 +194,18 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?,
-        None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a message.
-            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
-        }
+        None => crate::write_stdout(text.as_bytes())?,
     }
     if format != OutFormat::Table && !context.rejected.is_empty() {
-        eprintln!("{}", rejects_summary(&context));
+        crate::write_stderr(&rejects_summary(&context))
+            .map_err(|e| Failure::Input(format!("standard error: cannot write: {e}")))?;
     }
     Ok(())
+}
+
+fn date(flag: &str, text: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| Failure::Usage(format!("{flag} {text:?}: expected a date YYYY-MM-DD")))
 }
 
 fn usage(flag: &str, e: &Error) -> Failure {
