@@ -84,7 +84,8 @@ use self::csv::CsvSource;
 use self::jsonl::JsonLinesSource;
 use self::mapping::{Cells, Layout, Row, Schema};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Currency, StatusMap};
+use crate::kpi::{CesOptions, CsatOptions};
+use crate::model::{Currency, StatusMap, SurveyKind};
 use crate::report::hash::IdHashBuilder;
 use crate::{CostEntry, Customer, SurveyResponse, Ticket, TicketEvent};
 use chrono_tz::Tz;
@@ -188,6 +189,7 @@ pub struct ReadOptions {
     preset: Option<Preset>,
     check_duplicate_ids: bool,
     pub(crate) delimiter: u8,
+    pub(crate) survey_scales: Option<(CsatOptions, CesOptions)>,
 }
 
 impl Default for ReadOptions {
@@ -216,6 +218,46 @@ impl ReadOptions {
             preset: None,
             check_duplicate_ids: true,
             delimiter: b',',
+            survey_scales: None,
+        }
+    }
+
+    /// Checks CSAT and CES scores against these scales while reading (NPS scores are always
+    /// checked against 0–10), so that a score off its scale is a bad record with its file and
+    /// line — set aside by a lenient read — rather than an error of the report that reads
+    /// it. The doors (`supportkpi report`, Python's `sk.report`, C's
+    /// `supportkpi_report_json`) pass the report's own scales. Default: not checked here.
+    ///
+    /// ```
+    /// use supportkpi::io::{ErrorMode, ReadOptions, read_surveys};
+    /// use supportkpi::kpi::{CesOptions, CsatOptions};
+    /// # let dir = std::env::temp_dir().join(format!("sk-scales-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("surveys.csv");
+    /// std::fs::write(&path, "id,responded_at,kind,score\n\
+    ///     S-1,2021-06-01T00:00:00Z,csat,5\nS-2,2021-06-01T00:00:00Z,csat,0\n\
+    ///     S-3,2021-06-01T00:00:00Z,ces,6\n").unwrap();
+    /// let options = ReadOptions::new()
+    ///     .errors(ErrorMode::Lenient)
+    ///     .survey_scales(CsatOptions::default(), CesOptions::default());
+    /// let read = read_surveys(&path, &options)?;
+    /// assert_eq!((read.records.len(), read.rejected.len()), (1, 2));
+    /// assert_eq!(read.rejected[0].line, 3);
+    /// assert_eq!(read.rejected[1].error.kind(), supportkpi::ErrorKind::ScoreOutOfScale);
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    #[must_use]
+    pub fn survey_scales(mut self, csat: CsatOptions, ces: CesOptions) -> Self {
+        self.survey_scales = Some((csat, ces));
+        self
+    }
+
+    /// A score against the scales of [`survey_scales`](Self::survey_scales), if set.
+    pub(crate) fn check_score(&self, kind: SurveyKind, score: i32) -> Result<()> {
+        match (&self.survey_scales, kind) {
+            (Some((csat, _)), SurveyKind::Csat) => csat.check_score(score),
+            (Some((_, ces)), SurveyKind::Ces) => ces.check_score(score),
+            _ => Ok(()),
         }
     }
 
@@ -430,6 +472,9 @@ pub struct RecordReader<T, R> {
     layout: Layout,
     options: ReadOptions,
     parse: Parse<T>,
+    currency_of: Option<fn(&T) -> Option<Currency>>,
+    /// The currency of the first accepted record that had one.
+    currency: Option<Currency>,
     seen: Option<HashMap<String, u64, IdHashBuilder>>,
     read: u64,
     done: bool,
@@ -509,6 +554,10 @@ pub(crate) struct Plan<T> {
     pub(crate) parse: Parse<T>,
     pub(crate) mapping: ColumnMapping,
     pub(crate) options: ReadOptions,
+    /// The currency of a record that carries money: a reader takes one currency (the first
+    /// record's) and rejects the records in another, so that a lenient read sets them aside
+    /// with their line instead of the report failing on them later.
+    pub(crate) currency_of: Option<fn(&T) -> Option<Currency>>,
 }
 
 impl<T> Plan<T> {
@@ -530,6 +579,7 @@ impl<T> Plan<T> {
             parse,
             mapping: options.mapping.clone(),
             options: options.clone(),
+            currency_of: None,
         })
     }
 }
@@ -541,6 +591,7 @@ impl<T, R: Read> RecordReader<T, R> {
             parse,
             mapping,
             options,
+            currency_of,
         } = plan;
         let input = LineLimit::new(input);
         let (source, layout) = match format {
@@ -562,6 +613,8 @@ impl<T, R: Read> RecordReader<T, R> {
             layout,
             options,
             parse,
+            currency_of,
+            currency: None,
             seen,
             read: 0,
             done: false,
@@ -692,7 +745,18 @@ impl<T, R: Read> Iterator for RecordReader<T, R> {
             options: &self.options,
         };
         let id = row.id();
-        let parsed = parse_row(self.parse, &row);
+        let parsed = parse_row(self.parse, &row).and_then(|record| {
+            let theirs = self.currency_of.and_then(|f| f(&record));
+            match (self.currency, theirs) {
+                (Some(ours), Some(theirs)) if ours != theirs => Err(Error::new(
+                    ErrorKind::MixedCurrencies,
+                    format!("one input takes one currency: its first is {ours}"),
+                )
+                .with_field(row.source_name("currency"))
+                .with_value(theirs)),
+                _ => Ok(record),
+            }
+        });
         // One hash lookup per accepted id, and the id moves into the map: this check was a
         // third of reading a file (a lookup, then an insert of a clone).
         let (result, id) = match (parsed, &mut self.seen, id) {
@@ -712,6 +776,9 @@ impl<T, R: Read> Iterator for RecordReader<T, R> {
         Some(match result {
             Ok(record) => {
                 self.read += 1;
+                if self.currency.is_none() {
+                    self.currency = self.currency_of.and_then(|f| f(&record));
+                }
                 Ok(record)
             }
             Err(error) => Err(self.reject(error, line, id)),
@@ -819,10 +886,14 @@ fn survey_plan(options: &ReadOptions) -> Result<Plan<SurveyResponse>> {
     Plan::canonical(records::SURVEY, records::survey, options)
 }
 fn customer_plan(options: &ReadOptions) -> Result<Plan<Customer>> {
-    Plan::canonical(records::CUSTOMER, records::customer, options)
+    let mut plan = Plan::canonical(records::CUSTOMER, records::customer, options)?;
+    plan.currency_of = Some(|c: &Customer| c.recurring_revenue().map(|m| m.currency));
+    Ok(plan)
 }
 fn cost_plan(options: &ReadOptions) -> Result<Plan<CostEntry>> {
-    Plan::canonical(records::COST, records::cost, options)
+    let mut plan = Plan::canonical(records::COST, records::cost, options)?;
+    plan.currency_of = Some(|c: &CostEntry| Some(c.amount().currency));
+    Ok(plan)
 }
 
 reader_for!(

@@ -174,3 +174,106 @@ fn the_generator_refuses_what_it_could_not_hold_or_the_readers_read() {
     assert_eq!(Synth::new(late).unwrap_err().field(), Some("start"));
     assert!(Synth::new(SynthOptions::new(10).start(date(9997, 12, 1)).days(365)).is_ok());
 }
+
+mod lenient {
+    //! Lenient reads account for every record: accepted + rejected = read, each reject with
+    //! its line, whatever mix of good and bad rows (record-level rules checked at read time).
+    use proptest::prelude::*;
+    use supportkpi::io::{ErrorMode, ReadOptions, read_costs, read_surveys};
+    use supportkpi::kpi::{CesOptions, CsatOptions};
+    use supportkpi::{ErrorKind, SurveyResponse};
+
+    /// A survey row: good, or broken in one way; `(csv cells, json object, good)`.
+    fn survey_row(i: usize, kind: u8) -> (String, String, bool) {
+        let id = format!("S-{i}");
+        let at = "2021-06-01T00:00:00Z";
+        let (id, at, k, score, good) = match kind {
+            0 => (id, at, "csat", 5, true),
+            1 => (id, at, "csat", 0, false),
+            2 => (id, at, "ces", 6, false),
+            3 => (id, at, "nps", 11, false),
+            4 => (id, "2021-13-01T00:00:00Z", "nps", 9, false),
+            5 => ("S-0".to_owned(), at, "nps", 9, false), // a duplicate of the first row
+            6 => (id, at, "ces", 1, true),
+            _ => (id, at, "nps", 10, true),
+        };
+        (
+            format!("{id},{at},{k},{score}\n"),
+            format!(
+                "{{\"id\":\"{id}\",\"responded_at\":\"{at}\",\"kind\":\"{k}\",\"score\":{score}}}\n"
+            ),
+            good,
+        )
+    }
+
+    fn lenient() -> ReadOptions {
+        ReadOptions::new()
+            .errors(ErrorMode::Lenient)
+            .survey_scales(CsatOptions::default(), CesOptions::default())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn surveys_in_csv_and_json_lines(kinds in proptest::collection::vec(0u8..8, 0..40)) {
+            let dir = std::env::temp_dir().join(format!("sk-lenient-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            // The first row is always good, so that a duplicate of it is the later one.
+            let rows: Vec<_> = std::iter::once(0)
+                .chain(kinds.iter().copied())
+                .enumerate()
+                .map(|(i, k)| survey_row(i, k))
+                .collect();
+            let good = rows.iter().filter(|r| r.2).count();
+            let csv_path = dir.join("s.csv");
+            let json_path = dir.join("s.jsonl");
+            let mut csv = String::from("id,responded_at,kind,score\n");
+            let mut json = String::new();
+            for (c, j, _) in &rows {
+                csv.push_str(c);
+                json.push_str(j);
+            }
+            std::fs::write(&csv_path, csv).unwrap();
+            std::fs::write(&json_path, json).unwrap();
+            for (path, header) in [(&csv_path, 1), (&json_path, 0)] {
+                let out = read_surveys(path, &lenient()).unwrap();
+                prop_assert_eq!(out.records.len() + out.rejected.len(), rows.len());
+                prop_assert_eq!(out.read as usize, rows.len());
+                prop_assert_eq!(out.records.len(), good);
+                let bad_lines: Vec<u64> = rows
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| !r.2)
+                    .map(|(i, _)| i as u64 + 1 + header)
+                    .collect();
+                let lines: Vec<u64> = out.rejected.iter().map(|r| r.line).collect();
+                prop_assert_eq!(lines, bad_lines);
+                prop_assert!(out.records.iter().all(|r: &SurveyResponse| r.score() > 0 || r.kind() == supportkpi::model::SurveyKind::Nps));
+            }
+        }
+    }
+
+    #[test]
+    fn mixed_currencies_are_rejected_per_record_with_their_line() {
+        let dir = std::env::temp_dir().join(format!("sk-currency-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("costs.csv");
+        std::fs::write(
+            &path,
+            "start,end,amount,currency\n2021-06-01,2021-06-30,100,USD\n\
+             2021-07-01,2021-07-31,90,EUR\n2021-08-01,2021-08-31,80,USD\n",
+        )
+        .unwrap();
+        let out = read_costs(&path, &ReadOptions::new().errors(ErrorMode::Lenient)).unwrap();
+        assert_eq!((out.records.len(), out.rejected.len(), out.read), (2, 1, 3));
+        let r = &out.rejected[0];
+        assert_eq!(r.line, 3);
+        assert_eq!(r.error.kind(), ErrorKind::MixedCurrencies);
+        assert_eq!(
+            (r.error.field(), r.error.value()),
+            (Some("currency"), Some("EUR"))
+        );
+        let err = read_costs(&path, &ReadOptions::new()).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::MixedCurrencies);
+    }
+}

@@ -146,7 +146,12 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     let mut context = if args.demo {
         demo_context(options)
     } else {
-        let read_options = ReadOptions::new().errors(errors).with_zone(zone);
+        // The report's survey scales, so that a score off them is a bad record of the read
+        // (with its file and line, set aside in lenient mode), not a failed report.
+        let read_options = ReadOptions::new()
+            .errors(errors)
+            .with_zone(zone)
+            .survey_scales(options.csat, options.ces);
         let sources = Sources {
             tickets: args.tickets.clone(),
             events: args.events.clone(),
@@ -472,9 +477,9 @@ pub(crate) fn one_line(e: &Error) -> String {
     out.replace('\n', " ")
 }
 
-/// Every rejected record: `source,file,line,kind,field,value,message`.
+/// Every rejected record: `source,file,line,record_type,id,kind,field,value,rule`.
 pub(crate) fn rejects_csv(rejected: &[supportkpi::io::SourceRejected]) -> String {
-    let mut out = String::from("source,file,line,kind,field,value,message\n");
+    let mut out = String::from("source,file,line,record_type,id,kind,field,value,rule\n");
     for r in rejected {
         let e = &r.rejected.error;
         let line = if r.rejected.line == 0 {
@@ -486,6 +491,11 @@ pub(crate) fn rejects_csv(rejected: &[supportkpi::io::SourceRejected]) -> String
             r.source.to_string(),
             r.path.display().to_string(),
             line,
+            e.record().map_or("", |r| r.record_type).to_owned(),
+            e.record()
+                .and_then(|r| r.id.as_deref())
+                .unwrap_or("")
+                .to_owned(),
             e.kind().to_string(),
             e.field().unwrap_or("").to_owned(),
             e.value().unwrap_or("").to_owned(),

@@ -304,3 +304,74 @@ fn a_non_utf8_argument_is_a_clear_error_or_a_file_name() {
     let out = with_streams(&[bad], Stdio::piped(), Stdio::piped());
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn lenient_sets_aside_scores_off_scale_and_other_currencies_with_file_and_line() {
+    let dir = temp("lenient");
+    let surveys = dir.join("surveys.csv");
+    std::fs::write(
+        &surveys,
+        "id,ticket_id,customer_id,responded_at,kind,score\n\
+         S-1,,,2021-06-01T00:00:00Z,csat,5\n\
+         S-2,,,2021-06-01T00:00:00Z,csat,0\n\
+         S-3,,,2021-06-01T00:00:00Z,ces,6\n\
+         S-4,,,2021-06-01T00:00:00Z,ces,2\n",
+    )
+    .unwrap();
+    let costs = dir.join("costs.csv");
+    std::fs::write(
+        &costs,
+        "start,end,amount,currency\n2021-06-01,2021-06-30,100,USD\n2021-06-01,2021-06-30,90,EUR\n",
+    )
+    .unwrap();
+    let rejects = dir.join("rejects.csv");
+    let (s, c, r) = (
+        surveys.to_str().unwrap(),
+        costs.to_str().unwrap(),
+        rejects.to_str().unwrap(),
+    );
+    let out = bounded(&[
+        "report",
+        "--surveys",
+        s,
+        "--costs",
+        c,
+        "--rejects",
+        r,
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    // CSAT: one response, positive; CES: one response, 2.
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.contains(",100,1,"), "{row}");
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(
+        lines[1].starts_with(&format!(
+            "surveys,{s},3,survey_response,S-2,score_out_of_scale,score,0,"
+        )),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with(&format!(
+            "surveys,{s},4,survey_response,S-3,score_out_of_scale,score,6,"
+        )),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].starts_with(&format!(
+            "costs,{c},3,cost_entry,,mixed_currencies,currency,EUR,"
+        )),
+        "{}",
+        lines[3]
+    );
+    // Strict: the first bad record, with its file and line, exit 1.
+    let out = bounded(&["report", "--surveys", s]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains(&format!("{s}:3")), "{}", stderr(&out));
+}

@@ -230,6 +230,10 @@ fn file_of(sources: &supportkpi::io::Sources, kind: SourceKind) -> Option<String
 ///   `"YYYY-MM-DD"`, money `{"amount": "1200.50", "currency": "USD"}`, ticket statuses the
 ///   canonical names (`new`, `open`, `pending`, `on_hold`, `solved`, `closed`, `cancelled`),
 ///   survey kinds `csat`, `nps`, `ces`; tickets may carry `"dimensions": {"name": "value"}`.
+///   Each array is checked as a file is: ids unique within it (`DUPLICATE_ID`), one currency
+///   (the first record's; `MIXED_CURRENCIES`), CSAT and CES scores on `options.csat` /
+///   `options.ces` scales (`SCORE_OUT_OF_SCALE`), so a lenient read sets each aside by index.
+///   Files are read with those scales too.
 /// - `read`: how files are read and what a bad record does: `errors` (`"strict"`, the default:
 ///   the first bad record fails the call; `"lenient"`: bad records, in files and inline, are
 ///   listed in the response's `rejected` and the rest reported), `timezone` (of naive local

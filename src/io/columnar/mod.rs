@@ -171,6 +171,7 @@ fn read_ticket_table(
         parse,
         mapping,
         options,
+        ..
     } = super::ticket_plan(options)?;
     let check_ids = options.check_duplicate_ids && schema.id_key.is_some();
     read_table(
@@ -198,6 +199,7 @@ fn read_survey_table(
         parse,
         mapping,
         options,
+        ..
     } = super::survey_plan(options)?;
     let check_ids = options.check_duplicate_ids && schema.id_key.is_some();
     read_table(

@@ -51,7 +51,43 @@ static void a_ticket_spanning_the_calendar(void) {
     CHECK(difftime(time(NULL), start) < 10.0);
 }
 
+/* Inline records get the rules of a file's: scores on the report's scales, one currency, unique
+ * ids; lenient sets each bad one aside by its index, strict fails on the first. */
+static void inline_records_follow_the_rules_of_files(void) {
+    const char *lenient =
+        "{\"read\": {\"errors\": \"lenient\"}, \"records\": {"
+        "\"surveys\": [{\"id\": \"S-1\", \"kind\": \"csat\", \"score\": 0, "
+        "\"responded_at\": \"2021-06-01T00:00:00Z\"}, {\"id\": \"S-2\", \"kind\": \"ces\", "
+        "\"score\": 6, \"responded_at\": \"2021-06-01T00:00:00Z\"}, {\"id\": \"S-3\", "
+        "\"kind\": \"csat\", \"score\": 5, \"responded_at\": \"2021-06-01T00:00:00Z\"}],"
+        "\"tickets\": [{\"id\": \"T-1\", \"created_at\": \"2021-06-01T00:00:00Z\"}, "
+        "{\"id\": \"T-1\", \"created_at\": \"2021-06-02T00:00:00Z\"}],"
+        "\"costs\": [{\"start\": \"2021-06-01\", \"end\": \"2021-06-30\", \"amount\": "
+        "{\"amount\": \"100\", \"currency\": \"USD\"}}, {\"start\": \"2021-06-01\", "
+        "\"end\": \"2021-06-30\", \"amount\": {\"amount\": \"90\", \"currency\": "
+        "\"EUR\"}}]}}";
+    char *out = &sentinel;
+    CHECK(supportkpi_report_json(lenient, &out) == SUPPORTKPI_RESULT_OK);
+    if (out != &sentinel) {
+        CHECK(strstr(out, "\"index\":0,\"kind\":\"score_out_of_scale\"") != NULL);
+        CHECK(strstr(out, "\"index\":1,\"kind\":\"score_out_of_scale\"") != NULL);
+        CHECK(strstr(out, "\"kind\":\"duplicate_id\"") != NULL);
+        CHECK(strstr(out, "\"kind\":\"mixed_currencies\"") != NULL);
+        CHECK(strstr(out, "\"csat_n\":1") != NULL);
+        CHECK(strstr(out, "\"tickets_created\":1") != NULL);
+        supportkpi_string_free(out);
+    }
+    out = &sentinel;
+    CHECK_ERR(supportkpi_report_json("{\"records\": {\"tickets\": [{\"id\": \"T-1\", "
+                                     "\"created_at\": \"2021-06-01T00:00:00Z\"}, {\"id\": "
+                                     "\"T-1\", \"created_at\": \"2021-06-02T00:00:00Z\"}]}}",
+                                     &out),
+              SUPPORTKPI_RESULT_DUPLICATE_ID, "records.tickets[1]");
+    CHECK(out == &sentinel);
+}
+
 int main(void) {
     a_ticket_spanning_the_calendar();
+    inline_records_follow_the_rules_of_files();
     return finish("test_hardening");
 }
