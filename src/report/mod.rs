@@ -62,7 +62,7 @@ mod columnar;
 pub(crate) mod hash;
 mod table;
 
-pub use table::{COLUMNS, Report, ReportRow};
+pub use table::{COLUMNS, Report, ReportRow, csv_text};
 
 use crate::BusinessCalendar;
 use crate::error::{Error, ErrorKind};

@@ -42,6 +42,9 @@ Report options:
   -o, --output FILE       write the report there instead of to standard output
   --errors MODE           strict (default: stop at the first bad record) | lenient
   --rejects FILE          write every rejected record as CSV (implies --errors lenient)
+  --csv-raw               write CSV text cells as they are: by default a cell starting with
+                          = + - @ or a tab gets a ' in front, so a spreadsheet shows it as text
+                          (numbers are never changed)
 
 Generate options:
   --tickets N             how many tickets (exactly)
@@ -93,6 +96,7 @@ pub(crate) struct ReportArgs {
     pub(crate) from: Option<String>,
     pub(crate) to: Option<String>,
     pub(crate) max_periods: Option<String>,
+    pub(crate) csv_raw: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -248,6 +252,10 @@ fn parse_report(args: &[OsString]) -> Result<Command, Usage> {
             "--from" => set(&mut r.from, f, flags.value(f)?)?,
             "--to" => set(&mut r.to, f, flags.value(f)?)?,
             "--max-periods" => set(&mut r.max_periods, f, flags.value(f)?)?,
+            "--csv-raw" => {
+                flags.no_value(f)?;
+                r.csv_raw = true;
+            }
             _ => return Err(Usage(format!("unknown option {f} for report"))),
         }
     }

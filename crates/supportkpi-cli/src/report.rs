@@ -183,13 +183,14 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     };
 
     if let Some(path) = &args.rejects {
-        std::fs::write(path, rejects_csv(&context.rejected))
+        std::fs::write(path, rejects_csv(&context.rejected, args.csv_raw))
             .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?;
     }
 
     let text = match format {
         OutFormat::Table => crate::table::render(&report, &context),
         OutFormat::Json => report.to_json() + "\n",
+        OutFormat::Csv if args.csv_raw => report.to_csv_raw(),
         OutFormat::Csv => report.to_csv(),
         OutFormat::Html => {
             let _spinner = Spinner::start("drawing the charts".to_owned());
@@ -478,7 +479,9 @@ pub(crate) fn one_line(e: &Error) -> String {
 }
 
 /// Every rejected record: `source,file,line,record_type,id,kind,field,value,rule`.
-pub(crate) fn rejects_csv(rejected: &[supportkpi::io::SourceRejected]) -> String {
+/// Every column but `line` is text from the input or about it, so each is neutralised against
+/// spreadsheet formulas ([`supportkpi::report::csv_text`]) unless `raw`.
+pub(crate) fn rejects_csv(rejected: &[supportkpi::io::SourceRejected], raw: bool) -> String {
     let mut out = String::from("source,file,line,record_type,id,kind,field,value,rule\n");
     for r in rejected {
         let e = &r.rejected.error;
@@ -501,19 +504,18 @@ pub(crate) fn rejects_csv(rejected: &[supportkpi::io::SourceRejected]) -> String
             e.value().unwrap_or("").to_owned(),
             e.rule().to_owned(),
         ];
-        let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        let quoted: Vec<String> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match i {
+                2 => f.clone(),
+                _ => supportkpi::report::csv_text(f, raw),
+            })
+            .collect();
         out.push_str(&quoted.join(","));
         out.push('\n');
     }
     out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }
 
 /// `rejected 2 of 120 records (tickets.csv: 2 — line 3: negative_duration, …)`.

@@ -375,3 +375,79 @@ fn lenient_sets_aside_scores_off_scale_and_other_currencies_with_file_and_line()
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains(&format!("{s}:3")), "{}", stderr(&out));
 }
+
+#[test]
+fn formula_cells_are_neutralised_in_csv_unless_raw() {
+    let dir = temp("formula");
+    let tickets = dir.join("t.csv");
+    std::fs::write(
+        &tickets,
+        "id,created_at,first_response_at,resolved_at,channel\n\
+         T-1,2021-06-01T08:00:00Z,2021-06-01T08:30:00Z,2021-06-01T09:00:00Z,=cmd|' /C calc'!A0\n\
+         T-2,2021-06-01T08:00:00Z,,,@SUM(A1)\n\
+         =T-3,2021-13-01T08:00:00Z,,,-x\n",
+    )
+    .unwrap();
+    let rejects = dir.join("rejects.csv");
+    let (t, r) = (tickets.to_str().unwrap(), rejects.to_str().unwrap());
+    let out = bounded(&[
+        "report",
+        "--tickets",
+        t,
+        "--by",
+        "channel",
+        "--format",
+        "csv",
+        "--rejects",
+        r,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.contains(",'=cmd|' /C calc'!A0,"), "{csv}");
+    assert!(csv.contains(",'@SUM(A1),"), "{csv}");
+    assert!(!csv.contains(",=cmd"), "{csv}");
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    assert!(text.contains(",ticket,'=T-3,invalid_timestamp,"), "{text}");
+    // Raw on request.
+    let out = bounded(&[
+        "report",
+        "--tickets",
+        t,
+        "--by",
+        "channel",
+        "--format",
+        "csv",
+        "--csv-raw",
+        "--rejects",
+        r,
+    ]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.contains(",=cmd|' /C calc'!A0,"), "{csv}");
+    assert!(
+        std::fs::read_to_string(&rejects)
+            .unwrap()
+            .contains(",ticket,=T-3,")
+    );
+}
+
+#[test]
+fn negative_numbers_stay_numbers_in_csv() {
+    // NPS of ratings 1..10 is -40 (the SPEC's worked check): a number, not a formula.
+    let dir = temp("negative");
+    let surveys = dir.join("s.csv");
+    let mut text = String::from("id,responded_at,kind,score\n");
+    for i in 1..=10 {
+        text += &format!("S-{i},2021-06-01T00:00:00Z,nps,{i}\n");
+    }
+    std::fs::write(&surveys, text).unwrap();
+    let out = bounded(&[
+        "report",
+        "--surveys",
+        surveys.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.contains(",-40,10,"), "{csv}");
+    assert!(!csv.contains("'-40"), "{csv}");
+}
