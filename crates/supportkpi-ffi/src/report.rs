@@ -141,8 +141,39 @@ fn add_inline<T>(
     });
 }
 
-fn report_json(text: &str) -> Result<String, FfiError> {
+fn report_json(text: &str, flags: u32) -> Result<String, FfiError> {
+    if flags & !SUPPORTKPI_REPORT_NO_FILES != 0 {
+        return Err(FfiError::new(
+            supportkpi_result::InvalidArgument,
+            format!(
+                "flags: unknown bits {:#x} (known: SUPPORTKPI_REPORT_NO_FILES)",
+                flags
+            ),
+        ));
+    }
     let request = request::parse(text)?;
+    if flags & SUPPORTKPI_REPORT_NO_FILES != 0 {
+        let s = &request.sources;
+        let named = [
+            ("tickets", &s.tickets),
+            ("events", &s.events),
+            ("surveys", &s.surveys),
+            ("customers", &s.customers),
+            ("costs", &s.costs),
+        ]
+        .into_iter()
+        .find_map(|(k, p)| p.as_ref().map(|p| (k, p)));
+        if let Some((key, path)) = named {
+            return Err(FfiError::new(
+                supportkpi_result::InvalidOption,
+                format!(
+                    "sources.{key}: {:?} names a file, and this call reads none \
+                     (SUPPORTKPI_REPORT_NO_FILES): give the records inline",
+                    path.display()
+                ),
+            ));
+        }
+    }
     let loaded = load(&request.sources, &request.read)?;
     let mut read: Vec<ReadEntry> = loaded
         .read
@@ -292,11 +323,38 @@ pub unsafe extern "C" fn supportkpi_report_json(
     request_json: *const c_char,
     report_json_out: *mut *mut c_char,
 ) -> supportkpi_result {
+    // SAFETY: the same contract.
+    unsafe { supportkpi_report_json_with(request_json, 0, report_json_out) }
+}
+
+/// A flag of `supportkpi_report_json_with`: refuse a request that names any file in
+/// `sources` (`SUPPORTKPI_RESULT_INVALID_OPTION`, before anything is opened); the report is
+/// computed from inline records only. For a host that passes on requests it did not write.
+pub const SUPPORTKPI_REPORT_NO_FILES: u32 = 1;
+
+/// `supportkpi_report_json` with flags: 0 is `supportkpi_report_json` itself;
+/// `SUPPORTKPI_REPORT_NO_FILES` refuses requests that name files. Unknown bits are
+/// `SUPPORTKPI_RESULT_INVALID_ARGUMENT`.
+///
+/// Returns what `supportkpi_report_json` returns, and `..._INVALID_OPTION` for a file named
+/// under `SUPPORTKPI_REPORT_NO_FILES` (the message names the key and the path).
+///
+/// Ownership: as `supportkpi_report_json`.
+///
+/// # Safety
+///
+/// As `supportkpi_report_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn supportkpi_report_json_with(
+    request_json: *const c_char,
+    flags: u32,
+    report_json_out: *mut *mut c_char,
+) -> supportkpi_result {
     guard(|| {
         arg::out(report_json_out, "report_json_out")?;
         // SAFETY: per this function's contract.
         let text = unsafe { arg::text(request_json, "request_json") }?;
-        let json = string::into_c(report_json(text)?)?;
+        let json = string::into_c(report_json(text, flags)?)?;
         // SAFETY: checked non-NULL above; writable per the contract. Nothing fallible follows.
         unsafe { arg::write(report_json_out, json) };
         Ok(())
@@ -830,7 +888,7 @@ mod tests {
             "sources": {"tickets": sources.tickets, "surveys": sources.surveys},
             "options": {"period": "week", "by": "channel"},
         });
-        let out = json(&report_json(&request.to_string()).unwrap());
+        let out = json(&report_json(&request.to_string(), 0).unwrap());
         assert_eq!(out["report"], json(&direct));
         assert_eq!(out["rejected"], serde_json::json!([]));
         assert_eq!(out["read"][0]["records"], 120);
@@ -846,7 +904,7 @@ mod tests {
             "sources": {"tickets": path, "preset": Preset::ServiceNow},
             "options": {"period": "year"},
         });
-        let out = json(&report_json(&request.to_string()).unwrap());
+        let out = json(&report_json(&request.to_string(), 0).unwrap());
         let rows = out["report"]["rows"].as_array().unwrap();
         let col = |i: usize, c: &str| rows[i][c].clone();
         assert_eq!(rows.len(), 2);
@@ -892,7 +950,7 @@ mod tests {
             let request = serde_json::json!({
                 "sources": {"tickets": root().join("tests/data").join(file), "preset": preset},
             });
-            let out = json(&report_json(&request.to_string()).unwrap());
+            let out = json(&report_json(&request.to_string(), 0).unwrap());
             assert_eq!(out["read"][0]["records"], n, "{preset}");
             let created: u64 = out["report"]["rows"]
                 .as_array()
@@ -910,7 +968,7 @@ mod tests {
             {"id": "T-1", "created_at": "2021-06-01T08:00:00Z"},
             {"id": "T-2", "created_at": "2021-06-01T08:00:00Z",
              "resolved_at": "2021-06-01T07:00:00Z"}]}}"#;
-        let out = json(&report_json(request).unwrap());
+        let out = json(&report_json(request, 0).unwrap());
         let r = &out["rejected"][0];
         assert_eq!(
             (r["index"].clone(), r["kind"].clone(), r["field"].clone()),

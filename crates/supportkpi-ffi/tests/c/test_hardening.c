@@ -86,8 +86,41 @@ static void inline_records_follow_the_rules_of_files(void) {
     CHECK(out == &sentinel);
 }
 
+/* SUPPORTKPI_REPORT_NO_FILES: a request naming a file is refused before it is opened; inline
+ * records are reported as by supportkpi_report_json; unknown flags are refused. */
+static void a_host_can_refuse_paths(void) {
+    const char *named[] = {
+        "{\"sources\": {\"tickets\": \"/etc/passwd\"}}",
+        "{\"sources\": {\"costs\": \"costs.csv\"}, \"records\": {\"tickets\": []}}",
+        "{\"sources\": {\"events\": \"/dev/zero\", \"preset\": \"servicenow\"}}",
+    };
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        char *out = &sentinel;
+        CHECK_ERR(supportkpi_report_json_with(named[i], SUPPORTKPI_REPORT_NO_FILES, &out),
+                  SUPPORTKPI_RESULT_INVALID_OPTION, "SUPPORTKPI_REPORT_NO_FILES");
+        CHECK(out == &sentinel);
+    }
+    CHECK_ERR(supportkpi_report_json_with(named[0], SUPPORTKPI_REPORT_NO_FILES, NULL),
+              SUPPORTKPI_RESULT_NULL_POINTER, "report_json_out");
+    const char *inline_only =
+        "{\"records\": {\"tickets\": [{\"id\": \"T-1\", \"created_at\": "
+        "\"2021-06-01T08:00:00Z\"}]}}";
+    char *with = NULL, *without = NULL;
+    CHECK(supportkpi_report_json_with(inline_only, SUPPORTKPI_REPORT_NO_FILES, &with) ==
+          SUPPORTKPI_RESULT_OK);
+    CHECK(supportkpi_report_json(inline_only, &without) == SUPPORTKPI_RESULT_OK);
+    CHECK(with != NULL && without != NULL && strcmp(with, without) == 0);
+    supportkpi_string_free(with);
+    supportkpi_string_free(without);
+    char *out = &sentinel;
+    CHECK_ERR(supportkpi_report_json_with(inline_only, 2, &out), SUPPORTKPI_RESULT_INVALID_ARGUMENT,
+              "unknown bits 0x2");
+    CHECK(out == &sentinel);
+}
+
 int main(void) {
     a_ticket_spanning_the_calendar();
+    a_host_can_refuse_paths();
     inline_records_follow_the_rules_of_files();
     return finish("test_hardening");
 }
