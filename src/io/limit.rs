@@ -1,6 +1,7 @@
 //! The readers' bound on one line, so that an input without line ends (`/dev/zero`, a binary
 //! file given by mistake) is an error after a bounded read instead of a buffer that grows
-//! until the allocator aborts.
+//! until the allocator aborts; and their refusal of CR-only line ends (classic Mac), which
+//! the line splitters would read as one long first line (a header and no records).
 
 use std::io::{self, Read};
 
@@ -18,6 +19,8 @@ pub(crate) struct LineLimit<R> {
     /// Bytes read in all.
     offset: u64,
     max: u64,
+    /// Whether a line feed has been read: until then a lone CR is looked for.
+    seen_lf: bool,
 }
 
 impl<R> LineLimit<R> {
@@ -27,6 +30,7 @@ impl<R> LineLimit<R> {
             run: 0,
             offset: 0,
             max: MAX_LINE_BYTES,
+            seen_lf: false,
         }
     }
 }
@@ -38,6 +42,19 @@ impl<R: Read> Read for LineLimit<R> {
         }
         let n = self.inner.read(buf)?;
         let got = &buf[..n];
+        if !self.seen_lf {
+            let first_lf = got.iter().position(|&b| b == b'\n');
+            let head = &got[..first_lf.unwrap_or(n)];
+            // A CR followed by anything but LF before the first LF: the file's lines end in CR.
+            if head.windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n') {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the first line ends with a lone CR (classic Mac line ends): the readers \
+                     take LF or CRLF line ends; convert the file (e.g. tr '\\r' '\\n')",
+                ));
+            }
+            self.seen_lf = first_lf.is_some();
+        }
         // A line feed is usually near the end of what was read: the scan from the back is short.
         self.run = match got.iter().rposition(|&b| b == b'\n') {
             Some(i) => (n - i - 1) as u64,
@@ -83,5 +100,19 @@ mod tests {
         let mut out = String::new();
         r.read_to_string(&mut out).unwrap();
         assert_eq!(out, "ab\ncd\n");
+    }
+
+    #[test]
+    fn cr_only_line_ends_are_refused_crlf_and_later_crs_are_not() {
+        let mut out = Vec::new();
+        let err = LineLimit::new(&b"id,created_at\rT-1,2021\r"[..])
+            .read_to_end(&mut out)
+            .unwrap_err();
+        assert!(err.to_string().contains("lone CR"), "{err}");
+        for ok in [&b"a,b\r\nc,d\r\n"[..], b"a,b\nc,\"x\ry\"\n"] {
+            let mut out = Vec::new();
+            LineLimit::new(ok).read_to_end(&mut out).unwrap();
+            assert_eq!(out, ok);
+        }
     }
 }

@@ -141,7 +141,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     // The options' own checks (a range longer than max_periods, a range that ends before it
     // starts) are bad usage, not bad input.
     supportkpi::report::ReportAccumulator::new(options.clone())
-        .map_err(|e| usage("--from/--to/--max-periods", &e))?;
+        .map_err(|e| usage("the report options", &e))?;
 
     let mut context = if args.demo {
         demo_context(options)

@@ -451,3 +451,70 @@ fn negative_numbers_stay_numbers_in_csv() {
     assert!(csv.contains(",-40,10,"), "{csv}");
     assert!(!csv.contains("'-40"), "{csv}");
 }
+
+#[test]
+fn ambiguous_input_is_refused_not_read_differently() {
+    let dir = temp("ambiguous");
+    // CR-only line ends once read as one header line and 0 tickets, exit 0.
+    let cr = dir.join("cr.csv");
+    std::fs::write(
+        &cr,
+        "id,created_at,resolved_at\rT-1,2021-01-01T00:00:00Z,2021-01-02T00:00:00Z\r",
+    )
+    .unwrap();
+    let out = bounded(&["report", "--tickets", cr.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("lone CR"), "{}", stderr(&out));
+    // CRLF reads as LF does.
+    let crlf = dir.join("crlf.csv");
+    std::fs::write(
+        &crlf,
+        "id,created_at,resolved_at\r\nT-1,2021-01-01T00:00:00Z,2021-01-02T00:00:00Z\r\n",
+    )
+    .unwrap();
+    let out = bounded(&[
+        "report",
+        "--tickets",
+        crlf.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("2021-01-01,2021-02-01,,1,1,")
+    );
+    // A key given twice in JSON Lines once kept the last value.
+    let dup = dir.join("dup.jsonl");
+    std::fs::write(
+        &dup,
+        "{\"id\":\"T-1\",\"id\":\"T-2\",\"created_at\":\"2021-01-01T00:00:00Z\"}\n",
+    )
+    .unwrap();
+    let out = bounded(&["report", "--tickets", dup.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains(":1: ticket: "), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the key \"id\" is given twice"),
+        "{}",
+        stderr(&out)
+    );
+    // Blank hours once meant "never open" and printed 0 s durations.
+    for hours in ["", "   "] {
+        let out = bounded(&["report", "--demo", "--hours", hours]);
+        assert_eq!(out.status.code(), Some(2), "{hours:?}");
+        assert!(stderr(&out).contains("not blank"), "{}", stderr(&out));
+    }
+    let c = crlf.to_str().unwrap();
+    let out = bounded(&[
+        "report",
+        "--tickets",
+        c,
+        "--hours",
+        "closed",
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
