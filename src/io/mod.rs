@@ -252,8 +252,12 @@ impl ReadOptions {
         self
     }
 
-    /// A score against the scales of [`survey_scales`](Self::survey_scales), if set.
-    pub(crate) fn check_score(&self, kind: SurveyKind, score: i32) -> Result<()> {
+    /// A score against the scales of [`survey_scales`](Self::survey_scales), if set: the check
+    /// the readers make, for other readers (Arrow tables) to make the same.
+    ///
+    /// # Errors
+    /// [`ErrorKind::ScoreOutOfScale`] for a CSAT or CES score off its scale.
+    pub fn check_score(&self, kind: SurveyKind, score: i32) -> Result<()> {
         match (&self.survey_scales, kind) {
             (Some((csat, _)), SurveyKind::Csat) => csat.check_score(score),
             (Some((_, ces)), SurveyKind::Ces) => ces.check_score(score),
