@@ -30,8 +30,8 @@ pub(crate) fn parse_line(
     if text.is_empty() {
         return None;
     }
-    Some(match serde_json::from_str::<Map<String, Value>>(text) {
-        Ok(parsed) => {
+    Some(match serde_json::from_str::<UniqueKeys>(text) {
+        Ok(UniqueKeys(parsed)) => {
             *object = parsed;
             Advance::Row(line)
         }
@@ -45,6 +45,39 @@ pub(crate) fn parse_line(
             false,
         ),
     })
+}
+
+/// A JSON object whose keys are each given once: a key given twice is an error of the line
+/// (serde_json keeps the last, which would silently drop a value).
+struct UniqueKeys(Map<String, Value>);
+
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = UniqueKeys;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut access: A,
+            ) -> Result<UniqueKeys, A::Error> {
+                let mut map = Map::new();
+                while let Some(key) = access.next_key::<String>()? {
+                    if map.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "the key {key:?} is given twice"
+                        )));
+                    }
+                    let value: Value = access.next_value()?;
+                    map.insert(key, value);
+                }
+                Ok(UniqueKeys(map))
+            }
+        }
+        d.deserialize_map(Keys)
+    }
 }
 
 impl<R: Read> JsonLinesSource<R> {

@@ -62,6 +62,7 @@ pub mod arrow;
 mod columnar;
 mod csv;
 mod jsonl;
+mod limit;
 mod load;
 mod mapping;
 #[cfg(feature = "parquet")]
@@ -75,6 +76,8 @@ mod timestamp;
 #[doc(hidden)]
 pub use columnar::load_columnar_in_chunks;
 pub use columnar::{LoadedColumnar, load_columnar};
+use limit::LineLimit;
+pub use limit::MAX_LINE_BYTES;
 pub use load::{Loaded, SourceKind, SourceRejected, Sources, load};
 pub use mapping::ColumnMapping;
 pub use presets::Preset;
@@ -88,7 +91,8 @@ use self::jsonl::JsonLinesSource;
 use self::mapping::{Cells, Layout, Row, Schema};
 use crate::error::{Error, ErrorKind, Result};
 use crate::hash::IdHashBuilder;
-use crate::model::{Currency, EventOrder, StatusMap};
+use crate::kpi::{CesOptions, CsatOptions};
+use crate::model::{Currency, EventOrder, StatusMap, SurveyKind};
 use crate::{CostEntry, Customer, SurveyResponse, Ticket, TicketEvent};
 use chrono_tz::Tz;
 use std::collections::HashMap;
@@ -200,6 +204,11 @@ pub struct ReadOptions {
     check_duplicate_ids: bool,
     pub(crate) delimiter: u8,
     pub(crate) event_order: Option<EventOrder>,
+    pub(crate) survey_scales: Option<(CsatOptions, CesOptions)>,
+    /// Whether a line longer than [`MAX_LINE_BYTES`] is an error: off for the JSON Lines the
+    /// Arrow and Parquet readers write themselves (a long cell of a table is not a runaway
+    /// file; their input is already in memory).
+    pub(crate) line_limit: bool,
 }
 
 impl Default for ReadOptions {
@@ -229,6 +238,51 @@ impl ReadOptions {
             check_duplicate_ids: true,
             event_order: None,
             delimiter: b',',
+            survey_scales: None,
+            line_limit: true,
+        }
+    }
+
+    /// Checks CSAT and CES scores against these scales while reading (NPS scores are always
+    /// checked against 0–10), so that a score off its scale is a bad record with its file and
+    /// line — set aside by a lenient read — rather than an error of the report that reads
+    /// it. The doors (`supportkpi report`, Python's `sk.report`, C's
+    /// `supportkpi_report_json`) pass the report's own scales. Default: not checked here.
+    ///
+    /// ```
+    /// use supportkpi::io::{ErrorMode, ReadOptions, read_surveys};
+    /// use supportkpi::kpi::{CesOptions, CsatOptions};
+    /// # let dir = std::env::temp_dir().join(format!("sk-scales-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// let path = dir.join("surveys.csv");
+    /// std::fs::write(&path, "id,responded_at,kind,score\n\
+    ///     S-1,2021-06-01T00:00:00Z,csat,5\nS-2,2021-06-01T00:00:00Z,csat,0\n\
+    ///     S-3,2021-06-01T00:00:00Z,ces,6\n").unwrap();
+    /// let options = ReadOptions::new()
+    ///     .errors(ErrorMode::Lenient)
+    ///     .survey_scales(CsatOptions::default(), CesOptions::default());
+    /// let read = read_surveys(&path, &options)?;
+    /// assert_eq!((read.records.len(), read.rejected.len()), (1, 2));
+    /// assert_eq!(read.rejected[0].line, 3);
+    /// assert_eq!(read.rejected[1].error.kind(), supportkpi::ErrorKind::ScoreOutOfScale);
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    #[must_use]
+    pub fn survey_scales(mut self, csat: CsatOptions, ces: CesOptions) -> Self {
+        self.survey_scales = Some((csat, ces));
+        self
+    }
+
+    /// A score against the scales of [`survey_scales`](Self::survey_scales), if set: the check
+    /// the readers make, for other readers (Arrow tables) to make the same.
+    ///
+    /// # Errors
+    /// [`ErrorKind::ScoreOutOfScale`] for a CSAT or CES score off its scale.
+    pub fn check_score(&self, kind: SurveyKind, score: i32) -> Result<()> {
+        match (&self.survey_scales, kind) {
+            (Some((csat, _)), SurveyKind::Csat) => csat.check_score(score),
+            (Some((_, ces)), SurveyKind::Ces) => ces.check_score(score),
+            _ => Ok(()),
         }
     }
 
@@ -459,10 +513,13 @@ pub(crate) type Parse<T> = fn(&Row<'_>) -> Result<T>;
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 pub struct RecordReader<T, R> {
-    source: Source<R>,
+    source: Source<LineLimit<R>>,
     layout: Layout,
     options: ReadOptions,
     parse: Parse<T>,
+    currency_of: Option<fn(&T) -> Option<Currency>>,
+    /// The currency of the first accepted record that had one.
+    currency: Option<Currency>,
     seen: Option<HashMap<String, u64, IdHashBuilder>>,
     read: u64,
     done: bool,
@@ -542,6 +599,10 @@ pub(crate) struct Plan<T> {
     pub(crate) parse: Parse<T>,
     pub(crate) mapping: ColumnMapping,
     pub(crate) options: ReadOptions,
+    /// The currency of a record that carries money: a reader takes one currency (the first
+    /// record's) and rejects the records in another, so that a lenient read sets them aside
+    /// with their line instead of the report failing on them later.
+    pub(crate) currency_of: Option<fn(&T) -> Option<Currency>>,
 }
 
 impl<T> Plan<T> {
@@ -563,6 +624,7 @@ impl<T> Plan<T> {
             parse,
             mapping: options.mapping.clone(),
             options: options.clone(),
+            currency_of: None,
         })
     }
 }
@@ -574,7 +636,13 @@ impl<T, R: Read> RecordReader<T, R> {
             parse,
             mapping,
             options,
+            currency_of,
         } = plan;
+        let input = if options.line_limit {
+            LineLimit::new(input)
+        } else {
+            LineLimit::unbounded(input)
+        };
         let (source, layout) = match format {
             Format::Csv => {
                 let (source, layout) = CsvSource::new(input, schema, &options, &mapping)?;
@@ -605,6 +673,8 @@ impl<T, R: Read> RecordReader<T, R> {
             layout,
             options,
             parse,
+            currency_of,
+            currency: None,
             seen,
             read: 0,
             done: false,
@@ -735,7 +805,18 @@ impl<T, R: Read> Iterator for RecordReader<T, R> {
             options: &self.options,
         };
         let id = row.id();
-        let parsed = parse_row(self.parse, &row);
+        let parsed = parse_row(self.parse, &row).and_then(|record| {
+            let theirs = self.currency_of.and_then(|f| f(&record));
+            match (self.currency, theirs) {
+                (Some(ours), Some(theirs)) if ours != theirs => Err(Error::new(
+                    ErrorKind::MixedCurrencies,
+                    format!("one input takes one currency: its first is {ours}"),
+                )
+                .with_field(row.source_name("currency"))
+                .with_value(theirs)),
+                _ => Ok(record),
+            }
+        });
         // One hash lookup per accepted id, and the id moves into the map: this check was a
         // third of reading a file (a lookup, then an insert of a clone).
         let (result, id) = match (parsed, &mut self.seen, id) {
@@ -755,6 +836,9 @@ impl<T, R: Read> Iterator for RecordReader<T, R> {
         Some(match result {
             Ok(record) => {
                 self.read += 1;
+                if self.currency.is_none() {
+                    self.currency = self.currency_of.and_then(|f| f(&record));
+                }
                 Ok(record)
             }
             Err(error) => Err(self.reject(error, line, id)),
@@ -870,10 +954,14 @@ fn survey_plan(options: &ReadOptions) -> Result<Plan<SurveyResponse>> {
     Plan::canonical(records::SURVEY, records::survey, options)
 }
 fn customer_plan(options: &ReadOptions) -> Result<Plan<Customer>> {
-    Plan::canonical(records::CUSTOMER, records::customer, options)
+    let mut plan = Plan::canonical(records::CUSTOMER, records::customer, options)?;
+    plan.currency_of = Some(|c: &Customer| c.recurring_revenue().map(|m| m.currency));
+    Ok(plan)
 }
 fn cost_plan(options: &ReadOptions) -> Result<Plan<CostEntry>> {
-    Plan::canonical(records::COST, records::cost, options)
+    let mut plan = Plan::canonical(records::COST, records::cost, options)?;
+    plan.currency_of = Some(|c: &CostEntry| Some(c.amount().currency));
+    Ok(plan)
 }
 
 reader_for!(

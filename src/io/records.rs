@@ -223,6 +223,9 @@ pub(crate) fn survey(row: &Row<'_>) -> Result<SurveyResponse> {
         .number::<i32>("score", "a whole-number score")?
         .unwrap_or_default();
     let mut r = SurveyResponse::new(id.into_owned(), at, kind, score)?;
+    row.options
+        .check_score(kind, score)
+        .map_err(|e| e.with_field(row.source_name("score")))?;
     if let Some(t) = row.text("ticket_id")? {
         r = r.with_ticket(t.into_owned());
     }

@@ -441,6 +441,18 @@ impl Default for VolumeAccumulator {
 }
 
 impl VolumeAccumulator {
+    /// The counts of each period that has any, all dimension values together: what a report
+    /// needs, in memory proportional to the days with tickets (the full
+    /// [`finish`](Accumulator::finish) lists every period from the first to the last).
+    pub(crate) fn period_counts(&self) -> BTreeMap<PeriodKey, VolumeCounts> {
+        let b = self.options.bucketer();
+        let mut out: BTreeMap<PeriodKey, VolumeCounts> = BTreeMap::new();
+        for ((date, _), counts) in &self.days {
+            out.entry(b.key_of_date(*date)).or_default().add(counts);
+        }
+        out
+    }
+
     /// The options the accumulator was built with.
     pub fn options(&self) -> &VolumeOptions {
         &self.options

@@ -25,7 +25,7 @@
 
 use super::table::{Assembly, FlowResults, assemble_parts};
 use super::{Cell, Kpis, NO_VALUE, PARTITION, PeriodCells, ReportAccumulator, ReportOptions};
-use crate::columnar::{ColumnarInput, Dictionary, NO_INSTANT, SurveyTable, TicketTable};
+use crate::columnar::{ColumnarInput, Dictionary, NO_INSTANT, SurveyTable, TicketTable, from_ns};
 use crate::error::Error;
 use crate::hash::IdHashBuilder;
 use crate::kpi::{Accumulator, CostDenominator, FcrDenominator, ResolutionVariant, VolumeCounts};
@@ -712,6 +712,50 @@ impl<'a> From<&'a ColumnarInput> for Inputs<'a> {
     }
 }
 
+/// Widens the report's span (see [`ReportOptions::max_periods`]) by the earliest and the
+/// latest instant of each column that buckets a row, before anything is allocated per period:
+/// the record named by an error is the one holding that instant.
+fn widen_by_columns(acc: &mut ReportAccumulator, input: &Inputs<'_>) -> Result<(), Error> {
+    fn extremes(column: &[i64]) -> [Option<usize>; 2] {
+        let mut lo: Option<usize> = None;
+        let mut hi: Option<usize> = None;
+        for (i, &ns) in column.iter().enumerate() {
+            if ns == NO_INSTANT {
+                continue;
+            }
+            if lo.is_none_or(|j| ns < column[j]) {
+                lo = Some(i);
+            }
+            if hi.is_none_or(|j| ns > column[j]) {
+                hi = Some(i);
+            }
+        }
+        [lo, hi]
+    }
+    let raw = input.tickets.raw();
+    for (column, field) in [
+        (raw.created, "created_at"),
+        (raw.resolved, "resolved_at"),
+        (raw.first_resolved, "first_resolved_at"),
+    ] {
+        for i in extremes(column).into_iter().flatten() {
+            let id = input.tickets.ids().get(i);
+            acc.widen(from_ns(column[i]), "ticket", Some(id), field)?;
+        }
+    }
+    let column = input.surveys.responded_at_ns();
+    for i in extremes(column).into_iter().flatten() {
+        let id = input.surveys.ids().get(i);
+        acc.widen(
+            from_ns(column[i]),
+            "survey_response",
+            Some(id),
+            "responded_at",
+        )?;
+    }
+    Ok(())
+}
+
 pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Report, Error> {
     // Customers and costs are few: the row path's accumulator takes them (and checks the
     // options).
@@ -722,6 +766,7 @@ pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Rep
     for e in input.costs {
         acc.push_cost(e)?;
     }
+    widen_by_columns(&mut acc, input)?;
     let kpis = &acc.kpis;
     let grouped = options.by.is_some();
     let dims = Dims::new(input, options.by.as_deref());

@@ -76,7 +76,7 @@ mod arrow;
 mod columnar;
 mod table;
 
-pub use table::{COLUMNS, Column, ColumnType, Report, ReportRow, column, column_names};
+pub use table::{COLUMNS, Column, ColumnType, Report, ReportRow, column, column_names, csv_text};
 
 use crate::BusinessCalendar;
 use crate::error::{Error, ErrorKind};
@@ -137,7 +137,17 @@ pub struct ReportOptions {
     /// Report exactly the periods from the one containing the first date to the one containing
     /// the last; `None`: from the first to the last period with data.
     pub range: Option<(NaiveDate, NaiveDate)>,
+    /// The most periods a report may have (default [`DEFAULT_MAX_PERIODS`]): the bound that
+    /// keeps a report's memory and time proportional to its records, whatever their instants.
+    /// A [`range`](Self::range) longer than this, or without a range, records whose instants
+    /// span more periods, are an [`ErrorKind::InvalidOption`] naming the record that stretched
+    /// the span (see [`ReportOptions::max_periods`]).
+    pub max_periods: u64,
 }
+
+/// The default of [`ReportOptions::max_periods`]: 100,000 periods (over 270 years by day),
+/// more than any real helpdesk's history and small enough that a report's rows fit in memory.
+pub const DEFAULT_MAX_PERIODS: u64 = 100_000;
 
 impl Default for ReportOptions {
     fn default() -> Self {
@@ -155,6 +165,7 @@ impl Default for ReportOptions {
             cost_denominator: CostDenominator::default(),
             fcr_denominator: FcrDenominator::default(),
             range: None,
+            max_periods: DEFAULT_MAX_PERIODS,
         }
     }
 }
@@ -239,6 +250,39 @@ impl ReportOptions {
         self
     }
 
+    /// Bounds the number of periods (rows per dimension value) a report may have.
+    ///
+    /// Every instant of every record a report reads widens its span: a ticket's creation and
+    /// resolutions, every event of a history, a response's instant, a cost entry's dates and
+    /// a customer's acquisition and churn. Without a [`range`](Self::range), a span of more
+    /// periods than this is refused when the record that stretches it is pushed (or when
+    /// partitions are merged), before anything is allocated for the periods; with a range, the
+    /// range is checked instead (records outside it add no rows).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use supportkpi::report::{Report, ReportInput, ReportOptions};
+    /// use supportkpi::{ErrorKind, Period, Ticket};
+    /// let created = Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0).unwrap();
+    /// let resolved = Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0).unwrap();
+    /// let tickets = vec![Ticket::builder("T-1", created).resolved_at(resolved).build()?];
+    /// let input = ReportInput { tickets, ..ReportInput::default() };
+    /// let err = Report::compute(&input, &ReportOptions::default().period(Period::Day)).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidOption);
+    /// assert_eq!(err.record().map(|r| r.id.as_deref()), Some(Some("T-1")));
+    /// assert_eq!(err.field(), Some("resolved_at"));
+    /// assert!(err.to_string().contains("max_periods"), "{err}");
+    /// // By year the same ticket is 9,999 periods: within the bound.
+    /// let report = Report::compute(&input, &ReportOptions::default().period(Period::Year))?;
+    /// assert_eq!(report.total_rows().count(), 9999);
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    #[must_use]
+    pub fn max_periods(mut self, max: u64) -> Self {
+        self.max_periods = max;
+        self
+    }
+
     /// The bucketer of the rows.
     pub fn bucketer(&self) -> Bucketer {
         Bucketer::new(self.period, self.zone)
@@ -285,6 +329,29 @@ impl Kpis {
             )
             .with_field("range")
             .with_value(last));
+        }
+        if o.max_periods == 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                "a report may have at least one period",
+            )
+            .with_field("max_periods")
+            .with_value(0));
+        }
+        if let Some((first, last)) = o.range {
+            let n = o.period.count(first, last);
+            if n > o.max_periods {
+                return Err(Error::new(
+                    ErrorKind::InvalidOption,
+                    format!(
+                        "a report range has at most max_periods = {} {} periods; {first} to \
+                         {last} has {n} (shorten the range or raise max_periods)",
+                        o.max_periods, o.period
+                    ),
+                )
+                .with_field("range")
+                .with_value(format!("{first}..{last}")));
+            }
         }
         let mut frt = FirstResponseTimeOptions::default().quantiles(o.quantiles);
         let mut art = ResolutionTimeOptions::default().quantiles(o.quantiles);
@@ -432,6 +499,73 @@ impl<'a> TicketRef<'a> {
     }
 }
 
+/// The first and last instants a report has read, to keep its periods within
+/// [`ReportOptions::max_periods`]: checking a new bound costs one date conversion, and the
+/// exact count (in the report's zone) is only worked out when the UTC estimate is near the
+/// bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Span {
+    first: Option<Instant>,
+    last: Option<Instant>,
+}
+
+impl Span {
+    /// Widens the span by `at`. `Err` when the span now covers more periods than the options
+    /// allow, with `who` (the record, the field) added by the caller.
+    fn widen(&mut self, at: Instant, o: &ReportOptions) -> Result<(), Error> {
+        let first = self.first.map_or(at, |f| f.min(at));
+        let last = self.last.map_or(at, |l| l.max(at));
+        if self.first == Some(first) && self.last == Some(last) {
+            return Ok(());
+        }
+        *self = Span {
+            first: Some(first),
+            last: Some(last),
+        };
+        if o.range.is_some() {
+            return Ok(());
+        }
+        check_span(first, last, o)
+    }
+
+    fn merge(&mut self, other: Span, o: &ReportOptions) -> Result<(), Error> {
+        for at in [other.first, other.last].into_iter().flatten() {
+            self.widen(at, o)?;
+        }
+        Ok(())
+    }
+}
+
+/// The error when `first..=last` covers more periods of the report than it may have.
+fn check_span(first: Instant, last: Instant, o: &ReportOptions) -> Result<(), Error> {
+    // A local date is within a day of the UTC date, so this estimate is an upper bound.
+    let day = chrono::Duration::days(1);
+    let utc = |t: Instant, d: chrono::Duration| {
+        t.date_naive()
+            .checked_add_signed(d)
+            .unwrap_or(t.date_naive())
+    };
+    if o.period.count(utc(first, -day), utc(last, day)) <= o.max_periods {
+        return Ok(());
+    }
+    let b = o.bucketer();
+    let (a, z) = (b.local_date(first), b.local_date(last));
+    let n = o.period.count(a, z);
+    if n <= o.max_periods {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::InvalidOption,
+        format!(
+            "a report has at most max_periods = {} {} periods; this instant stretches its span \
+             to {a}..{z}, {n} periods (give the report a range, e.g. --from/--to, or raise \
+             max_periods)",
+            o.max_periods, o.period
+        ),
+    ))
+}
+
 /// The report's push / merge / finish state.
 ///
 /// Records are pushed with their dimension value already resolved (the caller knows how:
@@ -454,6 +588,7 @@ pub struct ReportAccumulator {
     cost: CostPerTicketAccumulator,
     retention_total: CustomerRetentionAccumulator,
     retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
+    span: Span,
 }
 
 impl ReportAccumulator {
@@ -474,7 +609,48 @@ impl ReportAccumulator {
             cells: BTreeMap::new(),
             flow_by: BTreeMap::new(),
             retention_by: BTreeMap::new(),
+            span: Span::default(),
         })
+    }
+
+    /// Widens the report's span by a record's instant (see [`ReportOptions::max_periods`]).
+    pub(crate) fn widen(
+        &mut self,
+        at: Instant,
+        record_type: &'static str,
+        id: Option<&str>,
+        field: &'static str,
+    ) -> Result<(), Error> {
+        self.span.widen(at, &self.options).map_err(|e| {
+            let e = e.with_record_type(record_type);
+            match id {
+                Some(id) => e.with_id(id),
+                None => e,
+            }
+            .with_field(field)
+            .with_value(at.to_rfc3339())
+        })
+    }
+
+    fn widen_ticket(&mut self, t: TicketRef<'_>) -> Result<(), Error> {
+        let ticket = t.ticket();
+        let id = Some(ticket.id().as_str());
+        self.widen(ticket.created_at(), "ticket", id, "created_at")?;
+        // The latest resolution first: it bounds the first, so an error names it.
+        if let Some(at) = ticket.resolved_at() {
+            self.widen(at, "ticket", id, "resolved_at")?;
+        }
+        if let Some(at) = ticket.first_resolved_at() {
+            self.widen(at, "ticket", id, "first_resolved_at")?;
+        }
+        if let TicketRef::History(h) = t {
+            for s in h.status_spans() {
+                for at in std::iter::once(s.from).chain(s.to) {
+                    self.widen(at, "event", id, "at")?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The options.
@@ -507,6 +683,7 @@ impl ReportAccumulator {
     }
 
     fn push_ticket_ref(&mut self, t: TicketRef<'_>, dimension: Option<&str>) -> Result<(), Error> {
+        self.widen_ticket(t)?;
         let dim = self.dimension_label(dimension);
         let ticket = t.ticket();
         let created = ticket.created_at();
@@ -592,6 +769,12 @@ impl ReportAccumulator {
         response: &SurveyResponse,
         dimension: Option<&str>,
     ) -> Result<(), Error> {
+        self.widen(
+            response.responded_at(),
+            "survey_response",
+            Some(response.id().as_str()),
+            "responded_at",
+        )?;
         let dim = self.dimension_label(dimension);
         let (total, by) = self.cell(response.responded_at(), dim);
         for cell in std::iter::once(total).chain(by) {
@@ -609,6 +792,11 @@ impl ReportAccumulator {
     /// # Errors
     /// Overlapping tenures of one customer id ([`ErrorKind::DuplicateId`]).
     pub fn push_customer(&mut self, customer: &Customer) -> Result<(), Error> {
+        let id = Some(customer.id().as_str());
+        self.widen(customer.acquired_at(), "customer", id, "acquired_at")?;
+        if let Some(at) = customer.churned_at() {
+            self.widen(at, "customer", id, "churned_at")?;
+        }
         self.retention_total.push(customer)?;
         if self.options.by_segment() {
             let seg = customer.segment().unwrap_or(NO_VALUE);
@@ -628,6 +816,15 @@ impl ReportAccumulator {
     /// # Errors
     /// [`ErrorKind::MixedCurrencies`] when its currency differs from earlier entries'.
     pub fn push_cost(&mut self, entry: &CostEntry) -> Result<(), Error> {
+        let zone = self.options.zone;
+        for (date, field) in [(entry.start(), "start"), (entry.end(), "end")] {
+            self.widen(
+                crate::time::local_midnight(zone, date),
+                "cost_entry",
+                None,
+                field,
+            )?;
+        }
         self.cost.push_cost(entry)
     }
 
@@ -669,6 +866,7 @@ impl ReportAccumulator {
         if self.options != other.options {
             return Err(crate::kpi::incompatible("report"));
         }
+        self.span.merge(other.span, &self.options)?;
         for (key, theirs) in other.cells {
             match self.cells.get_mut(&key) {
                 None => {
@@ -727,6 +925,10 @@ struct ReportState {
     cost: CostPerTicketAccumulator,
     retention_total: CustomerRetentionAccumulator,
     retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
+    /// States written before the span was kept have none: their periods are bounded by the
+    /// merge of the next state that has one.
+    #[serde(default)]
+    span: Span,
 }
 
 impl Serialize for ReportAccumulator {
@@ -741,6 +943,7 @@ impl Serialize for ReportAccumulator {
             cost: self.cost.clone(),
             retention_total: self.retention_total.clone(),
             retention_by: self.retention_by.clone(),
+            span: self.span,
         }
         .serialize(s)
     }
@@ -802,6 +1005,7 @@ impl TryFrom<ReportState> for ReportAccumulator {
         }
         acc.flow_total = s.flow_total;
         acc.flow_by = s.flow_by;
+        acc.span.merge(s.span, &acc.options)?;
         // Merging into the fresh accumulators checks the options of these two for us.
         acc.cost.merge(s.cost).map_err(|_| bad("cost per ticket"))?;
         acc.retention_total

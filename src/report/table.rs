@@ -3,7 +3,7 @@
 use super::{Flow, Kpis, NO_VALUE, PeriodCells, ReportAccumulator, ReportOptions};
 use crate::kpi::{
     Accumulator, CostPerTicketAccumulator, CostPerTicketResult, CustomerRetentionAccumulator,
-    CustomerRetentionResult, Metric, VolumeCounts, VolumeResult,
+    CustomerRetentionResult, Metric, VolumeCounts,
 };
 use crate::stats::DurationStats;
 use crate::time::PeriodKey;
@@ -417,11 +417,37 @@ impl Report {
 
     /// The table as CSV: a header of [`COLUMNS`], one line per row, an empty field for an
     /// undefined value. Reasons are not in the CSV; [`to_json`](Report::to_json) has them.
+    ///
+    /// Text cells (the dimension values, which come from the input) that a spreadsheet would
+    /// run as a formula are neutralised by [`csv_text`]; numbers are written as numbers, so a
+    /// negative NPS stays `-40`. [`to_csv_raw`](Report::to_csv_raw) writes text as it is.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use supportkpi::report::{Report, ReportInput, ReportOptions};
+    /// use supportkpi::Ticket;
+    /// let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+    /// let tickets = vec![Ticket::builder("T-1", t0).channel("=HYPERLINK(\"x\")").build()?];
+    /// let input = ReportInput { tickets, ..ReportInput::default() };
+    /// let report = Report::compute(&input, &ReportOptions::default().by("channel"))?;
+    /// assert!(report.to_csv().contains(",\"'=HYPERLINK(\"\"x\"\")\","));
+    /// assert!(report.to_csv_raw().contains(",\"=HYPERLINK(\"\"x\"\")\","));
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
     pub fn to_csv(&self) -> String {
+        self.csv(false)
+    }
+
+    /// [`to_csv`](Report::to_csv) with text cells as they are (for programs, not spreadsheets).
+    pub fn to_csv_raw(&self) -> String {
+        self.csv(true)
+    }
+
+    fn csv(&self, raw: bool) -> String {
         let mut out = column_names().collect::<Vec<_>>().join(",");
         out.push('\n');
         for row in &self.rows {
-            let fields: Vec<String> = row.cells().iter().map(Cell::to_csv).collect();
+            let fields: Vec<String> = row.cells().iter().map(|c| c.to_csv(raw)).collect();
             out.push_str(&fields.join(","));
             out.push('\n');
         }
@@ -481,11 +507,11 @@ impl Cell {
         }
     }
 
-    fn to_csv(&self) -> String {
+    fn to_csv(&self, raw: bool) -> String {
         match self {
             Cell::Text(None) | Cell::Float(None) | Cell::Decimal(None) => String::new(),
             Cell::Date(d) => d.to_string(),
-            Cell::Text(Some(s)) => csv_quote(s),
+            Cell::Text(Some(s)) => csv_text(s, raw),
             Cell::Int(v) => v.to_string(),
             Cell::Float(Some(v)) => v.to_string(),
             Cell::Decimal(Some(d)) => d.to_string(),
@@ -504,6 +530,29 @@ impl Cell {
             Cell::Decimal(Some(d)) => json_value(&d.to_string()),
         }
     }
+}
+
+/// One CSV field of text: a cell a spreadsheet would read as a formula (starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return: the OWASP list) gets a `'` in front, unless
+/// `raw`; then it is quoted if it holds a comma, a quote or a line end.
+///
+/// Only text goes through here: numbers are written by their own writers, so a negative number
+/// in a numeric column is never touched (`-40` stays a number a spreadsheet can sum), while a
+/// text value such as a dimension named `-1` or `=1+1` is shown as the text it is.
+///
+/// ```
+/// use supportkpi::report::csv_text;
+/// assert_eq!(csv_text("=1+1", false), "'=1+1");
+/// assert_eq!(csv_text("@SUM(A1)", false), "'@SUM(A1)");
+/// assert_eq!(csv_text("-2,5", false), "\"'-2,5\"");
+/// assert_eq!(csv_text("email", false), "email");
+/// assert_eq!(csv_text("=1+1", true), "=1+1");
+/// ```
+pub fn csv_text(s: &str, raw: bool) -> String {
+    if !raw && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        return csv_quote(&format!("'{s}"));
+    }
+    csv_quote(s)
 }
 
 fn csv_quote(s: &str) -> String {
@@ -613,13 +662,8 @@ pub(super) struct FlowResults {
 }
 
 fn flow_results(flow: Flow) -> FlowResults {
-    let volume: VolumeResult = flow.volume.finish();
     FlowResults {
-        volume: volume
-            .periods
-            .into_iter()
-            .map(|p| (p.period, p.counts))
-            .collect(),
+        volume: flow.volume.period_counts(),
         backlog: flow
             .backlog
             .finish()
@@ -666,6 +710,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
         retention_total,
         retention_by,
         bucketer: _,
+        span: _,
     } = acc;
     assemble_parts(Assembly {
         options,

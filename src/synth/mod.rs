@@ -76,6 +76,20 @@ const DOMAIN_CUSTOMER: u64 = 4;
 /// The most days a data set spans (about 100 years).
 pub const MAX_DAYS: u32 = 36_600;
 
+/// The most tickets a data set has: ten billion is beyond any disk the files would fit on,
+/// and the count itself costs nothing; the customers are what is held in memory.
+pub const MAX_TICKETS: u64 = 10_000_000_000;
+
+/// The most customers a data set has (held in memory while tickets are drawn: about 1 GB).
+pub const MAX_CUSTOMERS: u64 = 20_000_000;
+
+/// The last day a data set may start from with its days and a year to spare: the tickets of
+/// its last days are resolved, rated and written after it, and every date written must be one
+/// the readers read back (four-digit years, up to 9999-12-31).
+fn last_written_day() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9998, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
 /// What to generate. [`Default`]: 3,000 tickets over the 365 days from 2023-01-01, UTC,
 /// seed 42, one customer per 25 tickets.
 ///
@@ -178,7 +192,8 @@ impl SynthOptions {
 
     /// The number of customers: the one set, or one per 25 tickets (at least 30).
     pub fn customers_or_default(&self) -> u64 {
-        self.customers.unwrap_or((self.tickets / 25).max(30))
+        self.customers
+            .unwrap_or((self.tickets / 25).clamp(30, MAX_CUSTOMERS))
     }
 }
 
@@ -196,8 +211,10 @@ impl Synth {
     /// Draws the customers and the daily ticket counts.
     ///
     /// # Errors
-    /// [`ErrorKind::InvalidOption`] for 0 days or more than [`MAX_DAYS`], 0 customers, or more
-    /// than 2³² customers.
+    /// [`ErrorKind::InvalidOption`] for 0 days or more than [`MAX_DAYS`], more than
+    /// [`MAX_TICKETS`] tickets, 0 customers or more than [`MAX_CUSTOMERS`], a start before
+    /// year 1, or days that (with a year of resolutions after them) run past the readers' last
+    /// date, 9999-12-31. The default number of customers stops at [`MAX_CUSTOMERS`].
     ///
     /// # Example
     /// ```
@@ -216,11 +233,35 @@ impl Synth {
             .with_field("days")
             .with_value(options.days));
         }
-        let n_customers = options.customers_or_default();
-        if n_customers == 0 || n_customers > u64::from(u32::MAX) {
+        if options.tickets > MAX_TICKETS {
             return Err(Error::new(
                 ErrorKind::InvalidOption,
-                "a synthetic data set has 1 to 2^32 customers",
+                format!("a synthetic data set has at most {MAX_TICKETS} tickets"),
+            )
+            .with_field("tickets")
+            .with_value(options.tickets));
+        }
+        let first = NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(NaiveDate::MIN);
+        let last = options
+            .start
+            .checked_add_days(chrono::Days::new(u64::from(options.days)));
+        if options.start < first || last.is_none_or(|d| d > last_written_day()) {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                format!(
+                    "a synthetic data set starts on or after 0001-01-01 and its days end by \
+                     {}, a year before the readers' last date (9999-12-31)",
+                    last_written_day()
+                ),
+            )
+            .with_field("start")
+            .with_value(options.start));
+        }
+        let n_customers = options.customers_or_default();
+        if n_customers == 0 || n_customers > MAX_CUSTOMERS {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                format!("a synthetic data set has 1 to {MAX_CUSTOMERS} customers"),
             )
             .with_field("customers")
             .with_value(n_customers));

@@ -230,7 +230,8 @@ impl BusinessCalendar {
     /// (`Mon,Wed,Fri`, `Mon-Wed,Fri`; a range may wrap around, `Fri-Mon`). Times are `H:MM`,
     /// `HH:MM` or `HH:MM:SS`; `24:00` may end an interval; an end at or before the start runs
     /// past midnight (`Fri 22:00-02:00`). Clauses naming the same day add to it. `24/7` is
-    /// always open; `closed` or an empty text is never open.
+    /// always open; `closed` is never open. A blank text is an error (it is more often a
+    /// missing value than a wish for a calendar never open).
     ///
     /// # Errors
     ///

@@ -135,6 +135,18 @@ impl WeeklyHours {
 
     /// Parses the text form; see [`BusinessCalendar::parse`](super::BusinessCalendar::parse).
     pub(crate) fn parse(text: &str) -> Result<WeeklyHours, Error> {
+        // An empty `--hours ""` (an unset variable in a script) once meant "never open" and
+        // printed 0 s durations: a calendar never open is said in words.
+        if text.trim().is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidCalendar,
+                "business hours are not blank: give intervals (\"Mon-Fri 09:00-17:00\"), \
+                 \"24/7\", or \"closed\" for a calendar that is never open",
+            )
+            .with_record_type("calendar")
+            .with_field("hours")
+            .with_value(text));
+        }
         Parser::new(text).parse()
     }
 }

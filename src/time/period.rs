@@ -59,6 +59,36 @@ impl Period {
         }
     }
 
+    /// How many periods there are from the one containing `first` to the one containing
+    /// `last`, both included (0 when `last` is before `first`), worked out without walking them.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use supportkpi::Period;
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// assert_eq!(Period::Day.count(d(2021, 6, 28), d(2021, 7, 1)), 4);
+    /// assert_eq!(Period::Week.count(d(2021, 6, 27), d(2021, 6, 28)), 2); // Sunday, Monday
+    /// assert_eq!(Period::Month.count(d(2021, 1, 31), d(2021, 12, 1)), 12);
+    /// assert_eq!(Period::Quarter.count(d(2021, 3, 31), d(2021, 4, 1)), 2);
+    /// assert_eq!(Period::Year.count(d(1, 1, 1), d(9999, 12, 31)), 9999);
+    /// assert_eq!(Period::Day.count(d(2021, 7, 1), d(2021, 6, 28)), 0);
+    /// ```
+    pub fn count(self, first: NaiveDate, last: NaiveDate) -> u64 {
+        let (a, b) = (self.start_of(first), self.start_of(last));
+        if b < a {
+            return 0;
+        }
+        let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+        let steps = match self {
+            Period::Day => (b - a).num_days(),
+            Period::Week => (b - a).num_days() / 7,
+            Period::Month => months(b) - months(a),
+            Period::Quarter => (months(b) - months(a)) / 3,
+            Period::Year => i64::from(b.year() - a.year()),
+        };
+        steps.unsigned_abs() + 1
+    }
+
     /// The first local date of the period before the one starting at `start`.
     pub fn prev_start(self, start: NaiveDate) -> NaiveDate {
         match self {

@@ -342,10 +342,15 @@ fn twenty_four_seven_is_calendar_time() {
 
 #[test]
 fn never_open_is_always_zero() {
+    // A blank text is not a calendar never open but a missing one (issue #19).
+    for blank in ["", "  "] {
+        let err = BusinessCalendar::parse(blank, Tz::UTC).unwrap_err();
+        assert_eq!(err.kind(), supportkpi::ErrorKind::InvalidCalendar);
+    }
     for cal in [
         BusinessCalendar::new(chrono_tz::Europe::Berlin),
         BusinessCalendar::parse("closed", chrono_tz::America::New_York).unwrap(),
-        BusinessCalendar::parse("", Tz::UTC).unwrap(),
+        BusinessCalendar::parse("Closed", Tz::UTC).unwrap(),
     ] {
         let a = utc(1999, 1, 1, 0, 0);
         let b = utc(2031, 1, 1, 0, 0);

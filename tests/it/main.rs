@@ -8,6 +8,7 @@ mod columnar;
 mod columnar_load;
 mod derive;
 mod durations;
+mod hardening;
 mod imports;
 mod money;
 mod presets;

@@ -1,6 +1,7 @@
 //! Command-line parsing, by hand: two subcommands and a flat list of flags do not need a
 //! parser crate, and owning it keeps every usage error one plain line with exit status 2.
 
+use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 
 pub(crate) const USAGE: &str = "\
@@ -35,6 +36,9 @@ Report options:
   --hours SPEC            business hours, e.g. \"Mon-Fri 09:00-17:00\": durations and SLA
                           targets in business time
   --holidays DATES|FILE   closed days: 2023-12-25,2023-12-26, or a file of YYYY-MM-DD lines
+  --from DATE, --to DATE  report exactly the periods from the one holding --from to the one
+                          holding --to (default: from the first to the last with data)
+  --max-periods N         refuse a report of more than N periods (default 100000)
   --by FIELD              rows per value of channel, priority, team, assignee, status,
                           customer_id, segment or another column
   --sla-first-response T  first-response targets per priority: \"urgent=1h,high=4h,*=1d\"
@@ -45,6 +49,9 @@ Report options:
   -o, --output FILE       write the report there instead of to standard output
   --errors MODE           strict (default: stop at the first bad record) | lenient
   --rejects FILE          write every rejected record as CSV (implies --errors lenient)
+  --csv-raw               write CSV text cells as they are: by default a cell starting with
+                          = + - @ or a tab gets a ' in front, so a spreadsheet shows it as text
+                          (numbers are never changed)
 
 Generate options:
   --tickets N             how many tickets (exactly)
@@ -57,7 +64,8 @@ Generate options:
   --no-events             skip events.csv (the biggest file)
   --out DIR               the directory to write (created if missing)
 
-Exit status: 0 done, 1 bad input (a file that cannot be read, a bad record), 2 bad usage.
+Exit status: 0 done, 1 bad input or lost output (a file that cannot be read, a bad record, an
+output that cannot be written), 2 bad usage.
 ";
 
 /// A usage error: exit status 2.
@@ -93,6 +101,10 @@ pub(crate) struct ReportArgs {
     pub(crate) output: Option<PathBuf>,
     pub(crate) errors: Option<String>,
     pub(crate) rejects: Option<PathBuf>,
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+    pub(crate) max_periods: Option<String>,
+    pub(crate) csv_raw: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,14 +120,39 @@ pub(crate) struct GenerateArgs {
     pub(crate) out: Option<PathBuf>,
 }
 
-/// Splits `--flag=value` and `--flag value` alike.
+/// Splits `--flag=value` and `--flag value` alike. Arguments are `OsString`s: a file name
+/// need not be UTF-8 (it is passed on as it is), any other value must be.
 struct Flags<'a> {
-    args: std::slice::Iter<'a, String>,
-    pending: Option<String>,
+    args: std::slice::Iter<'a, OsString>,
+    pending: Option<OsString>,
+}
+
+/// Bytes cut from an `OsString`'s encoding at an ASCII character, back as an `OsString`.
+fn os(bytes: &[u8]) -> OsString {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        OsString::from_vec(bytes.to_vec())
+    }
+    #[cfg(not(unix))]
+    {
+        // Elsewhere the encoding is not plain bytes: keep what is text.
+        OsString::from(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
+/// An argument as text, or the usage error that names it.
+fn text(arg: &OsStr, what: &str) -> Result<String, Usage> {
+    arg.to_str().map(str::to_owned).ok_or_else(|| {
+        Usage(format!(
+            "{what} {:?} is not valid UTF-8 (only file names may be)",
+            arg.to_string_lossy()
+        ))
+    })
 }
 
 impl<'a> Flags<'a> {
-    fn new(args: &'a [String]) -> Self {
+    fn new(args: &'a [OsString]) -> Self {
         Flags {
             args: args.iter(),
             pending: None,
@@ -126,26 +163,39 @@ impl<'a> Flags<'a> {
         let Some(arg) = self.args.next() else {
             return Ok(None);
         };
+        let bytes = arg.as_encoded_bytes();
+        // `--flag=value`: the flag must be text, the value may be a file name that is not.
+        if bytes.starts_with(b"--")
+            && let Some(eq) = bytes.iter().position(|&b| b == b'=')
+        {
+            // Splitting at an ASCII '=' keeps both halves valid encoded OS strings.
+            let (flag, value) = bytes.split_at(eq);
+            let flag = text(&os(flag), "the option")?;
+            self.pending = Some(os(&value[1..]));
+            return Ok(Some(flag));
+        }
+        let arg = text(arg, "the argument")?;
         if !arg.starts_with('-') || arg == "-" {
             return Err(Usage(format!("unexpected argument {arg:?}")));
         }
-        match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with("--") => {
-                self.pending = Some(value.to_owned());
-                Ok(Some(flag.to_owned()))
-            }
-            _ => Ok(Some(arg.clone())),
+        Ok(Some(arg))
+    }
+
+    /// The flag's value as given (a file name).
+    fn path(&mut self, flag: &str) -> Result<PathBuf, Usage> {
+        if let Some(v) = self.pending.take() {
+            return Ok(v.into());
+        }
+        match self.args.next() {
+            Some(v) if !(v.as_encoded_bytes().starts_with(b"--") && v.len() > 2) => Ok(v.into()),
+            _ => Err(Usage(format!("{flag} needs a value"))),
         }
     }
 
+    /// The flag's value as text.
     fn value(&mut self, flag: &str) -> Result<String, Usage> {
-        if let Some(v) = self.pending.take() {
-            return Ok(v);
-        }
-        match self.args.next() {
-            Some(v) if !(v.starts_with("--") && v.len() > 2) => Ok(v.clone()),
-            _ => Err(Usage(format!("{flag} needs a value"))),
-        }
+        let v = self.path(flag)?;
+        text(v.as_os_str(), &format!("the value of {flag}"))
     }
 
     fn no_value(&mut self, flag: &str) -> Result<(), Usage> {
@@ -164,11 +214,11 @@ fn set<T>(slot: &mut Option<T>, flag: &str, value: T) -> Result<(), Usage> {
     Ok(())
 }
 
-pub(crate) fn parse(args: &[String]) -> Result<Command, Usage> {
+pub(crate) fn parse(args: &[OsString]) -> Result<Command, Usage> {
     let Some((sub, rest)) = args.split_first() else {
         return Err(Usage("a command is needed: report or generate".into()));
     };
-    match sub.as_str() {
+    match text(sub, "the command")?.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "-V" | "--version" | "version" => Ok(Command::Version),
         "report" => parse_report(rest),
@@ -181,7 +231,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Command, Usage> {
     }
 }
 
-fn parse_report(args: &[String]) -> Result<Command, Usage> {
+fn parse_report(args: &[OsString]) -> Result<Command, Usage> {
     let mut r = ReportArgs::default();
     let mut flags = Flags::new(args);
     while let Some(flag) = flags.next_flag()? {
@@ -192,11 +242,11 @@ fn parse_report(args: &[String]) -> Result<Command, Usage> {
                 flags.no_value(f)?;
                 r.demo = true;
             }
-            "--tickets" => set(&mut r.tickets, f, flags.value(f)?.into())?,
-            "--events" => set(&mut r.events, f, flags.value(f)?.into())?,
-            "--surveys" => set(&mut r.surveys, f, flags.value(f)?.into())?,
-            "--customers" => set(&mut r.customers, f, flags.value(f)?.into())?,
-            "--costs" => set(&mut r.costs, f, flags.value(f)?.into())?,
+            "--tickets" => set(&mut r.tickets, f, flags.path(f)?)?,
+            "--events" => set(&mut r.events, f, flags.path(f)?)?,
+            "--surveys" => set(&mut r.surveys, f, flags.path(f)?)?,
+            "--customers" => set(&mut r.customers, f, flags.path(f)?)?,
+            "--costs" => set(&mut r.costs, f, flags.path(f)?)?,
             "--preset" => set(&mut r.preset, f, flags.value(f)?)?,
             "--period" => set(&mut r.period, f, flags.value(f)?)?,
             "--tz" => set(&mut r.tz, f, flags.value(f)?)?,
@@ -206,9 +256,16 @@ fn parse_report(args: &[String]) -> Result<Command, Usage> {
             "--sla-first-response" => set(&mut r.sla_first_response, f, flags.value(f)?)?,
             "--sla-resolution" => set(&mut r.sla_resolution, f, flags.value(f)?)?,
             "--format" => set(&mut r.format, f, flags.value(f)?)?,
-            "-o" | "--output" => set(&mut r.output, f, flags.value(f)?.into())?,
+            "-o" | "--output" => set(&mut r.output, f, flags.path(f)?)?,
             "--errors" => set(&mut r.errors, f, flags.value(f)?)?,
-            "--rejects" => set(&mut r.rejects, f, flags.value(f)?.into())?,
+            "--rejects" => set(&mut r.rejects, f, flags.path(f)?)?,
+            "--from" => set(&mut r.from, f, flags.value(f)?)?,
+            "--to" => set(&mut r.to, f, flags.value(f)?)?,
+            "--max-periods" => set(&mut r.max_periods, f, flags.value(f)?)?,
+            "--csv-raw" => {
+                flags.no_value(f)?;
+                r.csv_raw = true;
+            }
             _ => return Err(Usage(format!("unknown option {f} for report"))),
         }
     }
@@ -232,7 +289,7 @@ fn parse_report(args: &[String]) -> Result<Command, Usage> {
     Ok(Command::Report(Box::new(r)))
 }
 
-fn parse_generate(args: &[String]) -> Result<Command, Usage> {
+fn parse_generate(args: &[OsString]) -> Result<Command, Usage> {
     let mut g = GenerateArgs::default();
     let mut flags = Flags::new(args);
     while let Some(flag) = flags.next_flag()? {
@@ -250,7 +307,7 @@ fn parse_generate(args: &[String]) -> Result<Command, Usage> {
                 flags.no_value(f)?;
                 g.no_events = true;
             }
-            "--out" | "-o" => set(&mut g.out, f, flags.value(f)?.into())?,
+            "--out" | "-o" => set(&mut g.out, f, flags.path(f)?)?,
             _ => return Err(Usage(format!("unknown option {f} for generate"))),
         }
     }
@@ -267,8 +324,8 @@ fn parse_generate(args: &[String]) -> Result<Command, Usage> {
 mod tests {
     use super::*;
 
-    fn args(s: &[&str]) -> Vec<String> {
-        s.iter().map(|a| a.to_string()).collect()
+    fn args(s: &[&str]) -> Vec<OsString> {
+        s.iter().map(OsString::from).collect()
     }
 
     #[test]
@@ -303,5 +360,31 @@ mod tests {
         ] {
             assert!(parse(&args(bad)).is_err(), "{bad:?}");
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn file_names_need_not_be_text_other_values_must() {
+        use std::os::unix::ffi::OsStringExt;
+        let name = OsString::from_vec(b"t\xff.csv".to_vec());
+        let mut given = args(&["report", "--tickets"]);
+        given.push(name.clone());
+        let Ok(Command::Report(r)) = parse(&given) else {
+            panic!()
+        };
+        assert_eq!(r.tickets, Some(PathBuf::from(name.clone())));
+        let mut eq = b"--tickets=".to_vec();
+        eq.extend_from_slice(name.as_encoded_bytes());
+        let Ok(Command::Report(r)) = parse(&[OsString::from("report"), OsString::from_vec(eq)])
+        else {
+            panic!()
+        };
+        assert_eq!(r.tickets, Some(PathBuf::from(name.clone())));
+        let mut bad = args(&["report", "--tickets", "t.csv", "--period"]);
+        bad.push(name);
+        let Err(Usage(msg)) = parse(&bad) else {
+            panic!()
+        };
+        assert!(msg.contains("not valid UTF-8"), "{msg}");
     }
 }

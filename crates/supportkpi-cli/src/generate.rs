@@ -59,8 +59,9 @@ pub(crate) fn run(g: GenerateArgs) -> Result<(), Failure> {
         )
         .map_err(|e| Failure::Input(one_line(&e)))?;
     drop(bar);
+    let mut listing = String::new();
     for (path, n) in &written.files {
-        println!("{:>12}  {}", thousands(*n), path.display());
+        listing += &format!("{:>12}  {}\n", thousands(*n), path.display());
     }
-    Ok(())
+    crate::write_stdout(listing.as_bytes())
 }

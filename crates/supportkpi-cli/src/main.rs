@@ -41,33 +41,48 @@ fn presets_listing() -> String {
     out
 }
 
+/// Writes all of `text` to standard output and flushes it. A full disk or a closed pipe is a
+/// failure with its message (exit 1), never output lost with exit 0.
+pub(crate) fn write_stdout(text: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    // A standard output closed before the start is not seen here: the Rust runtime opens
+    // /dev/null in its place, as a shell's `>/dev/null` would.
+    let fail = |e: std::io::Error| Failure::Input(format!("standard output: cannot write: {e}"));
+    let mut out = std::io::stdout().lock();
+    out.write_all(text).and_then(|()| out.flush()).map_err(fail)
+}
+
+/// Writes a line to standard error; a failure to do so is the caller's to turn into an exit
+/// status, since there is nowhere left to say it.
+pub(crate) fn write_stderr(line: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    writeln!(err, "{line}").and_then(|()| err.flush())
+}
+
 fn main() -> ExitCode {
-    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let result = match args::parse(&argv) {
         Err(args::Usage(msg)) => Err(Failure::Usage(msg)),
-        Ok(args::Command::Help) => {
-            print!("{}", args::USAGE);
-            Ok(())
-        }
+        Ok(args::Command::Help) => write_stdout(args::USAGE.as_bytes()),
         Ok(args::Command::Version) => {
-            println!("supportkpi {}", env!("CARGO_PKG_VERSION"));
-            Ok(())
+            write_stdout(format!("supportkpi {}\n", env!("CARGO_PKG_VERSION")).as_bytes())
         }
         Ok(args::Command::Report(r)) => report::run(*r),
         Ok(args::Command::Generate(g)) => generate::run(g),
-        Ok(args::Command::Presets) => {
-            print!("{}", presets_listing());
-            Ok(())
-        }
+        Ok(args::Command::Presets) => write_stdout(presets_listing().as_bytes()),
     };
+    // The status says what happened even when standard error cannot take the message.
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Input(msg)) => {
-            eprintln!("supportkpi: {msg}");
+            let _ = write_stderr(&format!("supportkpi: {msg}"));
             ExitCode::from(1)
         }
         Err(Failure::Usage(msg)) => {
-            eprintln!("supportkpi: {msg}\nRun `supportkpi --help` for the options.");
+            let _ = write_stderr(&format!(
+                "supportkpi: {msg}\nRun `supportkpi --help` for the options."
+            ));
             ExitCode::from(2)
         }
     }

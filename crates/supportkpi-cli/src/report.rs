@@ -137,11 +137,37 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     if let Some(policy) = sla {
         options = options.sla(policy);
     }
+    match (&args.from, &args.to) {
+        (Some(from), Some(to)) => options = options.range(date("--from", from)?, date("--to", to)?),
+        (None, None) => {}
+        _ => {
+            return Err(Failure::Usage(
+                "--from and --to bound the report together: give both".into(),
+            ));
+        }
+    }
+    if let Some(n) = &args.max_periods {
+        let n: u64 = n.trim().parse().ok().filter(|&n| n > 0).ok_or_else(|| {
+            Failure::Usage(format!(
+                "--max-periods {n:?}: expected a whole number above 0"
+            ))
+        })?;
+        options = options.max_periods(n);
+    }
+    // The options' own checks (a range longer than max_periods, a range that ends before it
+    // starts) are bad usage, not bad input.
+    supportkpi::report::ReportAccumulator::new(options.clone())
+        .map_err(|e| usage("the report options", &e))?;
 
     let mut context = if args.demo {
         demo_context(options)
     } else {
-        let read_options = ReadOptions::new().errors(errors).with_zone(zone);
+        // The report's survey scales, so that a score off them is a bad record of the read
+        // (with its file and line, set aside in lenient mode), not a failed report.
+        let read_options = ReadOptions::new()
+            .errors(errors)
+            .with_zone(zone)
+            .survey_scales(options.csat, options.ces);
         let sources = Sources {
             tickets: args.tickets.clone(),
             events: args.events.clone(),
@@ -156,9 +182,10 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
                 .map_err(|e| Failure::Input(with_preset_hint(&e, sources.preset.is_none())))?
         };
         if let (true, Some(preset)) = (loaded.detected, loaded.preset) {
-            eprintln!(
+            crate::write_stderr(&format!(
                 "supportkpi: reading the helpdesk export with the {preset} preset (detected from its header; --preset overrides)"
-            );
+            ))
+            .map_err(|e| Failure::Input(format!("standard error: cannot write: {e}")))?;
         }
         file_context(loaded, &sources, options)
     };
@@ -179,13 +206,14 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     };
 
     if let Some(path) = &args.rejects {
-        std::fs::write(path, rejects_csv(&context.rejected))
+        std::fs::write(path, rejects_csv(&context.rejected, args.csv_raw))
             .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?;
     }
 
     let text: Vec<u8> = match format {
         OutFormat::Table => crate::table::render(&report, &context).into_bytes(),
         OutFormat::Json => (report.to_json() + "\n").into_bytes(),
+        OutFormat::Csv if args.csv_raw => report.to_csv_raw().into_bytes(),
         OutFormat::Csv => report.to_csv().into_bytes(),
         OutFormat::Html => {
             let _spinner = Spinner::start("drawing the charts".to_owned());
@@ -198,15 +226,11 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?,
-        None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error worth a message.
-            let _ = out.write_all(&text).and_then(|()| out.flush());
-        }
+        None => crate::write_stdout(&text)?,
     }
     if format != OutFormat::Table && !context.rejected.is_empty() {
-        eprintln!("{}", rejects_summary(&context));
+        crate::write_stderr(&rejects_summary(&context))
+            .map_err(|e| Failure::Input(format!("standard error: cannot write: {e}")))?;
     }
     Ok(())
 }
@@ -237,6 +261,11 @@ fn binary(report: &Report, format: OutFormat) -> Result<Vec<u8>, Failure> {
         w.finish().map_err(|e| failed(&e))?;
     }
     Ok(out)
+}
+
+fn date(flag: &str, text: &str) -> Result<NaiveDate, Failure> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| Failure::Usage(format!("{flag} {text:?}: expected a date YYYY-MM-DD")))
 }
 
 fn usage(flag: &str, e: &Error) -> Failure {
@@ -518,9 +547,11 @@ pub(crate) fn one_line(e: &Error) -> String {
     out.replace('\n', " ")
 }
 
-/// Every rejected record: `source,file,line,kind,field,value,message`.
-pub(crate) fn rejects_csv(rejected: &[supportkpi::io::SourceRejected]) -> String {
-    let mut out = String::from("source,file,line,kind,field,value,message\n");
+/// Every rejected record: `source,file,line,record_type,id,kind,field,value,rule`.
+/// Every column but `line` is text from the input or about it, so each is neutralised against
+/// spreadsheet formulas ([`supportkpi::report::csv_text`]) unless `raw`.
+pub(crate) fn rejects_csv(rejected: &[supportkpi::io::SourceRejected], raw: bool) -> String {
+    let mut out = String::from("source,file,line,record_type,id,kind,field,value,rule\n");
     for r in rejected {
         let e = &r.rejected.error;
         let line = if r.rejected.line == 0 {
@@ -532,24 +563,28 @@ pub(crate) fn rejects_csv(rejected: &[supportkpi::io::SourceRejected]) -> String
             r.source.to_string(),
             r.path.display().to_string(),
             line,
+            e.record().map_or("", |r| r.record_type).to_owned(),
+            e.record()
+                .and_then(|r| r.id.as_deref())
+                .unwrap_or("")
+                .to_owned(),
             e.kind().to_string(),
             e.field().unwrap_or("").to_owned(),
             e.value().unwrap_or("").to_owned(),
             e.rule().to_owned(),
         ];
-        let quoted: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        let quoted: Vec<String> = fields
+            .iter()
+            .enumerate()
+            .map(|(i, f)| match i {
+                2 => f.clone(),
+                _ => supportkpi::report::csv_text(f, raw),
+            })
+            .collect();
         out.push_str(&quoted.join(","));
         out.push('\n');
     }
     out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }
 
 /// `rejected 2 of 120 records (tickets.csv: 2 — line 3: negative_duration, …)`.

@@ -367,19 +367,22 @@ fn lenient_reads_report_what_they_skipped() {
     assert!(out.contains("n: 2 tickets created"), "{out}");
     let text = std::fs::read_to_string(&rejects).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "source,file,line,kind,field,value,message");
+    assert_eq!(
+        lines[0],
+        "source,file,line,record_type,id,kind,field,value,rule"
+    );
     assert_eq!(lines.len(), 3, "{text}");
     let file = path.display().to_string();
     assert!(
         lines[1].starts_with(&format!(
-            "tickets,{file},3,invalid_timestamp,created_at,2021-13-01T08:00:00Z,"
+            "tickets,{file},3,ticket,T-2,invalid_timestamp,created_at,2021-13-01T08:00:00Z,"
         )),
         "{}",
         lines[1]
     );
     assert!(
         lines[2].starts_with(&format!(
-            "tickets,{file},4,negative_duration,resolved_at,2021-06-01T07:00:00+00:00,"
+            "tickets,{file},4,ticket,T-3,negative_duration,resolved_at,2021-06-01T07:00:00+00:00,"
         )),
         "{}",
         lines[2]

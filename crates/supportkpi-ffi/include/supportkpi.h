@@ -74,6 +74,16 @@
  * or an inline record that does not fit its type, is SUPPORTKPI_RESULT_INVALID_JSON; a bad
  * setting in "sources", "read" or "options" is SUPPORTKPI_RESULT_INVALID_OPTION (or
  * UNKNOWN_TIME_ZONE, INVALID_CALENDAR). supportkpi_report_json's own comment has the details.
+ *
+ * Files. supportkpi_report_json opens and reads every path a request names in "sources"
+ * (relative to the process's working directory), with the process's rights. A host that
+ * forwards requests written by others must not let them choose paths: it calls
+ * supportkpi_report_json_with(request, SUPPORTKPI_REPORT_NO_FILES, &out), which refuses any
+ * request naming a file (SUPPORTKPI_RESULT_INVALID_OPTION, nothing opened) and reads inline
+ * records only. Either way a report has at most options.max_periods periods (default 100000):
+ * a request whose records span more is SUPPORTKPI_RESULT_INVALID_OPTION, so a small request
+ * cannot make a huge report.
+ *
  * For data held in columns, supportkpi_report_new / _push_tickets / _push_scores /
  * _finish_json build the same report (the same JSON text) from arrays.
  *
@@ -159,6 +169,11 @@ struct ArrowArrayStream {
 };
 
 #endif  // ARROW_C_STREAM_INTERFACE
+
+// A flag of `supportkpi_report_json_with`: refuse a request that names any file in
+// `sources` (`SUPPORTKPI_RESULT_INVALID_OPTION`, before anything is opened); the report is
+// computed from inline records only. For a host that passes on requests it did not write.
+#define SUPPORTKPI_REPORT_NO_FILES 1
 
 // What a call returned: `SUPPORTKPI_RESULT_OK` (0) or the class of its failure.
 //
@@ -477,7 +492,7 @@ const char *supportkpi_version(void);
 // `hours` is the weekly hours, e.g. `"Mon-Fri 09:00-12:00,13:00-17:00; Sat 10:00-14:00"`:
 // clauses separated by `;`, each weekdays (`Mon`…`Sun` or full names, ranges and lists) and
 // intervals `HH:MM-HH:MM` in local wall-clock time; an end at or before the start runs past
-// midnight; `"24/7"` is always open and `""` or `"closed"` never. `timezone` is an IANA name
+// midnight; `"24/7"` is always open and `"closed"` never (a blank text is `INVALID_CALENDAR`). `timezone` is an IANA name
 // such as `"Europe/Berlin"` or `"UTC"`. `holidays` is an array of `n_holidays` local dates
 // `"YYYY-MM-DD"`, each closed from 00:00 to 24:00; it may be NULL when `n_holidays` is 0.
 //
@@ -600,6 +615,10 @@ supportkpi_result supportkpi_error_message(char *buf,
 //   `"YYYY-MM-DD"`, money `{"amount": "1200.50", "currency": "USD"}`, ticket statuses the
 //   canonical names (`new`, `open`, `pending`, `on_hold`, `solved`, `closed`, `cancelled`),
 //   survey kinds `csat`, `nps`, `ces`; tickets may carry `"dimensions": {"name": "value"}`.
+//   Each array is checked as a file is: ids unique within it (`DUPLICATE_ID`), one currency
+//   (the first record's; `MIXED_CURRENCIES`), CSAT and CES scores on `options.csat` /
+//   `options.ces` scales (`SCORE_OUT_OF_SCALE`), so a lenient read sets each aside by index.
+//   Files are read with those scales too.
 // - `read`: how files are read and what a bad record does: `errors` (`"strict"`, the default:
 //   the first bad record fails the call; `"lenient"`: bad records, in files and inline, are
 //   listed in the response's `rejected` and the rest reported), `timezone` (of naive local
@@ -609,7 +628,11 @@ supportkpi_result supportkpi_error_message(char *buf,
 // - `options`: the report's options, `supportkpi::report::ReportOptions` as JSON: `period`
 //   (`day`, `week`, `month`, `quarter`, `year`), `zone`, `calendar` (`{"timezone": …,
 //   "hours": "Mon-Fri 09:00-17:00", "holidays": ["2021-12-24"]}`), `by`, `quantiles`, `sla`,
-//   `as_of`, `csat`, `nps`, `ces`, `cost_denominator`, `fcr_denominator`, `range`.
+//   `as_of`, `csat`, `nps`, `ces`, `cost_denominator`, `fcr_denominator`, `range`
+//   (`["2021-01-01", "2021-12-31"]`: exactly these periods), `max_periods` (default 100000:
+//   records whose instants span more periods, or a longer `range`, are
+//   `SUPPORTKPI_RESULT_INVALID_OPTION` naming the record, before anything is allocated for
+//   the periods).
 //
 // The response (`*report_json_out`) is one JSON object:
 //
@@ -651,6 +674,22 @@ supportkpi_result supportkpi_error_message(char *buf,
 // pointer.
 supportkpi_result supportkpi_report_json(const char *request_json,
                                          char **report_json_out);
+
+// `supportkpi_report_json` with flags: 0 is `supportkpi_report_json` itself;
+// `SUPPORTKPI_REPORT_NO_FILES` refuses requests that name files. Unknown bits are
+// `SUPPORTKPI_RESULT_INVALID_ARGUMENT`.
+//
+// Returns what `supportkpi_report_json` returns, and `..._INVALID_OPTION` for a file named
+// under `SUPPORTKPI_REPORT_NO_FILES` (the message names the key and the path).
+//
+// Ownership: as `supportkpi_report_json`.
+//
+// # Safety
+//
+// As `supportkpi_report_json`.
+supportkpi_result supportkpi_report_json_with(const char *request_json,
+                                              uint32_t flags,
+                                              char **report_json_out);
 
 // Computes the whole report from tickets and survey responses handed over as Arrow C
 // streams (the Arrow C stream interface: what pyarrow's `_export_to_c`, polars, DuckDB,

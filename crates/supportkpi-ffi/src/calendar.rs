@@ -29,7 +29,7 @@ const _: () = {
 /// `hours` is the weekly hours, e.g. `"Mon-Fri 09:00-12:00,13:00-17:00; Sat 10:00-14:00"`:
 /// clauses separated by `;`, each weekdays (`Mon`…`Sun` or full names, ranges and lists) and
 /// intervals `HH:MM-HH:MM` in local wall-clock time; an end at or before the start runs past
-/// midnight; `"24/7"` is always open and `""` or `"closed"` never. `timezone` is an IANA name
+/// midnight; `"24/7"` is always open and `"closed"` never (a blank text is `INVALID_CALENDAR`). `timezone` is an IANA name
 /// such as `"Europe/Berlin"` or `"UTC"`. `holidays` is an array of `n_holidays` local dates
 /// `"YYYY-MM-DD"`, each closed from 00:00 to 24:00; it may be NULL when `n_holidays` is 0.
 ///

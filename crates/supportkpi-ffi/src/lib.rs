@@ -46,10 +46,10 @@ pub use calendar::{
 };
 pub use error::supportkpi_error_message;
 pub use report::{
-    supportkpi_report, supportkpi_report_arrow, supportkpi_report_finish_json,
-    supportkpi_report_free, supportkpi_report_json, supportkpi_report_new,
-    supportkpi_report_push_scores, supportkpi_report_push_tickets, supportkpi_survey_kind,
-    supportkpi_ticket_columns,
+    SUPPORTKPI_REPORT_NO_FILES, supportkpi_report, supportkpi_report_arrow,
+    supportkpi_report_finish_json, supportkpi_report_free, supportkpi_report_json,
+    supportkpi_report_json_with, supportkpi_report_new, supportkpi_report_push_scores,
+    supportkpi_report_push_tickets, supportkpi_survey_kind, supportkpi_ticket_columns,
 };
 pub use result::{supportkpi_result, supportkpi_result_name};
 pub use string::supportkpi_string_free;

@@ -142,8 +142,8 @@ fn add_inline<T>(
     });
 }
 
-fn report_json(text: &str) -> Result<String, FfiError> {
-    report_request(text, Streams::default())
+fn report_json(text: &str, flags: u32) -> Result<String, FfiError> {
+    report_request(text, flags, Streams::default())
 }
 
 /// Tables handed over through the Arrow C stream interface (`supportkpi_report_arrow`),
@@ -214,9 +214,40 @@ fn add_streams(
 }
 
 /// A JSON request, plus Arrow streams of tickets and surveys, into the response envelope.
-fn report_request(text: &str, streams: Streams) -> Result<String, FfiError> {
+fn report_request(text: &str, flags: u32, streams: Streams) -> Result<String, FfiError> {
     // The streams are owned from here: released when this returns, on every path.
+    if flags & !SUPPORTKPI_REPORT_NO_FILES != 0 {
+        return Err(FfiError::new(
+            supportkpi_result::InvalidArgument,
+            format!(
+                "flags: unknown bits {:#x} (known: SUPPORTKPI_REPORT_NO_FILES)",
+                flags
+            ),
+        ));
+    }
     let request = request::parse(text)?;
+    if flags & SUPPORTKPI_REPORT_NO_FILES != 0 {
+        let s = &request.sources;
+        let named = [
+            ("tickets", &s.tickets),
+            ("events", &s.events),
+            ("surveys", &s.surveys),
+            ("customers", &s.customers),
+            ("costs", &s.costs),
+        ]
+        .into_iter()
+        .find_map(|(k, p)| p.as_ref().map(|p| (k, p)));
+        if let Some((key, path)) = named {
+            return Err(FfiError::new(
+                supportkpi_result::InvalidOption,
+                format!(
+                    "sources.{key}: {:?} names a file, and this call reads none \
+                     (SUPPORTKPI_REPORT_NO_FILES): give the records inline",
+                    path.display()
+                ),
+            ));
+        }
+    }
     let loaded = load(&request.sources, &request.read)?;
     let mut read: Vec<ReadEntry> = loaded
         .read
@@ -305,6 +336,10 @@ fn file_of(sources: &supportkpi::io::Sources, kind: SourceKind) -> Option<String
 ///   `"YYYY-MM-DD"`, money `{"amount": "1200.50", "currency": "USD"}`, ticket statuses the
 ///   canonical names (`new`, `open`, `pending`, `on_hold`, `solved`, `closed`, `cancelled`),
 ///   survey kinds `csat`, `nps`, `ces`; tickets may carry `"dimensions": {"name": "value"}`.
+///   Each array is checked as a file is: ids unique within it (`DUPLICATE_ID`), one currency
+///   (the first record's; `MIXED_CURRENCIES`), CSAT and CES scores on `options.csat` /
+///   `options.ces` scales (`SCORE_OUT_OF_SCALE`), so a lenient read sets each aside by index.
+///   Files are read with those scales too.
 /// - `read`: how files are read and what a bad record does: `errors` (`"strict"`, the default:
 ///   the first bad record fails the call; `"lenient"`: bad records, in files and inline, are
 ///   listed in the response's `rejected` and the rest reported), `timezone` (of naive local
@@ -314,7 +349,11 @@ fn file_of(sources: &supportkpi::io::Sources, kind: SourceKind) -> Option<String
 /// - `options`: the report's options, `supportkpi::report::ReportOptions` as JSON: `period`
 ///   (`day`, `week`, `month`, `quarter`, `year`), `zone`, `calendar` (`{"timezone": …,
 ///   "hours": "Mon-Fri 09:00-17:00", "holidays": ["2021-12-24"]}`), `by`, `quantiles`, `sla`,
-///   `as_of`, `csat`, `nps`, `ces`, `cost_denominator`, `fcr_denominator`, `range`.
+///   `as_of`, `csat`, `nps`, `ces`, `cost_denominator`, `fcr_denominator`, `range`
+///   (`["2021-01-01", "2021-12-31"]`: exactly these periods), `max_periods` (default 100000:
+///   records whose instants span more periods, or a longer `range`, are
+///   `SUPPORTKPI_RESULT_INVALID_OPTION` naming the record, before anything is allocated for
+///   the periods).
 ///
 /// The response (`*report_json_out`) is one JSON object:
 ///
@@ -359,11 +398,38 @@ pub unsafe extern "C" fn supportkpi_report_json(
     request_json: *const c_char,
     report_json_out: *mut *mut c_char,
 ) -> supportkpi_result {
+    // SAFETY: the same contract.
+    unsafe { supportkpi_report_json_with(request_json, 0, report_json_out) }
+}
+
+/// A flag of `supportkpi_report_json_with`: refuse a request that names any file in
+/// `sources` (`SUPPORTKPI_RESULT_INVALID_OPTION`, before anything is opened); the report is
+/// computed from inline records only. For a host that passes on requests it did not write.
+pub const SUPPORTKPI_REPORT_NO_FILES: u32 = 1;
+
+/// `supportkpi_report_json` with flags: 0 is `supportkpi_report_json` itself;
+/// `SUPPORTKPI_REPORT_NO_FILES` refuses requests that name files. Unknown bits are
+/// `SUPPORTKPI_RESULT_INVALID_ARGUMENT`.
+///
+/// Returns what `supportkpi_report_json` returns, and `..._INVALID_OPTION` for a file named
+/// under `SUPPORTKPI_REPORT_NO_FILES` (the message names the key and the path).
+///
+/// Ownership: as `supportkpi_report_json`.
+///
+/// # Safety
+///
+/// As `supportkpi_report_json`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn supportkpi_report_json_with(
+    request_json: *const c_char,
+    flags: u32,
+    report_json_out: *mut *mut c_char,
+) -> supportkpi_result {
     guard(|| {
         arg::out(report_json_out, "report_json_out")?;
         // SAFETY: per this function's contract.
         let text = unsafe { arg::text(request_json, "request_json") }?;
-        let json = string::into_c(report_json(text)?)?;
+        let json = string::into_c(report_json(text, flags)?)?;
         // SAFETY: checked non-NULL above; writable per the contract. Nothing fallible follows.
         unsafe { arg::write(report_json_out, json) };
         Ok(())
@@ -428,7 +494,7 @@ pub unsafe extern "C" fn supportkpi_report_arrow(
         arg::out(report_json_out, "report_json_out")?;
         // SAFETY: per this function's contract.
         let text = unsafe { arg::text(request_json, "request_json") }?;
-        let json = string::into_c(report_request(text, streams)?)?;
+        let json = string::into_c(report_request(text, 0, streams)?)?;
         // SAFETY: checked non-NULL above; writable per the contract. Nothing fallible follows.
         unsafe { arg::write(report_json_out, json) };
         Ok(())
@@ -963,7 +1029,7 @@ mod tests {
             "sources": {"tickets": sources.tickets, "surveys": sources.surveys},
             "options": {"period": "week", "by": "channel"},
         });
-        let out = json(&report_json(&request.to_string()).unwrap());
+        let out = json(&report_json(&request.to_string(), 0).unwrap());
         assert_eq!(out["report"], json(&direct));
         assert_eq!(out["rejected"], serde_json::json!([]));
         assert_eq!(out["read"][0]["records"], 120);
@@ -979,7 +1045,7 @@ mod tests {
             "sources": {"tickets": path, "preset": Preset::ServiceNow},
             "options": {"period": "year"},
         });
-        let out = json(&report_json(&request.to_string()).unwrap());
+        let out = json(&report_json(&request.to_string(), 0).unwrap());
         let rows = out["report"]["rows"].as_array().unwrap();
         let col = |i: usize, c: &str| rows[i][c].clone();
         assert_eq!(rows.len(), 2);
@@ -1025,7 +1091,7 @@ mod tests {
             let request = serde_json::json!({
                 "sources": {"tickets": root().join("tests/data").join(file), "preset": preset},
             });
-            let out = json(&report_json(&request.to_string()).unwrap());
+            let out = json(&report_json(&request.to_string(), 0).unwrap());
             assert_eq!(out["read"][0]["records"], n, "{preset}");
             let created: u64 = out["report"]["rows"]
                 .as_array()
@@ -1037,13 +1103,92 @@ mod tests {
         }
     }
 
+    fn stream(columns: &[(&str, Vec<&str>)]) -> FFI_ArrowArrayStream {
+        use arrow_array::{ArrayRef, RecordBatch, StringArray};
+        let batch = RecordBatch::try_from_iter(columns.iter().map(|(name, v)| {
+            (
+                *name,
+                std::sync::Arc::new(StringArray::from(v.clone())) as ArrayRef,
+            )
+        }))
+        .unwrap();
+        let schema = batch.schema();
+        let reader = arrow_array::RecordBatchIterator::new(vec![Ok(batch)], schema);
+        FFI_ArrowArrayStream::new(Box::new(reader))
+    }
+
+    /// `supportkpi_report_arrow` takes the options of `supportkpi_report_json` with the same
+    /// checks: `max_periods`, and the report's survey scales at read time (a CSAT 0 in the
+    /// surveys stream is a rejected row, not a failed report, when lenient).
+    #[test]
+    fn arrow_streams_honour_the_requests_options() {
+        let tickets = || {
+            stream(&[
+                ("id", vec!["T-1"]),
+                ("created_at", vec!["2000-01-01T00:00:00Z"]),
+                ("resolved_at", vec!["2030-01-01T00:00:00Z"]),
+            ])
+        };
+        let streams = || Streams {
+            tickets: Some(tickets()),
+            surveys: None,
+        };
+        // 2000-01-01 to 2030-01-01 by day: 10,959 periods.
+        let err = report_request(
+            r#"{"options": {"period": "day", "max_periods": 1000}}"#,
+            0,
+            streams(),
+        )
+        .unwrap_err();
+        assert!(err.message().contains("max_periods"), "{}", err.message());
+        let out = json(
+            &report_request(
+                r#"{"options": {"period": "day", "max_periods": 11000}}"#,
+                0,
+                streams(),
+            )
+            .unwrap(),
+        );
+        assert_eq!(out["report"]["rows"].as_array().unwrap().len(), 10_959);
+        // An option the JSON door refuses, the Arrow door refuses alike.
+        let bad = r#"{"options": {"period": "fortnight"}}"#;
+        assert_eq!(
+            report_request(bad, 0, streams()).unwrap_err().code(),
+            report_json(bad, 0).unwrap_err().code()
+        );
+        let surveys = stream(&[
+            ("id", vec!["S-1", "S-2"]),
+            ("responded_at", vec!["2021-06-01T08:00:00Z"; 2]),
+            ("kind", vec!["csat", "csat"]),
+            ("score", vec!["4", "0"]),
+        ]);
+        let out = json(
+            &report_request(
+                r#"{"read": {"errors": "lenient"}}"#,
+                0,
+                Streams {
+                    tickets: None,
+                    surveys: Some(surveys),
+                },
+            )
+            .unwrap(),
+        );
+        let r = &out["rejected"][0];
+        assert_eq!(
+            (r["source"].clone(), r["line"].clone(), r["kind"].clone()),
+            ("surveys".into(), 2.into(), "score_out_of_scale".into())
+        );
+        assert_eq!(out["rejected"].as_array().unwrap().len(), 1);
+        assert_eq!(out["report"]["rows"][0]["csat_n"], 1);
+    }
+
     #[test]
     fn lenient_rejects_reach_the_response() {
         let request = r#"{"read": {"errors": "lenient"}, "records": {"tickets": [
             {"id": "T-1", "created_at": "2021-06-01T08:00:00Z"},
             {"id": "T-2", "created_at": "2021-06-01T08:00:00Z",
              "resolved_at": "2021-06-01T07:00:00Z"}]}}"#;
-        let out = json(&report_json(request).unwrap());
+        let out = json(&report_json(request, 0).unwrap());
         let r = &out["rejected"][0];
         assert_eq!(
             (r["index"].clone(), r["kind"].clone(), r["field"].clone()),

@@ -151,6 +151,14 @@ pub(crate) fn parse(text: &str) -> Result<Request, FfiError> {
         Some(part) => read_options(text, part.get())?,
         None => ReadOptions::new(),
     };
+    let options = match raw.options {
+        Some(part) => report_options(text, part.get())?,
+        None => ReportOptions::default(),
+    };
+    // Files and Arrow streams are read with the report's survey scales, so a score off them is
+    // a bad record of the read, with its file and line (set aside in lenient mode), as inline
+    // ones are below; `canonical` (the surveys stream of `supportkpi_report_arrow`) included.
+    read = read.survey_scales(options.csat, options.ces);
     let canonical = read.clone();
     // `io::load` applies a Zendesk or Freshdesk preset only through the read options; the
     // request names it once, in `sources`, so it goes to both.
@@ -158,12 +166,8 @@ pub(crate) fn parse(text: &str) -> Result<Request, FfiError> {
         read = read.preset(preset);
     }
     let records = match raw.records {
-        Some(part) => records(text, part.get(), read.error_mode())?,
+        Some(part) => records(text, part.get(), read.error_mode(), &options)?,
         None => Records::default(),
-    };
-    let options = match raw.options {
-        Some(part) => report_options(text, part.get())?,
-        None => ReportOptions::default(),
     };
     Ok(Request {
         sources,
@@ -269,7 +273,12 @@ fn read_options(whole: &str, part: &str) -> Result<ReadOptions, FfiError> {
     Ok(o)
 }
 
-fn records(whole: &str, part: &str, mode: ErrorMode) -> Result<Records, FfiError> {
+fn records(
+    whole: &str,
+    part: &str,
+    mode: ErrorMode,
+    options: &ReportOptions,
+) -> Result<Records, FfiError> {
     object(part, "records", supportkpi_result::InvalidJson)?;
     let raw: RawRecords = serde_json::from_str(part).map_err(|e| {
         FfiError::new(
@@ -277,38 +286,128 @@ fn records(whole: &str, part: &str, mode: ErrorMode) -> Result<Records, FfiError
             located("records", &e, whole, part),
         )
     })?;
+    // The rules a file reader applies across records, applied to each inline array as to one
+    // file: a unique id, one currency, and scores on the report's scales.
+    let mut ids = Unique::default();
+    let tickets = raw
+        .tickets
+        .map(|v| {
+            inline(v, "tickets", mode, TicketBuilder::build, |t: &Ticket| {
+                ids.check(t.id().as_str())
+            })
+        })
+        .transpose()?;
+    let mut ids = Unique::default();
+    let surveys = raw
+        .surveys
+        .map(|v| {
+            inline(
+                v,
+                "surveys",
+                mode,
+                SurveyRecord::build,
+                |s: &SurveyResponse| {
+                    match s.kind() {
+                        SurveyKind::Csat => options.csat.check_score(s.score()),
+                        SurveyKind::Ces => options.ces.check_score(s.score()),
+                        SurveyKind::Nps => Ok(()),
+                    }
+                    .map_err(|e| {
+                        e.with_record_type("survey_response")
+                            .with_id(s.id().as_str())
+                    })?;
+                    ids.check(s.id().as_str())
+                },
+            )
+        })
+        .transpose()?;
+    let mut currency = OneCurrency::default();
+    let customers = raw
+        .customers
+        .map(|v| {
+            inline(
+                v,
+                "customers",
+                mode,
+                CustomerRecord::build,
+                |c: &Customer| currency.check(c.recurring_revenue()),
+            )
+        })
+        .transpose()?;
+    let mut currency = OneCurrency::default();
+    let costs = raw
+        .costs
+        .map(|v| {
+            inline(v, "costs", mode, CostRecord::build, |c: &CostEntry| {
+                currency.check(Some(c.amount()))
+            })
+        })
+        .transpose()?;
     Ok(Records {
-        tickets: raw
-            .tickets
-            .map(|v| inline(v, "tickets", mode, TicketBuilder::build))
-            .transpose()?,
-        surveys: raw
-            .surveys
-            .map(|v| inline(v, "surveys", mode, SurveyRecord::build))
-            .transpose()?,
-        customers: raw
-            .customers
-            .map(|v| inline(v, "customers", mode, CustomerRecord::build))
-            .transpose()?,
-        costs: raw
-            .costs
-            .map(|v| inline(v, "costs", mode, CostRecord::build))
-            .transpose()?,
+        tickets,
+        surveys,
+        customers,
+        costs,
     })
 }
 
-/// Validates each record; strict mode stops at the first error, naming it by its index.
+/// The ids of one inline array so far: a second record with one is a duplicate, as in a file.
+#[derive(Default)]
+struct Unique(std::collections::HashMap<String, usize>);
+
+impl Unique {
+    fn check(&mut self, id: &str) -> Result<(), Error> {
+        let n = self.0.len();
+        match self.0.entry(id.to_owned()) {
+            std::collections::hash_map::Entry::Occupied(first) => Err(Error::new(
+                supportkpi::ErrorKind::DuplicateId,
+                format!(
+                    "an id appears once per input (first at index {})",
+                    first.get()
+                ),
+            )
+            .with_id(id)
+            .with_field("id")
+            .with_value(id)),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(n);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The currency of one inline array: the first accepted record's.
+#[derive(Default)]
+struct OneCurrency(Option<Money>);
+
+impl OneCurrency {
+    fn check(&mut self, money: Option<&Money>) -> Result<(), Error> {
+        match (&self.0, money) {
+            (Some(first), Some(m)) => first.same_currency(m),
+            (None, Some(m)) => {
+                self.0 = Some(*m);
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Validates each record (`build`, then `check` with what came before); strict mode stops at
+/// the first error, naming it by its index.
 fn inline<R, T>(
     raw: Vec<R>,
     source: &str,
     mode: ErrorMode,
     build: fn(R) -> Result<T, Error>,
+    mut check: impl FnMut(&T) -> Result<(), Error>,
 ) -> Result<Inline<T>, FfiError> {
     let read = raw.len();
     let mut records = Vec::with_capacity(read);
     let mut rejected = Vec::new();
     for (i, r) in raw.into_iter().enumerate() {
-        match build(r) {
+        match build(r).and_then(|t| check(&t).map(|()| t)) {
             Ok(t) => records.push(t),
             Err(e) if mode == ErrorMode::Strict => {
                 return Err(FfiError::at(format_args!("records.{source}[{i}]"), e));

@@ -133,9 +133,19 @@ fn gather(
     py: Python<'_>,
     inputs: Vec<(String, Source<'_>)>,
     args: &ReadArgs,
+    report: &ReportOptions,
 ) -> PyResult<Gathered> {
-    let export_config = args.config().map_err(py_err(py))?;
-    let canonical_config = args.canonical().config().map_err(py_err(py))?;
+    let mut export_config = args.config().map_err(py_err(py))?;
+    let mut canonical_config = args.canonical().config().map_err(py_err(py))?;
+    // Files and tables are read with the report's survey scales (the core readers check them):
+    // a score off them is a bad record of the read (file and line or row; set aside when
+    // lenient), not a failed report.
+    for config in [&mut export_config, &mut canonical_config] {
+        config.options = config
+            .options
+            .clone()
+            .survey_scales(report.csat, report.ces);
+    }
     let mode = export_config.options.error_mode();
     let has = |slot: &str| inputs.iter().any(|(s, _)| s == slot);
     let export_slot = match export_config.preset {
@@ -336,7 +346,7 @@ pub(crate) fn report(
 ) -> PyResult<PyReport> {
     let options =
         options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
-    let mut g = gather(py, inputs, &read_options)?;
+    let mut g = gather(py, inputs, &read_options, &options)?;
     let rejected = std::mem::take(&mut g.rejected);
     let read = std::mem::take(&mut g.read);
     let report = py.detach(|| g.compute(&options)).map_err(py_err(py))?;
@@ -360,7 +370,7 @@ pub(crate) fn partial<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let options =
         options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
-    let mut g = gather(py, inputs, &read_options)?;
+    let mut g = gather(py, inputs, &read_options, &options)?;
     // The accumulator takes rows.
     g.leave_columns();
     let bytes = py

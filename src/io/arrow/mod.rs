@@ -214,6 +214,14 @@ fn derived(kind: SourceKind, options: &ReadOptions) -> bool {
         && matches!(kind, SourceKind::Tickets | SourceKind::Events)
 }
 
+/// The options for reading the JSON Lines written from a table: the same rules, without the
+/// readers' bound on a line (it guards files; a table's long text cell is no runaway input).
+fn unbounded_lines(options: &ReadOptions) -> ReadOptions {
+    let mut options = options.clone();
+    options.line_limit = false;
+    options
+}
+
 /// Reads the rows written as JSON Lines with the JSON Lines readers.
 fn read_text(
     kind: SourceKind,
@@ -223,6 +231,8 @@ fn read_text(
 ) -> Result<ArrowOutcome> {
     let lines = json_lines(batches, temporal)?;
     let input = lines.as_slice();
+    let unlimited = unbounded_lines(options);
+    let options = &unlimited;
     if derived(kind, options) {
         let out = super::read_servicenow_from(input, &options.clone().format(Format::JsonLines))?;
         let mut rejected = out.rejected;
@@ -555,7 +565,7 @@ pub fn read_servicenow(
     input: impl RecordBatchReader,
     options: &ReadOptions,
 ) -> Result<EventLogOutcome> {
-    let options = options.clone().preset(Preset::ServiceNow);
+    let options = unbounded_lines(options).preset(Preset::ServiceNow);
     let temporal = temporal(&options);
     let (_, batches) = collect(input, &temporal)?;
     let lines = json_lines(&batches, &temporal)?;

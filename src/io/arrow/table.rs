@@ -1197,6 +1197,9 @@ pub(crate) fn surveys(
                     let score = f
                         .number::<i32>(row, score_key, "a whole-number score")?
                         .unwrap_or_default();
+                    // As records::survey: NPS and the id first, then the report's scales.
+                    SurveyResponse::new(id.as_str(), at, kind, score)?;
+                    options.check_score(kind, score)?;
                     // The reader validates here (SurveyResponse::new), before it reads the
                     // links; reading them cannot fail, so push_row validates for it below.
                     let ticket_id = f.text(row, ticket_key)?;

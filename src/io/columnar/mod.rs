@@ -183,6 +183,7 @@ fn read_ticket_table(
         parse,
         mapping,
         options,
+        ..
     } = super::ticket_plan(options)?;
     let check_ids = options.check_duplicate_ids && schema.id_key.is_some();
     read_table(
@@ -219,6 +220,7 @@ fn read_survey_table(
         parse,
         mapping,
         options,
+        ..
     } = super::survey_plan(options)?;
     let check_ids = options.check_duplicate_ids && schema.id_key.is_some();
     read_table(

@@ -53,7 +53,7 @@ pub(crate) struct TableOutcome<T> {
 
 /// The file and how far it has been read.
 struct Input {
-    file: File,
+    file: crate::io::LineLimit<File>,
     eof: bool,
     record_type: &'static str,
 }
@@ -734,7 +734,7 @@ pub(crate) fn read_table<K: Rows>(
     make: impl FnOnce(Layout) -> K,
 ) -> Result<TableOutcome<K::Table>> {
     let mut input = Input {
-        file,
+        file: crate::io::LineLimit::new(file),
         eof: false,
         record_type: schema.record_type,
     };

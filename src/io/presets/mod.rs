@@ -320,6 +320,7 @@ impl Preset {
             parse,
             mapping: options.mapping.layered_over(&mapping),
             options,
+            currency_of: None,
         })
     }
 }

@@ -238,6 +238,7 @@ pub fn read_servicenow_from(input: impl Read, options: &ReadOptions) -> Result<E
         parse: incident_row,
         mapping: options.mapping.clone(),
         options,
+        currency_of: None,
     };
     let format = plan.options.format.unwrap_or(Format::Csv);
     let mut reader = RecordReader::with_plan(input, format, plan)?;

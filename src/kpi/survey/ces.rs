@@ -258,6 +258,24 @@ pub struct CesOptions {
 }
 
 impl CesOptions {
+    /// Whether a score is on the scale: what the accumulator checks on `push`, for a reader
+    /// to check at read time.
+    ///
+    /// # Errors
+    /// [`ErrorKind::ScoreOutOfScale`](crate::ErrorKind::ScoreOutOfScale) off the scale, the
+    /// rule naming the scale.
+    pub fn check_score(&self, score: i32) -> Result<(), Error> {
+        let s = self.scale;
+        if (s.min()..=s.max()).contains(&score) {
+            Ok(())
+        } else {
+            Err(off_scale(
+                score,
+                format!("a CES score on {s} is on the {}-{} scale", s.min(), s.max()),
+            ))
+        }
+    }
+
     /// The answer scale (default `effort_1_to_5`).
     #[must_use]
     pub fn scale(mut self, scale: CesScale) -> Self {
@@ -443,11 +461,7 @@ impl Accumulator for CesAccumulator {
         if self.counts.add(*score)? {
             Ok(())
         } else {
-            let s = self.options.scale;
-            Err(off_scale(
-                *score,
-                format!("a CES score on {s} is on the {}-{} scale", s.min(), s.max()),
-            ))
+            self.options.check_score(*score)
         }
     }
 

@@ -140,6 +140,24 @@ impl Default for CsatOptions {
 }
 
 impl CsatOptions {
+    /// Whether a score is on the scale: what the accumulator checks on `push`, for a reader
+    /// to check at read time.
+    ///
+    /// # Errors
+    /// [`ErrorKind::ScoreOutOfScale`](crate::ErrorKind::ScoreOutOfScale) off the scale, the
+    /// rule naming the scale.
+    pub fn check_score(&self, score: i32) -> Result<(), Error> {
+        let s = self.scale;
+        if (s.min..=s.max).contains(&score) {
+            Ok(())
+        } else {
+            Err(off_scale(
+                score,
+                format!("a CSAT score is on the {}-{} scale", s.min, s.max),
+            ))
+        }
+    }
+
     /// The answer scale (default 1–5).
     #[must_use]
     pub fn scale(mut self, scale: CsatScale) -> Self {
@@ -384,11 +402,7 @@ impl Accumulator for CsatAccumulator {
         if self.counts.add(*score)? {
             Ok(())
         } else {
-            let s = self.options.scale;
-            Err(off_scale(
-                *score,
-                format!("a CSAT score is on the {}-{} scale", s.min, s.max),
-            ))
+            self.options.check_score(*score)
         }
     }
 

@@ -459,7 +459,9 @@ def report(
         mapping, timestamp_format, date_format, null_tokens, keep_extra_columns, currency: as
             for :func:`read_tickets`.
         options: further report options in the core's serde form (``quantiles``, ``csat``,
-            ``nps``, ``ces``, ``cost_denominator``, ``fcr_denominator``).
+            ``nps``, ``ces``, ``cost_denominator``, ``fcr_denominator``, ``max_periods``:
+            the most periods a report may have, default 100000; records spanning more, or a
+            longer ``range``, raise ``InvalidOptionError`` naming the record).
 
     Raises:
         Error: bad input (the subclass names the record, field and value) or options.
