@@ -67,7 +67,12 @@ pub fn detect_tickets(path: impl AsRef<Path>, options: &ReadOptions) -> Result<L
     #[cfg(not(feature = "parquet"))]
     let format = options.format.unwrap_or_else(|| Format::from_path(path));
     match format {
-        Format::Csv => from_header(&csv_header(crate::io::open(path)?, options.delimiter)?),
+        // The header is read through the readers' line bound: a file without line ends
+        // (/dev/zero) is the same bounded error here as in the reader that follows.
+        Format::Csv => from_header(&csv_header(
+            crate::io::limit::LineLimit::new(crate::io::open(path)?),
+            options.delimiter,
+        )?),
         Format::JsonLines => from_json(crate::io::open(path)?),
         // A Parquet file's header is its schema's column names.
         #[cfg(feature = "parquet")]
