@@ -21,7 +21,7 @@ use std::fmt;
 mod survey;
 mod ticket;
 pub use survey::*;
-pub(crate) use ticket::TicketFacts;
+pub(crate) use ticket::{Exit, TicketFacts};
 pub use ticket::{TicketAccumulator, TicketKpi};
 
 /// The push / merge / finish state of one KPI.
