@@ -141,7 +141,15 @@ fn add_inline<T>(
     });
 }
 
-fn report_json(text: &str) -> Result<String, FfiError> {
+/// A request's input and options, with what was read and rejected.
+pub(crate) struct Gathered {
+    pub(crate) input: ReportInput,
+    pub(crate) options: ReportOptions,
+    rejected: Vec<RejectedEntry>,
+    read: Vec<ReadEntry>,
+}
+
+pub(crate) fn gather(text: &str) -> Result<Gathered, FfiError> {
     let request = request::parse(text)?;
     let loaded = load(&request.sources, &request.read)?;
     let mut read: Vec<ReadEntry> = loaded
@@ -188,8 +196,23 @@ fn report_json(text: &str) -> Result<String, FfiError> {
         &mut rejected,
         &mut read,
     );
-    let report = Report::compute(&input, &request.options)?;
-    envelope(&report, &rejected, &read)
+    Ok(Gathered {
+        input,
+        options: request.options,
+        rejected,
+        read,
+    })
+}
+
+fn report_json(text: &str) -> Result<String, FfiError> {
+    let g = gather(text)?;
+    let report = Report::compute(&g.input, &g.options)?;
+    envelope(&report, &g.rejected, &g.read)
+}
+
+/// The response envelope of a report with nothing read (a report from states).
+pub(crate) fn envelope_of(report: &Report) -> Result<String, FfiError> {
+    envelope(report, &[], &[])
 }
 
 fn file_of(sources: &supportkpi::io::Sources, kind: SourceKind) -> Option<String> {
