@@ -51,7 +51,18 @@ impl Group {
             (None, Some(c)) => self.cell = Some(c),
             (Some(a), Some(b)) => a.merge(b)?,
         }
-        self.counts.add(&other.counts);
+        // Checked: a state read from bytes may hold any counts, and adding two must not
+        // overflow (a panic in debug builds, a wrong count in release).
+        let overflow = || invalid("a count overflows");
+        let (a, b) = (&mut self.counts, &other.counts);
+        for (mine, theirs) in [
+            (&mut a.created, b.created),
+            (&mut a.resolved, b.resolved),
+            (&mut a.reopened, b.reopened),
+            (&mut a.cancelled, b.cancelled),
+        ] {
+            *mine = mine.checked_add(theirs).ok_or_else(overflow)?;
+        }
         self.delta = self
             .delta
             .checked_add(other.delta)
@@ -448,12 +459,17 @@ impl ReportState {
             let mut moves = 0u64;
             let mut present: Vec<(Option<String>, Cell)> = Vec::new();
             for (label, g) in groups {
-                counts.add(&g.counts);
-                moves += g.moves;
-                running_total += g.delta;
+                // Saturating: merged states have checked their sums per label; the totals
+                // over labels could only overflow with counts no input can reach.
+                counts.created = counts.created.saturating_add(g.counts.created);
+                counts.resolved = counts.resolved.saturating_add(g.counts.resolved);
+                counts.reopened = counts.reopened.saturating_add(g.counts.reopened);
+                counts.cancelled = counts.cancelled.saturating_add(g.counts.cancelled);
+                moves = moves.saturating_add(g.moves);
+                running_total = running_total.saturating_add(g.delta);
                 if let Some(l) = &label {
                     let run = running.entry(l.clone()).or_default();
-                    *run += g.delta;
+                    *run = run.saturating_add(g.delta);
                     let run = *run;
                     let flow = if g.moves > 0 || !g.counts.is_zero() {
                         Some(flow_by.entry(l.clone()).or_insert_with(new_flow))
