@@ -375,6 +375,27 @@ def test_bucketed_partitions_keep_surveys_with_their_tickets() -> None:
         assert sk.merge([sk.combine(parts[::2]), sk.combine(parts[1::2])]) == whole
 
 
+def test_bucketed_event_logs_merge_to_the_report() -> None:
+    """Event logs (reopens, every resolution) bucketed by ticket id, with the responses: the
+    states merge to the one-process report."""
+    events = pacsv.read_csv(DATA / "events.csv")
+    surveys = pacsv.read_csv(DATA / "surveys.csv")
+    whole = sk.report(events=events, surveys=surveys, period="week")
+    assert sum(r["tickets_reopened"] for r in whole.to_dicts()) > 0
+    for n in (1, 3, 8):
+        eb = sk.bucket_of(events.column("ticket_id"), n)
+        sb = sk.bucket_of(surveys.column("ticket_id").to_pylist(), n)
+        parts = [
+            sk.partial(
+                events=events.filter(pa.array([b == k for b in eb])),
+                surveys=surveys.filter(pa.array([b == k for b in sb])),
+                period="week",
+            )
+            for k in range(n)
+        ]
+        assert sk.merge(parts) == whole, n
+
+
 def test_a_duplicate_id_meets_its_twin_in_one_bucket() -> None:
     tickets = pacsv.read_csv(DATA / "tickets.csv")
     twin = tickets.slice(5, 1)
