@@ -74,8 +74,10 @@
 #[cfg(feature = "arrow")]
 mod arrow;
 mod columnar;
+mod state;
 mod table;
 
+pub use state::{ReportState, STATE_VERSION, Share, bucket_of, combine, merge};
 pub use table::{COLUMNS, Column, ColumnType, Report, ReportRow, column, column_names};
 
 use crate::BusinessCalendar;
@@ -718,7 +720,7 @@ impl ReportAccumulator {
 /// The serialized form of a [`ReportAccumulator`]: the options and every KPI's state.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReportState {
+struct AccumulatorState {
     options: ReportOptions,
     // A list, not a map: JSON object keys must be strings.
     cells: Vec<(PeriodKey, PeriodCells)>,
@@ -733,7 +735,7 @@ impl Serialize for ReportAccumulator {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Borrowing through a mirror would need a second struct of references; report states
         // are small next to their records, so a clone keeps this simple.
-        ReportState {
+        AccumulatorState {
             options: self.options.clone(),
             cells: self.cells.iter().map(|(k, c)| (*k, c.clone())).collect(),
             flow_total: self.flow_total.clone(),
@@ -748,17 +750,17 @@ impl Serialize for ReportAccumulator {
 
 impl<'de> Deserialize<'de> for ReportAccumulator {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let state = ReportState::deserialize(d)?;
+        let state = AccumulatorState::deserialize(d)?;
         ReportAccumulator::try_from(state).map_err(serde::de::Error::custom)
     }
 }
 
-impl TryFrom<ReportState> for ReportAccumulator {
+impl TryFrom<AccumulatorState> for ReportAccumulator {
     type Error = Error;
 
     /// Rebuilds the accumulator, checking that every part was made with the report's options
     /// (each KPI state checks itself when it is deserialized).
-    fn try_from(s: ReportState) -> Result<Self, Error> {
+    fn try_from(s: AccumulatorState) -> Result<Self, Error> {
         let mut acc = ReportAccumulator::new(s.options)?;
         let bad = |what: &str| {
             Error::new(
@@ -1076,21 +1078,7 @@ impl Report {
     /// # Errors
     /// As [`Report::compute`].
     pub fn compute_records(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
-        if !input.tickets.is_empty() && !input.histories.is_empty() {
-            let ids: std::collections::HashSet<&TicketId> =
-                input.histories.iter().map(TicketHistory::id).collect();
-            if let Some(t) = input.tickets.iter().find(|t| ids.contains(t.id())) {
-                return Err(Error::new(
-                    ErrorKind::DuplicateId,
-                    "a ticket is both a summary row and an event history; join them first \
-                     (ReportInput::join_tickets_with_histories)",
-                )
-                .with_record_type("ticket")
-                .with_id(t.id().as_str())
-                .with_field("id")
-                .with_value(t.id()));
-            }
-        }
+        check_summary_history_twins(input)?;
         let routing = Routing::new(input, options.by.as_deref());
         enum Part<'a> {
             Tickets(&'a [Ticket]),
@@ -1136,6 +1124,26 @@ impl Report {
         }
         Ok(acc.finish())
     }
+}
+
+/// [`ErrorKind::DuplicateId`] for a ticket given both as a summary row and as a history.
+fn check_summary_history_twins(input: &ReportInput) -> Result<(), Error> {
+    if !input.tickets.is_empty() && !input.histories.is_empty() {
+        let ids: std::collections::HashSet<&TicketId> =
+            input.histories.iter().map(TicketHistory::id).collect();
+        if let Some(t) = input.tickets.iter().find(|t| ids.contains(t.id())) {
+            return Err(Error::new(
+                ErrorKind::DuplicateId,
+                "a ticket is both a summary row and an event history; join them first \
+                 (ReportInput::join_tickets_with_histories)",
+            )
+            .with_record_type("ticket")
+            .with_id(t.id().as_str())
+            .with_field("id")
+            .with_value(t.id()));
+        }
+    }
+    Ok(())
 }
 
 /// Ticket id → dimension value, for the responses' join: split into one hash map per
