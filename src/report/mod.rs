@@ -61,8 +61,10 @@
 mod columnar;
 pub(crate) mod hash;
 mod table;
+pub mod tickets;
 
 pub use table::{COLUMNS, Report, ReportRow};
+pub use tickets::{TICKET_COLUMNS, TicketMetrics, TicketMetricsRow};
 
 use crate::BusinessCalendar;
 use crate::error::{Error, ErrorKind};
@@ -1037,21 +1039,7 @@ impl Report {
     /// # Errors
     /// As [`Report::compute`].
     pub fn compute_records(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
-        if !input.tickets.is_empty() && !input.histories.is_empty() {
-            let ids: std::collections::HashSet<&TicketId> =
-                input.histories.iter().map(TicketHistory::id).collect();
-            if let Some(t) = input.tickets.iter().find(|t| ids.contains(t.id())) {
-                return Err(Error::new(
-                    ErrorKind::DuplicateId,
-                    "a ticket is both a summary row and an event history; join them first \
-                     (ReportInput::join_tickets_with_histories)",
-                )
-                .with_record_type("ticket")
-                .with_id(t.id().as_str())
-                .with_field("id")
-                .with_value(t.id()));
-            }
-        }
+        check_distinct(input)?;
         let routing = Routing::new(input, options.by.as_deref());
         enum Part<'a> {
             Tickets(&'a [Ticket]),
@@ -1097,6 +1085,26 @@ impl Report {
         }
         Ok(acc.finish())
     }
+}
+
+/// A ticket given both as a summary row and as an event history would count twice.
+fn check_distinct(input: &ReportInput) -> Result<(), Error> {
+    if !input.tickets.is_empty() && !input.histories.is_empty() {
+        let ids: std::collections::HashSet<&TicketId> =
+            input.histories.iter().map(TicketHistory::id).collect();
+        if let Some(t) = input.tickets.iter().find(|t| ids.contains(t.id())) {
+            return Err(Error::new(
+                ErrorKind::DuplicateId,
+                "a ticket is both a summary row and an event history; join them first \
+             (ReportInput::join_tickets_with_histories)",
+            )
+            .with_record_type("ticket")
+            .with_id(t.id().as_str())
+            .with_field("id")
+            .with_value(t.id()));
+        }
+    }
+    Ok(())
 }
 
 /// Ticket id → dimension value, for the responses' join: split into one hash map per

@@ -201,7 +201,7 @@ impl Report {
 }
 
 /// Serializes a value that cannot fail to serialize (strings, numbers, maps of them, options).
-fn json_value<T: Serialize + ?Sized>(v: &T) -> String {
+pub(super) fn json_value<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
 }
 
@@ -238,7 +238,7 @@ impl Cell {
     }
 }
 
-fn csv_quote(s: &str) -> String {
+pub(super) fn csv_quote(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
