@@ -59,6 +59,7 @@
 //! ```
 
 mod columnar;
+pub mod filter;
 pub(crate) mod hash;
 mod table;
 pub mod tickets;
@@ -103,8 +104,15 @@ pub struct ReportOptions {
     pub zone: Tz,
     /// Business hours: when given, durations are reported in business time too (`*_bh_s`).
     pub calendar: Option<BusinessCalendar>,
-    /// The dimension to group by (see the module docs); `None`: totals only.
+    /// The dimension to group by (see the module docs), or several separated by commas
+    /// (`"team,priority"`: a row per combination, see [`filter`]); `None`: totals only. In
+    /// JSON a string or a list of strings.
+    #[serde(deserialize_with = "by_from_json")]
     pub by: Option<String>,
+    /// Keeps the tickets passing every condition (see [`filter`]); empty: every ticket. In
+    /// JSON `"where": ["channel in (email,web)", "priority=urgent"]`.
+    #[serde(rename = "where")]
+    pub filter: Vec<filter::Condition>,
     /// Exact quantiles (default) or a sketch with a relative error, for huge inputs.
     pub quantiles: QuantileMode,
     /// SLA targets; `None`: the `sla_*` columns are undefined.
@@ -133,6 +141,7 @@ impl Default for ReportOptions {
             zone: Tz::UTC,
             calendar: None,
             by: None,
+            filter: Vec::new(),
             quantiles: QuantileMode::Exact,
             sla: None,
             as_of: None,
@@ -169,6 +178,26 @@ impl ReportOptions {
     #[must_use]
     pub fn by(mut self, dimension: impl Into<String>) -> Self {
         self.by = Some(dimension.into());
+        self
+    }
+    /// Groups by each combination of several dimensions (see [`filter`]).
+    #[must_use]
+    pub fn by_all<I, S>(mut self, dimensions: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let names: Vec<String> = dimensions
+            .into_iter()
+            .map(|d| d.as_ref().to_owned())
+            .collect();
+        self.by = (!names.is_empty()).then(|| names.join(","));
+        self
+    }
+    /// Adds a condition the tickets must pass (see [`filter`]).
+    #[must_use]
+    pub fn filter(mut self, condition: filter::Condition) -> Self {
+        self.filter.push(condition);
         self
     }
     /// Sets the quantile mode.
@@ -235,6 +264,22 @@ impl ReportOptions {
     fn by_segment(&self) -> bool {
         self.by.as_deref() == Some("segment")
     }
+}
+
+/// `by` in JSON: a name, a list of names, or null.
+fn by_from_json<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum By {
+        One(String),
+        Several(Vec<String>),
+    }
+    Ok(match Option::<By>::deserialize(d)? {
+        None => None,
+        Some(By::One(s)) => Some(s),
+        Some(By::Several(v)) if v.is_empty() => None,
+        Some(By::Several(v)) => Some(v.join(",")),
+    })
 }
 
 /// Every KPI the report runs, built once from the options.
@@ -1012,6 +1057,19 @@ impl Report {
     /// The options' errors ([`ReportAccumulator::new`]), [`ErrorKind::DuplicateId`] for a
     /// ticket given both as a summary row and as a history, and the first record a KPI rejects.
     pub fn compute(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
+        if let Some(prepared) = filter::prepare(input, options, true)? {
+            let inner = ReportOptions {
+                filter: Vec::new(),
+                ..options.clone()
+            };
+            let mut report = Self::compute_prepared(&prepared, &inner)?;
+            report.options = options.clone();
+            return Ok(report);
+        }
+        Self::compute_prepared(input, options)
+    }
+
+    fn compute_prepared(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
         // Summary tickets go through the columnar engine (the same table, several times
         // faster even with the conversion); event histories, and instants beyond the columns'
         // range, through the record accumulators.
@@ -1030,7 +1088,7 @@ impl Report {
                 options,
             );
         }
-        Self::compute_records(input, options)
+        Self::compute_records_prepared(input, options)
     }
 
     /// [`Report::compute`] through the record accumulators only, whatever the input: the path
@@ -1039,6 +1097,22 @@ impl Report {
     /// # Errors
     /// As [`Report::compute`].
     pub fn compute_records(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
+        if let Some(prepared) = filter::prepare(input, options, true)? {
+            let inner = ReportOptions {
+                filter: Vec::new(),
+                ..options.clone()
+            };
+            let mut report = Self::compute_records_prepared(&prepared, &inner)?;
+            report.options = options.clone();
+            return Ok(report);
+        }
+        Self::compute_records_prepared(input, options)
+    }
+
+    fn compute_records_prepared(
+        input: &ReportInput,
+        options: &ReportOptions,
+    ) -> Result<Report, Error> {
         check_distinct(input)?;
         let routing = Routing::new(input, options.by.as_deref());
         enum Part<'a> {

@@ -220,8 +220,8 @@ fn rfc3339(t: Instant) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
-/// The name of an SLA status in the table.
-pub(crate) fn sla_status_name(s: &SlaStatus) -> &'static str {
+/// The name of an SLA status in the table: `met`, `breached` or `running`.
+pub fn sla_status_name(s: &SlaStatus) -> &'static str {
     match s {
         SlaStatus::Met => "met",
         SlaStatus::Breached { .. } => "breached",
@@ -295,12 +295,17 @@ impl TicketMetrics {
     /// The table over `input` with the report's `options`: the rows [`crate::Report::compute`]
     /// aggregates for the same input and options.
     ///
+    /// Filters ([`ReportOptions::filter`]) keep the rows of the tickets passing them.
+    ///
     /// # Errors
-    /// As [`crate::Report::compute`]: the options' errors, [`crate::ErrorKind::DuplicateId`]
+    /// As [`crate::Report::compute`]: the options' errors (an unknown field in `by` or the
+    /// filter), [`crate::ErrorKind::DuplicateId`]
     /// for a ticket given both as a summary row and as a history, and a ticket the SLA policy
     /// cannot judge (a business target without a calendar).
     pub fn compute(input: &ReportInput, options: &ReportOptions) -> Result<TicketMetrics, Error> {
         let kpis = Kpis::new(options)?;
+        let prepared = super::filter::prepare(input, options, false)?;
+        let input = prepared.as_ref().unwrap_or(input);
         check_distinct(input)?;
         let refs: Vec<TicketRef<'_>> = input
             .tickets

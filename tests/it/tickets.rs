@@ -517,3 +517,130 @@ fn a_ticket_both_summary_and_history_is_an_error() {
     let err = TicketMetrics::compute(&input, &ReportOptions::default()).unwrap_err();
     assert_eq!(err.kind(), supportkpi::ErrorKind::DuplicateId);
 }
+
+/// Four June tickets: (id, team, priority, channel, FRT minutes).
+fn four() -> ReportInput {
+    let specs = [
+        ("A", "billing", "high", "email", 10),
+        ("B", "billing", "low", "web", 20),
+        ("C", "support", "high", "chat", 30),
+        ("D", "billing", "high", "email", 40),
+    ];
+    ReportInput {
+        tickets: specs
+            .iter()
+            .enumerate()
+            .map(|(i, &(id, team, priority, channel, frt))| {
+                let created = h(i as i64);
+                Ticket::builder(id, created)
+                    .team(team)
+                    .priority(priority)
+                    .channel(channel)
+                    .first_response_at(created + Duration::minutes(frt))
+                    .build()
+                    .unwrap()
+            })
+            .collect(),
+        surveys: vec![
+            SurveyResponse::new("S1", h(10), SurveyKind::Csat, 5)
+                .unwrap()
+                .with_ticket("A"),
+            SurveyResponse::new("S2", h(10), SurveyKind::Csat, 1)
+                .unwrap()
+                .with_ticket("C"),
+        ],
+        ..ReportInput::default()
+    }
+}
+
+#[test]
+fn several_dimensions_give_a_row_per_combination() {
+    let input = four();
+    let options = ReportOptions::default().by_all(["team", "priority"]);
+    assert_eq!(options.by.as_deref(), Some("team,priority"));
+    for report in [
+        Report::compute(&input, &options).unwrap(),
+        Report::compute_records(&input, &options).unwrap(),
+    ] {
+        assert_eq!(report.options, options);
+        let rows: Vec<(Option<&str>, u64, Option<f64>, u64)> = report
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.dimension.as_deref(),
+                    r.tickets_created,
+                    r.frt_mean_s,
+                    r.csat_n,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (None, 4, Some(1500.0), 2),
+                (Some("billing / high"), 2, Some(1500.0), 1),
+                (Some("billing / low"), 1, Some(1200.0), 0),
+                (Some("support / high"), 1, Some(1800.0), 1),
+            ]
+        );
+    }
+    let json = r#"{"by": ["team", "priority"], "where": ["channel in (email,web)"]}"#;
+    let parsed: ReportOptions = serde_json::from_str(json).unwrap();
+    assert_eq!(parsed.by.as_deref(), Some("team,priority"));
+    assert_eq!(parsed.filter[0].to_string(), "channel in (email,web)");
+}
+
+#[test]
+fn filters_keep_matching_tickets_and_their_surveys() {
+    use supportkpi::report::filter::Condition;
+    let input = four();
+    let options =
+        ReportOptions::default().filter("channel in (email, web)".parse::<Condition>().unwrap());
+    let report = Report::compute(&input, &options).unwrap();
+    let total = report.total_rows().next().unwrap();
+    // A, B, D: FRT (10 + 20 + 40) / 3 min; only A's survey follows (score 5).
+    assert_eq!(total.tickets_created, 3);
+    assert_eq!(total.frt_mean_s, Some(1400.0));
+    assert_eq!((total.csat_n, total.csat_pct), (1, Some(100.0)));
+    let table = TicketMetrics::compute(&input, &options).unwrap();
+    let ids: Vec<&str> = table.iter().map(|r| r.ticket_id.as_str()).collect();
+    assert_eq!(ids, ["A", "B", "D"]);
+
+    // priority=high and created from 11:00 (June 28th, UTC): C and D.
+    let options = ReportOptions::default()
+        .by("team")
+        .filter("priority=high".parse().unwrap())
+        .filter(Condition::one_of("team", ["support", "billing"]))
+        .filter("created_at>=2021-06-28".parse().unwrap())
+        .filter("created_at<2021-06-29".parse().unwrap());
+    let report = Report::compute(&input, &options).unwrap();
+    let rows: Vec<(Option<&str>, u64)> = report
+        .rows
+        .iter()
+        .map(|r| (r.dimension.as_deref(), r.tickets_created))
+        .collect();
+    assert_eq!(
+        rows,
+        [(None, 3), (Some("billing"), 2), (Some("support"), 1)]
+    );
+    let late = ReportOptions::default().filter("created_at>=2021-06-29".parse().unwrap());
+    assert_eq!(Report::compute(&input, &late).unwrap().rows.len(), 0);
+
+    // An unknown field names itself and lists the known ones.
+    let typo = ReportOptions::default().filter("chanel=email".parse().unwrap());
+    let err = Report::compute(&input, &typo).unwrap_err();
+    assert_eq!(err.kind(), supportkpi::ErrorKind::InvalidOption);
+    assert_eq!((err.field(), err.value()), (Some("where"), Some("chanel")));
+    assert!(
+        err.to_string().contains(
+            "channel, priority, team, assignee, status, customer_id, segment, created_at"
+        ),
+        "{err}"
+    );
+    let typo = ReportOptions::default().by_all(["team", "prio"]);
+    let err = TicketMetrics::compute(&input, &typo).unwrap_err();
+    assert_eq!((err.field(), err.value()), (Some("by"), Some("prio")));
+    let err = "channel ~ email".parse::<Condition>().unwrap_err();
+    assert_eq!(err.field(), Some("where"));
+}

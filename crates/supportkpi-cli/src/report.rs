@@ -10,7 +10,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use supportkpi::io::{ErrorMode, Loaded, Preset, ReadOptions, SourceKind, Sources, load};
 use supportkpi::kpi::{SlaPolicy, SlaTarget};
-use supportkpi::report::{Report, ReportInput, ReportOptions};
+use supportkpi::report::filter::{Condition, check_fields};
+use supportkpi::report::{Report, ReportInput, ReportOptions, TicketMetrics};
 use supportkpi::synth::{Synth, SynthOptions};
 use supportkpi::time::parse_zone;
 use supportkpi::{BusinessCalendar, Error, Period};
@@ -45,12 +46,18 @@ pub(crate) struct Context {
     pub(crate) demo: bool,
 }
 
-pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
+/// `supportkpi report` (`per_ticket` false) or `supportkpi tickets` (true).
+pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
     let format = match args.format.as_deref().unwrap_or("table") {
         "table" => OutFormat::Table,
         "json" => OutFormat::Json,
         "csv" => OutFormat::Csv,
-        "html" => OutFormat::Html,
+        "html" if !per_ticket => OutFormat::Html,
+        other if per_ticket => {
+            return Err(Failure::Usage(format!(
+                "--format {other:?}: expected table, json or csv"
+            )));
+        }
         other => {
             return Err(Failure::Usage(format!(
                 "--format {other:?}: expected table, json, csv or html"
@@ -118,6 +125,10 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     if let Some(by) = &args.by {
         options = options.by(by.clone());
     }
+    for text in &args.wheres {
+        let condition: Condition = text.parse().map_err(|e: Error| usage("--where", &e))?;
+        options = options.filter(condition);
+    }
     if let Some(policy) = sla {
         options = options.sla(policy);
     }
@@ -150,6 +161,22 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         )),
     };
 
+    // A field the input does not have is bad input (exit 1), named with the known fields.
+    check_fields(&context.input, &context.options).map_err(|e| Failure::Input(one_line(&e)))?;
+    if per_ticket {
+        let table = {
+            let _spinner = Spinner::start("computing the ticket table".to_owned());
+            TicketMetrics::compute(&context.input, &context.options)
+                .map_err(|e| Failure::Input(one_line(&e)))?
+        };
+        let text = match format {
+            OutFormat::Json => table.to_json() + "\n",
+            OutFormat::Csv => table.to_csv(),
+            _ => crate::table::render_tickets(&table),
+        };
+        return write_out(&args, &text);
+    }
+
     let report = {
         let _spinner = Spinner::start("computing the report".to_owned());
         Report::compute(&context.input, &context.options)
@@ -170,6 +197,14 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
             crate::html::render(&report, &context).map_err(Failure::Input)?
         }
     };
+    write_out(&args, &text)?;
+    if format != OutFormat::Table && !context.rejected.is_empty() {
+        eprintln!("{}", rejects_summary(&context));
+    }
+    Ok(())
+}
+
+fn write_out(args: &ReportArgs, text: &str) -> Result<(), Failure> {
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?,
@@ -179,9 +214,6 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
             // A closed pipe (`| head`) is not an error worth a message.
             let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
         }
-    }
-    if format != OutFormat::Table && !context.rejected.is_empty() {
-        eprintln!("{}", rejects_summary(&context));
     }
     Ok(())
 }
