@@ -12,6 +12,7 @@
 //!   for filters `created_at`. Any other name is an [`ErrorKind::InvalidOption`] listing them.
 
 use super::{NO_VALUE, ReportInput, ReportOptions};
+use crate::columnar::ColumnarInput;
 use crate::error::{Error, ErrorKind};
 use crate::model::{Ticket, TicketHistory, TicketId};
 use crate::time::local_midnight;
@@ -58,7 +59,7 @@ pub enum Test {
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[serde(try_from = "ConditionRepr", into = "String")]
 pub struct Condition {
     /// The field it reads.
     pub field: String,
@@ -152,10 +153,25 @@ impl std::str::FromStr for Condition {
     }
 }
 
-impl TryFrom<String> for Condition {
+/// A condition in JSON: its text, or `{"field": …, "in": […]}` (for values holding commas).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ConditionRepr {
+    Text(String),
+    OneOf {
+        field: String,
+        #[serde(rename = "in")]
+        values: Vec<String>,
+    },
+}
+
+impl TryFrom<ConditionRepr> for Condition {
     type Error = Error;
-    fn try_from(s: String) -> Result<Self, Error> {
-        s.parse()
+    fn try_from(r: ConditionRepr) -> Result<Self, Error> {
+        match r {
+            ConditionRepr::Text(s) => s.parse(),
+            ConditionRepr::OneOf { field, values } => Ok(Condition::one_of(field, values)),
+        }
     }
 }
 
@@ -174,6 +190,70 @@ impl fmt::Display for Condition {
             Test::Before(d) => write!(f, "{}<{d}", self.field),
         }
     }
+}
+
+/// Checks the names of `by` (all of them with `strict` or several) and of the filter against
+/// the built-in fields and the free-form dimension names `free`.
+fn validate(
+    free: &BTreeSet<&str>,
+    by: &[&str],
+    options: &ReportOptions,
+    strict: bool,
+) -> Result<(), Error> {
+    let known = |name: &str| BUILT_IN.contains(&name) || free.contains(name);
+    let unknown = |option: &str, name: &str, date: bool| {
+        let mut names: Vec<&str> = BUILT_IN.to_vec();
+        names.extend(free.iter().copied());
+        if date {
+            names.push("created_at");
+        }
+        Error::new(
+            ErrorKind::InvalidOption,
+            format!("unknown field; the known fields are {}", names.join(", ")),
+        )
+        .with_field(option)
+        .with_value(name)
+    };
+    // A single unknown name keeps its old meaning (every ticket under NO_VALUE), which the
+    // columnar engine shares; a list or a filter must name known fields. The doors check a
+    // single name too, with `check_fields`.
+    if by.len() > 1 || strict {
+        for name in by {
+            if !known(name) {
+                return Err(unknown("by", name, false));
+            }
+        }
+    }
+    for c in &options.filter {
+        match c.test {
+            Test::In(_) if !known(&c.field) => return Err(unknown("where", &c.field, true)),
+            Test::Since(_) | Test::Before(_) if c.field != "created_at" => {
+                return Err(Error::new(
+                    ErrorKind::InvalidOption,
+                    "a date condition (>=, <) reads created_at",
+                )
+                .with_field("where")
+                .with_value(&c.field));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// [`check_fields`] over a columnar input.
+///
+/// # Errors
+/// As [`check_fields`].
+pub fn check_columnar_fields(input: &ColumnarInput, options: &ReportOptions) -> Result<(), Error> {
+    let by = options.by.as_deref().map(by_names).unwrap_or_default();
+    let free: BTreeSet<&str> = input.tickets.dimension_names().collect();
+    validate(&free, &by, options, true)
+}
+
+/// Whether the options need the record path (a filter or several dimensions).
+pub(crate) fn needs_rows(options: &ReportOptions) -> bool {
+    !options.filter.is_empty() || options.by.as_deref().is_some_and(|b| by_names(b).len() > 1)
 }
 
 /// The names `by` lists (one or several, comma-separated).
@@ -242,44 +322,7 @@ fn prepare_checked(
     let free: BTreeSet<&str> = tickets()
         .flat_map(|t| t.dimensions().keys().map(String::as_str))
         .collect();
-    let known = |name: &str| BUILT_IN.contains(&name) || free.contains(name);
-    let unknown = |option: &str, name: &str, date: bool| {
-        let mut names: Vec<&str> = BUILT_IN.to_vec();
-        names.extend(free.iter().copied());
-        if date {
-            names.push("created_at");
-        }
-        Error::new(
-            ErrorKind::InvalidOption,
-            format!("unknown field; the known fields are {}", names.join(", ")),
-        )
-        .with_field(option)
-        .with_value(name)
-    };
-    // A single unknown name keeps its old meaning (every ticket under NO_VALUE), which the
-    // columnar engine shares; a list or a filter must name known fields. The doors check a
-    // single name too, with `check_fields`.
-    if by.len() > 1 || strict {
-        for name in &by {
-            if !known(name) {
-                return Err(unknown("by", name, false));
-            }
-        }
-    }
-    for c in &options.filter {
-        match c.test {
-            Test::In(_) if !known(&c.field) => return Err(unknown("where", &c.field, true)),
-            Test::Since(_) | Test::Before(_) if c.field != "created_at" => {
-                return Err(Error::new(
-                    ErrorKind::InvalidOption,
-                    "a date condition (>=, <) reads created_at",
-                )
-                .with_field("where")
-                .with_value(&c.field));
-            }
-            _ => {}
-        }
-    }
+    validate(&free, &by, options, strict)?;
     let several = by.len() > 1;
     if strict || (options.filter.is_empty() && !(several && combine)) {
         return Ok(None);

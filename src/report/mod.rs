@@ -1041,6 +1041,17 @@ impl Report {
         input: &crate::columnar::ColumnarInput,
         options: &ReportOptions,
     ) -> Result<Report, Error> {
+        // Filters and combinations are applied to records (Report::compute).
+        if filter::needs_rows(options) {
+            let rows = ReportInput {
+                tickets: input.tickets.tickets().collect(),
+                surveys: input.surveys.responses().collect(),
+                customers: input.customers.clone(),
+                costs: input.costs.clone(),
+                ..ReportInput::default()
+            };
+            return Report::compute(&rows, options);
+        }
         columnar::compute(&input.into(), options)
     }
 

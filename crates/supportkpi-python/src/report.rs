@@ -20,7 +20,10 @@ use std::str::FromStr;
 use std::sync::Arc;
 use supportkpi::columnar::{ColumnarInput, SurveyTable, TicketTable};
 use supportkpi::io::{self, ErrorMode, Preset, Rejected, Sources};
-use supportkpi::report::{COLUMNS, ReportAccumulator, ReportInput, ReportOptions, ReportRow};
+use supportkpi::report::filter::{check_columnar_fields, check_fields};
+use supportkpi::report::{
+    COLUMNS, ReportAccumulator, ReportInput, ReportOptions, ReportRow, TicketMetrics,
+};
 use supportkpi::{Error, ErrorKind, Period, Report, SurveyResponse, Ticket};
 
 /// One input of a report, as the Python layer hands it over.
@@ -109,9 +112,13 @@ impl Gathered {
                     customers: std::mem::take(&mut self.input.customers),
                     costs: std::mem::take(&mut self.input.costs),
                 };
+                check_columnar_fields(&input, options)?;
                 Report::compute_columnar(&input, options)
             }
-            None => Report::compute(&self.input, options),
+            None => {
+                check_fields(&self.input, options)?;
+                Report::compute(&self.input, options)
+            }
         }
     }
 }
@@ -690,4 +697,146 @@ impl ReadArgs {
 // Keep the slot names in one place for the Python layer's checks.
 pub(crate) fn slots() -> Vec<&'static str> {
     SLOTS.to_vec()
+}
+
+/// `ticket_metrics`: the per-ticket table over the report's inputs and options.
+#[pyfunction]
+#[pyo3(signature = (inputs, read_options, options_json, period, timezone, calendar=None))]
+pub(crate) fn ticket_metrics(
+    py: Python<'_>,
+    inputs: Vec<(String, Source<'_>)>,
+    read_options: ReadArgs,
+    options_json: &str,
+    period: &str,
+    timezone: &str,
+    calendar: Option<PyRef<'_, PyBusinessCalendar>>,
+) -> PyResult<PyTicketMetrics> {
+    let options =
+        options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
+    let mut g = gather(py, inputs, &read_options)?;
+    g.leave_columns();
+    let table = py
+        .detach(|| {
+            check_fields(&g.input, &options)?;
+            TicketMetrics::compute(&g.input, &options)
+        })
+        .map_err(py_err(py))?;
+    let json = table.to_json();
+    Ok(PyTicketMetrics {
+        columns: table.columns(),
+        csv: table.to_csv(),
+        rows: table.rows.len(),
+        json,
+    })
+}
+
+/// The per-ticket table, already written: `supportkpi.TicketMetrics` wraps it.
+#[pyclass(frozen, module = "supportkpi._native", name = "TicketMetrics")]
+#[derive(Debug)]
+pub(crate) struct PyTicketMetrics {
+    columns: Vec<String>,
+    rows: usize,
+    csv: String,
+    json: String,
+}
+
+#[pymethods]
+impl PyTicketMetrics {
+    fn columns(&self) -> Vec<String> {
+        self.columns.clone()
+    }
+
+    fn __len__(&self) -> usize {
+        self.rows
+    }
+
+    fn to_csv(&self) -> String {
+        self.csv.clone()
+    }
+
+    fn to_json(&self) -> String {
+        self.json.clone()
+    }
+
+    /// Arrow: instants `timestamp[us, UTC]`, seconds and counts `int64`, flags `bool`, the
+    /// rest `utf8`; all nullable.
+    fn to_arrow(&self, py: Python<'_>) -> PyResult<PyTable> {
+        let batch = py
+            .detach(|| ticket_batch(&self.columns, &self.json))
+            .map_err(py_err(py))?;
+        PyTable::try_new(vec![batch.clone()], batch.schema())
+    }
+}
+
+/// The Arrow type of a ticket-table column, by its name.
+fn ticket_column_type(name: &str) -> DataType {
+    match name {
+        "first_contact_resolved" | "open_at_end" => DataType::Boolean,
+        "agent_replies" | "reopens" | "resolutions" | "csat_score" | "nps_score" | "ces_score"
+        | "survey_responses" => DataType::Int64,
+        n if n.ends_with("_s") => DataType::Int64,
+        n if n.ends_with("_at") || n == "open_since" => {
+            DataType::Timestamp(arrow_schema::TimeUnit::Microsecond, Some("UTC".into()))
+        }
+        _ => DataType::Utf8,
+    }
+}
+
+fn ticket_batch(columns: &[String], json: &str) -> Result<RecordBatch, Error> {
+    use arrow_array::builder::{BooleanBuilder, TimestampMicrosecondBuilder};
+    let bad = |name: &str| {
+        Error::new(
+            ErrorKind::InvalidValue,
+            format!("ticket column {name} has a value of an unexpected type"),
+        )
+    };
+    let doc: Value = serde_json::from_str(json)
+        .map_err(|e| Error::new(ErrorKind::InvalidValue, e.to_string()))?;
+    let rows: &[Value] = doc["rows"].as_array().map_or(&[], Vec::as_slice);
+    let mut fields = Vec::with_capacity(columns.len());
+    let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
+    for name in columns {
+        // A free-form dimension named like a typed column is still text.
+        let ty = if supportkpi::report::TICKET_COLUMNS.contains(&name.as_str()) {
+            ticket_column_type(name)
+        } else {
+            DataType::Utf8
+        };
+        let cells = rows.iter().map(|r| r.get(name).unwrap_or(&Value::Null));
+        let array: ArrayRef = match &ty {
+            DataType::Boolean => {
+                let mut b = BooleanBuilder::with_capacity(rows.len());
+                cells.for_each(|v| b.append_option(v.as_bool()));
+                Arc::new(b.finish())
+            }
+            DataType::Int64 => {
+                let mut b = Int64Builder::with_capacity(rows.len());
+                cells.for_each(|v| b.append_option(v.as_i64()));
+                Arc::new(b.finish())
+            }
+            DataType::Timestamp(..) => {
+                let mut b = TimestampMicrosecondBuilder::with_capacity(rows.len());
+                for v in cells {
+                    match v.as_str() {
+                        None => b.append_null(),
+                        Some(s) => {
+                            let t =
+                                chrono::DateTime::parse_from_rfc3339(s).map_err(|_| bad(name))?;
+                            b.append_value(t.timestamp_micros());
+                        }
+                    }
+                }
+                Arc::new(b.finish().with_timezone("UTC"))
+            }
+            _ => {
+                let mut b = StringBuilder::new();
+                cells.for_each(|v| b.append_option(v.as_str()));
+                Arc::new(b.finish())
+            }
+        };
+        fields.push(Field::new(name, ty, true));
+        arrays.push(array);
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+        .map_err(|e| Error::new(ErrorKind::InvalidValue, e.to_string()))
 }
