@@ -15,6 +15,7 @@
 //! | `tickets_created`, `frt_*`, `first_contact_resolution_pct`, `sla_*` | ticket creation |
 //! | `tickets_resolved`, `resolution_*` | resolution (the latest) |
 //! | `tickets_reopened` | reopen (event logs only) |
+//! | `reopen_pct` (= 100 × reopens / resolutions, `reopen_n` = resolutions) | both instants |
 //! | `backlog_end` | open at the end of the period |
 //! | `csat_*`, `nps*`, `ces_*` | response instant |
 //! | `cost_per_ticket` | cost apportioned by days / tickets resolved in the period |
@@ -486,6 +487,8 @@ pub struct ReportAccumulator {
     cost: CostPerTicketAccumulator,
     retention_total: CustomerRetentionAccumulator,
     retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
+    /// Whether an event history was pushed (reopens are known only then).
+    histories: bool,
 }
 
 impl ReportAccumulator {
@@ -506,6 +509,7 @@ impl ReportAccumulator {
             cells: BTreeMap::new(),
             flow_by: BTreeMap::new(),
             retention_by: BTreeMap::new(),
+            histories: false,
         })
     }
 
@@ -612,6 +616,7 @@ impl ReportAccumulator {
         history: &TicketHistory,
         dimension: Option<&str>,
     ) -> Result<(), Error> {
+        self.histories = true;
         self.push_ticket_ref(TicketRef::History(history), dimension)
     }
 
@@ -728,6 +733,7 @@ impl ReportAccumulator {
                 }
             }
         }
+        self.histories |= other.histories;
         self.cost.merge(other.cost)?;
         self.retention_total.merge(other.retention_total)?;
         for (d, acc) in other.retention_by {
@@ -741,9 +747,16 @@ impl ReportAccumulator {
         Ok(())
     }
 
-    /// Turns the state into the report table.
+    /// Turns the state into the report table (`reopen_pct` undefined when no event history
+    /// was pushed: summary rows record no reopen instants).
     pub fn finish(self) -> Report {
-        table::assemble(self)
+        let histories = self.histories;
+        let report = table::assemble(self);
+        if histories {
+            report
+        } else {
+            report.without_reopen_rate()
+        }
     }
 }
 
@@ -759,6 +772,8 @@ struct ReportState {
     cost: CostPerTicketAccumulator,
     retention_total: CustomerRetentionAccumulator,
     retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
+    #[serde(default)]
+    histories: bool,
 }
 
 impl Serialize for ReportAccumulator {
@@ -773,6 +788,7 @@ impl Serialize for ReportAccumulator {
             cost: self.cost.clone(),
             retention_total: self.retention_total.clone(),
             retention_by: self.retention_by.clone(),
+            histories: self.histories,
         }
         .serialize(s)
     }
@@ -834,6 +850,7 @@ impl TryFrom<ReportState> for ReportAccumulator {
         }
         acc.flow_total = s.flow_total;
         acc.flow_by = s.flow_by;
+        acc.histories = s.histories;
         // Merging into the fresh accumulators checks the options of these two for us.
         acc.cost.merge(s.cost).map_err(|_| bad("cost per ticket"))?;
         acc.retention_total
@@ -1052,7 +1069,7 @@ impl Report {
             };
             return Report::compute(&rows, options);
         }
-        columnar::compute(&input.into(), options)
+        columnar::compute(&input.into(), options).map(Report::without_reopen_rate)
     }
 
     /// Computes the report over all the input, in partitions (in parallel with the `parallel`
@@ -1097,7 +1114,8 @@ impl Report {
                     costs: &input.costs,
                 },
                 options,
-            );
+            )
+            .map(Report::without_reopen_rate);
         }
         Self::compute_records_prepared(input, options)
     }

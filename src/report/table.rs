@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 /// The table's column names, in order (snake_case, units in the name; `_bh_s`: business
 /// seconds). [`ReportRow`] has one field per column, plus the `undefined` reasons.
-pub const COLUMNS: [&str; 39] = [
+pub const COLUMNS: [&str; 41] = [
     "period_start",
     "period_end",
     "dimension",
@@ -55,6 +55,8 @@ pub const COLUMNS: [&str; 39] = [
     "sla_n",
     "sla_first_response_pct",
     "sla_resolution_pct",
+    "reopen_pct",
+    "reopen_n",
 ];
 
 /// One row of the report: a period, and a dimension value or the period's total.
@@ -142,6 +144,11 @@ pub struct ReportRow {
     pub sla_first_response_pct: Option<f64>,
     /// Resolution SLA attainment, percent.
     pub sla_resolution_pct: Option<f64>,
+    /// Reopen rate: 100 × reopens / resolutions in the period, percent. Reopens are known from
+    /// event logs only: undefined for a report without event histories.
+    pub reopen_pct: Option<f64>,
+    /// Its denominator: resolutions in the period (`tickets_resolved`).
+    pub reopen_n: u64,
     /// Why each `None` column is undefined, by column name.
     pub undefined: BTreeMap<String, String>,
 }
@@ -157,6 +164,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// Marks `reopen_pct` undefined on every row: the input had no event histories, so its
+    /// reopens are unknown (a rate over them would read 0 %).
+    pub(crate) fn without_reopen_rate(mut self) -> Report {
+        for row in &mut self.rows {
+            row.reopen_pct = None;
+            row.undefined.insert(
+                "reopen_pct".to_owned(),
+                "reopens are known from event logs; the input has none".to_owned(),
+            );
+        }
+        self
+    }
+
     /// The total rows, one per period.
     pub fn total_rows(&self) -> impl Iterator<Item = &ReportRow> {
         self.rows.iter().filter(|r| r.dimension.is_none())
@@ -290,6 +310,8 @@ impl ReportRow {
             I(self.sla_n),
             F(self.sla_first_response_pct),
             F(self.sla_resolution_pct),
+            F(self.reopen_pct),
+            I(self.reopen_n),
         ]
     }
 }
@@ -398,6 +420,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
         retention_total,
         retention_by,
         bucketer: _,
+        histories: _,
     } = acc;
     assemble_parts(Assembly {
         options,
@@ -650,6 +673,12 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
                 sla_n,
                 sla_first_response_pct,
                 sla_resolution_pct,
+                reopen_pct: if counts.resolved == 0 {
+                    r.none("reopen_pct", "no resolutions in the period")
+                } else {
+                    Some(100.0 * counts.reopened as f64 / counts.resolved as f64)
+                },
+                reopen_n: counts.resolved,
                 undefined: r.undefined,
             });
         }

@@ -644,3 +644,55 @@ fn filters_keep_matching_tickets_and_their_surveys() {
     let err = "channel ~ email".parse::<Condition>().unwrap_err();
     assert_eq!(err.field(), Some("where"));
 }
+
+#[test]
+fn reopen_rate_from_event_logs() {
+    let ev = |at, to: &str| TicketEvent::new("H", at, EventKind::StatusChange { to: to.into() });
+    let events = vec![
+        TicketEvent::new("H", h(0), EventKind::Created),
+        ev(h(2), "solved"),
+        ev(h(5), "open"),
+        ev(h(6), "solved"),
+        ev(h(30), "open"),
+    ];
+    let histories =
+        derive_histories(events, &StatusMap::canonical(), DeriveOptions::new()).unwrap();
+    let input = ReportInput {
+        histories,
+        ..ReportInput::default()
+    };
+    let report = Report::compute(&input, &ReportOptions::default().period(Period::Day)).unwrap();
+    let rows: Vec<(Option<f64>, u64)> = report
+        .rows
+        .iter()
+        .map(|r| (r.reopen_pct, r.reopen_n))
+        .collect();
+    // June 28th: one reopen over two resolutions; June 29th: a reopen, no resolution.
+    assert_eq!(rows, [(Some(50.0), 2), (None, 0)]);
+    assert_eq!(
+        report.rows[1].undefined["reopen_pct"],
+        "no resolutions in the period"
+    );
+
+    // Summary rows record no reopen instants: undefined, not 0 %.
+    let summary = ReportInput {
+        tickets: vec![
+            Ticket::builder("A", t0())
+                .resolved_at(h(1))
+                .build()
+                .unwrap(),
+        ],
+        ..ReportInput::default()
+    };
+    for report in [
+        Report::compute(&summary, &ReportOptions::default()).unwrap(),
+        Report::compute_records(&summary, &ReportOptions::default()).unwrap(),
+    ] {
+        let row = &report.rows[0];
+        assert_eq!((row.reopen_pct, row.reopen_n), (None, 1));
+        assert_eq!(
+            row.undefined["reopen_pct"],
+            "reopens are known from event logs; the input has none"
+        );
+    }
+}
