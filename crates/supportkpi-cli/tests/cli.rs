@@ -628,3 +628,24 @@ fn tickets_lists_the_facts_behind_the_report() {
     let out = run(&["tickets", "--tickets", &t, "--format", "html"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn html_takes_several_dimensions_and_where() {
+    let dir = temp("html-by-where");
+    let (t, _) = four_tickets(&dir);
+    let html = ok(&[
+        "report",
+        "--tickets",
+        &t,
+        "--by",
+        "team,priority",
+        "--where",
+        "channel in (email,web)",
+        "--format",
+        "html",
+    ]);
+    // A, B and D pass (C is chat): two billing combinations, no support row.
+    assert!(html.contains("billing / high"), "billing / high");
+    assert!(html.contains("billing / low"), "billing / low");
+    assert!(!html.contains("support / high"), "support / high");
+}
