@@ -58,6 +58,20 @@ impl FirstResponseTimeOptions {
     pub fn get_calendar(&self) -> Option<&BusinessCalendar> {
         self.calendar.as_ref()
     }
+
+    /// One ticket's first response time: calendar seconds and, with a calendar, business
+    /// seconds; `None` for an unanswered ticket. The one rule the KPI and the per-ticket table
+    /// share.
+    pub(crate) fn measure(&self, t: &Ticket) -> Option<(i64, Option<i64>)> {
+        let responded = t.first_response_at()?;
+        let created = t.created_at();
+        let calendar = calendar_seconds(created, responded);
+        let business = self
+            .calendar
+            .as_ref()
+            .map(|cal| business_seconds(cal, created, responded, calendar));
+        Some((calendar, business))
+    }
 }
 
 /// First response time (FRT): how long a customer waited for the first public agent reply.
@@ -255,18 +269,11 @@ impl FirstResponseTimeAccumulator {
 
     fn push_facts(&mut self, facts: TicketFacts<'_>) -> Result<()> {
         let t = facts.ticket;
-        let Some(responded) = t.first_response_at() else {
+        let Some((calendar, business)) = self.options.measure(t) else {
             self.unanswered = add(self.unanswered, 1)?;
             return Ok(());
         };
         add(add(self.durations.len(), self.unanswered)?, 1)?;
-        let created = t.created_at();
-        let calendar = calendar_seconds(created, responded);
-        let business = self
-            .options
-            .calendar
-            .as_ref()
-            .map(|cal| business_seconds(cal, created, responded, calendar));
         self.durations
             .push(calendar, business)
             .map_err(|e| e.with_record_type("ticket").with_id(t.id().as_str()))

@@ -80,7 +80,7 @@ const fn col(
 /// assert_eq!(column("frt_p90_bh_s").map(|c| (c.kind, c.unit)),
 ///            Some((ColumnType::Float, "business seconds")));
 /// ```
-pub const COLUMNS: [Column; 39] = {
+pub const COLUMNS: [Column; 41] = {
     use ColumnType::{Count, Date, Float, Money, Text};
     [
         col(
@@ -297,6 +297,18 @@ pub const COLUMNS: [Column; 39] = {
             "percent",
             "Resolution SLA attainment.",
         ),
+        col(
+            "reopen_pct",
+            Float,
+            "percent",
+            "Reopen rate: 100 x reopens / resolutions in the period (event histories only).",
+        ),
+        col(
+            "reopen_n",
+            Count,
+            "resolutions",
+            "Its denominator: resolutions in the period (tickets_resolved).",
+        ),
     ]
 };
 
@@ -395,6 +407,11 @@ pub struct ReportRow {
     pub sla_first_response_pct: Option<f64>,
     /// Resolution SLA attainment, percent.
     pub sla_resolution_pct: Option<f64>,
+    /// Reopen rate: 100 × reopens / resolutions in the period, percent. Reopens are known from
+    /// event logs only: undefined for a report without event histories.
+    pub reopen_pct: Option<f64>,
+    /// Its denominator: resolutions in the period (`tickets_resolved`).
+    pub reopen_n: u64,
     /// Why each `None` column is undefined, by column name.
     pub undefined: BTreeMap<String, String>,
 }
@@ -410,6 +427,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// Marks `reopen_pct` undefined on every row: the input had no event histories, so its
+    /// reopens are unknown (a rate over them would read 0 %).
+    pub(crate) fn without_reopen_rate(mut self) -> Report {
+        for row in &mut self.rows {
+            row.reopen_pct = None;
+            row.undefined.insert(
+                "reopen_pct".to_owned(),
+                "reopens are known from event logs; the input has none".to_owned(),
+            );
+        }
+        self
+    }
+
     /// The total rows, one per period.
     pub fn total_rows(&self) -> impl Iterator<Item = &ReportRow> {
         self.rows.iter().filter(|r| r.dimension.is_none())
@@ -454,7 +484,7 @@ impl Report {
 }
 
 /// Serializes a value that cannot fail to serialize (strings, numbers, maps of them, options).
-fn json_value<T: Serialize + ?Sized>(v: &T) -> String {
+pub(super) fn json_value<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
 }
 
@@ -506,7 +536,7 @@ impl Cell {
     }
 }
 
-fn csv_quote(s: &str) -> String {
+pub(super) fn csv_quote(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -558,6 +588,8 @@ impl ReportRow {
             I(self.sla_n),
             F(self.sla_first_response_pct),
             F(self.sla_resolution_pct),
+            F(self.reopen_pct),
+            I(self.reopen_n),
         ]
     }
 }
@@ -666,6 +698,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
         retention_total,
         retention_by,
         bucketer: _,
+        histories: _,
     } = acc;
     assemble_parts(Assembly {
         options,
@@ -918,6 +951,12 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
                 sla_n,
                 sla_first_response_pct,
                 sla_resolution_pct,
+                reopen_pct: if counts.resolved == 0 {
+                    r.none("reopen_pct", "no resolutions in the period")
+                } else {
+                    Some(100.0 * counts.reopened as f64 / counts.resolved as f64)
+                },
+                reopen_n: counts.resolved,
                 undefined: r.undefined,
             });
         }
@@ -974,6 +1013,8 @@ pub(super) mod tests {
             sla_n: 36,
             sla_first_response_pct: f(37.0),
             sla_resolution_pct: f(38.0),
+            reopen_pct: f(39.0),
+            reopen_n: 40,
             undefined: BTreeMap::new(),
         }
     }

@@ -35,7 +35,8 @@ fn main() -> ExitCode {
             println!("supportkpi {}", env!("CARGO_PKG_VERSION"));
             Ok(())
         }
-        Ok(args::Command::Report(r)) => report::run(*r),
+        Ok(args::Command::Report(r)) => report::run(*r, false),
+        Ok(args::Command::Tickets(r)) => report::run(*r, true),
         Ok(args::Command::Generate(g)) => generate::run(g),
     };
     match result {

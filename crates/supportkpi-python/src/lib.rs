@@ -31,5 +31,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(report::partial, m)?)?;
     m.add_function(wrap_pyfunction!(report::merge, m)?)?;
     m.add_class::<report::PyReport>()?;
+    m.add_function(wrap_pyfunction!(report::ticket_metrics, m)?)?;
+    m.add_class::<report::PyTicketMetrics>()?;
     Ok(())
 }

@@ -35,4 +35,6 @@ def test_native_exports_what_the_stub_declares() -> None:
         "partial",
         "merge",
         "Report",
+        "ticket_metrics",
+        "TicketMetrics",
     }

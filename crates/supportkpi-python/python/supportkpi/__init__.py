@@ -37,6 +37,7 @@ from supportkpi._report import (
     Records,
     Rejected,
     Report,
+    TicketMetrics,
     merge,
     partial,
     read_costs,
@@ -45,6 +46,7 @@ from supportkpi._report import (
     read_surveys,
     read_tickets,
     report,
+    ticket_metrics,
 )
 from supportkpi._survey import (
     CesResult,
@@ -86,6 +88,8 @@ __all__ = [
     "Report",
     "partial",
     "merge",
+    "ticket_metrics",
+    "TicketMetrics",
     # time
     "BusinessCalendar",
     # errors
