@@ -241,7 +241,7 @@ fn write_out(args: &ReportArgs, text: &[u8]) -> Result<(), Failure> {
             use std::io::Write;
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a message.
-            let _ = out.write_all(&text).and_then(|()| out.flush());
+            let _ = out.write_all(text).and_then(|()| out.flush());
         }
     }
     Ok(())
