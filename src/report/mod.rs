@@ -12,7 +12,7 @@
 //!
 //! | columns | bucketed by |
 //! |---|---|
-//! | `tickets_created`, `frt_*`, `first_contact_resolution_pct`, `sla_*` | ticket creation |
+//! | `tickets_created`, `frt_*`, `next_reply_*`, `first_contact_resolution_pct`, `sla_*` | ticket creation |
 //! | `tickets_resolved`, `resolution_*` | resolution (the latest) |
 //! | `tickets_reopened` | reopen (event logs only) |
 //! | `backlog_end` | open at the end of the period |
@@ -71,10 +71,11 @@ use crate::kpi::{
     CostDenominator, CostPerTicket, CostPerTicketAccumulator, CostPerTicketOptions, Csat,
     CsatAccumulator, CsatOptions, CustomerRetention, CustomerRetentionAccumulator, FcrDenominator,
     FirstContactResolution, FirstContactResolutionAccumulator, FirstContactResolutionOptions,
-    FirstResponseTime, FirstResponseTimeAccumulator, FirstResponseTimeOptions, Kpi, Nps,
-    NpsAccumulator, NpsOptions, ResolutionTime, ResolutionTimeAccumulator, ResolutionTimeOptions,
-    RetentionOptions, Sla, SlaAccumulator, SlaOptions, SlaPolicy, TicketAccumulator, Volume,
-    VolumeAccumulator, VolumeOptions,
+    FirstResponseTime, FirstResponseTimeAccumulator, FirstResponseTimeOptions, Kpi, NextReplyTime,
+    NextReplyTimeAccumulator, NextReplyTimeOptions, Nps, NpsAccumulator, NpsOptions,
+    ResolutionTime, ResolutionTimeAccumulator, ResolutionTimeOptions, RetentionOptions, Sla,
+    SlaAccumulator, SlaOptions, SlaPolicy, TicketAccumulator, Volume, VolumeAccumulator,
+    VolumeOptions,
 };
 use crate::model::{
     CostEntry, Customer, Instant, SurveyKind, SurveyResponse, Ticket, TicketHistory, TicketId,
@@ -239,6 +240,7 @@ impl ReportOptions {
 #[derive(Debug, Clone)]
 struct Kpis {
     frt: FirstResponseTime,
+    next: NextReplyTime,
     art: ResolutionTime,
     fcr: FirstContactResolution,
     sla: Option<Sla>,
@@ -273,9 +275,11 @@ impl Kpis {
         }
         let mut frt = FirstResponseTimeOptions::default().quantiles(o.quantiles);
         let mut art = ResolutionTimeOptions::default().quantiles(o.quantiles);
+        let mut next = NextReplyTimeOptions::default().quantiles(o.quantiles);
         if let Some(cal) = &o.calendar {
             frt = frt.calendar(cal.clone());
             art = art.calendar(cal.clone());
+            next = next.calendar(cal.clone());
         }
         let sla = match &o.sla {
             Some(policy) => {
@@ -302,6 +306,7 @@ impl Kpis {
         }
         Ok(Kpis {
             frt: FirstResponseTime::new(frt)?,
+            next: NextReplyTime::new(next)?,
             art: ResolutionTime::new(art)?,
             fcr: FirstContactResolution::new(
                 FirstContactResolutionOptions::default().denominator(o.fcr_denominator),
@@ -325,6 +330,7 @@ impl Kpis {
     fn cell(&self) -> Cell {
         Cell {
             frt: self.frt.accumulator(),
+            next: self.next.accumulator(),
             art: self.art.accumulator(),
             fcr: self.fcr.accumulator(),
             sla: self.sla.as_ref().map(Sla::accumulator),
@@ -347,6 +353,7 @@ impl Kpis {
 #[serde(deny_unknown_fields)]
 struct Cell {
     frt: FirstResponseTimeAccumulator,
+    next: NextReplyTimeAccumulator,
     art: ResolutionTimeAccumulator,
     fcr: FirstContactResolutionAccumulator,
     sla: Option<SlaAccumulator>,
@@ -358,6 +365,7 @@ struct Cell {
 impl Cell {
     fn merge(&mut self, other: Cell) -> Result<(), Error> {
         self.frt.merge(other.frt)?;
+        self.next.merge(other.next)?;
         self.art.merge(other.art)?;
         self.fcr.merge(other.fcr)?;
         match (&mut self.sla, other.sla) {
@@ -500,6 +508,11 @@ impl ReportAccumulator {
             let (total, by) = self.cell(created, dim);
             for cell in std::iter::once(total).chain(by) {
                 t.feed(&mut cell.frt)?;
+                // Only histories know their waits; summary rows stay out, as in the columnar
+                // engine, so both paths give the same cells.
+                if let TicketRef::History(h) = t {
+                    cell.next.push_history(h)?;
+                }
                 if let Some(sla) = &mut cell.sla {
                     t.feed(sla)?;
                 }
@@ -754,6 +767,7 @@ impl TryFrom<ReportState> for ReportAccumulator {
         let template = acc.kpis.cell();
         let same_cell = |c: &Cell| {
             c.frt.options() == template.frt.options()
+                && c.next.options() == template.next.options()
                 && c.art.options() == template.art.options()
                 && c.fcr.options() == template.fcr.options()
                 && c.sla.is_some() == template.sla.is_some()

@@ -3,7 +3,7 @@
 use super::{Flow, Kpis, NO_VALUE, PeriodCells, ReportAccumulator, ReportOptions};
 use crate::kpi::{
     Accumulator, CostPerTicketAccumulator, CostPerTicketResult, CustomerRetentionAccumulator,
-    CustomerRetentionResult, Metric, VolumeCounts, VolumeResult,
+    CustomerRetentionResult, Metric, SlaMetric, VolumeCounts, VolumeResult,
 };
 use crate::stats::DurationStats;
 use crate::time::PeriodKey;
@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 /// The table's column names, in order (snake_case, units in the name; `_bh_s`: business
 /// seconds). [`ReportRow`] has one field per column, plus the `undefined` reasons.
-pub const COLUMNS: [&str; 39] = [
+pub const COLUMNS: [&str; 57] = [
     "period_start",
     "period_end",
     "dimension",
@@ -55,6 +55,24 @@ pub const COLUMNS: [&str; 39] = [
     "sla_n",
     "sla_first_response_pct",
     "sla_resolution_pct",
+    "next_reply_n",
+    "next_reply_mean_s",
+    "next_reply_median_s",
+    "next_reply_p90_s",
+    "next_reply_unanswered",
+    "next_reply_mean_bh_s",
+    "next_reply_median_bh_s",
+    "next_reply_p90_bh_s",
+    "sla_first_response_n",
+    "sla_first_response_running",
+    "sla_resolution_n",
+    "sla_resolution_running",
+    "sla_next_reply_pct",
+    "sla_next_reply_n",
+    "sla_next_reply_running",
+    "sla_periodic_update_pct",
+    "sla_periodic_update_n",
+    "sla_periodic_update_running",
 ];
 
 /// One row of the report: a period, and a dimension value or the period's total.
@@ -134,14 +152,51 @@ pub struct ReportRow {
     pub retention_pct: Option<f64>,
     /// Its base: customers active at the start of the period (S).
     pub retention_n: u64,
-    /// SLA attainment over both targets: met / (met + breached), percent.
+    /// SLA attainment over every target: met / (met + breached), percent.
     pub sla_attainment_pct: Option<f64>,
-    /// Its denominator: targets decided (met or breached) over both metrics.
+    /// Its denominator: targets decided (met or breached) over every metric.
     pub sla_n: u64,
     /// First-response SLA attainment, percent.
     pub sla_first_response_pct: Option<f64>,
     /// Resolution SLA attainment, percent.
     pub sla_resolution_pct: Option<f64>,
+    /// Answered next-reply waits of the tickets created in the period (event logs only): the
+    /// `n` of the `next_reply_*` statistics.
+    pub next_reply_n: u64,
+    /// Mean next reply time, calendar seconds.
+    pub next_reply_mean_s: Option<f64>,
+    /// Median next reply time, calendar seconds.
+    pub next_reply_median_s: Option<f64>,
+    /// 90th percentile next reply time, calendar seconds.
+    pub next_reply_p90_s: Option<f64>,
+    /// Next-reply waits still unanswered (excluded from the statistics).
+    pub next_reply_unanswered: u64,
+    /// Mean next reply time, business seconds.
+    pub next_reply_mean_bh_s: Option<f64>,
+    /// Median next reply time, business seconds.
+    pub next_reply_median_bh_s: Option<f64>,
+    /// 90th percentile next reply time, business seconds.
+    pub next_reply_p90_bh_s: Option<f64>,
+    /// First-response targets decided (met or breached): the `n` of `sla_first_response_pct`.
+    pub sla_first_response_n: u64,
+    /// First-response targets still running (not done, deadline ahead or clock paused).
+    pub sla_first_response_running: u64,
+    /// Resolution targets decided.
+    pub sla_resolution_n: u64,
+    /// Resolution targets still running (never counted as met).
+    pub sla_resolution_running: u64,
+    /// Next-reply SLA attainment, percent of the tickets with a decided next-reply target.
+    pub sla_next_reply_pct: Option<f64>,
+    /// Next-reply targets decided.
+    pub sla_next_reply_n: u64,
+    /// Next-reply targets still running.
+    pub sla_next_reply_running: u64,
+    /// Periodic-update SLA attainment, percent.
+    pub sla_periodic_update_pct: Option<f64>,
+    /// Periodic-update targets decided.
+    pub sla_periodic_update_n: u64,
+    /// Periodic-update targets still running.
+    pub sla_periodic_update_running: u64,
     /// Why each `None` column is undefined, by column name.
     pub undefined: BTreeMap<String, String>,
 }
@@ -290,6 +345,24 @@ impl ReportRow {
             I(self.sla_n),
             F(self.sla_first_response_pct),
             F(self.sla_resolution_pct),
+            I(self.next_reply_n),
+            F(self.next_reply_mean_s),
+            F(self.next_reply_median_s),
+            F(self.next_reply_p90_s),
+            I(self.next_reply_unanswered),
+            F(self.next_reply_mean_bh_s),
+            F(self.next_reply_median_bh_s),
+            F(self.next_reply_p90_bh_s),
+            I(self.sla_first_response_n),
+            I(self.sla_first_response_running),
+            I(self.sla_resolution_n),
+            I(self.sla_resolution_running),
+            F(self.sla_next_reply_pct),
+            I(self.sla_next_reply_n),
+            I(self.sla_next_reply_running),
+            F(self.sla_periodic_update_pct),
+            I(self.sla_periodic_update_n),
+            I(self.sla_periodic_update_running),
         ]
     }
 }
@@ -530,6 +603,14 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
                 r.durations("frt", "_s", Some(&frt.calendar));
             let [frt_mean_bh_s, frt_median_bh_s, frt_p90_bh_s] =
                 r.durations("frt", "_bh_s", frt.business.as_ref());
+            let next = cell.next.finish();
+            let [next_reply_mean_s, next_reply_median_s, next_reply_p90_s] =
+                r.durations("next_reply", "_s", Some(&next.calendar));
+            let [
+                next_reply_mean_bh_s,
+                next_reply_median_bh_s,
+                next_reply_p90_bh_s,
+            ] = r.durations("next_reply", "_bh_s", next.business.as_ref());
             let art = cell.art.finish();
             let [resolution_mean_s, resolution_median_s, resolution_p90_s] =
                 r.durations("resolution", "_s", Some(&art.calendar));
@@ -545,34 +626,44 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
             let nps = cell.nps.finish();
             let ces = cell.ces.finish();
 
-            let (sla_attainment_pct, sla_first_response_pct, sla_resolution_pct, sla_n) =
-                match cell.sla {
-                    None => {
-                        let why = "no SLA policy given";
-                        (
-                            r.none("sla_attainment_pct", why),
-                            r.none("sla_first_response_pct", why),
-                            r.none("sla_resolution_pct", why),
-                            0,
-                        )
+            // Per metric (in SlaMetric::ALL order): attainment, decided, running.
+            let mut by_metric = [(None, 0u64, 0u64); 4];
+            let (sla_attainment_pct, sla_n) = match cell.sla {
+                None => {
+                    let why = "no SLA policy given";
+                    for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
+                        slot.0 = r.none(&format!("sla_{}_pct", m.as_str()), why);
                     }
-                    Some(acc) => {
-                        let s = acc.finish();
-                        let met = s.first_response.met + s.resolution.met;
-                        let decided = met + s.first_response.breached + s.resolution.breached;
-                        let overall = if decided == 0 {
-                            Metric::undefined("no SLA target decided in the period")
-                        } else {
-                            Metric::Value(100.0 * met as f64 / decided as f64)
-                        };
-                        (
-                            r.take("sla_attainment_pct", &overall),
-                            r.take("sla_first_response_pct", &s.first_response.attainment_pct),
-                            r.take("sla_resolution_pct", &s.resolution.attainment_pct),
-                            decided,
-                        )
+                    (r.none("sla_attainment_pct", why), 0)
+                }
+                Some(acc) => {
+                    let s = acc.finish();
+                    let (mut met, mut decided) = (0, 0);
+                    for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
+                        let a = s.get(m);
+                        met += a.met;
+                        decided += a.met + a.breached;
+                        let column = format!("sla_{}_pct", m.as_str());
+                        *slot = (
+                            r.take(&column, &a.attainment_pct),
+                            a.met + a.breached,
+                            a.running,
+                        );
                     }
-                };
+                    let overall = if decided == 0 {
+                        Metric::undefined("no SLA target decided in the period")
+                    } else {
+                        Metric::Value(100.0 * met as f64 / decided as f64)
+                    };
+                    (r.take("sla_attainment_pct", &overall), decided)
+                }
+            };
+            let [
+                (sla_first_response_pct, sla_first_response_n, sla_first_response_running),
+                (sla_resolution_pct, sla_resolution_n, sla_resolution_running),
+                (sla_next_reply_pct, sla_next_reply_n, sla_next_reply_running),
+                (sla_periodic_update_pct, sla_periodic_update_n, sla_periodic_update_running),
+            ] = by_metric;
 
             let (cost_per_ticket, cost_currency, cost_tickets) = match dim {
                 Some(_) => (
@@ -650,6 +741,24 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
                 sla_n,
                 sla_first_response_pct,
                 sla_resolution_pct,
+                next_reply_n: next.answered,
+                next_reply_mean_s,
+                next_reply_median_s,
+                next_reply_p90_s,
+                next_reply_unanswered: next.unanswered,
+                next_reply_mean_bh_s,
+                next_reply_median_bh_s,
+                next_reply_p90_bh_s,
+                sla_first_response_n,
+                sla_first_response_running,
+                sla_resolution_n,
+                sla_resolution_running,
+                sla_next_reply_pct,
+                sla_next_reply_n,
+                sla_next_reply_running,
+                sla_periodic_update_pct,
+                sla_periodic_update_n,
+                sla_periodic_update_running,
                 undefined: r.undefined,
             });
         }

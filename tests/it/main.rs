@@ -2,6 +2,7 @@
 
 mod backlog;
 mod business_time;
+mod clock;
 mod columnar;
 mod columnar_load;
 mod derive;

@@ -438,7 +438,7 @@ fn column_type(name: &str) -> ColumnType {
         "cost_per_ticket" => ColumnType::Money,
         n if n.starts_with("tickets_")
             || n == "backlog_end"
-            || n == "frt_unanswered"
+            || n.ends_with("_unanswered")
             || n.ends_with("_n") =>
         {
             ColumnType::Count

@@ -267,7 +267,9 @@ pub fn read_servicenow_from(input: impl Read, options: &ReadOptions) -> Result<E
     }
     let read = reader.records_read();
 
-    let derive = DeriveOptions::new().before_creation(BeforeCreation::Clamp);
+    let derive = DeriveOptions::new()
+        .before_creation(BeforeCreation::Clamp)
+        .records_replies(false);
     let (mut histories, failed) = derive_histories_lenient(events, &map, derive);
     let rejected_tickets: Vec<Rejected> = failed
         .into_iter()

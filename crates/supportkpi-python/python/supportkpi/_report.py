@@ -756,7 +756,7 @@ def _column_kind(col: str) -> str:
         return "text"
     if col == "cost_per_ticket":
         return "money"
-    if col.startswith("tickets_") or col in ("backlog_end", "frt_unanswered") or col.endswith("_n"):
+    if col.startswith("tickets_") or col == "backlog_end" or col.endswith("_unanswered") or col.endswith("_n"):
         return "count"
     return "float"
 
