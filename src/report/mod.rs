@@ -13,7 +13,7 @@
 //! | columns | bucketed by |
 //! |---|---|
 //! | `tickets_created`, `frt_*`, `next_reply_*`, `first_contact_resolution_pct`, `sla_*` | ticket creation |
-//! | `tickets_resolved`, `resolution_*` | resolution (the latest) |
+//! | `tickets_resolved`, `resolution_*`, `status_time_n`, `requester_wait_*`, `agent_work_*`, `on_hold_*`, `pending_*` | resolution (the latest) |
 //! | `tickets_reopened` | reopen (event logs only) |
 //! | `backlog_end` | open at the end of the period |
 //! | `csat_*`, `nps*`, `ces_*` | response instant |
@@ -77,6 +77,7 @@ use crate::kpi::{
     SlaAccumulator, SlaOptions, SlaPolicy, TicketAccumulator, Volume, VolumeAccumulator,
     VolumeOptions,
 };
+use crate::kpi::{StatusTime, StatusTimeAccumulator, StatusTimeMapping, StatusTimeOptions};
 use crate::model::{
     CostEntry, Customer, Instant, SurveyKind, SurveyResponse, Ticket, TicketHistory, TicketId,
 };
@@ -123,6 +124,9 @@ pub struct ReportOptions {
     /// Report exactly the periods from the one containing the first date to the one containing
     /// the last; `None`: from the first to the last period with data.
     pub range: Option<(NaiveDate, NaiveDate)>,
+    /// Which statuses count as requester wait and agent work (`requester_wait_*`,
+    /// `agent_work_*` columns).
+    pub status_time: StatusTimeMapping,
 }
 
 impl Default for ReportOptions {
@@ -141,6 +145,7 @@ impl Default for ReportOptions {
             cost_denominator: CostDenominator::default(),
             fcr_denominator: FcrDenominator::default(),
             range: None,
+            status_time: StatusTimeMapping::default(),
         }
     }
 }
@@ -241,6 +246,7 @@ impl ReportOptions {
 struct Kpis {
     frt: FirstResponseTime,
     next: NextReplyTime,
+    status: StatusTime,
     art: ResolutionTime,
     fcr: FirstContactResolution,
     sla: Option<Sla>,
@@ -276,7 +282,11 @@ impl Kpis {
         let mut frt = FirstResponseTimeOptions::default().quantiles(o.quantiles);
         let mut art = ResolutionTimeOptions::default().quantiles(o.quantiles);
         let mut next = NextReplyTimeOptions::default().quantiles(o.quantiles);
+        let mut status = StatusTimeOptions::default()
+            .quantiles(o.quantiles)
+            .mapping(o.status_time.clone());
         if let Some(cal) = &o.calendar {
+            status = status.calendar(cal.clone());
             frt = frt.calendar(cal.clone());
             art = art.calendar(cal.clone());
             next = next.calendar(cal.clone());
@@ -307,6 +317,7 @@ impl Kpis {
         Ok(Kpis {
             frt: FirstResponseTime::new(frt)?,
             next: NextReplyTime::new(next)?,
+            status: StatusTime::new(status)?,
             art: ResolutionTime::new(art)?,
             fcr: FirstContactResolution::new(
                 FirstContactResolutionOptions::default().denominator(o.fcr_denominator),
@@ -331,6 +342,7 @@ impl Kpis {
         Cell {
             frt: self.frt.accumulator(),
             next: self.next.accumulator(),
+            status: self.status.accumulator(),
             art: self.art.accumulator(),
             fcr: self.fcr.accumulator(),
             sla: self.sla.as_ref().map(Sla::accumulator),
@@ -354,6 +366,7 @@ impl Kpis {
 struct Cell {
     frt: FirstResponseTimeAccumulator,
     next: NextReplyTimeAccumulator,
+    status: StatusTimeAccumulator,
     art: ResolutionTimeAccumulator,
     fcr: FirstContactResolutionAccumulator,
     sla: Option<SlaAccumulator>,
@@ -366,6 +379,7 @@ impl Cell {
     fn merge(&mut self, other: Cell) -> Result<(), Error> {
         self.frt.merge(other.frt)?;
         self.next.merge(other.next)?;
+        self.status.merge(other.status)?;
         self.art.merge(other.art)?;
         self.fcr.merge(other.fcr)?;
         match (&mut self.sla, other.sla) {
@@ -533,6 +547,10 @@ impl ReportAccumulator {
             let (total, by) = self.cell(at, dim);
             for cell in std::iter::once(total).chain(by) {
                 t.feed(&mut cell.art)?;
+                // Status times share resolution time's bucket; histories only (see `next`).
+                if let TicketRef::History(h) = t {
+                    cell.status.push_history(h)?;
+                }
             }
         }
         t.feed(&mut self.flow_total.volume)?;
@@ -768,6 +786,7 @@ impl TryFrom<ReportState> for ReportAccumulator {
         let same_cell = |c: &Cell| {
             c.frt.options() == template.frt.options()
                 && c.next.options() == template.next.options()
+                && c.status.options() == template.status.options()
                 && c.art.options() == template.art.options()
                 && c.fcr.options() == template.fcr.options()
                 && c.sla.is_some() == template.sla.is_some()

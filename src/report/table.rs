@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 
 /// The table's column names, in order (snake_case, units in the name; `_bh_s`: business
 /// seconds). [`ReportRow`] has one field per column, plus the `undefined` reasons.
-pub const COLUMNS: [&str; 57] = [
+pub const COLUMNS: [&str; 70] = [
     "period_start",
     "period_end",
     "dimension",
@@ -73,6 +73,19 @@ pub const COLUMNS: [&str; 57] = [
     "sla_periodic_update_pct",
     "sla_periodic_update_n",
     "sla_periodic_update_running",
+    "status_time_n",
+    "requester_wait_mean_s",
+    "requester_wait_median_s",
+    "agent_work_mean_s",
+    "agent_work_median_s",
+    "on_hold_mean_s",
+    "pending_mean_s",
+    "requester_wait_mean_bh_s",
+    "requester_wait_median_bh_s",
+    "agent_work_mean_bh_s",
+    "agent_work_median_bh_s",
+    "on_hold_mean_bh_s",
+    "pending_mean_bh_s",
 ];
 
 /// One row of the report: a period, and a dimension value or the period's total.
@@ -197,6 +210,32 @@ pub struct ReportRow {
     pub sla_periodic_update_n: u64,
     /// Periodic-update targets still running.
     pub sla_periodic_update_running: u64,
+    /// Event histories resolved in the period (the `n` of the status-time columns).
+    pub status_time_n: u64,
+    /// Mean requester wait time (new, open, on hold) of the resolved histories, calendar seconds.
+    pub requester_wait_mean_s: Option<f64>,
+    /// Median requester wait time, calendar seconds.
+    pub requester_wait_median_s: Option<f64>,
+    /// Mean agent work time (new, open), calendar seconds.
+    pub agent_work_mean_s: Option<f64>,
+    /// Median agent work time, calendar seconds.
+    pub agent_work_median_s: Option<f64>,
+    /// Mean on-hold time, calendar seconds.
+    pub on_hold_mean_s: Option<f64>,
+    /// Mean pending time, calendar seconds.
+    pub pending_mean_s: Option<f64>,
+    /// Mean requester wait time, business seconds.
+    pub requester_wait_mean_bh_s: Option<f64>,
+    /// Median requester wait time, business seconds.
+    pub requester_wait_median_bh_s: Option<f64>,
+    /// Mean agent work time, business seconds.
+    pub agent_work_mean_bh_s: Option<f64>,
+    /// Median agent work time, business seconds.
+    pub agent_work_median_bh_s: Option<f64>,
+    /// Mean on-hold time, business seconds.
+    pub on_hold_mean_bh_s: Option<f64>,
+    /// Mean pending time, business seconds.
+    pub pending_mean_bh_s: Option<f64>,
     /// Why each `None` column is undefined, by column name.
     pub undefined: BTreeMap<String, String>,
 }
@@ -363,6 +402,19 @@ impl ReportRow {
             F(self.sla_periodic_update_pct),
             I(self.sla_periodic_update_n),
             I(self.sla_periodic_update_running),
+            I(self.status_time_n),
+            F(self.requester_wait_mean_s),
+            F(self.requester_wait_median_s),
+            F(self.agent_work_mean_s),
+            F(self.agent_work_median_s),
+            F(self.on_hold_mean_s),
+            F(self.pending_mean_s),
+            F(self.requester_wait_mean_bh_s),
+            F(self.requester_wait_median_bh_s),
+            F(self.agent_work_mean_bh_s),
+            F(self.agent_work_median_bh_s),
+            F(self.on_hold_mean_bh_s),
+            F(self.pending_mean_bh_s),
         ]
     }
 }
@@ -611,6 +663,30 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
                 next_reply_median_bh_s,
                 next_reply_p90_bh_s,
             ] = r.durations("next_reply", "_bh_s", next.business.as_ref());
+            let st = cell.status.finish();
+            // Mean and median only (the p90 of a wait is not a column): no stray reasons.
+            let mut stat = |column: &str, stats: Option<&DurationStats>, median: bool| match stats {
+                Some(s) => r.take(column, if median { &s.median } else { &s.mean }),
+                None => r.none(column, "no business calendar given"),
+            };
+            let (cal, bh) = (
+                [&st.requester_wait, &st.agent_work, &st.on_hold, &st.pending]
+                    .map(|p| Some(&p.calendar)),
+                [&st.requester_wait, &st.agent_work, &st.on_hold, &st.pending]
+                    .map(|p| p.business.as_ref()),
+            );
+            let requester_wait_mean_s = stat("requester_wait_mean_s", cal[0], false);
+            let requester_wait_median_s = stat("requester_wait_median_s", cal[0], true);
+            let agent_work_mean_s = stat("agent_work_mean_s", cal[1], false);
+            let agent_work_median_s = stat("agent_work_median_s", cal[1], true);
+            let on_hold_mean_s = stat("on_hold_mean_s", cal[2], false);
+            let pending_mean_s = stat("pending_mean_s", cal[3], false);
+            let requester_wait_mean_bh_s = stat("requester_wait_mean_bh_s", bh[0], false);
+            let requester_wait_median_bh_s = stat("requester_wait_median_bh_s", bh[0], true);
+            let agent_work_mean_bh_s = stat("agent_work_mean_bh_s", bh[1], false);
+            let agent_work_median_bh_s = stat("agent_work_median_bh_s", bh[1], true);
+            let on_hold_mean_bh_s = stat("on_hold_mean_bh_s", bh[2], false);
+            let pending_mean_bh_s = stat("pending_mean_bh_s", bh[3], false);
             let art = cell.art.finish();
             let [resolution_mean_s, resolution_median_s, resolution_p90_s] =
                 r.durations("resolution", "_s", Some(&art.calendar));
@@ -759,6 +835,19 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
                 sla_periodic_update_pct,
                 sla_periodic_update_n,
                 sla_periodic_update_running,
+                status_time_n: st.resolved,
+                requester_wait_mean_s,
+                requester_wait_median_s,
+                agent_work_mean_s,
+                agent_work_median_s,
+                on_hold_mean_s,
+                pending_mean_s,
+                requester_wait_mean_bh_s,
+                requester_wait_median_bh_s,
+                agent_work_mean_bh_s,
+                agent_work_median_bh_s,
+                on_hold_mean_bh_s,
+                pending_mean_bh_s,
                 undefined: r.undefined,
             });
         }

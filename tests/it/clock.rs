@@ -275,3 +275,406 @@ fn a_log_without_replies_has_no_reply_times() {
         Some("the input records no replies")
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Status time.
+
+use proptest::prelude::*;
+use supportkpi::kpi::{
+    Accumulator, SlaMetric, SlaPolicy, SlaStatus, SlaTarget, StatusTimeMapping, TicketStatusTimes,
+};
+use supportkpi::model::Status;
+
+fn times(history: &TicketHistory, cal: &BusinessCalendar) -> [(i64, Option<i64>); 4] {
+    let t = TicketStatusTimes::at_resolution(history, &StatusTimeMapping::default(), Some(cal))
+        .unwrap();
+    [t.requester_wait, t.agent_work, t.on_hold, t.pending].map(|s| (s.calendar, s.business))
+}
+
+/// Ticket P, across a weekend on the office calendar: new Fri 16:00, open 17:00, pending
+/// 17:30, open Mon 11:00, on hold 12:00, open 15:00, solved 16:00.
+/// - calendar: new 1 h, open 0.5 + 1 + 1 h, on hold 3 h, pending 6.5 + 48 + 11 = 65.5 h;
+///   requester wait 1 + 2.5 + 3 = 6.5 h; agent work 3.5 h; 6.5 + 65.5 = 72 h = Fri 16 → Mon 16;
+/// - business: new 1 h, open 0.5 + 1 + 1 h, on hold 3 h, pending Fri 17:30-18:00 + Mon
+///   10:00-11:00 = 1.5 h.
+fn weekend_statuses(id: &str) -> Vec<TicketEvent> {
+    vec![
+        created(id, utc(2021, 6, 25, 16, 0)),
+        status(id, utc(2021, 6, 25, 17, 0), "open"),
+        status(id, utc(2021, 6, 25, 17, 30), "pending"),
+        status(id, utc(2021, 6, 28, 11, 0), "open"),
+        status(id, utc(2021, 6, 28, 12, 0), "on_hold"),
+        status(id, utc(2021, 6, 28, 15, 0), "open"),
+        status(id, utc(2021, 6, 28, 16, 0), "solved"),
+    ]
+}
+
+#[test]
+fn status_time_across_a_weekend() {
+    let h = &derive(weekend_statuses("P"))[0];
+    assert_eq!(
+        times(h, &office()),
+        [
+            (6 * H + H / 2, Some(6 * H + H / 2)),
+            (3 * H + H / 2, Some(3 * H + H / 2)),
+            (3 * H, Some(3 * H)),
+            (65 * H + H / 2, Some(H + H / 2)),
+        ]
+    );
+    assert_eq!(
+        6 * H + H / 2 + 65 * H + H / 2,
+        h.ticket().resolution_seconds().unwrap()
+    );
+}
+
+/// Ticket R, across Christmas Eve (closed): new Thu 12-23 17:00, on hold 17:30, open Mon 12-27
+/// 10:30, solved 11:00. Calendar: on hold 6.5 + 72 + 10.5 = 89 h; requester wait 0.5 + 89 +
+/// 0.5 = 90 h; agent work 1 h. Business: new 0.5 h, on hold Thu 17:30-18:00 + Mon
+/// 10:00-10:30 = 1 h, open 0.5 h → requester wait 2 h, agent work 1 h.
+#[test]
+fn status_time_across_a_holiday() {
+    let events = vec![
+        created("R", utc(2021, 12, 23, 17, 0)),
+        status("R", utc(2021, 12, 23, 17, 30), "on_hold"),
+        status("R", utc(2021, 12, 27, 10, 30), "open"),
+        status("R", utc(2021, 12, 27, 11, 0), "solved"),
+    ];
+    let h = &derive(events)[0];
+    assert_eq!(
+        times(h, &office()),
+        [
+            (90 * H, Some(2 * H)),
+            (H, Some(H)),
+            (89 * H, Some(H)),
+            (0, Some(0))
+        ]
+    );
+}
+
+/// Ticket Q on the Berlin night shift (every day 01:00-05:00 local) on the spring DST change:
+/// new Sun 03-28 00:30 CET, open 01:00 CET, pending 04:00 CEST, solved 05:30 CEST. Calendar:
+/// new 0.5 h, open 2 h (the hour 02:00-03:00 does not exist), pending 1.5 h. Business: new 0,
+/// open 2 h, pending 04:00-05:00 = 1 h.
+#[test]
+fn status_time_across_a_dst_change() {
+    let berlin = chrono_tz::Europe::Berlin;
+    let cal = BusinessCalendar::parse("Mon-Sun 01:00-05:00", berlin).unwrap();
+    let events = vec![
+        created("Q", local(berlin, 2021, 3, 28, 0, 30)),
+        status("Q", local(berlin, 2021, 3, 28, 1, 0), "open"),
+        status("Q", local(berlin, 2021, 3, 28, 4, 0), "pending"),
+        status("Q", local(berlin, 2021, 3, 28, 5, 30), "solved"),
+    ];
+    let h = &derive(events)[0];
+    assert_eq!(h.ticket().resolution_seconds(), Some(4 * H));
+    assert_eq!(
+        times(h, &cal),
+        [
+            (2 * H + H / 2, Some(2 * H)),
+            (2 * H + H / 2, Some(2 * H)),
+            (0, Some(0)),
+            (H + H / 2, Some(H)),
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// SLA clocks.
+
+/// P's resolution against 6 business hours on the office calendar.
+/// - Without pauses: Fri 16:00-18:00 (2 h) + Mon 10:00-14:00 (4 h): due Mon 14:00; solved
+///   Mon 16:00: breached at Mon 14:00.
+/// - Paused in pending and on hold (the default): Fri 16:00-17:30 (1.5 h), Mon 11:00-12:00
+///   (1 h), then from Mon 15:00 the 3.5 h left: Mon 15:00-18:00 and Tue 10:00-10:30: due Tue
+///   10:30; solved Mon 16:00: met.
+/// - As of Mon 13:00 (on hold, not yet solved): running, due Tue 10:30.
+/// - Ticket P2 stays pending from Fri 17:30: its clock stopped at 1.5 h, for good: paused
+///   (running, never met), 5,400 s elapsed against 14,400 s unpaused by Mon 12:00.
+#[test]
+fn sla_clock_paused_through_a_pending_stretch() {
+    let p = &derive(weekend_statuses("P"))[0];
+    let paused = SlaPolicy::new()
+        .calendar(office())
+        .resolution_default(SlaTarget::business(6 * H).unwrap());
+    let unpaused = paused.clone().pause(SlaMetric::Resolution, []);
+    assert_eq!(
+        paused
+            .paused_in(SlaMetric::Resolution)
+            .iter()
+            .copied()
+            .collect::<Vec<_>>(),
+        [Status::Pending, Status::OnHold]
+    );
+    assert_eq!(
+        unpaused.evaluate_history(p, None).unwrap().resolution,
+        Some(SlaStatus::Breached {
+            at: utc(2021, 6, 28, 14, 0)
+        })
+    );
+    assert_eq!(
+        paused.evaluate_history(p, None).unwrap().resolution,
+        Some(SlaStatus::Met)
+    );
+    assert_eq!(
+        paused
+            .evaluate_history(p, Some(utc(2021, 6, 28, 13, 0)))
+            .unwrap()
+            .resolution,
+        Some(SlaStatus::Running {
+            deadline: utc(2021, 6, 29, 10, 30)
+        })
+    );
+    let elapsed = |policy: &SlaPolicy, h: &TicketHistory, until| {
+        policy
+            .elapsed_seconds(h, SlaMetric::Resolution, h.created_at(), until)
+            .unwrap()
+    };
+    // By the resolution: 1.5 h Friday, 1 h Mon 11-12, 1 h Mon 15-16, against 2 + 6 h.
+    assert_eq!(
+        elapsed(&paused, p, utc(2021, 6, 28, 16, 0)),
+        Some(3 * H + H / 2)
+    );
+    assert_eq!(elapsed(&unpaused, p, utc(2021, 6, 28, 16, 0)), Some(8 * H));
+
+    let p2 = &derive(weekend_statuses("P2")[..3].to_vec())[0];
+    assert_eq!(
+        paused.evaluate_history(p2, None).unwrap().resolution,
+        Some(SlaStatus::Paused)
+    );
+    assert_eq!(
+        elapsed(&paused, p2, utc(2021, 6, 28, 12, 0)),
+        Some(H + H / 2)
+    );
+    assert_eq!(elapsed(&unpaused, p2, utc(2021, 6, 28, 12, 0)), Some(4 * H));
+}
+
+/// Next-reply (2 business hours) and periodic-update (24 calendar hours) targets on W:
+/// - waits Fri 16:00 → Mon 11:00 (due Fri 18:00: breached) and Mon 12:00 → 14:00 (due 14:00:
+///   met): the ticket is breached at Fri 18:00;
+/// - agent replies Fri 09:30, Mon 11:00, Mon 14:00 on a ticket open throughout: 09:30 → Mon
+///   11:00 is breached at Sat 09:30, the last one runs on (as final: breached Tue 14:00); the
+///   ticket is breached at Sat 09:30.
+///
+/// The report over W, P and P2 (resolution 6 business hours, the default pauses): resolution
+/// met 1 (P), breached 1 (W, due Fri 16:00), running 1 (P2, paused); next reply and periodic
+/// update breached 1 each (W; P and P2 have no replies: no target); overall 1 met / 4 decided.
+#[test]
+fn sla_next_reply_periodic_update_and_the_report() {
+    let policy = SlaPolicy::new()
+        .calendar(office())
+        .resolution_default(SlaTarget::business(6 * H).unwrap())
+        .with_target(
+            SlaMetric::NextReply,
+            None,
+            SlaTarget::business(2 * H).unwrap(),
+        )
+        .with_target(
+            SlaMetric::PeriodicUpdate,
+            None,
+            SlaTarget::calendar(24 * H).unwrap(),
+        );
+    let w = &derive(weekend_ticket())[0];
+    let sla = policy.evaluate_history(w, None).unwrap();
+    assert_eq!(
+        sla.next_reply,
+        Some(SlaStatus::Breached {
+            at: utc(2021, 6, 25, 18, 0)
+        })
+    );
+    assert_eq!(
+        sla.periodic_update,
+        Some(SlaStatus::Breached {
+            at: utc(2021, 6, 26, 9, 30)
+        })
+    );
+    assert_eq!(
+        sla.resolution,
+        Some(SlaStatus::Breached {
+            at: utc(2021, 6, 25, 16, 0)
+        })
+    );
+
+    let histories = derive(
+        [
+            weekend_ticket(),
+            weekend_statuses("P"),
+            weekend_statuses("P2")[..3].to_vec(),
+        ]
+        .concat(),
+    );
+    let input = ReportInput {
+        histories,
+        ..ReportInput::default()
+    };
+    let options = ReportOptions::default()
+        .period(Period::Year)
+        .calendar(office())
+        .sla(policy);
+    let row = &Report::compute(&input, &options).unwrap().rows[0];
+    assert_eq!(row.sla_resolution_pct, Some(50.0));
+    assert_eq!((row.sla_resolution_n, row.sla_resolution_running), (2, 1));
+    assert_eq!(row.sla_next_reply_pct, Some(0.0));
+    assert_eq!((row.sla_next_reply_n, row.sla_next_reply_running), (1, 0));
+    assert_eq!(row.sla_periodic_update_pct, Some(0.0));
+    assert_eq!(row.sla_periodic_update_n, 1);
+    assert_eq!(row.sla_first_response_pct, None);
+    assert_eq!(row.sla_first_response_n, 0);
+    assert_eq!((row.sla_attainment_pct, row.sla_n), (Some(25.0), 4));
+    // Status times: P is the one resolved history (see status_time_across_a_weekend).
+    assert_eq!(row.status_time_n, 1);
+    assert_eq!(row.requester_wait_mean_s, Some(23_400.0));
+    assert_eq!(row.agent_work_median_s, Some(12_600.0));
+    assert_eq!(row.on_hold_mean_bh_s, Some(10_800.0));
+    assert_eq!(
+        (row.pending_mean_s, row.pending_mean_bh_s),
+        (Some(235_800.0), Some(5_400.0))
+    );
+    assert!(
+        !row.undefined
+            .keys()
+            .any(|k| k.contains("p90") && k.contains("wait"))
+    );
+}
+
+/// Two teams with their own first-response targets: the team's target wins, others take the
+/// policy's.
+#[test]
+fn sla_team_targets() {
+    let policy = SlaPolicy::new()
+        .first_response_default(SlaTarget::calendar(H).unwrap())
+        .with_team_target(
+            "night",
+            SlaMetric::FirstResponse,
+            None,
+            SlaTarget::calendar(4 * H).unwrap(),
+        );
+    let at = utc(2021, 6, 28, 9, 0);
+    let ticket = |team: &str| {
+        supportkpi::Ticket::builder("T", at)
+            .team(team)
+            .first_response_at(at + chrono::Duration::hours(2))
+            .build()
+            .unwrap()
+    };
+    let night = policy.evaluate(&ticket("night"), None).unwrap();
+    assert_eq!(night.first_response, Some(SlaStatus::Met));
+    let day = policy.evaluate(&ticket("day"), None).unwrap();
+    assert_eq!(
+        day.first_response,
+        Some(SlaStatus::Breached {
+            at: utc(2021, 6, 28, 10, 0)
+        })
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Laws over random event logs.
+
+/// A random log of one ticket: status changes (canonical names, reopens and all) and replies
+/// at minutes after creation (whole seconds, so calendar seconds add up exactly).
+fn random_log() -> impl Strategy<Value = Vec<TicketEvent>> {
+    let t0 = utc(2021, 3, 26, 7, 0);
+    prop::collection::vec((0i64..20_000, 0usize..10), 0..25).prop_map(move |steps| {
+        let mut events = vec![created("T", t0)];
+        for (minutes, what) in steps {
+            let at = t0 + chrono::Duration::minutes(minutes);
+            events.push(match what {
+                0 => says("T", at, Author::Agent),
+                1 => says("T", at, Author::Customer),
+                2 => note("T", at),
+                k => status(
+                    "T",
+                    at,
+                    [
+                        "new",
+                        "open",
+                        "pending",
+                        "on_hold",
+                        "solved",
+                        "closed",
+                        "cancelled",
+                    ][k - 3],
+                ),
+            });
+        }
+        events
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Requester wait + the rest of the ticket's open time (pending) + the time it spent
+    /// solved, closed or cancelled before its latest resolution = its full resolution time, on
+    /// the calendar and on a business calendar across a DST change.
+    #[test]
+    fn requester_wait_and_the_rest_make_the_resolution_time(events in random_log()) {
+        let cal = BusinessCalendar::parse("Mon-Fri 09:00-17:00", chrono_tz::Europe::Berlin)
+            .unwrap();
+        let h = &derive(events)[0];
+        if let Some(t) = TicketStatusTimes::at_resolution(h, &StatusTimeMapping::default(), Some(&cal)) {
+            let resolved = h.ticket().resolved_at().unwrap();
+            let full = h.ticket().resolution_seconds().unwrap();
+            prop_assert_eq!(
+                t.requester_wait.calendar + t.pending.calendar + t.not_open.calendar,
+                full
+            );
+            let b = |s: supportkpi::kpi::Seconds| s.business.unwrap();
+            prop_assert_eq!(
+                b(t.requester_wait) + b(t.pending) + b(t.not_open),
+                cal.business_seconds(h.created_at(), resolved)
+            );
+            prop_assert!(t.agent_work.calendar + t.on_hold.calendar == t.requester_wait.calendar);
+        }
+    }
+
+    /// A paused SLA clock never runs ahead of the same clock unpaused: elapsed time is at most
+    /// the unpaused elapsed time, so the paused deadline is never earlier and a target met
+    /// unpaused is met paused.
+    #[test]
+    fn paused_sla_elapsed_is_at_most_unpaused(events in random_log(), until in 0i64..30_000) {
+        let h = &derive(events)[0];
+        let until = h.created_at() + chrono::Duration::minutes(until);
+        for business in [false, true] {
+            let target = if business {
+                SlaTarget::business(3 * H).unwrap()
+            } else {
+                SlaTarget::calendar(20 * H).unwrap()
+            };
+            let paused = SlaPolicy::new()
+                .calendar(office())
+                .resolution_default(target)
+                .pause(SlaMetric::Resolution, [Status::Pending, Status::OnHold, Status::Solved]);
+            let unpaused = paused.clone().pause(SlaMetric::Resolution, []);
+            let e = |p: &SlaPolicy| {
+                p.elapsed_seconds(h, SlaMetric::Resolution, h.created_at(), until).unwrap().unwrap()
+            };
+            prop_assert!(e(&paused) <= e(&unpaused));
+            let status = |p: &SlaPolicy| p.evaluate_history(h, None).unwrap().resolution.unwrap();
+            if status(&unpaused) == SlaStatus::Met {
+                prop_assert_eq!(status(&paused), SlaStatus::Met);
+            }
+            if let (SlaStatus::Breached { at: a }, SlaStatus::Breached { at: b }) =
+                (status(&paused), status(&unpaused))
+            {
+                prop_assert!(a >= b);
+            }
+        }
+    }
+}
+
+#[test]
+fn status_time_kpi_counts_and_reasons() {
+    let histories = derive([weekend_statuses("P"), weekend_ticket()].concat());
+    let kpi = supportkpi::kpi::StatusTime::default();
+    let r = kpi.compute_histories(&histories).unwrap();
+    assert_eq!((r.resolved, r.unresolved, r.summaries), (1, 1, 0));
+    assert_eq!(r.requester_wait.calendar.mean.value(), Some(23_400.0));
+    let mut acc = kpi.accumulator();
+    acc.push(histories[0].ticket()).unwrap();
+    let r = acc.finish();
+    assert_eq!(
+        r.pending.calendar.mean.undefined_reason(),
+        Some("status times need an event log")
+    );
+}
