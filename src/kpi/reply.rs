@@ -6,7 +6,7 @@ use super::{Accumulator, Kpi, NO_REPLIES, TicketAccumulator, TicketFacts, incomp
 use crate::error::{Error, Result};
 use crate::model::{Instant, Ticket, TicketHistory};
 use crate::stats::{DurationStats, QuantileMode};
-use crate::time::BusinessCalendar;
+use crate::time::{BusinessCalendar, TeamCalendars};
 use serde::{Deserialize, Serialize};
 
 /// One answered wait: its length on both clocks.
@@ -125,6 +125,8 @@ pub struct NextReplyTimeOptions {
     quantiles: QuantileMode,
     #[serde(default)]
     calendar: Option<BusinessCalendar>,
+    #[serde(default)]
+    team_calendars: Option<TeamCalendars>,
 }
 
 impl NextReplyTimeOptions {
@@ -133,6 +135,22 @@ impl NextReplyTimeOptions {
     pub fn quantiles(mut self, mode: QuantileMode) -> Self {
         self.quantiles = mode;
         self
+    }
+
+    /// Measures each ticket's business time on its team's calendar (see [`TeamCalendars`]);
+    /// the one of [`calendar`](Self::calendar), which this needs, is the default.
+    #[must_use]
+    pub fn team_calendars(mut self, calendars: TeamCalendars) -> Self {
+        self.team_calendars = Some(calendars);
+        self
+    }
+
+    /// The calendar of `ticket`'s business time: its team's, else the default.
+    pub fn calendar_for(&self, ticket: &Ticket) -> Option<&BusinessCalendar> {
+        match &self.team_calendars {
+            Some(map) => map.for_ticket(ticket, self.calendar.as_ref()),
+            None => self.calendar.as_ref(),
+        }
     }
 
     /// Also measure in business time on `calendar`.
@@ -210,6 +228,7 @@ impl NextReplyTime {
     /// accuracy is not in `[1e-6, 1)`.
     pub fn new(options: NextReplyTimeOptions) -> Result<Self> {
         let probe = Durations::new(options.quantiles, false)?;
+        TeamCalendars::check_default(options.team_calendars.as_ref(), options.calendar.as_ref())?;
         Ok(NextReplyTime {
             options: NextReplyTimeOptions {
                 quantiles: probe.calendar.mode(),
@@ -307,7 +326,7 @@ impl NextReplyTimeAccumulator {
         let tickets = add(self.tickets, 1)?;
         let times = facts
             .history
-            .and_then(|h| TicketReplyTimes::of(h, self.options.calendar.as_ref()));
+            .and_then(|h| TicketReplyTimes::of(h, self.options.calendar_for(facts.ticket)));
         let Some(times) = times else {
             let unknown = add(self.replies_unknown, 1)?;
             self.tickets = tickets;

@@ -5,7 +5,7 @@ use super::{Accumulator, Kpi, NO_REPLIES, TicketAccumulator, TicketFacts, incomp
 use crate::error::{Error, Result};
 use crate::model::{Instant, Ticket, TicketHistory};
 use crate::stats::{DurationStats, QuantileMode};
-use crate::time::BusinessCalendar;
+use crate::time::{BusinessCalendar, TeamCalendars};
 use serde::{Deserialize, Serialize};
 
 /// Options of [`FirstResponseTime`]: how quantiles are computed, and the business calendar that
@@ -31,6 +31,8 @@ pub struct FirstResponseTimeOptions {
     quantiles: QuantileMode,
     #[serde(default)]
     calendar: Option<BusinessCalendar>,
+    #[serde(default)]
+    team_calendars: Option<TeamCalendars>,
 }
 
 impl FirstResponseTimeOptions {
@@ -40,6 +42,22 @@ impl FirstResponseTimeOptions {
     pub fn quantiles(mut self, mode: QuantileMode) -> Self {
         self.quantiles = mode;
         self
+    }
+
+    /// Measures each ticket's business time on its team's calendar (see [`TeamCalendars`]);
+    /// the one of [`calendar`](Self::calendar), which this needs, is the default.
+    #[must_use]
+    pub fn team_calendars(mut self, calendars: TeamCalendars) -> Self {
+        self.team_calendars = Some(calendars);
+        self
+    }
+
+    /// The calendar of `ticket`'s business time: its team's, else the default.
+    pub fn calendar_for(&self, ticket: &Ticket) -> Option<&BusinessCalendar> {
+        match &self.team_calendars {
+            Some(map) => map.for_ticket(ticket, self.calendar.as_ref()),
+            None => self.calendar.as_ref(),
+        }
     }
 
     /// Also measure in business time on `calendar` (default: calendar time only).
@@ -132,6 +150,7 @@ impl FirstResponseTime {
     pub fn new(options: FirstResponseTimeOptions) -> Result<Self> {
         // Validates (and normalizes) the mode once, so every accumulator is built infallibly.
         let probe = Durations::new(options.quantiles, false)?;
+        TeamCalendars::check_default(options.team_calendars.as_ref(), options.calendar.as_ref())?;
         Ok(FirstResponseTime {
             options: FirstResponseTimeOptions {
                 quantiles: probe.calendar.mode(),
@@ -289,8 +308,7 @@ impl FirstResponseTimeAccumulator {
         let calendar = calendar_seconds(created, responded);
         let business = self
             .options
-            .calendar
-            .as_ref()
+            .calendar_for(t)
             .map(|cal| business_seconds(cal, created, responded, calendar));
         self.durations
             .push(calendar, business)

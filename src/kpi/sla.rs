@@ -4,7 +4,7 @@ use super::duration::{add, add_all, invalid_state};
 use super::{Accumulator, Kpi, Metric, TicketAccumulator, TicketFacts, incompatible};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Instant, Status, StatusSpan, Ticket, TicketHistory};
-use crate::time::BusinessCalendar;
+use crate::time::{BusinessCalendar, TeamCalendars};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -389,6 +389,7 @@ pub struct SlaPolicy {
     periodic_update: SlaTargets,
     pause: SlaPauses,
     teams: BTreeMap<String, SlaTargetSet>,
+    team_calendars: Option<TeamCalendars>,
 }
 
 #[derive(Deserialize)]
@@ -408,6 +409,8 @@ struct SlaPolicyRepr {
     pause: SlaPauses,
     #[serde(default)]
     teams: BTreeMap<String, SlaTargetSet>,
+    #[serde(default)]
+    team_calendars: Option<TeamCalendars>,
 }
 
 impl TryFrom<SlaPolicyRepr> for SlaPolicy {
@@ -421,6 +424,7 @@ impl TryFrom<SlaPolicyRepr> for SlaPolicy {
             periodic_update: r.periodic_update,
             pause: r.pause,
             teams: r.teams,
+            team_calendars: r.team_calendars,
         };
         policy.validate()?;
         Ok(policy)
@@ -538,6 +542,19 @@ impl SlaPolicy {
     /// The statuses that stop `metric`'s clock.
     pub fn paused_in(&self, metric: SlaMetric) -> &BTreeSet<Status> {
         self.pause.get(metric)
+    }
+
+    /// Runs each ticket's business-clock targets on its team's calendar ([`TeamCalendars`]);
+    /// the policy's [`calendar`](Self::calendar) is the default.
+    #[must_use]
+    pub fn team_calendars(mut self, calendars: TeamCalendars) -> Self {
+        self.team_calendars = Some(calendars);
+        self
+    }
+
+    /// The calendars per team, if any.
+    pub fn get_team_calendars(&self) -> Option<&TeamCalendars> {
+        self.team_calendars.as_ref()
     }
 
     /// The business calendar, if any.
@@ -824,7 +841,12 @@ impl Clock<'_> {
     }
 
     fn calendar(&self) -> Result<&BusinessCalendar> {
-        self.policy.calendar.as_ref().ok_or_else(|| {
+        let default = self.policy.calendar.as_ref();
+        let cal = match &self.policy.team_calendars {
+            Some(map) => map.for_ticket(self.ticket, default),
+            None => default,
+        };
+        cal.ok_or_else(|| {
             self.context(
                 Error::new(
                     ErrorKind::InvalidOption,

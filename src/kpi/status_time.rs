@@ -6,7 +6,7 @@ use super::{Accumulator, Kpi, TicketAccumulator, TicketFacts, incompatible};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Instant, Status, Ticket, TicketHistory};
 use crate::stats::{DurationStats, QuantileMode};
-use crate::time::BusinessCalendar;
+use crate::time::{BusinessCalendar, TeamCalendars};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -186,6 +186,8 @@ pub struct StatusTimeOptions {
     quantiles: QuantileMode,
     #[serde(default)]
     calendar: Option<BusinessCalendar>,
+    #[serde(default)]
+    team_calendars: Option<TeamCalendars>,
 }
 
 impl StatusTimeOptions {
@@ -201,6 +203,22 @@ impl StatusTimeOptions {
     pub fn quantiles(mut self, mode: QuantileMode) -> Self {
         self.quantiles = mode;
         self
+    }
+
+    /// Measures each ticket's business time on its team's calendar (see [`TeamCalendars`]);
+    /// the one of [`calendar`](Self::calendar), which this needs, is the default.
+    #[must_use]
+    pub fn team_calendars(mut self, calendars: TeamCalendars) -> Self {
+        self.team_calendars = Some(calendars);
+        self
+    }
+
+    /// The calendar of `ticket`'s business time: its team's, else the default.
+    pub fn calendar_for(&self, ticket: &Ticket) -> Option<&BusinessCalendar> {
+        match &self.team_calendars {
+            Some(map) => map.for_ticket(ticket, self.calendar.as_ref()),
+            None => self.calendar.as_ref(),
+        }
     }
 
     /// Also measure in business time on `calendar`.
@@ -243,6 +261,7 @@ impl StatusTime {
     /// agent-work mapping.
     pub fn new(options: StatusTimeOptions) -> Result<Self> {
         let probe = Durations::new(options.quantiles, false)?;
+        TeamCalendars::check_default(options.team_calendars.as_ref(), options.calendar.as_ref())?;
         for (field, set) in [
             ("requester_wait", &options.mapping.requester_wait),
             ("agent_work", &options.mapping.agent_work),
@@ -362,7 +381,7 @@ impl StatusTimeAccumulator {
         let Some(times) = TicketStatusTimes::at_resolution(
             history,
             &self.options.mapping,
-            self.options.calendar.as_ref(),
+            self.options.calendar_for(history.ticket()),
         ) else {
             self.unresolved = add(self.unresolved, 1)?;
             return Ok(());

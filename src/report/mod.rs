@@ -127,6 +127,10 @@ pub struct ReportOptions {
     /// Which statuses count as requester wait and agent work (`requester_wait_*`,
     /// `agent_work_*` columns).
     pub status_time: StatusTimeMapping,
+    /// A business calendar per team (or other dimension): every business-time measure of a
+    /// ticket, and its business-clock SLA targets, use its team's calendar, `calendar` (which
+    /// this needs) the others'.
+    pub calendars: Option<crate::time::TeamCalendars>,
 }
 
 impl Default for ReportOptions {
@@ -146,6 +150,7 @@ impl Default for ReportOptions {
             fcr_denominator: FcrDenominator::default(),
             range: None,
             status_time: StatusTimeMapping::default(),
+            calendars: None,
         }
     }
 }
@@ -167,6 +172,19 @@ impl ReportOptions {
     #[must_use]
     pub fn calendar(mut self, calendar: BusinessCalendar) -> Self {
         self.calendar = Some(calendar);
+        self
+    }
+    /// Sets a business calendar per team (or other dimension); needs [`calendar`](Self::calendar)
+    /// as the default.
+    #[must_use]
+    pub fn calendars(mut self, calendars: crate::time::TeamCalendars) -> Self {
+        self.calendars = Some(calendars);
+        self
+    }
+    /// Sets which statuses count as requester wait and agent work.
+    #[must_use]
+    pub fn status_time(mut self, mapping: StatusTimeMapping) -> Self {
+        self.status_time = mapping;
         self
     }
     /// Groups by a dimension.
@@ -285,6 +303,13 @@ impl Kpis {
         let mut status = StatusTimeOptions::default()
             .quantiles(o.quantiles)
             .mapping(o.status_time.clone());
+        crate::time::TeamCalendars::check_default(o.calendars.as_ref(), o.calendar.as_ref())?;
+        if let Some(map) = &o.calendars {
+            frt = frt.team_calendars(map.clone());
+            art = art.team_calendars(map.clone());
+            next = next.team_calendars(map.clone());
+            status = status.team_calendars(map.clone());
+        }
         if let Some(cal) = &o.calendar {
             status = status.calendar(cal.clone());
             frt = frt.calendar(cal.clone());
@@ -293,7 +318,11 @@ impl Kpis {
         }
         let sla = match &o.sla {
             Some(policy) => {
-                let mut so = SlaOptions::new(policy.clone());
+                let mut policy = policy.clone();
+                if let (Some(map), None) = (&o.calendars, policy.get_team_calendars()) {
+                    policy = policy.team_calendars(map.clone());
+                }
+                let mut so = SlaOptions::new(policy);
                 if let Some(at) = o.as_of {
                     so = so.as_of(at);
                 }
@@ -1027,6 +1056,15 @@ impl Report {
         input: &crate::columnar::ColumnarInput,
         options: &ReportOptions,
     ) -> Result<Report, Error> {
+        if options.calendars.is_some() {
+            // The columns carry no team for a ticket's calendar: refuse rather than measure
+            // every ticket on the default.
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                "calendars per team need the record path (Report::compute over records)",
+            )
+            .with_field("calendars"));
+        }
         columnar::compute(&input.into(), options)
     }
 
@@ -1047,6 +1085,7 @@ impl Report {
         // faster even with the conversion); event histories, and instants beyond the columns'
         // range, through the record accumulators.
         if input.histories.is_empty()
+            && options.calendars.is_none()
             && let Ok(tickets) =
                 crate::columnar::TicketTable::for_report(&input.tickets, options.by.as_deref())
             && let Ok(surveys) = crate::columnar::SurveyTable::from_responses(&input.surveys)

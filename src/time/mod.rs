@@ -6,6 +6,7 @@
 //! business time as well as in calendar time.
 
 mod calendar;
+mod calendars;
 mod hours;
 mod local;
 mod lookup;
@@ -13,5 +14,6 @@ mod period;
 mod transitions;
 
 pub use calendar::BusinessCalendar;
+pub use calendars::TeamCalendars;
 pub(crate) use local::{CachedBucketer, LocalDates, PeriodSpans};
 pub use period::{Bucketer, Period, PeriodKey, local_midnight, local_to_instant, parse_zone};

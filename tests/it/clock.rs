@@ -678,3 +678,100 @@ fn status_time_kpi_counts_and_reasons() {
         Some("status times need an event log")
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// A calendar per team.
+
+/// Two teams on Mon-Fri 09:00-17:00 in their own zones, and the default in UTC; three tickets
+/// created Mon 2021-06-28 06:00 UTC:
+/// - B (team Berlin, CEST = UTC+2): 08:00 local; first response 10:00 UTC = 12:00 local:
+///   calendar 4 h, business 09:00-12:00 = 3 h;
+/// - N (team NY, EDT = UTC-4): 02:00 local; first response 16:00 UTC = 12:00 local: calendar
+///   10 h, business 3 h (on Berlin's calendar it would be 7 h, on UTC's 7 h);
+/// - D (no team): first response 10:00 UTC: calendar 4 h, business 09:00-10:00 UTC = 1 h.
+///
+/// FRT means: calendar 18 h / 3 = 21,600 s; business 7 h / 3 = 8,400 s. A first-response
+/// target of 2 business hours is due 11:00 local: B breached at 09:00 UTC, N at 15:00 UTC, D
+/// met.
+#[test]
+fn two_teams_on_calendars_in_different_zones() {
+    use supportkpi::time::TeamCalendars;
+    let hours = |tz| BusinessCalendar::parse("Mon-Fri 09:00-17:00", tz).unwrap();
+    let calendars = TeamCalendars::new()
+        .with("Berlin", hours(chrono_tz::Europe::Berlin))
+        .with("NY", hours(chrono_tz::America::New_York));
+    let at = utc(2021, 6, 28, 6, 0);
+    let ticket = |id: &str, team: Option<&str>, responded| {
+        let mut b = supportkpi::Ticket::builder(id, at).first_response_at(responded);
+        if let Some(team) = team {
+            b = b.team(team);
+        }
+        b.build().unwrap()
+    };
+    let tickets = vec![
+        ticket("B", Some("Berlin"), utc(2021, 6, 28, 10, 0)),
+        ticket("N", Some("NY"), utc(2021, 6, 28, 16, 0)),
+        ticket("D", None, utc(2021, 6, 28, 10, 0)),
+    ];
+    let policy = SlaPolicy::new()
+        .calendar(hours(Tz::UTC))
+        .first_response_default(SlaTarget::business(2 * H).unwrap());
+    let options = ReportOptions::default()
+        .calendar(hours(Tz::UTC))
+        .sla(policy.clone());
+    let options_by_team = options.clone().calendars(calendars.clone());
+    let input = ReportInput {
+        tickets: tickets.clone(),
+        ..ReportInput::default()
+    };
+    let row = &Report::compute(&input, &options_by_team).unwrap().rows[0];
+    assert_eq!(row.frt_mean_s, Some(21_600.0));
+    assert_eq!(row.frt_mean_bh_s, Some(8_400.0));
+    assert_eq!(
+        (row.sla_first_response_pct, row.sla_first_response_n),
+        (Some(100.0 / 3.0), 3)
+    );
+    // On the default calendar alone: B 1 h, N 7 h, D 1 h.
+    let row = &Report::compute(&input, &options).unwrap().rows[0];
+    assert_eq!(row.frt_mean_bh_s, Some(9.0 * 3_600.0 / 3.0));
+
+    let policy = policy.team_calendars(calendars.clone());
+    let statuses: Vec<_> = tickets
+        .iter()
+        .map(|t| policy.evaluate(t, None).unwrap().first_response)
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            Some(SlaStatus::Breached {
+                at: utc(2021, 6, 28, 9, 0)
+            }),
+            Some(SlaStatus::Breached {
+                at: utc(2021, 6, 28, 15, 0)
+            }),
+            Some(SlaStatus::Met),
+        ]
+    );
+
+    // A map without a default calendar is refused, naming the option.
+    let no_default = ReportOptions::default().calendars(calendars.clone());
+    let err = Report::compute(&input, &no_default).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.field()),
+        (supportkpi::ErrorKind::InvalidOption, Some("calendars"))
+    );
+
+    // The JSON form.
+    let json = r#"{"by": "team", "calendars": {
+        "Berlin": {"timezone": "Europe/Berlin", "hours": "Mon-Fri 09:00-17:00"},
+        "NY": {"timezone": "America/New_York", "hours": "Mon-Fri 09:00-17:00"}}}"#;
+    assert_eq!(TeamCalendars::from_json(json).unwrap(), calendars);
+    assert_eq!(
+        TeamCalendars::from_json(
+            r#"{"calendars": {"X": {"timezone": "Mars/Olympus", "hours": "Mon 09:00-10:00"}}}"#
+        )
+        .unwrap_err()
+        .kind(),
+        supportkpi::ErrorKind::InvalidCalendar
+    );
+}
