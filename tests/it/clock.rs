@@ -2,7 +2,7 @@
 //! with pauses and calendars per team, worked out by hand in the style of the SPEC's
 //! business-time reference cases.
 
-use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{Datelike, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use supportkpi::kpi::{NextReplyTime, NextReplyTimeOptions, TicketKpi, TicketReplyTimes};
 use supportkpi::model::{
@@ -774,4 +774,76 @@ fn two_teams_on_calendars_in_different_zones() {
         .kind(),
         supportkpi::ErrorKind::InvalidCalendar
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Holidays from an iCalendar file.
+
+/// tests/data/office_closures.ics (Google Calendar's export format) on the Berlin office
+/// calendar, Mon-Fri 09:00-17:00:
+/// - Christmas Eve to Boxing Day 2021 (all-day, DTEND exclusive): 24th, 25th, 26th closed;
+/// - New Year's Eve 12:00-17:00 Berlin (Fri 2021-12-31): 3 business hours left, 09:00-12:00;
+/// - Labour Day yearly: 2023-05-01 (a Monday) closed, and still in 2100;
+/// - Thanksgiving, the 4th Thursday of November (folded rule): 2022-11-24 closed, 2022-11-17
+///   open;
+/// - the offsite 13:00-15:00 UTC on Tue 2021-06-15 = 15:00-17:00 CEST: 6 business hours left;
+/// - the cancelled summer party (Thu 2021-07-22) closes nothing.
+#[test]
+fn holidays_from_an_ics_file() {
+    let berlin = chrono_tz::Europe::Berlin;
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/office_closures.ics"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains("\r\n "), "the file has folded lines");
+    let cal = BusinessCalendar::parse("Mon-Fri 09:00-17:00", berlin)
+        .unwrap()
+        .with_ics(&text)
+        .unwrap();
+    let day = |y, m, d| {
+        let a = local(berlin, y, m, d, 0, 0);
+        cal.business_seconds(a, a + chrono::Duration::days(1))
+    };
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    let holidays: Vec<NaiveDate> = cal.holidays().filter(|d| d.year() == 2021).collect();
+    assert_eq!(
+        holidays,
+        [
+            date(2021, 5, 1),
+            date(2021, 11, 25),
+            date(2021, 12, 24),
+            date(2021, 12, 25),
+            date(2021, 12, 26)
+        ]
+    );
+    assert_eq!(day(2021, 12, 24), 0);
+    assert_eq!(day(2021, 12, 27), 8 * H);
+    assert_eq!(day(2021, 12, 31), 3 * H);
+    assert_eq!(day(2023, 5, 1), 0);
+    assert!(cal.holidays().any(|d| d == date(2100, 5, 1)));
+    assert_eq!((day(2022, 11, 24), day(2022, 11, 17)), (0, 8 * H));
+    assert_eq!(day(2021, 6, 15), 6 * H);
+    assert_eq!(day(2021, 7, 22), 8 * H);
+
+    // LF line ends read the same.
+    let lf = text.replace("\r\n", "\n");
+    assert_eq!(
+        BusinessCalendar::parse("Mon-Fri 09:00-17:00", berlin)
+            .unwrap()
+            .with_ics(&lf)
+            .unwrap(),
+        cal
+    );
+    // What it cannot read is an error naming the line, never a closure dropped.
+    let weekly =
+        "BEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20210104\r\nRRULE:FREQ=WEEKLY\r\nEND:VEVENT\r\n";
+    let err = supportkpi::time::read_ics(weekly, berlin).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.field()),
+        (supportkpi::ErrorKind::InvalidCalendar, Some("ics"))
+    );
+    assert!(err.to_string().contains("line 3"), "{err}");
+    let zone = "BEGIN:VEVENT\nDTSTART;TZID=W. Europe Standard Time:20210104T100000\nEND:VEVENT\n";
+    assert!(supportkpi::time::read_ics(zone, berlin).is_err());
 }
