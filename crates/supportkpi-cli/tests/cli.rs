@@ -150,6 +150,8 @@ fn the_committed_demo_files_are_what_the_generator_writes_and_report_the_same() 
         "urgent=1h,high=2h,normal=8h,low=1d",
         "--sla-resolution",
         "urgent=1d,high=2d,normal=5d,low=10d",
+        "--sla-next-reply",
+        "urgent=2h,high=4h,normal=8h,low=1d",
         "--format",
         "json",
     ]);
@@ -253,8 +255,15 @@ fn demo_html_has_every_chart_with_its_points_and_no_external_reference() {
     assert_eq!(chart_points(&html, "csat"), periods);
     assert_eq!(chart_points(&html, "nps"), periods);
     assert_eq!(chart_points(&html, "heatmap"), 7 * 24);
-    assert_eq!(chart_points(&html, "sla"), 2 * periods);
-    assert_eq!(html.matches("<figure class=\"chart\"").count(), 9);
+    assert_eq!(chart_points(&html, "next-reply"), 2 * periods);
+    // SLA by target: first response, resolution and next reply (the demo sets no periodic
+    // update target), each with its n in the legend.
+    assert_eq!(chart_points(&html, "sla"), 3 * periods);
+    assert!(
+        html.contains("next reply (n = "),
+        "the SLA legend names each target's n"
+    );
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 10);
     // Self-contained: nothing to fetch, and the page forbids fetching.
     for needle in [
         "http://", "https://", "src=", "href=", "url(", "@import", "<script", "<link",
