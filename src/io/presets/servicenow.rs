@@ -36,6 +36,11 @@
 //! incidents (minutes to hours), and those updates are taken to happen at the opening. Among
 //! rows of one instant, file order decides.
 //!
+//! The export records no conversation, so the histories are derived with
+//! [`DeriveOptions::records_replies`]`(false)`: first-contact resolution, first response and
+//! next reply times are undefined ("the input records no replies"), not rates over zero
+//! replies.
+//!
 //! # Example
 //! ```
 //! use supportkpi::io::{read_servicenow_from, ReadOptions};
