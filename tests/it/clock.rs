@@ -847,3 +847,69 @@ fn holidays_from_an_ics_file() {
     let zone = "BEGIN:VEVENT\nDTSTART;TZID=W. Europe Standard Time:20210104T100000\nEND:VEVENT\n";
     assert!(supportkpi::time::read_ics(zone, berlin).is_err());
 }
+
+/// The accumulator laws for the new KPIs: split the tickets at every index, merge the halves
+/// (one of them through its serialized state), and get the one-pass result.
+#[test]
+fn next_reply_and_status_time_merge_at_every_split() {
+    let histories = derive(
+        [
+            weekend_ticket(),
+            holiday_ticket(),
+            open_and_solved_tickets(),
+            weekend_statuses("P"),
+            weekend_statuses("P2")[..3].to_vec(),
+        ]
+        .concat(),
+    );
+    let next = NextReplyTime::new(NextReplyTimeOptions::default().calendar(office())).unwrap();
+    let status = supportkpi::kpi::StatusTime::new(
+        supportkpi::kpi::StatusTimeOptions::default().calendar(office()),
+    )
+    .unwrap();
+    let sla = supportkpi::kpi::Sla::new(supportkpi::kpi::SlaOptions::new(
+        SlaPolicy::new()
+            .calendar(office())
+            .resolution_default(SlaTarget::business(6 * H).unwrap())
+            .with_target(
+                SlaMetric::NextReply,
+                None,
+                SlaTarget::business(2 * H).unwrap(),
+            ),
+    ))
+    .unwrap();
+    use supportkpi::kpi::{Kpi, TicketAccumulator};
+    fn check<K>(kpi: &K, histories: &[TicketHistory])
+    where
+        K: Kpi,
+        K::Accumulator: TicketAccumulator + Clone + serde::Serialize + serde::de::DeserializeOwned,
+        <K::Accumulator as Accumulator>::Output: PartialEq + std::fmt::Debug,
+    {
+        let whole = {
+            let mut a = kpi.accumulator();
+            for h in histories {
+                a.push_history(h).unwrap();
+            }
+            a
+        };
+        let expected = whole.clone().finish();
+        for i in 0..=histories.len() {
+            let (mut left, mut right) = (kpi.accumulator(), kpi.accumulator());
+            for h in &histories[..i] {
+                left.push_history(h).unwrap();
+            }
+            for h in &histories[i..] {
+                right.push_history(h).unwrap();
+            }
+            let json = serde_json::to_string(&right).unwrap();
+            right = serde_json::from_str(&json).unwrap();
+            right.merge(left).unwrap();
+            assert_eq!(right.finish(), expected, "split at {i}");
+        }
+    }
+    check(&next, &histories);
+    check(&status, &histories);
+    check(&sla, &histories);
+    let r = next.compute_histories(&histories).unwrap();
+    assert_eq!((r.tickets, r.answered, r.unanswered), (6, 3, 1));
+}
