@@ -155,10 +155,23 @@ fn the_committed_demo_files_are_what_the_generator_writes_and_report_the_same() 
         "--format",
         "json",
     ]);
-    assert_eq!(
-        json(&from_files),
-        json(&ok(&["report", "--demo", "--format", "json"]))
-    );
+    let demo = json(&ok(&["report", "--demo", "--format", "json"]));
+    assert_eq!(json(&from_files), demo);
+    // The demo's event log gives next-reply and per-target SLA columns with their n, every
+    // month.
+    for row in totals(&demo) {
+        for n in [
+            "next_reply_n",
+            "sla_next_reply_n",
+            "sla_resolution_n",
+            "status_time_n",
+        ] {
+            assert!(row[n].as_u64().unwrap() > 0, "{n}: {row}");
+        }
+        for value in ["next_reply_median_bh_s", "sla_next_reply_pct"] {
+            assert!(row[value].as_f64().is_some(), "{value}: {row}");
+        }
+    }
     // The event log of the same tickets derives the same counts, plus reopens in time.
     let events = json(&ok(&[
         "report",
