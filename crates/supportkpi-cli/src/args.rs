@@ -40,6 +40,9 @@ Report options:
   --sla-resolution T      resolution targets, the same way
   --sla-next-reply T      next-reply targets (customer message -> next agent reply; event logs)
   --sla-periodic-update T periodic-update targets (agent reply -> next agent reply; event logs)
+  --as-of WHEN            judge SLA targets (and the backlog) at this instant, RFC 3339 or
+                          a date (its start in --tz): targets not done by then with a later
+                          deadline are running, never met (default: tickets as final)
   --sla-pause STATUSES    statuses that stop the resolution clock (default pending,on_hold;
                           \"none\" for a clock that never stops), e.g. pending,hold
   --format F              table (default) | json | csv | html
@@ -92,6 +95,7 @@ pub(crate) struct ReportArgs {
     pub(crate) sla_next_reply: Option<String>,
     pub(crate) sla_periodic_update: Option<String>,
     pub(crate) sla_pause: Option<String>,
+    pub(crate) as_of: Option<String>,
     pub(crate) calendars: Option<PathBuf>,
     pub(crate) format: Option<String>,
     pub(crate) output: Option<PathBuf>,
@@ -210,6 +214,7 @@ fn parse_report(args: &[String]) -> Result<Command, Usage> {
             "--sla-next-reply" => set(&mut r.sla_next_reply, f, flags.value(f)?)?,
             "--sla-periodic-update" => set(&mut r.sla_periodic_update, f, flags.value(f)?)?,
             "--sla-pause" => set(&mut r.sla_pause, f, flags.value(f)?)?,
+            "--as-of" => set(&mut r.as_of, f, flags.value(f)?)?,
             "--calendars" => set(&mut r.calendars, f, flags.value(f)?.into())?,
             "--format" => set(&mut r.format, f, flags.value(f)?)?,
             "-o" | "--output" => set(&mut r.output, f, flags.value(f)?.into())?,

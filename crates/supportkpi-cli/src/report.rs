@@ -156,6 +156,9 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     if let Some(map) = calendars {
         options = options.calendars(map);
     }
+    if let Some(text) = &args.as_of {
+        options = options.as_of(as_of(text, zone)?);
+    }
     if let Some(by) = &args.by {
         options = options.by(by.clone());
     }
@@ -401,6 +404,20 @@ fn with_holidays(cal: BusinessCalendar, spec: &str) -> Result<BusinessCalendar, 
         }
     }
     Ok(cal.with_holidays(holidays(spec)?))
+}
+
+/// `--as-of`: an RFC 3339 instant, or a date meaning its start in the report's zone.
+fn as_of(text: &str, zone: Tz) -> Result<supportkpi::model::Instant, Failure> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|d| supportkpi::time::local_to_instant(zone, d.and_time(chrono::NaiveTime::MIN)))
+        .map_err(|_| {
+            Failure::Usage(format!(
+                "--as-of {text:?}: expected an RFC 3339 instant or a date YYYY-MM-DD"
+            ))
+        })
 }
 
 /// `--sla-pause pending,hold`: canonical status names and their synonyms; `none`: no pause.
@@ -700,6 +717,16 @@ mod tests {
             [Status::Pending, Status::OnHold]
         );
         assert!(pause_statuses("none").unwrap().is_empty());
+        let berlin = chrono_tz::Europe::Berlin;
+        assert_eq!(
+            as_of("2021-06-28", berlin).unwrap().to_rfc3339(),
+            "2021-06-27T22:00:00+00:00"
+        );
+        assert_eq!(
+            as_of("2021-06-28T12:00:00Z", berlin).unwrap().to_rfc3339(),
+            "2021-06-28T12:00:00+00:00"
+        );
+        assert!(matches!(as_of("soon", berlin), Err(Failure::Usage(_))));
         assert!(matches!(pause_statuses("lunch"), Err(Failure::Usage(_))));
     }
 
