@@ -21,8 +21,8 @@ mod ticket;
 pub use cost::CostEntry;
 pub use customer::Customer;
 pub use derive::{
-    BeforeCreation, DeriveOptions, StatusMap, StatusSpan, TicketHistory, derive_histories,
-    derive_histories_lenient,
+    BeforeCreation, DeriveOptions, ReplyWait, StatusMap, StatusSpan, TicketHistory,
+    derive_histories, derive_histories_lenient,
 };
 pub use event::{Author, EventKind, TicketEvent};
 pub use ids::{CustomerId, SurveyId, TicketId};

@@ -608,7 +608,13 @@ supportkpi_result supportkpi_error_message(char *buf,
 // - `options`: the report's options, `supportkpi::report::ReportOptions` as JSON: `period`
 //   (`day`, `week`, `month`, `quarter`, `year`), `zone`, `calendar` (`{"timezone": …,
 //   "hours": "Mon-Fri 09:00-17:00", "holidays": ["2021-12-24"]}`), `by`, `quantiles`, `sla`,
-//   `as_of`, `csat`, `nps`, `ces`, `cost_denominator`, `fcr_denominator`, `range`.
+//   `as_of`, `csat`, `nps`, `ces`, `cost_denominator`, `fcr_denominator`, `range`,
+//   `status_time` (`{"requester_wait": ["new", "open", "on_hold"], "agent_work": […]}`),
+//   `calendars` (a calendar per team: `{"by": "team", "calendars": {"Billing": {…}}}`).
+//   `sla` holds `calendar`, `first_response`, `resolution`, `next_reply` and `periodic_update`
+//   targets (`{"by_priority": {"P1": {"seconds": 3600, "clock": "business"}},
+//   "default": …}`), `pause` (statuses per metric, e.g. `{"resolution": ["pending"]}`)
+//   and `teams` (targets per team, the same form).
 //
 // The response (`*report_json_out`) is one JSON object:
 //

@@ -36,6 +36,11 @@
 //! incidents (minutes to hours), and those updates are taken to happen at the opening. Among
 //! rows of one instant, file order decides.
 //!
+//! The export records no conversation, so the histories are derived with
+//! [`DeriveOptions::records_replies`]`(false)`: first-contact resolution, first response and
+//! next reply times are undefined ("the input records no replies"), not rates over zero
+//! replies.
+//!
 //! # Example
 //! ```
 //! use supportkpi::io::{read_servicenow_from, ReadOptions};
@@ -271,7 +276,9 @@ pub fn read_servicenow_from(input: impl Read, options: &ReadOptions) -> Result<E
     }
     let read = reader.records_read();
 
-    let derive = DeriveOptions::new().before_creation(BeforeCreation::Clamp);
+    let derive = DeriveOptions::new()
+        .before_creation(BeforeCreation::Clamp)
+        .records_replies(false);
     let (mut histories, failed) = derive_histories_lenient(events, &map, derive);
     let rejected_tickets: Vec<Rejected> = failed
         .into_iter()
