@@ -4,8 +4,9 @@
 //! [`TicketTable`] holds the same tickets as one column per field — instants as `i64`
 //! nanoseconds, text that repeats (channel, priority, team, assignee, customer, free-form
 //! dimensions) as dictionary codes, ids in one string buffer — at ~80 bytes a ticket. It is what
-//! [`Report::compute_columnar`](crate::Report::compute_columnar) reads, what the Python binding
-//! builds from an Arrow table without a text round trip, and what the readers fill in parallel.
+//! [`Report::compute_columnar`](crate::Report::compute_columnar) reads, what the Arrow reader
+//! (`io::arrow`) builds from record batches without a text round trip, and what the readers
+//! fill in parallel.
 //!
 //! Rows are validated on the way in exactly as [`Ticket::builder`] validates (an empty id, a
 //! response or resolution before creation, a latest resolution before the first), and a row
@@ -31,7 +32,8 @@
 
 mod survey;
 
-pub use survey::{SurveyRow, SurveyTable};
+pub(crate) use survey::SurveyRow;
+pub use survey::SurveyTable;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::{CostEntry, Customer, Instant, Status, Ticket, TicketBuilder};
@@ -274,39 +276,39 @@ pub(crate) struct RowNs {
     pub(crate) resolved: i64,
 }
 
-/// One ticket's fields, borrowed: what [`TicketTable::push_row`] validates and stores. Readers
-/// that already hold the text (a CSV record, an Arrow array) fill it without building a
-/// [`Ticket`].
+/// One ticket's fields, borrowed: what [`TicketTable::push_row`] validates and stores. The
+/// readers that already hold the text (a CSV record, an Arrow array) fill it without building
+/// a [`Ticket`].
 #[derive(Debug, Clone, Default)]
-pub struct TicketRow<'a> {
+pub(crate) struct TicketRow<'a> {
     /// The ticket's id (not blank).
-    pub id: &'a str,
+    pub(crate) id: &'a str,
     /// The customer, when known.
-    pub customer_id: Option<&'a str>,
+    pub(crate) customer_id: Option<&'a str>,
     /// Creation (required: `None` is a [`ErrorKind::MissingField`] error).
-    pub created_at: Option<Instant>,
+    pub(crate) created_at: Option<Instant>,
     /// The first public agent reply.
-    pub first_response_at: Option<Instant>,
+    pub(crate) first_response_at: Option<Instant>,
     /// The first resolution (defaults to `resolved_at`).
-    pub first_resolved_at: Option<Instant>,
+    pub(crate) first_resolved_at: Option<Instant>,
     /// The latest resolution.
-    pub resolved_at: Option<Instant>,
+    pub(crate) resolved_at: Option<Instant>,
     /// The status (default: solved when resolved, else open).
-    pub status: Option<Status>,
+    pub(crate) status: Option<Status>,
     /// The channel.
-    pub channel: Option<&'a str>,
+    pub(crate) channel: Option<&'a str>,
     /// The priority.
-    pub priority: Option<&'a str>,
+    pub(crate) priority: Option<&'a str>,
     /// The team.
-    pub team: Option<&'a str>,
+    pub(crate) team: Option<&'a str>,
     /// The assignee.
-    pub assignee: Option<&'a str>,
+    pub(crate) assignee: Option<&'a str>,
     /// Public agent replies, when known.
-    pub agent_replies: Option<u32>,
+    pub(crate) agent_replies: Option<u32>,
     /// Reopens.
-    pub reopens: u32,
+    pub(crate) reopens: u32,
     /// Free-form dimensions (name, value); a name given twice keeps its last value.
-    pub dimensions: &'a [(&'a str, &'a str)],
+    pub(crate) dimensions: &'a [(&'a str, &'a str)],
 }
 
 /// Summary tickets as columns. See the [module docs](self).
@@ -444,7 +446,7 @@ impl TicketTable {
     /// [`ErrorKind::NegativeDuration`] for a response or resolution before creation (or a
     /// latest resolution before the first), [`ErrorKind::InvalidValue`] for an instant outside
     /// the columns' range — each naming the ticket and field. The table is then unchanged.
-    pub fn push_row(&mut self, row: &TicketRow<'_>) -> Result<(), Error> {
+    pub(crate) fn push_row(&mut self, row: &TicketRow<'_>) -> Result<(), Error> {
         let Some(created) = row.created_at else {
             return Err(
                 Error::new(ErrorKind::MissingField, "a ticket needs a creation instant")

@@ -8,19 +8,19 @@ const S: &str = "survey_response";
 
 /// One response's fields, borrowed: what [`SurveyTable::push_row`] validates and stores.
 #[derive(Debug, Clone)]
-pub struct SurveyRow<'a> {
+pub(crate) struct SurveyRow<'a> {
     /// The response's id (not blank).
-    pub id: &'a str,
+    pub(crate) id: &'a str,
     /// The ticket it rates, when linked.
-    pub ticket_id: Option<&'a str>,
+    pub(crate) ticket_id: Option<&'a str>,
     /// The customer who gave it, when known.
-    pub customer_id: Option<&'a str>,
+    pub(crate) customer_id: Option<&'a str>,
     /// When it was given.
-    pub responded_at: Instant,
+    pub(crate) responded_at: Instant,
     /// Which survey it answers.
-    pub kind: SurveyKind,
+    pub(crate) kind: SurveyKind,
     /// The score as given.
-    pub score: i32,
+    pub(crate) score: i32,
 }
 
 /// Survey responses as columns (see the [module docs](super)); ticket ids are kept as text, the
@@ -28,19 +28,12 @@ pub struct SurveyRow<'a> {
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use supportkpi::columnar::{SurveyRow, SurveyTable};
+/// use supportkpi::columnar::SurveyTable;
 /// use supportkpi::model::SurveyKind;
+/// use supportkpi::SurveyResponse;
 /// let at = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
 /// let mut table = SurveyTable::new();
-/// table.push_row(&SurveyRow {
-///     id: "S-1", ticket_id: Some("T-1"), customer_id: None, responded_at: at,
-///     kind: SurveyKind::Nps, score: 9,
-/// })?;
-/// let err = table.push_row(&SurveyRow {
-///     id: "S-2", ticket_id: None, customer_id: None, responded_at: at,
-///     kind: SurveyKind::Nps, score: 11,
-/// }).unwrap_err();
-/// assert_eq!(err.kind(), supportkpi::ErrorKind::ScoreOutOfScale);
+/// table.push(&SurveyResponse::new("S-1", at, SurveyKind::Nps, 9)?.with_ticket("T-1"))?;
 /// assert_eq!(table.len(), 1);
 /// assert_eq!(table.response(0).ticket_id().map(|t| t.as_str()), Some("T-1"));
 /// # Ok::<(), supportkpi::Error>(())
@@ -107,7 +100,7 @@ impl SurveyTable {
     /// # Errors
     /// As [`SurveyResponse::new`], and an instant outside the columns' range; the table is
     /// then unchanged.
-    pub fn push_row(&mut self, row: &SurveyRow<'_>) -> Result<(), Error> {
+    pub(crate) fn push_row(&mut self, row: &SurveyRow<'_>) -> Result<(), Error> {
         SurveyResponse::check(row.id, row.kind, row.score)?;
         self.push_valid(row)
     }

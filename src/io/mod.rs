@@ -57,6 +57,8 @@
 //! exports as tickets (set with [`ReadOptions::preset`]). Each preset's module documents its
 //! column mapping.
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 mod columnar;
 mod csv;
 mod jsonl;
@@ -64,6 +66,7 @@ mod load;
 mod mapping;
 pub mod presets;
 pub(crate) mod records;
+#[cfg(feature = "arrow")]
 mod table;
 mod timestamp;
 
@@ -74,7 +77,8 @@ pub use load::{Loaded, SourceKind, SourceRejected, Sources, load};
 pub use mapping::ColumnMapping;
 pub use presets::Preset;
 pub use presets::servicenow::{EventLogOutcome, read_servicenow, read_servicenow_from};
-pub use table::TableLayout;
+#[cfg(feature = "arrow")]
+pub(crate) use table::TableLayout;
 pub use timestamp::TimestampFormat;
 
 use self::csv::CsvSource;
@@ -339,6 +343,16 @@ impl ReadOptions {
         self.status_map
             .as_ref()
             .unwrap_or_else(|| CANONICAL.get_or_init(StatusMap::canonical))
+    }
+
+    /// The timestamp pattern text timestamps are read with: the one set, else the preset's
+    /// default (none: [`TimestampFormat::auto`]).
+    #[cfg(feature = "arrow")]
+    pub(crate) fn pattern_in_force(&self) -> Option<&str> {
+        match (self.pattern_set, self.preset) {
+            (false, Some(preset)) => preset.default_timestamp_pattern(),
+            _ => self.timestamps.pattern_str(),
+        }
     }
 
     /// These options with a preset's default timestamp pattern, unless one was set.

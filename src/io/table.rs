@@ -13,32 +13,16 @@ use serde_json::{Map, Value};
 /// object of that table (a table row is an object keyed by column name): the same
 /// [`ColumnMapping`](super::ColumnMapping) (layered over a preset's), the same precedence of a
 /// mapped column over one named like the field, the same extra columns. With it a reader of
-/// typed columns (the Python binding's Arrow reader) finds its fields once per table instead of
+/// typed columns (the Arrow reader, [`crate::io::arrow`]) finds its fields once per table instead of
 /// once per value, and reads them under the plan's options (a preset's status map filled in).
 ///
-/// Fields are named by the reader's keys ([`keys`](TableLayout::keys)): the canonical fields
+/// Fields are named by the reader's keys: the canonical fields
 /// of the [module docs](crate::io#the-canonical-layout), plus a preset's own columns
 /// (`requester`, `first_reply_minutes`, `first_resolution_minutes`, `full_resolution_minutes`
 /// for Zendesk; `company`, `closed_at` for Freshdesk).
 ///
-/// # Example
-/// ```
-/// use supportkpi::io::{ColumnMapping, ReadOptions, TableLayout};
-///
-/// let options = ReadOptions::new()
-///     .mapping(ColumnMapping::new().map("Opened", "created_at").dimension("Plan", "plan"))
-///     .keep_extra_columns(true);
-/// let layout = TableLayout::tickets(&["id", "Opened", "Plan", "note", "created_at"], &options)?;
-/// assert_eq!(layout.column("id"), Some(0));
-/// assert_eq!(layout.column("created_at"), Some(1)); // the mapped column wins
-/// assert_eq!(layout.source_name("created_at"), "Opened");
-/// assert_eq!(layout.source_name("team"), "team"); // no column: errors name the field
-/// // Extra columns in the order of a JSON object's keys (by name).
-/// assert_eq!(layout.dimensions(), [(2, "plan".to_owned()), (3, "note".to_owned())]);
-/// # Ok::<(), supportkpi::Error>(())
-/// ```
 #[derive(Debug, Clone)]
-pub struct TableLayout {
+pub(crate) struct TableLayout {
     layout: Layout,
     /// A row as the JSON Lines reader sees it: column name → column index.
     object: Map<String, Value>,
@@ -58,7 +42,7 @@ impl TableLayout {
     /// # Errors
     /// [`ErrorKind::InvalidOption`](crate::ErrorKind::InvalidOption) for a mapping to an
     /// unknown field, or a preset that does not read tickets (ServiceNow: an event log).
-    pub fn tickets(columns: &[&str], options: &ReadOptions) -> Result<TableLayout> {
+    pub(crate) fn tickets(columns: &[&str], options: &ReadOptions) -> Result<TableLayout> {
         let plan = ticket_plan(options)?;
         Self::new(plan.schema, &plan.mapping, plan.options, columns)
     }
@@ -69,7 +53,7 @@ impl TableLayout {
     /// # Errors
     /// [`ErrorKind::InvalidOption`](crate::ErrorKind::InvalidOption) for a mapping to an
     /// unknown field, or any preset (presets read helpdesk exports, not responses).
-    pub fn surveys(columns: &[&str], options: &ReadOptions) -> Result<TableLayout> {
+    pub(crate) fn surveys(columns: &[&str], options: &ReadOptions) -> Result<TableLayout> {
         let plan = survey_plan(options)?;
         debug_assert_eq!(plan.schema.record_type, records::SURVEY.record_type);
         Self::new(plan.schema, &plan.mapping, plan.options, columns)
@@ -110,24 +94,19 @@ impl TableLayout {
     }
 
     /// The record type, as errors name it (`"ticket"`, `"survey_response"`).
-    pub fn record_type(&self) -> &'static str {
+    pub(crate) fn record_type(&self) -> &'static str {
         self.layout.schema.record_type
     }
 
-    /// The reader's keys: the record's fields, plus a preset's own columns.
-    pub fn keys(&self) -> &'static [&'static str] {
-        self.layout.schema.keys
-    }
-
     /// The column feeding `key`, if any.
-    pub fn column(&self, key: &str) -> Option<usize> {
+    pub(crate) fn column(&self, key: &str) -> Option<usize> {
         let k = self.layout.schema.keys.iter().position(|k| *k == key)?;
         self.columns[k]
     }
 
     /// The name errors give `name` (a key, or a column name): the column feeding it as the
     /// JSON Lines reader finds it, or else `name` itself.
-    pub fn source_name<'a>(&'a self, name: &'a str) -> &'a str {
+    pub(crate) fn source_name<'a>(&'a self, name: &'a str) -> &'a str {
         self.layout
             .json_value(name, &self.object)
             .map_or(name, |(k, _)| k)
@@ -135,39 +114,39 @@ impl TableLayout {
 
     /// The columns kept as free-form dimensions (column, dimension name), in the order the
     /// JSON Lines reader adds them (a name given twice keeps its last value).
-    pub fn dimensions(&self) -> &[(usize, String)] {
+    pub(crate) fn dimensions(&self) -> &[(usize, String)] {
         &self.dimensions
     }
 
     /// The cell texts that mean "no value" ([`ReadOptions::null_tokens`]).
-    pub fn null_tokens(&self) -> &[String] {
+    pub(crate) fn null_tokens(&self) -> &[String] {
         &self.options.null_tokens
     }
 
     /// How timestamp text is read.
-    pub fn timestamps(&self) -> &TimestampFormat {
+    pub(crate) fn timestamps(&self) -> &TimestampFormat {
         &self.options.timestamps
     }
 
     /// The status map in force: the options', else the preset's, else the canonical one.
-    pub fn status_map(&self) -> &StatusMap {
+    pub(crate) fn status_map(&self) -> &StatusMap {
         self.options.statuses()
     }
 
     /// Whether extra columns are kept as dimensions ([`ReadOptions::keep_extra_columns`]).
-    pub fn keeps_extra_columns(&self) -> bool {
+    pub(crate) fn keeps_extra_columns(&self) -> bool {
         self.options.keep_extra_columns
     }
 
     /// Whether a second record with an id already read is a
     /// [`DuplicateId`](crate::ErrorKind::DuplicateId) error
     /// ([`ReadOptions::check_duplicate_ids`]).
-    pub fn checks_duplicate_ids(&self) -> bool {
+    pub(crate) fn checks_duplicate_ids(&self) -> bool {
         self.check_duplicate_ids
     }
 
     /// The preset the table is read with.
-    pub fn preset(&self) -> Option<Preset> {
+    pub(crate) fn preset(&self) -> Option<Preset> {
         self.options.preset_kind()
     }
 }

@@ -26,19 +26,9 @@ fn process_seed() -> u64 {
 }
 
 /// Builds [`IdHasher`]s with the process's seed: the hasher of the readers' duplicate-id check,
-/// the responses' join and the columnar dictionaries, public for readers outside the core (the
-/// Python binding's Arrow reader) that keep the same maps.
-///
-/// # Example
-/// ```
-/// use std::collections::HashMap;
-/// use supportkpi::report::IdHashBuilder;
-/// let mut seen: HashMap<&str, u64, IdHashBuilder> = HashMap::default();
-/// seen.insert("T-1", 2);
-/// assert_eq!(seen.get("T-1"), Some(&2));
-/// ```
+/// the responses' join and the columnar dictionaries.
 #[derive(Debug, Clone, Copy)]
-pub struct IdHashBuilder {
+pub(crate) struct IdHashBuilder {
     seed: u64,
 }
 
@@ -60,7 +50,7 @@ impl BuildHasher for IdHashBuilder {
 /// The hasher [`IdHashBuilder`] builds: the folded multiply of foldhash / wyhash, seeded once
 /// per process.
 #[derive(Debug, Clone)]
-pub struct IdHasher {
+pub(crate) struct IdHasher {
     h: u64,
 }
 

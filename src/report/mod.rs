@@ -86,7 +86,7 @@ use crate::stats::QuantileMode;
 use crate::time::{Bucketer, CachedBucketer, Period, PeriodKey};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-pub use hash::{IdHashBuilder, IdHasher};
+pub(crate) use hash::IdHashBuilder;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 

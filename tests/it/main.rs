@@ -1,5 +1,7 @@
 //! Integration tests of the core: one test binary, one module per area.
 
+#[cfg(feature = "arrow")]
+mod arrow_readers;
 mod backlog;
 mod business_time;
 mod columnar;

@@ -5,14 +5,12 @@
 
 use pyo3::prelude::*;
 
-mod arrow_in;
 mod calendar;
 mod errors;
 mod read;
 mod report;
 mod scores;
 mod survey;
-mod table_in;
 
 /// The compiled half of the `supportkpi` Python package.
 #[pymodule]

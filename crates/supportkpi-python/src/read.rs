@@ -1,9 +1,6 @@
 //! The readers: files and Arrow tables into records the report reads.
 
-use crate::arrow_in::{Temporal, write_json_lines};
 use crate::errors;
-use crate::table_in::{self, Read};
-use arrow_array::RecordBatch;
 use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -11,10 +8,10 @@ use pyo3_arrow::PyRecordBatchReader;
 use std::path::PathBuf;
 use std::str::FromStr;
 use supportkpi::columnar::{SurveyTable, TicketTable};
-use supportkpi::io::presets::servicenow::TIMESTAMP_PATTERN;
+use supportkpi::io::arrow::{ArrowOutcome, Records};
 use supportkpi::io::{
     self, ColumnMapping, CostReader, CustomerReader, ErrorMode, EventReader, Format, Preset,
-    ReadOptions, ReadOutcome, Rejected, SurveyReader, TicketReader, TimestampFormat,
+    ReadOptions, ReadOutcome, Rejected, SourceKind, SurveyReader, TicketReader, TimestampFormat,
 };
 use supportkpi::model::{
     DeriveOptions, EventKind, StatusMap, TicketHistory, derive_histories, derive_histories_lenient,
@@ -35,17 +32,16 @@ pub(crate) struct ReadArgs {
     keep_extra_columns: bool,
     preset: Option<String>,
     currency: Option<String>,
-    /// Reads tables through JSON Lines even where the columnar reader could (a switch for the
-    /// tests that compare the two; the Python layer never sets it).
+    /// Reads tables through the core's JSON Lines reference path even where its column readers
+    /// could (a switch for the tests that compare the two; the Python layer never sets it).
     #[pyo3(default)]
     arrow_via_text: bool,
 }
 
-/// Read options, and what the Arrow conversion needs to know about them.
+/// Read options, and which Arrow path reads tables.
 pub(crate) struct Config {
     pub(crate) options: ReadOptions,
     pub(crate) preset: Option<Preset>,
-    temporal: Temporal,
     via_text: bool,
 }
 
@@ -88,22 +84,9 @@ impl ReadArgs {
         if let Some(p) = preset {
             options = options.preset(p);
         }
-        let pattern = self
-            .timestamp_format
-            .clone()
-            .or_else(|| (preset == Some(Preset::ServiceNow)).then(|| TIMESTAMP_PATTERN.to_owned()));
-        let temporal = Temporal {
-            pattern,
-            zone: TimestampFormat::auto().zone(&self.timezone)?,
-            date_format: self
-                .date_format
-                .clone()
-                .unwrap_or_else(|| "%Y-%m-%d".into()),
-        };
         Ok(Config {
             options,
             preset,
-            temporal,
             via_text: self.arrow_via_text,
         })
     }
@@ -120,6 +103,16 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
+    fn source(self) -> SourceKind {
+        match self {
+            Kind::Tickets => SourceKind::Tickets,
+            Kind::Events => SourceKind::Events,
+            Kind::Surveys => SourceKind::Surveys,
+            Kind::Customers => SourceKind::Customers,
+            Kind::Costs => SourceKind::Costs,
+        }
+    }
+
     pub(crate) fn parse(name: &str) -> PyResult<Kind> {
         Ok(match name {
             "tickets" => Kind::Tickets,
@@ -187,8 +180,8 @@ fn outcome<T>(o: ReadOutcome<T>, wrap: fn(Vec<T>) -> Data) -> Outcome {
     }
 }
 
-/// Reads `kind` from `input` (`format` says how) with the options; `servicenow` with its
-/// preset gives ticket histories for tickets and events alike.
+/// Reads `kind` from `input` (`format` says how) with the options; an event-log preset gives
+/// ticket histories for tickets and events alike.
 fn read_from<R: std::io::Read>(
     kind: Kind,
     input: R,
@@ -196,7 +189,9 @@ fn read_from<R: std::io::Read>(
     config: &Config,
 ) -> Result<Outcome, Error> {
     let options = &config.options;
-    if config.preset == Some(Preset::ServiceNow) && matches!(kind, Kind::Tickets | Kind::Events) {
+    if config.preset.is_some_and(Preset::reads_event_log)
+        && matches!(kind, Kind::Tickets | Kind::Events)
+    {
         let out = io::read_servicenow_from(input, &options.clone().format(format))?;
         let mut rejected = out.rejected;
         rejected.extend(out.rejected_tickets);
@@ -275,92 +270,60 @@ impl Arrow {
     }
 }
 
-/// Reads `kind` from an Arrow stream: tickets and responses with the columnar reader
-/// (`table_in`), which follows the JSON Lines path's rules without its text; everything else
-/// through JSON Lines and the core's readers. The JSON Lines path stays for exactly: event logs,
-/// customers and costs (few records, no columnar form), the ServiceNow preset (an event log:
-/// its tickets are derived, not read), and a table with an instant the columnar tables cannot
-/// hold (before 1677 or after 2262).
+/// Reads `kind` from an Arrow stream with the core's Arrow reader (`io::arrow`): tickets and
+/// responses into its columnar tables, everything else into records.
 pub(crate) fn read_arrow(
     kind: Kind,
     reader: PyRecordBatchReader,
     config: &Config,
 ) -> PyResult<Result<Arrow, Error>> {
     let stream = reader.into_reader()?;
-    let schema = stream.schema();
-    let mut batches = Vec::new();
-    for batch in stream {
-        match batch {
-            Ok(b) => batches.push(b),
-            Err(e) => {
-                // The batches before a broken one are converted first, as the JSON Lines path
-                // converts each batch as it comes: their errors come first.
-                let mut sink = Vec::new();
-                for b in &batches {
-                    if let Err(e) = write_json_lines(b, &config.temporal, &mut sink) {
-                        return Ok(Err(e.with_file(TABLE)));
-                    }
-                    sink.clear();
-                }
-                return Ok(Err(Error::new(
-                    ErrorKind::Io,
-                    format!("reading the Arrow stream failed: {e}"),
-                )));
-            }
-        }
-    }
+    let read = if config.via_text {
+        io::arrow::read_via_json_lines(kind.source(), stream, &config.options)
+    } else {
+        io::arrow::read(kind.source(), stream, &config.options)
+    };
     let in_table = |e: Error| e.with_file(TABLE);
-    Ok(read_batches(kind, &schema, &batches, config)
-        .map(|mut out| {
-            let rejected = match &mut out {
-                Arrow::Rows(o) => &mut o.rejected,
-                Arrow::Tickets(_, r, _) | Arrow::Surveys(_, r, _) => r,
-            };
-            for r in rejected {
-                r.error = in_table(r.error.clone());
-            }
-            out
-        })
-        .map_err(in_table))
+    Ok(read.map(arrow).map_err(in_table).map(|mut out| {
+        let rejected = match &mut out {
+            Arrow::Rows(o) => &mut o.rejected,
+            Arrow::Tickets(_, r, _) | Arrow::Surveys(_, r, _) => r,
+        };
+        for r in rejected {
+            r.error = in_table(r.error.clone());
+        }
+        out
+    }))
 }
 
-fn read_batches(
-    kind: Kind,
-    schema: &arrow_schema::Schema,
-    batches: &[RecordBatch],
-    config: &Config,
-) -> Result<Arrow, Error> {
-    let columnar = !config.via_text && config.preset != Some(Preset::ServiceNow);
-    match kind {
-        Kind::Tickets if columnar => {
-            let read = table_in::tickets(schema, batches, &config.options, &config.temporal)?;
-            if let Read::Table {
-                table,
-                rejected,
-                read,
-            } = read
-            {
-                return Ok(Arrow::Tickets(Box::new(table), rejected, read));
-            }
-        }
-        Kind::Surveys if columnar => {
-            let read = table_in::surveys(schema, batches, &config.options, &config.temporal)?;
-            if let Read::Table {
-                table,
-                rejected,
-                read,
-            } = read
-            {
-                return Ok(Arrow::Surveys(Box::new(table), rejected, read));
-            }
-        }
-        _ => {}
+/// The core's outcome as the binding keeps it.
+fn arrow(out: ArrowOutcome) -> Arrow {
+    let ArrowOutcome {
+        records,
+        rejected,
+        read,
+    } = out;
+    let rows = |data| {
+        Arrow::Rows(Outcome {
+            data,
+            rejected: Vec::new(),
+            read,
+        })
+    };
+    let mut arrow = match records {
+        Records::TicketTable(t) => return Arrow::Tickets(t, rejected, read),
+        Records::SurveyTable(s) => return Arrow::Surveys(s, rejected, read),
+        Records::Tickets(v) => rows(Data::Tickets(v)),
+        Records::Histories(v) => rows(Data::Histories(v)),
+        Records::Events(v) => rows(Data::Events(v)),
+        Records::Surveys(v) => rows(Data::Surveys(v)),
+        Records::Customers(v) => rows(Data::Customers(v)),
+        Records::Costs(v) => rows(Data::Costs(v)),
+    };
+    if let Arrow::Rows(o) = &mut arrow {
+        o.rejected = rejected;
     }
-    let mut lines = Vec::new();
-    for batch in batches {
-        write_json_lines(batch, &config.temporal, &mut lines)?;
-    }
-    read_from(kind, lines.as_slice(), Format::JsonLines, config).map(Arrow::Rows)
+    arrow
 }
 
 /// Ticket histories from events, by the error mode: strict stops at the first ticket whose

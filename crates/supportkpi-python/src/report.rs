@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 use supportkpi::columnar::{ColumnarInput, SurveyTable, TicketTable};
-use supportkpi::io::{self, ErrorMode, Preset, Rejected, Sources};
+use supportkpi::io::{self, ErrorMode, Rejected, Sources};
 use supportkpi::report::{COLUMNS, ReportInput, ReportOptions, ReportRow, ReportState, Share};
 use supportkpi::{Error, ErrorKind, Period, Report, SurveyResponse, Ticket};
 
@@ -133,7 +133,7 @@ fn py_err(py: Python<'_>) -> impl Fn(Error) -> PyErr + '_ {
 
 /// Reads every input: the files in one `io::load`, the tables through the Arrow path, the
 /// records as read. The preset and the mapping apply to the helpdesk export only (the tickets,
-/// or the events for ServiceNow when both are given), as in `io::load`.
+/// or the events for an event-log preset when both are given), as in `io::load`.
 fn gather(
     py: Python<'_>,
     inputs: Vec<(String, Source<'_>)>,
@@ -144,7 +144,7 @@ fn gather(
     let mode = export_config.options.error_mode();
     let has = |slot: &str| inputs.iter().any(|(s, _)| s == slot);
     let export_slot = match export_config.preset {
-        Some(Preset::ServiceNow) if has("events") => "events",
+        Some(p) if p.reads_event_log() && has("events") => "events",
         _ => "tickets",
     };
     let mut sources = Sources::default();

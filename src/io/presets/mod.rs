@@ -76,6 +76,31 @@ impl Preset {
         }
     }
 
+    /// Whether the preset reads an event log (its tickets are derived from the events, from
+    /// the `events` input or else the `tickets` one) rather than summary tickets.
+    ///
+    /// # Example
+    /// ```
+    /// use supportkpi::io::Preset;
+    /// assert!(Preset::ServiceNow.reads_event_log());
+    /// assert!(!Preset::Zendesk.reads_event_log());
+    /// ```
+    pub fn reads_event_log(self) -> bool {
+        match self {
+            Preset::ServiceNow => true,
+            Preset::Zendesk | Preset::Freshdesk => false,
+        }
+    }
+
+    /// The timestamp pattern the preset's export writes, when it is not an automatic one.
+    #[cfg(feature = "arrow")]
+    pub(crate) fn default_timestamp_pattern(self) -> Option<&'static str> {
+        match self {
+            Preset::ServiceNow => Some(servicenow::TIMESTAMP_PATTERN),
+            Preset::Zendesk | Preset::Freshdesk => None,
+        }
+    }
+
     /// What the preset reads, for error messages.
     pub(crate) fn reads(self) -> &'static str {
         match self {
@@ -160,25 +185,13 @@ pub(crate) fn after_minutes(row: &Row<'_>, key: &str, created: Instant) -> Resul
 }
 
 /// `created` plus a duration in minutes, as the Zendesk preset reads its
-/// `… time in minutes` columns: whole seconds, rounded half away from zero. Shared with readers
-/// of typed columns (the Python binding's Arrow reader), so both read a duration alike.
+/// `… time in minutes` columns: whole seconds, rounded half away from zero. Shared with the
+/// column readers (CSV's quick path, Arrow's), so every reader reads a duration alike.
 ///
 /// # Errors
 /// [`ErrorKind::NegativeDuration`] for a negative duration, [`ErrorKind::InvalidValue`] for one
 /// over 100 years; each names the value (the caller adds the field).
-///
-/// # Example
-/// ```
-/// use chrono::{TimeZone, Utc};
-/// use rust_decimal::Decimal;
-/// use supportkpi::io::presets::minutes_after;
-/// let t0 = Utc.with_ymd_and_hms(2021, 6, 1, 9, 0, 0).unwrap();
-/// let at = minutes_after(t0, Decimal::new(455, 1))?; // 45.5 minutes
-/// assert_eq!((at - t0).num_seconds(), 45 * 60 + 30);
-/// assert!(minutes_after(t0, Decimal::new(-1, 0)).is_err());
-/// # Ok::<(), supportkpi::Error>(())
-/// ```
-pub fn minutes_after(created: Instant, minutes: Decimal) -> Result<Instant> {
+pub(crate) fn minutes_after(created: Instant, minutes: Decimal) -> Result<Instant> {
     if minutes.is_sign_negative() && !minutes.is_zero() {
         return Err(Error::new(
             ErrorKind::NegativeDuration,
@@ -211,17 +224,31 @@ pub fn minutes_after(created: Instant, minutes: Decimal) -> Result<Instant> {
 
 /// Whether an export's resolution instants are kept for a ticket of this status: only for a
 /// ticket that ends resolved (or whose status is unknown), as the event-log derivation does —
-/// an export's "solved at" of a ticket reopened since is a past resolution. Shared with readers
-/// of typed columns, as [`minutes_after`].
-///
-/// # Example
-/// ```
-/// use supportkpi::io::presets::resolved_only_if_resolved;
-/// use supportkpi::model::Status;
-/// assert!(resolved_only_if_resolved(Some(Status::Closed)));
-/// assert!(resolved_only_if_resolved(None));
-/// assert!(!resolved_only_if_resolved(Some(Status::Open)));
-/// ```
-pub fn resolved_only_if_resolved(status: Option<Status>) -> bool {
+/// an export's "solved at" of a ticket reopened since is a past resolution. Shared with the
+/// column readers, as [`minutes_after`].
+pub(crate) fn resolved_only_if_resolved(status: Option<Status>) -> bool {
     status.is_none_or(|s| s.category() == StatusCategory::Resolved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn minutes_after_rounds_to_seconds_and_refuses_negatives() {
+        let t0 = Utc.with_ymd_and_hms(2021, 6, 1, 9, 0, 0).unwrap();
+        let at = minutes_after(t0, Decimal::new(455, 1)).unwrap(); // 45.5 minutes
+        assert_eq!((at - t0).num_seconds(), 45 * 60 + 30);
+        let e = minutes_after(t0, Decimal::new(-1, 0)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::NegativeDuration);
+        assert!(minutes_after(t0, Decimal::ZERO).is_ok());
+    }
+
+    #[test]
+    fn resolutions_are_kept_only_for_resolved_or_unknown_statuses() {
+        assert!(resolved_only_if_resolved(Some(Status::Closed)));
+        assert!(resolved_only_if_resolved(None));
+        assert!(!resolved_only_if_resolved(Some(Status::Open)));
+    }
 }

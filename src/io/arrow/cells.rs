@@ -6,9 +6,11 @@
 //!
 //! - [`write_json_lines`] writes the rows as JSON Lines for the core's own readers (event logs,
 //!   customers, costs, the ServiceNow preset);
-//! - the columnar reader (`table_in`) reads tickets and responses from the cells directly,
+//! - the column readers (`table`) read tickets and responses from the cells directly,
 //!   following the same JSON rules field by field.
 
+use crate::error::{Error, ErrorKind};
+use crate::io::TimestampFormat;
 use arrow_array::cast::AsArray;
 use arrow_array::temporal_conversions::{
     timestamp_ms_to_datetime, timestamp_ns_to_datetime, timestamp_s_to_datetime,
@@ -27,8 +29,6 @@ use arrow_schema::{DataType, TimeUnit};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
-use supportkpi::io::TimestampFormat;
-use supportkpi::{Error, ErrorKind};
 
 /// How temporal values are written: the timestamp pattern the reader will use (none: its
 /// automatic format), the zone naive values are in, and the date pattern.

@@ -2,11 +2,11 @@
 //! tables ([`TicketTable`], [`SurveyTable`]), without a text round trip.
 //!
 //! The rules are the JSON Lines path's, value for value: a table row is the JSON object of
-//! `arrow_in`, read by the core's JSON Lines reader. This module follows that reader field by
-//! field (the order of `supportkpi::io::records::ticket` and the presets' parsers, so the first
+//! `cells`, read by the core's JSON Lines reader. This module follows that reader field by
+//! field (the order of `crate::io::records::ticket` and the presets' parsers, so the first
 //! bad field of a row is the error), with the core's own pieces: [`TableLayout`] resolves the
 //! columns as the reader resolves an object's keys, [`TimestampFormat::parse`],
-//! [`StatusMap::resolve`](supportkpi::model::StatusMap::resolve), [`minutes_after`] and the
+//! [`StatusMap::resolve`](crate::model::StatusMap::resolve), [`minutes_after`] and the
 //! tables' `push_row` validate as the reader and the ticket builder do. What changes is only the
 //! cost: strings are borrowed from the Arrow arrays, numbers and Arrow timestamps are read as
 //! numbers and instants — where their text could not matter (no timestamp pattern, no null
@@ -20,7 +20,14 @@
 //! 2262-04-11. A table with an accepted record outside that range gives [`Read::ViaText`], and
 //! the caller reads that table through the JSON Lines path instead.
 
-use crate::arrow_in::{self, Cell, Column, Temporal, View};
+use super::cells::{self, Cell, Column, Temporal, View};
+use crate::columnar::{SurveyRow, SurveyTable, TicketRow, TicketTable};
+use crate::error::{Error, ErrorKind};
+use crate::io::presets::{minutes_after, resolved_only_if_resolved};
+use crate::io::{ErrorMode, Preset, ReadOptions, Rejected, TableLayout, TimestampFormat};
+use crate::model::{Instant, Status, SurveyKind, SurveyResponse, Ticket};
+use crate::report::hash::IdHashBuilder;
+use crate::time::local_to_instant;
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::TimeUnit;
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -30,13 +37,6 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::BuildHasher;
 use std::str::FromStr;
-use supportkpi::columnar::{SurveyRow, SurveyTable, TicketRow, TicketTable};
-use supportkpi::io::presets::{minutes_after, resolved_only_if_resolved};
-use supportkpi::io::{ErrorMode, Preset, ReadOptions, Rejected, TableLayout, TimestampFormat};
-use supportkpi::model::{Instant, Status, SurveyKind};
-use supportkpi::report::IdHashBuilder;
-use supportkpi::time::local_to_instant;
-use supportkpi::{Error, ErrorKind, SurveyResponse, Ticket};
 
 /// What reading a table gives.
 #[derive(Debug)]
@@ -160,7 +160,7 @@ struct Row<'r, 'a> {
     i: usize,
 }
 
-/// The field accessors of the JSON Lines reader (`supportkpi::io::mapping::Row`), over cells.
+/// The field accessors of the JSON Lines reader (`crate::io::mapping::Row`), over cells.
 struct Fields<'l> {
     layout: &'l TableLayout,
     names: &'l [&'l str],
@@ -505,8 +505,8 @@ fn prepare(
 ) -> Result<Vec<Vec<Column>>, Error> {
     let mut all = Vec::with_capacity(batches.len());
     for batch in batches {
-        let columns = arrow_in::columns(batch)?;
-        let views = arrow_in::views(names, &columns)?;
+        let columns = cells::columns(batch)?;
+        let views = cells::views(names, &columns)?;
         let fallible: Vec<usize> = (0..views.len())
             .filter(|&c| views[c].fallible(temporal))
             .collect();
@@ -888,8 +888,7 @@ const STRETCH: usize = 32 * 1024;
 
 /// The rows `0..total` in one stretch per core (one for a small table).
 fn stretches(total: usize) -> Vec<std::ops::Range<usize>> {
-    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let n = (total / STRETCH).clamp(1, cores);
+    let n = (total / STRETCH).clamp(1, crate::par::threads());
     let size = total.div_ceil(n).max(1);
     (0..n)
         .map(|k| (k * size).min(total)..((k + 1) * size).min(total))
@@ -903,28 +902,13 @@ fn stretches(total: usize) -> Vec<std::ops::Range<usize>> {
 /// the reader's id map (or as text).
 fn read_stretches<'a, T: Columns>(
     total: usize,
-    read: impl Fn(std::ops::Range<usize>, bool) -> Result<Stretch<'a, T>, Error> + Sync,
+    read: impl Fn(std::ops::Range<usize>, bool) -> Result<Stretch<'a, T>, Error> + Sync + Send,
 ) -> Result<Read<T>, Error> {
     let ranges = stretches(total);
     let parts: Vec<Result<Stretch<'a, T>, Error>> = if ranges.len() == 1 {
         vec![read(0..total, false)]
     } else {
-        std::thread::scope(|scope| {
-            let running: Vec<_> = ranges
-                .iter()
-                .map(|r| {
-                    let read = &read;
-                    scope.spawn(move || read(r.clone(), false))
-                })
-                .collect();
-            running
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        })
+        crate::par::map_range(ranges.len(), |k| read(ranges[k].clone(), false))
     };
     let mut parts = parts.into_iter().collect::<Result<Vec<_>, Error>>()?;
     if parts.iter().any(|p| p.via_text) {
@@ -993,7 +977,7 @@ fn each_row<'a>(
         let (lo, hi) = (range.start.max(start), range.end.min(start + n));
         if lo < hi {
             out.push((
-                arrow_in::views(names, columns)?,
+                cells::views(names, columns)?,
                 lo - start..hi - start,
                 start as u64,
             ));
@@ -1045,6 +1029,7 @@ pub(crate) fn tickets(
     batches: &[RecordBatch],
     options: &ReadOptions,
     temporal: &Temporal,
+    fallback: bool,
 ) -> Result<Read<TicketTable>, Error> {
     let names = names_of(schema);
     let columns = prepare(&names, batches, temporal)?;
@@ -1130,7 +1115,7 @@ pub(crate) fn tickets(
                         stretch.ids.accept(id, line);
                     }
                     // push_row's only InvalidValue: an instant outside the columns' range.
-                    Err(e) if e.kind() == ErrorKind::InvalidValue => {
+                    Err(e) if e.kind() == ErrorKind::InvalidValue && fallback => {
                         stretch.via_text = true;
                         break 'batches;
                     }
@@ -1169,6 +1154,7 @@ pub(crate) fn surveys(
     batches: &[RecordBatch],
     options: &ReadOptions,
     temporal: &Temporal,
+    fallback: bool,
 ) -> Result<Read<SurveyTable>, Error> {
     let names = names_of(schema);
     let columns = prepare(&names, batches, temporal)?;
@@ -1245,7 +1231,7 @@ pub(crate) fn surveys(
                         out.read += 1;
                         stretch.ids.accept(id, line);
                     }
-                    Err(e) if e.kind() == ErrorKind::InvalidValue => {
+                    Err(e) if e.kind() == ErrorKind::InvalidValue && fallback => {
                         stretch.via_text = true;
                         break 'batches;
                     }
@@ -1267,15 +1253,15 @@ pub(crate) fn surveys(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::columnar::ColumnarInput;
+    use crate::io::{ReadOptions, TimestampFormat};
+    use crate::report::{ReportInput, ReportOptions};
+    use crate::{Period, Report};
     use arrow_array::builder::{Int64Builder, StringViewBuilder, TimestampMicrosecondBuilder};
     use arrow_array::{ArrayRef, RecordBatch};
     use arrow_schema::{DataType, Field, Schema, TimeUnit};
     use std::sync::Arc;
     use std::time::Instant as Clock;
-    use supportkpi::columnar::ColumnarInput;
-    use supportkpi::io::{ReadOptions, TimestampFormat};
-    use supportkpi::report::{ReportInput, ReportOptions};
-    use supportkpi::{Period, Report};
 
     fn temporal() -> Temporal {
         Temporal {
@@ -1337,11 +1323,8 @@ mod tests {
 
     #[test]
     fn reads_every_ticket_back() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../examples/data/tickets.csv"
-        );
-        let want = supportkpi::io::read_tickets(path, &ReadOptions::new())
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/tickets.csv");
+        let want = crate::io::read_tickets(path, &ReadOptions::new())
             .unwrap()
             .records;
         let batch = polars_like(&want);
@@ -1358,6 +1341,7 @@ mod tests {
             std::slice::from_ref(&batch),
             &ReadOptions::new(),
             &temporal(),
+            true,
         )
         .unwrap()
         else {
@@ -1431,7 +1415,7 @@ mod tests {
     /// The conversion's cost per row on the comparison's data, tickets and responses shaped as
     /// polars reads them (`read_csv(try_parse_dates=True)`):
     /// `SUPPORTKPI_BENCH_DATA=target/compare-data/tickets-1000000-seed-42 cargo test --release
-    /// -p supportkpi-python --lib -- --ignored --nocapture arrow_read_cost`.
+    /// -p supportkpi --lib -- --ignored --nocapture arrow_read_cost`.
     #[test]
     #[ignore = "a measurement: needs SUPPORTKPI_BENCH_DATA"]
     fn arrow_read_cost() {
@@ -1454,14 +1438,14 @@ mod tests {
             );
         };
 
-        let tickets_rows = supportkpi::io::read_tickets(format!("{dir}/tickets.csv"), &options)
+        let tickets_rows = crate::io::read_tickets(format!("{dir}/tickets.csv"), &options)
             .unwrap()
             .records;
         let batches = [polars_like(&tickets_rows)];
         let schema = batches[0].schema();
         let mut ticket_table = None;
         let times = best_of(runs, || {
-            let read = tickets(&schema, &batches, &options, &temporal()).unwrap();
+            let read = tickets(&schema, &batches, &options, &temporal(), true).unwrap();
             let Read::Table { table, read, .. } = read else {
                 panic!("read as text")
             };
@@ -1470,14 +1454,14 @@ mod tests {
         });
         report("tickets", tickets_rows.len(), times);
 
-        let survey_rows = supportkpi::io::read_surveys(format!("{dir}/surveys.csv"), &options)
+        let survey_rows = crate::io::read_surveys(format!("{dir}/surveys.csv"), &options)
             .unwrap()
             .records;
         let batches = [polars_like_surveys(&survey_rows)];
         let schema = batches[0].schema();
         let mut survey_table = None;
         let times = best_of(runs, || {
-            let read = surveys(&schema, &batches, &options, &temporal()).unwrap();
+            let read = surveys(&schema, &batches, &options, &temporal(), true).unwrap();
             let Read::Table { table, read, .. } = read else {
                 panic!("read as text")
             };
