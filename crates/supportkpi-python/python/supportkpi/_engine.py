@@ -54,7 +54,7 @@ def check_options(options: Mapping[str, Any]) -> Dict[str, Any]:
     return dict(options)
 
 
-def check_buckets(buckets: Optional[int], default: int) -> int:
+def check_buckets(buckets: Optional[int], default: Optional[int]) -> int:
     n = default if buckets is None else buckets
     if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n < 2**32:
         raise ValueError(f"buckets must be an int from 1 to 2**32 - 1, not {buckets!r}")

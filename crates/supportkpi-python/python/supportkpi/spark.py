@@ -55,6 +55,14 @@ def _collect(source: Any) -> Any:
     return source
 
 
+def _parallelism(spark: Any) -> int:
+    try:
+        return max(1, int(spark.sparkContext.defaultParallelism))
+    except Exception:
+        # Spark Connect sessions have no SparkContext: the shuffle width is the next best guess.
+        return max(1, int(spark.conf.get("spark.sql.shuffle.partitions")))
+
+
 def partial_states(
     tickets: Any = None,
     events: Any = None,
@@ -94,7 +102,7 @@ def _states(
                 spark = s.sparkSession
     if spark is None:
         raise TypeError("supportkpi.spark takes at least one PySpark DataFrame")
-    n = _engine.check_buckets(buckets, max(1, spark.sparkContext.defaultParallelism))
+    n = _engine.check_buckets(buckets, None if buckets is not None else _parallelism(spark))
     lookups = {slot: _collect(s) for slot, s in (("customers", customers), ("costs", costs)) if s is not None}
     once = _engine.lookup_state(lookups, opts)
 
