@@ -60,3 +60,14 @@ def survey_elsewhere() -> Tuple[pa.Table, pa.Table, Any]:
     tickets = table("tickets", typed=False)
     surveys = table("surveys", typed=False)
     return tickets, surveys, sk.report(tickets=tickets, surveys=surveys, by="channel", period="week")
+
+
+def hard_options() -> Dict[str, Any]:
+    """Business hours, SLA targets and the quantile sketch: every option a bucket must carry."""
+    return dict(
+        calendar=sk.BusinessCalendar(timezone="UTC", hours="Mon-Fri 10:00-18:00"),
+        sla={"first_response": {"high": 3600, "default": 86400}, "resolution": {"default": 172800}},
+        options={"quantiles": {"sketch": {"relative_accuracy": 0.01}}},
+        by="priority",
+        period="week",
+    )

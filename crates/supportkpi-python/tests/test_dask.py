@@ -10,7 +10,7 @@ import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
 import supportkpi as sk
-from _engine_data import BYS, KINDS, cases, expected, inputs, survey_elsewhere, table, with_twin
+from _engine_data import BYS, KINDS, cases, expected, hard_options, inputs, survey_elsewhere, table, with_twin
 
 dd = pytest.importorskip("dask.dataframe", reason="dask is not installed (pip install 'supportkpi[dask]')")
 distributed = pytest.importorskip("distributed", reason="distributed is not installed (pip install 'supportkpi[dask]')")
@@ -69,3 +69,12 @@ def test_a_survey_in_another_partition_meets_its_ticket(client: Any) -> None:
     got = skd.report(tickets=frame(tickets, 1), surveys=frame(surveys, 3), by="channel", period="week")  # the default bucket count
     assert got == whole
     assert "(none)" not in {r["dimension"] for r in got.to_dicts()}
+
+
+def test_calendar_sla_sketch_and_empty_buckets(client: Any) -> None:
+    """16 buckets (the event log's few tickets leave most of them empty), business hours, SLA
+    targets and the quantile sketch."""
+    skd = importlib.import_module("supportkpi.dask")
+    for kind in KINDS:
+        whole = sk.report(**inputs(kind), **hard_options())
+        assert skd.report(**frames(kind), buckets=16, **hard_options()) == whole, kind

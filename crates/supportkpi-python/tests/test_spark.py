@@ -13,7 +13,7 @@ import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
 import supportkpi as sk
-from _engine_data import BYS, KINDS, cases, expected, inputs, survey_elsewhere, table, with_twin
+from _engine_data import BYS, KINDS, cases, expected, hard_options, inputs, survey_elsewhere, table, with_twin
 
 pyspark_sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed (pip install 'supportkpi[spark]')")
 
@@ -101,3 +101,12 @@ def test_unknown_option_is_a_type_error(spark: Any) -> None:
     with pytest.raises(TypeError, match="bogus"):
         sks.report(tickets=frame(spark, table("tickets", typed=False)), bogus=1)
 
+
+
+def test_calendar_sla_sketch_and_empty_buckets(spark: Any) -> None:
+    """16 buckets (the event log's few tickets leave most of them empty), business hours, SLA
+    targets and the quantile sketch."""
+    sks = importlib.import_module("supportkpi.spark")
+    for kind in KINDS:
+        whole = sk.report(**inputs(kind), **hard_options())
+        assert sks.report(**frames(spark, kind), buckets=16, **hard_options()) == whole, kind
