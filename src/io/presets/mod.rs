@@ -120,21 +120,8 @@ impl Preset {
     /// The canonical ticket fields the preset fills (when the export carries them), for
     /// `supportkpi presets` and the docs.
     pub fn fills(self) -> &'static [&'static str] {
-        const SUMMARY: &[&str] = &[
-            "id",
-            "customer_id",
-            "created_at",
-            "first_response_at",
-            "first_resolved_at",
-            "resolved_at",
-            "status",
-            "channel",
-            "priority",
-            "team",
-            "assignee",
-            "agent_replies",
-            "reopens",
-        ];
+        // A summary export that carries every canonical ticket column fills them all.
+        const SUMMARY: &[&str] = super::records::TICKET.keys;
         match self {
             // From the event log: every field the derivation gives, except replies (the log
             // has none).
@@ -474,6 +461,18 @@ pub(crate) fn resolved_only_if_resolved(status: Option<Status>) -> bool {
 mod tests {
     use super::*;
     use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn every_filled_field_is_a_canonical_ticket_column() {
+        for preset in Preset::ALL {
+            for field in preset.fills() {
+                assert!(
+                    super::super::records::TICKET.keys.contains(field),
+                    "{preset}: {field} is not a canonical ticket column"
+                );
+            }
+        }
+    }
 
     #[test]
     fn minutes_after_rounds_to_seconds_and_refuses_negatives() {
