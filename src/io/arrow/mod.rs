@@ -230,11 +230,29 @@ fn read_text(
     temporal: &Temporal,
 ) -> Result<ArrowOutcome> {
     let lines = json_lines(batches, temporal)?;
-    let input = lines.as_slice();
-    let unlimited = unbounded_lines(options);
-    let options = &unlimited;
+    read_text_input(
+        kind,
+        lines.as_slice(),
+        Format::JsonLines,
+        &unbounded_lines(options),
+    )
+}
+
+/// Reads `kind` from CSV or JSON Lines text (`format` says which) with the readers' rules; an
+/// event-log preset (ServiceNow) gives ticket histories for tickets and events alike. The
+/// records come as rows, never as tables. The Arrow reader's text path and the bindings' file
+/// readers share it, so the choice of reader per record type is made in one place.
+///
+/// # Errors
+/// The readers' errors: the first bad record in strict mode, an I/O error in either mode.
+pub fn read_text_input(
+    kind: SourceKind,
+    input: impl std::io::Read,
+    format: Format,
+    options: &ReadOptions,
+) -> Result<ArrowOutcome> {
     if derived(kind, options) {
-        let out = super::read_servicenow_from(input, &options.clone().format(Format::JsonLines))?;
+        let out = super::read_servicenow_from(input, &options.clone().format(format))?;
         let mut rejected = out.rejected;
         rejected.extend(out.rejected_tickets);
         return Ok(ArrowOutcome {
@@ -243,7 +261,7 @@ fn read_text(
             read: out.read,
         });
     }
-    let f = Format::JsonLines;
+    let f = format;
     Ok(match kind {
         SourceKind::Tickets => outcome(
             TicketReader::from_reader(input, f, options)?.read_all()?,
