@@ -71,13 +71,19 @@ fn main() -> Res<()> {
             let runs: usize = opt("--runs").unwrap_or("3").parse()?;
             business(n, runs, opt("--sample-out").map(Path::new))
         }
+        "state" => {
+            let n: u64 = opt("--tickets").unwrap_or("200000").parse()?;
+            let runs: usize = opt("--runs").unwrap_or("3").parse()?;
+            state(n, runs, flag("--json-state"))
+        }
         _ => Err(USAGE.into()),
     }
 }
 
 const USAGE: &str = "usage: bench_report generate --tickets N [--seed S] --out DIR | \
                      run --data DIR --mode compute|e2e [--runs K] [--figures] | \
-                     business [--tickets N] [--runs K] [--sample-out FILE]";
+                     business [--tickets N] [--runs K] [--sample-out FILE] | \
+                     state [--tickets N] [--runs K] [--json-state]";
 
 fn generate(n: u64, seed: u64, out: &Path) -> Res<()> {
     let synth = Synth::new(SynthOptions::new(n).seed(seed))?;
@@ -346,4 +352,99 @@ fn business(n: usize, runs: usize, sample_out: Option<&Path>) -> Res<()> {
 
 fn ts(t: DateTime<Utc>) -> i64 {
     t.timestamp()
+}
+
+/// The compact report state of one partition (all `n` tickets, monthly by channel): its size
+/// in exact and sketch mode, the number of durations exact mode keeps, and the time of
+/// `ReportState::from_columnar` (+ `to_bytes`) against `Report::compute_columnar` on the same
+/// data. `--json-state` also sizes the previous JSON state (`ReportAccumulator` through
+/// serde_json), which grows with the tickets.
+fn state(n: u64, runs: usize, json_state: bool) -> Res<()> {
+    use supportkpi::report::{ReportAccumulator, ReportState, Share};
+    use supportkpi::stats::QuantileMode;
+    let input = Synth::new(SynthOptions::new(n).seed(42))?
+        .dataset()
+        .into_report_input();
+    let columns = ColumnarInput::from_input(&input)?;
+    let exact = ReportOptions::default().period(Period::Month).by("channel");
+    let sketch = exact.clone().quantiles(QuantileMode::Sketch {
+        relative_accuracy: 0.01,
+    });
+    let best = |f: &dyn Fn() -> Res<()>| -> Res<f64> {
+        let mut best = f64::INFINITY;
+        for _ in 0..runs.max(1) {
+            let t = Clock::now();
+            f()?;
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        Ok(best)
+    };
+    let report_s = best(&|| {
+        Report::compute_columnar(&columns, &exact)
+            .map(drop)
+            .map_err(Into::into)
+    })?;
+    let partial_s = best(&|| {
+        ReportState::from_columnar(&columns, &exact)
+            .map(drop)
+            .map_err(Into::into)
+    })?;
+    let partial_bytes_s = best(&|| {
+        ReportState::from_columnar(&columns, &exact)
+            .map(|s| drop(s.to_bytes()))
+            .map_err(Into::into)
+    })?;
+    let exact_state = ReportState::from_columnar(&columns, &exact)?;
+    let exact_bytes = exact_state.to_bytes();
+    let decode_s = best(&|| {
+        ReportState::from_bytes(&exact_bytes)
+            .map(drop)
+            .map_err(Into::into)
+    })?;
+    let report = exact_state.finish();
+    // Each duration is kept once, in its (period, channel) cell.
+    let durations: u64 = report
+        .rows
+        .iter()
+        .filter(|r| r.dimension.is_some())
+        .map(|r| r.frt_n + r.resolution_n)
+        .sum();
+    let sketch_bytes = ReportState::from_columnar(&columns, &sketch)?
+        .to_bytes()
+        .len();
+    // What a partition ships when customers and costs are lookups (counted in one state).
+    let lookup = |o: &ReportOptions| -> Res<usize> {
+        Ok(
+            ReportState::from_columnar_shared(&columns, o, Share::LookupOnly)?
+                .to_bytes()
+                .len(),
+        )
+    };
+    let (lookup_exact, lookup_sketch) = (lookup(&exact)?, lookup(&sketch)?);
+    let json_bytes = if json_state {
+        let mut acc = ReportAccumulator::new(exact.clone())?;
+        acc.push_input(&input)?;
+        Some(serde_json::to_vec(&acc)?.len())
+    } else {
+        None
+    };
+    let out = json!({
+        "tickets": n,
+        "rows": report.rows.len(),
+        "exact_state_bytes": exact_bytes.len(),
+        "sketch_state_bytes": sketch_bytes,
+        "lookup_only_exact_bytes": lookup_exact,
+        "lookup_only_sketch_bytes": lookup_sketch,
+        "durations_kept": durations,
+        "exact_bytes_per_duration": (lookup_exact as f64 - lookup_sketch as f64) / durations.max(1) as f64,
+        "json_state_bytes": json_bytes,
+        "report_s": report_s,
+        "partial_s": partial_s,
+        "partial_to_bytes_s": partial_bytes_s,
+        "from_bytes_s": decode_s,
+        "partial_over_report": partial_s / report_s,
+        "partial_to_bytes_over_report": partial_bytes_s / report_s,
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
 }

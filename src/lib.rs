@@ -44,6 +44,7 @@ pub mod report;
 pub mod stats;
 pub mod synth;
 pub mod time;
+mod wire;
 
 pub use error::{Error, ErrorKind, RecordRef, Result};
 pub use model::{CostEntry, Customer, SurveyResponse, Ticket, TicketEvent};

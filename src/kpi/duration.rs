@@ -172,6 +172,30 @@ pub(crate) fn add_all<const N: usize>(a: [&mut u64; N], b: [u64; N]) -> Result<(
     Ok(())
 }
 
+impl Durations {
+    /// Writes both summaries for a report state's bytes.
+    pub(crate) fn encode(&self, w: &mut crate::wire::Writer) {
+        self.calendar.encode(w);
+        if let Some(b) = &self.business {
+            b.encode(w);
+        }
+    }
+
+    /// Reads what [`encode`](Durations::encode) wrote, in the mode and with the business
+    /// summary of `template` (made from the report's options).
+    pub(crate) fn decode(&self, r: &mut crate::wire::Reader<'_>) -> Result<Durations> {
+        let mode = self.calendar.mode();
+        let calendar = DurationSummary::decode(mode, r)?;
+        let business = match self.business {
+            Some(_) => Some(DurationSummary::decode(mode, r)?),
+            None => None,
+        };
+        let d = Durations { calendar, business };
+        d.validate(mode, d.business.is_some())?;
+        Ok(d)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

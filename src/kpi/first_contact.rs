@@ -426,3 +426,25 @@ pub struct FirstContactResolutionResult {
     /// Resolved tickets with three or more.
     pub multi_touch: u64,
 }
+
+impl FirstContactResolutionAccumulator {
+    /// Writes the eight counts, for a report state's bytes.
+    pub(crate) fn encode(&self, w: &mut crate::wire::Writer) {
+        for c in self.counts.as_array() {
+            w.u64(c);
+        }
+    }
+
+    /// Reads what [`encode`](Self::encode) wrote, with the options of `self` and the checks of
+    /// a deserialized state.
+    pub(crate) fn decode(&self, r: &mut crate::wire::Reader<'_>) -> Result<Self> {
+        let mut counts = FcrCounts::default();
+        for slot in counts.slots() {
+            *slot = r.u64()?;
+        }
+        Self::try_from(FcrState {
+            options: self.options,
+            counts,
+        })
+    }
+}

@@ -26,7 +26,7 @@ pub use survey::{
     CsatOptions, CsatResult, CsatScale, CustomCesScale, MAX_SCALE_POINTS, Nps, NpsAccumulator,
     NpsOptions, NpsResult, ScoreDistribution,
 };
-pub(crate) use ticket::TicketFacts;
+pub(crate) use ticket::{Exit, TicketFacts};
 pub use ticket::{TicketAccumulator, TicketKpi};
 
 /// The push / merge / finish state of one KPI.

@@ -428,3 +428,23 @@ pub struct ResolutionTimeResult {
     /// Resolution times in business seconds, when the options carry a calendar.
     pub business: Option<DurationStats>,
 }
+
+impl ResolutionTimeAccumulator {
+    /// Writes the state without its options, for a report state's bytes.
+    pub(crate) fn encode(&self, w: &mut crate::wire::Writer) {
+        self.durations.encode(w);
+        w.u64(self.unresolved);
+    }
+
+    /// Reads what [`encode`](Self::encode) wrote, with the options of `self` (an empty
+    /// accumulator of the report's options) and every check of a deserialized state.
+    pub(crate) fn decode(&self, r: &mut crate::wire::Reader<'_>) -> Result<Self> {
+        let durations = self.durations.decode(r)?;
+        let unresolved = r.u64()?;
+        Self::try_from(ResolutionTimeState {
+            options: self.options.clone(),
+            durations,
+            unresolved,
+        })
+    }
+}

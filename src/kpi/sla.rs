@@ -773,3 +773,37 @@ pub struct SlaResult {
     /// Resolution attainment.
     pub resolution: SlaAttainment,
 }
+
+impl SlaAccumulator {
+    /// Writes the counts, for a report state's bytes.
+    pub(crate) fn encode(&self, w: &mut crate::wire::Writer) {
+        w.u64(self.tickets);
+        for c in [&self.first_response, &self.resolution] {
+            for v in [c.met, c.breached, c.running, c.no_target] {
+                w.u64(v);
+            }
+        }
+    }
+
+    /// Reads what [`encode`](Self::encode) wrote, with the options of `self` and the checks of
+    /// a deserialized state.
+    pub(crate) fn decode(&self, r: &mut crate::wire::Reader<'_>) -> Result<Self> {
+        let tickets = r.u64()?;
+        let mut counts = || -> Result<SlaCounts> {
+            Ok(SlaCounts {
+                met: r.u64()?,
+                breached: r.u64()?,
+                running: r.u64()?,
+                no_target: r.u64()?,
+            })
+        };
+        let first_response = counts()?;
+        let resolution = counts()?;
+        Self::try_from(SlaState {
+            options: self.options.clone(),
+            tickets,
+            first_response,
+            resolution,
+        })
+    }
+}

@@ -23,8 +23,8 @@
 //! and the cost denominator, and a summary ticket's backlog stay. The equality tests against
 //! [`Report::compute_records`] (`tests/it/columnar.rs`) are what keeps the two in step.
 
-use super::table::{Assembly, FlowResults, assemble_parts};
-use super::{Cell, Kpis, NO_VALUE, PARTITION, PeriodCells, ReportAccumulator, ReportOptions};
+use super::state::{Group, ReportState, Share};
+use super::{Cell, Kpis, NO_VALUE, PARTITION, ReportOptions, Span};
 use crate::columnar::{ColumnarInput, Dictionary, NO_INSTANT, SurveyTable, TicketTable, from_ns};
 use crate::error::Error;
 use crate::hash::IdHashBuilder;
@@ -715,7 +715,11 @@ impl<'a> From<&'a ColumnarInput> for Inputs<'a> {
 /// Widens the report's span (see [`ReportOptions::max_periods`]) by the earliest and the
 /// latest instant of each column that buckets a row, before anything is allocated per period:
 /// the record named by an error is the one holding that instant.
-fn widen_by_columns(acc: &mut ReportAccumulator, input: &Inputs<'_>) -> Result<(), Error> {
+fn widen_by_columns(
+    span: &mut Span,
+    options: &ReportOptions,
+    input: &Inputs<'_>,
+) -> Result<(), Error> {
     fn extremes(column: &[i64]) -> [Option<usize>; 2] {
         let mut lo: Option<usize> = None;
         let mut hi: Option<usize> = None;
@@ -740,14 +744,15 @@ fn widen_by_columns(acc: &mut ReportAccumulator, input: &Inputs<'_>) -> Result<(
     ] {
         for i in extremes(column).into_iter().flatten() {
             let id = input.tickets.ids().get(i);
-            acc.widen(from_ns(column[i]), "ticket", Some(id), field)?;
+            span.widen_by(from_ns(column[i]), options, "ticket", Some(id), field)?;
         }
     }
     let column = input.surveys.responded_at_ns();
     for i in extremes(column).into_iter().flatten() {
         let id = input.surveys.ids().get(i);
-        acc.widen(
+        span.widen_by(
             from_ns(column[i]),
+            options,
             "survey_response",
             Some(id),
             "responded_at",
@@ -757,17 +762,21 @@ fn widen_by_columns(acc: &mut ReportAccumulator, input: &Inputs<'_>) -> Result<(
 }
 
 pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Report, Error> {
-    // Customers and costs are few: the row path's accumulator takes them (and checks the
-    // options).
-    let mut acc = ReportAccumulator::new(options.clone())?;
-    for c in input.customers {
-        acc.push_customer(c)?;
-    }
-    for e in input.costs {
-        acc.push_cost(e)?;
-    }
-    widen_by_columns(&mut acc, input)?;
-    let kpis = &acc.kpis;
+    Ok(partial(input, options, Share::Count)?.finish())
+}
+
+/// The columnar engine's state of an input: its partitions merged, with dimension labels in
+/// place of the input's codes.
+pub(super) fn partial(
+    input: &Inputs<'_>,
+    options: &ReportOptions,
+    share: Share,
+) -> Result<ReportState, Error> {
+    // Customers and costs are few: the state takes them as records (and checks the options).
+    let mut state = ReportState::new(options.clone())?;
+    state.add_shared(input.customers, input.costs, share)?;
+    widen_by_columns(&mut state.span, options, input)?;
+    let kpis = &state.kpis;
     let grouped = options.by.is_some();
     let dims = Dims::new(input, options.by.as_deref());
     let survey_codes = SurveyCodes::new(input, &dims, grouped);
@@ -804,91 +813,40 @@ pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Rep
         merged.add(p)?;
     }
 
-    // Cost denominators, totals and flows.
-    let mut cells: BTreeMap<PeriodKey, PeriodCells> = BTreeMap::new();
-    let mut flow_total = FlowResults {
-        volume: BTreeMap::new(),
-        backlog: Vec::new(),
-    };
-    let mut flow_by: Vec<Option<FlowResults>> = (0..dims.len()).map(|_| None).collect();
-    let mut running = vec![0i64; dims.len() + 1];
+    // Codes become labels; the total of each period is left to the finish (the sum of its
+    // labels), so a state holds each duration once.
     for (key, slot) in merged.slots {
         if slot.cost_tickets > 0 {
-            acc.cost.add_tickets(key, slot.cost_tickets)?;
+            state.cost.add_tickets(key, slot.cost_tickets)?;
         }
-        for j in 0..=dims.len() {
-            running[j] += slot.delta[j];
-            let flow = if j == 0 {
-                Some(&mut flow_total)
-            } else if slot.moves[j] > 0 || !slot.counts[j].is_zero() {
-                Some(flow_by[j - 1].get_or_insert_with(|| FlowResults {
-                    volume: BTreeMap::new(),
-                    backlog: Vec::new(),
-                }))
-            } else {
-                flow_by[j - 1].as_mut()
-            };
-            let Some(flow) = flow else { continue };
-            if !slot.counts[j].is_zero() {
-                flow.volume.insert(key, slot.counts[j]);
-            }
-            if slot.moves[j] > 0 {
-                // Every stay is entered before it is left: the running count is never negative.
-                flow.backlog
-                    .push((key, u64::try_from(running[j]).unwrap_or(0)));
-            }
-        }
-        let present: Vec<(usize, Cell)> = slot
-            .cells
-            .into_iter()
-            .enumerate()
-            .filter_map(|(c, cell)| Some((c, cell?)))
-            .collect();
-        if present.is_empty() {
-            continue;
-        }
-        let period = if grouped {
-            let mut total = kpis.cell();
-            for (_, c) in &present {
-                total.merge(c.clone())?;
-            }
-            PeriodCells {
-                total,
-                by: present
-                    .into_iter()
-                    .map(|(c, cell)| (dims.labels[c].clone(), cell))
-                    .collect(),
+        let mut groups: BTreeMap<Option<String>, Group> = BTreeMap::new();
+        let mut cells = slot.cells.into_iter();
+        if grouped {
+            for (c, label) in dims.labels.iter().enumerate() {
+                let g = Group {
+                    cell: cells.next().flatten(),
+                    counts: slot.counts[1 + c],
+                    delta: slot.delta[1 + c],
+                    moves: slot.moves[1 + c],
+                };
+                if !g.is_empty() {
+                    groups.insert(Some(label.clone()), g);
+                }
             }
         } else {
-            let mut present = present;
-            PeriodCells {
-                total: present.pop().map_or_else(|| kpis.cell(), |(_, c)| c),
-                by: BTreeMap::new(),
+            let g = Group {
+                cell: cells.next().flatten(),
+                counts: slot.counts[0],
+                delta: slot.delta[0],
+                moves: slot.moves[0],
+            };
+            if !g.is_empty() {
+                groups.insert(None, g);
             }
-        };
-        cells.insert(key, period);
+        }
+        if !groups.is_empty() {
+            state.periods.insert(key, groups);
+        }
     }
-    let flow_by: BTreeMap<String, FlowResults> = flow_by
-        .into_iter()
-        .enumerate()
-        .filter_map(|(c, f)| Some((dims.labels[c].clone(), f?)))
-        .collect();
-    let ReportAccumulator {
-        options,
-        kpis,
-        cost,
-        retention_total,
-        retention_by,
-        ..
-    } = acc;
-    Ok(assemble_parts(Assembly {
-        options,
-        kpis,
-        cells,
-        flow_total,
-        flow_by,
-        cost,
-        retention_total,
-        retention_by,
-    }))
+    Ok(state)
 }

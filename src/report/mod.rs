@@ -74,8 +74,10 @@
 #[cfg(feature = "arrow")]
 mod arrow;
 mod columnar;
+mod state;
 mod table;
 
+pub use state::{ReportState, STATE_VERSION, Share, bucket_of, combine, merge};
 pub use table::{COLUMNS, Column, ColumnType, Report, ReportRow, column, column_names, csv_text};
 
 use crate::BusinessCalendar;
@@ -529,6 +531,82 @@ impl Span {
         check_span(first, last, o)
     }
 
+    /// [`widen`](Span::widen), the error naming the record, field and instant.
+    pub(crate) fn widen_by(
+        &mut self,
+        at: Instant,
+        o: &ReportOptions,
+        record_type: &'static str,
+        id: Option<&str>,
+        field: &'static str,
+    ) -> Result<(), Error> {
+        self.widen(at, o).map_err(|e| {
+            let e = e.with_record_type(record_type);
+            match id {
+                Some(id) => e.with_id(id),
+                None => e,
+            }
+            .with_field(field)
+            .with_value(at.to_rfc3339())
+        })
+    }
+
+    /// Widens by every instant of a ticket that buckets it: creation, resolutions and, for an
+    /// event history, each status change.
+    fn widen_by_ticket(&mut self, t: TicketRef<'_>, o: &ReportOptions) -> Result<(), Error> {
+        let ticket = t.ticket();
+        let id = Some(ticket.id().as_str());
+        self.widen_by(ticket.created_at(), o, "ticket", id, "created_at")?;
+        // The latest resolution first: it bounds the first, so an error names it.
+        if let Some(at) = ticket.resolved_at() {
+            self.widen_by(at, o, "ticket", id, "resolved_at")?;
+        }
+        if let Some(at) = ticket.first_resolved_at() {
+            self.widen_by(at, o, "ticket", id, "first_resolved_at")?;
+        }
+        if let TicketRef::History(h) = t {
+            for s in h.status_spans() {
+                for at in std::iter::once(s.from).chain(s.to) {
+                    self.widen_by(at, o, "event", id, "at")?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Widens by a survey response's instant.
+    pub(crate) fn widen_by_survey(
+        &mut self,
+        r: &SurveyResponse,
+        o: &ReportOptions,
+    ) -> Result<(), Error> {
+        let id = Some(r.id().as_str());
+        self.widen_by(r.responded_at(), o, "survey_response", id, "responded_at")
+    }
+
+    /// Widens by a customer's tenure.
+    pub(crate) fn widen_by_customer(
+        &mut self,
+        c: &Customer,
+        o: &ReportOptions,
+    ) -> Result<(), Error> {
+        let id = Some(c.id().as_str());
+        self.widen_by(c.acquired_at(), o, "customer", id, "acquired_at")?;
+        if let Some(at) = c.churned_at() {
+            self.widen_by(at, o, "customer", id, "churned_at")?;
+        }
+        Ok(())
+    }
+
+    /// Widens by a cost entry's dates (their local midnights).
+    pub(crate) fn widen_by_cost(&mut self, e: &CostEntry, o: &ReportOptions) -> Result<(), Error> {
+        for (date, field) in [(e.start(), "start"), (e.end(), "end")] {
+            let at = crate::time::local_midnight(o.zone, date);
+            self.widen_by(at, o, "cost_entry", None, field)?;
+        }
+        Ok(())
+    }
+
     fn merge(&mut self, other: Span, o: &ReportOptions) -> Result<(), Error> {
         for at in [other.first, other.last].into_iter().flatten() {
             self.widen(at, o)?;
@@ -613,46 +691,6 @@ impl ReportAccumulator {
         })
     }
 
-    /// Widens the report's span by a record's instant (see [`ReportOptions::max_periods`]).
-    pub(crate) fn widen(
-        &mut self,
-        at: Instant,
-        record_type: &'static str,
-        id: Option<&str>,
-        field: &'static str,
-    ) -> Result<(), Error> {
-        self.span.widen(at, &self.options).map_err(|e| {
-            let e = e.with_record_type(record_type);
-            match id {
-                Some(id) => e.with_id(id),
-                None => e,
-            }
-            .with_field(field)
-            .with_value(at.to_rfc3339())
-        })
-    }
-
-    fn widen_ticket(&mut self, t: TicketRef<'_>) -> Result<(), Error> {
-        let ticket = t.ticket();
-        let id = Some(ticket.id().as_str());
-        self.widen(ticket.created_at(), "ticket", id, "created_at")?;
-        // The latest resolution first: it bounds the first, so an error names it.
-        if let Some(at) = ticket.resolved_at() {
-            self.widen(at, "ticket", id, "resolved_at")?;
-        }
-        if let Some(at) = ticket.first_resolved_at() {
-            self.widen(at, "ticket", id, "first_resolved_at")?;
-        }
-        if let TicketRef::History(h) = t {
-            for s in h.status_spans() {
-                for at in std::iter::once(s.from).chain(s.to) {
-                    self.widen(at, "event", id, "at")?;
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// The options.
     pub fn options(&self) -> &ReportOptions {
         &self.options
@@ -683,7 +721,7 @@ impl ReportAccumulator {
     }
 
     fn push_ticket_ref(&mut self, t: TicketRef<'_>, dimension: Option<&str>) -> Result<(), Error> {
-        self.widen_ticket(t)?;
+        self.span.widen_by_ticket(t, &self.options)?;
         let dim = self.dimension_label(dimension);
         let ticket = t.ticket();
         let created = ticket.created_at();
@@ -769,12 +807,7 @@ impl ReportAccumulator {
         response: &SurveyResponse,
         dimension: Option<&str>,
     ) -> Result<(), Error> {
-        self.widen(
-            response.responded_at(),
-            "survey_response",
-            Some(response.id().as_str()),
-            "responded_at",
-        )?;
+        self.span.widen_by_survey(response, &self.options)?;
         let dim = self.dimension_label(dimension);
         let (total, by) = self.cell(response.responded_at(), dim);
         for cell in std::iter::once(total).chain(by) {
@@ -792,11 +825,7 @@ impl ReportAccumulator {
     /// # Errors
     /// Overlapping tenures of one customer id ([`ErrorKind::DuplicateId`]).
     pub fn push_customer(&mut self, customer: &Customer) -> Result<(), Error> {
-        let id = Some(customer.id().as_str());
-        self.widen(customer.acquired_at(), "customer", id, "acquired_at")?;
-        if let Some(at) = customer.churned_at() {
-            self.widen(at, "customer", id, "churned_at")?;
-        }
+        self.span.widen_by_customer(customer, &self.options)?;
         self.retention_total.push(customer)?;
         if self.options.by_segment() {
             let seg = customer.segment().unwrap_or(NO_VALUE);
@@ -816,15 +845,7 @@ impl ReportAccumulator {
     /// # Errors
     /// [`ErrorKind::MixedCurrencies`] when its currency differs from earlier entries'.
     pub fn push_cost(&mut self, entry: &CostEntry) -> Result<(), Error> {
-        let zone = self.options.zone;
-        for (date, field) in [(entry.start(), "start"), (entry.end(), "end")] {
-            self.widen(
-                crate::time::local_midnight(zone, date),
-                "cost_entry",
-                None,
-                field,
-            )?;
-        }
+        self.span.widen_by_cost(entry, &self.options)?;
         self.cost.push_cost(entry)
     }
 
@@ -916,7 +937,7 @@ impl ReportAccumulator {
 /// The serialized form of a [`ReportAccumulator`]: the options and every KPI's state.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ReportState {
+struct AccumulatorState {
     options: ReportOptions,
     // A list, not a map: JSON object keys must be strings.
     cells: Vec<(PeriodKey, PeriodCells)>,
@@ -935,7 +956,7 @@ impl Serialize for ReportAccumulator {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Borrowing through a mirror would need a second struct of references; report states
         // are small next to their records, so a clone keeps this simple.
-        ReportState {
+        AccumulatorState {
             options: self.options.clone(),
             cells: self.cells.iter().map(|(k, c)| (*k, c.clone())).collect(),
             flow_total: self.flow_total.clone(),
@@ -951,17 +972,17 @@ impl Serialize for ReportAccumulator {
 
 impl<'de> Deserialize<'de> for ReportAccumulator {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let state = ReportState::deserialize(d)?;
+        let state = AccumulatorState::deserialize(d)?;
         ReportAccumulator::try_from(state).map_err(serde::de::Error::custom)
     }
 }
 
-impl TryFrom<ReportState> for ReportAccumulator {
+impl TryFrom<AccumulatorState> for ReportAccumulator {
     type Error = Error;
 
     /// Rebuilds the accumulator, checking that every part was made with the report's options
     /// (each KPI state checks itself when it is deserialized).
-    fn try_from(s: ReportState) -> Result<Self, Error> {
+    fn try_from(s: AccumulatorState) -> Result<Self, Error> {
         let mut acc = ReportAccumulator::new(s.options)?;
         let bad = |what: &str| {
             Error::new(
@@ -1280,21 +1301,7 @@ impl Report {
     /// # Errors
     /// As [`Report::compute`].
     pub fn compute_records(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
-        if !input.tickets.is_empty() && !input.histories.is_empty() {
-            let ids: std::collections::HashSet<&TicketId> =
-                input.histories.iter().map(TicketHistory::id).collect();
-            if let Some(t) = input.tickets.iter().find(|t| ids.contains(t.id())) {
-                return Err(Error::new(
-                    ErrorKind::DuplicateId,
-                    "a ticket is both a summary row and an event history; join them first \
-                     (ReportInput::join_tickets_with_histories)",
-                )
-                .with_record_type("ticket")
-                .with_id(t.id().as_str())
-                .with_field("id")
-                .with_value(t.id()));
-            }
-        }
+        check_summary_history_twins(input)?;
         let routing = Routing::new(input, options.by.as_deref());
         enum Part<'a> {
             Tickets(&'a [Ticket]),
@@ -1340,6 +1347,26 @@ impl Report {
         }
         Ok(acc.finish())
     }
+}
+
+/// [`ErrorKind::DuplicateId`] for a ticket given both as a summary row and as a history.
+fn check_summary_history_twins(input: &ReportInput) -> Result<(), Error> {
+    if !input.tickets.is_empty() && !input.histories.is_empty() {
+        let ids: std::collections::HashSet<&TicketId> =
+            input.histories.iter().map(TicketHistory::id).collect();
+        if let Some(t) = input.tickets.iter().find(|t| ids.contains(t.id())) {
+            return Err(Error::new(
+                ErrorKind::DuplicateId,
+                "a ticket is both a summary row and an event history; join them first \
+                 (ReportInput::join_tickets_with_histories)",
+            )
+            .with_record_type("ticket")
+            .with_id(t.id().as_str())
+            .with_field("id")
+            .with_value(t.id()));
+        }
+    }
+    Ok(())
 }
 
 /// Ticket id → dimension value, for the responses' join: split into one hash map per

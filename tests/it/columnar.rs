@@ -546,3 +546,277 @@ fn many_sparse_dimensions() {
         );
     }
 }
+
+/// Splits an input into `buckets` partitions by the bucket rule (tickets and histories by id,
+/// responses by the ticket they rate, unlinked ones by their own id), each with the customers
+/// and costs as lookups, plus one state counting the customers and costs; every state goes
+/// through its bytes.
+fn bucket_states(
+    input: &ReportInput,
+    o: &ReportOptions,
+    buckets: u32,
+) -> Result<Vec<supportkpi::report::ReportState>, supportkpi::Error> {
+    use supportkpi::report::{ReportState, Share, bucket_of};
+    let mut parts: Vec<ReportInput> = (0..buckets)
+        .map(|_| ReportInput {
+            customers: input.customers.clone(),
+            costs: input.costs.clone(),
+            ..ReportInput::default()
+        })
+        .collect();
+    for t in &input.tickets {
+        parts[bucket_of(t.id().as_str(), buckets) as usize]
+            .tickets
+            .push(t.clone());
+    }
+    for h in &input.histories {
+        parts[bucket_of(h.id().as_str(), buckets) as usize]
+            .histories
+            .push(h.clone());
+    }
+    for r in &input.surveys {
+        let key = r.ticket_id().map_or(r.id().as_str(), |t| t.as_str());
+        parts[bucket_of(key, buckets) as usize]
+            .surveys
+            .push(r.clone());
+    }
+    let mut states = vec![ReportState::from_input_shared(
+        &ReportInput {
+            customers: input.customers.clone(),
+            costs: input.costs.clone(),
+            ..ReportInput::default()
+        },
+        o,
+        Share::Count,
+    )?];
+    for p in &parts {
+        states.push(ReportState::from_input_shared(p, o, Share::LookupOnly)?);
+    }
+    states
+        .iter()
+        .map(|s| ReportState::from_bytes(&s.to_bytes()))
+        .collect()
+}
+
+/// Combines states pairwise in a shuffled order (a tree reduce, as an engine would).
+fn tree_combine(
+    mut states: Vec<supportkpi::report::ReportState>,
+    mut seed: u64,
+) -> supportkpi::report::ReportState {
+    for i in (1..states.len()).rev() {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        states.swap(i, (seed >> 33) as usize % (i + 1));
+    }
+    while states.len() > 1 {
+        let mut next = Vec::new();
+        let mut it = states.into_iter();
+        while let Some(a) = it.next() {
+            match it.next() {
+                Some(b) => next.push(supportkpi::report::combine([a, b]).unwrap()),
+                None => next.push(a),
+            }
+        }
+        states = next;
+    }
+    states.pop().unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// partial + combine + finish over any bucketing of the tickets equals the one-process
+    /// report, value for value (backlog per period included), whatever the options.
+    #[test]
+    fn bucket_states_combine_to_the_report(
+        specs in prop::collection::vec(spec(), 0..80),
+        picks in prop::collection::vec((any::<u8>(), any::<u8>(), 0i64..(110 * 86_400)), 0..40),
+        k in knobs(),
+        with_rest in any::<bool>(),
+        buckets in 1u32..17,
+        seed in any::<u64>(),
+    ) {
+        let tickets: Vec<Ticket> = specs.iter().map(ticket).collect();
+        let surveys = surveys(&tickets, &picks);
+        let input = ReportInput {
+            tickets,
+            surveys,
+            customers: if with_rest { customers() } else { Vec::new() },
+            costs: if with_rest { costs() } else { Vec::new() },
+            histories: Vec::new(),
+        };
+        let o = options(&k);
+        let one = Report::compute_records(&input, &o);
+        match (one, bucket_states(&input, &o, buckets)) {
+            (Ok(a), Ok(states)) => {
+                let combined = tree_combine(states, seed);
+                let b = combined.clone().finish();
+                prop_assert_eq!(a.rows.len(), b.rows.len());
+                for (x, y) in a.rows.iter().zip(&b.rows) {
+                    prop_assert_eq!(x, y);
+                }
+                prop_assert_eq!(&a, &b);
+                // The combined state survives its bytes too.
+                let back = supportkpi::report::ReportState::from_bytes(&combined.to_bytes()).unwrap();
+                prop_assert_eq!(back.finish(), a);
+            }
+            (Err(a), Err(b)) => prop_assert_eq!(a.kind(), b.kind()),
+            (a, b) => prop_assert!(false, "one process {:?}, states {:?}", a.err(), b.err()),
+        }
+    }
+
+    /// combine is associative and commutative, and the empty state is its identity.
+    #[test]
+    fn combine_obeys_the_merge_laws(
+        specs in prop::collection::vec(spec(), 0..60),
+        picks in prop::collection::vec((any::<u8>(), any::<u8>(), 0i64..(110 * 86_400)), 0..30),
+        k in knobs(),
+        cuts in (0usize..60, 0usize..60),
+    ) {
+        use supportkpi::report::{ReportState, combine};
+        let tickets: Vec<Ticket> = specs.iter().map(ticket).collect();
+        let surveys = surveys(&tickets, &picks);
+        let o = options(&k);
+        let (i, j) = (cuts.0.min(cuts.1) % (tickets.len() + 1), cuts.0.max(cuts.1) % (tickets.len() + 1));
+        let (i, j) = (i.min(j), i.max(j));
+        let part = |range: std::ops::Range<usize>, with_surveys: bool| {
+            ReportState::from_input(&ReportInput {
+                tickets: tickets[range].to_vec(),
+                surveys: if with_surveys { surveys.clone() } else { Vec::new() },
+                ..ReportInput::default()
+            }, &o)
+        };
+        let (Ok(a), Ok(b), Ok(c)) = (part(0..i, true), part(i..j, false), part(j..tickets.len(), false)) else {
+            return Ok(());
+        };
+        let empty = ReportState::new(o.clone()).unwrap();
+        let ab_c = combine([combine([a.clone(), b.clone()]).unwrap(), c.clone()]).unwrap().finish();
+        let a_bc = combine([a.clone(), combine([b.clone(), c.clone()]).unwrap()]).unwrap().finish();
+        prop_assert_eq!(&ab_c, &a_bc);
+        let ba = combine([b.clone(), a.clone()]).unwrap();
+        let ab = combine([a.clone(), b.clone()]).unwrap();
+        prop_assert_eq!(ab.to_bytes(), ba.to_bytes());
+        prop_assert_eq!(ab.finish(), ba.finish());
+        prop_assert_eq!(combine([a.clone(), empty.clone()]).unwrap().to_bytes(), a.to_bytes());
+        prop_assert_eq!(combine([empty, a.clone()]).unwrap().finish(), a.finish());
+    }
+}
+
+/// Event histories (reopens, cancellations, every resolution) through states over buckets.
+#[test]
+fn bucket_states_of_histories_combine_to_the_report() {
+    use supportkpi::synth::{Synth, SynthOptions};
+    let data = Synth::new(SynthOptions::new(600).seed(7).days(120))
+        .unwrap()
+        .dataset();
+    let input = data.into_report_input_with_histories().unwrap();
+    assert!(!input.histories.is_empty());
+    let cal = BusinessCalendar::parse("Mon-Fri 09:00-17:00", parse_zone("UTC").unwrap()).unwrap();
+    for (by, business, sketch) in [
+        (None, false, false),
+        (Some("channel"), true, false),
+        (Some("segment"), false, true),
+    ] {
+        let mut o = ReportOptions::default().period(Period::Week);
+        if let Some(by) = by {
+            o = o.by(by);
+        }
+        if business {
+            o = o.calendar(cal.clone());
+        }
+        if sketch {
+            o = o.quantiles(QuantileMode::Sketch {
+                relative_accuracy: 0.01,
+            });
+        }
+        let one = Report::compute(&input, &o).unwrap();
+        assert!(one.rows.iter().any(|r| r.tickets_reopened > 0));
+        for buckets in [1, 3, 8, 16] {
+            let states = bucket_states(&input, &o, buckets).unwrap();
+            assert_eq!(
+                tree_combine(states, u64::from(buckets)).finish(),
+                one,
+                "{by:?} {buckets}"
+            );
+        }
+    }
+}
+
+/// A state of other options is refused by combine; every truncation and a flipped byte are
+/// refused by the reader, never a panic.
+#[test]
+fn damaged_or_foreign_states_are_refused() {
+    use supportkpi::ErrorKind;
+    use supportkpi::report::{ReportState, combine};
+    let specs: Vec<Spec> = (0..40u8)
+        .map(|i| Spec {
+            id: i,
+            created_s: i64::from(i) * 40_000,
+            response_s: (i % 3 != 0).then_some(i64::from(i) * 100),
+            first_resolve_s: None,
+            resolve_s: (i % 2 == 0).then_some(i64::from(i) * 5_000),
+            status: STATUSES[usize::from(i % 5)],
+            channel: [Some("email"), Some("chat"), None][usize::from(i % 3)],
+            plan: None,
+            customer: Some(i % 6),
+            replies: Some(u32::from(i % 3)),
+            reopens: 0,
+        })
+        .collect();
+    let tickets: Vec<Ticket> = specs.iter().map(ticket).collect();
+    // Scores on their scales (a CES pick of 6 or 7 would be off effort_1_to_5).
+    let picks: Vec<(u8, u8, i64)> = (0..30u8)
+        .filter(|s| s % 3 != 2 || s % 7 <= 4)
+        .map(|i| (i, i, i64::from(i) * 86_400))
+        .collect();
+    let input = ReportInput {
+        surveys: surveys(&tickets, &picks),
+        tickets,
+        customers: customers(),
+        costs: costs(),
+        histories: Vec::new(),
+    };
+    for sketch in [false, true] {
+        let mut o = ReportOptions::default().by("channel");
+        if sketch {
+            o = o.quantiles(QuantileMode::Sketch {
+                relative_accuracy: 0.02,
+            });
+        }
+        let state = ReportState::from_input(&input, &o).unwrap();
+        let bytes = state.to_bytes();
+        assert_eq!(
+            ReportState::from_bytes(&bytes).unwrap().finish(),
+            Report::compute(&input, &o).unwrap()
+        );
+        for n in 0..bytes.len() {
+            let e = ReportState::from_bytes(&bytes[..n]).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidState, "cut at {n}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(
+            ReportState::from_bytes(&longer).unwrap_err().kind(),
+            ErrorKind::InvalidState
+        );
+        for i in 0..bytes.len() {
+            let mut flipped = bytes.clone();
+            flipped[i] ^= 0x10;
+            assert!(ReportState::from_bytes(&flipped).is_err(), "flip at {i}");
+        }
+        // Another encoding version.
+        let mut v2 = bytes.clone();
+        v2[4] = 2;
+        let e = ReportState::from_bytes(&v2).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (ErrorKind::InvalidState, Some("version"))
+        );
+        // Other options: refused by combine.
+        let other = ReportState::from_input(&input, &o.clone().period(Period::Week)).unwrap();
+        let e = combine([state.clone(), other]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::IncompatibleMerge);
+        assert_eq!(combine([]).unwrap_err().kind(), ErrorKind::InvalidOption);
+    }
+}

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use std::time::{Duration, Instant as Clock};
 use supportkpi::model::{Currency, Money, SurveyKind};
 use supportkpi::report::{
-    DEFAULT_MAX_PERIODS, Report, ReportAccumulator, ReportInput, ReportOptions,
+    DEFAULT_MAX_PERIODS, Report, ReportAccumulator, ReportInput, ReportOptions, ReportState,
 };
 use supportkpi::{CostEntry, ErrorKind, Period, SurveyResponse, Ticket};
 
@@ -37,6 +37,8 @@ fn a_ticket_spanning_the_calendar_by_day_is_a_clear_error() {
         for result in [
             Report::compute(&span_ticket(), &options),
             Report::compute_records(&span_ticket(), &options),
+            // The compact state of `sk.partial` and the engines checks it as it reads.
+            ReportState::from_input(&span_ticket(), &options).map(ReportState::finish),
         ] {
             let err = result.unwrap_err();
             assert_eq!(err.kind(), ErrorKind::InvalidOption, "{err}");

@@ -855,6 +855,85 @@ void supportkpi_report_free(struct supportkpi_report *report);
 // Ownership: the string is static and owned by the library; do not free it.
 const char *supportkpi_result_name(uint32_t code);
 
+// Computes the compact report state of a request's records: a partition's part of a report
+// computed over several processes or machines.
+//
+// `request_json` is a `supportkpi_report_json` request. The state holds per period and
+// dimension value the counters and KPI states of its records (see the Rust
+// `supportkpi::report::ReportState`); combine states with `supportkpi_state_combine` and
+// finish them with `supportkpi_state_merge_json`. Partition records by ticket id (a ticket,
+// its events and the survey responses rating it in one partition), and count customers and
+// costs in one partition only. The records a lenient read sets aside are not reported here.
+//
+// Returns `SUPPORTKPI_RESULT_OK`; `..._NULL_POINTER` (`request_json`, `state_out` or
+// `state_len_out` NULL); and every failure of `supportkpi_report_json`. The outputs are
+// written only on success.
+//
+// Ownership: borrows `request_json`; on success the caller owns the `*state_len_out` bytes
+// at `*state_out` and must free them with `supportkpi_state_free(*state_out,
+// *state_len_out)`.
+//
+// # Safety
+//
+// `request_json` must be a NUL-terminated string; `state_out` and `state_len_out` must be
+// writable for one value each.
+supportkpi_result supportkpi_state_json(const char *request_json,
+                                        uint8_t **state_out,
+                                        size_t *state_len_out);
+
+// Combines report states into one: the state of all their records. Associative and
+// commutative, so states may be combined in any tree and order.
+//
+// `states` points to `count` state pointers and `lens` to their `count` byte lengths.
+//
+// Returns `SUPPORTKPI_RESULT_OK`; `..._NULL_POINTER` (`states`, `lens` or a state NULL with a
+// nonzero count or length, `state_out` or `state_len_out` NULL); `..._INVALID_STATE` (bytes
+// that are not a state, a state of another encoding version, truncated or damaged: the
+// message names `states[i]`); `..._INCOMPATIBLE_MERGE` (states of different options);
+// `..._INVALID_OPTION` (`count` 0). The outputs are written only on success.
+//
+// Ownership: borrows the states; on success the caller owns the `*state_len_out` bytes at
+// `*state_out` and must free them with `supportkpi_state_free`.
+//
+// # Safety
+//
+// `states` and `lens` must point to `count` elements each (or be NULL with `count` 0), each
+// `states[i]` to `lens[i]` readable bytes; `state_out` and `state_len_out` must be writable.
+supportkpi_result supportkpi_state_combine(const uint8_t *const *states,
+                                           const size_t *lens,
+                                           size_t count,
+                                           uint8_t **state_out,
+                                           size_t *state_len_out);
+
+// Combines report states and finishes the report, as JSON: the envelope of
+// `supportkpi_report_json` (`{"report": …, "rejected": [], "read": []}`), the same report
+// `supportkpi_report_json` gives over all the states' records.
+//
+// Returns as `supportkpi_state_combine`, with `..._NULL_POINTER` for `report_json_out` NULL.
+// `*report_json_out` is written only on success.
+//
+// Ownership: borrows the states; on success the caller owns the string `*report_json_out`
+// and must free it with `supportkpi_string_free`.
+//
+// # Safety
+//
+// As `supportkpi_state_combine`; `report_json_out` must be writable for one pointer.
+supportkpi_result supportkpi_state_merge_json(const uint8_t *const *states,
+                                              const size_t *lens,
+                                              size_t count,
+                                              char **report_json_out);
+
+// Frees the bytes of a state the library returned. Accepts NULL (and does nothing).
+//
+// Ownership: takes ownership of `state`; it must not be used afterwards.
+//
+// # Safety
+//
+// `state` must be NULL or a state returned by `supportkpi_state_json` or
+// `supportkpi_state_combine`, not freed yet, and `len` its length as returned.
+void supportkpi_state_free(uint8_t *state,
+                           size_t len);
+
 // Frees a string the library returned through a `char **` output parameter.
 //
 // Accepts NULL (and does nothing), so a caller may free unconditionally.

@@ -37,6 +37,7 @@ mod error;
 mod report;
 mod request;
 mod result;
+mod state;
 mod string;
 mod survey;
 
@@ -52,6 +53,10 @@ pub use report::{
     supportkpi_report_push_tickets, supportkpi_survey_kind, supportkpi_ticket_columns,
 };
 pub use result::{supportkpi_result, supportkpi_result_name};
+pub use state::{
+    supportkpi_state_combine, supportkpi_state_free, supportkpi_state_json,
+    supportkpi_state_merge_json,
+};
 pub use string::supportkpi_string_free;
 pub use survey::{
     supportkpi_ces, supportkpi_ces_result, supportkpi_ces_scale, supportkpi_csat,

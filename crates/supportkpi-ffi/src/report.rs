@@ -213,8 +213,19 @@ fn add_streams(
     Ok(())
 }
 
-/// A JSON request, plus Arrow streams of tickets and surveys, into the response envelope.
-fn report_request(text: &str, flags: u32, streams: Streams) -> Result<String, FfiError> {
+/// A request's input and options, with what was read and rejected.
+pub(crate) struct Gathered {
+    pub(crate) input: ReportInput,
+    pub(crate) options: ReportOptions,
+    rejected: Vec<RejectedEntry>,
+    read: Vec<ReadEntry>,
+}
+
+/// Reads a JSON request's files, Arrow streams and inline records into its input.
+///
+/// `flags` as [`supportkpi_report_json_with`]: with [`SUPPORTKPI_REPORT_NO_FILES`] a request
+/// naming a file is refused before anything is opened.
+pub(crate) fn gather(text: &str, flags: u32, streams: Streams) -> Result<Gathered, FfiError> {
     // The streams are owned from here: released when this returns, on every path.
     if flags & !SUPPORTKPI_REPORT_NO_FILES != 0 {
         return Err(FfiError::new(
@@ -294,8 +305,24 @@ fn report_request(text: &str, flags: u32, streams: Streams) -> Result<String, Ff
         &mut rejected,
         &mut read,
     );
-    let report = Report::compute(&input, &request.options)?;
-    envelope(&report, &rejected, &read)
+    Ok(Gathered {
+        input,
+        options: request.options,
+        rejected,
+        read,
+    })
+}
+
+/// A JSON request, plus Arrow streams of tickets and surveys, into the response envelope.
+fn report_request(text: &str, flags: u32, streams: Streams) -> Result<String, FfiError> {
+    let g = gather(text, flags, streams)?;
+    let report = Report::compute(&g.input, &g.options)?;
+    envelope(&report, &g.rejected, &g.read)
+}
+
+/// The response envelope of a report with nothing read (a report from states).
+pub(crate) fn envelope_of(report: &Report) -> Result<String, FfiError> {
+    envelope(report, &[], &[])
 }
 
 fn file_of(sources: &supportkpi::io::Sources, kind: SourceKind) -> Option<String> {

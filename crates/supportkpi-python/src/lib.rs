@@ -30,6 +30,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(report::report, m)?)?;
     m.add_function(wrap_pyfunction!(report::partial, m)?)?;
     m.add_function(wrap_pyfunction!(report::merge, m)?)?;
+    m.add_function(wrap_pyfunction!(report::combine, m)?)?;
+    m.add_function(wrap_pyfunction!(report::bucket_of, m)?)?;
     m.add_class::<report::PyReport>()?;
     Ok(())
 }

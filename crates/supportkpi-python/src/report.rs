@@ -14,7 +14,7 @@ use std::str::FromStr;
 use supportkpi::columnar::{ColumnarInput, SurveyTable, TicketTable};
 use supportkpi::io::{self, ErrorMode, Rejected, Sources};
 use supportkpi::report::{
-    COLUMNS, ColumnType, ReportAccumulator, ReportInput, ReportOptions, ReportRow, column_names,
+    COLUMNS, ColumnType, ReportInput, ReportOptions, ReportRow, ReportState, Share, column_names,
 };
 use supportkpi::{Error, ErrorKind, Period, Report, SurveyResponse, Ticket};
 
@@ -312,25 +312,55 @@ fn options(
     Ok(options)
 }
 
-/// Pushes a whole input into an accumulator; the core routes each record to its dimension
-/// value the way `Report::compute` does.
-fn accumulate(input: &ReportInput, options: ReportOptions) -> Result<ReportAccumulator, Error> {
-    let mut acc = ReportAccumulator::new(options)?;
-    acc.push_input(input)?;
-    Ok(acc)
-}
-
-/// The bytes of `partial`: the library version and the accumulator's serde state. States are
-/// only read back by the same version; the format of the state is the core's and may change.
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PartialState {
-    supportkpi_report_state: String,
-    state: ReportAccumulator,
-}
-
 fn invalid_state(rule: String) -> Error {
     Error::new(ErrorKind::InvalidState, rule).with_record_type("report_state")
+}
+
+impl Gathered {
+    /// The compact report state: by the columnar engine while the input has that form.
+    fn partial(mut self, options: &ReportOptions, share: Share) -> Result<ReportState, Error> {
+        match self.columns.take() {
+            Some((tickets, surveys)) => {
+                let input = ColumnarInput {
+                    tickets,
+                    surveys,
+                    customers: std::mem::take(&mut self.input.customers),
+                    costs: std::mem::take(&mut self.input.costs),
+                };
+                ReportState::from_columnar_shared(&input, options, share)
+            }
+            None => ReportState::from_input_shared(&self.input, options, share),
+        }
+    }
+}
+
+/// Reads states from their bytes, naming the one that is refused.
+fn read_states(parts: &[Vec<u8>]) -> Result<Vec<ReportState>, Error> {
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            ReportState::from_bytes(bytes).map_err(|e| {
+                let rule = format!("parts[{i}]: {}", e.rule());
+                let mut out = Error::new(e.kind(), rule).with_record_type("report_state");
+                if let Some(f) = e.field() {
+                    out = out.with_field(f.to_owned());
+                }
+                if let Some(v) = e.value() {
+                    out = out.with_value(v.to_owned());
+                }
+                out
+            })
+        })
+        .collect()
+}
+
+fn no_states() -> Error {
+    Error::new(
+        ErrorKind::InvalidOption,
+        "at least one state from partial() is needed",
+    )
+    .with_field("parts")
 }
 
 #[pyfunction]
@@ -358,7 +388,8 @@ pub(crate) fn report(
 }
 
 #[pyfunction]
-#[pyo3(signature = (inputs, read_options, options_json, period, timezone, calendar=None))]
+#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (inputs, read_options, options_json, period, timezone, calendar=None, lookup_only=false))]
 pub(crate) fn partial<'py>(
     py: Python<'py>,
     inputs: Vec<(String, Source<'_>)>,
@@ -367,19 +398,31 @@ pub(crate) fn partial<'py>(
     period: &str,
     timezone: &str,
     calendar: Option<PyRef<'_, PyBusinessCalendar>>,
+    lookup_only: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let options =
         options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
-    let mut g = gather(py, inputs, &read_options, &options)?;
-    // The accumulator takes rows.
-    g.leave_columns();
+    let g = gather(py, inputs, &read_options, &options)?;
+    let share = if lookup_only {
+        Share::LookupOnly
+    } else {
+        Share::Count
+    };
     let bytes = py
-        .detach(|| {
-            let state = PartialState {
-                supportkpi_report_state: env!("CARGO_PKG_VERSION").to_owned(),
-                state: accumulate(&g.input, options)?,
-            };
-            serde_json::to_vec(&state).map_err(|e| invalid_state(e.to_string()))
+        .detach(|| g.partial(&options, share).map(|s| s.to_bytes()))
+        .map_err(py_err(py))?;
+    Ok(PyBytes::new(py, &bytes))
+}
+
+#[pyfunction]
+pub(crate) fn combine<'py>(py: Python<'py>, parts: Vec<Vec<u8>>) -> PyResult<Bound<'py, PyBytes>> {
+    let bytes = py
+        .detach(|| -> Result<Vec<u8>, Error> {
+            let states = read_states(&parts)?;
+            if states.is_empty() {
+                return Err(no_states());
+            }
+            Ok(supportkpi::report::combine(states)?.to_bytes())
         })
         .map_err(py_err(py))?;
     Ok(PyBytes::new(py, &bytes))
@@ -389,34 +432,11 @@ pub(crate) fn partial<'py>(
 pub(crate) fn merge(py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<PyReport> {
     let report = py
         .detach(|| -> Result<Report, Error> {
-            let mut acc: Option<ReportAccumulator> = None;
-            for (i, bytes) in parts.iter().enumerate() {
-                let state: PartialState = serde_json::from_slice(bytes).map_err(|e| {
-                    invalid_state(format!(
-                        "parts[{i}] is not a report state from partial(): {e}"
-                    ))
-                })?;
-                let version = env!("CARGO_PKG_VERSION");
-                if state.supportkpi_report_state != version {
-                    return Err(invalid_state(format!(
-                        "parts[{i}] was made by supportkpi {}; this is {version}, which reads \
-                         only its own states",
-                        state.supportkpi_report_state
-                    )));
-                }
-                match &mut acc {
-                    None => acc = Some(state.state),
-                    Some(a) => a.merge(state.state)?,
-                }
+            let states = read_states(&parts)?;
+            if states.is_empty() {
+                return Err(no_states());
             }
-            let acc = acc.ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidOption,
-                    "merge needs at least one state from partial()",
-                )
-                .with_field("parts")
-            })?;
-            Ok(acc.finish())
+            supportkpi::report::merge(states)
         })
         .map_err(py_err(py))?;
     Ok(PyReport {
@@ -424,6 +444,68 @@ pub(crate) fn merge(py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<PyReport> {
         rejected: Vec::new(),
         read: Vec::new(),
     })
+}
+
+/// Ticket ids as a list or an Arrow array of strings.
+#[derive(FromPyObject)]
+pub(crate) enum Ids {
+    List(Vec<Option<String>>),
+    Arrow(pyo3_arrow::PyArray),
+}
+
+#[pyfunction]
+pub(crate) fn bucket_of(py: Python<'_>, ids: Ids, buckets: u32) -> PyResult<Vec<u32>> {
+    use arrow_array::Array;
+    use arrow_array::cast::AsArray;
+    use arrow_schema::DataType;
+    let null = |i: usize| {
+        Error::new(
+            ErrorKind::MissingField,
+            format!("ids[{i}] is null: every record has a ticket id to bucket by"),
+        )
+        .with_field("ids")
+    };
+    let each = |id: Option<&str>, i: usize| -> Result<u32, Error> {
+        id.map(|id| supportkpi::report::bucket_of(id, buckets))
+            .ok_or_else(|| null(i))
+    };
+    let out: Result<Vec<u32>, Error> = match &ids {
+        Ids::List(v) => v
+            .iter()
+            .enumerate()
+            .map(|(i, id)| each(id.as_deref(), i))
+            .collect(),
+        Ids::Arrow(a) => {
+            let a = a.array();
+            match a.data_type() {
+                DataType::Utf8 => a
+                    .as_string::<i32>()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| each(id, i))
+                    .collect(),
+                DataType::LargeUtf8 => a
+                    .as_string::<i64>()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| each(id, i))
+                    .collect(),
+                DataType::Utf8View => a
+                    .as_string_view()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| each(id, i))
+                    .collect(),
+                other => Err(Error::new(
+                    ErrorKind::InvalidValue,
+                    "ticket ids to bucket are strings (utf8, large_utf8 or utf8_view)",
+                )
+                .with_field("ids")
+                .with_value(other.to_string())),
+            }
+        }
+    };
+    out.map_err(py_err(py))
 }
 
 /// A row's values by column (the core's serde form of the row).

@@ -34,5 +34,7 @@ def test_native_exports_what_the_stub_declares() -> None:
         "report",
         "partial",
         "merge",
+        "combine",
+        "bucket_of",
         "Report",
     }

@@ -322,28 +322,106 @@ def test_three_partitions_merge_to_the_one_shot_report() -> None:
     whole = sk.report(tickets=tickets, surveys=surveys, by="channel", costs=DATA / "costs.csv")
     assert sk.merge(parts) == whole
     assert sk.merge(reversed(parts)) == whole
-    assert json.loads(parts[0])["supportkpi_report_state"] == sk.__version__
+    assert sk.merge([sk.combine(parts[:2]), parts[2]]) == whole
+    assert parts[0][:4] == b"SKRS"
 
 
 def test_merge_errors() -> None:
     a = sk.partial(tickets=DATA / "tickets.csv")
     b = sk.partial(tickets=DATA / "tickets.csv", period="week")
-    with pytest.raises(sk.IncompatibleMergeError):
-        sk.merge([a, b])
-    with pytest.raises(sk.InvalidStateError):
-        sk.merge([a[:-5]])
-    tampered = json.loads(a)
-    tampered["supportkpi_report_state"] = "0.0.0"
-    with pytest.raises(sk.InvalidStateError, match="0.0.0"):
-        sk.merge([json.dumps(tampered).encode()])
-    tampered = json.loads(a)
-    tampered["state"]["cells"] = tampered["state"]["cells"] * 2
-    with pytest.raises(sk.InvalidStateError):
-        sk.merge([json.dumps(tampered).encode()])
-    with pytest.raises(sk.InvalidOptionError):
-        sk.merge([])
+    for fn in (sk.merge, sk.combine):
+        with pytest.raises(sk.IncompatibleMergeError):
+            fn([a, b])
+        # Truncated at every byte, another encoding version, a flipped byte.
+        for n in range(len(a)):
+            with pytest.raises(sk.InvalidStateError):
+                fn([a[:n]])
+        other_version = a[:4] + bytes([9, 0]) + a[6:]
+        with pytest.raises(sk.InvalidStateError, match="version 9"):
+            fn([other_version])
+        flipped = bytearray(a)
+        flipped[len(a) // 2] ^= 0xFF
+        with pytest.raises(sk.InvalidStateError, match="parts\\[1\\]"):
+            fn([a, bytes(flipped)])
+        with pytest.raises(sk.InvalidOptionError):
+            fn([])
+        with pytest.raises(TypeError):
+            fn(a)  # type: ignore[arg-type]
+
+
+def test_bucketed_partitions_keep_surveys_with_their_tickets() -> None:
+    """Partitions cut by bucket_of: a response meets its ticket (no "(none)" row appears), and
+    customers given to every partition as lookups count once."""
+    tickets = pacsv.read_csv(DATA / "tickets.csv")
+    surveys = pacsv.read_csv(DATA / "surveys.csv")
+    customers = pacsv.read_csv(DATA / "customers.csv")
+    whole = sk.report(tickets=tickets, surveys=surveys, customers=customers, costs=DATA / "costs.csv", by="segment")
+    for n in (1, 3, 8, 16):
+        tb = sk.bucket_of(tickets.column("id"), n)
+        sb = sk.bucket_of(surveys.column("ticket_id").to_pylist(), n)
+        parts = [sk.partial(customers=customers, costs=DATA / "costs.csv", by="segment")]
+        for k in range(n):
+            parts.append(
+                sk.partial(
+                    tickets=tickets.filter(pa.array([b == k for b in tb])),
+                    surveys=surveys.filter(pa.array([b == k for b in sb])),
+                    customers=customers,
+                    costs=DATA / "costs.csv",
+                    by="segment",
+                    lookup_only=True,
+                )
+            )
+        assert sk.merge(parts) == whole, n
+        assert sk.merge([sk.combine(parts[::2]), sk.combine(parts[1::2])]) == whole
+
+
+def test_bucketed_event_logs_merge_to_the_report() -> None:
+    """Event logs (reopens, every resolution) bucketed by ticket id, with the responses: the
+    states merge to the one-process report."""
+    events = pacsv.read_csv(DATA / "events.csv")
+    surveys = pacsv.read_csv(DATA / "surveys.csv")
+    whole = sk.report(events=events, surveys=surveys, period="week")
+    assert sum(r["tickets_reopened"] for r in whole.to_dicts()) > 0
+    for n in (1, 3, 8):
+        eb = sk.bucket_of(events.column("ticket_id"), n)
+        sb = sk.bucket_of(surveys.column("ticket_id").to_pylist(), n)
+        parts = [
+            sk.partial(
+                events=events.filter(pa.array([b == k for b in eb])),
+                surveys=surveys.filter(pa.array([b == k for b in sb])),
+                period="week",
+            )
+            for k in range(n)
+        ]
+        assert sk.merge(parts) == whole, n
+
+
+def test_a_duplicate_id_meets_its_twin_in_one_bucket() -> None:
+    tickets = pacsv.read_csv(DATA / "tickets.csv")
+    twin = tickets.slice(5, 1)
+    # The same ticket in two input partitions: both copies land in the twin's bucket.
+    rows = pa.concat_tables([tickets, twin])
+    buckets = sk.bucket_of(rows.column("id"), 4)
+    home = buckets[5]
+    assert buckets[-1] == home
+    mine = rows.filter(pa.array([b == home for b in buckets]))
+    with pytest.raises(sk.DuplicateIdError):
+        sk.partial(tickets=mine)
+
+
+def test_bucket_of_is_stable() -> None:
+    # Fixed values: the rule is the same on every platform and in every version.
+    assert sk.bucket_of(["T-1", "T-2", "", "ticket \u00e9"], 16) == [15, 11, 14, 14]
+    assert sk.bucket_of(pa.array(["T-1", "T-2"]), 16) == sk.bucket_of(["T-1", "T-2"], 16)
+    assert sk.bucket_of(pa.array(["T-1"], pa.large_string()), 16) == sk.bucket_of(["T-1"], 16)
+    assert sk.bucket_of(pa.chunked_array([["T-1"], ["T-2"]]), 16) == sk.bucket_of(["T-1", "T-2"], 16)
+    assert sk.bucket_of(["T-1"], 1) == [0]
+    with pytest.raises(sk.MissingFieldError):
+        sk.bucket_of(["T-1", None], 4)
+    with pytest.raises(ValueError):
+        sk.bucket_of(["T-1"], 0)
     with pytest.raises(TypeError):
-        sk.merge(a)  # type: ignore[arg-type]
+        sk.bucket_of("T-1", 4)
 
 
 # ---- outputs -------------------------------------------------------------------------------

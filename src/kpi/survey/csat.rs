@@ -509,6 +509,24 @@ impl CsatResult {
     }
 }
 
+impl CsatAccumulator {
+    /// Writes the counts, for a report state's bytes.
+    pub(crate) fn encode(&self, w: &mut crate::wire::Writer) {
+        self.counts.encode(w);
+    }
+
+    /// Reads what [`encode`](Self::encode) wrote, with the options of `self` and the checks of
+    /// a deserialized state.
+    pub(crate) fn decode(&self, r: &mut crate::wire::Reader<'_>) -> Result<Self, Error> {
+        let (counts, n) = super::Counts::decode(r)?;
+        Self::try_from(CsatState {
+            options: self.options,
+            n,
+            counts,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

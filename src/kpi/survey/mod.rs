@@ -143,6 +143,26 @@ impl Counts {
         &self.counts
     }
 
+    /// Writes n and the per-point counts, for a report state's bytes.
+    pub(crate) fn encode(&self, w: &mut crate::wire::Writer) {
+        w.u64(self.n);
+        w.u64(self.counts.len() as u64);
+        for &c in &self.counts {
+            w.u64(c);
+        }
+    }
+
+    /// Reads what [`encode`](Counts::encode) wrote as `(counts, n)`, for `from_state`.
+    pub(crate) fn decode(r: &mut crate::wire::Reader<'_>) -> Result<(Vec<u64>, u64), Error> {
+        let n = r.u64()?;
+        let len = r.len(1)?;
+        let mut counts = Vec::with_capacity(len);
+        for _ in 0..len {
+            counts.push(r.u64()?);
+        }
+        Ok((counts, n))
+    }
+
     fn index(&self, score: i32) -> Option<usize> {
         let idx = usize::try_from(i64::from(score) - i64::from(self.min)).ok()?;
         (idx < self.counts.len()).then_some(idx)

@@ -262,3 +262,102 @@ fn rebuild_sketch(
     }
     Ok(sketch)
 }
+
+impl DurationSummary {
+    /// Writes the state for a report state's bytes: n, total, min / max, then the durations
+    /// (exact) or the zero count and the bins with their keys delta-encoded (sketch). The mode
+    /// itself is not written: the report's options give it.
+    pub(crate) fn encode(&self, w: &mut crate::wire::Writer) {
+        w.u64(self.n);
+        w.u128(self.total);
+        if let Some((min, max)) = self.extremes {
+            w.i64(min);
+            w.i64(max);
+        }
+        match &self.store {
+            Store::Exact(values) => {
+                // Sorted, each as its step from the previous: the same bytes whatever the
+                // order of pushes and merges, and small steps take one or two bytes.
+                let mut sorted = values.clone();
+                sorted.sort_unstable();
+                let mut previous = 0i64;
+                for d in sorted {
+                    // Never negative (validated on every way in), so the steps are not either.
+                    w.u64((d - previous).unsigned_abs());
+                    previous = d;
+                }
+            }
+            Store::Sketch(s) => {
+                w.u64(s.zero_count());
+                let bins: Vec<(i32, u64)> = s.bins().collect();
+                w.u64(bins.len() as u64);
+                let mut previous = 0i64;
+                for (key, count) in bins {
+                    w.i64(i64::from(key) - previous);
+                    previous = i64::from(key);
+                    w.u64(count);
+                }
+            }
+        }
+    }
+
+    /// Reads what [`encode`](DurationSummary::encode) wrote, for a summary in `mode`, with
+    /// every check of a deserialized state.
+    pub(crate) fn decode(
+        mode: crate::stats::QuantileMode,
+        r: &mut crate::wire::Reader<'_>,
+    ) -> Result<Self> {
+        let n = r.u64()?;
+        let total_seconds = r.u128()?;
+        let (min, max) = if n > 0 {
+            (Some(r.i64()?), Some(r.i64()?))
+        } else {
+            (None, None)
+        };
+        let quantiles = match mode {
+            crate::stats::QuantileMode::Exact => {
+                // One byte at least per duration: more than the bytes left is damage.
+                if n > r.left() as u64 {
+                    return Err(invalid("n", n, "more durations than the state holds"));
+                }
+                let mut durations = Vec::with_capacity(n as usize);
+                let mut previous = 0i64;
+                for _ in 0..n {
+                    let step = r.u64()?;
+                    previous = i64::try_from(step)
+                        .ok()
+                        .and_then(|s| previous.checked_add(s))
+                        .ok_or_else(|| invalid("durations", step, "a duration overflows"))?;
+                    durations.push(previous);
+                }
+                Quantiles::Exact { durations }
+            }
+            crate::stats::QuantileMode::Sketch { relative_accuracy } => {
+                let zero_count = r.u64()?;
+                let count = r.len(2)?;
+                let mut bins = Vec::with_capacity(count);
+                let mut previous = 0i64;
+                for _ in 0..count {
+                    let key = previous
+                        .checked_add(r.i64()?)
+                        .and_then(|k| i32::try_from(k).ok())
+                        .ok_or_else(|| invalid("bins", previous, "a bin key overflows"))?;
+                    previous = i64::from(key);
+                    bins.push((key, r.u64()?));
+                }
+                Quantiles::Sketch {
+                    relative_accuracy,
+                    zero_count,
+                    bins,
+                }
+            }
+        };
+        DurationSummary::try_from(State {
+            n,
+            total_seconds,
+            min,
+            max,
+            quantiles,
+        })
+    }
+}

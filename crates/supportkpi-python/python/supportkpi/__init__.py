@@ -37,6 +37,8 @@ from supportkpi._report import (
     Records,
     Rejected,
     Report,
+    bucket_of,
+    combine,
     merge,
     partial,
     read_costs,
@@ -85,7 +87,9 @@ __all__ = [
     "report",
     "Report",
     "partial",
+    "combine",
     "merge",
+    "bucket_of",
     # time
     "BusinessCalendar",
     # errors

@@ -7,6 +7,8 @@ __all__ = [
     "REPORT_INPUTS",
     "Records",
     "Report",
+    "bucket_of",
+    "combine",
     "merge",
     "partial",
     "read_path",
@@ -95,8 +97,11 @@ def partial(
     period: str,
     timezone: str,
     calendar: Optional[BusinessCalendar] = None,
+    lookup_only: bool = False,
 ) -> bytes: ...
 def merge(parts: list[bytes]) -> Report: ...
+def combine(parts: list[bytes]) -> bytes: ...
+def bucket_of(ids: Any, buckets: int) -> list[int]: ...
 @final
 class Report:
     columns: ClassVar[list[str]]

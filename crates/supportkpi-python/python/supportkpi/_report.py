@@ -44,6 +44,8 @@ __all__ = [
     "Rejected",
     "Report",
     "Source",
+    "bucket_of",
+    "combine",
     "merge",
     "partial",
     "read_costs",
@@ -385,6 +387,7 @@ def _call(
     keep_extra_columns: bool,
     currency: Optional[str],
     options: Optional[Mapping[str, Any]],
+    **extra: Any,
 ) -> Any:
     if calendar is not None and not isinstance(calendar, BusinessCalendar):
         raise TypeError(f"calendar must be a supportkpi.BusinessCalendar, not {type(calendar).__name__}")
@@ -406,7 +409,7 @@ def _call(
     ]
     opts = _options(by=by, sla=sla, as_of=as_of, range=range, options=options)
     cal = None if calendar is None else calendar._cal
-    return fn(native_inputs, args, opts, period, _zone_name(timezone), cal)
+    return fn(native_inputs, args, opts, period, _zone_name(timezone), cal, **extra)
 
 
 def report(
@@ -513,16 +516,36 @@ def partial(
     keep_extra_columns: bool = False,
     currency: Optional[str] = None,
     options: Optional[Mapping[str, Any]] = None,
+    lookup_only: bool = False,
 ) -> bytes:
-    """The report state of one partition, as bytes, for :func:`merge`.
+    """The report state of one partition, as bytes, for :func:`combine` and :func:`merge`.
 
     Takes the arguments of :func:`report`. Compute partitions anywhere (other processes,
-    machines, a Spark or Dask job), collect the bytes and ``merge`` them: the result equals
-    ``report`` over all the records, as long as each ticket's surveys (and, for
-    ``by="segment"``, its customer) are in the ticket's partition.
+    machines, a Spark or Dask job), collect the bytes and ``merge`` them (or ``combine`` them
+    in a tree first): the result equals ``report`` over all the records, value for value.
 
-    The bytes are JSON: the library version and the core's accumulator state. Only the same
-    supportkpi version reads them back; they are for moving partitions, not for storage.
+    **Partitioning rule.** A ticket, its events and the survey responses that rate it must be
+    in the same partition, and a ticket in one partition only. Bucket every record by
+    :func:`bucket_of` of its ticket id (``bucket_of(ids, n)``; a response by the ticket id it
+    rates, a response rating no ticket by anything, e.g. its own id): then a response always
+    meets its ticket (else it would count under ``"(none)"``), and a duplicate ticket id
+    always meets its twin, so the partition raises :class:`DuplicateIdError` as one process
+    does. Customers and costs are small: give them to every partition with
+    ``lookup_only=True`` (they only give tickets their segment for ``by="segment"``) and count
+    them in exactly one state, e.g. ``partial(customers=..., costs=..., ...)`` alone.
+
+    **The bytes** are a compact binary state (``SKRS``, an encoding version, a checksum):
+    per period and dimension value, the counters of volume and backlog flow, the survey,
+    first-contact and SLA counts, cost and retention state, and the duration summaries —
+    every duration in exact quantile mode (a few bytes each), a sketch of bounded size with
+    ``options={"quantiles": {"sketch": {"relative_accuracy": 0.01}}}``. Its size grows with
+    periods × dimension values, not tickets. A state of another encoding version, truncated
+    or damaged raises :class:`InvalidStateError`; states of different options raise
+    :class:`IncompatibleMergeError` when combined.
+
+    Args:
+        lookup_only: customers and costs only give tickets their segment; they are not counted
+            in this state.
     """
     out = _call(
         _native.partial,
@@ -543,7 +566,34 @@ def partial(
         keep_extra_columns=keep_extra_columns,
         currency=currency,
         options=options,
+        lookup_only=lookup_only,
     )
+    assert isinstance(out, bytes)
+    return out
+
+
+def _states(parts: Iterable[bytes], fn: str) -> List[bytes]:
+    if isinstance(parts, (bytes, bytearray)):
+        raise TypeError(f"{fn} takes an iterable of states (a list of bytes), not one bytes object")
+    states = []
+    for i, p in enumerate(parts):
+        if not isinstance(p, (bytes, bytearray, memoryview)):
+            raise TypeError(f"parts[{i}] must be bytes from partial(), not {type(p).__name__}")
+        states.append(bytes(p))
+    return states
+
+
+def combine(parts: Iterable[bytes]) -> bytes:
+    """Combines states from :func:`partial` (or earlier ``combine`` calls) into one state.
+
+    Associative and commutative, so an engine may reduce states in any tree and order.
+
+    Raises:
+        IncompatibleMergeError: states made with different options.
+        InvalidStateError: bytes that are not a state of this encoding version, or damaged.
+        InvalidOptionError: no states at all.
+    """
+    out = _native.combine(_states(parts, "combine"))
     assert isinstance(out, bytes)
     return out
 
@@ -553,17 +603,36 @@ def merge(parts: Iterable[bytes]) -> Report:
 
     Raises:
         IncompatibleMergeError: states made with different options.
-        InvalidStateError: bytes that are not a state of this supportkpi version.
+        InvalidStateError: bytes that are not a state of this encoding version, or damaged.
         InvalidOptionError: no states at all.
     """
-    if isinstance(parts, (bytes, bytearray)):
-        raise TypeError("merge takes an iterable of states (a list of bytes), not one bytes object")
-    states = []
-    for i, p in enumerate(parts):
-        if not isinstance(p, (bytes, bytearray, memoryview)):
-            raise TypeError(f"parts[{i}] must be bytes from partial(), not {type(p).__name__}")
-        states.append(bytes(p))
-    return Report(_native.merge(states))
+    return Report(_native.merge(_states(parts, "merge")))
+
+
+def bucket_of(ids: Any, buckets: int) -> List[int]:
+    """The partition (bucket) of each ticket id among ``buckets``: the rule :func:`partial`
+    relies on.
+
+    ``ids`` is a list of strings or an Arrow array of strings (anything with
+    ``__arrow_c_array__``, e.g. a ``pyarrow.Array``; a ``pyarrow.ChunkedArray`` is combined
+    first). The hash is fixed and written out in the core (FNV-1a 64 of the id's UTF-8 bytes,
+    MurmurHash3's 64-bit finalizer, then ``hash * buckets >> 64``): the same bucket on every
+    platform, process and supportkpi version.
+
+    Raises:
+        MissingFieldError: a null id.
+    """
+    if not isinstance(buckets, int) or isinstance(buckets, bool) or not 1 <= buckets < 2**32:
+        raise ValueError(f"buckets must be an int from 1 to 2**32 - 1, not {buckets!r}")
+    if hasattr(ids, "combine_chunks") and not hasattr(ids, "__arrow_c_array__"):
+        ids = ids.combine_chunks()
+    if isinstance(ids, (str, bytes)):
+        raise TypeError("bucket_of takes a list or an Arrow array of ids, not one id")
+    if not hasattr(ids, "__arrow_c_array__"):
+        ids = list(ids)
+    out = _native.bucket_of(ids, buckets)
+    assert isinstance(out, list)
+    return out
 
 
 _NUMERIC_COUNT = "int64"
