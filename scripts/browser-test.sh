@@ -65,7 +65,7 @@ chrome --dump-dom "file://$out/report.html" >"$out/report.dom" 2>"$out/report.lo
 check "the report logs nothing to the console" test -z "$(console_lines "$out/report.log")"
 if [ -n "$(console_lines "$out/report.log")" ]; then console_lines "$out/report.log"; fi
 check "the browser's DOM has every chart" \
-  test "$(grep -o '<svg id="chart-[a-z-]*"' "$out/report.dom" | wc -l)" -eq 9
+  test "$(grep -o '<svg id="chart-[a-z-]*"' "$out/report.dom" | wc -l)" -eq 10
 check "the browser's DOM has every data point ($expected_points)" \
   test "$(grep -o ' data-point=""' "$out/report.dom" | wc -l)" -eq "$expected_points"
 

@@ -6,6 +6,9 @@ use crate::error::{Error, Result};
 use crate::model::{Instant, Ticket, TicketHistory};
 use serde::{Deserialize, Serialize};
 
+/// The reason reply-based figures are undefined when no ticket's replies are known.
+pub const NO_REPLIES: &str = "the input records no replies";
+
 /// Which tickets divide the first-contact resolutions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,7 +74,10 @@ impl FirstContactResolutionOptions {
 ///   counted in [`replies_unknown`](FirstContactResolutionResult::replies_unknown). Leaving it
 ///   out of the denominator only (counting it as "not first contact") would make an export
 ///   without the column report 0 %; leaving it out of both keeps the rate that of the tickets
-///   that can be judged, and a rate over none is undefined. Histories always know their replies.
+///   that can be judged, and a rate over none is undefined. A history knows its replies unless
+///   its log records none ([`DeriveOptions::records_replies`](crate::model::DeriveOptions::records_replies),
+///   the ServiceNow preset): then it is unknown too. When every ticket's reply count is
+///   unknown the reason is [`NO_REPLIES`], "the input records no replies".
 /// - **Unknown reopen count**: likewise, a summary row with a known reply count but without
 ///   `reopens` (an export that does not carry it, such as Freshdesk's ticket CSV) cannot be
 ///   judged "never reopened": it is left out of everything and counted in
@@ -369,6 +375,13 @@ impl Accumulator for FirstContactResolutionAccumulator {
             ),
         };
         let rate_pct = if denominator == 0 {
+            // Every ticket's reply count unknown: the input cannot tell, which is the reason to
+            // give (a log of status changes only, an export without the column).
+            let reason = if c.tickets > 0 && c.replies_unknown == c.tickets {
+                NO_REPLIES
+            } else {
+                reason
+            };
             Metric::undefined(reason)
         } else {
             Metric::Value(100.0 * c.first_contact as f64 / denominator as f64)
@@ -413,7 +426,8 @@ pub struct FirstContactResolutionResult {
     pub tickets: u64,
     /// Resolved tickets with known reply and reopen counts.
     pub resolved: u64,
-    /// Summary rows without `agent_replies`, left out of every other count.
+    /// Tickets whose reply count is unknown (summary rows without `agent_replies`, histories
+    /// of a log without replies), left out of every other count.
     pub replies_unknown: u64,
     /// Summary rows with `agent_replies` but without `reopens`, left out of every other count.
     pub reopens_unknown: u64,

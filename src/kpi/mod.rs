@@ -194,11 +194,13 @@ mod cost;
 mod duration;
 mod exact;
 mod first_contact;
+mod reply;
 mod resolution;
 mod response;
 mod retention;
 mod revenue;
 mod sla;
+mod status_time;
 mod volume;
 // Named one by one rather than by glob, so that what `kpi` publishes is this list and a
 // module's helper cannot leak into it by being made `pub`.
@@ -214,7 +216,11 @@ pub use cost::{
 };
 pub use first_contact::{
     FcrDenominator, FirstContactResolution, FirstContactResolutionAccumulator,
-    FirstContactResolutionOptions, FirstContactResolutionResult,
+    FirstContactResolutionOptions, FirstContactResolutionResult, NO_REPLIES,
+};
+pub use reply::{
+    NextReplyTime, NextReplyTimeAccumulator, NextReplyTimeOptions, NextReplyTimeResult,
+    ReplySeconds, TicketReplyTimes,
 };
 pub use resolution::{
     ResolutionTime, ResolutionTimeAccumulator, ResolutionTimeOptions, ResolutionTimeResult,
@@ -235,6 +241,10 @@ pub use revenue::{
 pub use sla::{
     MAX_SLA_TARGET_SECONDS, Sla, SlaAccumulator, SlaAttainment, SlaClock, SlaMetric, SlaOptions,
     SlaPolicy, SlaResult, SlaStatus, SlaTarget, TicketSla,
+};
+pub use status_time::{
+    Seconds, StatusTime, StatusTimeAccumulator, StatusTimeMapping, StatusTimeOptions,
+    StatusTimeResult, StatusTimeStats, TicketStatusTimes,
 };
 pub use volume::{
     DimensionCounts, SpikeDay, Volume, VolumeAccumulator, VolumeCounts, VolumeOptions,

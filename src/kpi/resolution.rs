@@ -5,7 +5,7 @@ use super::{Accumulator, Kpi, TicketAccumulator, TicketFacts, incompatible};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Instant, Ticket, TicketHistory};
 use crate::stats::{DurationStats, QuantileMode};
-use crate::time::BusinessCalendar;
+use crate::time::{BusinessCalendar, TeamCalendars};
 use serde::{Deserialize, Serialize};
 
 /// Which resolution ends a ticket's resolution time.
@@ -39,6 +39,8 @@ pub struct ResolutionTimeOptions {
     #[serde(default)]
     calendar: Option<BusinessCalendar>,
     #[serde(default)]
+    team_calendars: Option<TeamCalendars>,
+    #[serde(default)]
     variant: ResolutionVariant,
     #[serde(default)]
     exclude_waiting: bool,
@@ -51,6 +53,22 @@ impl ResolutionTimeOptions {
     pub fn quantiles(mut self, mode: QuantileMode) -> Self {
         self.quantiles = mode;
         self
+    }
+
+    /// Measures each ticket's business time on its team's calendar (see [`TeamCalendars`]);
+    /// the one of [`calendar`](Self::calendar), which this needs, is the default.
+    #[must_use]
+    pub fn team_calendars(mut self, calendars: TeamCalendars) -> Self {
+        self.team_calendars = Some(calendars);
+        self
+    }
+
+    /// The calendar of `ticket`'s business time: its team's, else the default.
+    pub fn calendar_for(&self, ticket: &Ticket) -> Option<&BusinessCalendar> {
+        match &self.team_calendars {
+            Some(map) => map.for_ticket(ticket, self.calendar.as_ref()),
+            None => self.calendar.as_ref(),
+        }
     }
 
     /// Also measure in business time on `calendar` (default: calendar time only).
@@ -174,6 +192,7 @@ impl ResolutionTime {
     /// ```
     pub fn new(options: ResolutionTimeOptions) -> Result<Self> {
         let probe = Durations::new(options.quantiles, false)?;
+        TeamCalendars::check_default(options.team_calendars.as_ref(), options.calendar.as_ref())?;
         Ok(ResolutionTime {
             options: ResolutionTimeOptions {
                 quantiles: probe.calendar.mode(),
@@ -325,7 +344,7 @@ impl ResolutionTimeAccumulator {
                 .waiting_intervals_between(created, end)
                 .unwrap_or_default();
         }
-        let business = self.options.calendar.as_ref().map(|cal| {
+        let business = self.options.calendar_for(t).map(|cal| {
             // Business time is additive over [created, end), so the open time outside waiting
             // is the whole span's minus each waiting interval's.
             let waited: i64 = waiting

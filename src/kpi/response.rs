@@ -1,11 +1,11 @@
 //! First response time (docs/definitions.md, "First response time").
 
 use super::duration::{Durations, add, add_all, business_seconds, calendar_seconds, invalid_state};
-use super::{Accumulator, Kpi, TicketAccumulator, TicketFacts, incompatible};
+use super::{Accumulator, Kpi, NO_REPLIES, TicketAccumulator, TicketFacts, incompatible};
 use crate::error::{Error, Result};
 use crate::model::{Instant, Ticket, TicketHistory};
 use crate::stats::{DurationStats, QuantileMode};
-use crate::time::BusinessCalendar;
+use crate::time::{BusinessCalendar, TeamCalendars};
 use serde::{Deserialize, Serialize};
 
 /// Options of [`FirstResponseTime`]: how quantiles are computed, and the business calendar that
@@ -31,6 +31,8 @@ pub struct FirstResponseTimeOptions {
     quantiles: QuantileMode,
     #[serde(default)]
     calendar: Option<BusinessCalendar>,
+    #[serde(default)]
+    team_calendars: Option<TeamCalendars>,
 }
 
 impl FirstResponseTimeOptions {
@@ -40,6 +42,22 @@ impl FirstResponseTimeOptions {
     pub fn quantiles(mut self, mode: QuantileMode) -> Self {
         self.quantiles = mode;
         self
+    }
+
+    /// Measures each ticket's business time on its team's calendar (see [`TeamCalendars`]);
+    /// the one of [`calendar`](Self::calendar), which this needs, is the default.
+    #[must_use]
+    pub fn team_calendars(mut self, calendars: TeamCalendars) -> Self {
+        self.team_calendars = Some(calendars);
+        self
+    }
+
+    /// The calendar of `ticket`'s business time: its team's, else the default.
+    pub fn calendar_for(&self, ticket: &Ticket) -> Option<&BusinessCalendar> {
+        match &self.team_calendars {
+            Some(map) => map.for_ticket(ticket, self.calendar.as_ref()),
+            None => self.calendar.as_ref(),
+        }
     }
 
     /// Also measure in business time on `calendar` (default: calendar time only).
@@ -78,6 +96,10 @@ impl FirstResponseTimeOptions {
 /// - **Unanswered** tickets (no first response) are excluded from the statistics and counted
 ///   in [`unanswered`](FirstResponseTimeResult::unanswered); every ticket pushed is either
 ///   answered or unanswered.
+/// - **A log without replies**: a history whose log records no replies
+///   ([`TicketHistory::records_replies`]) is neither answered nor unanswered: it is counted in
+///   [`replies_unknown`](FirstResponseTimeResult::replies_unknown), and when every ticket is,
+///   the statistics are undefined with the reason "the input records no replies".
 /// - **Bucketing**: a ticket belongs to the period of its `created_at`
 ///   ([`bucket_instant`](Self::bucket_instant)), answered or not, so a period's unanswered count
 ///   is the tickets created in it still waiting.
@@ -128,6 +150,7 @@ impl FirstResponseTime {
     pub fn new(options: FirstResponseTimeOptions) -> Result<Self> {
         // Validates (and normalizes) the mode once, so every accumulator is built infallibly.
         let probe = Durations::new(options.quantiles, false)?;
+        TeamCalendars::check_default(options.team_calendars.as_ref(), options.calendar.as_ref())?;
         Ok(FirstResponseTime {
             options: FirstResponseTimeOptions {
                 quantiles: probe.calendar.mode(),
@@ -162,6 +185,7 @@ impl FirstResponseTime {
         FirstResponseTimeAccumulator {
             durations: Durations::empty(self.options.quantiles, self.options.calendar.is_some()),
             unanswered: 0,
+            replies_unknown: 0,
             options: self.options.clone(),
         }
     }
@@ -202,6 +226,8 @@ pub struct FirstResponseTimeAccumulator {
     options: FirstResponseTimeOptions,
     durations: Durations,
     unanswered: u64,
+    #[serde(default)]
+    replies_unknown: u64,
 }
 
 #[derive(Deserialize)]
@@ -210,6 +236,8 @@ struct FirstResponseTimeState {
     options: FirstResponseTimeOptions,
     durations: Durations,
     unanswered: u64,
+    #[serde(default)]
+    replies_unknown: u64,
 }
 
 impl TryFrom<FirstResponseTimeState> for FirstResponseTimeAccumulator {
@@ -219,11 +247,13 @@ impl TryFrom<FirstResponseTimeState> for FirstResponseTimeAccumulator {
         s.durations
             .validate(kpi.options.quantiles, kpi.options.calendar.is_some())?;
         add(s.durations.len(), s.unanswered)
+            .and_then(|n| add(n, s.replies_unknown))
             .map_err(|_| invalid_state("unanswered", "the ticket count exceeds 2^64 - 1"))?;
         Ok(FirstResponseTimeAccumulator {
             options: kpi.options,
             durations: s.durations,
             unanswered: s.unanswered,
+            replies_unknown: s.replies_unknown,
         })
     }
 }
@@ -241,6 +271,14 @@ impl FirstResponseTimeAccumulator {
         &self.options
     }
 
+    /// Tickets pushed, or the overflow error.
+    fn tickets(&self) -> Result<u64> {
+        add(
+            add(self.durations.len(), self.unanswered)?,
+            self.replies_unknown,
+        )
+    }
+
     /// Adds a summary ticket by its first response time in calendar seconds, worked out by the
     /// caller (`None`: unanswered); only for options without a business calendar.
     pub(crate) fn push_calendar_seconds(&mut self, seconds: Option<i64>) -> Result<()> {
@@ -249,23 +287,28 @@ impl FirstResponseTimeAccumulator {
             self.unanswered = add(self.unanswered, 1)?;
             return Ok(());
         };
-        add(add(self.durations.len(), self.unanswered)?, 1)?;
+        add(self.tickets()?, 1)?;
         self.durations.push(calendar, None)
     }
 
     fn push_facts(&mut self, facts: TicketFacts<'_>) -> Result<()> {
         let t = facts.ticket;
+        if !facts.records_replies() {
+            add(self.tickets()?, 1)?;
+            self.replies_unknown += 1;
+            return Ok(());
+        }
         let Some(responded) = t.first_response_at() else {
-            self.unanswered = add(self.unanswered, 1)?;
+            add(self.tickets()?, 1)?;
+            self.unanswered += 1;
             return Ok(());
         };
-        add(add(self.durations.len(), self.unanswered)?, 1)?;
+        add(self.tickets()?, 1)?;
         let created = t.created_at();
         let calendar = calendar_seconds(created, responded);
         let business = self
             .options
-            .calendar
-            .as_ref()
+            .calendar_for(t)
             .map(|cal| business_seconds(cal, created, responded, calendar));
         self.durations
             .push(calendar, business)
@@ -296,23 +339,38 @@ impl Accumulator for FirstResponseTimeAccumulator {
             return Err(incompatible("first response time"));
         }
         let mut unanswered = self.unanswered;
-        add_all([&mut unanswered], [other.unanswered])?;
+        let mut unknown = self.replies_unknown;
+        add_all(
+            [&mut unanswered, &mut unknown],
+            [other.unanswered, other.replies_unknown],
+        )?;
         add(
-            add(self.durations.len(), other.durations.len())?,
-            unanswered,
+            add(
+                add(self.durations.len(), other.durations.len())?,
+                unanswered,
+            )?,
+            unknown,
         )?;
         self.durations.merge(other.durations)?;
         self.unanswered = unanswered;
+        self.replies_unknown = unknown;
         Ok(())
     }
 
     fn finish(self) -> FirstResponseTimeResult {
         let answered = self.durations.len();
-        let (calendar, business) = self.durations.finish();
+        let (mut calendar, mut business) = self.durations.finish();
+        if answered == 0 && self.unanswered == 0 && self.replies_unknown > 0 {
+            calendar.undefined_because(NO_REPLIES);
+            if let Some(b) = &mut business {
+                b.undefined_because(NO_REPLIES);
+            }
+        }
         FirstResponseTimeResult {
-            tickets: answered + self.unanswered,
+            tickets: answered + self.unanswered + self.replies_unknown,
             answered,
             unanswered: self.unanswered,
+            replies_unknown: self.replies_unknown,
             calendar,
             business,
         }
@@ -330,12 +388,16 @@ impl TicketAccumulator for FirstResponseTimeAccumulator {
 /// What [`FirstResponseTime`] reports.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FirstResponseTimeResult {
-    /// Tickets pushed: `answered + unanswered`.
+    /// Tickets pushed: `answered + unanswered + replies_unknown`.
     pub tickets: u64,
     /// Tickets with a first response: the `n` of the statistics.
     pub answered: u64,
     /// Tickets without one, excluded from the statistics.
     pub unanswered: u64,
+    /// Histories of a log that records no replies: neither answered nor unanswered, excluded
+    /// from the statistics (which, when these are all the tickets, are undefined with the
+    /// reason "the input records no replies").
+    pub replies_unknown: u64,
     /// First response times in calendar seconds.
     pub calendar: DurationStats,
     /// First response times in business seconds, when the options carry a calendar.
@@ -347,6 +409,7 @@ impl FirstResponseTimeAccumulator {
     pub(crate) fn encode(&self, w: &mut crate::wire::Writer) {
         self.durations.encode(w);
         w.u64(self.unanswered);
+        w.u64(self.replies_unknown);
     }
 
     /// Reads what [`encode`](Self::encode) wrote, with the options of `self` (an empty
@@ -354,10 +417,12 @@ impl FirstResponseTimeAccumulator {
     pub(crate) fn decode(&self, r: &mut crate::wire::Reader<'_>) -> Result<Self> {
         let durations = self.durations.decode(r)?;
         let unanswered = r.u64()?;
+        let replies_unknown = r.u64()?;
         Self::try_from(FirstResponseTimeState {
             options: self.options.clone(),
             durations,
             unanswered,
+            replies_unknown,
         })
     }
 }

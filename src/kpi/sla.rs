@@ -1,13 +1,13 @@
 //! SLA attainment (docs/definitions.md, "SLA attainment").
 
-use super::duration::{add_all, invalid_state};
+use super::duration::{add, add_all, invalid_state};
 use super::{Accumulator, Kpi, Metric, TicketAccumulator, TicketFacts, incompatible};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Instant, Ticket, TicketHistory};
-use crate::time::BusinessCalendar;
+use crate::model::{Instant, Status, StatusSpan, Ticket, TicketHistory};
+use crate::time::{BusinessCalendar, TeamCalendars};
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The longest target accepted: 100 years of 366 days. Longer is a unit mistake, and the cap
 /// keeps every calendar deadline of a real ticket representable.
@@ -123,16 +123,141 @@ impl SlaTargets {
     fn all(&self) -> impl Iterator<Item = &SlaTarget> {
         self.by_priority.values().chain(self.default.as_ref())
     }
+
+    fn set(&mut self, priority: Option<String>, target: SlaTarget) {
+        match priority {
+            Some(p) => {
+                self.by_priority.insert(p, target);
+            }
+            None => self.default = Some(target),
+        }
+    }
+}
+
+/// The targets of every metric: the policy's own, or a team's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlaTargetSet {
+    #[serde(default)]
+    first_response: SlaTargets,
+    #[serde(default)]
+    resolution: SlaTargets,
+    #[serde(default)]
+    next_reply: SlaTargets,
+    #[serde(default)]
+    periodic_update: SlaTargets,
+}
+
+impl SlaTargetSet {
+    fn get(&self, metric: SlaMetric) -> &SlaTargets {
+        match metric {
+            SlaMetric::FirstResponse => &self.first_response,
+            SlaMetric::Resolution => &self.resolution,
+            SlaMetric::NextReply => &self.next_reply,
+            SlaMetric::PeriodicUpdate => &self.periodic_update,
+        }
+    }
+
+    fn get_mut(&mut self, metric: SlaMetric) -> &mut SlaTargets {
+        match metric {
+            SlaMetric::FirstResponse => &mut self.first_response,
+            SlaMetric::Resolution => &mut self.resolution,
+            SlaMetric::NextReply => &mut self.next_reply,
+            SlaMetric::PeriodicUpdate => &mut self.periodic_update,
+        }
+    }
+
+    fn all(&self) -> impl Iterator<Item = &SlaTarget> {
+        SlaMetric::ALL.into_iter().flat_map(|m| self.get(m).all())
+    }
+}
+
+/// The statuses that stop each metric's clock. [`Default`]: pending and on hold stop the
+/// resolution clock (the ticket waits on the customer or a third party), nothing stops the
+/// others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SlaPauses {
+    #[serde(default)]
+    first_response: BTreeSet<Status>,
+    #[serde(default = "default_resolution_pauses")]
+    resolution: BTreeSet<Status>,
+    #[serde(default)]
+    next_reply: BTreeSet<Status>,
+    #[serde(default)]
+    periodic_update: BTreeSet<Status>,
+}
+
+fn default_resolution_pauses() -> BTreeSet<Status> {
+    [Status::Pending, Status::OnHold].into()
+}
+
+impl Default for SlaPauses {
+    fn default() -> Self {
+        SlaPauses {
+            first_response: BTreeSet::new(),
+            resolution: default_resolution_pauses(),
+            next_reply: BTreeSet::new(),
+            periodic_update: BTreeSet::new(),
+        }
+    }
+}
+
+impl SlaPauses {
+    fn get(&self, metric: SlaMetric) -> &BTreeSet<Status> {
+        match metric {
+            SlaMetric::FirstResponse => &self.first_response,
+            SlaMetric::Resolution => &self.resolution,
+            SlaMetric::NextReply => &self.next_reply,
+            SlaMetric::PeriodicUpdate => &self.periodic_update,
+        }
+    }
+
+    fn get_mut(&mut self, metric: SlaMetric) -> &mut BTreeSet<Status> {
+        match metric {
+            SlaMetric::FirstResponse => &mut self.first_response,
+            SlaMetric::Resolution => &mut self.resolution,
+            SlaMetric::NextReply => &mut self.next_reply,
+            SlaMetric::PeriodicUpdate => &mut self.periodic_update,
+        }
+    }
 }
 
 /// Which SLA metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SlaMetric {
     /// Time to the first public agent reply (`first_response_at`).
     FirstResponse,
     /// Time to resolution (`resolved_at`, the latest resolution).
     Resolution,
+    /// Time from each public customer message after an agent reply to the next public agent
+    /// reply (each of a ticket's [`reply_waits`](TicketHistory::reply_waits); event logs only).
+    NextReply,
+    /// Time from each public agent reply to the next one, or to the ticket leaving the open
+    /// statuses, whichever comes first: the customer hears from the team at least this often
+    /// (event logs only).
+    PeriodicUpdate,
+}
+
+impl SlaMetric {
+    /// Every metric, in the report's column order.
+    pub const ALL: [SlaMetric; 4] = [
+        SlaMetric::FirstResponse,
+        SlaMetric::Resolution,
+        SlaMetric::NextReply,
+        SlaMetric::PeriodicUpdate,
+    ];
+
+    /// The snake_case name (`first_response`, `resolution`, `next_reply`, `periodic_update`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlaMetric::FirstResponse => "first_response",
+            SlaMetric::Resolution => "resolution",
+            SlaMetric::NextReply => "next_reply",
+            SlaMetric::PeriodicUpdate => "periodic_update",
+        }
+    }
 }
 
 /// Where one ticket stands against one SLA target.
@@ -151,15 +276,68 @@ pub enum SlaStatus {
         /// When it will be breached unless done first.
         deadline: Instant,
     },
+    /// Not done, and the clock stopped in a pause status before the target ran out (a ticket
+    /// pending on the customer at the end of the log): running, never met.
+    Paused,
 }
 
 /// One ticket's SLA statuses; `None` where no target applies.
+///
+/// For the metrics measured many times per ticket (next reply, periodic update) the ticket's
+/// status combines its instances: breached (at the earliest breach) if any is, else running
+/// if any is (the earliest deadline), else paused if any is, else met; `None` without an
+/// instance (no customer message after an agent reply, no agent reply) or from a summary row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TicketSla {
     /// Against the first-response target.
     pub first_response: Option<SlaStatus>,
     /// Against the resolution target.
     pub resolution: Option<SlaStatus>,
+    /// Against the next-reply target.
+    #[serde(default)]
+    pub next_reply: Option<SlaStatus>,
+    /// Against the periodic-update target.
+    #[serde(default)]
+    pub periodic_update: Option<SlaStatus>,
+}
+
+impl TicketSla {
+    /// The status of `metric`.
+    pub fn get(&self, metric: SlaMetric) -> Option<SlaStatus> {
+        match metric {
+            SlaMetric::FirstResponse => self.first_response,
+            SlaMetric::Resolution => self.resolution,
+            SlaMetric::NextReply => self.next_reply,
+            SlaMetric::PeriodicUpdate => self.periodic_update,
+        }
+    }
+}
+
+/// Combines the statuses of a metric's instances into the ticket's (see [`TicketSla`]).
+fn combine(statuses: impl IntoIterator<Item = SlaStatus>) -> Option<SlaStatus> {
+    let mut breach: Option<Instant> = None;
+    let mut running: Option<Instant> = None;
+    let (mut paused, mut any) = (false, false);
+    for s in statuses {
+        any = true;
+        match s {
+            SlaStatus::Met => {}
+            SlaStatus::Breached { at } => breach = Some(breach.map_or(at, |b| b.min(at))),
+            SlaStatus::Running { deadline } => {
+                running = Some(running.map_or(deadline, |r| r.min(deadline)));
+            }
+            SlaStatus::Paused => paused = true,
+        }
+    }
+    if !any {
+        return None;
+    }
+    Some(match (breach, running) {
+        (Some(at), _) => SlaStatus::Breached { at },
+        (None, Some(deadline)) => SlaStatus::Running { deadline },
+        (None, None) if paused => SlaStatus::Paused,
+        (None, None) => SlaStatus::Met,
+    })
 }
 
 /// An SLA policy: first-response and resolution targets per priority, each on the calendar or
@@ -207,6 +385,11 @@ pub struct SlaPolicy {
     calendar: Option<BusinessCalendar>,
     first_response: SlaTargets,
     resolution: SlaTargets,
+    next_reply: SlaTargets,
+    periodic_update: SlaTargets,
+    pause: SlaPauses,
+    teams: BTreeMap<String, SlaTargetSet>,
+    team_calendars: Option<TeamCalendars>,
 }
 
 #[derive(Deserialize)]
@@ -218,6 +401,16 @@ struct SlaPolicyRepr {
     first_response: SlaTargets,
     #[serde(default)]
     resolution: SlaTargets,
+    #[serde(default)]
+    next_reply: SlaTargets,
+    #[serde(default)]
+    periodic_update: SlaTargets,
+    #[serde(default)]
+    pause: SlaPauses,
+    #[serde(default)]
+    teams: BTreeMap<String, SlaTargetSet>,
+    #[serde(default)]
+    team_calendars: Option<TeamCalendars>,
 }
 
 impl TryFrom<SlaPolicyRepr> for SlaPolicy {
@@ -227,6 +420,11 @@ impl TryFrom<SlaPolicyRepr> for SlaPolicy {
             calendar: r.calendar,
             first_response: r.first_response,
             resolution: r.resolution,
+            next_reply: r.next_reply,
+            periodic_update: r.periodic_update,
+            pause: r.pause,
+            teams: r.teams,
+            team_calendars: r.team_calendars,
         };
         policy.validate()?;
         Ok(policy)
@@ -276,6 +474,89 @@ impl SlaPolicy {
         self
     }
 
+    /// Sets the target of `metric` for tickets of `priority` (`None`: the metric's default
+    /// target, for tickets with no priority or one not named).
+    ///
+    /// ```
+    /// use supportkpi::kpi::{SlaMetric, SlaPolicy, SlaTarget};
+    /// let p = SlaPolicy::new().with_target(SlaMetric::NextReply, None, SlaTarget::business(4 * 3600)?);
+    /// assert_eq!(p.target(SlaMetric::NextReply, Some("P1")), Some(SlaTarget::business(4 * 3600)?));
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_target(
+        mut self,
+        metric: SlaMetric,
+        priority: Option<&str>,
+        target: SlaTarget,
+    ) -> Self {
+        self.targets_mut(metric)
+            .set(priority.map(str::to_owned), target);
+        self
+    }
+
+    /// Sets a team's own target of `metric` for `priority` (`None`: the team's default for
+    /// the metric). A ticket of the team (its `team`, matched exactly) takes the team's target
+    /// of the metric when the team has one for its priority (or a team default), the policy's
+    /// otherwise.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use supportkpi::Ticket;
+    /// use supportkpi::kpi::{SlaMetric, SlaPolicy, SlaTarget};
+    /// let p = SlaPolicy::new()
+    ///     .first_response_default(SlaTarget::calendar(8 * 3600)?)
+    ///     .with_team_target("vip", SlaMetric::FirstResponse, None, SlaTarget::calendar(3600)?);
+    /// let at = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+    /// let vip = Ticket::builder("A", at).team("vip").build()?;
+    /// let other = Ticket::builder("B", at).team("billing").build()?;
+    /// assert_eq!(p.target_for(SlaMetric::FirstResponse, &vip), Some(SlaTarget::calendar(3600)?));
+    /// assert_eq!(p.target_for(SlaMetric::FirstResponse, &other), Some(SlaTarget::calendar(8 * 3600)?));
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_team_target(
+        mut self,
+        team: impl Into<String>,
+        metric: SlaMetric,
+        priority: Option<&str>,
+        target: SlaTarget,
+    ) -> Self {
+        self.teams
+            .entry(team.into())
+            .or_default()
+            .get_mut(metric)
+            .set(priority.map(str::to_owned), target);
+        self
+    }
+
+    /// Sets the statuses that stop `metric`'s clock (replacing the default: pending and on
+    /// hold for resolution, none for the others). Only an event history has the status
+    /// history to pause on; a summary row's clock never stops.
+    #[must_use]
+    pub fn pause(mut self, metric: SlaMetric, statuses: impl IntoIterator<Item = Status>) -> Self {
+        *self.pause.get_mut(metric) = statuses.into_iter().collect();
+        self
+    }
+
+    /// The statuses that stop `metric`'s clock.
+    pub fn paused_in(&self, metric: SlaMetric) -> &BTreeSet<Status> {
+        self.pause.get(metric)
+    }
+
+    /// Runs each ticket's business-clock targets on its team's calendar ([`TeamCalendars`]);
+    /// the policy's [`calendar`](Self::calendar) is the default.
+    #[must_use]
+    pub fn team_calendars(mut self, calendars: TeamCalendars) -> Self {
+        self.team_calendars = Some(calendars);
+        self
+    }
+
+    /// The calendars per team, if any.
+    pub fn get_team_calendars(&self) -> Option<&TeamCalendars> {
+        self.team_calendars.as_ref()
+    }
+
     /// The business calendar, if any.
     pub fn get_calendar(&self) -> Option<&BusinessCalendar> {
         self.calendar.as_ref()
@@ -295,19 +576,41 @@ impl SlaPolicy {
         self.targets(metric).for_priority(priority)
     }
 
+    /// The target of `metric` that applies to `ticket`: its team's (see
+    /// [`with_team_target`](Self::with_team_target)), else the policy's for its priority.
+    pub fn target_for(&self, metric: SlaMetric, ticket: &Ticket) -> Option<SlaTarget> {
+        let priority = ticket.priority();
+        ticket
+            .team()
+            .and_then(|team| self.teams.get(team))
+            .and_then(|set| set.get(metric).for_priority(priority))
+            .or_else(|| self.target(metric, priority))
+    }
+
     fn targets(&self, metric: SlaMetric) -> &SlaTargets {
         match metric {
             SlaMetric::FirstResponse => &self.first_response,
             SlaMetric::Resolution => &self.resolution,
+            SlaMetric::NextReply => &self.next_reply,
+            SlaMetric::PeriodicUpdate => &self.periodic_update,
+        }
+    }
+
+    fn targets_mut(&mut self, metric: SlaMetric) -> &mut SlaTargets {
+        match metric {
+            SlaMetric::FirstResponse => &mut self.first_response,
+            SlaMetric::Resolution => &mut self.resolution,
+            SlaMetric::NextReply => &mut self.next_reply,
+            SlaMetric::PeriodicUpdate => &mut self.periodic_update,
         }
     }
 
     /// Checks that business-clock targets have a calendar that opens.
     fn validate(&self) -> Result<()> {
-        let business = self
-            .first_response
-            .all()
-            .chain(self.resolution.all())
+        let business = SlaMetric::ALL
+            .into_iter()
+            .flat_map(|m| self.targets(m).all())
+            .chain(self.teams.values().flat_map(SlaTargetSet::all))
             .any(|t| t.clock == SlaClock::Business);
         if !business {
             return Ok(());
@@ -357,60 +660,284 @@ impl SlaPolicy {
     /// ```
     pub fn evaluate(&self, ticket: &Ticket, as_of: Option<Instant>) -> Result<TicketSla> {
         let as_of = as_of.unwrap_or(DateTime::<Utc>::MAX_UTC);
-        let status = |metric, done| self.status(metric, ticket, done, as_of);
+        let clock = |metric| Clock {
+            policy: self,
+            ticket,
+            spans: None,
+            metric,
+        };
+        let created = ticket.created_at();
         Ok(TicketSla {
-            first_response: status(SlaMetric::FirstResponse, ticket.first_response_at())?,
-            resolution: status(SlaMetric::Resolution, ticket.resolved_at())?,
+            first_response: clock(SlaMetric::FirstResponse).status(
+                created,
+                ticket.first_response_at(),
+                as_of,
+            )?,
+            resolution: clock(SlaMetric::Resolution).status(
+                created,
+                ticket.resolved_at(),
+                as_of,
+            )?,
+            next_reply: None,
+            periodic_update: None,
         })
     }
 
+    /// Where a ticket known by its event history stands against each target, as of `as_of`
+    /// (`None`: as final), with the clocks stopped in each metric's pause statuses.
+    ///
+    /// - **Pauses**: the clock of a metric runs only while the ticket is in a status outside
+    ///   the metric's pause set ([`pause`](Self::pause); by default pending and on hold stop
+    ///   the resolution clock). The deadline is the instant the target's seconds of running
+    ///   clock have elapsed; a clock stopped for good before that has no deadline: the target
+    ///   is [`Paused`](SlaStatus::Paused) unless done.
+    /// - **First response** and **resolution** run from creation, as in
+    ///   [`evaluate`](Self::evaluate) (the same result when nothing pauses).
+    /// - **Next reply**: one instance per [`reply_wait`](TicketHistory::reply_waits), from
+    ///   the customer's message to the agent's reply.
+    /// - **Periodic update**: one instance per counted public agent reply made while the
+    ///   ticket is open, from that reply to the next one or to the end of that open stretch
+    ///   (resolution, cancellation), whichever comes first.
+    ///
+    /// # Errors
+    /// As [`evaluate`](Self::evaluate).
+    ///
+    /// # Example
+    /// A resolution target of 4 hours, the clock stopped while the ticket is pending:
+    /// ```
+    /// use chrono::{Duration, TimeZone, Utc};
+    /// use supportkpi::TicketEvent;
+    /// use supportkpi::kpi::{SlaPolicy, SlaStatus, SlaTarget};
+    /// use supportkpi::model::{DeriveOptions, EventKind, StatusMap, TicketHistory};
+    ///
+    /// let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+    /// let h = |hours| t0 + Duration::hours(hours);
+    /// let to = |hours, s: &str| TicketEvent::new("T", h(hours), EventKind::StatusChange { to: s.into() });
+    /// let events = vec![TicketEvent::new("T", t0, EventKind::Created),
+    ///     to(1, "pending"), to(6, "open"), to(8, "solved")];
+    /// let history = TicketHistory::from_events("T", events, &StatusMap::canonical(), DeriveOptions::new())?;
+    /// let policy = SlaPolicy::new().resolution_default(SlaTarget::calendar(4 * 3600)?);
+    /// // 1 h new, 5 h pending (stopped), then 3 more hours: the deadline is 09:00 + 4 h + 5 h.
+    /// let sla = policy.evaluate_history(&history, None)?;
+    /// assert_eq!(sla.resolution, Some(SlaStatus::Met)); // solved at 17:00, deadline 18:00
+    /// assert_eq!(policy.evaluate(history.ticket(), None)?.resolution,
+    ///            Some(SlaStatus::Breached { at: h(4) })); // the summary row cannot pause
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn evaluate_history(
+        &self,
+        history: &TicketHistory,
+        as_of: Option<Instant>,
+    ) -> Result<TicketSla> {
+        let as_of = as_of.unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let ticket = history.ticket();
+        let clock = |metric| Clock {
+            policy: self,
+            ticket,
+            spans: Some(history.status_spans()),
+            metric,
+        };
+        let created = ticket.created_at();
+        let next = clock(SlaMetric::NextReply);
+        let next_reply = if next.target().is_some() && history.records_replies() {
+            let mut statuses = Vec::new();
+            for wait in history.reply_waits() {
+                statuses.extend(next.status(wait.from, wait.to, as_of)?);
+            }
+            combine(statuses)
+        } else {
+            None
+        };
+        let update = clock(SlaMetric::PeriodicUpdate);
+        let periodic_update = if update.target().is_some() && history.records_replies() {
+            let replies = history.agent_replies_at();
+            let mut statuses = Vec::new();
+            for (i, &at) in replies.iter().enumerate() {
+                let Some(&(_, end)) = history
+                    .open_intervals()
+                    .iter()
+                    .find(|&&(from, to)| from <= at && to.is_none_or(|to| at < to))
+                else {
+                    continue;
+                };
+                let next = replies.get(i + 1).copied();
+                let done = match (next, end) {
+                    (Some(n), Some(e)) => Some(n.min(e)),
+                    (n, e) => n.or(e),
+                };
+                statuses.extend(update.status(at, done, as_of)?);
+            }
+            combine(statuses)
+        } else {
+            None
+        };
+        Ok(TicketSla {
+            first_response: clock(SlaMetric::FirstResponse).status(
+                created,
+                ticket.first_response_at(),
+                as_of,
+            )?,
+            resolution: clock(SlaMetric::Resolution).status(
+                created,
+                ticket.resolved_at(),
+                as_of,
+            )?,
+            next_reply,
+            periodic_update,
+        })
+    }
+
+    /// Seconds of running clock of `metric`'s target for `history` within `[from, until)`:
+    /// the time outside the metric's pause statuses, on the target's clock (`None` when no
+    /// target applies). Never more than the same span's time without pauses.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidOption`] (field `calendar`) for a business target without a
+    /// calendar.
+    pub fn elapsed_seconds(
+        &self,
+        history: &TicketHistory,
+        metric: SlaMetric,
+        from: Instant,
+        until: Instant,
+    ) -> Result<Option<i64>> {
+        let clock = Clock {
+            policy: self,
+            ticket: history.ticket(),
+            spans: Some(history.status_spans()),
+            metric,
+        };
+        let Some(target) = clock.target() else {
+            return Ok(None);
+        };
+        let mut total = 0i64;
+        for (a, b) in clock.running(from) {
+            let b = b.map_or(until, |b| b.min(until));
+            if b > a {
+                total += clock.seconds(target, a, b)?;
+            }
+        }
+        Ok(Some(total))
+    }
+}
+
+/// One metric's clock for one ticket: its target, calendar and pause statuses.
+struct Clock<'a> {
+    policy: &'a SlaPolicy,
+    ticket: &'a Ticket,
+    /// The status history to pause on (`None`: a summary row, never paused).
+    spans: Option<&'a [StatusSpan]>,
+    metric: SlaMetric,
+}
+
+impl Clock<'_> {
+    fn target(&self) -> Option<SlaTarget> {
+        self.policy.target_for(self.metric, self.ticket)
+    }
+
+    fn context(&self, e: Error) -> Error {
+        e.with_record_type("ticket")
+            .with_id(self.ticket.id().as_str())
+    }
+
+    fn calendar(&self) -> Result<&BusinessCalendar> {
+        let default = self.policy.calendar.as_ref();
+        let cal = match &self.policy.team_calendars {
+            Some(map) => map.for_ticket(self.ticket, default),
+            None => default,
+        };
+        cal.ok_or_else(|| {
+            self.context(
+                Error::new(
+                    ErrorKind::InvalidOption,
+                    "business-time SLA targets need a business calendar",
+                )
+                .with_field("calendar"),
+            )
+        })
+    }
+
+    /// The stretches from `start` on when the clock runs, in order: `[a, b)`, `b = None` for
+    /// the last one when it runs on.
+    fn running(&self, start: Instant) -> Vec<(Instant, Option<Instant>)> {
+        let paused = self.policy.pause.get(self.metric);
+        let Some(spans) = self.spans.filter(|_| !paused.is_empty()) else {
+            return vec![(start, None)];
+        };
+        let mut out: Vec<(Instant, Option<Instant>)> = Vec::new();
+        for span in spans.iter().filter(|s| !paused.contains(&s.status)) {
+            let a = span.from.max(start);
+            if span.to.is_some_and(|to| to <= a) {
+                continue;
+            }
+            match out.last_mut() {
+                Some(last) if last.1 == Some(a) => last.1 = span.to,
+                _ => out.push((a, span.to)),
+            }
+        }
+        out
+    }
+
+    fn seconds(&self, target: SlaTarget, a: Instant, b: Instant) -> Result<i64> {
+        Ok(match target.clock {
+            SlaClock::Calendar => (b - a).num_seconds(),
+            SlaClock::Business => self.calendar()?.business_seconds(a, b),
+        })
+    }
+
+    /// The instant the target runs out when the clock starts at `start`; `None` when the clock
+    /// stops for good first.
+    fn deadline(&self, target: SlaTarget, start: Instant) -> Result<Option<Instant>> {
+        let mut remaining = target.seconds;
+        for (a, b) in self.running(start) {
+            if let Some(b) = b {
+                let available = self.seconds(target, a, b)?;
+                if remaining > available {
+                    remaining -= available;
+                    continue;
+                }
+            }
+            let deadline = match target.clock {
+                SlaClock::Calendar => a.checked_add_signed(TimeDelta::seconds(remaining)),
+                SlaClock::Business => self.calendar()?.add_business_seconds(a, remaining),
+            };
+            return deadline.map(Some).ok_or_else(|| {
+                self.context(
+                    Error::new(
+                        ErrorKind::InvalidValue,
+                        "the SLA deadline lies beyond the instants the library can represent \
+                         (or the calendar never opens again)",
+                    )
+                    .with_field("deadline")
+                    .with_value(format!(
+                        "{} + {} s",
+                        a.to_rfc3339(),
+                        remaining
+                    )),
+                )
+            });
+        }
+        Ok(None)
+    }
+
+    /// The status of one instance that starts at `start` and is done at `done`.
     fn status(
         &self,
-        metric: SlaMetric,
-        ticket: &Ticket,
+        start: Instant,
         done: Option<Instant>,
         as_of: Instant,
     ) -> Result<Option<SlaStatus>> {
-        let Some(target) = self.target(metric, ticket.priority()) else {
+        let Some(target) = self.target() else {
             return Ok(None);
         };
-        let context = |e: Error| e.with_record_type("ticket").with_id(ticket.id().as_str());
-        let created = ticket.created_at();
-        let deadline = match target.clock {
-            SlaClock::Calendar => created.checked_add_signed(TimeDelta::seconds(target.seconds)),
-            SlaClock::Business => {
-                let cal = self.calendar.as_ref().ok_or_else(|| {
-                    context(
-                        Error::new(
-                            ErrorKind::InvalidOption,
-                            "business-time SLA targets need a business calendar",
-                        )
-                        .with_field("calendar"),
-                    )
-                })?;
-                cal.add_business_seconds(created, target.seconds)
-            }
-        }
-        .ok_or_else(|| {
-            context(
-                Error::new(
-                    ErrorKind::InvalidValue,
-                    "the SLA deadline lies beyond the instants the library can represent \
-                     (or the calendar never opens again)",
-                )
-                .with_field("deadline")
-                .with_value(format!(
-                    "{} + {} s",
-                    created.to_rfc3339(),
-                    target.seconds
-                )),
-            )
-        })?;
-        Ok(Some(match done.filter(|&d| d <= as_of) {
-            Some(d) if d <= deadline => SlaStatus::Met,
-            Some(_) => SlaStatus::Breached { at: deadline },
-            None if as_of < deadline => SlaStatus::Running { deadline },
-            None => SlaStatus::Breached { at: deadline },
+        let deadline = self.deadline(target, start)?;
+        Ok(Some(match (done.filter(|&d| d <= as_of), deadline) {
+            (Some(d), Some(deadline)) if d <= deadline => SlaStatus::Met,
+            (Some(_), Some(deadline)) => SlaStatus::Breached { at: deadline },
+            (Some(_), None) => SlaStatus::Met,
+            (None, Some(deadline)) if as_of < deadline => SlaStatus::Running { deadline },
+            (None, Some(deadline)) => SlaStatus::Breached { at: deadline },
+            (None, None) => SlaStatus::Paused,
         }))
     }
 }
@@ -465,8 +992,9 @@ impl SlaOptions {
 ///
 /// # Definition
 ///
-/// - Each ticket is judged by [`SlaPolicy::evaluate`] as of the options' `as_of`, on its first
-///   response and on its resolution, separately.
+/// - Each summary row is judged by [`SlaPolicy::evaluate`] and each history by
+///   [`SlaPolicy::evaluate_history`] (clocks paused in the pause statuses; next-reply and
+///   periodic-update targets) as of the options' `as_of`, on each metric separately.
 /// - **Attainment %** of a metric = 100 × met / (met + breached): only decided tickets count.
 ///   Running tickets are left out — they may still be met, and counting them either way would
 ///   move the figure as time passes — and counted in `running`; tickets without an applicable
@@ -475,8 +1003,11 @@ impl SlaOptions {
 /// - `met + breached + running + no_target` = tickets, for each metric.
 /// - **Bucketing**: a ticket belongs to the period of its `created_at`
 ///   ([`bucket_instant`](Self::bucket_instant)): attainment of the tickets opened in a period.
-/// - Histories and summary rows go through the same code (the summary ticket's
-///   `first_response_at` and `resolved_at`).
+/// - **Running at the end**: a target not done whose deadline is after `as_of`, or whose
+///   clock is stopped in a pause status ([`SlaStatus::Paused`]), is counted in `running`,
+///   never as met. Without `as_of` tickets are judged as final: only paused clocks run.
+/// - A summary row and a history that pauses nothing give the same first-response and
+///   resolution statuses (the summary ticket's `first_response_at` and `resolved_at`).
 /// - `Default`: an empty policy (every ticket has no target), judged as final.
 ///
 /// # Example
@@ -545,6 +1076,8 @@ impl Sla {
             tickets: 0,
             first_response: SlaCounts::default(),
             resolution: SlaCounts::default(),
+            next_reply: SlaCounts::default(),
+            periodic_update: SlaCounts::default(),
         }
     }
 }
@@ -573,7 +1106,7 @@ impl SlaCounts {
             None => &mut c.no_target,
             Some(SlaStatus::Met) => &mut c.met,
             Some(SlaStatus::Breached { .. }) => &mut c.breached,
-            Some(SlaStatus::Running { .. }) => &mut c.running,
+            Some(SlaStatus::Running { .. } | SlaStatus::Paused) => &mut c.running,
         } = 1;
         c
     }
@@ -612,6 +1145,8 @@ pub struct SlaAccumulator {
     tickets: u64,
     first_response: SlaCounts,
     resolution: SlaCounts,
+    next_reply: SlaCounts,
+    periodic_update: SlaCounts,
 }
 
 #[derive(Deserialize)]
@@ -621,6 +1156,8 @@ struct SlaState {
     tickets: u64,
     first_response: SlaCounts,
     resolution: SlaCounts,
+    next_reply: SlaCounts,
+    periodic_update: SlaCounts,
 }
 
 impl TryFrom<SlaState> for SlaAccumulator {
@@ -630,6 +1167,8 @@ impl TryFrom<SlaState> for SlaAccumulator {
         for (field, counts) in [
             ("first_response", s.first_response),
             ("resolution", s.resolution),
+            ("next_reply", s.next_reply),
+            ("periodic_update", s.periodic_update),
         ] {
             if counts.total() != Some(s.tickets) {
                 return Err(invalid_state(
@@ -643,6 +1182,8 @@ impl TryFrom<SlaState> for SlaAccumulator {
             tickets: s.tickets,
             first_response: s.first_response,
             resolution: s.resolution,
+            next_reply: s.next_reply,
+            periodic_update: s.periodic_update,
         })
     }
 }
@@ -661,48 +1202,44 @@ impl SlaAccumulator {
     }
 
     fn push_facts(&mut self, facts: TicketFacts<'_>) -> Result<()> {
-        let sla = self
-            .options
-            .policy
-            .evaluate(facts.ticket, self.options.as_of)?;
-        self.add(
-            1,
-            SlaCounts::one(sla.first_response),
-            SlaCounts::one(sla.resolution),
-        )
-        .map_err(|e| {
-            e.with_record_type("ticket")
-                .with_id(facts.ticket.id().as_str())
-        })
+        let policy = &self.options.policy;
+        let sla = match facts.history {
+            Some(h) => policy.evaluate_history(h, self.options.as_of)?,
+            None => policy.evaluate(facts.ticket, self.options.as_of)?,
+        };
+        self.add(1, SlaMetric::ALL.map(|m| SlaCounts::one(sla.get(m))))
+            .map_err(|e| {
+                e.with_record_type("ticket")
+                    .with_id(facts.ticket.id().as_str())
+            })
     }
 
-    fn add(&mut self, tickets: u64, first: SlaCounts, resolution: SlaCounts) -> Result<()> {
-        let f = &mut self.first_response;
-        let r = &mut self.resolution;
-        add_all(
-            [
-                &mut self.tickets,
-                &mut f.met,
-                &mut f.breached,
-                &mut f.running,
-                &mut f.no_target,
-                &mut r.met,
-                &mut r.breached,
-                &mut r.running,
-                &mut r.no_target,
-            ],
-            [
-                tickets,
-                first.met,
-                first.breached,
-                first.running,
-                first.no_target,
-                resolution.met,
-                resolution.breached,
-                resolution.running,
-                resolution.no_target,
-            ],
-        )
+    fn add(&mut self, tickets: u64, counts: [SlaCounts; 4]) -> Result<()> {
+        // All or nothing: every sum is checked before any is stored.
+        let mut sums = [
+            self.first_response,
+            self.resolution,
+            self.next_reply,
+            self.periodic_update,
+        ];
+        let total = add(self.tickets, tickets)?;
+        for (sum, c) in sums.iter_mut().zip(counts) {
+            let [a, b, r, n] = [
+                &mut sum.met,
+                &mut sum.breached,
+                &mut sum.running,
+                &mut sum.no_target,
+            ];
+            add_all([a, b, r, n], [c.met, c.breached, c.running, c.no_target])?;
+        }
+        self.tickets = total;
+        [
+            self.first_response,
+            self.resolution,
+            self.next_reply,
+            self.periodic_update,
+        ] = sums;
+        Ok(())
     }
 }
 
@@ -726,7 +1263,15 @@ impl Accumulator for SlaAccumulator {
         if self.options != other.options {
             return Err(incompatible("SLA"));
         }
-        self.add(other.tickets, other.first_response, other.resolution)
+        self.add(
+            other.tickets,
+            [
+                other.first_response,
+                other.resolution,
+                other.next_reply,
+                other.periodic_update,
+            ],
+        )
     }
 
     fn finish(self) -> SlaResult {
@@ -735,12 +1280,15 @@ impl Accumulator for SlaAccumulator {
             as_of: self.options.as_of,
             first_response: self.first_response.finish(),
             resolution: self.resolution.finish(),
+            next_reply: self.next_reply.finish(),
+            periodic_update: self.periodic_update.finish(),
         }
     }
 }
 
 impl TicketAccumulator for SlaAccumulator {
-    /// Adds one ticket by its history (its derived first response and latest resolution).
+    /// Adds one ticket by its history: [`SlaPolicy::evaluate_history`] (pauses, next reply,
+    /// periodic update).
     fn push_history(&mut self, history: &TicketHistory) -> Result<()> {
         self.push_facts(TicketFacts::history(history))
     }
@@ -772,13 +1320,34 @@ pub struct SlaResult {
     pub first_response: SlaAttainment,
     /// Resolution attainment.
     pub resolution: SlaAttainment,
+    /// Next-reply attainment (tickets with a wait; event logs only).
+    pub next_reply: SlaAttainment,
+    /// Periodic-update attainment (tickets with an agent reply; event logs only).
+    pub periodic_update: SlaAttainment,
+}
+
+impl SlaResult {
+    /// The attainment of `metric`.
+    pub fn get(&self, metric: SlaMetric) -> &SlaAttainment {
+        match metric {
+            SlaMetric::FirstResponse => &self.first_response,
+            SlaMetric::Resolution => &self.resolution,
+            SlaMetric::NextReply => &self.next_reply,
+            SlaMetric::PeriodicUpdate => &self.periodic_update,
+        }
+    }
 }
 
 impl SlaAccumulator {
     /// Writes the counts, for a report state's bytes.
     pub(crate) fn encode(&self, w: &mut crate::wire::Writer) {
         w.u64(self.tickets);
-        for c in [&self.first_response, &self.resolution] {
+        for c in [
+            &self.first_response,
+            &self.resolution,
+            &self.next_reply,
+            &self.periodic_update,
+        ] {
             for v in [c.met, c.breached, c.running, c.no_target] {
                 w.u64(v);
             }
@@ -799,11 +1368,15 @@ impl SlaAccumulator {
         };
         let first_response = counts()?;
         let resolution = counts()?;
+        let next_reply = counts()?;
+        let periodic_update = counts()?;
         Self::try_from(SlaState {
             options: self.options.clone(),
             tickets,
             first_response,
             resolution,
+            next_reply,
+            periodic_update,
         })
     }
 }

@@ -240,13 +240,20 @@ impl<'a> TicketFacts<'a> {
         )
     }
 
-    /// Public agent replies (the first-contact measure): exact from a history, the summary's
-    /// `agent_replies` otherwise (`None` when the export lacks it).
+    /// Public agent replies (the first-contact measure): exact from a history (`None` when its
+    /// log records no replies), the summary's `agent_replies` otherwise (`None` when the
+    /// export lacks it).
     pub(crate) fn public_agent_replies(&self) -> Option<u32> {
         match self.history {
-            Some(h) => Some(h.public_agent_replies()),
+            Some(h) => h.records_replies().then(|| h.public_agent_replies()),
             None => self.ticket.agent_replies(),
         }
+    }
+
+    /// False for a history whose log records no replies: its first response is unknown, not
+    /// missing. A summary row says nothing either way (true).
+    pub(crate) fn records_replies(&self) -> bool {
+        self.history.is_none_or(TicketHistory::records_replies)
     }
 
     /// How many times the ticket was reopened: exact from a history, the summary's `reopens`

@@ -21,7 +21,7 @@ mod ticket;
 pub use cost::CostEntry;
 pub use customer::Customer;
 pub use derive::{
-    BeforeCreation, DeriveOptions, EventOrder, StatusMap, StatusSpan, TicketHistory,
+    BeforeCreation, DeriveOptions, EventOrder, ReplyWait, StatusMap, StatusSpan, TicketHistory,
     derive_histories, derive_histories_lenient,
 };
 pub use event::{Author, EventKind, TicketEvent};

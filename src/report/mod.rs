@@ -25,8 +25,8 @@
 //!
 //! | columns | bucketed by |
 //! |---|---|
-//! | `tickets_created`, `frt_*`, `first_contact_resolution_pct`, `sla_*` | ticket creation |
-//! | `tickets_resolved`, `resolution_*` | resolution (the latest) |
+//! | `tickets_created`, `frt_*`, `next_reply_*`, `first_contact_resolution_pct`, `sla_*` | ticket creation |
+//! | `tickets_resolved`, `resolution_*`, `status_time_n`, `requester_wait_*`, `agent_work_*`, `on_hold_*`, `pending_*` | resolution (the latest) |
 //! | `tickets_reopened` | reopen (event logs only) |
 //! | `backlog_end` | open at the end of the period |
 //! | `csat_*`, `nps*`, `ces_*` | response instant |
@@ -88,11 +88,13 @@ use crate::kpi::{
     CostDenominator, CostPerTicket, CostPerTicketAccumulator, CostPerTicketOptions, Csat,
     CsatAccumulator, CsatOptions, CustomerRetention, CustomerRetentionAccumulator, FcrDenominator,
     FirstContactResolution, FirstContactResolutionAccumulator, FirstContactResolutionOptions,
-    FirstResponseTime, FirstResponseTimeAccumulator, FirstResponseTimeOptions, Kpi, Nps,
-    NpsAccumulator, NpsOptions, ResolutionTime, ResolutionTimeAccumulator, ResolutionTimeOptions,
-    RetentionOptions, Sla, SlaAccumulator, SlaOptions, SlaPolicy, TicketAccumulator, Volume,
-    VolumeAccumulator, VolumeOptions,
+    FirstResponseTime, FirstResponseTimeAccumulator, FirstResponseTimeOptions, Kpi, NextReplyTime,
+    NextReplyTimeAccumulator, NextReplyTimeOptions, Nps, NpsAccumulator, NpsOptions,
+    ResolutionTime, ResolutionTimeAccumulator, ResolutionTimeOptions, RetentionOptions, Sla,
+    SlaAccumulator, SlaOptions, SlaPolicy, TicketAccumulator, Volume, VolumeAccumulator,
+    VolumeOptions,
 };
+use crate::kpi::{StatusTime, StatusTimeAccumulator, StatusTimeMapping, StatusTimeOptions};
 use crate::model::{
     CostEntry, Customer, Instant, SurveyKind, SurveyResponse, Ticket, TicketHistory, TicketId,
 };
@@ -145,6 +147,13 @@ pub struct ReportOptions {
     /// span more periods, are an [`ErrorKind::InvalidOption`] naming the record that stretched
     /// the span (see [`ReportOptions::max_periods`]).
     pub max_periods: u64,
+    /// Which statuses count as requester wait and agent work (`requester_wait_*`,
+    /// `agent_work_*` columns).
+    pub status_time: StatusTimeMapping,
+    /// A business calendar per team (or other dimension): every business-time measure of a
+    /// ticket, and its business-clock SLA targets, use its team's calendar, `calendar` (which
+    /// this needs) the others'.
+    pub calendars: Option<crate::time::TeamCalendars>,
 }
 
 /// The default of [`ReportOptions::max_periods`]: 100,000 periods (over 270 years by day),
@@ -168,6 +177,8 @@ impl Default for ReportOptions {
             fcr_denominator: FcrDenominator::default(),
             range: None,
             max_periods: DEFAULT_MAX_PERIODS,
+            status_time: StatusTimeMapping::default(),
+            calendars: None,
         }
     }
 }
@@ -189,6 +200,19 @@ impl ReportOptions {
     #[must_use]
     pub fn calendar(mut self, calendar: BusinessCalendar) -> Self {
         self.calendar = Some(calendar);
+        self
+    }
+    /// Sets a business calendar per team (or other dimension); needs [`calendar`](Self::calendar)
+    /// as the default.
+    #[must_use]
+    pub fn calendars(mut self, calendars: crate::time::TeamCalendars) -> Self {
+        self.calendars = Some(calendars);
+        self
+    }
+    /// Sets which statuses count as requester wait and agent work.
+    #[must_use]
+    pub fn status_time(mut self, mapping: StatusTimeMapping) -> Self {
+        self.status_time = mapping;
         self
     }
     /// Groups by a dimension.
@@ -300,6 +324,8 @@ impl ReportOptions {
 #[derive(Debug, Clone)]
 struct Kpis {
     frt: FirstResponseTime,
+    next: NextReplyTime,
+    status: StatusTime,
     art: ResolutionTime,
     fcr: FirstContactResolution,
     sla: Option<Sla>,
@@ -357,13 +383,30 @@ impl Kpis {
         }
         let mut frt = FirstResponseTimeOptions::default().quantiles(o.quantiles);
         let mut art = ResolutionTimeOptions::default().quantiles(o.quantiles);
+        let mut next = NextReplyTimeOptions::default().quantiles(o.quantiles);
+        let mut status = StatusTimeOptions::default()
+            .quantiles(o.quantiles)
+            .mapping(o.status_time.clone());
+        crate::time::TeamCalendars::check_default(o.calendars.as_ref(), o.calendar.as_ref())?;
+        if let Some(map) = &o.calendars {
+            frt = frt.team_calendars(map.clone());
+            art = art.team_calendars(map.clone());
+            next = next.team_calendars(map.clone());
+            status = status.team_calendars(map.clone());
+        }
         if let Some(cal) = &o.calendar {
+            status = status.calendar(cal.clone());
             frt = frt.calendar(cal.clone());
             art = art.calendar(cal.clone());
+            next = next.calendar(cal.clone());
         }
         let sla = match &o.sla {
             Some(policy) => {
-                let mut so = SlaOptions::new(policy.clone());
+                let mut policy = policy.clone();
+                if let (Some(map), None) = (&o.calendars, policy.get_team_calendars()) {
+                    policy = policy.team_calendars(map.clone());
+                }
+                let mut so = SlaOptions::new(policy);
                 if let Some(at) = o.as_of {
                     so = so.as_of(at);
                 }
@@ -386,6 +429,8 @@ impl Kpis {
         }
         Ok(Kpis {
             frt: FirstResponseTime::new(frt)?,
+            next: NextReplyTime::new(next)?,
+            status: StatusTime::new(status)?,
             art: ResolutionTime::new(art)?,
             fcr: FirstContactResolution::new(
                 FirstContactResolutionOptions::default().denominator(o.fcr_denominator),
@@ -409,6 +454,8 @@ impl Kpis {
     fn cell(&self) -> Cell {
         Cell {
             frt: self.frt.accumulator(),
+            next: self.next.accumulator(),
+            status: self.status.accumulator(),
             art: self.art.accumulator(),
             fcr: self.fcr.accumulator(),
             sla: self.sla.as_ref().map(Sla::accumulator),
@@ -431,6 +478,8 @@ impl Kpis {
 #[serde(deny_unknown_fields)]
 struct Cell {
     frt: FirstResponseTimeAccumulator,
+    next: NextReplyTimeAccumulator,
+    status: StatusTimeAccumulator,
     art: ResolutionTimeAccumulator,
     fcr: FirstContactResolutionAccumulator,
     sla: Option<SlaAccumulator>,
@@ -440,8 +489,39 @@ struct Cell {
 }
 
 impl Cell {
+    /// What a ticket adds to the cell of its creation period (the record engine's and the
+    /// record state's one rule). `fcr_here`: first-contact resolution buckets it here too
+    /// (creation is its default instant), so it takes no second lookup.
+    fn push_created(&mut self, t: TicketRef<'_>, fcr_here: bool) -> Result<(), Error> {
+        t.feed(&mut self.frt)?;
+        // Only histories know their waits; summary rows stay out, as in the columnar engine,
+        // so every path gives the same cells.
+        if let TicketRef::History(h) = t {
+            self.next.push_history(h)?;
+        }
+        if let Some(sla) = &mut self.sla {
+            t.feed(sla)?;
+        }
+        if fcr_here {
+            t.feed(&mut self.fcr)?;
+        }
+        Ok(())
+    }
+
+    /// What a ticket adds to the cell of its resolution period.
+    fn push_resolved(&mut self, t: TicketRef<'_>) -> Result<(), Error> {
+        t.feed(&mut self.art)?;
+        // Status times share resolution time's bucket; histories only (see `push_created`).
+        if let TicketRef::History(h) = t {
+            self.status.push_history(h)?;
+        }
+        Ok(())
+    }
+
     fn merge(&mut self, other: Cell) -> Result<(), Error> {
         self.frt.merge(other.frt)?;
+        self.next.merge(other.next)?;
+        self.status.merge(other.status)?;
         self.art.merge(other.art)?;
         self.fcr.merge(other.fcr)?;
         match (&mut self.sla, other.sla) {
@@ -729,15 +809,7 @@ impl ReportAccumulator {
         {
             let (total, by) = self.cell(created, dim);
             for cell in std::iter::once(total).chain(by) {
-                t.feed(&mut cell.frt)?;
-                if let Some(sla) = &mut cell.sla {
-                    t.feed(sla)?;
-                }
-                // First-contact resolution buckets by creation too (its default): same cells,
-                // no second lookup.
-                if fcr_at == Some(created) {
-                    t.feed(&mut cell.fcr)?;
-                }
+                cell.push_created(t, fcr_at == Some(created))?;
             }
         }
         if let Some(at) = fcr_at.filter(|&at| at != created) {
@@ -749,7 +821,7 @@ impl ReportAccumulator {
         if let Some(at) = self.kpis.art.bucket_instant(ticket) {
             let (total, by) = self.cell(at, dim);
             for cell in std::iter::once(total).chain(by) {
-                t.feed(&mut cell.art)?;
+                cell.push_resolved(t)?;
             }
         }
         t.feed(&mut self.flow_total.volume)?;
@@ -993,6 +1065,8 @@ impl TryFrom<AccumulatorState> for ReportAccumulator {
         let template = acc.kpis.cell();
         let same_cell = |c: &Cell| {
             c.frt.options() == template.frt.options()
+                && c.next.options() == template.next.options()
+                && c.status.options() == template.status.options()
                 && c.art.options() == template.art.options()
                 && c.fcr.options() == template.fcr.options()
                 && c.sla.is_some() == template.sla.is_some()
@@ -1258,6 +1332,15 @@ impl Report {
         input: &crate::columnar::ColumnarInput,
         options: &ReportOptions,
     ) -> Result<Report, Error> {
+        if options.calendars.is_some() {
+            // The columns carry no team for a ticket's calendar: refuse rather than measure
+            // every ticket on the default.
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                "calendars per team need the record path (Report::compute over records)",
+            )
+            .with_field("calendars"));
+        }
         columnar::compute(&input.into(), options)
     }
 
@@ -1278,6 +1361,7 @@ impl Report {
         // faster even with the conversion); event histories, and instants beyond the columns'
         // range, through the record accumulators.
         if input.histories.is_empty()
+            && options.calendars.is_none()
             && let Ok(tickets) =
                 crate::columnar::TicketTable::for_report(&input.tickets, options.by.as_deref())
             && let Ok(surveys) = crate::columnar::SurveyTable::from_responses(&input.surveys)

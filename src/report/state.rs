@@ -340,21 +340,13 @@ impl ReportState {
         let ticket = t.ticket();
         let created = ticket.created_at();
         let fcr_at = self.kpis.fcr.bucket_instant(ticket);
-        {
-            let cell = self.cell(bucketer.key(created), &label);
-            t.feed(&mut cell.frt)?;
-            if let Some(sla) = &mut cell.sla {
-                t.feed(sla)?;
-            }
-            if fcr_at == Some(created) {
-                t.feed(&mut cell.fcr)?;
-            }
-        }
+        self.cell(bucketer.key(created), &label)
+            .push_created(t, fcr_at == Some(created))?;
         if let Some(at) = fcr_at.filter(|&at| at != created) {
             t.feed(&mut self.cell(bucketer.key(at), &label).fcr)?;
         }
         if let Some(at) = self.kpis.art.bucket_instant(ticket) {
-            t.feed(&mut self.cell(bucketer.key(at), &label).art)?;
+            self.cell(bucketer.key(at), &label).push_resolved(t)?;
         }
         let facts = match t {
             TicketRef::Summary(s) => TicketFacts::summary(s),
@@ -881,6 +873,8 @@ pub fn bucket_of(id: &str, buckets: u32) -> u32 {
 impl Cell {
     fn encode(&self, w: &mut Writer) {
         self.frt.encode(w);
+        self.next.encode(w);
+        self.status.encode(w);
         self.art.encode(w);
         self.fcr.encode(w);
         if let Some(sla) = &self.sla {
@@ -895,6 +889,8 @@ impl Cell {
     fn decode(&self, r: &mut Reader<'_>) -> Result<Cell, Error> {
         Ok(Cell {
             frt: self.frt.decode(r)?,
+            next: self.next.decode(r)?,
+            status: self.status.decode(r)?,
             art: self.art.decode(r)?,
             fcr: self.fcr.decode(r)?,
             sla: match &self.sla {

@@ -3,7 +3,7 @@
 use super::{Flow, Kpis, NO_VALUE, PeriodCells, ReportAccumulator, ReportOptions};
 use crate::kpi::{
     Accumulator, CostPerTicketAccumulator, CostPerTicketResult, CustomerRetentionAccumulator,
-    CustomerRetentionResult, Metric, VolumeCounts,
+    CustomerRetentionResult, Metric, SlaMetric, VolumeCounts,
 };
 use crate::stats::DurationStats;
 use crate::time::PeriodKey;
@@ -80,7 +80,7 @@ const fn col(
 /// assert_eq!(column("frt_p90_bh_s").map(|c| (c.kind, c.unit)),
 ///            Some((ColumnType::Float, "business seconds")));
 /// ```
-pub const COLUMNS: [Column; 39] = {
+pub const COLUMNS: [Column; 70] = {
     use ColumnType::{Count, Date, Float, Money, Text};
     [
         col(
@@ -277,13 +277,13 @@ pub const COLUMNS: [Column; 39] = {
             "sla_attainment_pct",
             Float,
             "percent",
-            "SLA attainment over both targets: met / (met + breached).",
+            "SLA attainment over every target: met / (met + breached).",
         ),
         col(
             "sla_n",
             Count,
             "targets",
-            "Its denominator: targets decided (met or breached) over both metrics.",
+            "Its denominator: targets decided (met or breached) over every metric.",
         ),
         col(
             "sla_first_response_pct",
@@ -296,6 +296,192 @@ pub const COLUMNS: [Column; 39] = {
             Float,
             "percent",
             "Resolution SLA attainment.",
+        ),
+        col(
+            "next_reply_n",
+            Count,
+            "waits",
+            "Answered next-reply waits of the tickets created in the period (event logs only): the n of the next_reply_ statistics.",
+        ),
+        col(
+            "next_reply_mean_s",
+            Float,
+            "seconds",
+            "Mean next reply time, calendar seconds.",
+        ),
+        col(
+            "next_reply_median_s",
+            Float,
+            "seconds",
+            "Median next reply time, calendar seconds.",
+        ),
+        col(
+            "next_reply_p90_s",
+            Float,
+            "seconds",
+            "90th percentile next reply time, calendar seconds.",
+        ),
+        col(
+            "next_reply_unanswered",
+            Count,
+            "waits",
+            "Next-reply waits still unanswered (excluded from next_reply_).",
+        ),
+        col(
+            "next_reply_mean_bh_s",
+            Float,
+            "business seconds",
+            "Mean next reply time, business seconds.",
+        ),
+        col(
+            "next_reply_median_bh_s",
+            Float,
+            "business seconds",
+            "Median next reply time, business seconds.",
+        ),
+        col(
+            "next_reply_p90_bh_s",
+            Float,
+            "business seconds",
+            "90th percentile next reply time, business seconds.",
+        ),
+        col(
+            "sla_first_response_n",
+            Count,
+            "targets",
+            "First-response targets decided (met or breached): the n of sla_first_response_pct.",
+        ),
+        col(
+            "sla_first_response_running",
+            Count,
+            "targets",
+            "First-response targets still running (not done, deadline ahead or clock paused).",
+        ),
+        col(
+            "sla_resolution_n",
+            Count,
+            "targets",
+            "Resolution targets decided: the n of sla_resolution_pct.",
+        ),
+        col(
+            "sla_resolution_running",
+            Count,
+            "targets",
+            "Resolution targets still running (never counted as met).",
+        ),
+        col(
+            "sla_next_reply_pct",
+            Float,
+            "percent",
+            "Next-reply SLA attainment.",
+        ),
+        col(
+            "sla_next_reply_n",
+            Count,
+            "targets",
+            "Next-reply targets decided: the n of sla_next_reply_pct.",
+        ),
+        col(
+            "sla_next_reply_running",
+            Count,
+            "targets",
+            "Next-reply targets still running.",
+        ),
+        col(
+            "sla_periodic_update_pct",
+            Float,
+            "percent",
+            "Periodic-update SLA attainment.",
+        ),
+        col(
+            "sla_periodic_update_n",
+            Count,
+            "targets",
+            "Periodic-update targets decided: the n of sla_periodic_update_pct.",
+        ),
+        col(
+            "sla_periodic_update_running",
+            Count,
+            "targets",
+            "Periodic-update targets still running.",
+        ),
+        col(
+            "status_time_n",
+            Count,
+            "tickets",
+            "Event histories resolved in the period (the n of the status-time columns).",
+        ),
+        col(
+            "requester_wait_mean_s",
+            Float,
+            "seconds",
+            "Mean requester wait time (new, open, on hold) of the resolved histories, calendar seconds.",
+        ),
+        col(
+            "requester_wait_median_s",
+            Float,
+            "seconds",
+            "Median requester wait time, calendar seconds.",
+        ),
+        col(
+            "agent_work_mean_s",
+            Float,
+            "seconds",
+            "Mean agent work time (new, open), calendar seconds.",
+        ),
+        col(
+            "agent_work_median_s",
+            Float,
+            "seconds",
+            "Median agent work time, calendar seconds.",
+        ),
+        col(
+            "on_hold_mean_s",
+            Float,
+            "seconds",
+            "Mean on-hold time, calendar seconds.",
+        ),
+        col(
+            "pending_mean_s",
+            Float,
+            "seconds",
+            "Mean pending time, calendar seconds.",
+        ),
+        col(
+            "requester_wait_mean_bh_s",
+            Float,
+            "business seconds",
+            "Mean requester wait time, business seconds.",
+        ),
+        col(
+            "requester_wait_median_bh_s",
+            Float,
+            "business seconds",
+            "Median requester wait time, business seconds.",
+        ),
+        col(
+            "agent_work_mean_bh_s",
+            Float,
+            "business seconds",
+            "Mean agent work time, business seconds.",
+        ),
+        col(
+            "agent_work_median_bh_s",
+            Float,
+            "business seconds",
+            "Median agent work time, business seconds.",
+        ),
+        col(
+            "on_hold_mean_bh_s",
+            Float,
+            "business seconds",
+            "Mean on-hold time, business seconds.",
+        ),
+        col(
+            "pending_mean_bh_s",
+            Float,
+            "business seconds",
+            "Mean pending time, business seconds.",
         ),
     ]
 };
@@ -387,14 +573,77 @@ pub struct ReportRow {
     pub retention_pct: Option<f64>,
     /// Its base: customers active at the start of the period (S).
     pub retention_n: u64,
-    /// SLA attainment over both targets: met / (met + breached), percent.
+    /// SLA attainment over every target: met / (met + breached), percent.
     pub sla_attainment_pct: Option<f64>,
-    /// Its denominator: targets decided (met or breached) over both metrics.
+    /// Its denominator: targets decided (met or breached) over every metric.
     pub sla_n: u64,
     /// First-response SLA attainment, percent.
     pub sla_first_response_pct: Option<f64>,
     /// Resolution SLA attainment, percent.
     pub sla_resolution_pct: Option<f64>,
+    /// Answered next-reply waits of the tickets created in the period (event logs only): the
+    /// `n` of the `next_reply_*` statistics.
+    pub next_reply_n: u64,
+    /// Mean next reply time, calendar seconds.
+    pub next_reply_mean_s: Option<f64>,
+    /// Median next reply time, calendar seconds.
+    pub next_reply_median_s: Option<f64>,
+    /// 90th percentile next reply time, calendar seconds.
+    pub next_reply_p90_s: Option<f64>,
+    /// Next-reply waits still unanswered (excluded from the statistics).
+    pub next_reply_unanswered: u64,
+    /// Mean next reply time, business seconds.
+    pub next_reply_mean_bh_s: Option<f64>,
+    /// Median next reply time, business seconds.
+    pub next_reply_median_bh_s: Option<f64>,
+    /// 90th percentile next reply time, business seconds.
+    pub next_reply_p90_bh_s: Option<f64>,
+    /// First-response targets decided (met or breached): the `n` of `sla_first_response_pct`.
+    pub sla_first_response_n: u64,
+    /// First-response targets still running (not done, deadline ahead or clock paused).
+    pub sla_first_response_running: u64,
+    /// Resolution targets decided.
+    pub sla_resolution_n: u64,
+    /// Resolution targets still running (never counted as met).
+    pub sla_resolution_running: u64,
+    /// Next-reply SLA attainment, percent of the tickets with a decided next-reply target.
+    pub sla_next_reply_pct: Option<f64>,
+    /// Next-reply targets decided.
+    pub sla_next_reply_n: u64,
+    /// Next-reply targets still running.
+    pub sla_next_reply_running: u64,
+    /// Periodic-update SLA attainment, percent.
+    pub sla_periodic_update_pct: Option<f64>,
+    /// Periodic-update targets decided.
+    pub sla_periodic_update_n: u64,
+    /// Periodic-update targets still running.
+    pub sla_periodic_update_running: u64,
+    /// Event histories resolved in the period (the `n` of the status-time columns).
+    pub status_time_n: u64,
+    /// Mean requester wait time (new, open, on hold) of the resolved histories, calendar seconds.
+    pub requester_wait_mean_s: Option<f64>,
+    /// Median requester wait time, calendar seconds.
+    pub requester_wait_median_s: Option<f64>,
+    /// Mean agent work time (new, open), calendar seconds.
+    pub agent_work_mean_s: Option<f64>,
+    /// Median agent work time, calendar seconds.
+    pub agent_work_median_s: Option<f64>,
+    /// Mean on-hold time, calendar seconds.
+    pub on_hold_mean_s: Option<f64>,
+    /// Mean pending time, calendar seconds.
+    pub pending_mean_s: Option<f64>,
+    /// Mean requester wait time, business seconds.
+    pub requester_wait_mean_bh_s: Option<f64>,
+    /// Median requester wait time, business seconds.
+    pub requester_wait_median_bh_s: Option<f64>,
+    /// Mean agent work time, business seconds.
+    pub agent_work_mean_bh_s: Option<f64>,
+    /// Median agent work time, business seconds.
+    pub agent_work_median_bh_s: Option<f64>,
+    /// Mean on-hold time, business seconds.
+    pub on_hold_mean_bh_s: Option<f64>,
+    /// Mean pending time, business seconds.
+    pub pending_mean_bh_s: Option<f64>,
     /// Why each `None` column is undefined, by column name.
     pub undefined: BTreeMap<String, String>,
 }
@@ -607,6 +856,37 @@ impl ReportRow {
             I(self.sla_n),
             F(self.sla_first_response_pct),
             F(self.sla_resolution_pct),
+            I(self.next_reply_n),
+            F(self.next_reply_mean_s),
+            F(self.next_reply_median_s),
+            F(self.next_reply_p90_s),
+            I(self.next_reply_unanswered),
+            F(self.next_reply_mean_bh_s),
+            F(self.next_reply_median_bh_s),
+            F(self.next_reply_p90_bh_s),
+            I(self.sla_first_response_n),
+            I(self.sla_first_response_running),
+            I(self.sla_resolution_n),
+            I(self.sla_resolution_running),
+            F(self.sla_next_reply_pct),
+            I(self.sla_next_reply_n),
+            I(self.sla_next_reply_running),
+            F(self.sla_periodic_update_pct),
+            I(self.sla_periodic_update_n),
+            I(self.sla_periodic_update_running),
+            I(self.status_time_n),
+            F(self.requester_wait_mean_s),
+            F(self.requester_wait_median_s),
+            F(self.agent_work_mean_s),
+            F(self.agent_work_median_s),
+            F(self.on_hold_mean_s),
+            F(self.pending_mean_s),
+            F(self.requester_wait_mean_bh_s),
+            F(self.requester_wait_median_bh_s),
+            F(self.agent_work_mean_bh_s),
+            F(self.agent_work_median_bh_s),
+            F(self.on_hold_mean_bh_s),
+            F(self.pending_mean_bh_s),
         ]
     }
 }
@@ -843,6 +1123,38 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
                 r.durations("frt", "_s", Some(&frt.calendar));
             let [frt_mean_bh_s, frt_median_bh_s, frt_p90_bh_s] =
                 r.durations("frt", "_bh_s", frt.business.as_ref());
+            let next = cell.next.finish();
+            let [next_reply_mean_s, next_reply_median_s, next_reply_p90_s] =
+                r.durations("next_reply", "_s", Some(&next.calendar));
+            let [
+                next_reply_mean_bh_s,
+                next_reply_median_bh_s,
+                next_reply_p90_bh_s,
+            ] = r.durations("next_reply", "_bh_s", next.business.as_ref());
+            let st = cell.status.finish();
+            // Mean and median only (the p90 of a wait is not a column): no stray reasons.
+            let mut stat = |column: &str, stats: Option<&DurationStats>, median: bool| match stats {
+                Some(s) => r.take(column, if median { &s.median } else { &s.mean }),
+                None => r.none(column, "no business calendar given"),
+            };
+            let (cal, bh) = (
+                [&st.requester_wait, &st.agent_work, &st.on_hold, &st.pending]
+                    .map(|p| Some(&p.calendar)),
+                [&st.requester_wait, &st.agent_work, &st.on_hold, &st.pending]
+                    .map(|p| p.business.as_ref()),
+            );
+            let requester_wait_mean_s = stat("requester_wait_mean_s", cal[0], false);
+            let requester_wait_median_s = stat("requester_wait_median_s", cal[0], true);
+            let agent_work_mean_s = stat("agent_work_mean_s", cal[1], false);
+            let agent_work_median_s = stat("agent_work_median_s", cal[1], true);
+            let on_hold_mean_s = stat("on_hold_mean_s", cal[2], false);
+            let pending_mean_s = stat("pending_mean_s", cal[3], false);
+            let requester_wait_mean_bh_s = stat("requester_wait_mean_bh_s", bh[0], false);
+            let requester_wait_median_bh_s = stat("requester_wait_median_bh_s", bh[0], true);
+            let agent_work_mean_bh_s = stat("agent_work_mean_bh_s", bh[1], false);
+            let agent_work_median_bh_s = stat("agent_work_median_bh_s", bh[1], true);
+            let on_hold_mean_bh_s = stat("on_hold_mean_bh_s", bh[2], false);
+            let pending_mean_bh_s = stat("pending_mean_bh_s", bh[3], false);
             let art = cell.art.finish();
             let [resolution_mean_s, resolution_median_s, resolution_p90_s] =
                 r.durations("resolution", "_s", Some(&art.calendar));
@@ -858,34 +1170,44 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
             let nps = cell.nps.finish();
             let ces = cell.ces.finish();
 
-            let (sla_attainment_pct, sla_first_response_pct, sla_resolution_pct, sla_n) =
-                match cell.sla {
-                    None => {
-                        let why = "no SLA policy given";
-                        (
-                            r.none("sla_attainment_pct", why),
-                            r.none("sla_first_response_pct", why),
-                            r.none("sla_resolution_pct", why),
-                            0,
-                        )
+            // Per metric (in SlaMetric::ALL order): attainment, decided, running.
+            let mut by_metric = [(None, 0u64, 0u64); 4];
+            let (sla_attainment_pct, sla_n) = match cell.sla {
+                None => {
+                    let why = "no SLA policy given";
+                    for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
+                        slot.0 = r.none(&format!("sla_{}_pct", m.as_str()), why);
                     }
-                    Some(acc) => {
-                        let s = acc.finish();
-                        let met = s.first_response.met + s.resolution.met;
-                        let decided = met + s.first_response.breached + s.resolution.breached;
-                        let overall = if decided == 0 {
-                            Metric::undefined("no SLA target decided in the period")
-                        } else {
-                            Metric::Value(100.0 * met as f64 / decided as f64)
-                        };
-                        (
-                            r.take("sla_attainment_pct", &overall),
-                            r.take("sla_first_response_pct", &s.first_response.attainment_pct),
-                            r.take("sla_resolution_pct", &s.resolution.attainment_pct),
-                            decided,
-                        )
+                    (r.none("sla_attainment_pct", why), 0)
+                }
+                Some(acc) => {
+                    let s = acc.finish();
+                    let (mut met, mut decided) = (0, 0);
+                    for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
+                        let a = s.get(m);
+                        met += a.met;
+                        decided += a.met + a.breached;
+                        let column = format!("sla_{}_pct", m.as_str());
+                        *slot = (
+                            r.take(&column, &a.attainment_pct),
+                            a.met + a.breached,
+                            a.running,
+                        );
                     }
-                };
+                    let overall = if decided == 0 {
+                        Metric::undefined("no SLA target decided in the period")
+                    } else {
+                        Metric::Value(100.0 * met as f64 / decided as f64)
+                    };
+                    (r.take("sla_attainment_pct", &overall), decided)
+                }
+            };
+            let [
+                (sla_first_response_pct, sla_first_response_n, sla_first_response_running),
+                (sla_resolution_pct, sla_resolution_n, sla_resolution_running),
+                (sla_next_reply_pct, sla_next_reply_n, sla_next_reply_running),
+                (sla_periodic_update_pct, sla_periodic_update_n, sla_periodic_update_running),
+            ] = by_metric;
 
             let (cost_per_ticket, cost_currency, cost_tickets) = match dim {
                 Some(_) => (
@@ -963,6 +1285,37 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
                 sla_n,
                 sla_first_response_pct,
                 sla_resolution_pct,
+                next_reply_n: next.answered,
+                next_reply_mean_s,
+                next_reply_median_s,
+                next_reply_p90_s,
+                next_reply_unanswered: next.unanswered,
+                next_reply_mean_bh_s,
+                next_reply_median_bh_s,
+                next_reply_p90_bh_s,
+                sla_first_response_n,
+                sla_first_response_running,
+                sla_resolution_n,
+                sla_resolution_running,
+                sla_next_reply_pct,
+                sla_next_reply_n,
+                sla_next_reply_running,
+                sla_periodic_update_pct,
+                sla_periodic_update_n,
+                sla_periodic_update_running,
+                status_time_n: st.resolved,
+                requester_wait_mean_s,
+                requester_wait_median_s,
+                agent_work_mean_s,
+                agent_work_median_s,
+                on_hold_mean_s,
+                pending_mean_s,
+                requester_wait_mean_bh_s,
+                requester_wait_median_bh_s,
+                agent_work_mean_bh_s,
+                agent_work_median_bh_s,
+                on_hold_mean_bh_s,
+                pending_mean_bh_s,
                 undefined: r.undefined,
             });
         }
@@ -1019,6 +1372,37 @@ pub(super) mod tests {
             sla_n: 36,
             sla_first_response_pct: f(37.0),
             sla_resolution_pct: f(38.0),
+            next_reply_n: 39,
+            next_reply_mean_s: f(40.0),
+            next_reply_median_s: f(41.0),
+            next_reply_p90_s: f(42.0),
+            next_reply_unanswered: 43,
+            next_reply_mean_bh_s: f(44.0),
+            next_reply_median_bh_s: f(45.0),
+            next_reply_p90_bh_s: f(46.0),
+            sla_first_response_n: 47,
+            sla_first_response_running: 48,
+            sla_resolution_n: 49,
+            sla_resolution_running: 50,
+            sla_next_reply_pct: f(51.0),
+            sla_next_reply_n: 52,
+            sla_next_reply_running: 53,
+            sla_periodic_update_pct: f(54.0),
+            sla_periodic_update_n: 55,
+            sla_periodic_update_running: 56,
+            status_time_n: 57,
+            requester_wait_mean_s: f(58.0),
+            requester_wait_median_s: f(59.0),
+            agent_work_mean_s: f(60.0),
+            agent_work_median_s: f(61.0),
+            on_hold_mean_s: f(62.0),
+            pending_mean_s: f(63.0),
+            requester_wait_mean_bh_s: f(64.0),
+            requester_wait_median_bh_s: f(65.0),
+            agent_work_mean_bh_s: f(66.0),
+            agent_work_median_bh_s: f(67.0),
+            on_hold_mean_bh_s: f(68.0),
+            pending_mean_bh_s: f(69.0),
             undefined: BTreeMap::new(),
         }
     }
@@ -1077,7 +1461,8 @@ pub(super) mod tests {
             lines.next(),
             Some(
                 "2021-06-01,2021-07-01,email,3,4,5,6,7,8.5,9,10,11,12,13,14,15,16,17,18,19,20,21,\
-                 22,23,24,25,-26,27,2.8,29,12.50,EUR,32,33,34,35,36,37,38"
+                 22,23,24,25,-26,27,2.8,29,12.50,EUR,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,\
+                 48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69"
             )
         );
     }

@@ -543,6 +543,23 @@ pub struct DurationStats {
     pub relative_error: Option<f64>,
 }
 
+impl DurationStats {
+    /// Gives every undefined statistic `reason` instead of the generic one (a KPI that knows
+    /// why it has no durations says so: "the input records no replies").
+    pub(crate) fn undefined_because(&mut self, reason: &str) {
+        for m in [&mut self.mean, &mut self.median, &mut self.p90] {
+            if !m.is_defined() {
+                *m = Metric::undefined(reason);
+            }
+        }
+        for m in [&mut self.min, &mut self.max] {
+            if !m.is_defined() {
+                *m = Metric::undefined(reason);
+            }
+        }
+    }
+}
+
 /// Where a quantile sits among the sorted durations: rank `k = ⌊h⌋` plus a fraction of the
 /// step to rank `k + 1`, for h = (n − 1)·q.
 #[derive(Debug, Clone, Copy)]

@@ -6,12 +6,16 @@
 //! business time as well as in calendar time.
 
 mod calendar;
+mod calendars;
 mod hours;
+mod ics;
 mod local;
 mod lookup;
 mod period;
 mod transitions;
 
 pub use calendar::BusinessCalendar;
+pub use calendars::TeamCalendars;
+pub use ics::{ICS_YEARS, IcsClosures, read_ics};
 pub(crate) use local::{CachedBucketer, LocalDates, PeriodSpans};
 pub use period::{Bucketer, Period, PeriodKey, local_midnight, local_to_instant, parse_zone};

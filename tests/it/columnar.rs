@@ -732,6 +732,9 @@ fn bucket_states_of_histories_combine_to_the_report() {
         }
         let one = Report::compute(&input, &o).unwrap();
         assert!(one.rows.iter().any(|r| r.tickets_reopened > 0));
+        // The clock's per-history measures travel in the state too.
+        assert!(one.rows.iter().any(|r| r.next_reply_n > 0));
+        assert!(one.rows.iter().any(|r| r.requester_wait_mean_s.is_some()));
         for buckets in [1, 3, 8, 16] {
             let states = bucket_states(&input, &o, buckets).unwrap();
             assert_eq!(

@@ -4,6 +4,7 @@
 mod arrow_readers;
 mod backlog;
 mod business_time;
+mod clock;
 mod columnar;
 mod columnar_load;
 mod derive;

@@ -558,6 +558,27 @@ mod from_files {
             priorities.into_iter().collect::<Vec<_>>(),
             ["1 - Critical", "2 - High", "3 - Moderate", "4 - Low"]
         );
+        // The log records status changes only: first-contact resolution, first response and
+        // next reply are undefined with the reason on every row, not 98.8 % of nothing.
+        // (A row without tickets created says so instead.)
+        let mut with_tickets = 0;
+        for row in &report.rows {
+            assert_eq!(row.first_contact_resolution_pct, None);
+            assert_eq!(row.first_contact_resolution_n, 0);
+            assert_eq!((row.frt_n, row.frt_unanswered), (0, 0));
+            assert_eq!((row.next_reply_n, row.next_reply_unanswered), (0, 0));
+            if row.tickets_created > 0 {
+                with_tickets += 1;
+                for column in [
+                    "first_contact_resolution_pct",
+                    "frt_median_s",
+                    "next_reply_median_s",
+                ] {
+                    assert_eq!(row.undefined[column], "the input records no replies");
+                }
+            }
+        }
+        assert!(with_tickets > 3);
     }
 
     #[test]

@@ -578,8 +578,9 @@ mod durations_and_fcr {
     #[test]
     fn first_contact_resolution() {
         let histories = histories(&read_rows());
-        // The log has no replies: every ticket has 0 public agent replies, so first contact is
-        // "ends resolved and never reopened".
+        // Derived as if the log recorded replies (the default), every ticket has 0 public
+        // agent replies, so "first contact" would be "ends resolved and never reopened": the
+        // 98.8 % that measures nothing.
         let all = FirstContactResolution::default()
             .compute_histories(&histories)
             .unwrap();
@@ -605,6 +606,36 @@ mod durations_and_fcr {
         .unwrap();
         assert_eq!((of_resolved.numerator, of_resolved.denominator), (880, 890));
         assert_eq!(of_resolved.rate_pct, all.rate_pct);
+
+        // Declared as what it is, a log without replies (as the preset reads it), the rate is
+        // undefined with the reason, and no ticket is counted as judged.
+        let declared = supportkpi::model::derive_histories(
+            super::events(&read_rows()),
+            &supportkpi::model::StatusMap::servicenow(),
+            super::clamp().records_replies(false),
+        )
+        .unwrap();
+        for kpi in [
+            FirstContactResolution::default(),
+            FirstContactResolution::new(
+                FirstContactResolutionOptions::default().denominator(FcrDenominator::Resolved),
+            )
+            .unwrap(),
+        ] {
+            let r = kpi.compute_histories(&declared).unwrap();
+            assert_eq!(
+                r.rate_pct.undefined_reason(),
+                Some("the input records no replies")
+            );
+            assert_eq!((r.numerator, r.denominator, r.resolved), (0, 0, 0));
+            assert_eq!((r.tickets, r.replies_unknown), (890, 890));
+        }
+        assert!(declared.iter().all(|h| !h.first_contact_resolved()));
+        assert!(
+            declared
+                .iter()
+                .all(|h| h.ticket().agent_replies().is_none())
+        );
     }
 }
 

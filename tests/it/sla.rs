@@ -51,6 +51,8 @@ fn cases() -> Vec<Case> {
     let sla = |first_response, resolution| TicketSla {
         first_response,
         resolution,
+        next_reply: None,
+        periodic_update: None,
     };
     vec![
         // A — P1, created Monday 16:00. First response due after 2 h Monday + 2 h Tuesday =

@@ -517,9 +517,10 @@ fn fcr_unknown_replies_and_undefined_rates() {
     let unknown = [row("a").build().unwrap(), row("b").build().unwrap()];
     let r = FirstContactResolution::default().compute(&unknown).unwrap();
     assert_eq!((r.tickets, r.replies_unknown, r.denominator), (2, 2, 0));
+    // No ticket says how many replies it had: the input records none.
     assert_eq!(
         r.rate_pct.undefined_reason(),
-        Some("no tickets with known reply and reopen counts")
+        Some("the input records no replies")
     );
     // Replies known, reopens unknown (Freshdesk's CSV): not judged either, never taken as 0.
     let no_reopens = [

@@ -35,15 +35,26 @@ Report options:
   --tz ZONE               IANA zone the periods are cut in and naive times are read in (UTC)
   --hours SPEC            business hours, e.g. \"Mon-Fri 09:00-17:00\": durations and SLA
                           targets in business time
-  --holidays DATES|FILE   closed days: 2023-12-25,2023-12-26, or a file of YYYY-MM-DD lines
+  --holidays DATES|FILE   closed days: 2023-12-25,2023-12-26, a file of YYYY-MM-DD lines, or
+                          an iCalendar file (.ics: all-day events, timed events, yearly rules)
   --from DATE, --to DATE  report exactly the periods from the one holding --from to the one
                           holding --to (default: from the first to the last with data)
   --max-periods N         refuse a report of more than N periods (default 100000)
+  --calendars FILE        a business calendar per team: JSON {\"by\": \"team\", \"calendars\":
+                          {\"Billing\": {\"timezone\": ..., \"hours\": ..., ...}}}
+                          or TOML ([Billing] timezone = ... hours = ...); needs --hours
   --by FIELD              rows per value of channel, priority, team, assignee, status,
                           customer_id, segment or another column
   --sla-first-response T  first-response targets per priority: \"urgent=1h,high=4h,*=1d\"
                           (* = any other priority; units s, m, h, d)
   --sla-resolution T      resolution targets, the same way
+  --sla-next-reply T      next-reply targets (customer message -> next agent reply; event logs)
+  --sla-periodic-update T periodic-update targets (agent reply -> next agent reply; event logs)
+  --as-of WHEN            judge SLA targets (and the backlog) at this instant, RFC 3339 or
+                          a date (its start in --tz): targets not done by then with a later
+                          deadline are running, never met (default: tickets as final)
+  --sla-pause STATUSES    statuses that stop the resolution clock (default pending,on_hold;
+                          \"none\" for a clock that never stops), e.g. pending,hold
   --format F              table (default) | json | csv | html | parquet | arrow (an Arrow
                           IPC file); parquet and arrow need -o FILE or a redirected output
   -o, --output FILE       write the report there instead of to standard output
@@ -97,6 +108,11 @@ pub(crate) struct ReportArgs {
     pub(crate) by: Option<String>,
     pub(crate) sla_first_response: Option<String>,
     pub(crate) sla_resolution: Option<String>,
+    pub(crate) sla_next_reply: Option<String>,
+    pub(crate) sla_periodic_update: Option<String>,
+    pub(crate) sla_pause: Option<String>,
+    pub(crate) as_of: Option<String>,
+    pub(crate) calendars: Option<PathBuf>,
     pub(crate) format: Option<String>,
     pub(crate) output: Option<PathBuf>,
     pub(crate) errors: Option<String>,
@@ -255,6 +271,11 @@ fn parse_report(args: &[OsString]) -> Result<Command, Usage> {
             "--by" => set(&mut r.by, f, flags.value(f)?)?,
             "--sla-first-response" => set(&mut r.sla_first_response, f, flags.value(f)?)?,
             "--sla-resolution" => set(&mut r.sla_resolution, f, flags.value(f)?)?,
+            "--sla-next-reply" => set(&mut r.sla_next_reply, f, flags.value(f)?)?,
+            "--sla-periodic-update" => set(&mut r.sla_periodic_update, f, flags.value(f)?)?,
+            "--sla-pause" => set(&mut r.sla_pause, f, flags.value(f)?)?,
+            "--as-of" => set(&mut r.as_of, f, flags.value(f)?)?,
+            "--calendars" => set(&mut r.calendars, f, flags.path(f)?)?,
             "--format" => set(&mut r.format, f, flags.value(f)?)?,
             "-o" | "--output" => set(&mut r.output, f, flags.path(f)?)?,
             "--errors" => set(&mut r.errors, f, flags.value(f)?)?,

@@ -9,6 +9,7 @@
 use crate::charts::{self, Chart, Series, Style, YAxis};
 use crate::report::{Context, rejects_summary};
 use crate::table::{DASH, change, duration, frt, period_label, resolution, thousands};
+use plotters::style::RGBColor;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use supportkpi::kpi::{
@@ -635,7 +636,13 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
     }
 
     // Durations: hours unless the p90s run to days.
-    for (id, title, pick, caption) in [
+    let next_n: u64 = totals.iter().map(|r| r.next_reply_n).sum();
+    let next_caption = format!(
+        "From a customer message after an agent reply to the next public agent reply, every \
+         such wait of the tickets created in the period (n = {} waits).",
+        thousands(next_n)
+    );
+    let mut durations = vec![
         (
             "frt",
             "First response time",
@@ -648,7 +655,17 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
             resolution as fn(&ReportRow, bool) -> (Option<f64>, Option<f64>),
             "Creation to the latest resolution, tickets by resolution period.",
         ),
-    ] {
+    ];
+    // Only an event log with replies has next-reply waits.
+    if next_n > 0 {
+        durations.push((
+            "next-reply",
+            "Next reply time",
+            next_reply as fn(&ReportRow, bool) -> (Option<f64>, Option<f64>),
+            &next_caption,
+        ));
+    }
+    for (id, title, pick, caption) in durations {
         let p50: Vec<Option<f64>> = totals.iter().map(|r| pick(r, business).0).collect();
         let p90: Vec<Option<f64>> = totals.iter().map(|r| pick(r, business).1).collect();
         let max = p90
@@ -780,22 +797,76 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
     );
 
     if c.options.sla.is_some() {
+        // One series per target with anything decided or running in the range: the SLA by
+        // target, each with its n.
+        type Pick = fn(&ReportRow) -> (Option<f64>, u64, u64);
+        let targets: [(&str, RGBColor, Pick); 4] = [
+            ("first response", charts::TEAL, |r| {
+                (
+                    r.sla_first_response_pct,
+                    r.sla_first_response_n,
+                    r.sla_first_response_running,
+                )
+            }),
+            ("resolution", charts::PURPLE, |r| {
+                (
+                    r.sla_resolution_pct,
+                    r.sla_resolution_n,
+                    r.sla_resolution_running,
+                )
+            }),
+            ("next reply", charts::ORANGE, |r| {
+                (
+                    r.sla_next_reply_pct,
+                    r.sla_next_reply_n,
+                    r.sla_next_reply_running,
+                )
+            }),
+            ("periodic update", charts::BLUE, |r| {
+                (
+                    r.sla_periodic_update_pct,
+                    r.sla_periodic_update_n,
+                    r.sla_periodic_update_running,
+                )
+            }),
+        ];
+        let used: Vec<(String, RGBColor, Vec<Option<f64>>)> = targets
+            .iter()
+            .filter_map(|(name, color, pick)| {
+                let n: u64 = totals.iter().map(|r| pick(r).1).sum();
+                let running: u64 = totals.iter().map(|r| pick(r).2).sum();
+                (n + running > 0).then(|| {
+                    (
+                        format!(
+                            "{name} (n = {}, running {})",
+                            thousands(n),
+                            thousands(running)
+                        ),
+                        *color,
+                        totals.iter().map(|r| pick(r).0).collect(),
+                    )
+                })
+            })
+            .collect();
+        let series: Vec<Series> = used
+            .iter()
+            .map(|(_, color, values)| Series {
+                color: *color,
+                values: values.clone(),
+                style: Style::Points,
+            })
+            .collect();
+        let legend_colors: Vec<String> = used.iter().map(|(_, c, _)| hex(*c)).collect();
+        let legend: Vec<(&str, &str, bool)> = used
+            .iter()
+            .zip(&legend_colors)
+            .map(|((name, _, _), color)| (name.as_str(), color.as_str(), false))
+            .collect();
         let chart = charts::lines(
             "sla",
-            "SLA attainment",
+            "SLA attainment by target",
             &labels,
-            &[
-                Series {
-                    color: charts::TEAL,
-                    values: totals.iter().map(|r| r.sla_first_response_pct).collect(),
-                    style: Style::Points,
-                },
-                Series {
-                    color: charts::PURPLE,
-                    values: totals.iter().map(|r| r.sla_resolution_pct).collect(),
-                    style: Style::Points,
-                },
-            ],
+            &series,
             &YAxis {
                 caption: "% of targets met",
                 min: None,
@@ -806,16 +877,15 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
         figure(
             &mut out,
             "sla",
-            "SLA attainment",
+            "SLA attainment by target",
             &format!(
-                "Targets met / targets decided, tickets by creation period. {}",
+                "Targets met / targets decided, tickets by creation period; n = targets \
+                 decided, running = not done by the end (deadline ahead or clock paused), \
+                 never counted as met. {}",
                 sla_text(c)
             ),
-            &[
-                ("first response", &hex(charts::TEAL), false),
-                ("resolution", &hex(charts::PURPLE), false),
-            ],
-            Some(chart),
+            &legend,
+            (!used.is_empty()).then_some(chart),
             "No SLA target decided in the range.",
         );
     }
@@ -855,6 +925,15 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
     );
     out.push_str("</footer>\n</main>\n</body>\n</html>\n");
     Ok(out)
+}
+
+/// The next-reply median and p90 on the report's clock.
+fn next_reply(r: &ReportRow, business: bool) -> (Option<f64>, Option<f64>) {
+    if business {
+        (r.next_reply_median_bh_s, r.next_reply_p90_bh_s)
+    } else {
+        (r.next_reply_median_s, r.next_reply_p90_s)
+    }
 }
 
 fn sla_text(c: &Context) -> String {

@@ -9,9 +9,11 @@ use chrono_tz::Tz;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use supportkpi::io::{ErrorMode, Loaded, Preset, ReadOptions, SourceKind, Sources, load};
-use supportkpi::kpi::{SlaPolicy, SlaTarget};
+use supportkpi::kpi::{SlaMetric, SlaPolicy, SlaTarget};
+use supportkpi::model::Status;
 use supportkpi::report::{Report, ReportInput, ReportOptions};
 use supportkpi::synth::{Synth, SynthOptions};
+use supportkpi::time::TeamCalendars;
 use supportkpi::time::parse_zone;
 use supportkpi::{BusinessCalendar, Error, Period};
 
@@ -22,6 +24,7 @@ pub(crate) const DEMO_SEED: u64 = 42;
 const DEMO_HOURS: &str = "Mon-Fri 08:00-18:00";
 const DEMO_SLA_FIRST_RESPONSE: &str = "urgent=1h,high=2h,normal=8h,low=1d";
 const DEMO_SLA_RESOLUTION: &str = "urgent=1d,high=2d,normal=5d,low=10d";
+const DEMO_SLA_NEXT_REPLY: &str = "urgent=2h,high=4h,normal=8h,low=1d";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum OutFormat {
@@ -107,7 +110,7 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         Some(h) => {
             let mut cal = BusinessCalendar::parse(h, zone).map_err(|e| usage("--hours", &e))?;
             if let Some(spec) = &args.holidays {
-                cal = cal.with_holidays(holidays(spec)?);
+                cal = with_holidays(cal, spec)?;
             }
             Some(cal)
         }
@@ -118,18 +121,59 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         }
         None => None,
     };
-    let (sla_fr, sla_res) = match (args.demo, &args.sla_first_response, &args.sla_resolution) {
-        (true, None, None) => (
+    let calendars = match &args.calendars {
+        None => None,
+        Some(_) if calendar.is_none() => {
+            return Err(Failure::Usage(
+                "--calendars: the other tickets need a default calendar: give --hours too".into(),
+            ));
+        }
+        Some(path) => Some(team_calendars(path)?),
+    };
+    let given = [
+        &args.sla_first_response,
+        &args.sla_resolution,
+        &args.sla_next_reply,
+        &args.sla_periodic_update,
+    ];
+    let [sla_fr, sla_res, sla_next, sla_update] = if args.demo && given.iter().all(|g| g.is_none())
+    {
+        [
             Some(DEMO_SLA_FIRST_RESPONSE.to_owned()),
             Some(DEMO_SLA_RESOLUTION.to_owned()),
-        ),
-        (_, a, b) => (a.clone(), b.clone()),
+            Some(DEMO_SLA_NEXT_REPLY.to_owned()),
+            None,
+        ]
+    } else {
+        given.map(Clone::clone)
     };
-    let sla = sla_policy(sla_fr.as_deref(), sla_res.as_deref(), calendar.as_ref())?;
+    let mut sla = sla_policy(
+        &[
+            (SlaMetric::FirstResponse, sla_fr.as_deref()),
+            (SlaMetric::Resolution, sla_res.as_deref()),
+            (SlaMetric::NextReply, sla_next.as_deref()),
+            (SlaMetric::PeriodicUpdate, sla_update.as_deref()),
+        ],
+        calendar.as_ref(),
+    )?;
+    if let Some(spec) = &args.sla_pause {
+        let Some(policy) = sla.take() else {
+            return Err(Failure::Usage(
+                "--sla-pause stops the clock of SLA targets: give --sla-resolution too".into(),
+            ));
+        };
+        sla = Some(policy.pause(SlaMetric::Resolution, pause_statuses(spec)?));
+    }
 
     let mut options = ReportOptions::default().period(period).zone(zone);
     if let Some(cal) = calendar {
         options = options.calendar(cal);
+    }
+    if let Some(map) = calendars {
+        options = options.calendars(map);
+    }
+    if let Some(text) = &args.as_of {
+        options = options.as_of(as_of(text, zone)?);
     }
     if let Some(by) = &args.by {
         options = options.by(by.clone());
@@ -190,13 +234,24 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         file_context(loaded, &sources, options)
     };
     context.hours = hours;
-    context.sla = match (&sla_fr, &sla_res) {
-        (None, None) => None,
-        (a, b) => Some(format!(
-            "first response {}; resolution {}",
-            a.as_deref().unwrap_or("none"),
-            b.as_deref().unwrap_or("none")
-        )),
+    context.sla = match (&sla_fr, &sla_res, &sla_next, &sla_update) {
+        (None, None, None, None) => None,
+        (a, b, c, d) => {
+            let mut text = format!(
+                "first response {}; resolution {}",
+                a.as_deref().unwrap_or("none"),
+                b.as_deref().unwrap_or("none")
+            );
+            for (name, spec) in [("next reply", c), ("periodic update", d)] {
+                if let Some(spec) = spec {
+                    let _ = write!(text, "; {name} {spec}");
+                }
+            }
+            if let Some(p) = &args.sla_pause {
+                let _ = write!(text, "; resolution paused in {p}");
+            }
+            Some(text)
+        }
     };
 
     let report = {
@@ -417,13 +472,125 @@ fn holidays(spec: &str) -> Result<Vec<NaiveDate>, Failure> {
     Ok(out)
 }
 
-/// `"urgent=1h,high=4h,*=1d"` into targets: business time when there is a calendar.
+/// `--holidays`: dates, a file of dates, or an iCalendar file (`.ics`, or text starting with
+/// `BEGIN:VCALENDAR`), read in the calendar's zone.
+fn with_holidays(cal: BusinessCalendar, spec: &str) -> Result<BusinessCalendar, Failure> {
+    let path = Path::new(spec);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::Input(format!("{spec}: cannot read: {e}")))?;
+        if text.trim_start().starts_with("BEGIN:VCALENDAR") {
+            return cal
+                .with_ics(&text)
+                .map_err(|e| Failure::Input(format!("{spec}: {}", one_line(&e))));
+        }
+    }
+    Ok(cal.with_holidays(holidays(spec)?))
+}
+
+/// `--as-of`: an RFC 3339 instant, or a date meaning its start in the report's zone.
+fn as_of(text: &str, zone: Tz) -> Result<supportkpi::model::Instant, Failure> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|d| supportkpi::time::local_to_instant(zone, d.and_time(chrono::NaiveTime::MIN)))
+        .map_err(|_| {
+            Failure::Usage(format!(
+                "--as-of {text:?}: expected an RFC 3339 instant or a date YYYY-MM-DD"
+            ))
+        })
+}
+
+/// `--sla-pause pending,hold`: canonical status names and their synonyms; `none`: no pause.
+fn pause_statuses(spec: &str) -> Result<Vec<Status>, Failure> {
+    if spec.trim() == "none" {
+        return Ok(Vec::new());
+    }
+    spec.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<Status>().map_err(|e| usage("--sla-pause", &e)))
+        .collect()
+}
+
+/// `--calendars FILE`: the JSON form of `TeamCalendars`, or a TOML file of one table per team
+/// (`by = "team"` at the top; `timezone`, `hours`, `holidays` in each table).
+fn team_calendars(path: &Path) -> Result<TeamCalendars, Failure> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::Input(format!("{name}: cannot read: {e}")))?;
+    let json = if text.trim_start().starts_with('{') {
+        text
+    } else {
+        toml_to_json(&text)
+            .map_err(|(line, what)| Failure::Input(format!("{name}:{line}: {what}")))?
+    };
+    TeamCalendars::from_json(&json).map_err(|e| Failure::Input(format!("{name}: {}", one_line(&e))))
+}
+
+/// The TOML subset a calendars file needs, as the JSON form: `key = "text"` and
+/// `key = ["text", ...]` at the top (`by`) and in `[team]` tables (a quoted `["team name"]`
+/// too); `#` comments. Anything else is an error naming the line.
+fn toml_to_json(text: &str) -> Result<String, (usize, String)> {
+    let mut top = serde_json::Map::new();
+    let mut tables: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
+    let mut current: Option<String> = None;
+    let string = |v: &str| -> Option<String> {
+        let v = v.trim();
+        let inner = v.strip_prefix('"')?.strip_suffix('"')?;
+        (!inner.contains('"')).then(|| inner.to_owned())
+    };
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            let name = string(name).unwrap_or_else(|| name.trim().to_owned());
+            tables.insert(
+                name.clone(),
+                serde_json::Value::Object(serde_json::Map::new()),
+            );
+            current = Some(name);
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            return Err((i + 1, "expected key = \"value\" or [team]".into()));
+        };
+        let value = value.trim();
+        let value = if let Some(items) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            let items: Option<Vec<serde_json::Value>> = items
+                .split(',')
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| string(s).map(serde_json::Value::String))
+                .collect();
+            serde_json::Value::Array(items.ok_or((i + 1, "expected [\"text\", ...]".into()))?)
+        } else {
+            serde_json::Value::String(
+                string(value).ok_or((i + 1, "expected a \"quoted\" value".into()))?,
+            )
+        };
+        let target = match &current {
+            None => &mut top,
+            Some(name) => match tables.get_mut(name) {
+                Some(serde_json::Value::Object(m)) => m,
+                _ => return Err((i + 1, "expected a table".into())),
+            },
+        };
+        target.insert(key.trim().to_owned(), value);
+    }
+    top.insert("calendars".into(), serde_json::Value::Object(tables));
+    Ok(serde_json::Value::Object(top).to_string())
+}
+
+/// `"urgent=1h,high=4h,*=1d"` per metric into targets: business time when there is a
+/// calendar.
 fn sla_policy(
-    first_response: Option<&str>,
-    resolution: Option<&str>,
+    specs: &[(SlaMetric, Option<&str>)],
     calendar: Option<&BusinessCalendar>,
 ) -> Result<Option<SlaPolicy>, Failure> {
-    if first_response.is_none() && resolution.is_none() {
+    if specs.iter().all(|(_, s)| s.is_none()) {
         return Ok(None);
     }
     let mut policy = SlaPolicy::new();
@@ -443,10 +610,9 @@ fn sla_policy(
         };
         t.map_err(|e| usage(flag, &e))
     };
-    for (flag, spec, first) in [
-        ("--sla-first-response", first_response, true),
-        ("--sla-resolution", resolution, false),
-    ] {
+    for &(metric, spec) in specs {
+        let flag = format!("--sla-{}", metric.as_str().replace('_', "-"));
+        let flag = flag.as_str();
         let Some(spec) = spec else { continue };
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
             let Some((priority, duration)) = item.split_once('=') else {
@@ -455,12 +621,8 @@ fn sla_policy(
                 )));
             };
             let (priority, t) = (priority.trim(), target(flag, duration.trim())?);
-            policy = match (first, priority) {
-                (true, "*") => policy.first_response_default(t),
-                (true, p) => policy.first_response(p, t),
-                (false, "*") => policy.resolution_default(t),
-                (false, p) => policy.resolution(p, t),
-            };
+            let priority = (priority != "*").then_some(priority);
+            policy = policy.with_target(metric, priority, t);
         }
     }
     Ok(Some(policy))
@@ -639,6 +801,37 @@ pub(crate) fn rejects_summary(c: &Context) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calendars_from_toml_and_pauses() {
+        let toml = "# support teams\nby = \"team\"\n\n[Berlin]\ntimezone = \"Europe/Berlin\"\n\
+                    hours = \"Mon-Fri 09:00-17:00\"\nholidays = [\"2021-12-24\", \"2021-12-31\"]\n\n\
+                    [\"New York\"]\ntimezone = \"America/New_York\"\nhours = \"Mon-Fri 09:00-17:00\"\n";
+        let map = TeamCalendars::from_json(&toml_to_json(toml).unwrap()).unwrap();
+        assert_eq!(map.dimension(), "team");
+        assert_eq!(map.get("Berlin").unwrap().holidays().count(), 2);
+        assert_eq!(
+            map.get("New York").unwrap().zone(),
+            chrono_tz::America::New_York
+        );
+        assert_eq!(toml_to_json("[a]\nhours = 9").unwrap_err().0, 2);
+        assert_eq!(
+            pause_statuses("pending, hold").unwrap(),
+            [Status::Pending, Status::OnHold]
+        );
+        assert!(pause_statuses("none").unwrap().is_empty());
+        let berlin = chrono_tz::Europe::Berlin;
+        assert_eq!(
+            as_of("2021-06-28", berlin).unwrap().to_rfc3339(),
+            "2021-06-27T22:00:00+00:00"
+        );
+        assert_eq!(
+            as_of("2021-06-28T12:00:00Z", berlin).unwrap().to_rfc3339(),
+            "2021-06-28T12:00:00+00:00"
+        );
+        assert!(matches!(as_of("soon", berlin), Err(Failure::Usage(_))));
+        assert!(matches!(pause_statuses("lunch"), Err(Failure::Usage(_))));
+    }
 
     #[test]
     fn durations() {

@@ -150,13 +150,28 @@ fn the_committed_demo_files_are_what_the_generator_writes_and_report_the_same() 
         "urgent=1h,high=2h,normal=8h,low=1d",
         "--sla-resolution",
         "urgent=1d,high=2d,normal=5d,low=10d",
+        "--sla-next-reply",
+        "urgent=2h,high=4h,normal=8h,low=1d",
         "--format",
         "json",
     ]);
-    assert_eq!(
-        json(&from_files),
-        json(&ok(&["report", "--demo", "--format", "json"]))
-    );
+    let demo = json(&ok(&["report", "--demo", "--format", "json"]));
+    assert_eq!(json(&from_files), demo);
+    // The demo's event log gives next-reply and per-target SLA columns with their n, every
+    // month.
+    for row in totals(&demo) {
+        for n in [
+            "next_reply_n",
+            "sla_next_reply_n",
+            "sla_resolution_n",
+            "status_time_n",
+        ] {
+            assert!(row[n].as_u64().unwrap() > 0, "{n}: {row}");
+        }
+        for value in ["next_reply_median_bh_s", "sla_next_reply_pct"] {
+            assert!(row[value].as_f64().is_some(), "{value}: {row}");
+        }
+    }
     // The event log of the same tickets derives the same counts, plus reopens in time.
     let events = json(&ok(&[
         "report",
@@ -253,8 +268,15 @@ fn demo_html_has_every_chart_with_its_points_and_no_external_reference() {
     assert_eq!(chart_points(&html, "csat"), periods);
     assert_eq!(chart_points(&html, "nps"), periods);
     assert_eq!(chart_points(&html, "heatmap"), 7 * 24);
-    assert_eq!(chart_points(&html, "sla"), 2 * periods);
-    assert_eq!(html.matches("<figure class=\"chart\"").count(), 9);
+    assert_eq!(chart_points(&html, "next-reply"), 2 * periods);
+    // SLA by target: first response, resolution and next reply (the demo sets no periodic
+    // update target), each with its n in the legend.
+    assert_eq!(chart_points(&html, "sla"), 3 * periods);
+    assert!(
+        html.contains("next reply (n = "),
+        "the SLA legend names each target's n"
+    );
+    assert_eq!(html.matches("<figure class=\"chart\"").count(), 10);
     // Self-contained: nothing to fetch, and the page forbids fetching.
     for needle in [
         "http://", "https://", "src=", "href=", "url(", "@import", "<script", "<link",

@@ -632,7 +632,13 @@ supportkpi_result supportkpi_error_message(char *buf,
 //   (`["2021-01-01", "2021-12-31"]`: exactly these periods), `max_periods` (default 100000:
 //   records whose instants span more periods, or a longer `range`, are
 //   `SUPPORTKPI_RESULT_INVALID_OPTION` naming the record, before anything is allocated for
-//   the periods).
+//   the periods),
+//   `status_time` (`{"requester_wait": ["new", "open", "on_hold"], "agent_work": […]}`),
+//   `calendars` (a calendar per team: `{"by": "team", "calendars": {"Billing": {…}}}`).
+//   `sla` holds `calendar`, `first_response`, `resolution`, `next_reply` and `periodic_update`
+//   targets (`{"by_priority": {"P1": {"seconds": 3600, "clock": "business"}},
+//   "default": …}`), `pause` (statuses per metric, e.g. `{"resolution": ["pending"]}`)
+//   and `teams` (targets per team, the same form).
 //
 // The response (`*report_json_out`) is one JSON object:
 //

@@ -562,6 +562,35 @@ mod tests {
     }
 
     #[test]
+    fn the_clock_options_read_from_json() {
+        use supportkpi::kpi::{SlaMetric, SlaTarget};
+        use supportkpi::model::Status;
+        let o = parse_options(
+            r#"{"calendar": {"timezone": "UTC", "hours": "Mon-Fri 09:00-17:00"},
+                "calendars": {"by": "team", "calendars": {
+                    "Berlin": {"timezone": "Europe/Berlin", "hours": "Mon-Fri 09:00-17:00"}}},
+                "status_time": {"requester_wait": ["new", "open"], "agent_work": ["open"]},
+                "sla": {"next_reply": {"default": {"seconds": 7200, "clock": "calendar"}},
+                        "pause": {"resolution": ["pending"]}}}"#,
+        )
+        .unwrap();
+        let map = o.calendars.as_ref().unwrap();
+        assert_eq!(map.get("Berlin").unwrap().zone().name(), "Europe/Berlin");
+        assert!(!o.status_time.is_requester_wait(Status::OnHold));
+        let sla = o.sla.as_ref().unwrap();
+        assert_eq!(
+            sla.target(SlaMetric::NextReply, None),
+            Some(SlaTarget::calendar(7200).unwrap())
+        );
+        assert_eq!(
+            sla.paused_in(SlaMetric::Resolution)
+                .iter()
+                .collect::<Vec<_>>(),
+            [&Status::Pending]
+        );
+    }
+
+    #[test]
     fn lenient_inline_records_are_kept_aside() {
         let r = parse(
             r#"{"read": {"errors": "lenient"}, "records": {"surveys": [

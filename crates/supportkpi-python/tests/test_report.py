@@ -192,6 +192,24 @@ def test_sla_and_as_of() -> None:
         sk.report(tickets=t, as_of=datetime(2021, 7, 1))
 
 
+def test_sla_by_target_and_pause() -> None:
+    t = pa.table(
+        {
+            "id": ["A", "B"],
+            "created_at": [datetime(2021, 6, 28, 9, tzinfo=UTC)] * 2,
+            "first_response_at": [datetime(2021, 6, 28, 9, 30, tzinfo=UTC), datetime(2021, 6, 28, 12, tzinfo=UTC)],
+            "priority": ["P1", "P1"],
+        }
+    )
+    sla = {"first_response": {"P1": 3600}, "next_reply": {"default": 7200}, "pause": ["pending"]}
+    row = sk.report(tickets=t, sla=sla).rows[0]
+    assert (row["sla_first_response_pct"], row["sla_first_response_n"]) == (50.0, 2)
+    # Summary rows have no next-reply waits: no target decided, never 0 %.
+    assert (row["sla_next_reply_pct"], row["sla_next_reply_n"]) == (None, 0)
+    with pytest.raises(TypeError, match="pause"):
+        sk.report(tickets=t, sla={"pause": "pending"})
+
+
 # ---- Arrow timestamps ---------------------------------------------------------------------
 
 

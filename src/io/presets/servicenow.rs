@@ -48,6 +48,11 @@
 //! several files concatenated), [`ReadOptions::event_order`] with [`EventOrder::Time`] sorts
 //! each incident's rows by `sys_updated_at` instead (file order among ties).
 //!
+//! The export records no conversation, so the histories are derived with
+//! [`DeriveOptions::records_replies`]`(false)`: first-contact resolution, first response and
+//! next reply times are undefined ("the input records no replies"), not rates over zero
+//! replies.
+//!
 //! # Example
 //! ```
 //! use supportkpi::io::{read_servicenow_from, ReadOptions};
@@ -287,7 +292,8 @@ pub fn read_servicenow_from(input: impl Read, options: &ReadOptions) -> Result<E
 
     let derive = DeriveOptions::new()
         .before_creation(BeforeCreation::Clamp)
-        .order(event_order.unwrap_or(EventOrder::Source));
+        .order(event_order.unwrap_or(EventOrder::Source))
+        .records_replies(false);
     let (mut histories, failed) = derive_histories_lenient(events, &map, derive);
     let rejected_tickets: Vec<Rejected> = failed
         .into_iter()

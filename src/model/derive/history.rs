@@ -28,6 +28,17 @@ impl StatusSpan {
     }
 }
 
+/// A customer's wait for a next reply: from a public customer message that follows an agent
+/// reply to the next public agent reply (see
+/// [`derive_histories`](crate::model::derive_histories) for the rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ReplyWait {
+    /// The customer's message that opened the wait.
+    pub from: Instant,
+    /// The agent's reply that ended it; `None`: unanswered (the ticket is still open).
+    pub to: Option<Instant>,
+}
+
 /// One ticket's history, derived from its events by the rules documented on
 /// [`derive_histories`](crate::model::derive_histories).
 ///
@@ -68,6 +79,9 @@ impl StatusSpan {
 pub struct TicketHistory {
     pub(super) ticket: Ticket,
     pub(super) public_agent_replies: u32,
+    pub(super) records_replies: bool,
+    pub(super) reply_waits: Vec<ReplyWait>,
+    pub(super) agent_replies_at: Vec<Instant>,
     pub(super) reopens: u32,
     pub(super) status_spans: Vec<StatusSpan>,
     pub(super) open_intervals: Vec<(Instant, Option<Instant>)>,
@@ -175,15 +189,36 @@ impl TicketHistory {
         self.public_agent_replies
     }
 
+    /// Whether its log records replies ([`DeriveOptions::records_replies`]); when not, its
+    /// reply count, first response and reply waits are unknown, not zero.
+    pub fn records_replies(&self) -> bool {
+        self.records_replies
+    }
+
+    /// Its waits for a next reply, in order (empty when the log records no replies).
+    pub fn reply_waits(&self) -> &[ReplyWait] {
+        &self.reply_waits
+    }
+
+    /// The instants of its counted public agent replies (those
+    /// [`public_agent_replies`](Self::public_agent_replies) counts), in order.
+    pub fn agent_replies_at(&self) -> &[Instant] {
+        &self.agent_replies_at
+    }
+
     /// How many times it went from a resolved status back to an open one.
     pub fn reopens(&self) -> u32 {
         self.reopens
     }
 
     /// Whether it was resolved on first contact: it ends resolved, with at most one public
-    /// agent reply, and was never reopened.
+    /// agent reply, and was never reopened (`false` when the log records no replies: it
+    /// cannot be told).
     pub fn first_contact_resolved(&self) -> bool {
-        self.ticket.resolved_at().is_some() && self.public_agent_replies <= 1 && self.reopens == 0
+        self.records_replies
+            && self.ticket.resolved_at().is_some()
+            && self.public_agent_replies <= 1
+            && self.reopens == 0
     }
 
     /// Time in each status, in order: contiguous, starting at creation in [`Status::New`] (or the

@@ -3,7 +3,7 @@
 mod history;
 mod status_map;
 
-pub use history::{StatusSpan, TicketHistory};
+pub use history::{ReplyWait, StatusSpan, TicketHistory};
 pub use status_map::StatusMap;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -59,6 +59,8 @@ pub enum EventOrder {
 pub struct DeriveOptions {
     before_creation: BeforeCreation,
     order: EventOrder,
+    /// Stored negated so that `Default` (false) means "the log records replies".
+    no_replies: bool,
 }
 
 impl DeriveOptions {
@@ -89,6 +91,31 @@ impl DeriveOptions {
     /// The order in which a ticket's events are taken.
     pub fn event_order(&self) -> EventOrder {
         self.order
+    }
+
+    /// Declares whether the log records the conversation (reply events); `true` by default.
+    ///
+    /// A log that records only status changes (the ServiceNow incident export) cannot tell a
+    /// ticket solved without a reply from one whose replies were not written down: with
+    /// `false`, every history says so ([`TicketHistory::records_replies`]), its summary ticket
+    /// has no reply count and no first response, its reply events (should there be any) are
+    /// ignored, and first-contact resolution, reply counts and reply times are undefined with
+    /// the reason "the input records no replies" instead of rates over zero replies.
+    ///
+    /// ```
+    /// use supportkpi::model::DeriveOptions;
+    /// assert!(DeriveOptions::new().get_records_replies());
+    /// assert!(!DeriveOptions::new().records_replies(false).get_records_replies());
+    /// ```
+    #[must_use]
+    pub fn records_replies(mut self, recorded: bool) -> Self {
+        self.no_replies = !recorded;
+        self
+    }
+
+    /// Whether the log records replies.
+    pub fn get_records_replies(&self) -> bool {
+        !self.no_replies
     }
 }
 
@@ -131,6 +158,16 @@ impl DeriveOptions {
 ///   the ticket with: the first response is then the *next* public agent reply.
 /// - **Public agent replies** counts the public agent replies except that opening message (and
 ///   except replies after a merge).
+/// - **Next-reply waits** ([`TicketHistory::reply_waits`]): after the first response, a public
+///   customer message opens a wait and the next counted public agent reply ends it; customer
+///   messages while a wait is open join it (the wait runs from the first of them). Bots,
+///   the system and private notes neither open nor end a wait. A wait still open when the
+///   ticket leaves the open statuses (solved, closed, cancelled, merged) is dropped — the last
+///   word of a customer on a ticket the agent closed ("thanks!") owes no reply — and one still
+///   open at the end of the log is kept unanswered (`to = None`) only when the ticket ends
+///   open.
+/// - **A log without replies** ([`DeriveOptions::records_replies`]`(false)`): reply events are
+///   ignored, the summary ticket has no reply count and no first response.
 /// - **The summary ticket** has the final status (cancelled for a merged ticket), the first
 ///   response, the reply and reopen counts, the last assignee, and `first_resolved_at` /
 ///   `resolved_at` (the first and the latest resolution) only when the ticket *ends* resolved:
@@ -321,8 +358,11 @@ pub(crate) fn derive_one(
         .collect::<Result<Vec<Option<Status>>>>()
         .map_err(context)?;
 
+    let records_replies = options.get_records_replies();
     let mut walk = Walk::new(created);
+    let mut conversation = Conversation::new();
     let mut first_response = None;
+    let mut agent_replies_at = Vec::new();
     let mut public_agent_replies = 0u32;
     let mut opening_message_possible = true;
     let mut assignee = None;
@@ -342,10 +382,16 @@ pub(crate) fn derive_one(
         }
         match &event.kind {
             EventKind::Created => {}
+            EventKind::Reply { .. } if !records_replies => {}
             EventKind::Reply {
                 author: Author::Customer,
-                ..
-            } => opening_message_possible = false,
+                public,
+            } => {
+                opening_message_possible = false;
+                if *public && first_response.is_some() {
+                    conversation.customer(at);
+                }
+            }
             EventKind::Reply {
                 author: Author::Agent,
                 public: true,
@@ -355,17 +401,23 @@ pub(crate) fn derive_one(
                 if !opening {
                     public_agent_replies = public_agent_replies.saturating_add(1);
                     first_response.get_or_insert(at);
+                    conversation.agent(at);
+                    agent_replies_at.push(at);
                 }
             }
             EventKind::Reply { .. } => {}
             EventKind::StatusChange { .. } => {
                 if let Some(status) = status {
                     walk.enter(status, at);
+                    if status.category() != StatusCategory::Open {
+                        conversation.drop_waiting();
+                    }
                 }
             }
             EventKind::Assigned { to } => assignee = Some(to.clone()),
             EventKind::Merged { into } => {
                 walk.enter(Status::Cancelled, at);
+                conversation.drop_waiting();
                 merged_into = Some(into.clone());
                 break;
             }
@@ -385,8 +437,13 @@ pub(crate) fn derive_one(
 
     let mut builder = Ticket::builder(id, created)
         .status(status)
-        .agent_replies(public_agent_replies)
         .reopens(count(&reopened_at));
+    if records_replies {
+        builder = builder.agent_replies(public_agent_replies);
+    }
+    if status.category() != StatusCategory::Open {
+        conversation.drop_waiting();
+    }
     if let Some(at) = first_response {
         builder = builder.first_response_at(at);
     }
@@ -401,6 +458,9 @@ pub(crate) fn derive_one(
     Ok(TicketHistory {
         ticket: builder.build()?,
         public_agent_replies,
+        records_replies,
+        reply_waits: conversation.waits,
+        agent_replies_at,
         reopens: count(&reopened_at),
         status_spans: spans,
         open_intervals,
@@ -412,6 +472,45 @@ pub(crate) fn derive_one(
 
 fn count(instants: &[Instant]) -> u32 {
     u32::try_from(instants.len()).unwrap_or(u32::MAX)
+}
+
+/// The waits for a next reply: a public customer message after the first response opens one
+/// (unless one is open: later messages join it), the next counted public agent reply ends it,
+/// and leaving the open statuses (resolved, cancelled, merged) drops it: no reply is owed on a
+/// ticket the agent closed.
+struct Conversation {
+    waits: Vec<ReplyWait>,
+    waiting_since: Option<Instant>,
+}
+
+impl Conversation {
+    fn new() -> Self {
+        Conversation {
+            waits: Vec::new(),
+            waiting_since: None,
+        }
+    }
+
+    fn customer(&mut self, at: Instant) {
+        if self.waiting_since.is_none() {
+            self.waiting_since = Some(at);
+            self.waits.push(ReplyWait { from: at, to: None });
+        }
+    }
+
+    fn agent(&mut self, at: Instant) {
+        if self.waiting_since.take().is_some()
+            && let Some(last) = self.waits.last_mut()
+        {
+            last.to = Some(at);
+        }
+    }
+
+    fn drop_waiting(&mut self) {
+        if self.waiting_since.take().is_some() {
+            self.waits.pop();
+        }
+    }
 }
 
 /// The status walk: spans, open intervals, resolutions and reopens.

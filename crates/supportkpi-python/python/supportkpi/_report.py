@@ -310,17 +310,29 @@ def _day(d: object, name: str) -> str:
     return d.isoformat() if isinstance(d, date) else d
 
 
+_SLA_METRICS = ("first_response", "resolution", "next_reply", "periodic_update")
+
+
 def _sla(sla: Mapping[str, Any]) -> Dict[str, Any]:
     """The friendly SLA form as the core's: ``{"first_response": {"P1": 3600, "default":
-    86400}, "resolution": {...}, "clock": "calendar" | "business"}``."""
+    86400}, "resolution": {...}, "next_reply": {...}, "periodic_update": {...}, "clock":
+    "calendar" | "business", "pause": ["pending", "on_hold"]}`` (``pause``: the statuses that
+    stop the resolution clock; pending and on hold by default, ``[]`` for none)."""
     if not isinstance(sla, Mapping):
         raise TypeError("sla must be a dict such as {'first_response': {'P1': 3600}}")
-    unknown = set(sla) - {"first_response", "resolution", "clock"}
+    unknown = set(sla) - set(_SLA_METRICS) - {"clock", "pause"}
     if unknown:
-        raise TypeError(f"sla takes first_response, resolution and clock, not {sorted(unknown)}")
+        raise TypeError(
+            f"sla takes {', '.join(_SLA_METRICS)}, clock and pause, not {sorted(unknown)}"
+        )
     clock = sla.get("clock", "calendar")
     out: Dict[str, Any] = {}
-    for metric in ("first_response", "resolution"):
+    if "pause" in sla:
+        pause = sla["pause"]
+        if isinstance(pause, str) or not all(isinstance(p, str) for p in pause):
+            raise TypeError("sla['pause'] is a list of status names such as ['pending']")
+        out["pause"] = {"resolution": list(pause)}
+    for metric in _SLA_METRICS:
         targets = sla.get(metric) or {}
         if not isinstance(targets, Mapping):
             raise TypeError(f"sla[{metric!r}] must map priorities (or 'default') to seconds")
@@ -454,8 +466,9 @@ def report(
         by: a dimension to split rows by (``"channel"``, ``"priority"``, ``"team"``,
             ``"segment"``, any kept column).
         sla: targets in seconds per priority: ``{"first_response": {"P1": 3600, "default":
-            86400}, "resolution": {...}, "clock": "calendar"}`` (``"business"`` uses
-            ``calendar``).
+            86400}, "resolution": {...}, "next_reply": {...}, "periodic_update": {...},
+            "clock": "calendar", "pause": ["pending", "on_hold"]}`` (``"business"`` uses
+            ``calendar``; ``pause``: statuses that stop the resolution clock of event logs).
         as_of: the aware instant SLAs and the backlog are judged at.
         range: ``(first, last)`` local dates: report exactly these periods.
         errors: ``"strict"`` or ``"lenient"`` (rejected records in ``Report.rejected``).
@@ -464,7 +477,10 @@ def report(
         options: further report options in the core's serde form (``quantiles``, ``csat``,
             ``nps``, ``ces``, ``cost_denominator``, ``fcr_denominator``, ``max_periods``:
             the most periods a report may have, default 100000; records spanning more, or a
-            longer ``range``, raise ``InvalidOptionError`` naming the record).
+            longer ``range``, raise ``InvalidOptionError`` naming the record),
+            ``status_time``,
+            ``calendars``: a calendar per team, ``{"by": "team", "calendars": {"Billing":
+            {"timezone": "Europe/Berlin", "hours": "Mon-Fri 09:00-17:00"}}}``).
 
     Raises:
         Error: bad input (the subclass names the record, field and value) or options.

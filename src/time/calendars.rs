@@ -1,0 +1,136 @@
+//! [`TeamCalendars`]: a business calendar per team (or per value of any ticket dimension).
+
+use super::BusinessCalendar;
+use crate::error::{Error, ErrorKind};
+use crate::model::Ticket;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+fn team() -> String {
+    "team".to_owned()
+}
+
+/// Business calendars by the value of a ticket dimension — by default `team` — each with its
+/// own zone, hours and holidays.
+///
+/// Every business-time measure of a ticket (first response, resolution, next reply, status
+/// times, business-clock SLA targets) uses the calendar of its dimension value; a ticket
+/// without a value, or with one the map does not name, uses the default calendar (the
+/// report's `calendar`, which a map needs). Values are matched exactly.
+///
+/// The JSON (and TOML) form is `{"by": "team", "calendars": {"Billing": {"timezone":
+/// "Europe/Berlin", "hours": "Mon-Fri 09:00-17:00", "holidays": ["2021-12-24"]}}}`.
+///
+/// # Example
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use supportkpi::time::TeamCalendars;
+/// use supportkpi::{BusinessCalendar, Ticket};
+///
+/// let berlin = BusinessCalendar::parse("Mon-Fri 09:00-17:00", chrono_tz::Europe::Berlin)?;
+/// let default = BusinessCalendar::parse("Mon-Fri 09:00-17:00", chrono_tz::UTC)?;
+/// let map = TeamCalendars::new().with("Billing", berlin.clone());
+/// let at = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+/// let billing = Ticket::builder("A", at).team("Billing").build()?;
+/// let other = Ticket::builder("B", at).build()?;
+/// assert_eq!(map.for_ticket(&billing, Some(&default)), Some(&berlin));
+/// assert_eq!(map.for_ticket(&other, Some(&default)), Some(&default));
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamCalendars {
+    #[serde(default = "team")]
+    by: String,
+    #[serde(default)]
+    calendars: BTreeMap<String, BusinessCalendar>,
+}
+
+impl Default for TeamCalendars {
+    fn default() -> Self {
+        TeamCalendars::new()
+    }
+}
+
+impl TeamCalendars {
+    /// An empty map keyed by `team`.
+    pub fn new() -> Self {
+        TeamCalendars {
+            by: team(),
+            calendars: BTreeMap::new(),
+        }
+    }
+
+    /// Keys the map by another ticket dimension (`channel`, `priority`, a free-form column).
+    #[must_use]
+    pub fn by(mut self, dimension: impl Into<String>) -> Self {
+        self.by = dimension.into();
+        self
+    }
+
+    /// The calendar of tickets whose dimension value is `value`.
+    #[must_use]
+    pub fn with(mut self, value: impl Into<String>, calendar: BusinessCalendar) -> Self {
+        self.calendars.insert(value.into(), calendar);
+        self
+    }
+
+    /// The dimension the map is keyed by.
+    pub fn dimension(&self) -> &str {
+        &self.by
+    }
+
+    /// The calendar of a dimension value, if the map has one.
+    pub fn get(&self, value: &str) -> Option<&BusinessCalendar> {
+        self.calendars.get(value)
+    }
+
+    /// Every value and its calendar, in value order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &BusinessCalendar)> {
+        self.calendars.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The calendar of `ticket`: its value's, else `default`.
+    pub fn for_ticket<'a>(
+        &'a self,
+        ticket: &Ticket,
+        default: Option<&'a BusinessCalendar>,
+    ) -> Option<&'a BusinessCalendar> {
+        ticket
+            .dimension(&self.by)
+            .and_then(|v| self.calendars.get(v))
+            .or(default)
+    }
+
+    /// Reads the JSON form.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidCalendar`] naming what is wrong (an unknown key, a bad zone, hours
+    /// or date).
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        serde_json::from_str(text).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidCalendar,
+                format!(
+                    "a calendars file is {{\"by\": …, \"calendars\": {{value: calendar}}}}: {e}"
+                ),
+            )
+            .with_field("calendars")
+        })
+    }
+
+    /// Checks that a default calendar is there for the tickets the map does not name.
+    pub(crate) fn check_default(
+        map: Option<&Self>,
+        default: Option<&BusinessCalendar>,
+    ) -> Result<(), Error> {
+        match (map, default) {
+            (Some(_), None) => Err(Error::new(
+                ErrorKind::InvalidOption,
+                "calendars per team need a default calendar for the other tickets",
+            )
+            .with_field("calendars")),
+            _ => Ok(()),
+        }
+    }
+}
