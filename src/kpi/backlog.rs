@@ -507,6 +507,27 @@ fn add_tally(tally: &mut BTreeMap<PeriodKey, [u64; 3]>, key: PeriodKey, counts: 
 }
 
 /// Empty age buckets: `[0, b0)`, `[b0, b1)`, …, `[b_last, ∞)`.
+/// The backlog snapshot's instant and the exclusive bound of the events it includes:
+/// `as_of` with its own events (the bound 1 ns later), else the end of the last period.
+pub(crate) fn snapshot_at(
+    as_of: Option<Instant>,
+    last_period_end: Option<Instant>,
+) -> Option<(Instant, Instant)> {
+    match (as_of, last_period_end) {
+        (Some(t), _) => Some((t, t + TimeDelta::nanoseconds(1))),
+        (None, Some(end)) => Some((end, end)),
+        (None, None) => None,
+    }
+}
+
+impl Stay {
+    /// Whether the stay counts in a snapshot whose events end before `bound`: begun before it
+    /// and not ended before it.
+    pub(crate) fn open_at(&self, bound: Instant) -> bool {
+        self.from < bound && self.to.is_none_or(|(to, _)| to >= bound)
+    }
+}
+
 fn age_buckets(bounds: &[i64]) -> Vec<AgeBucket> {
     std::iter::once(0)
         .chain(bounds.iter().copied())
@@ -630,20 +651,11 @@ impl Accumulator for BacklogAccumulator {
             });
         }
 
-        let snapshot_at = match (o.as_of, periods.last()) {
-            // Events at `as_of` have happened: the exclusive bound is 1 ns later.
-            (Some(t), _) => Some((t, t + TimeDelta::nanoseconds(1))),
-            (None, Some(p)) => Some((p.end, p.end)),
-            (None, None) => None,
-        };
+        let snapshot_at = snapshot_at(o.as_of, periods.last().map(|p| p.end));
         let snapshot = snapshot_at.map(|(at, bound)| {
             let mut ages = age_buckets(&o.age_bounds);
             let mut backlog = 0;
-            for s in self
-                .stays
-                .iter()
-                .filter(|s| s.from < bound && s.to.is_none_or(|(to, _)| to >= bound))
-            {
+            for s in self.stays.iter().filter(|s| s.open_at(bound)) {
                 backlog += 1;
                 let age = (at - s.created).num_seconds();
                 let i = o.age_bounds.partition_point(|b| *b <= age);
@@ -784,12 +796,7 @@ impl Backlog {
             .iter()
             .map(|&k| (b.start_instant(k), b.end_instant(k)))
             .collect();
-        let snapshot_at = match (o.as_of, spans.last()) {
-            // Events at `as_of` have happened: the exclusive bound is 1 ns later.
-            (Some(t), _) => Some((t, t + TimeDelta::nanoseconds(1))),
-            (None, Some(&(_, end))) => Some((end, end)),
-            (None, None) => None,
-        };
+        let snapshot_at = snapshot_at(o.as_of, spans.last().map(|&(_, end)| end));
         let begin_of = |end: Instant| end.checked_sub_signed(window).unwrap_or(end);
         let ns = |t: Instant| t.timestamp_nanos_opt();
         // Instants beyond the nanosecond range bound nothing a table holds: clamp them.

@@ -324,7 +324,7 @@ impl FirstContactResolutionAccumulator {
             (Some(_), Some(_)) if !resolved => {}
             (Some(replies), Some(reopens)) => {
                 one.resolved = 1;
-                one.first_contact = u64::from(replies <= 1 && reopens == 0);
+                one.first_contact = u64::from(is_first_contact(Some(replies), true, reopens));
                 match replies {
                     0 => one.zero_touch = 1,
                     1 => one.one_touch = 1,
@@ -335,6 +335,13 @@ impl FirstContactResolutionAccumulator {
         }
         add_all(self.counts.slots(), one.as_array())
     }
+}
+
+/// Whether a ticket was resolved on first contact: resolved with at most one public agent
+/// reply and never reopened (`false` when its reply count is unknown). The one rule the KPI and
+/// the per-ticket table share.
+pub(crate) fn is_first_contact(replies: Option<u32>, resolved: bool, reopens: u32) -> bool {
+    resolved && replies.is_some_and(|r| r <= 1) && reopens == 0
 }
 
 impl Accumulator for FirstContactResolutionAccumulator {

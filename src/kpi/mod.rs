@@ -208,12 +208,15 @@ pub use backlog::{
     AgeBucket, Backlog, BacklogAccumulator, BacklogOptions, BacklogPeriod, BacklogResult,
     BacklogSnapshot,
 };
+// Crate-internal helpers the per-ticket table (report::tickets) shares with the KPIs.
+pub(crate) use backlog::snapshot_at;
 pub use cohort::{CohortMatrix, CohortRetention, CohortRetentionAccumulator, CohortRow};
 pub use cost::{
     APPORTION_DP, CostDenominator, CostPerTicket, CostPerTicketAccumulator, CostPerTicketOptions,
     CostPerTicketPeriod, CostPerTicketResult, CostPerTicketValue, CostRecord, apportion_by_days,
     cost_per_ticket,
 };
+pub(crate) use first_contact::is_first_contact;
 pub use first_contact::{
     FcrDenominator, FirstContactResolution, FirstContactResolutionAccumulator,
     FirstContactResolutionOptions, FirstContactResolutionResult, NO_REPLIES,

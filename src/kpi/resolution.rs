@@ -112,6 +112,54 @@ impl ResolutionTimeOptions {
     pub fn get_exclude_waiting(&self) -> bool {
         self.exclude_waiting
     }
+
+    /// One ticket's resolution time: calendar seconds and, with a calendar, business seconds
+    /// (less waiting time when the options exclude it); `None` for an unresolved ticket. The
+    /// one rule the KPI and the per-ticket table share.
+    ///
+    /// # Errors
+    /// [`ErrorKind::MissingField`] (field `events`) when waiting time is excluded and the
+    /// ticket is a summary row.
+    pub(crate) fn measure(&self, facts: TicketFacts<'_>) -> Result<Option<(i64, Option<i64>)>> {
+        let t = facts.ticket;
+        if self.exclude_waiting && facts.history.is_none() {
+            return Err(Error::new(
+                ErrorKind::MissingField,
+                "excluding waiting time needs the ticket's event history (push_history): \
+                 a summary row does not record the time spent waiting",
+            )
+            .with_field("events"));
+        }
+        let Some(latest) = t.resolved_at() else {
+            return Ok(None);
+        };
+        // A history's first resolution is its first in the event log, a summary row's its
+        // `first_resolved_at`: for a ticket that ends resolved both equal `first_resolved_at`,
+        // which is what `bucket_instant` uses.
+        let end = match self.variant {
+            ResolutionVariant::Full => latest,
+            ResolutionVariant::First => facts.resolutions().first().copied().unwrap_or(latest),
+        };
+        let created = t.created_at();
+        let mut calendar = calendar_seconds(created, end);
+        let mut waiting = Vec::new();
+        if self.exclude_waiting {
+            calendar -= facts.waiting_seconds_between(created, end).unwrap_or(0);
+            waiting = facts
+                .waiting_intervals_between(created, end)
+                .unwrap_or_default();
+        }
+        let business = self.calendar_for(t).map(|cal| {
+            // Business time is additive over [created, end), so the open time outside waiting
+            // is the whole span's minus each waiting interval's.
+            let waited: i64 = waiting
+                .iter()
+                .map(|&(a, b)| cal.business_seconds(a, b))
+                .sum();
+            business_seconds(cal, created, end, i64::MAX) - waited
+        });
+        Ok(Some((calendar, business.map(|b| b.clamp(0, calendar)))))
+    }
 }
 
 /// Resolution time: how long tickets took to be resolved.
@@ -313,47 +361,12 @@ impl ResolutionTimeAccumulator {
     fn push_facts(&mut self, facts: TicketFacts<'_>) -> Result<()> {
         let t = facts.ticket;
         let context = |e: Error| e.with_record_type("ticket").with_id(t.id().as_str());
-        if self.options.exclude_waiting && facts.history.is_none() {
-            return Err(context(
-                Error::new(
-                    ErrorKind::MissingField,
-                    "excluding waiting time needs the ticket's event history (push_history): \
-                     a summary row does not record the time spent waiting",
-                )
-                .with_field("events"),
-            ));
-        }
+        let measured = self.options.measure(facts).map_err(context)?;
         add(add(self.durations.len(), self.unresolved)?, 1).map_err(context)?;
-        let Some(latest) = t.resolved_at() else {
+        let Some((calendar, business)) = measured else {
             self.unresolved += 1;
             return Ok(());
         };
-        // A history's first resolution is its first in the event log, a summary row's its
-        // `first_resolved_at`: for a ticket that ends resolved both equal `first_resolved_at`,
-        // which is what `bucket_instant` uses.
-        let end = match self.options.variant {
-            ResolutionVariant::Full => latest,
-            ResolutionVariant::First => facts.resolutions().first().copied().unwrap_or(latest),
-        };
-        let created = t.created_at();
-        let mut calendar = calendar_seconds(created, end);
-        let mut waiting = Vec::new();
-        if self.options.exclude_waiting {
-            calendar -= facts.waiting_seconds_between(created, end).unwrap_or(0);
-            waiting = facts
-                .waiting_intervals_between(created, end)
-                .unwrap_or_default();
-        }
-        let business = self.options.calendar_for(t).map(|cal| {
-            // Business time is additive over [created, end), so the open time outside waiting
-            // is the whole span's minus each waiting interval's.
-            let waited: i64 = waiting
-                .iter()
-                .map(|&(a, b)| cal.business_seconds(a, b))
-                .sum();
-            business_seconds(cal, created, end, i64::MAX) - waited
-        });
-        let business = business.map(|b| b.clamp(0, calendar));
         self.durations.push(calendar, business).map_err(context)
     }
 }

@@ -76,6 +76,19 @@ impl FirstResponseTimeOptions {
     pub fn get_calendar(&self) -> Option<&BusinessCalendar> {
         self.calendar.as_ref()
     }
+
+    /// One ticket's first response time: calendar seconds and, with a calendar, business
+    /// seconds; `None` for an unanswered ticket. The one rule the KPI and the per-ticket table
+    /// share.
+    pub(crate) fn measure(&self, t: &Ticket) -> Option<(i64, Option<i64>)> {
+        let responded = t.first_response_at()?;
+        let created = t.created_at();
+        let calendar = calendar_seconds(created, responded);
+        let business = self
+            .calendar_for(t)
+            .map(|cal| business_seconds(cal, created, responded, calendar));
+        Some((calendar, business))
+    }
 }
 
 /// First response time (FRT): how long a customer waited for the first public agent reply.
@@ -298,18 +311,12 @@ impl FirstResponseTimeAccumulator {
             self.replies_unknown += 1;
             return Ok(());
         }
-        let Some(responded) = t.first_response_at() else {
+        let Some((calendar, business)) = self.options.measure(t) else {
             add(self.tickets()?, 1)?;
             self.unanswered += 1;
             return Ok(());
         };
         add(self.tickets()?, 1)?;
-        let created = t.created_at();
-        let calendar = calendar_seconds(created, responded);
-        let business = self
-            .options
-            .calendar_for(t)
-            .map(|cal| business_seconds(cal, created, responded, calendar));
         self.durations
             .push(calendar, business)
             .map_err(|e| e.with_record_type("ticket").with_id(t.id().as_str()))

@@ -2,13 +2,15 @@
 //! [`COLUMNS`], so Arrow, Parquet, IPC and every binding agree on them.
 
 use super::table::{COLUMNS, Cell, ColumnType};
+use super::tickets::{DIMENSIONS_AFTER, TICKET_COLUMNS, TicketMetrics, Value};
 use super::{Report, ReportRow};
 use crate::error::{Error, ErrorKind};
 use arrow_array::builder::{
-    Date32Builder, Decimal128Builder, Float64Builder, Int64Builder, StringBuilder,
+    BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int64Builder, StringBuilder,
+    TimestampMicrosecondBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -175,6 +177,109 @@ fn rows_to_arrow(rows: &[ReportRow]) -> Result<RecordBatch, Error> {
     }
     RecordBatch::try_new(Report::arrow_schema(), arrays)
         .map_err(|e| Error::new(ErrorKind::InvalidValue, e.to_string()))
+}
+
+impl TicketMetrics {
+    /// The Arrow type of the per-ticket column `name`: instants `timestamp[us, UTC]`, seconds,
+    /// counts and scores `int64`, flags `bool`, the rest (and every free-form dimension, even
+    /// one named like a typed column) `utf8`.
+    pub fn arrow_type(name: &str) -> DataType {
+        if !TICKET_COLUMNS.contains(&name) {
+            return DataType::Utf8;
+        }
+        match name {
+            "first_contact_resolved" | "open_at_end" => DataType::Boolean,
+            "agent_replies" | "reopens" | "resolutions" | "csat_score" | "nps_score"
+            | "ces_score" | "survey_responses" => DataType::Int64,
+            n if n.ends_with("_s") => DataType::Int64,
+            n if n.ends_with("_at") || n == "open_since" => {
+                DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+            }
+            _ => DataType::Utf8,
+        }
+    }
+
+    /// The table as one Arrow record batch: one field per [`columns`](Self::columns), its type
+    /// from [`arrow_type`](Self::arrow_type), all nullable.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] if a value is not of its column's type (a table the core
+    /// computed never has one).
+    pub fn to_arrow(&self) -> Result<RecordBatch, Error> {
+        let columns = self.columns();
+        let values: Vec<Vec<Value>> = self
+            .rows
+            .iter()
+            .map(|r| r.values(&self.dimension_names))
+            .collect();
+        let mut fields = Vec::with_capacity(columns.len());
+        let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
+        for (i, name) in columns.iter().enumerate() {
+            let ty = if i >= DIMENSIONS_AFTER && i < DIMENSIONS_AFTER + self.dimension_names.len() {
+                DataType::Utf8
+            } else {
+                Self::arrow_type(name)
+            };
+            let cells = values.iter().map(|row| &row[i]);
+            let mismatch = || {
+                Error::new(
+                    ErrorKind::InvalidValue,
+                    "a value is not of its column's type",
+                )
+                .with_field(name.as_str())
+            };
+            let array: ArrayRef = match &ty {
+                DataType::Boolean => {
+                    let mut b = BooleanBuilder::with_capacity(values.len());
+                    for v in cells {
+                        let Value::Bool(x) = v else {
+                            return Err(mismatch());
+                        };
+                        b.append_option(*x);
+                    }
+                    Arc::new(b.finish())
+                }
+                DataType::Int64 => {
+                    let mut b = Int64Builder::with_capacity(values.len());
+                    for v in cells {
+                        let Value::Int(x) = v else {
+                            return Err(mismatch());
+                        };
+                        b.append_option(*x);
+                    }
+                    Arc::new(b.finish())
+                }
+                DataType::Timestamp(..) => {
+                    let mut b = TimestampMicrosecondBuilder::with_capacity(values.len());
+                    for v in cells {
+                        let Value::Time(x) = v else {
+                            return Err(mismatch());
+                        };
+                        match x {
+                            None => b.append_null(),
+                            // chrono's range (±262,143 years) fits in i64 microseconds.
+                            Some(t) => b.append_value(t.timestamp_micros()),
+                        }
+                    }
+                    Arc::new(b.finish().with_timezone("UTC"))
+                }
+                _ => {
+                    let mut b = StringBuilder::new();
+                    for v in cells {
+                        let Value::Text(x) = v else {
+                            return Err(mismatch());
+                        };
+                        b.append_option(x.as_deref());
+                    }
+                    Arc::new(b.finish())
+                }
+            };
+            fields.push(Field::new(name, ty, true));
+            arrays.push(array);
+        }
+        RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)
+            .map_err(|e| Error::new(ErrorKind::InvalidValue, e.to_string()))
+    }
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@
 //! | `tickets_created`, `frt_*`, `next_reply_*`, `first_contact_resolution_pct`, `sla_*` | ticket creation |
 //! | `tickets_resolved`, `resolution_*`, `status_time_n`, `requester_wait_*`, `agent_work_*`, `on_hold_*`, `pending_*` | resolution (the latest) |
 //! | `tickets_reopened` | reopen (event logs only) |
+//! | `reopen_pct` (= 100 × reopens / resolutions, `reopen_n` = resolutions) | both instants |
 //! | `backlog_end` | open at the end of the period |
 //! | `csat_*`, `nps*`, `ces_*` | response instant |
 //! | `cost_per_ticket` | cost apportioned by days / tickets resolved in the period |
@@ -74,11 +75,14 @@
 #[cfg(feature = "arrow")]
 mod arrow;
 mod columnar;
+pub mod filter;
 mod state;
 mod table;
+pub mod tickets;
 
 pub use state::{ReportState, STATE_VERSION, Share, bucket_of, combine, merge};
 pub use table::{COLUMNS, Column, ColumnType, Report, ReportRow, column, column_names, csv_text};
+pub use tickets::{TICKET_COLUMNS, TicketMetrics, TicketMetricsRow};
 
 use crate::BusinessCalendar;
 use crate::error::{Error, ErrorKind};
@@ -120,8 +124,15 @@ pub struct ReportOptions {
     pub zone: Tz,
     /// Business hours: when given, durations are reported in business time too (`*_bh_s`).
     pub calendar: Option<BusinessCalendar>,
-    /// The dimension to group by (see the module docs); `None`: totals only.
+    /// The dimension to group by (see the module docs), or several separated by commas
+    /// (`"team,priority"`: a row per combination, see [`filter`]); `None`: totals only. In
+    /// JSON a string or a list of strings.
+    #[serde(deserialize_with = "by_from_json")]
     pub by: Option<String>,
+    /// Keeps the tickets passing every condition (see [`filter`]); empty: every ticket. In
+    /// JSON `"where": ["channel in (email,web)", "priority=urgent"]`.
+    #[serde(rename = "where")]
+    pub filter: Vec<filter::Condition>,
     /// Exact quantiles (default) or a sketch with a relative error, for huge inputs.
     pub quantiles: QuantileMode,
     /// SLA targets; `None`: the `sla_*` columns are undefined.
@@ -167,6 +178,7 @@ impl Default for ReportOptions {
             zone: Tz::UTC,
             calendar: None,
             by: None,
+            filter: Vec::new(),
             quantiles: QuantileMode::Exact,
             sla: None,
             as_of: None,
@@ -219,6 +231,26 @@ impl ReportOptions {
     #[must_use]
     pub fn by(mut self, dimension: impl Into<String>) -> Self {
         self.by = Some(dimension.into());
+        self
+    }
+    /// Groups by each combination of several dimensions (see [`filter`]).
+    #[must_use]
+    pub fn by_all<I, S>(mut self, dimensions: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let names: Vec<String> = dimensions
+            .into_iter()
+            .map(|d| d.as_ref().to_owned())
+            .collect();
+        self.by = (!names.is_empty()).then(|| names.join(","));
+        self
+    }
+    /// Adds a condition the tickets must pass (see [`filter`]).
+    #[must_use]
+    pub fn filter(mut self, condition: filter::Condition) -> Self {
+        self.filter.push(condition);
         self
     }
     /// Sets the quantile mode.
@@ -318,6 +350,22 @@ impl ReportOptions {
     fn by_segment(&self) -> bool {
         self.by.as_deref() == Some("segment")
     }
+}
+
+/// `by` in JSON: a name, a list of names, or null.
+fn by_from_json<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum By {
+        One(String),
+        Several(Vec<String>),
+    }
+    Ok(match Option::<By>::deserialize(d)? {
+        None => None,
+        Some(By::One(s)) => Some(s),
+        Some(By::Several(v)) if v.is_empty() => None,
+        Some(By::Several(v)) => Some(v.join(",")),
+    })
 }
 
 /// Every KPI the report runs, built once from the options.
@@ -747,6 +795,8 @@ pub struct ReportAccumulator {
     retention_total: CustomerRetentionAccumulator,
     retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
     span: Span,
+    /// Whether an event history was pushed (reopens are known only then).
+    histories: bool,
 }
 
 impl ReportAccumulator {
@@ -768,6 +818,7 @@ impl ReportAccumulator {
             flow_by: BTreeMap::new(),
             retention_by: BTreeMap::new(),
             span: Span::default(),
+            histories: false,
         })
     }
 
@@ -867,6 +918,7 @@ impl ReportAccumulator {
         history: &TicketHistory,
         dimension: Option<&str>,
     ) -> Result<(), Error> {
+        self.histories = true;
         self.push_ticket_ref(TicketRef::History(history), dimension)
     }
 
@@ -987,6 +1039,7 @@ impl ReportAccumulator {
                 }
             }
         }
+        self.histories |= other.histories;
         self.cost.merge(other.cost)?;
         self.retention_total.merge(other.retention_total)?;
         for (d, acc) in other.retention_by {
@@ -1000,9 +1053,16 @@ impl ReportAccumulator {
         Ok(())
     }
 
-    /// Turns the state into the report table.
+    /// Turns the state into the report table (`reopen_pct` undefined when no event history
+    /// was pushed: summary rows record no reopen instants).
     pub fn finish(self) -> Report {
-        table::assemble(self)
+        let histories = self.histories;
+        let report = table::assemble(self);
+        if histories {
+            report
+        } else {
+            report.without_reopen_rate()
+        }
     }
 }
 
@@ -1022,6 +1082,8 @@ struct AccumulatorState {
     /// merge of the next state that has one.
     #[serde(default)]
     span: Span,
+    #[serde(default)]
+    histories: bool,
 }
 
 impl Serialize for ReportAccumulator {
@@ -1037,6 +1099,7 @@ impl Serialize for ReportAccumulator {
             retention_total: self.retention_total.clone(),
             retention_by: self.retention_by.clone(),
             span: self.span,
+            histories: self.histories,
         }
         .serialize(s)
     }
@@ -1101,6 +1164,7 @@ impl TryFrom<AccumulatorState> for ReportAccumulator {
         acc.flow_total = s.flow_total;
         acc.flow_by = s.flow_by;
         acc.span.merge(s.span, &acc.options)?;
+        acc.histories = s.histories;
         // Merging into the fresh accumulators checks the options of these two for us.
         acc.cost.merge(s.cost).map_err(|_| bad("cost per ticket"))?;
         acc.retention_total
@@ -1341,6 +1405,17 @@ impl Report {
             )
             .with_field("calendars"));
         }
+        // Filters and combinations are applied to records (Report::compute).
+        if filter::needs_rows(options) {
+            let rows = ReportInput {
+                tickets: input.tickets.tickets().collect(),
+                surveys: input.surveys.responses().collect(),
+                customers: input.customers.clone(),
+                costs: input.costs.clone(),
+                ..ReportInput::default()
+            };
+            return Report::compute(&rows, options);
+        }
         columnar::compute(&input.into(), options)
     }
 
@@ -1357,6 +1432,19 @@ impl Report {
     /// The options' errors ([`ReportAccumulator::new`]), [`ErrorKind::DuplicateId`] for a
     /// ticket given both as a summary row and as a history, and the first record a KPI rejects.
     pub fn compute(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
+        if let Some(prepared) = filter::prepare(input, options, true)? {
+            let inner = ReportOptions {
+                filter: Vec::new(),
+                ..options.clone()
+            };
+            let mut report = Self::compute_prepared(&prepared, &inner)?;
+            report.options = options.clone();
+            return Ok(report);
+        }
+        Self::compute_prepared(input, options)
+    }
+
+    fn compute_prepared(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
         // Summary tickets go through the columnar engine (the same table, several times
         // faster even with the conversion); event histories, and instants beyond the columns'
         // range, through the record accumulators.
@@ -1376,7 +1464,7 @@ impl Report {
                 options,
             );
         }
-        Self::compute_records(input, options)
+        Self::compute_records_prepared(input, options)
     }
 
     /// [`Report::compute`] through the record accumulators only, whatever the input: the path
@@ -1385,6 +1473,22 @@ impl Report {
     /// # Errors
     /// As [`Report::compute`].
     pub fn compute_records(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
+        if let Some(prepared) = filter::prepare(input, options, true)? {
+            let inner = ReportOptions {
+                filter: Vec::new(),
+                ..options.clone()
+            };
+            let mut report = Self::compute_records_prepared(&prepared, &inner)?;
+            report.options = options.clone();
+            return Ok(report);
+        }
+        Self::compute_records_prepared(input, options)
+    }
+
+    fn compute_records_prepared(
+        input: &ReportInput,
+        options: &ReportOptions,
+    ) -> Result<Report, Error> {
         check_summary_history_twins(input)?;
         let routing = Routing::new(input, options.by.as_deref());
         enum Part<'a> {

@@ -161,6 +161,9 @@ pub struct ReportState {
     /// the periods themselves are kept sparse, so a combined state stays bounded by its
     /// records.
     pub(super) span: super::Span,
+    /// Whether an event history was read: reopens (and so the reopen rate) are known only
+    /// then, as for [`ReportAccumulator`](super::ReportAccumulator).
+    pub(super) histories: bool,
 }
 
 impl ReportState {
@@ -178,6 +181,7 @@ impl ReportState {
             periods: BTreeMap::new(),
             retention_by: BTreeMap::new(),
             span: super::Span::default(),
+            histories: false,
         })
     }
 
@@ -195,7 +199,7 @@ impl ReportState {
         input: &crate::columnar::ColumnarInput,
         options: &ReportOptions,
     ) -> Result<ReportState, Error> {
-        super::columnar::partial(&input.into(), options, Share::Count)
+        Self::from_columnar_shared(input, options, Share::Count)
     }
 
     /// [`from_columnar`](ReportState::from_columnar) with the customers and costs counted or
@@ -208,6 +212,23 @@ impl ReportState {
         options: &ReportOptions,
         share: Share,
     ) -> Result<ReportState, Error> {
+        if options.calendars.is_some() {
+            return Err(Error::new(
+                crate::error::ErrorKind::InvalidOption,
+                "calendars per team need the record path (ReportState::from_input over records)",
+            )
+            .with_field("calendars"));
+        }
+        if super::filter::needs_rows(options) {
+            let rows = ReportInput {
+                tickets: input.tickets.tickets().collect(),
+                surveys: input.surveys.responses().collect(),
+                customers: input.customers.clone(),
+                costs: input.costs.clone(),
+                ..ReportInput::default()
+            };
+            return Self::from_input_shared(&rows, options, share);
+        }
         super::columnar::partial(&input.into(), options, share)
     }
 
@@ -230,7 +251,29 @@ impl ReportState {
         options: &ReportOptions,
         share: Share,
     ) -> Result<ReportState, Error> {
+        // Filters and combinations of dimensions apply to the records first, as in
+        // `Report::compute`; the state keeps the options as given.
+        if let Some(prepared) = super::filter::prepare(input, options, true)? {
+            let inner = ReportOptions {
+                filter: Vec::new(),
+                ..options.clone()
+            };
+            let mut state = Self::from_prepared(&prepared, &inner, share)?;
+            state.options = options.clone();
+            return Ok(state);
+        }
+        Self::from_prepared(input, options, share)
+    }
+
+    fn from_prepared(
+        input: &ReportInput,
+        options: &ReportOptions,
+        share: Share,
+    ) -> Result<ReportState, Error> {
+        // As `Report::compute`: calendars per team need the tickets' teams, which the columns
+        // do not carry.
         if input.histories.is_empty()
+            && options.calendars.is_none()
             && let Ok(tickets) =
                 crate::columnar::TicketTable::for_report(&input.tickets, options.by.as_deref())
             && let Ok(surveys) = crate::columnar::SurveyTable::from_responses(&input.surveys)
@@ -265,6 +308,7 @@ impl ReportState {
             state.push_ticket(&mut bucketer, TicketRef::Summary(t), routing.ticket(t))?;
         }
         for h in &input.histories {
+            state.histories = true;
             let dim = routing.ticket(h.ticket());
             state.push_ticket(&mut bucketer, TicketRef::History(h), dim)?;
         }
@@ -411,6 +455,7 @@ impl ReportState {
             return Err(crate::kpi::incompatible("report state"));
         }
         self.span.merge(other.span, &self.options)?;
+        self.histories |= other.histories;
         for (key, groups) in other.periods {
             let ours = self.periods.entry(key).or_default();
             for (label, g) in groups {
@@ -445,6 +490,7 @@ impl ReportState {
             retention_total,
             retention_by,
             span: _,
+            histories,
         } = self;
         let grouped = options.by.is_some();
         let new_flow = || FlowResults {
@@ -523,7 +569,7 @@ impl ReportState {
             };
             cells.insert(key, period);
         }
-        assemble_parts(Assembly {
+        let report = assemble_parts(Assembly {
             options,
             kpis,
             cells,
@@ -532,7 +578,12 @@ impl ReportState {
             cost,
             retention_total,
             retention_by,
-        })
+        });
+        if histories {
+            report
+        } else {
+            report.without_reopen_rate()
+        }
     }
 
     /// The state as bytes: `SKRS`, the version (u16 LE), the payload's length (u64 LE), the
@@ -546,6 +597,7 @@ impl ReportState {
         if w.json(&self.options).is_err() {
             w.bytes(b"null");
         }
+        w.u8(u8::from(self.histories));
         let mut labels: Vec<&String> = self
             .periods
             .values()
@@ -685,6 +737,11 @@ impl ReportState {
     fn read_payload(r: &mut Reader<'_>) -> Result<ReportState, Error> {
         let options: ReportOptions = r.json("the options")?;
         let mut state = ReportState::new(options)?;
+        state.histories = match r.u8()? {
+            0 => false,
+            1 => true,
+            b => return Err(invalid(format!("a histories flag of {b}, not 0 or 1"))),
+        };
         let grouped = state.options.by.is_some();
         let count = r.len(1)?;
         let mut labels: Vec<String> = Vec::with_capacity(count);

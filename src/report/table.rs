@@ -80,7 +80,7 @@ const fn col(
 /// assert_eq!(column("frt_p90_bh_s").map(|c| (c.kind, c.unit)),
 ///            Some((ColumnType::Float, "business seconds")));
 /// ```
-pub const COLUMNS: [Column; 70] = {
+pub const COLUMNS: [Column; 72] = {
     use ColumnType::{Count, Date, Float, Money, Text};
     [
         col(
@@ -483,6 +483,18 @@ pub const COLUMNS: [Column; 70] = {
             "business seconds",
             "Mean pending time, business seconds.",
         ),
+        col(
+            "reopen_pct",
+            Float,
+            "percent",
+            "Reopen rate: 100 x reopens / resolutions in the period (event histories only).",
+        ),
+        col(
+            "reopen_n",
+            Count,
+            "resolutions",
+            "Its denominator: resolutions in the period (tickets_resolved).",
+        ),
     ]
 };
 
@@ -644,6 +656,11 @@ pub struct ReportRow {
     pub on_hold_mean_bh_s: Option<f64>,
     /// Mean pending time, business seconds.
     pub pending_mean_bh_s: Option<f64>,
+    /// Reopen rate: 100 × reopens / resolutions in the period, percent. Reopens are known from
+    /// event logs only: undefined for a report without event histories.
+    pub reopen_pct: Option<f64>,
+    /// Its denominator: resolutions in the period (`tickets_resolved`).
+    pub reopen_n: u64,
     /// Why each `None` column is undefined, by column name.
     pub undefined: BTreeMap<String, String>,
 }
@@ -659,6 +676,19 @@ pub struct Report {
 }
 
 impl Report {
+    /// Marks `reopen_pct` undefined on every row: the input had no event histories, so its
+    /// reopens are unknown (a rate over them would read 0 %).
+    pub(crate) fn without_reopen_rate(mut self) -> Report {
+        for row in &mut self.rows {
+            row.reopen_pct = None;
+            row.undefined.insert(
+                "reopen_pct".to_owned(),
+                "reopens are known from event logs; the input has none".to_owned(),
+            );
+        }
+        self
+    }
+
     /// The total rows, one per period.
     pub fn total_rows(&self) -> impl Iterator<Item = &ReportRow> {
         self.rows.iter().filter(|r| r.dimension.is_none())
@@ -729,7 +759,7 @@ impl Report {
 }
 
 /// Serializes a value that cannot fail to serialize (strings, numbers, maps of them, options).
-fn json_value<T: Serialize + ?Sized>(v: &T) -> String {
+pub(super) fn json_value<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
 }
 
@@ -887,6 +917,8 @@ impl ReportRow {
             F(self.agent_work_median_bh_s),
             F(self.on_hold_mean_bh_s),
             F(self.pending_mean_bh_s),
+            F(self.reopen_pct),
+            I(self.reopen_n),
         ]
     }
 }
@@ -991,6 +1023,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
         retention_by,
         bucketer: _,
         span: _,
+        histories: _,
     } = acc;
     assemble_parts(Assembly {
         options,
@@ -1316,6 +1349,12 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
                 agent_work_median_bh_s,
                 on_hold_mean_bh_s,
                 pending_mean_bh_s,
+                reopen_pct: if counts.resolved == 0 {
+                    r.none("reopen_pct", "no resolutions in the period")
+                } else {
+                    Some(100.0 * counts.reopened as f64 / counts.resolved as f64)
+                },
+                reopen_n: counts.resolved,
                 undefined: r.undefined,
             });
         }
@@ -1403,6 +1442,8 @@ pub(super) mod tests {
             agent_work_median_bh_s: f(67.0),
             on_hold_mean_bh_s: f(68.0),
             pending_mean_bh_s: f(69.0),
+            reopen_pct: f(70.0),
+            reopen_n: 71,
             undefined: BTreeMap::new(),
         }
     }
@@ -1462,7 +1503,7 @@ pub(super) mod tests {
             Some(
                 "2021-06-01,2021-07-01,email,3,4,5,6,7,8.5,9,10,11,12,13,14,15,16,17,18,19,20,21,\
                  22,23,24,25,-26,27,2.8,29,12.50,EUR,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,\
-                 48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69"
+                 48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63,64,65,66,67,68,69,70,71"
             )
         );
     }

@@ -823,3 +823,52 @@ fn damaged_or_foreign_states_are_refused() {
         assert_eq!(combine([]).unwrap_err().kind(), ErrorKind::InvalidOption);
     }
 }
+
+/// Filters and combinations of dimensions (#16) through states over buckets, from records and
+/// from columns: the same report as one process, and the state keeps the options as given.
+#[test]
+fn bucket_states_with_filters_and_several_dimensions() {
+    use supportkpi::report::ReportState;
+    use supportkpi::synth::{Synth, SynthOptions};
+    let data = Synth::new(SynthOptions::new(800).seed(11).days(90))
+        .unwrap()
+        .dataset();
+    for with_histories in [false, true] {
+        let input = if with_histories {
+            data.clone().into_report_input_with_histories().unwrap()
+        } else {
+            data.clone().into_report_input()
+        };
+        let o = ReportOptions::default()
+            .period(Period::Month)
+            .by("channel,priority")
+            .filter("channel in (email,web)".parse().unwrap());
+        let one = Report::compute(&input, &o).unwrap();
+        assert!(
+            one.rows
+                .iter()
+                .any(|r| r.dimension.as_deref() == Some("email / high"))
+        );
+        assert!(!one.rows.iter().any(|r| {
+            r.dimension
+                .as_deref()
+                .is_some_and(|d| d.starts_with("chat"))
+        }));
+        for buckets in [1, 3, 8] {
+            let states = bucket_states(&input, &o, buckets).unwrap();
+            let combined = tree_combine(states, u64::from(buckets));
+            assert_eq!(combined.options(), &o);
+            assert_eq!(combined.finish(), one, "{with_histories} {buckets}");
+        }
+        if !with_histories {
+            let columns = ColumnarInput {
+                tickets: TicketTable::from_tickets(&input.tickets).unwrap(),
+                surveys: supportkpi::columnar::SurveyTable::from_responses(&input.surveys).unwrap(),
+                customers: input.customers.clone(),
+                costs: input.costs.clone(),
+            };
+            let state = ReportState::from_columnar(&columns, &o).unwrap();
+            assert_eq!(state.finish(), one);
+        }
+    }
+}

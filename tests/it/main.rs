@@ -20,4 +20,5 @@ mod servicenow;
 mod sla;
 mod survey;
 mod ticket_times;
+mod tickets;
 mod volume;

@@ -312,6 +312,56 @@ fn derived_versus_servicenow_columns() {
     assert_eq!(equal_first, 835);
 }
 
+/// The per-ticket table of the log: one row per incident, its reopens and latest resolution
+/// from its events (the same comparison with ServiceNow's columns as above), and aggregating
+/// it gives the daily report.
+#[test]
+fn ticket_table_of_the_log() {
+    use supportkpi::report::{Report, ReportInput, ReportOptions, TicketMetrics};
+    let rows = read_rows();
+    let incidents = by_incident(&rows);
+    let input = ReportInput {
+        histories: histories(&rows),
+        ..ReportInput::default()
+    };
+    let options = ReportOptions::default().period(supportkpi::Period::Day);
+    let table = TicketMetrics::compute(&input, &options).unwrap();
+    assert_eq!(table.rows.len(), 890);
+    let ids: BTreeSet<&str> = table.iter().map(|r| r.ticket_id.as_str()).collect();
+    assert_eq!(ids.len(), 890);
+    assert_eq!(ids, incidents.keys().copied().collect());
+
+    // In the export's order (the source's update sequence) every incident's reopens equal
+    // ServiceNow's own `reopen_count`.
+    let differing: Vec<(&str, Option<u32>)> = table
+        .iter()
+        .filter(|r| r.reopens != Some(incidents[r.ticket_id.as_str()].last().unwrap().reopen_count))
+        .map(|r| (r.ticket_id.as_str(), r.reopens))
+        .collect();
+    assert_eq!(differing, []);
+    let (mut null, mut equal, mut later, mut earlier) = (0, 0, 0, 0);
+    for r in &table {
+        let column = incidents[r.ticket_id.as_str()][0].resolved_at;
+        let latest = r.resolved_at.unwrap();
+        assert_eq!(r.resolution_s, Some((latest - r.created_at).num_seconds()));
+        match column {
+            None => null += 1,
+            Some(c) if c == latest => equal += 1,
+            Some(c) if c > latest => later += 1,
+            Some(_) => earlier += 1,
+        }
+    }
+    assert_eq!((null, equal, later, earlier), (29, 844, 17, 0));
+    let reopened: u32 = table.iter().filter_map(|r| r.reopens).sum();
+
+    let report = Report::compute(&input, &options).unwrap();
+    crate::tickets::assert_report_is_the_table_aggregated(&report, &table, &options);
+    let resolved: u64 = report.total_rows().map(|r| r.resolution_n).sum();
+    assert_eq!(resolved, 890);
+    let report_reopened: u64 = report.total_rows().map(|r| r.tickets_reopened).sum();
+    assert_eq!(report_reopened, u64::from(reopened));
+}
+
 // (first day, last day, tickets open just before the next UTC midnight), from the script.
 const RUNS: &[(&str, &str, usize)] = &[
     ("2016-02-29", "2016-02-29", 162),

@@ -11,6 +11,8 @@ Usage:
   supportkpi report --tickets FILE [--events FILE] [--surveys FILE] [--customers FILE]
                     [--costs FILE] [options]
   supportkpi report --demo [options]        the report on a bundled synthetic year
+  supportkpi tickets <report inputs> [options] [--format csv|json|table|parquet|arrow]
+                                            one row per ticket: the facts behind the report
   supportkpi generate --tickets N [--seed S] [--format csv|jsonl|parquet] --out DIR
   supportkpi presets                        the helpdesk exports read, and the fields each fills
   supportkpi --help | --version
@@ -43,8 +45,13 @@ Report options:
   --calendars FILE        a business calendar per team: JSON {\"by\": \"team\", \"calendars\":
                           {\"Billing\": {\"timezone\": ..., \"hours\": ..., ...}}}
                           or TOML ([Billing] timezone = ... hours = ...); needs --hours
-  --by FIELD              rows per value of channel, priority, team, assignee, status,
-                          customer_id, segment or another column
+  --by FIELD[,FIELD...]   rows per value of channel, priority, team, assignee, status,
+                          customer_id, segment or another column; several: a row per
+                          combination (\"team,priority\"), beside each period's total
+  --where COND            keep the tickets passing COND (repeatable; all must pass):
+                          \"channel in (email,web)\", \"priority=urgent\",
+                          \"created_at>=2024-01-01\", \"created_at<2024-02-01\"; surveys
+                          follow their ticket
   --sla-first-response T  first-response targets per priority: \"urgent=1h,high=4h,*=1d\"
                           (* = any other priority; units s, m, h, d)
   --sla-resolution T      resolution targets, the same way
@@ -88,6 +95,8 @@ pub(crate) enum Command {
     Help,
     Version,
     Report(Box<ReportArgs>),
+    /// `tickets`: the per-ticket table over the report's inputs.
+    Tickets(Box<ReportArgs>),
     Generate(GenerateArgs),
     Presets,
 }
@@ -106,6 +115,7 @@ pub(crate) struct ReportArgs {
     pub(crate) hours: Option<String>,
     pub(crate) holidays: Option<String>,
     pub(crate) by: Option<String>,
+    pub(crate) wheres: Vec<String>,
     pub(crate) sla_first_response: Option<String>,
     pub(crate) sla_resolution: Option<String>,
     pub(crate) sla_next_reply: Option<String>,
@@ -232,17 +242,23 @@ fn set<T>(slot: &mut Option<T>, flag: &str, value: T) -> Result<(), Usage> {
 
 pub(crate) fn parse(args: &[OsString]) -> Result<Command, Usage> {
     let Some((sub, rest)) = args.split_first() else {
-        return Err(Usage("a command is needed: report or generate".into()));
+        return Err(Usage(
+            "a command is needed: report, tickets or generate".into(),
+        ));
     };
     match text(sub, "the command")?.as_str() {
         "-h" | "--help" | "help" => Ok(Command::Help),
         "-V" | "--version" | "version" => Ok(Command::Version),
         "report" => parse_report(rest),
+        "tickets" => match parse_report(rest)? {
+            Command::Report(r) => Ok(Command::Tickets(r)),
+            other => Ok(other),
+        },
         "generate" => parse_generate(rest),
         "presets" if rest.is_empty() => Ok(Command::Presets),
         "presets" => Err(Usage("presets takes no arguments".into())),
         other => Err(Usage(format!(
-            "unknown command {other:?}: expected report, generate or presets"
+            "unknown command {other:?}: expected report, tickets, generate or presets"
         ))),
     }
 }
@@ -269,6 +285,7 @@ fn parse_report(args: &[OsString]) -> Result<Command, Usage> {
             "--hours" => set(&mut r.hours, f, flags.value(f)?)?,
             "--holidays" => set(&mut r.holidays, f, flags.value(f)?)?,
             "--by" => set(&mut r.by, f, flags.value(f)?)?,
+            "--where" => r.wheres.push(flags.value(f)?),
             "--sla-first-response" => set(&mut r.sla_first_response, f, flags.value(f)?)?,
             "--sla-resolution" => set(&mut r.sla_resolution, f, flags.value(f)?)?,
             "--sla-next-reply" => set(&mut r.sla_next_reply, f, flags.value(f)?)?,

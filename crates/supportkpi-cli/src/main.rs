@@ -68,7 +68,8 @@ fn main() -> ExitCode {
         Ok(args::Command::Version) => {
             write_stdout(format!("supportkpi {}\n", env!("CARGO_PKG_VERSION")).as_bytes())
         }
-        Ok(args::Command::Report(r)) => report::run(*r),
+        Ok(args::Command::Report(r)) => report::run(*r, false),
+        Ok(args::Command::Tickets(r)) => report::run(*r, true),
         Ok(args::Command::Generate(g)) => generate::run(g),
         Ok(args::Command::Presets) => write_stdout(presets_listing().as_bytes()),
     };

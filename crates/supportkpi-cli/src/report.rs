@@ -4,6 +4,7 @@
 use crate::Failure;
 use crate::args::ReportArgs;
 use crate::progress::Spinner;
+use arrow_array::RecordBatch;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use std::fmt::Write as _;
@@ -11,7 +12,8 @@ use std::path::{Path, PathBuf};
 use supportkpi::io::{ErrorMode, Loaded, Preset, ReadOptions, SourceKind, Sources, load};
 use supportkpi::kpi::{SlaMetric, SlaPolicy, SlaTarget};
 use supportkpi::model::Status;
-use supportkpi::report::{Report, ReportInput, ReportOptions};
+use supportkpi::report::filter::{Condition, check_fields};
+use supportkpi::report::{Report, ReportInput, ReportOptions, TicketMetrics};
 use supportkpi::synth::{Synth, SynthOptions};
 use supportkpi::time::TeamCalendars;
 use supportkpi::time::parse_zone;
@@ -52,14 +54,20 @@ pub(crate) struct Context {
     pub(crate) demo: bool,
 }
 
-pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
+/// `supportkpi report` (`per_ticket` false) or `supportkpi tickets` (true).
+pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
     let format = match args.format.as_deref().unwrap_or("table") {
         "table" => OutFormat::Table,
         "json" => OutFormat::Json,
         "csv" => OutFormat::Csv,
-        "html" => OutFormat::Html,
+        "html" if !per_ticket => OutFormat::Html,
         "parquet" => OutFormat::Parquet,
         "arrow" | "ipc" => OutFormat::Arrow,
+        other if per_ticket => {
+            return Err(Failure::Usage(format!(
+                "--format {other:?}: expected table, json, csv, parquet or arrow"
+            )));
+        }
         other => {
             return Err(Failure::Usage(format!(
                 "--format {other:?}: expected table, json, csv, html, parquet or arrow"
@@ -178,6 +186,10 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     if let Some(by) = &args.by {
         options = options.by(by.clone());
     }
+    for text in &args.wheres {
+        let condition: Condition = text.parse().map_err(|e: Error| usage("--where", &e))?;
+        options = options.filter(condition);
+    }
     if let Some(policy) = sla {
         options = options.sla(policy);
     }
@@ -254,6 +266,26 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
         }
     };
 
+    // A field the input does not have is bad input (exit 1), named with the known fields.
+    check_fields(&context.input, &context.options).map_err(|e| Failure::Input(one_line(&e)))?;
+    if per_ticket {
+        let table = {
+            let _spinner = Spinner::start("computing the ticket table".to_owned());
+            TicketMetrics::compute(&context.input, &context.options)
+                .map_err(|e| Failure::Input(one_line(&e)))?
+        };
+        let text: Vec<u8> = match format {
+            OutFormat::Json => (table.to_json() + "\n").into_bytes(),
+            OutFormat::Csv => table.to_csv().into_bytes(),
+            OutFormat::Parquet | OutFormat::Arrow => {
+                let batch = table.to_arrow().map_err(|e| Failure::Input(one_line(&e)))?;
+                binary(&batch, format)?
+            }
+            _ => crate::table::render_tickets(&table).into_bytes(),
+        };
+        return write_out(&args, &text);
+    }
+
     let report = {
         let _spinner = Spinner::start("computing the report".to_owned());
         Report::compute(&context.input, &context.options)
@@ -276,13 +308,14 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
                 .map_err(Failure::Input)?
                 .into_bytes()
         }
-        OutFormat::Parquet | OutFormat::Arrow => binary(&report, format)?,
+        OutFormat::Parquet | OutFormat::Arrow => {
+            let batch = report
+                .to_arrow()
+                .map_err(|e| Failure::Input(one_line(&e)))?;
+            binary(&batch, format)?
+        }
     };
-    match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?,
-        None => crate::write_stdout(&text)?,
-    }
+    write_out(&args, &text)?;
     if format != OutFormat::Table && !context.rejected.is_empty() {
         crate::write_stderr(&rejects_summary(&context))
             .map_err(|e| Failure::Input(format!("standard error: cannot write: {e}")))?;
@@ -290,12 +323,18 @@ pub(crate) fn run(args: ReportArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The report's Arrow batch (types from the core's `report::COLUMNS`) as a Parquet or an
-/// Arrow IPC file.
-fn binary(report: &Report, format: OutFormat) -> Result<Vec<u8>, Failure> {
-    let batch = report
-        .to_arrow()
-        .map_err(|e| Failure::Input(one_line(&e)))?;
+fn write_out(args: &ReportArgs, text: &[u8]) -> Result<(), Failure> {
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?,
+        None => crate::write_stdout(text)?,
+    }
+    Ok(())
+}
+
+/// An Arrow batch from the core (the report's, types from `report::COLUMNS`, or the ticket
+/// table's) as a Parquet or an Arrow IPC file.
+fn binary(batch: &RecordBatch, format: OutFormat) -> Result<Vec<u8>, Failure> {
     let mut out = Vec::new();
     let failed = |e: &dyn std::fmt::Display| Failure::Input(format!("writing the report: {e}"));
     if format == OutFormat::Parquet {
@@ -307,12 +346,12 @@ fn binary(report: &Report, format: OutFormat) -> Result<Vec<u8>, Failure> {
             .build();
         let mut w =
             ArrowWriter::try_new(&mut out, batch.schema(), Some(props)).map_err(|e| failed(&e))?;
-        w.write(&batch).map_err(|e| failed(&e))?;
+        w.write(batch).map_err(|e| failed(&e))?;
         w.close().map_err(|e| failed(&e))?;
     } else {
         let mut w = arrow_ipc::writer::FileWriter::try_new(&mut out, &batch.schema())
             .map_err(|e| failed(&e))?;
-        w.write(&batch).map_err(|e| failed(&e))?;
+        w.write(batch).map_err(|e| failed(&e))?;
         w.finish().map_err(|e| failed(&e))?;
     }
     Ok(out)

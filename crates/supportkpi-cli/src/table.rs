@@ -379,6 +379,73 @@ fn footer(report: &Report, c: &Context) -> Vec<String> {
     text.iter().flat_map(|t| wrap(t)).collect()
 }
 
+/// `supportkpi tickets --format table`: one line per ticket with the facts a lead checks first
+/// (every column is in `--format csv`/`json`).
+pub(crate) fn render_tickets(table: &supportkpi::report::TicketMetrics) -> String {
+    use supportkpi::report::tickets::sla_status_name;
+    let header = [
+        "ticket",
+        "created",
+        "status",
+        "FRT",
+        "resolution",
+        "reopens",
+        "SLA FR",
+        "SLA res",
+        "open age",
+    ];
+    let rows: Vec<[String; 9]> = table
+        .iter()
+        .map(|r| {
+            let sla = |s: &Option<supportkpi::kpi::SlaStatus>| {
+                s.as_ref().map_or(DASH, sla_status_name).to_owned()
+            };
+            [
+                r.ticket_id.clone(),
+                r.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                r.status.clone(),
+                duration(r.frt_s.map(|s| s as f64)),
+                duration(r.resolution_s.map(|s| s as f64)),
+                r.reopens.map_or_else(|| DASH.to_owned(), |n| n.to_string()),
+                sla(&r.sla_first_response),
+                sla(&r.sla_resolution),
+                duration(r.age_s.map(|s| s as f64)),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |out: &mut String, cells: &[&str]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", padded.join("  ").trim_end());
+    };
+    line(&mut out, &header);
+    for row in &rows {
+        line(&mut out, &row.each_ref().map(String::as_str));
+    }
+    let open = table.iter().filter(|r| r.open_at_end).count();
+    let _ = writeln!(
+        out,
+        "\n{} tickets, {} open at {}",
+        thousands(table.rows.len() as u64),
+        thousands(open as u64),
+        table.end.map_or_else(
+            || DASH.to_owned(),
+            |e| e.format("%Y-%m-%d %H:%M UTC").to_string()
+        )
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -836,3 +836,211 @@ fn presets_are_detected_and_listed() {
     }
     assert!(listing.contains("fills: id, customer_id, created_at, first_response_at, resolved_at"));
 }
+
+/// Four June tickets worked by hand: FRT 10, 20, 30, 40 minutes.
+fn four_tickets(dir: &Path) -> (String, String) {
+    let tickets = dir.join("tickets.csv");
+    std::fs::write(
+        &tickets,
+        "id,created_at,first_response_at,status,channel,priority,team\n\
+         A,2021-06-28T09:00:00Z,2021-06-28T09:10:00Z,open,email,high,billing\n\
+         B,2021-06-28T10:00:00Z,2021-06-28T10:20:00Z,open,web,low,billing\n\
+         C,2021-06-28T11:00:00Z,2021-06-28T11:30:00Z,open,chat,high,support\n\
+         D,2021-06-28T12:00:00Z,2021-06-28T12:40:00Z,open,email,high,billing\n",
+    )
+    .unwrap();
+    let surveys = dir.join("surveys.csv");
+    std::fs::write(
+        &surveys,
+        "id,ticket_id,responded_at,kind,score\n\
+         S1,A,2021-06-29T09:00:00Z,csat,5\n\
+         S2,C,2021-06-29T09:00:00Z,csat,1\n",
+    )
+    .unwrap();
+    (tickets.display().to_string(), surveys.display().to_string())
+}
+
+#[test]
+fn by_several_fields_and_where() {
+    let dir = temp("by-where");
+    let (t, s) = four_tickets(&dir);
+    let report = json(&ok(&[
+        "report",
+        "--tickets",
+        &t,
+        "--surveys",
+        &s,
+        "--by",
+        "team,priority",
+        "--format",
+        "json",
+    ]));
+    let rows: Vec<(Option<&str>, u64, f64)> = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["dimension"].as_str(),
+                r["tickets_created"].as_u64().unwrap(),
+                r["frt_mean_s"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (None, 4, 1500.0),
+            (Some("billing / high"), 2, 1500.0),
+            (Some("billing / low"), 1, 1200.0),
+            (Some("support / high"), 1, 1800.0),
+        ]
+    );
+    // email or web, and high: A and D; A's survey follows it.
+    let report = json(&ok(&[
+        "report",
+        "--tickets",
+        &t,
+        "--surveys",
+        &s,
+        "--where",
+        "channel in (email,web)",
+        "--where=priority=high",
+        "--format",
+        "json",
+    ]));
+    let total = &report["rows"][0];
+    assert_eq!(total["tickets_created"], 2);
+    assert_eq!(total["frt_mean_s"], 1500.0);
+    assert_eq!(
+        (total["csat_n"].as_u64(), total["csat_pct"].as_f64()),
+        (Some(1), Some(100.0))
+    );
+
+    // An unknown field: exit 1, naming it and the known fields.
+    for args in [
+        &["report", "--tickets", &t, "--by", "team,prio"][..],
+        &["report", "--tickets", &t, "--by", "tema"],
+        &["tickets", "--tickets", &t, "--where", "chanel=email"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(
+                "known fields are channel, priority, team, assignee, status, customer_id, segment"
+            ),
+            "{err}"
+        );
+    }
+    // A condition that does not parse is bad usage.
+    let out = run(&["report", "--tickets", &t, "--where", "channel ~ email"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn tickets_lists_the_facts_behind_the_report() {
+    let dir = temp("tickets");
+    let (t, s) = four_tickets(&dir);
+    let csv = ok(&[
+        "tickets",
+        "--tickets",
+        &t,
+        "--surveys",
+        &s,
+        "--format",
+        "csv",
+    ]);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(&header[..4], ["ticket_id", "channel", "priority", "team"]);
+    let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 4);
+    let a = &rows[0];
+    assert_eq!((a[at("ticket_id")], a[at("frt_s")]), ("A", "600"));
+    assert_eq!((a[at("csat_score")], a[at("open_at_end")]), ("5", "true"));
+    // Open at the end of June (the report's last month): 2 days 15 hours old.
+    assert_eq!(a[at("age_s")], "226800");
+    let json = json(&ok(&[
+        "tickets",
+        "--tickets",
+        &t,
+        "--where",
+        "team=support",
+        "--format",
+        "json",
+    ]));
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["ticket_id"], "C");
+    assert_eq!(rows[0]["frt_s"], 1800);
+    let table = ok(&["tickets", "--tickets", &t]);
+    assert!(table.starts_with("ticket  created"), "{table}");
+    assert!(
+        table.contains("\nD       2021-06-28 12:00  open    40m"),
+        "{table}"
+    );
+    assert!(table.contains("4 tickets, 4 open at"), "{table}");
+    let out = run(&["tickets", "--tickets", &t, "--format", "html"]);
+    assert_eq!(out.status.code(), Some(2));
+    // Parquet: the core's ticket batch, typed (seconds int64, instants timestamp[us, UTC]).
+    let path = dir.join("tickets.parquet");
+    let out = ok(&[
+        "tickets",
+        "--tickets",
+        &t,
+        "--format",
+        "parquet",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out, "");
+    let file = std::fs::File::open(&path).unwrap();
+    let batches: Vec<arrow_array::RecordBatch> =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+    let batch = &batches[0];
+    assert_eq!(batch.num_rows(), 4);
+    let frt: Vec<i64> = {
+        use arrow_array::cast::AsArray;
+        batch
+            .column_by_name("frt_s")
+            .unwrap()
+            .as_primitive::<arrow_array::types::Int64Type>()
+            .values()
+            .to_vec()
+    };
+    assert_eq!(frt, [600, 1200, 1800, 2400]);
+    let created = batch
+        .schema()
+        .field_with_name("created_at")
+        .unwrap()
+        .clone();
+    assert_eq!(created.data_type().to_string(), "Timestamp(µs, \"UTC\")");
+}
+
+#[test]
+fn html_takes_several_dimensions_and_where() {
+    let dir = temp("html-by-where");
+    let (t, _) = four_tickets(&dir);
+    let html = ok(&[
+        "report",
+        "--tickets",
+        &t,
+        "--by",
+        "team,priority",
+        "--where",
+        "channel in (email,web)",
+        "--format",
+        "html",
+    ]);
+    // A, B and D pass (C is chat): two billing combinations, no support row.
+    assert!(html.contains("billing / high"), "billing / high");
+    assert!(html.contains("billing / low"), "billing / low");
+    assert!(!html.contains("support / high"), "support / high");
+}

@@ -305,6 +305,8 @@ pub(crate) fn gather(text: &str, flags: u32, streams: Streams) -> Result<Gathere
         &mut rejected,
         &mut read,
     );
+    // A `by` or `where` field the input does not have is an error listing the known ones.
+    supportkpi::report::filter::check_fields(&input, &request.options)?;
     Ok(Gathered {
         input,
         options: request.options,
@@ -992,6 +994,7 @@ pub unsafe extern "C" fn supportkpi_report_finish_json(
         arg::out(json_out, "json_out")?;
         // SAFETY: a non-NULL report is live per the contract, and only read.
         let report = unsafe { report.as_ref() }.ok_or_else(|| FfiError::null("report"))?;
+        supportkpi::report::filter::check_fields(&report.input, &report.options)?;
         let computed = Report::compute(&report.input, &report.options)?;
         let read: Vec<ReadEntry> = [
             ("tickets", report.tickets_read),
@@ -1045,6 +1048,61 @@ mod tests {
 
     fn json(text: &str) -> serde_json::Value {
         serde_json::from_str(text).unwrap()
+    }
+
+    /// Four June tickets: FRT 10, 20, 30, 40 minutes; a CSAT response on A and one on C.
+    const FOUR: &str = r#""records": {"tickets": [
+        {"id": "A", "created_at": "2021-06-28T09:00:00Z", "first_response_at": "2021-06-28T09:10:00Z", "channel": "email", "priority": "high", "team": "billing"},
+        {"id": "B", "created_at": "2021-06-28T10:00:00Z", "first_response_at": "2021-06-28T10:20:00Z", "channel": "web", "priority": "low", "team": "billing"},
+        {"id": "C", "created_at": "2021-06-28T11:00:00Z", "first_response_at": "2021-06-28T11:30:00Z", "channel": "chat", "priority": "high", "team": "support"},
+        {"id": "D", "created_at": "2021-06-28T12:00:00Z", "first_response_at": "2021-06-28T12:40:00Z", "channel": "email", "priority": "high", "team": "billing"}],
+      "surveys": [
+        {"id": "S1", "ticket_id": "A", "responded_at": "2021-06-29T09:00:00Z", "kind": "csat", "score": 5},
+        {"id": "S2", "ticket_id": "C", "responded_at": "2021-06-29T09:00:00Z", "kind": "csat", "score": 1}]}"#;
+
+    #[test]
+    fn several_dimensions_and_filters_in_the_request() {
+        let request = format!(r#"{{"options": {{"by": ["team", "priority"]}}, {FOUR}}}"#);
+        let out = json(&report_json(&request, 0).unwrap());
+        let rows: Vec<(Option<&str>, u64, f64)> = out["report"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["dimension"].as_str(),
+                    r["tickets_created"].as_u64().unwrap(),
+                    r["frt_mean_s"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (None, 4, 1500.0),
+                (Some("billing / high"), 2, 1500.0),
+                (Some("billing / low"), 1, 1200.0),
+                (Some("support / high"), 1, 1800.0),
+            ]
+        );
+        let request = format!(
+            r#"{{"options": {{"where": ["channel in (email,web)", "priority=high"]}}, {FOUR}}}"#
+        );
+        let out = json(&report_json(&request, 0).unwrap());
+        let total = &out["report"]["rows"][0];
+        assert_eq!(total["tickets_created"], 2);
+        assert_eq!(total["frt_mean_s"], 1500.0);
+        assert_eq!(total["csat_n"], 1);
+        for options in [r#"{"by": "tema"}"#, r#"{"where": ["chanel=email"]}"#] {
+            let request = format!(r#"{{"options": {options}, {FOUR}}}"#);
+            let err = report_json(&request, 0).unwrap_err();
+            assert_eq!(err.code(), supportkpi_result::InvalidOption);
+            assert!(
+                err.message().contains("known fields are channel,"),
+                "{}",
+                err.message()
+            );
+        }
     }
 
     #[test]

@@ -13,8 +13,10 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use supportkpi::columnar::{ColumnarInput, SurveyTable, TicketTable};
 use supportkpi::io::{self, ErrorMode, Rejected, Sources};
+use supportkpi::report::filter::{check_columnar_fields, check_fields};
 use supportkpi::report::{
-    COLUMNS, ColumnType, ReportInput, ReportOptions, ReportRow, ReportState, Share, column_names,
+    COLUMNS, ColumnType, ReportInput, ReportOptions, ReportRow, ReportState, Share, TicketMetrics,
+    column_names,
 };
 use supportkpi::{Error, ErrorKind, Period, Report, SurveyResponse, Ticket};
 
@@ -104,9 +106,13 @@ impl Gathered {
                     customers: std::mem::take(&mut self.input.customers),
                     costs: std::mem::take(&mut self.input.costs),
                 };
+                check_columnar_fields(&input, options)?;
                 Report::compute_columnar(&input, options)
             }
-            None => Report::compute(&self.input, options),
+            None => {
+                check_fields(&self.input, options)?;
+                Report::compute(&self.input, options)
+            }
         }
     }
 }
@@ -685,4 +691,61 @@ impl ReadArgs {
 // Keep the slot names in one place for the Python layer's checks.
 pub(crate) fn slots() -> Vec<&'static str> {
     SLOTS.to_vec()
+}
+
+/// `ticket_metrics`: the per-ticket table over the report's inputs and options.
+#[pyfunction]
+#[pyo3(signature = (inputs, read_options, options_json, period, timezone, calendar=None))]
+pub(crate) fn ticket_metrics(
+    py: Python<'_>,
+    inputs: Vec<(String, Source<'_>)>,
+    read_options: ReadArgs,
+    options_json: &str,
+    period: &str,
+    timezone: &str,
+    calendar: Option<PyRef<'_, PyBusinessCalendar>>,
+) -> PyResult<PyTicketMetrics> {
+    let options =
+        options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
+    let mut g = gather(py, inputs, &read_options, &options)?;
+    g.leave_columns();
+    let table = py
+        .detach(|| {
+            check_fields(&g.input, &options)?;
+            TicketMetrics::compute(&g.input, &options)
+        })
+        .map_err(py_err(py))?;
+    Ok(PyTicketMetrics { table })
+}
+
+/// The core's per-ticket table: `supportkpi.TicketMetrics` wraps it.
+#[pyclass(frozen, module = "supportkpi._native", name = "TicketMetrics")]
+#[derive(Debug)]
+pub(crate) struct PyTicketMetrics {
+    table: TicketMetrics,
+}
+
+#[pymethods]
+impl PyTicketMetrics {
+    fn columns(&self) -> Vec<String> {
+        self.table.columns()
+    }
+
+    fn __len__(&self) -> usize {
+        self.table.rows.len()
+    }
+
+    fn to_csv(&self, py: Python<'_>) -> String {
+        py.detach(|| self.table.to_csv())
+    }
+
+    fn to_json(&self, py: Python<'_>) -> String {
+        py.detach(|| self.table.to_json())
+    }
+
+    /// Arrow, as the core builds it (`TicketMetrics::to_arrow`).
+    fn to_arrow(&self, py: Python<'_>) -> PyResult<PyTable> {
+        let batch = py.detach(|| self.table.to_arrow()).map_err(py_err(py))?;
+        PyTable::try_new(vec![batch.clone()], batch.schema())
+    }
 }

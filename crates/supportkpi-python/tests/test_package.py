@@ -37,4 +37,6 @@ def test_native_exports_what_the_stub_declares() -> None:
         "combine",
         "bucket_of",
         "Report",
+        "ticket_metrics",
+        "TicketMetrics",
     }

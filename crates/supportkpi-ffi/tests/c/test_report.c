@@ -402,6 +402,60 @@ static void fails(const char *request, supportkpi_result code, const char *needl
     CHECK(out == &sentinel);
 }
 
+/* ---- several dimensions and filters (hand-worked) -------------------------------------------- */
+
+/* Four June tickets: FRT 10, 20, 30, 40 minutes; A and D email/high/billing, B web/low/billing,
+   C chat/high/support; a CSAT 5 on A and a CSAT 1 on C. */
+static void by_and_where_request(char *buf, size_t cap, const char *options) {
+    snprintf(buf, cap,
+             "{\"options\": %s, \"records\": {\"tickets\": ["
+             "{\"id\":\"A\",\"created_at\":\"2021-06-28T09:00:00Z\",\"first_response_at\":"
+             "\"2021-06-28T09:10:00Z\",\"channel\":\"email\",\"priority\":\"high\",\"team\":"
+             "\"billing\"},"
+             "{\"id\":\"B\",\"created_at\":\"2021-06-28T10:00:00Z\",\"first_response_at\":"
+             "\"2021-06-28T10:20:00Z\",\"channel\":\"web\",\"priority\":\"low\",\"team\":"
+             "\"billing\"},"
+             "{\"id\":\"C\",\"created_at\":\"2021-06-28T11:00:00Z\",\"first_response_at\":"
+             "\"2021-06-28T11:30:00Z\",\"channel\":\"chat\",\"priority\":\"high\",\"team\":"
+             "\"support\"},"
+             "{\"id\":\"D\",\"created_at\":\"2021-06-28T12:00:00Z\",\"first_response_at\":"
+             "\"2021-06-28T12:40:00Z\",\"channel\":\"email\",\"priority\":\"high\",\"team\":"
+             "\"billing\"}], \"surveys\": ["
+             "{\"id\":\"S1\",\"ticket_id\":\"A\",\"responded_at\":\"2021-06-29T09:00:00Z\","
+             "\"kind\":\"csat\",\"score\":5},"
+             "{\"id\":\"S2\",\"ticket_id\":\"C\",\"responded_at\":\"2021-06-29T09:00:00Z\","
+             "\"kind\":\"csat\",\"score\":1}]}}",
+             options);
+}
+
+static void several_dimensions_and_filters(void) {
+    char request[4096];
+    by_and_where_request(request, sizeof request, "{\"by\": [\"team\", \"priority\"]}");
+    char *json = report_ok(request);
+    /* billing / high: A and D, FRT (600 + 2400) / 2. */
+    const char *row = json == NULL ? NULL : strstr(json, "\"dimension\":\"billing / high\"");
+    CHECK(row != NULL && strstr(row, "\"tickets_created\":2,") != NULL);
+    CHECK(row != NULL && strstr(row, "\"frt_mean_s\":1500.0,") != NULL);
+    row = json == NULL ? NULL : strstr(json, "\"dimension\":\"support / high\"");
+    CHECK(row != NULL && strstr(row, "\"frt_mean_s\":1800.0,") != NULL);
+    supportkpi_string_free(json);
+
+    /* email or web, and high: A and D; only A's survey follows. */
+    by_and_where_request(request, sizeof request,
+                         "{\"where\": [\"channel in (email,web)\", \"priority=high\"]}");
+    json = report_ok(request);
+    CHECK(json != NULL && strstr(json, "\"tickets_created\":2,") != NULL);
+    CHECK(json != NULL && strstr(json, "\"csat_pct\":100.0,\"csat_n\":1,") != NULL);
+    supportkpi_string_free(json);
+
+    by_and_where_request(request, sizeof request, "{\"by\": \"tema\"}");
+    fails(request, SUPPORTKPI_RESULT_INVALID_OPTION, "known fields are channel, priority, team");
+    by_and_where_request(request, sizeof request, "{\"where\": [\"chanel=email\"]}");
+    fails(request, SUPPORTKPI_RESULT_INVALID_OPTION, "chanel");
+    by_and_where_request(request, sizeof request, "{\"where\": [\"channel ~ email\"]}");
+    fails(request, SUPPORTKPI_RESULT_INVALID_OPTION, "field=value");
+}
+
 static void request_errors(void) {
     char *out = &sentinel;
     CHECK_ERR(supportkpi_report_json(NULL, &out), SUPPORTKPI_RESULT_NULL_POINTER, "request_json");
@@ -623,6 +677,7 @@ int main(void) {
     columns_equal_inline_records();
     empty_reports();
     request_errors();
+    several_dimensions_and_filters();
     handle_errors();
     return finish("test_report");
 }

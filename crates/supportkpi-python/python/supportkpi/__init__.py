@@ -39,6 +39,7 @@ from supportkpi._report import (
     Report,
     bucket_of,
     combine,
+    TicketMetrics,
     merge,
     partial,
     read_costs,
@@ -47,6 +48,7 @@ from supportkpi._report import (
     read_surveys,
     read_tickets,
     report,
+    ticket_metrics,
 )
 from supportkpi._survey import (
     CesResult,
@@ -90,6 +92,8 @@ __all__ = [
     "combine",
     "merge",
     "bucket_of",
+    "ticket_metrics",
+    "TicketMetrics",
     # time
     "BusinessCalendar",
     # errors

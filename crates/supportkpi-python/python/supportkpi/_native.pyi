@@ -14,6 +14,8 @@ __all__ = [
     "read_path",
     "read_table",
     "report",
+    "ticket_metrics",
+    "TicketMetrics",
     "__version__",
     "BusinessCalendar",
     "ces",
@@ -102,6 +104,21 @@ def partial(
 def merge(parts: list[bytes]) -> Report: ...
 def combine(parts: list[bytes]) -> bytes: ...
 def bucket_of(ids: Any, buckets: int) -> list[int]: ...
+def ticket_metrics(
+    inputs: _Inputs,
+    read_options: dict[str, Any],
+    options_json: str,
+    period: str,
+    timezone: str,
+    calendar: Optional[BusinessCalendar] = None,
+) -> TicketMetrics: ...
+@final
+class TicketMetrics:
+    def columns(self) -> list[str]: ...
+    def __len__(self) -> int: ...
+    def to_csv(self) -> str: ...
+    def to_json(self) -> str: ...
+    def to_arrow(self) -> Any: ...
 @final
 class Report:
     columns: ClassVar[list[str]]

@@ -46,6 +46,7 @@ __all__ = [
     "Source",
     "bucket_of",
     "combine",
+    "TicketMetrics",
     "merge",
     "partial",
     "read_costs",
@@ -54,6 +55,7 @@ __all__ = [
     "read_surveys",
     "read_tickets",
     "report",
+    "ticket_metrics",
 ]
 
 #: A path, an Arrow-compatible table (``__arrow_c_stream__``) or records from ``read_*``.
@@ -353,9 +355,14 @@ def _seconds(s: object) -> int:
     return int(s)
 
 
+#: Conditions tickets must pass: field -> a value or a list of values.
+Where = Mapping[str, Union[str, Sequence[str]]]
+
+
 def _options(
     *,
-    by: Optional[str],
+    by: Union[str, Sequence[str], None],
+    where: Optional[Where] = None,
     sla: Optional[Mapping[str, Any]],
     as_of: Optional[datetime],
     range: Optional[Tuple[Union[date, str], Union[date, str]]],
@@ -363,9 +370,25 @@ def _options(
 ) -> str:
     opts: Dict[str, Any] = dict(options or {})
     if by is not None:
-        if not isinstance(by, str):
-            raise TypeError(f"by must be a dimension name (str), not {type(by).__name__}")
-        opts["by"] = by
+        if isinstance(by, str):
+            opts["by"] = by
+        elif isinstance(by, Sequence) and all(isinstance(b, str) for b in by):
+            opts["by"] = list(by)
+        else:
+            raise TypeError(
+                f"by must be a dimension name (str) or a list of names, not {type(by).__name__}"
+            )
+    if where is not None:
+        if not isinstance(where, Mapping):
+            raise TypeError(f"where must be a dict of field -> value(s), not {type(where).__name__}")
+        conditions = []
+        for field, values in where.items():
+            if isinstance(values, str):
+                values = [values]
+            if not isinstance(field, str) or not all(isinstance(v, str) for v in values):
+                raise TypeError(f"where entries are str -> str or list of str, not {field!r}: {values!r}")
+            conditions.append({"field": field, "in": list(values)})
+        opts["where"] = conditions
     if sla is not None:
         opts["sla"] = _sla(sla)
     if as_of is not None:
@@ -387,7 +410,8 @@ def _call(
     period: str,
     timezone: Union[str, ZoneInfo],
     calendar: Optional[BusinessCalendar],
-    by: Optional[str],
+    by: Union[str, Sequence[str], None],
+    where: Optional[Where],
     sla: Optional[Mapping[str, Any]],
     as_of: Optional[datetime],
     range: Optional[Tuple[Union[date, str], Union[date, str]]],
@@ -419,7 +443,7 @@ def _call(
     native_inputs = [
         (slot, _native_source(value, slot)) for slot, value in inputs.items() if value is not None
     ]
-    opts = _options(by=by, sla=sla, as_of=as_of, range=range, options=options)
+    opts = _options(by=by, where=where, sla=sla, as_of=as_of, range=range, options=options)
     cal = None if calendar is None else calendar._cal
     return fn(native_inputs, args, opts, period, _zone_name(timezone), cal, **extra)
 
@@ -435,7 +459,8 @@ def report(
     period: str = "month",
     timezone: Union[str, ZoneInfo] = "UTC",
     calendar: Optional[BusinessCalendar] = None,
-    by: Optional[str] = None,
+    by: Union[str, Sequence[str], None] = None,
+    where: Optional[Where] = None,
     sla: Optional[Mapping[str, Any]] = None,
     as_of: Optional[datetime] = None,
     range: Optional[Tuple[Union[date, str], Union[date, str]]] = None,
@@ -464,7 +489,12 @@ def report(
         timezone: the IANA zone periods are cut in, and naive input times are read in.
         calendar: business hours; adds the ``*_bh_s`` business-time columns.
         by: a dimension to split rows by (``"channel"``, ``"priority"``, ``"team"``,
-            ``"segment"``, any kept column).
+            ``"segment"``, any kept column), or a list of them: a row per combination, its
+            ``dimension`` the values joined by ``" / "``, beside each period's total.
+        where: keep the tickets whose field has one of the values:
+            ``{"channel": ["email", "web"], "priority": "urgent"}`` (all must hold); surveys
+            follow their ticket. An unknown field raises ``InvalidOptionError`` listing the
+            known ones.
         sla: targets in seconds per priority: ``{"first_response": {"P1": 3600, "default":
             86400}, "resolution": {...}, "next_reply": {...}, "periodic_update": {...},
             "clock": "calendar", "pause": ["pending", "on_hold"]}`` (``"business"`` uses
@@ -494,6 +524,7 @@ def report(
             timezone=timezone,
             calendar=calendar,
             by=by,
+            where=where,
             sla=sla,
             as_of=as_of,
             range=range,
@@ -520,7 +551,8 @@ def partial(
     period: str = "month",
     timezone: Union[str, ZoneInfo] = "UTC",
     calendar: Optional[BusinessCalendar] = None,
-    by: Optional[str] = None,
+    by: Union[str, Sequence[str], None] = None,
+    where: Optional[Where] = None,
     sla: Optional[Mapping[str, Any]] = None,
     as_of: Optional[datetime] = None,
     range: Optional[Tuple[Union[date, str], Union[date, str]]] = None,
@@ -571,6 +603,7 @@ def partial(
         timezone=timezone,
         calendar=calendar,
         by=by,
+        where=where,
         sla=sla,
         as_of=as_of,
         range=range,
@@ -853,3 +886,157 @@ def _column_kind(col: str) -> str:
 def _unpickle(state: bytes) -> Report:
     return Report(_native.Report.from_state(state))
 
+
+
+_TICKET_INSTANTS = frozenset(
+    ["created_at", "first_response_at", "first_resolved_at", "resolved_at", "open_since",
+     "sla_first_response_breached_at", "sla_resolution_breached_at"]
+)
+_TICKET_INTS = frozenset(
+    ["frt_s", "frt_bh_s", "resolution_s", "resolution_bh_s", "agent_replies", "reopens",
+     "resolutions", "age_s", "csat_score", "nps_score", "ces_score", "survey_responses"]
+)
+_TICKET_FLAGS = frozenset(["first_contact_resolved", "open_at_end"])
+
+
+class TicketMetrics:
+    """One row per ticket: every per-ticket fact the report aggregates (see
+    :func:`ticket_metrics`). ``len(t)`` is the number of tickets; ``t.columns`` their names."""
+
+    def __init__(self, native: _native.TicketMetrics) -> None:
+        self._t = native
+        self.columns: Sequence[str] = tuple(native.columns())
+
+    def __len__(self) -> int:
+        return len(self._t)
+
+    def __repr__(self) -> str:
+        return f"<supportkpi.TicketMetrics: {len(self)} tickets, {len(self.columns)} columns>"
+
+    def to_dicts(self) -> List[Dict[str, Any]]:
+        """The rows as dicts keyed by the columns: instants as aware UTC datetimes, seconds
+        and counts as ints, flags as bools, missing values ``None``."""
+        rows: List[Dict[str, Any]] = json.loads(self._t.to_json())["rows"]
+        for row in rows:
+            for col in _TICKET_INSTANTS:
+                v = row.get(col)
+                if isinstance(v, str):
+                    row[col] = datetime.fromisoformat(v.replace("Z", "+00:00"))
+        return rows
+
+    def to_json(self) -> str:
+        """``{"columns": [...], "rows": [{column: value}]}``, instants in RFC 3339 UTC."""
+        return self._t.to_json()
+
+    def to_csv(self) -> str:
+        """CSV with a header; an empty field for a missing value."""
+        return self._t.to_csv()
+
+    def to_arrow(self) -> Any:
+        """The table as an Arrow stream (``__arrow_c_stream__``): instants
+        ``timestamp[us, UTC]``, seconds and counts ``int64``, flags ``bool``, the rest text."""
+        return self._t.to_arrow()
+
+    def to_polars(self) -> Any:
+        """The table as a polars DataFrame (``pip install polars``)."""
+        try:
+            import polars as pl  # type: ignore[import-not-found,unused-ignore]
+        except ImportError:
+            raise ImportError("TicketMetrics.to_polars needs polars: pip install polars") from None
+        return pl.DataFrame(self._t.to_arrow())
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The table as a pandas DataFrame (``pip install pandas``): instants
+        ``datetime64[ns, UTC]``, seconds and counts nullable ``Int64``, flags nullable
+        ``boolean``, text ``object``."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("TicketMetrics.to_pandas needs pandas: pip install pandas") from None
+        rows = json.loads(self._t.to_json())["rows"]
+        data: Dict[str, Any] = {}
+        for col in self.columns:
+            values = [r[col] for r in rows]
+            if col in _TICKET_INSTANTS:
+                data[col] = pd.Series(pd.to_datetime(values, utc=True), dtype="datetime64[ns, UTC]")
+            elif col in _TICKET_INTS:
+                data[col] = pd.Series(values, dtype="Int64")
+            elif col in _TICKET_FLAGS:
+                data[col] = pd.Series(values, dtype="boolean")
+            else:
+                data[col] = pd.Series(values, dtype=object)
+        return pd.DataFrame(data, columns=list(self.columns))
+
+
+def ticket_metrics(
+    tickets: Optional[Source] = None,
+    events: Optional[Source] = None,
+    surveys: Optional[Source] = None,
+    customers: Optional[Source] = None,
+    costs: Optional[Source] = None,
+    *,
+    preset: Optional[str] = None,
+    period: str = "month",
+    timezone: Union[str, ZoneInfo] = "UTC",
+    calendar: Optional[BusinessCalendar] = None,
+    by: Union[str, Sequence[str], None] = None,
+    where: Optional[Where] = None,
+    sla: Optional[Mapping[str, Any]] = None,
+    as_of: Optional[datetime] = None,
+    range: Optional[Tuple[Union[date, str], Union[date, str]]] = None,
+    errors: str = "strict",
+    mapping: Optional[Mapping_] = None,
+    timestamp_format: Optional[str] = None,
+    date_format: Optional[str] = None,
+    null_tokens: Optional[Iterable[str]] = None,
+    keep_extra_columns: bool = False,
+    currency: Optional[str] = None,
+    options: Optional[Mapping[str, Any]] = None,
+) -> TicketMetrics:
+    """The tickets behind the report: one row per ticket with the facts :func:`report`
+    aggregates, from the same inputs and options (``where`` keeps the matching tickets).
+
+    Columns: ``ticket_id``; the dimensions (``channel``, ``priority``, ``team``, ``assignee``,
+    ``status``, ``customer_id``, ``segment``, then each free-form one); ``created_at``,
+    ``first_response_at``, ``first_resolved_at``, ``resolved_at``; ``frt_s``, ``frt_bh_s``,
+    ``resolution_s``, ``resolution_bh_s``; ``agent_replies``, ``reopens``, ``resolutions``,
+    ``first_contact_resolved``; ``sla_first_response_status`` / ``sla_resolution_status``
+    (``met``, ``breached``, ``running``) with their ``*_breached_at``; ``open_at_end``,
+    ``open_since``, ``age_s`` at the report's end; the latest ``csat_score``, ``nps_score``,
+    ``ces_score`` and ``survey_responses``; ``merged_into``.
+
+    >>> import supportkpi as sk, pyarrow as pa
+    >>> t = sk.ticket_metrics(tickets=pa.table({
+    ...     "id": ["A", "B"],
+    ...     "created_at": ["2021-06-28T09:00:00Z", "2021-06-28T10:00:00Z"],
+    ...     "first_response_at": ["2021-06-28T09:10:00Z", None],
+    ...     "channel": ["email", "web"]}), where={"channel": "email"})
+    >>> [(r["ticket_id"], r["frt_s"]) for r in t.to_dicts()]
+    [('A', 600)]
+
+    Raises:
+        Error: as :func:`report`.
+    """
+    return TicketMetrics(
+        _call(
+            _native.ticket_metrics,
+            dict(tickets=tickets, events=events, surveys=surveys, customers=customers, costs=costs),
+            preset=preset,
+            period=period,
+            timezone=timezone,
+            calendar=calendar,
+            by=by,
+            where=where,
+            sla=sla,
+            as_of=as_of,
+            range=range,
+            errors=errors,
+            mapping=mapping,
+            timestamp_format=timestamp_format,
+            date_format=date_format,
+            null_tokens=null_tokens,
+            keep_extra_columns=keep_extra_columns,
+            currency=currency,
+            options=options,
+        )
+    )
