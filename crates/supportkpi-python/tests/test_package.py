@@ -40,3 +40,18 @@ def test_native_exports_what_the_stub_declares() -> None:
         "ticket_metrics",
         "TicketMetrics",
     }
+
+
+def test_import_supportkpi_imports_no_engine() -> None:
+    """supportkpi.spark and supportkpi.dask are extras: the package never imports them."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, supportkpi\n"
+        "engines = sorted(m for m in sys.modules if m.split('.')[0] in ('pyspark', 'dask', 'distributed', 'py4j')"
+        " or m in ('supportkpi.spark', 'supportkpi.dask', 'supportkpi._engine'))\n"
+        "assert not engines, engines\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
