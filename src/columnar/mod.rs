@@ -387,8 +387,24 @@ impl TicketTable {
     /// every row, so tickets carrying many sparse names would cost rows × names.
     pub(crate) fn for_report(tickets: &[Ticket], by: Option<&str>) -> Result<Self, Error> {
         let mut table = Self::with_capacity(tickets.len());
+        // The agents are no columns of the table: a ticket that names one (built so in Rust;
+        // readers of summary rows never do) carries it as the free-form dimension `by` reads.
+        fn agent<'t>(t: &'t Ticket, by: Option<&str>) -> Option<&'t str> {
+            match by {
+                Some("first_responder") => t.first_responder(),
+                Some("solver") => t.solver(),
+                _ => None,
+            }
+        }
         for t in tickets {
-            table.push_keeping(t, |name| Some(name) == by)?;
+            match agent(t, by) {
+                Some(v) => {
+                    let name = by.unwrap_or_default();
+                    let t = t.clone().into_builder().dimension(name, v).build()?;
+                    table.push_keeping(&t, |n| n == name)?;
+                }
+                None => table.push_keeping(t, |name| Some(name) == by)?,
+            }
         }
         Ok(table)
     }

@@ -30,7 +30,16 @@ pub(crate) const TICKET: Schema = Schema {
 
 pub(crate) const EVENT: Schema = Schema {
     record_type: "event",
-    keys: &["ticket_id", "at", "kind", "author", "public", "to", "into"],
+    keys: &[
+        "ticket_id",
+        "at",
+        "kind",
+        "author",
+        "public",
+        "to",
+        "into",
+        "agent",
+    ],
     required: &["ticket_id", "at", "kind"],
     id_key: Some("ticket_id"),
 };
@@ -203,7 +212,11 @@ pub(crate) fn event(row: &Row<'_>) -> Result<TicketEvent> {
             into: row.required("into")?.into_owned().into(),
         },
     };
-    Ok(TicketEvent::new(ticket_id.into_owned(), at, kind))
+    let mut event = TicketEvent::new(ticket_id.into_owned(), at, kind);
+    if let Some(agent) = row.text("agent")? {
+        event = event.with_agent(agent.into_owned());
+    }
+    Ok(event)
 }
 
 pub(crate) fn survey(row: &Row<'_>) -> Result<SurveyResponse> {

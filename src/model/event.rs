@@ -64,6 +64,10 @@ pub struct TicketEvent {
     /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
+    /// The agent who did it, when the log names one: the author of a reply, the agent who
+    /// changed the status. The ticket's `first_responder` and `solver` come from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<String>,
 }
 
 impl TicketEvent {
@@ -73,6 +77,22 @@ impl TicketEvent {
             ticket_id: ticket_id.into(),
             at,
             kind,
+            agent: None,
         }
+    }
+
+    /// The same event, done by `agent`.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use supportkpi::{TicketEvent, model::{Author, EventKind}};
+    /// let e = TicketEvent::new("T-1", Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap(),
+    ///     EventKind::Reply { author: Author::Agent, public: true }).with_agent("ann");
+    /// assert_eq!(e.agent.as_deref(), Some("ann"));
+    /// ```
+    #[must_use]
+    pub fn with_agent(mut self, agent: impl Into<String>) -> Self {
+        self.agent = Some(agent.into());
+        self
     }
 }

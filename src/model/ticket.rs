@@ -50,9 +50,21 @@ pub struct Ticket {
     priority: Option<String>,
     team: Option<String>,
     assignee: Option<String>,
+    // Boxed: only event logs name them, and a ticket stays small for the many that do not.
+    #[serde(flatten)]
+    agents: Option<Box<Agents>>,
     agent_replies: Option<u32>,
     reopens: Option<u32>,
     dimensions: BTreeMap<String, String>,
+}
+
+/// The agents an event log credits a ticket to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct Agents {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_responder: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    solver: Option<String>,
 }
 
 /// Builds a [`Ticket`]; consuming setters, validation in [`build`](TicketBuilder::build).
@@ -80,6 +92,10 @@ pub struct TicketBuilder {
     #[serde(default)]
     assignee: Option<String>,
     #[serde(default)]
+    first_responder: Option<String>,
+    #[serde(default)]
+    solver: Option<String>,
+    #[serde(default)]
     agent_replies: Option<u32>,
     #[serde(default)]
     reopens: Option<u32>,
@@ -102,6 +118,8 @@ impl Ticket {
             priority: None,
             team: None,
             assignee: None,
+            first_responder: None,
+            solver: None,
             agent_replies: None,
             reopens: None,
             dimensions: BTreeMap::new(),
@@ -152,6 +170,17 @@ impl Ticket {
     pub fn assignee(&self) -> Option<&str> {
         self.assignee.as_deref()
     }
+    /// The agent who wrote its first response (the first public agent reply), when known:
+    /// event logs whose replies name their agent tell it; summary rows do not.
+    pub fn first_responder(&self) -> Option<&str> {
+        self.agents.as_ref()?.first_responder.as_deref()
+    }
+    /// The agent who resolved it the last time (the change to a resolved status behind
+    /// `resolved_at`), when known: event logs whose status changes name their agent tell it;
+    /// summary rows do not.
+    pub fn solver(&self) -> Option<&str> {
+        self.agents.as_ref()?.solver.as_deref()
+    }
     /// How many public agent replies it received, when known.
     pub fn agent_replies(&self) -> Option<u32> {
         self.agent_replies
@@ -167,13 +196,15 @@ impl Ticket {
     }
 
     /// A dimension by name: the built-in ones (`channel`, `priority`, `team`, `assignee`,
-    /// `status`, `customer_id`) or a free-form one.
+    /// `first_responder`, `solver`, `status`, `customer_id`) or a free-form one.
     pub fn dimension(&self, name: &str) -> Option<&str> {
         match name {
             "channel" => self.channel(),
             "priority" => self.priority(),
             "team" => self.team(),
             "assignee" => self.assignee(),
+            "first_responder" => self.first_responder(),
+            "solver" => self.solver(),
             "status" => Some(self.status.as_str()),
             "customer_id" => self.customer_id.as_ref().map(CustomerId::as_str),
             other => self.dimensions.get(other).map(String::as_str),
@@ -205,6 +236,8 @@ impl Ticket {
             priority: self.priority,
             team: self.team,
             assignee: self.assignee,
+            first_responder: self.agents.as_ref().and_then(|a| a.first_responder.clone()),
+            solver: self.agents.and_then(|a| a.solver),
             agent_replies: self.agent_replies,
             reopens: self.reopens,
             dimensions: self.dimensions,
@@ -276,6 +309,16 @@ impl TicketBuilder {
         self.assignee = Some(assignee.into());
         self
     }
+    /// The agent of the first response.
+    pub fn first_responder(mut self, agent: impl Into<String>) -> Self {
+        self.first_responder = Some(agent.into());
+        self
+    }
+    /// The agent of the latest resolution.
+    pub fn solver(mut self, agent: impl Into<String>) -> Self {
+        self.solver = Some(agent.into());
+        self
+    }
     /// The number of public agent replies.
     pub fn agent_replies(mut self, n: u32) -> Self {
         self.agent_replies = Some(n);
@@ -319,6 +362,13 @@ impl TicketBuilder {
             priority: self.priority,
             team: self.team,
             assignee: self.assignee,
+            agents: match (self.first_responder, self.solver) {
+                (None, None) => None,
+                (first_responder, solver) => Some(Box::new(Agents {
+                    first_responder,
+                    solver,
+                })),
+            },
             agent_replies: self.agent_replies,
             reopens: self.reopens,
             dimensions: self.dimensions,
@@ -390,6 +440,7 @@ impl Ticket {
             priority: None,
             team: None,
             assignee: None,
+            agents: None,
             agent_replies,
             reopens,
             dimensions: BTreeMap::new(),

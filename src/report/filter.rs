@@ -7,8 +7,8 @@
 //! - **Filters**: each [`Condition`] keeps the tickets that pass it; all must pass. A survey
 //!   response follows the ticket it rates (kept with it, dropped with it; a response that rates
 //!   no ticket of the input is dropped once any filter is set). Customers and costs are kept.
-//! - **Fields**: the ticket dimensions (`channel`, `priority`, `team`, `assignee`, `status`,
-//!   `customer_id`), `segment`, every free-form dimension a ticket of the input carries, and
+//! - **Fields**: the ticket dimensions (`channel`, `priority`, `team`, `assignee`,
+//!   `first_responder`, `solver`, `status`, `customer_id`), `segment`, every free-form dimension a ticket of the input carries, and
 //!   for filters `created_at`. Any other name is an [`ErrorKind::InvalidOption`] listing them.
 
 use super::{NO_VALUE, ReportInput, ReportOptions};
@@ -25,11 +25,13 @@ use std::fmt;
 pub const COMBINATION_SEPARATOR: &str = " / ";
 
 /// The built-in fields, in the order an error lists them.
-const BUILT_IN: [&str; 7] = [
+const BUILT_IN: [&str; 9] = [
     "channel",
     "priority",
     "team",
     "assignee",
+    "first_responder",
+    "solver",
     "status",
     "customer_id",
     "segment",
@@ -296,7 +298,7 @@ pub(crate) fn prepare(
 /// assert!(check_fields(&input, &ReportOptions::default().by("plan")).is_ok());
 /// let err = check_fields(&input, &ReportOptions::default().by("chanel")).unwrap_err();
 /// assert_eq!((err.field(), err.value()), (Some("by"), Some("chanel")));
-/// assert!(err.to_string().contains("channel, priority, team, assignee, status, customer_id, segment, plan"));
+/// assert!(err.to_string().contains("channel, priority, team, assignee, first_responder, solver, status, customer_id, segment, plan"));
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 pub fn check_fields(input: &ReportInput, options: &ReportOptions) -> Result<(), Error> {

@@ -66,12 +66,14 @@ use std::fmt::Write as _;
 
 /// The table's fixed columns, in order; the free-form dimensions the tickets carry follow
 /// `segment`, by name (see [`TicketMetrics::columns`]).
-pub const TICKET_COLUMNS: [&str; 32] = [
+pub const TICKET_COLUMNS: [&str; 34] = [
     "ticket_id",
     "channel",
     "priority",
     "team",
     "assignee",
+    "first_responder",
+    "solver",
     "status",
     "customer_id",
     "segment",
@@ -102,7 +104,7 @@ pub const TICKET_COLUMNS: [&str; 32] = [
 ];
 
 /// Where the free-form dimension columns go: after `segment`.
-pub(crate) const DIMENSIONS_AFTER: usize = 8;
+pub(crate) const DIMENSIONS_AFTER: usize = 10;
 
 /// One ticket's facts, as the report reads them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -117,6 +119,12 @@ pub struct TicketMetricsRow {
     pub team: Option<String>,
     /// Its assignee (a history's last assignment).
     pub assignee: Option<String>,
+    /// The agent of its first response (from an event log whose replies name their agent;
+    /// `None` for summary rows, which do not record it).
+    pub first_responder: Option<String>,
+    /// The agent of its latest resolution (from an event log whose status changes name their
+    /// agent, set when it ends resolved; `None` for summary rows).
+    pub solver: Option<String>,
     /// Its status (snake_case canonical name).
     pub status: String,
     /// Its customer.
@@ -253,6 +261,8 @@ impl TicketMetricsRow {
             T(self.priority.clone()),
             T(self.team.clone()),
             T(self.assignee.clone()),
+            T(self.first_responder.clone()),
+            T(self.solver.clone()),
             T(Some(self.status.clone())),
             T(self.customer_id.clone()),
             T(self.segment.clone()),
@@ -396,6 +406,8 @@ impl TicketMetrics {
                 priority: ticket.priority().map(str::to_owned),
                 team: ticket.team().map(str::to_owned),
                 assignee: ticket.assignee().map(str::to_owned),
+                first_responder: ticket.first_responder().map(str::to_owned),
+                solver: ticket.solver().map(str::to_owned),
                 status: ticket.status().as_str().to_owned(),
                 customer_id: ticket.customer_id().map(|c| c.as_str().to_owned()),
                 segment: ticket

@@ -98,13 +98,15 @@ fn rows_worked_by_hand() {
     let mut lines = csv.lines();
     let header = lines.next().unwrap();
     assert!(header.starts_with(
-        "ticket_id,channel,priority,team,assignee,status,customer_id,segment,plan,created_at,"
+        "ticket_id,channel,priority,team,assignee,first_responder,solver,status,customer_id,\
+         segment,plan,created_at,"
     ));
     assert_eq!(header.split(',').count(), table.columns().len());
     let a_line = lines.next().unwrap();
     assert!(
-        a_line
-            .starts_with("A,email,high,,,solved,,,pro,2021-06-28T09:00:00Z,2021-06-28T09:30:00Z,"),
+        a_line.starts_with(
+            "A,email,high,,,,,solved,,,pro,2021-06-28T09:00:00Z,2021-06-28T09:30:00Z,"
+        ),
         "{a_line}"
     );
     assert!(
@@ -179,6 +181,8 @@ pub(crate) fn assert_report_is_the_table_aggregated(
             "priority" => r.priority.clone(),
             "team" => r.team.clone(),
             "assignee" => r.assignee.clone(),
+            "first_responder" => r.first_responder.clone(),
+            "solver" => r.solver.clone(),
             "status" => Some(r.status.clone()),
             "customer_id" => r.customer_id.clone(),
             "segment" => r.segment.clone(),
@@ -367,13 +371,18 @@ fn events(i: usize, s: &Spec) -> Vec<TicketEvent> {
     ));
     if let Some(r) = s.response {
         for k in 0..s.replies.unwrap_or(1).max(1) {
-            out.push(ev(
-                m(r + i64::from(k) * 7),
-                EventKind::Reply {
-                    author: Author::Agent,
-                    public: true,
-                },
-            ));
+            // The first reply by ann or bob, the others by cy.
+            let agent = if k == 0 { ["ann", "bob"][i % 2] } else { "cy" };
+            out.push(
+                ev(
+                    m(r + i64::from(k) * 7),
+                    EventKind::Reply {
+                        author: Author::Agent,
+                        public: true,
+                    },
+                )
+                .with_agent(agent),
+            );
         }
     }
     if let Some((first, more)) = s.resolve {
@@ -387,12 +396,15 @@ fn events(i: usize, s: &Spec) -> Vec<TicketEvent> {
             let at = first + (more * (i64::from(k) + 1)) / (i64::from(s.reopens) + 1);
             out.push(ev(m(at), EventKind::StatusChange { to: "open".into() }));
             if s.channel != Some("chat") || k + 1 < s.reopens {
-                out.push(ev(
-                    m(at + 1),
-                    EventKind::StatusChange {
-                        to: "solved".into(),
-                    },
-                ));
+                out.push(
+                    ev(
+                        m(at + 1),
+                        EventKind::StatusChange {
+                            to: "solved".into(),
+                        },
+                    )
+                    .with_agent(["bob", "cy"][(i + k as usize) % 2]),
+                );
             }
         }
     }
@@ -414,7 +426,12 @@ fn knobs() -> impl Strategy<Value = Knobs> {
         prop::sample::select(vec![Period::Day, Period::Week, Period::Month]),
         prop::sample::select(vec!["UTC", "America/New_York"]),
         any::<bool>(),
-        proptest::option::of(prop::sample::select(vec!["channel", "priority"])),
+        proptest::option::of(prop::sample::select(vec![
+            "channel",
+            "priority",
+            "first_responder",
+            "solver",
+        ])),
         any::<bool>(),
     )
         .prop_map(|(period, zone, calendar, by, sla)| Knobs {
@@ -638,7 +655,8 @@ fn filters_keep_matching_tickets_and_their_surveys() {
     assert_eq!((err.field(), err.value()), (Some("where"), Some("chanel")));
     assert!(
         err.to_string().contains(
-            "channel, priority, team, assignee, status, customer_id, segment, created_at"
+            "channel, priority, team, assignee, first_responder, solver, status, customer_id, \
+             segment, created_at"
         ),
         "{err}"
     );
@@ -699,4 +717,224 @@ fn reopen_rate_from_event_logs() {
             "reopens are known from event logs; the input has none"
         );
     }
+}
+
+/// Three tickets whose assignee changes after the first reply: `first_responder` and `solver`
+/// credit the agents who replied and solved, `assignee` stays the last assignment.
+fn reassigned() -> ReportInput {
+    let m = |minutes: i64| t0() + Duration::minutes(minutes);
+    let ev = |id: &str, at, kind| TicketEvent::new(id, at, kind);
+    let reply = |id: &str, at, agent: &str| {
+        ev(
+            id,
+            at,
+            EventKind::Reply {
+                author: Author::Agent,
+                public: true,
+            },
+        )
+        .with_agent(agent)
+    };
+    let assign = |id: &str, at, to: &str| ev(id, at, EventKind::Assigned { to: to.into() });
+    let status = |id: &str, at, to: &str| ev(id, at, EventKind::StatusChange { to: to.into() });
+    let events = vec![
+        // A: ann answers at 09:30, the ticket goes to bob, who solves it at 12:00.
+        ev("A", m(0), EventKind::Created),
+        assign("A", m(5), "ann"),
+        reply("A", m(30), "ann"),
+        assign("A", m(60), "bob"),
+        reply("A", m(120), "bob"),
+        status("A", m(180), "solved").with_agent("bob"),
+        // B: ann answers at 11:00 and solves at 12:00; reopened at 13:00, cy solves at 15:00,
+        // and dee closes it at 16:00 (closing is no new resolution).
+        ev("B", m(60), EventKind::Created),
+        assign("B", m(60), "ann"),
+        reply("B", m(120), "ann"),
+        status("B", m(180), "solved").with_agent("ann"),
+        status("B", m(240), "open"),
+        assign("B", m(270), "cy"),
+        status("B", m(360), "solved").with_agent("cy"),
+        status("B", m(420), "closed").with_agent("dee"),
+        // C: assigned to bob; bob's private note and a bot do not answer; cy's public reply at
+        // 11:20 does. Still open.
+        ev("C", m(120), EventKind::Created),
+        assign("C", m(120), "bob"),
+        ev(
+            "C",
+            m(125),
+            EventKind::Reply {
+                author: Author::Agent,
+                public: false,
+            },
+        )
+        .with_agent("bob"),
+        ev(
+            "C",
+            m(126),
+            EventKind::Reply {
+                author: Author::Bot,
+                public: true,
+            },
+        ),
+        reply("C", m(140), "cy"),
+        // D: answered by a reply that names no agent: no first responder; solved by an
+        // unnamed change: no solver.
+        ev("D", m(0), EventKind::Created),
+        assign("D", m(0), "ann"),
+        ev(
+            "D",
+            m(15),
+            EventKind::Reply {
+                author: Author::Agent,
+                public: true,
+            },
+        ),
+        status("D", m(45), "solved"),
+    ];
+    ReportInput {
+        histories: derive_histories(events, &StatusMap::canonical(), DeriveOptions::new()).unwrap(),
+        ..ReportInput::default()
+    }
+}
+
+#[test]
+fn agents_credit_who_replied_and_who_solved() {
+    let input = reassigned();
+    let table = TicketMetrics::compute(&input, &ReportOptions::default()).unwrap();
+    let agents: Vec<_> = table
+        .iter()
+        .map(|r| {
+            (
+                r.ticket_id.as_str(),
+                r.assignee.as_deref(),
+                r.first_responder.as_deref(),
+                r.solver.as_deref(),
+                r.frt_s,
+                r.resolution_s,
+            )
+        })
+        .collect();
+    assert_eq!(
+        agents,
+        [
+            (
+                "A",
+                Some("bob"),
+                Some("ann"),
+                Some("bob"),
+                Some(1800),
+                Some(3 * 3600)
+            ),
+            (
+                "B",
+                Some("cy"),
+                Some("ann"),
+                Some("cy"),
+                Some(3600),
+                Some(5 * 3600)
+            ),
+            ("C", Some("bob"), Some("cy"), None, Some(1200), None),
+            ("D", Some("ann"), None, None, Some(900), Some(2700)),
+        ]
+    );
+    let csv = table.to_csv();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("A,,,,bob,ann,bob,solved,"),
+        "{csv}"
+    );
+
+    // The per-agent report: June 2021 (one month), rows per first responder.
+    let per = |by: &str| {
+        let report = Report::compute(&input, &ReportOptions::default().by(by)).unwrap();
+        report
+            .rows
+            .iter()
+            .filter(|r| r.dimension.is_some())
+            .map(|r| {
+                (
+                    r.dimension.clone().unwrap(),
+                    r.tickets_created,
+                    r.frt_mean_s,
+                    r.tickets_resolved,
+                    r.resolution_mean_s,
+                    r.backlog_end,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let s = |x: &str| x.to_owned();
+    // ann answered A (30 min) and B (60 min): mean 45 min; both end resolved, A in 3 h, B in
+    // 5 h (3 resolutions: B's two count in the volume). cy answered C (20 min), open at the
+    // month's end. D's unnamed reply: (none).
+    assert_eq!(
+        per("first_responder"),
+        [
+            (s("ann"), 2, Some(2700.0), 3, Some(4.0 * 3600.0), 0),
+            (s("cy"), 1, Some(1200.0), 0, None, 1),
+            (s(NO_VALUE), 1, Some(900.0), 1, Some(2700.0), 0),
+        ]
+    );
+    // By assignee the same tickets credit bob with A's and C's replies.
+    assert_eq!(
+        per("assignee"),
+        [
+            (s("ann"), 1, Some(900.0), 1, Some(2700.0), 0),
+            (s("bob"), 2, Some(1500.0), 1, Some(3.0 * 3600.0), 1),
+            (s("cy"), 1, Some(3600.0), 2, Some(5.0 * 3600.0), 0),
+        ]
+    );
+    // By solver: bob solved A (3 h), cy solved B (5 h); C is open, D's solver unnamed.
+    assert_eq!(
+        per("solver"),
+        [
+            (s("bob"), 1, Some(1800.0), 1, Some(3.0 * 3600.0), 0),
+            (s("cy"), 1, Some(3600.0), 2, Some(5.0 * 3600.0), 0),
+            (s(NO_VALUE), 2, Some(1050.0), 1, Some(2700.0), 1),
+        ]
+    );
+    // A filter on the agent: cy's first responses only.
+    let cy = ReportOptions::default().filter("first_responder=cy".parse().unwrap());
+    let table = TicketMetrics::compute(&input, &cy).unwrap();
+    assert_eq!(table.rows.len(), 1);
+    assert_eq!(table.rows[0].ticket_id, "C");
+}
+
+#[test]
+fn summary_rows_name_no_agents() {
+    let input = four();
+    let table = TicketMetrics::compute(&input, &ReportOptions::default()).unwrap();
+    assert!(
+        table
+            .iter()
+            .all(|r| r.first_responder.is_none() && r.solver.is_none())
+    );
+    // Grouped by an agent, summary rows all fall under (none), on both engines.
+    let o = ReportOptions::default().by("first_responder");
+    let report = Report::compute(&input, &o).unwrap();
+    assert_eq!(report, Report::compute_records(&input, &o).unwrap());
+    let dims: Vec<_> = report
+        .rows
+        .iter()
+        .map(|r| (r.dimension.as_deref(), r.tickets_created))
+        .collect();
+    assert_eq!(dims, [(None, 4), (Some(NO_VALUE), 4)]);
+    // A summary ticket built with its agents (the Rust builder) is grouped by them.
+    let mut input = four();
+    input.tickets[0] = input.tickets[0]
+        .clone()
+        .into_builder()
+        .first_responder("ann")
+        .build()
+        .unwrap();
+    let report = Report::compute(&input, &o).unwrap();
+    assert_eq!(report, Report::compute_records(&input, &o).unwrap());
+    let dims: Vec<_> = report
+        .rows
+        .iter()
+        .map(|r| (r.dimension.as_deref(), r.tickets_created))
+        .collect();
+    assert_eq!(dims, [(None, 4), (Some("ann"), 1), (Some(NO_VALUE), 3)]);
 }

@@ -168,6 +168,11 @@ impl DeriveOptions {
 ///   open.
 /// - **A log without replies** ([`DeriveOptions::records_replies`]`(false)`): reply events are
 ///   ignored, the summary ticket has no reply count and no first response.
+/// - **Agents.** `first_responder` is the [`agent`](TicketEvent::agent) of the reply that is
+///   the first response; `solver` the agent of the status change behind the latest
+///   resolution, set only when the ticket ends resolved (the agent of Solved, not of a later
+///   Closed). An event without an agent leaves them unset. Unlike `assignee` (the last
+///   assignment), they credit the agent who did the work, however the ticket was reassigned.
 /// - **The summary ticket** has the final status (cancelled for a merged ticket), the first
 ///   response, the reply and reopen counts, the last assignee, and `first_resolved_at` /
 ///   `resolved_at` (the first and the latest resolution) only when the ticket *ends* resolved:
@@ -363,6 +368,9 @@ pub(crate) fn derive_one(
     let mut conversation = Conversation::new();
     let mut first_response = None;
     let mut agent_replies_at = Vec::new();
+    let mut first_responder = None;
+    // The agent of each resolution, beside `walk.resolutions`.
+    let mut resolved_by: Vec<Option<&str>> = Vec::new();
     let mut public_agent_replies = 0u32;
     let mut opening_message_possible = true;
     let mut assignee = None;
@@ -400,7 +408,10 @@ pub(crate) fn derive_one(
                 opening_message_possible = false;
                 if !opening {
                     public_agent_replies = public_agent_replies.saturating_add(1);
-                    first_response.get_or_insert(at);
+                    if first_response.is_none() {
+                        first_response = Some(at);
+                        first_responder = event.agent.as_deref();
+                    }
                     conversation.agent(at);
                     agent_replies_at.push(at);
                 }
@@ -409,6 +420,7 @@ pub(crate) fn derive_one(
             EventKind::StatusChange { .. } => {
                 if let Some(status) = status {
                     walk.enter(status, at);
+                    resolved_by.resize(walk.resolutions.len(), event.agent.as_deref());
                     if status.category() != StatusCategory::Open {
                         conversation.drop_waiting();
                     }
@@ -447,10 +459,16 @@ pub(crate) fn derive_one(
     if let Some(at) = first_response {
         builder = builder.first_response_at(at);
     }
+    if let Some(agent) = first_responder {
+        builder = builder.first_responder(agent);
+    }
     if let (StatusCategory::Resolved, Some(&first), Some(&last)) =
         (status.category(), resolutions.first(), resolutions.last())
     {
         builder = builder.first_resolved_at(first).resolved_at(last);
+        if let Some(&Some(agent)) = resolved_by.last() {
+            builder = builder.solver(agent);
+        }
     }
     if let Some(assignee) = assignee {
         builder = builder.assignee(assignee);

@@ -997,7 +997,9 @@ def ticket_metrics(
     aggregates, from the same inputs and options (``where`` keeps the matching tickets).
 
     Columns: ``ticket_id``; the dimensions (``channel``, ``priority``, ``team``, ``assignee``,
-    ``status``, ``customer_id``, ``segment``, then each free-form one); ``created_at``,
+    ``first_responder``, ``solver``, ``status``, ``customer_id``, ``segment``, then each
+    free-form one; ``first_responder`` and ``solver`` come from event logs whose events name
+    their ``agent``, and are ``None`` for summary rows); ``created_at``,
     ``first_response_at``, ``first_resolved_at``, ``resolved_at``; ``frt_s``, ``frt_bh_s``,
     ``resolution_s``, ``resolution_bh_s``; ``agent_replies``, ``reopens``, ``resolutions``,
     ``first_contact_resolved``; ``sla_first_response_status`` / ``sla_resolution_status``
