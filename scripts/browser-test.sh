@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-out="$root/target/browser-test"
+target="${CARGO_TARGET_DIR:-$root/target}"
+out="$target/browser-test"
 
 browser=""
 for b in chromium chromium-browser; do
@@ -29,7 +30,7 @@ fi
 
 mkdir -p "$out"
 cargo build --quiet --locked -p supportkpi-cli
-bin="$root/target/debug/supportkpi"
+bin="$target/debug/supportkpi"
 
 passed=0
 failed=0
@@ -68,6 +69,42 @@ check "the browser's DOM has every chart" \
   test "$(grep -o '<svg id="chart-[a-z-]*"' "$out/report.dom" | wc -l)" -eq 10
 check "the browser's DOM has every data point ($expected_points)" \
   test "$(grep -o ' data-point=""' "$out/report.dom" | wc -l)" -eq "$expected_points"
+
+# Nothing the page names is fetched from elsewhere: no src or href to another origin.
+check "the page references no other origin" \
+  test -z "$(grep -Eo '(src|href)="(https?:)?//[^"]*"' "$out/report.dom" || true)"
+
+# The drill-down lists, as the browser laid them out: every ticket listed as an SLA breach
+# breached a target in the per-ticket table of the same data and options (supportkpi tickets).
+"$bin" tickets --demo --format csv -o "$out/tickets.csv"
+drill_check() {
+  python3 - "$out/report.dom" "$out/tickets.csv" <<'PY'
+import csv, re, sys
+dom = open(sys.argv[1], encoding="utf-8").read()
+rows = {r["ticket_id"]: r for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))}
+def listed(drill):
+    m = re.search(r'<table data-drill="%s">(.*?)</table>' % drill, dom, re.S)
+    if m is None:
+        sys.exit("no %s list" % drill)
+    return re.findall(r'<tr data-ticket="([^"]+)">', m.group(1))
+breaches = listed("drill-sla-breaches")
+if not breaches:
+    sys.exit("the SLA breach list is empty")
+for t in breaches:
+    r = rows[t]
+    if "breached" not in (r["sla_first_response_status"], r["sla_resolution_status"]):
+        sys.exit("%s is listed as a breach but did not breach: %s %s" % (
+            t, r["sla_first_response_status"], r["sla_resolution_status"]))
+oldest = listed("drill-oldest-open")
+if not oldest or any(rows[t]["open_at_end"] != "true" for t in oldest):
+    sys.exit("an oldest open ticket is not open at the end")
+ages = [int(rows[t]["age_s"]) for t in oldest]
+if ages != sorted(ages, reverse=True):
+    sys.exit("the oldest open tickets are not oldest first")
+print("drill-down: %d breaches, %d oldest open checked" % (len(breaches), len(oldest)))
+PY
+}
+check "a ticket listed as an SLA breach breached (and the oldest open are open)" drill_check
 
 for layout in desktop:1280,2400 phone:390,2400; do
   name=${layout%%:*}

@@ -62,6 +62,8 @@ Report options:
                           deadline are running, never met (default: tickets as final)
   --sla-pause STATUSES    statuses that stop the resolution clock (default pending,on_hold;
                           \"none\" for a clock that never stops), e.g. pending,hold
+  --ticket-url URL        html: link each ticket id of the drill-down lists to URL, {id}
+                          replaced (\"https://helpdesk.example/tickets/{id}\")
   --format F              table (default) | json | csv | html | parquet | arrow (an Arrow
                           IPC file); parquet and arrow need -o FILE or a redirected output
   -o, --output FILE       write the report there instead of to standard output
@@ -123,6 +125,7 @@ pub(crate) struct ReportArgs {
     pub(crate) sla_pause: Option<String>,
     pub(crate) as_of: Option<String>,
     pub(crate) calendars: Option<PathBuf>,
+    pub(crate) ticket_url: Option<String>,
     pub(crate) format: Option<String>,
     pub(crate) output: Option<PathBuf>,
     pub(crate) errors: Option<String>,
@@ -293,6 +296,7 @@ fn parse_report(args: &[OsString]) -> Result<Command, Usage> {
             "--sla-pause" => set(&mut r.sla_pause, f, flags.value(f)?)?,
             "--as-of" => set(&mut r.as_of, f, flags.value(f)?)?,
             "--calendars" => set(&mut r.calendars, f, flags.path(f)?)?,
+            "--ticket-url" => set(&mut r.ticket_url, f, flags.value(f)?)?,
             "--format" => set(&mut r.format, f, flags.value(f)?)?,
             "-o" | "--output" => set(&mut r.output, f, flags.path(f)?)?,
             "--errors" => set(&mut r.errors, f, flags.value(f)?)?,

@@ -12,11 +12,15 @@ use crate::table::{DASH, change, duration, frt, period_label, resolution, thousa
 use plotters::style::RGBColor;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use supportkpi::kpi::SlaStatus;
 use supportkpi::kpi::{
     Accumulator, Backlog, BacklogOptions, Csat, Kpi, Nps, TicketAccumulator, Volume, VolumeOptions,
 };
+use supportkpi::model::Instant;
 use supportkpi::model::SurveyKind;
-use supportkpi::report::{NO_VALUE, Report, ReportOptions, ReportRow};
+use supportkpi::report::{
+    NO_VALUE, Report, ReportOptions, ReportRow, TicketMetrics, TicketMetricsRow,
+};
 use supportkpi::stats::trend::least_squares;
 use supportkpi::time::PeriodKey;
 
@@ -49,6 +53,8 @@ h2 { font-size: 1.15rem; margin: 32px 0 12px; }
 .tile .value { font-size:1.6rem; font-weight:650; margin:2px 0; font-variant-numeric: tabular-nums; }
 .tile .delta { font-size:.85rem; font-variant-numeric: tabular-nums; }
 .tile .n { color:var(--muted); font-size:.78rem; }
+a.tile { display:block; color:inherit; text-decoration:none; }
+a.tile:hover, a.tile:focus { border-color:#94a3b8; }
 .good { color: var(--good); } .bad { color: var(--bad); } .flat { color: var(--muted); }
 .charts { display:grid; grid-template-columns: 1fr; gap: 16px; }
 figure.chart { margin:0; background:#fff; border:1px solid var(--line); border-radius:10px; padding:12px 14px; break-inside: avoid; page-break-inside: avoid; }
@@ -506,10 +512,32 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
                 escape(&period_label(p, period))
             ))
         );
-        for t in tiles(last, prev, c) {
+        for mut t in tiles(last, prev, c) {
             let title = t.why.map_or(String::new(), |w| {
                 format!(" title=\"undefined: {}\"", escape(&w))
             });
+            // The tiles with a drill-down list link to it.
+            let drill = match t.label {
+                "Backlog at end" => Some(DRILL_OPEN),
+                "First response p50" => Some(DRILL_FRT),
+                "Resolution p50" => Some(DRILL_RESOLUTION),
+                "SLA attainment" if c.options.sla.is_some() => Some(DRILL_SLA),
+                _ => None,
+            };
+            if let Some(id) = drill {
+                t.n = format!("{} · tickets ↓", t.n);
+                let _ = writeln!(
+                    out,
+                    "<a class=\"tile drill\" href=\"#{id}\"{title}><div class=\"label\">{}</div><div class=\"value\">{}</div>\
+                     <div class=\"delta {}\">{}</div><div class=\"n\">{}</div></a>",
+                    t.label,
+                    escape(&t.value),
+                    t.tone,
+                    escape(&t.delta),
+                    escape(&t.n)
+                );
+                continue;
+            }
             let _ = writeln!(
                 out,
                 "<div class=\"tile\"{title}><div class=\"label\">{}</div><div class=\"value\">{}</div>\
@@ -892,6 +920,7 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
     out.push_str("</section>\n");
 
     breakdown(&mut out, report, c)?;
+    drill_down(&mut out, totals.last().copied(), c)?;
     all_periods(&mut out, &totals, c);
 
     out.push_str("<footer>\n");
@@ -934,6 +963,264 @@ fn next_reply(r: &ReportRow, business: bool) -> (Option<f64>, Option<f64>) {
     } else {
         (r.next_reply_median_s, r.next_reply_p90_s)
     }
+}
+
+const DRILL_SLA: &str = "drill-sla-breaches";
+const DRILL_OPEN: &str = "drill-oldest-open";
+const DRILL_FRT: &str = "drill-slowest-first-responses";
+const DRILL_RESOLUTION: &str = "drill-slowest-resolutions";
+/// How many tickets each drill-down list shows.
+const DRILL_TOP: usize = 20;
+
+/// The tickets behind the tiles: the SLA breaches of the last period, the oldest open tickets
+/// at the report's end, the slowest first responses and resolutions of the last period (the
+/// first [`DRILL_TOP`] of each), all rows of the core's per-ticket table.
+fn drill_down(out: &mut String, last: Option<&ReportRow>, c: &Context) -> Result<(), String> {
+    let Some(last) = last else {
+        return Ok(());
+    };
+    let table =
+        TicketMetrics::compute(&c.input, &c.options).map_err(|e| crate::report::one_line(&e))?;
+    let business = c.options.calendar.is_some();
+    let b = c.options.bucketer();
+    // The period a table row's instant falls in, as the report buckets it.
+    let in_last = |at: Option<Instant>| at.is_some_and(|at| b.key(at).start == last.period_start);
+    let label = escape(&period_label(last, c.options.period));
+    let clock = if business {
+        "business time"
+    } else {
+        "calendar time"
+    };
+    let _ = writeln!(
+        out,
+        "<h2 id=\"drill-down\">Behind the numbers</h2>\n<p class=\"meta\">The tickets behind the \
+         tiles, from the per-ticket table (<code>supportkpi tickets</code>), the first {DRILL_TOP} \
+         of each list.</p>"
+    );
+
+    if c.options.sla.is_some() {
+        let mut rows: Vec<(&TicketMetricsRow, Instant, &str)> = table
+            .iter()
+            .filter(|r| in_last(Some(r.created_at)))
+            .filter_map(|r| {
+                let fr = breach(r.sla_first_response);
+                let res = breach(r.sla_resolution);
+                let (at, which) = match (fr, res) {
+                    (Some(a), Some(b)) => (a.min(b), "first response, resolution"),
+                    (Some(a), None) => (a, "first response"),
+                    (None, Some(b)) => (b, "resolution"),
+                    (None, None) => return None,
+                };
+                Some((r, at, which))
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            a.1.cmp(&b.1)
+                .then_with(|| a.0.ticket_id.cmp(&b.0.ticket_id))
+        });
+        let body: Vec<String> = rows
+            .iter()
+            .take(DRILL_TOP)
+            .map(|(_, at, which)| format!("<td>{}</td><td>{}</td>", escape(which), when(*at, c)))
+            .collect();
+        drill_table(
+            out,
+            DRILL_SLA,
+            &format!("SLA breaches, tickets created in {label}"),
+            &format!(
+                "{} tickets breached a target, earliest breach first.",
+                thousands(rows.len() as u64)
+            ),
+            &["target breached", "breached at"],
+            rows.iter().map(|(r, _, _)| *r).zip(body),
+            c,
+        );
+    }
+
+    let mut open: Vec<&TicketMetricsRow> = table.iter().filter(|r| r.open_at_end).collect();
+    open.sort_by(|a, b| {
+        b.age_s
+            .cmp(&a.age_s)
+            .then_with(|| a.ticket_id.cmp(&b.ticket_id))
+    });
+    let at_end = table.end.map_or_else(|| DASH.to_owned(), |e| when(e, c));
+    drill_table(
+        out,
+        DRILL_OPEN,
+        "Oldest open tickets",
+        &format!(
+            "{} tickets open at {at_end}, oldest first (age = time since creation).",
+            thousands(open.len() as u64)
+        ),
+        &["open since", "age"],
+        open.iter().take(DRILL_TOP).map(|r| {
+            let since = r.open_since.map_or_else(|| DASH.to_owned(), |t| when(t, c));
+            (
+                *r,
+                format!(
+                    "<td>{since}</td><td>{}</td>",
+                    duration(r.age_s.map(|s| s as f64))
+                ),
+            )
+        }),
+        c,
+    );
+
+    let frt_of = |r: &TicketMetricsRow| if business { r.frt_bh_s } else { r.frt_s };
+    let mut frt: Vec<(&TicketMetricsRow, i64)> = table
+        .iter()
+        .filter(|r| in_last(Some(r.created_at)))
+        .filter_map(|r| Some((r, frt_of(r)?)))
+        .collect();
+    frt.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| a.0.ticket_id.cmp(&b.0.ticket_id))
+    });
+    drill_table(
+        out,
+        DRILL_FRT,
+        &format!("Slowest first responses, tickets created in {label}"),
+        &format!(
+            "{} answered tickets, slowest first ({clock}).",
+            thousands(frt.len() as u64)
+        ),
+        &["first response", "FRT"],
+        frt.iter().take(DRILL_TOP).map(|(r, s)| {
+            let at = r
+                .first_response_at
+                .map_or_else(|| DASH.to_owned(), |t| when(t, c));
+            (
+                *r,
+                format!(
+                    "<td>{at}</td><td data-seconds=\"{s}\">{}</td>",
+                    duration(Some(*s as f64))
+                ),
+            )
+        }),
+        c,
+    );
+
+    let res_of = |r: &TicketMetricsRow| {
+        if business {
+            r.resolution_bh_s
+        } else {
+            r.resolution_s
+        }
+    };
+    let mut res: Vec<(&TicketMetricsRow, i64)> = table
+        .iter()
+        .filter(|r| in_last(r.resolved_at))
+        .filter_map(|r| Some((r, res_of(r)?)))
+        .collect();
+    res.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| a.0.ticket_id.cmp(&b.0.ticket_id))
+    });
+    drill_table(
+        out,
+        DRILL_RESOLUTION,
+        &format!("Slowest resolutions, tickets resolved in {label}"),
+        &format!(
+            "{} resolved tickets, slowest first ({clock}).",
+            thousands(res.len() as u64)
+        ),
+        &["resolved", "resolution"],
+        res.iter().take(DRILL_TOP).map(|(r, s)| {
+            let at = r
+                .resolved_at
+                .map_or_else(|| DASH.to_owned(), |t| when(t, c));
+            (
+                *r,
+                format!(
+                    "<td>{at}</td><td data-seconds=\"{s}\">{}</td>",
+                    duration(Some(*s as f64))
+                ),
+            )
+        }),
+        c,
+    );
+    Ok(())
+}
+
+fn breach(s: Option<SlaStatus>) -> Option<Instant> {
+    match s? {
+        SlaStatus::Breached { at } => Some(at),
+        _ => None,
+    }
+}
+
+/// An instant in the report's zone, to the minute.
+fn when(t: Instant, c: &Context) -> String {
+    t.with_timezone(&c.options.zone)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// One drill-down list: the ticket's id (a link with `--ticket-url`), dimensions and
+/// creation, then the list's own cells (`extra` names their columns).
+fn drill_table<'a>(
+    out: &mut String,
+    id: &str,
+    title: &str,
+    caption: &str,
+    extra: &[&str],
+    rows: impl Iterator<Item = (&'a TicketMetricsRow, String)>,
+    c: &Context,
+) {
+    let _ = write!(
+        out,
+        "<h3 id=\"{id}\">{}</h3><p class=\"meta\">{}</p><div class=\"scroll\"><table data-drill=\"{id}\">\
+         <thead><tr><th>ticket</th><th>channel</th><th>priority</th><th>team</th><th>created</th>",
+        escape(title),
+        escape(caption)
+    );
+    for h in extra {
+        let _ = write!(out, "<th>{}</th>", escape(h));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    let text = |v: &Option<String>| v.as_deref().map_or_else(|| DASH.to_owned(), escape);
+    let mut any = false;
+    for (r, cells) in rows {
+        any = true;
+        let ticket = match &c.ticket_url {
+            Some(url) => format!(
+                "<a href=\"{}\">{}</a>",
+                escape(&url.replace("{id}", &percent_encode(&r.ticket_id))),
+                escape(&r.ticket_id)
+            ),
+            None => escape(&r.ticket_id),
+        };
+        let _ = writeln!(
+            out,
+            "<tr data-ticket=\"{}\"><td>{ticket}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>{cells}</tr>",
+            escape(&r.ticket_id),
+            text(&r.channel),
+            text(&r.priority),
+            text(&r.team),
+            when(r.created_at, c),
+        );
+    }
+    if !any {
+        let _ = writeln!(
+            out,
+            "<tr><td colspan=\"{}\">No tickets.</td></tr>",
+            5 + extra.len()
+        );
+    }
+    out.push_str("</tbody></table></div>\n");
+}
+
+/// A ticket id made safe inside a URL's path or query.
+fn percent_encode(id: &str) -> String {
+    let mut out = String::with_capacity(id.len());
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 fn sla_text(c: &Context) -> String {

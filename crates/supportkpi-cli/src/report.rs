@@ -52,6 +52,8 @@ pub(crate) struct Context {
     /// The SLA flags, as given (or the demo's).
     pub(crate) sla: Option<String>,
     pub(crate) demo: bool,
+    /// `--ticket-url`: the drill-down lists link each id there (`{id}` replaced).
+    pub(crate) ticket_url: Option<String>,
 }
 
 /// `supportkpi report` (`per_ticket` false) or `supportkpi tickets` (true).
@@ -246,6 +248,7 @@ pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
         file_context(loaded, &sources, options)
     };
     context.hours = hours;
+    context.ticket_url = args.ticket_url.clone();
     context.sla = match (&sla_fr, &sla_res, &sla_next, &sla_update) {
         (None, None, None, None) => None,
         (a, b, c, d) => {
@@ -431,6 +434,7 @@ fn demo_context(options: ReportOptions) -> Context {
         hours: None,
         sla: None,
         demo: true,
+        ticket_url: None,
     }
 }
 
@@ -465,6 +469,7 @@ fn file_context(loaded: Loaded, sources: &Sources, options: ReportOptions) -> Co
         hours: None,
         sla: None,
         demo: false,
+        ticket_url: None,
     }
 }
 

@@ -279,14 +279,24 @@ fn demo_html_has_every_chart_with_its_points_and_no_external_reference() {
     assert_eq!(html.matches("<figure class=\"chart\"").count(), 10);
     // Self-contained: nothing to fetch, and the page forbids fetching.
     for needle in [
-        "http://", "https://", "src=", "href=", "url(", "@import", "<script", "<link",
+        "http://", "https://", "src=", "url(", "@import", "<script", "<link",
     ] {
         assert!(!html.contains(needle), "{needle}");
     }
+    // The only links are the tiles' to the drill-down lists on the page itself.
+    assert_eq!(
+        html.matches("href=").count(),
+        html.matches("href=\"#drill-").count()
+    );
+    assert_eq!(
+        html.matches("<a class=\"tile drill\" href=\"#drill-")
+            .count(),
+        4
+    );
     assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none'"));
     assert!(html.contains("@media print") && html.contains("@media (max-width: 600px)"));
     assert!(html.contains("<h2>By segment — 2023-12</h2>"));
-    assert_eq!(html.matches("<div class=\"tile\"").count(), 12);
+    assert_eq!(html.matches("<div class=\"tile\"").count(), 12 - 4);
     std::fs::remove_dir_all(dir).unwrap();
 }
 
@@ -928,7 +938,8 @@ fn by_several_fields_and_where() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             err.contains(
-                "known fields are channel, priority, team, assignee, status, customer_id, segment"
+                "known fields are channel, priority, team, assignee, first_responder, solver, \
+                 status, customer_id, segment"
             ),
             "{err}"
         );
@@ -1043,4 +1054,135 @@ fn html_takes_several_dimensions_and_where() {
     assert!(html.contains("billing / high"), "billing / high");
     assert!(html.contains("billing / low"), "billing / low");
     assert!(!html.contains("support / high"), "support / high");
+}
+
+/// An event log where the assignee changes after the first reply: the per-agent report by
+/// `first_responder` credits the agent who replied.
+#[test]
+fn by_first_responder_credits_the_replying_agent() {
+    let dir = temp("agents");
+    let events = dir.join("events.csv");
+    std::fs::write(
+        &events,
+        "ticket_id,at,kind,author,public,to,agent\n\
+         A,2021-06-28T09:00:00Z,created,,,,\n\
+         A,2021-06-28T09:05:00Z,assigned,,,ann,\n\
+         A,2021-06-28T09:30:00Z,reply,agent,true,,ann\n\
+         A,2021-06-28T10:00:00Z,assigned,,,bob,\n\
+         A,2021-06-28T12:00:00Z,status_change,,,solved,bob\n\
+         B,2021-06-28T10:00:00Z,created,,,,\n\
+         B,2021-06-28T10:00:00Z,assigned,,,bob,\n\
+         B,2021-06-28T11:00:00Z,reply,agent,true,,ann\n\
+         C,2021-06-28T11:00:00Z,created,,,,\n\
+         C,2021-06-28T11:00:00Z,assigned,,,bob,\n\
+         C,2021-06-28T11:20:00Z,reply,agent,true,,bob\n",
+    )
+    .unwrap();
+    let e = events.to_str().unwrap();
+    let report = json(&ok(&[
+        "report",
+        "--events",
+        e,
+        "--by",
+        "first_responder",
+        "--format",
+        "json",
+    ]));
+    let rows: Vec<(String, u64, f64)> = report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !r["dimension"].is_null())
+        .map(|r| {
+            (
+                r["dimension"].as_str().unwrap().to_owned(),
+                r["tickets_created"].as_u64().unwrap(),
+                r["frt_mean_s"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    // ann answered A (30 min) and B (60 min), though bob holds both; bob answered C (20 min).
+    assert_eq!(
+        rows,
+        [("ann".to_owned(), 2, 2700.0), ("bob".to_owned(), 1, 1200.0)]
+    );
+    let csv = ok(&["tickets", "--events", e, "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("ticket_id,channel,priority,team,assignee,first_responder,solver,")
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("A,,,,bob,ann,bob,solved,")
+    );
+    assert!(lines.next().unwrap().starts_with("B,,,,bob,ann,,new,"));
+}
+
+/// The ids a drill-down list of the HTML report shows, in order.
+fn drill(html: &str, id: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("<table data-drill=\"{id}\">"))
+        .unwrap_or_else(|| panic!("no {id} list"));
+    let table = &html[start..start + html[start..].find("</table>").unwrap()];
+    table
+        .split("<tr data-ticket=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_owned())
+        .collect()
+}
+
+#[test]
+fn html_drill_down_lists_the_tickets_behind_the_tiles() {
+    let dir = temp("html-drill");
+    let (t, _) = four_tickets(&dir);
+    let args = [
+        "report",
+        "--tickets",
+        &t,
+        "--sla-first-response",
+        "high=15m,*=1h",
+        "--format",
+        "html",
+    ];
+    let html = ok(&args);
+    // High-priority targets 15 min: C (30 min) breached at 11:15, D (40 min) at 12:15; A (10
+    // min) met, B (low, 20 min of 1 h) met. Earliest breach first.
+    assert_eq!(drill(&html, "drill-sla-breaches"), ["C", "D"]);
+    assert!(html.contains("<td>first response</td><td>2021-06-28 11:15</td>"));
+    // All four open at the month's end (July 1st 00:00): A is 63 h (2.6 d) old, D 60 h.
+    assert_eq!(drill(&html, "drill-oldest-open"), ["A", "B", "C", "D"]);
+    assert!(html.contains("<td>2021-06-28 09:00</td><td>2.6d</td>"));
+    assert!(html.contains("<td>2021-06-28 12:00</td><td>2.5d</td>"));
+    assert_eq!(
+        drill(&html, "drill-slowest-first-responses"),
+        ["D", "C", "B", "A"]
+    );
+    assert!(html.contains("<td data-seconds=\"2400\">40m</td>"));
+    assert_eq!(
+        drill(&html, "drill-slowest-resolutions"),
+        Vec::<String>::new()
+    );
+    // The tiles link to their lists.
+    assert!(html.contains("href=\"#drill-sla-breaches\""));
+    assert!(html.contains("href=\"#drill-oldest-open\""));
+
+    // The filter applies to the lists too; --ticket-url makes the ids links.
+    let mut filtered = args.to_vec();
+    filtered.extend([
+        "--where",
+        "channel in (email,web)",
+        "--ticket-url",
+        "https://helpdesk.example/tickets/{id}?from=kpi",
+    ]);
+    let html = ok(&filtered);
+    assert_eq!(drill(&html, "drill-sla-breaches"), ["D"]);
+    assert!(
+        html.contains("<a href=\"https://helpdesk.example/tickets/D?from=kpi\">D</a>"),
+        "ticket link"
+    );
 }
