@@ -13,7 +13,7 @@
 //! | record | fields |
 //! |---|---|
 //! | [`Ticket`] | **`id`**, `customer_id`, **`created_at`**, `first_response_at`, `first_resolved_at`, `resolved_at`, `status`, `channel`, `priority`, `team`, `assignee`, `agent_replies`, `reopens` |
-//! | [`TicketEvent`] | **`ticket_id`**, **`at`**, **`kind`** (`created`, `reply`, `status_change`, `assigned`, `merged`), `author` (`agent`, `customer`, `bot`, `system`; for a reply), `public` (for a reply; default true), `to` (the status or assignee, for `status_change` / `assigned`), `into` (for `merged`) |
+//! | [`TicketEvent`] | **`ticket_id`**, **`at`**, **`kind`** (`created`, `reply`, `status_change`, `assigned`, `merged`), `author` (`agent`, `customer`, `bot`, `system`; for a reply), `public` (for a reply; default true), `to` (the status or assignee, for `status_change` / `assigned`), `into` (for `merged`), `agent` (who wrote the reply or changed the status: the ticket's `first_responder` and `solver`) |
 //! | [`SurveyResponse`] | **`id`**, `ticket_id`, `customer_id`, **`responded_at`**, **`kind`** (`csat`, `nps`, `ces`), **`score`** |
 //! | [`Customer`] | **`id`**, **`acquired_at`**, `churned_at`, `recurring_revenue`, `currency`, `segment` |
 //! | [`CostEntry`] | **`start`**, **`end`** (dates, both included), **`amount`**, `currency`, `category` |
