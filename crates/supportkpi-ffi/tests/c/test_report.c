@@ -456,6 +456,48 @@ static void several_dimensions_and_filters(void) {
     fails(request, SUPPORTKPI_RESULT_INVALID_OPTION, "field=value");
 }
 
+/* ---- agents (hand-worked) ----------------------------------------------------------------- */
+
+/* data/events_agents.csv: ann answers A (30 min) and B (60 min), bob answers C (20 min), and
+   bob ends up the assignee of all three. */
+static void agents_request(char *buf, size_t cap, const char *options) {
+    snprintf(buf, cap,
+             "{\"sources\": {\"events\": \"%s/crates/supportkpi-ffi/tests/c/data/"
+             "events_agents.csv\"}, \"options\": %s}",
+             root, options);
+}
+
+static void agents_as_dimensions(void) {
+    char request[2048];
+    agents_request(request, sizeof request, "{\"by\": \"first_responder\"}");
+    char *json = report_ok(request);
+    /* ann is credited with A and B, though bob holds them: FRT (1800 + 3600) / 2. */
+    const char *row = json == NULL ? NULL : strstr(json, "\"dimension\":\"ann\"");
+    CHECK(row != NULL && strstr(row, "\"tickets_created\":2,") != NULL);
+    CHECK(row != NULL && strstr(row, "\"frt_mean_s\":2700.0,") != NULL);
+    row = json == NULL ? NULL : strstr(json, "\"dimension\":\"bob\"");
+    CHECK(row != NULL && strstr(row, "\"tickets_created\":1,") != NULL);
+    CHECK(row != NULL && strstr(row, "\"frt_mean_s\":1200.0,") != NULL);
+    supportkpi_string_free(json);
+
+    /* Assignee and first responder together, and a filter on the solver (only A is solved,
+       by bob). */
+    agents_request(request, sizeof request,
+                   "{\"by\": [\"assignee\", \"first_responder\"]}");
+    json = report_ok(request);
+    row = json == NULL ? NULL : strstr(json, "\"dimension\":\"bob / ann\"");
+    CHECK(row != NULL && strstr(row, "\"tickets_created\":2,") != NULL);
+    row = json == NULL ? NULL : strstr(json, "\"dimension\":\"bob / bob\"");
+    CHECK(row != NULL && strstr(row, "\"tickets_created\":1,") != NULL);
+    supportkpi_string_free(json);
+    agents_request(request, sizeof request,
+                   "{\"where\": [{\"field\": \"solver\", \"in\": [\"bob\"]}]}");
+    json = report_ok(request);
+    CHECK(json != NULL && strstr(json, "\"tickets_created\":1,") != NULL);
+    CHECK(json != NULL && strstr(json, "\"resolution_mean_s\":10800.0,") != NULL);
+    supportkpi_string_free(json);
+}
+
 static void request_errors(void) {
     char *out = &sentinel;
     CHECK_ERR(supportkpi_report_json(NULL, &out), SUPPORTKPI_RESULT_NULL_POINTER, "request_json");
@@ -678,6 +720,7 @@ int main(void) {
     empty_reports();
     request_errors();
     several_dimensions_and_filters();
+    agents_as_dimensions();
     handle_errors();
     return finish("test_report");
 }
