@@ -45,8 +45,11 @@ impl fmt::Display for SourceKind {
 ///
 /// The preset applies to the helpdesk export: `zendesk` and `freshdesk` read `tickets`;
 /// `servicenow` reads its incident event log from `events`, or from `tickets` when only that is
-/// given (so `--tickets incidents.csv --preset servicenow` works). Surveys, customers and costs
-/// are always read in the canonical layout.
+/// given (so `--tickets incidents.csv --preset servicenow` works); a JSON API preset with an
+/// event log ([`has_document_events`](super::presets::has_document_events): Intercom, Help
+/// Scout, Zammad, Chatwoot) reads it from its document given as `events` (the same file as
+/// `tickets` is fine: summary and history of a ticket are joined), and its survey export
+/// from `surveys`. Customers and costs are always read in the canonical layout.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Sources {
@@ -101,7 +104,7 @@ pub struct Loaded {
 
 /// Without a preset or a column mapping, the preset whose signature the tickets file (or a
 /// ServiceNow log given as events) matches, by [`presets::detect`](super::presets::detect).
-fn detect_preset(sources: &Sources, options: &ReadOptions) -> Result<Option<Preset>> {
+pub(crate) fn detect_preset(sources: &Sources, options: &ReadOptions) -> Result<Option<Preset>> {
     use super::presets::detect::{Layout, detect_tickets};
     if sources.preset.is_some() || !options.mapping.is_empty() {
         return Ok(None);
@@ -234,12 +237,39 @@ fn load_helpdesk(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
     if let Some(path) = &sources.events
         && servicenow_log.is_none()
     {
-        let out = super::read_events(path, &canonical).map_err(|e| in_file(e, path))?;
+        // A JSON API preset's document carries its event log (parts, threads, articles,
+        // messages): read with the preset's module and status vocabulary.
+        let document = sources
+            .preset
+            .filter(|p| super::presets::has_document_events(*p));
+        let (out, map) = match document {
+            Some(preset) => {
+                let out = super::open(path)
+                    .and_then(|f| super::presets::read_document_events(preset, f, &export))
+                    .map_err(|e| in_file(e, path))?;
+                let map = export
+                    .status_map
+                    .clone()
+                    .unwrap_or_else(|| preset.status_map());
+                let records = out.records.into_iter().flatten().collect();
+                (
+                    super::ReadOutcome {
+                        records,
+                        rejected: out.rejected,
+                        read: out.read,
+                    },
+                    map,
+                )
+            }
+            None => (
+                super::read_events(path, &canonical).map_err(|e| in_file(e, path))?,
+                canonical.statuses().clone(),
+            ),
+        };
         loaded.read.push((SourceKind::Events, out.read));
         for r in out.rejected {
             loaded.reject(SourceKind::Events, path, r);
         }
-        let map = canonical.statuses().clone();
         let derive = DeriveOptions::new().order(options.event_order.unwrap_or_default());
         match options.error_mode() {
             ErrorMode::Strict => {

@@ -13,6 +13,7 @@ mod hardening;
 mod imports;
 mod money;
 mod presets;
+mod presets_api;
 mod presets_json;
 mod readers;
 mod report;

@@ -308,6 +308,16 @@ fn detection_of_every_sample() {
             data("jira_service_requests.csv"),
             Layout::Preset(Preset::Jira),
         ),
+        (data("hubspot_tickets.csv"), Layout::Preset(Preset::Hubspot)),
+        (
+            data("helpscout_conversations.json"),
+            Layout::Preset(Preset::HelpScout),
+        ),
+        (data("zammad_tickets.json"), Layout::Preset(Preset::Zammad)),
+        (
+            data("chatwoot_conversations.json"),
+            Layout::Preset(Preset::Chatwoot),
+        ),
         (example("tickets.csv"), Layout::Canonical),
     ] {
         assert_eq!(

@@ -24,11 +24,8 @@ with PAR1; columns as in examples/data/README.md):
   --surveys FILE          CSAT, NPS and CES responses
   --customers FILE        customers (retention; --by segment)
   --costs FILE            support cost entries (cost per ticket)
-  --preset NAME           servicenow | zendesk | freshdesk | zendesk-json |
-                          freshdesk-json | intercom | jira |
-                          hubspot (`supportkpi
-                          presets` lists them); without it the export's header picks one,
-                          named on stderr
+  --preset NAME           a helpdesk export's layout (`supportkpi presets` lists them);
+                          without it the export's header picks one, named on stderr
   --demo                  a synthetic year of a B2B SaaS helpdesk (examples/data/demo), with
                           business hours Mon-Fri 08:00-18:00 and an SLA unless given
 

@@ -794,6 +794,9 @@ fn presets_are_detected_and_listed() {
         ("tests/data/intercom_conversations.json", "intercom", 4),
         ("tests/data/jira_service_requests.csv", "jira", 10),
         ("tests/data/hubspot_tickets.csv", "hubspot", 6),
+        ("tests/data/helpscout_conversations.json", "helpscout", 6),
+        ("tests/data/zammad_tickets.json", "zammad", 6),
+        ("tests/data/chatwoot_conversations.json", "chatwoot", 5),
     ] {
         let out = run(&[
             "report",
@@ -841,6 +844,9 @@ fn presets_are_detected_and_listed() {
         "intercom",
         "jira",
         "hubspot",
+        "helpscout",
+        "zammad",
+        "chatwoot",
     ] {
         assert!(listing.contains(&format!("{name}\n  reads: ")), "{listing}");
     }

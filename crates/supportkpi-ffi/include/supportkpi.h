@@ -58,7 +58,7 @@
  * supportkpi_string_free). Every part of the request is optional:
  *
  *     {"sources": {"tickets": "tickets.csv", "surveys": "surveys.csv",
- *                  "preset": "servicenow" | "zendesk" | "freshdesk", ...},
+ *                  "preset": a name `supportkpi presets` lists, ...},
  *      "records": {"tickets": [{"id": "T-1", "created_at": "2021-06-01T08:00:00Z",
  *                               "resolved_at": "2021-06-01T09:30:00Z"}], "surveys": [...]},
  *      "read":    {"errors": "strict" | "lenient", "timezone": "UTC", ...},

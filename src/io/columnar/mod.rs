@@ -8,7 +8,7 @@ mod split;
 use self::rows::{SurveyRows, TicketRows};
 use self::split::{CHUNK_BYTES, TableOutcome, read_table};
 use super::load::{
-    canonical_options, check_preset_has_file, in_file, source_rejected, with_preset,
+    canonical_options, check_preset_has_file, detect_preset, in_file, source_rejected, with_preset,
 };
 use super::{Format, Plan, ReadOptions, SourceKind, SourceRejected, Sources};
 use crate::columnar::{ColumnarInput, SurveyTable, TicketTable};
@@ -27,13 +27,23 @@ pub struct LoadedColumnar {
     pub rejected: Vec<SourceRejected>,
     /// Records read per input, in the order read.
     pub read: Vec<(SourceKind, u64)>,
+    /// The preset the helpdesk export was read with: the one given, or the one detected (as
+    /// [`Loaded::preset`](super::Loaded::preset)).
+    pub preset: Option<Preset>,
+    /// Whether [`preset`](Self::preset) was detected from the file (no preset given).
+    pub detected: bool,
 }
 
 /// Reads the named files into a [`ColumnarInput`]: what [`load`](super::load) reads, as the
 /// columns [`Report::compute_columnar`](crate::Report::compute_columnar) takes, in less time and
 /// memory on large files.
 ///
-/// Summary tickets (the canonical layout, or the `zendesk` and `freshdesk` presets' exports)
+/// Without a preset or a column mapping, the tickets file's header (or keys) picks one, as
+/// [`load`](super::load) detects it ([`LoadedColumnar::detected`]). A JSON API preset's
+/// documents are read by its module, as [`load`](super::load) reads them, and put in the
+/// tables.
+///
+/// Summary tickets (the canonical layout, or a CSV preset's export)
 /// and survey responses go into a [`TicketTable`] and a [`SurveyTable`]: each file is read in
 /// windows of a few tens of megabytes, each window parsed on all cores (feature `parallel`;
 /// one core without it), and no record becomes a [`Ticket`](crate::Ticket) or a string of its
@@ -89,7 +99,13 @@ pub fn load_columnar_in_chunks(
     options: &ReadOptions,
     chunk_bytes: usize,
 ) -> Result<LoadedColumnar> {
-    let (sources, export) = with_preset(sources, options)?;
+    let (mut sources, mut export) = with_preset(sources, options)?;
+    // Without a preset or a mapping, the tickets file's header picks one, as `load` does.
+    let detected = detect_preset(&sources, options)?;
+    if let Some(preset) = detected {
+        sources.preset = Some(preset);
+        export = export.preset(preset);
+    }
     if let Some(path) = &sources.events {
         return Err(event_log_error("events", path));
     }
@@ -97,15 +113,46 @@ pub fn load_columnar_in_chunks(
         return Err(event_log_error("preset", path));
     }
     let canonical = canonical_options(options);
-    let mut loaded = LoadedColumnar::default();
+    let mut loaded = LoadedColumnar {
+        preset: sources.preset,
+        detected: detected.is_some(),
+        ..LoadedColumnar::default()
+    };
+    // A JSON API preset's document is read by its module (as `load` reads it); its records
+    // become the table.
+    let document = sources.preset.filter(|p| p.is_document());
     // One file after the other, each on all cores: a file's buffers are freed before the next
     // is read.
     if let Some(path) = &sources.tickets {
-        let out = read_ticket_table(path, &export, chunk_bytes).map_err(|e| in_file(e, path))?;
+        let out = match document {
+            Some(preset) => super::open(path)
+                .and_then(|f| super::presets::read_document_tickets(preset, f, &export))
+                .and_then(|out| {
+                    Ok(TableOutcome {
+                        table: TicketTable::from_tickets(&out.records)?,
+                        rejected: out.rejected,
+                        read: out.read,
+                    })
+                }),
+            None => read_ticket_table(path, &export, chunk_bytes),
+        }
+        .map_err(|e| in_file(e, path))?;
         loaded.input.tickets = loaded.add(SourceKind::Tickets, path, out);
     }
     if let Some(path) = &sources.surveys {
-        let out = read_survey_table(path, &canonical, chunk_bytes).map_err(|e| in_file(e, path))?;
+        let out = match document {
+            Some(preset) => super::open(path)
+                .and_then(|f| super::presets::read_document_surveys(preset, f, options))
+                .and_then(|out| {
+                    Ok(TableOutcome {
+                        table: SurveyTable::from_responses(&out.records)?,
+                        rejected: out.rejected,
+                        read: out.read,
+                    })
+                }),
+            None => read_survey_table(path, &canonical, chunk_bytes),
+        }
+        .map_err(|e| in_file(e, path))?;
         loaded.input.surveys = loaded.add(SourceKind::Surveys, path, out);
     }
     if let Some(path) = &sources.customers {

@@ -14,6 +14,9 @@
 //! | `zendesk-json` | a JSON document whose tickets have `id`, `created_at`, `status`, `via` and `requester_id` |
 //! | `intercom` | a JSON document whose conversations have `id`, `created_at`, `state` and `source` |
 //! | `freshdesk-json` | a JSON document whose tickets have `id`, `created_at`, `status`, `source`, `requester_id` and `responder_id` |
+//! | `helpscout` | a JSON document whose conversations have `id`, `createdAt`, `status` and `mailboxId` |
+//! | `zammad` | a JSON document whose tickets have `id`, `created_at`, `state_id` and `group_id` |
+//! | `chatwoot` | a JSON document whose conversations have `id`, `created_at`, `status`, `inbox_id` and `account_id` |
 //!
 //! The canonical ticket layout is `id` and `created_at` (lower case, as written). A file that
 //! matches exactly one preset is read with it; one that matches none but is canonical is read
@@ -146,6 +149,15 @@ fn signature(preset: Preset) -> &'static [&'static [&'static str]] {
             &["requester_id"],
             &["responder_id"],
         ],
+        Preset::HelpScout => &[&["id"], &["createdAt"], &["status"], &["mailboxId"]],
+        Preset::Zammad => &[&["id"], &["created_at"], &["state_id"], &["group_id"]],
+        Preset::Chatwoot => &[
+            &["id"],
+            &["created_at"],
+            &["status"],
+            &["inbox_id"],
+            &["account_id"],
+        ],
     }
 }
 
@@ -261,7 +273,15 @@ fn from_json(file: impl Read) -> Result<Layout> {
     let keys: Vec<String> = match &first {
         // A page object: its records are under the vendor's key.
         Some(serde_json::Value::Object(o)) => {
-            match ["tickets", "conversations"].iter().find_map(|k| o.get(*k)) {
+            // Help Scout's and Chatwoot's pages wrap their records in an envelope.
+            let o = ["_embedded", "data"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(serde_json::Value::as_object))
+                .unwrap_or(o);
+            match ["tickets", "conversations", "payload"]
+                .iter()
+                .find_map(|k| o.get(*k))
+            {
                 Some(serde_json::Value::Array(items)) => first_keys(items),
                 _ => o.keys().cloned().collect(),
             }

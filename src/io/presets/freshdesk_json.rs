@@ -54,7 +54,7 @@
 //! # Ok::<(), supportkpi::Error>(())
 //! ```
 
-use super::json::{Record, collect, documents, latest_per_id, records, short};
+use super::json::{Record, documents, latest_per_id, read_each, records, short};
 use super::resolved_only_if_resolved;
 use crate::error::{Error, ErrorKind, Result};
 use crate::io::{ReadOptions, ReadOutcome};
@@ -105,20 +105,7 @@ pub fn read_freshdesk_json(input: impl Read, options: &ReadOptions) -> Result<Re
     let (tickets, _) = records(documents(input)?, "tickets", &[])?;
     let tickets = latest_per_id(tickets);
     let map = options.status_map.clone().unwrap_or_else(status_map);
-    collect(
-        options,
-        tickets.iter().map(|(position, value)| {
-            let record = Record::new(value).map_err(|e| e.with_line(*position))?;
-            let id = record.text(&["id"]).ok().flatten();
-            ticket(&record, &map, options).map_err(|e| {
-                let e = e.with_record_type("ticket").with_line(*position);
-                match id {
-                    Some(id) => e.with_id(id),
-                    None => e,
-                }
-            })
-        }),
-    )
+    read_each(&tickets, options, "ticket", |r| ticket(r, &map, options))
 }
 
 /// Reads Freshdesk's satisfaction ratings JSON into CSAT survey responses (see the [module
@@ -146,20 +133,7 @@ pub fn read_freshdesk_ratings(
         .enumerate()
         .map(|(i, v)| (i as u64 + 1, v))
         .collect();
-    collect(
-        options,
-        ratings.iter().map(|(position, value)| {
-            let record = Record::new(value).map_err(|e| e.with_line(*position))?;
-            let id = record.text(&["id"]).ok().flatten();
-            rating(&record, options).map_err(|e| {
-                let e = e.with_record_type("survey_response").with_line(*position);
-                match id {
-                    Some(id) => e.with_id(id),
-                    None => e,
-                }
-            })
-        }),
-    )
+    read_each(&ratings, options, "survey_response", |r| rating(r, options))
 }
 
 fn ticket(record: &Record<'_>, map: &StatusMap, options: &ReadOptions) -> Result<Ticket> {

@@ -45,7 +45,7 @@
 //! at its `created_at` → a CSAT response with id `<conversation id>-rating`; a conversation
 //! without a rating gives none.
 
-use super::json::{Record, collect, documents, latest_per_id, records, short};
+use super::json::{Record, documents, latest_per_id, read_each, records, short};
 use crate::error::{Error, ErrorKind, Result};
 use crate::io::{ReadOptions, ReadOutcome};
 use crate::model::{
@@ -68,14 +68,6 @@ fn conversations(input: impl Read) -> Result<Vec<(u64, Value)>> {
     Ok(latest_per_id(items))
 }
 
-fn with_context(e: Error, record_type: &'static str, position: u64, id: Option<String>) -> Error {
-    let e = e.with_record_type(record_type).with_line(position);
-    match id {
-        Some(id) => e.with_id(id),
-        None => e,
-    }
-}
-
 /// Reads Intercom conversations into summary tickets (see the [module docs](self)).
 ///
 /// # Errors
@@ -95,14 +87,7 @@ fn with_context(e: Error, record_type: &'static str, position: u64, id: Option<S
 pub fn read_intercom(input: impl Read, options: &ReadOptions) -> Result<ReadOutcome<Ticket>> {
     let items = conversations(input)?;
     let map = options.status_map.clone().unwrap_or_else(status_map);
-    collect(
-        options,
-        items.iter().map(|(position, value)| {
-            let record = Record::new(value).map_err(|e| e.with_line(*position))?;
-            let id = record.text(&["id"]).ok().flatten();
-            ticket(&record, &map, options).map_err(|e| with_context(e, "ticket", *position, id))
-        }),
-    )
+    read_each(&items, options, "ticket", |r| ticket(r, &map, options))
 }
 
 /// Reads Intercom conversations' parts into an event log (see the [module docs](self)).
@@ -114,14 +99,7 @@ pub fn read_intercom_events(
     options: &ReadOptions,
 ) -> Result<ReadOutcome<Vec<TicketEvent>>> {
     let items = conversations(input)?;
-    collect(
-        options,
-        items.iter().map(|(position, value)| {
-            let record = Record::new(value).map_err(|e| e.with_line(*position))?;
-            let id = record.text(&["id"]).ok().flatten();
-            events(&record, options).map_err(|e| with_context(e, "event", *position, id))
-        }),
-    )
+    read_each(&items, options, "event", |r| events(r, options))
 }
 
 /// Reads the conversations' ratings into CSAT responses (see the [module docs](self)).
@@ -137,14 +115,7 @@ pub fn read_intercom_ratings(
         .into_iter()
         .filter(|(_, v)| v.get("conversation_rating").is_some_and(|r| !r.is_null()))
         .collect();
-    collect(
-        options,
-        items.iter().map(|(position, value)| {
-            let record = Record::new(value).map_err(|e| e.with_line(*position))?;
-            let id = record.text(&["id"]).ok().flatten();
-            rating(&record, options).map_err(|e| with_context(e, "survey_response", *position, id))
-        }),
-    )
+    read_each(&items, options, "survey_response", |r| rating(r, options))
 }
 
 fn ticket(record: &Record<'_>, map: &StatusMap, options: &ReadOptions) -> Result<Ticket> {

@@ -277,3 +277,62 @@ pub(crate) fn collect<T>(
     }
     Ok(out)
 }
+
+/// The documents with each object's `outer` object in its place (`{"_embedded": {...}}`,
+/// `{"data": {"payload": [...]}}`): APIs that wrap their page in an envelope.
+pub(crate) fn unwrap_envelope(documents: Vec<Value>, outer: &str) -> Vec<Value> {
+    documents
+        .into_iter()
+        .map(|doc| match doc {
+            Value::Object(mut object) if object.get(outer).is_some_and(Value::is_object) => {
+                object.remove(outer).unwrap_or(Value::Null)
+            }
+            other => other,
+        })
+        .collect()
+}
+
+/// One ticket's history from its own events, by the library's derivation rules: what a
+/// document preset that embeds a ticket's messages takes its first response, reply and reopen
+/// counts from, so those rules stay in [`derive_histories`](crate::model::derive_histories).
+pub(crate) fn history_of(
+    events: Vec<crate::model::TicketEvent>,
+    map: &crate::model::StatusMap,
+) -> Result<Option<crate::model::TicketHistory>> {
+    let histories =
+        crate::model::derive_histories(events, map, crate::model::DeriveOptions::new())?;
+    Ok(histories.into_iter().next())
+}
+
+/// Reads each positioned record with `read`, every error naming the record type, the
+/// record's position as its line and its `id` when it has one: what every JSON API preset's
+/// readers share.
+pub(crate) fn read_each<T>(
+    items: &[(u64, Value)],
+    options: &ReadOptions,
+    record_type: &'static str,
+    read: impl Fn(&Record<'_>) -> Result<T>,
+) -> Result<ReadOutcome<T>> {
+    collect(
+        options,
+        items.iter().map(|(position, value)| {
+            let record = Record::new(value).map_err(|e| e.with_line(*position))?;
+            read(&record).map_err(|e| {
+                let e = e.with_record_type(record_type).with_line(*position);
+                match record.text(&["id"]).ok().flatten() {
+                    Some(id) => e.with_id(id),
+                    None => e,
+                }
+            })
+        }),
+    )
+}
+
+/// The records numbered by their 1-based positions (for files without ids to deduplicate).
+pub(crate) fn positioned(records: Vec<Value>) -> Vec<(u64, Value)> {
+    records
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| (i as u64 + 1, v))
+        .collect()
+}

@@ -6,16 +6,23 @@
 //! - [`zendesk`]: the Zendesk Support ticket CSV export → tickets.
 //! - [`freshdesk`]: the Freshdesk ticket export → tickets.
 //! - [`zendesk_json`]: the Zendesk API's ticket JSON (incremental export with
-//!   `metric_sets`) → tickets, and its satisfaction ratings → CSAT survey responses.
+//!   `metric_sets`) → tickets, and its satisfaction ratings → CSAT survey responses;
+//!   [`zendesk_audits`]: its ticket audits → an event log.
 //! - [`freshdesk_json`]: the Freshdesk API's ticket JSON with `stats` → tickets, and its
 //!   satisfaction ratings → CSAT survey responses.
 //! - [`hubspot`]: HubSpot Service Hub's ticket CSV export → tickets.
 //! - [`jira`]: Jira Service Management's issue CSV export → tickets.
 //! - [`intercom`]: Intercom conversations (API JSON) → tickets from their `statistics`, an
 //!   event log from their parts, and `conversation_rating` → CSAT.
+//! - [`helpscout`]: Help Scout conversations (Mailbox API 2.0 JSON) → tickets, an event log
+//!   from their threads, and the happiness ratings report → CSAT.
+//! - [`zammad`]: Zammad tickets (REST API JSON) → tickets from their SLA fields, an event log
+//!   from their articles and history.
+//! - [`chatwoot`]: Chatwoot conversations (API JSON) → tickets, an event log from their
+//!   messages, and CSAT survey responses → CSAT.
 //!
-//! Select one by name with [`Preset`]'s `FromStr` (`"servicenow"`, `"zendesk"`,
-//! `"freshdesk"`, `"zendesk-json"`, `"freshdesk-json"`, `"intercom"`, `"jira"`, `"hubspot"`) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
+//! Select one by name with [`Preset`]'s `FromStr` (every name in [`Preset::ALL`]; `supportkpi
+//! presets` lists them) and [`ReadOptions::preset`](crate::io::ReadOptions::preset). A
 //! [`ColumnMapping`](crate::io::ColumnMapping) given as well is layered over a CSV preset's
 //! (its entries win), so an export with renamed or extra columns still reads.
 //!
@@ -24,15 +31,19 @@
 //! [`StatusMap`] of your own with [`ReadOptions::status_map`](crate::io::ReadOptions::status_map)).
 //! A field an export does not carry stays unknown — never a guessed 0.
 
+pub mod chatwoot;
 pub mod detect;
 pub mod freshdesk;
 pub mod freshdesk_json;
+pub mod helpscout;
 pub mod hubspot;
 pub mod intercom;
 pub mod jira;
 pub(crate) mod json;
 pub mod servicenow;
+pub mod zammad;
 pub mod zendesk;
+pub mod zendesk_audits;
 pub mod zendesk_json;
 
 use super::mapping::Row;
@@ -79,11 +90,18 @@ pub enum Preset {
     Jira,
     /// HubSpot Service Hub's ticket CSV export ([`hubspot`]).
     Hubspot,
+    /// Help Scout conversations (Mailbox API 2.0 JSON) and happiness ratings ([`helpscout`]).
+    #[serde(rename = "helpscout", alias = "help-scout", alias = "help_scout")]
+    HelpScout,
+    /// Zammad tickets (REST API JSON) with their articles and history ([`zammad`]).
+    Zammad,
+    /// Chatwoot conversations (API JSON) and CSAT survey responses ([`chatwoot`]).
+    Chatwoot,
 }
 
 impl Preset {
     /// Every preset: the one list the doors (CLI, Python, C) offer and auto-detection tries.
-    pub const ALL: [Preset; 8] = [
+    pub const ALL: [Preset; 11] = [
         Preset::ServiceNow,
         Preset::Zendesk,
         Preset::Freshdesk,
@@ -92,6 +110,9 @@ impl Preset {
         Preset::Intercom,
         Preset::Jira,
         Preset::Hubspot,
+        Preset::HelpScout,
+        Preset::Zammad,
+        Preset::Chatwoot,
     ];
 
     /// The preset's name, as `FromStr` accepts it.
@@ -105,6 +126,9 @@ impl Preset {
             Preset::Intercom => "intercom",
             Preset::Jira => "jira",
             Preset::Hubspot => "hubspot",
+            Preset::HelpScout => "helpscout",
+            Preset::Zammad => "zammad",
+            Preset::Chatwoot => "chatwoot",
         }
     }
 
@@ -113,7 +137,12 @@ impl Preset {
     pub fn is_document(self) -> bool {
         matches!(
             self,
-            Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom
+            Preset::ZendeskJson
+                | Preset::FreshdeskJson
+                | Preset::Intercom
+                | Preset::HelpScout
+                | Preset::Zammad
+                | Preset::Chatwoot
         )
     }
 
@@ -164,6 +193,34 @@ impl Preset {
                 "assignee",
                 "reopens",
             ],
+            // No priority in Help Scout; the rest with the threads embedded.
+            Preset::HelpScout => &[
+                "id",
+                "customer_id",
+                "created_at",
+                "first_response_at",
+                "first_resolved_at",
+                "resolved_at",
+                "status",
+                "channel",
+                "team",
+                "assignee",
+                "agent_replies",
+                "reopens",
+            ],
+            Preset::Zammad => SUMMARY,
+            // No resolution, replies or reopens on a conversation (its messages have them).
+            Preset::Chatwoot => &[
+                "id",
+                "customer_id",
+                "created_at",
+                "first_response_at",
+                "status",
+                "channel",
+                "priority",
+                "team",
+                "assignee",
+            ],
             // No reopen count, no first resolution in the export.
             Preset::Freshdesk => &[
                 "id",
@@ -188,7 +245,7 @@ impl Preset {
             Preset::Zendesk => "Zendesk Support ticket export (CSV)",
             Preset::Freshdesk => "Freshdesk ticket export (CSV)",
             Preset::ZendeskJson => {
-                "Zendesk API ticket JSON with metric_sets (tickets); satisfaction ratings JSON (surveys)"
+                "Zendesk API ticket JSON with metric_sets (tickets); ticket audits JSON (events); satisfaction ratings JSON (surveys)"
             }
             Preset::FreshdeskJson => {
                 "Freshdesk API ticket JSON with stats (tickets); satisfaction ratings JSON (surveys)"
@@ -199,6 +256,13 @@ impl Preset {
             }
             Preset::Intercom => {
                 "Intercom conversations JSON with statistics and parts (tickets; the same file as surveys gives conversation_rating)"
+            }
+            Preset::HelpScout => {
+                "Help Scout Mailbox API 2.0 conversations JSON with threads (tickets, events); happiness ratings report JSON (surveys)"
+            }
+            Preset::Zammad => "Zammad tickets API JSON with articles and history (tickets, events)",
+            Preset::Chatwoot => {
+                "Chatwoot conversations API JSON with messages (tickets, events); CSAT survey responses JSON (surveys)"
             }
         }
     }
@@ -221,6 +285,9 @@ impl Preset {
             Preset::Intercom => intercom::status_map(),
             Preset::Jira => jira::status_map(),
             Preset::Hubspot => hubspot::status_map(),
+            Preset::HelpScout => helpscout::status_map(),
+            Preset::Zammad => zammad::status_map(),
+            Preset::Chatwoot => chatwoot::status_map(),
         }
     }
 
@@ -242,7 +309,10 @@ impl Preset {
             | Preset::FreshdeskJson
             | Preset::Intercom
             | Preset::Jira
-            | Preset::Hubspot => false,
+            | Preset::Hubspot
+            | Preset::HelpScout
+            | Preset::Zammad
+            | Preset::Chatwoot => false,
         }
     }
 
@@ -258,7 +328,10 @@ impl Preset {
             | Preset::ZendeskJson
             | Preset::FreshdeskJson
             | Preset::Intercom
-            | Preset::Hubspot => None,
+            | Preset::Hubspot
+            | Preset::HelpScout
+            | Preset::Zammad
+            | Preset::Chatwoot => None,
         }
     }
 
@@ -269,7 +342,12 @@ impl Preset {
             Preset::Zendesk | Preset::Freshdesk | Preset::Jira | Preset::Hubspot => {
                 "it reads tickets"
             }
-            Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom => {
+            Preset::ZendeskJson
+            | Preset::FreshdeskJson
+            | Preset::Intercom
+            | Preset::HelpScout
+            | Preset::Zammad
+            | Preset::Chatwoot => {
                 "it reads a JSON document: read it with io::load or presets::read_document_tickets"
             }
         }
@@ -285,7 +363,13 @@ impl Preset {
             ),
             Preset::Jira => (jira::SCHEMA, jira::ticket as _, jira::mapping()),
             Preset::Hubspot => (hubspot::SCHEMA, hubspot::ticket as _, hubspot::mapping()),
-            Preset::ServiceNow | Preset::ZendeskJson | Preset::FreshdeskJson | Preset::Intercom => {
+            Preset::ServiceNow
+            | Preset::ZendeskJson
+            | Preset::FreshdeskJson
+            | Preset::Intercom
+            | Preset::HelpScout
+            | Preset::Zammad
+            | Preset::Chatwoot => {
                 return Err(Error::new(
                     ErrorKind::InvalidOption,
                     format!(
@@ -323,7 +407,8 @@ impl FromStr for Preset {
 
     /// `servicenow` (also `service_now`, `service-now`), `zendesk`, `freshdesk` or
     /// `zendesk-json` (also `zendesk_json`, `zendesk-api`), `freshdesk-json` (also
-    /// `freshdesk_json`, `freshdesk-api`), `intercom`, `jira` (also `jsm`) or `hubspot`, any case.
+    /// `freshdesk_json`, `freshdesk-api`), `intercom`, `jira` (also `jsm`), `hubspot`,
+    /// `helpscout` (also `help-scout`), `zammad` or `chatwoot`, any case.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidOption`] for any other name.
@@ -342,9 +427,15 @@ impl FromStr for Preset {
             "intercom" => Ok(Preset::Intercom),
             "jira" | "jiraservicemanagement" | "jsm" => Ok(Preset::Jira),
             "hubspot" => Ok(Preset::Hubspot),
+            "helpscout" => Ok(Preset::HelpScout),
+            "zammad" => Ok(Preset::Zammad),
+            "chatwoot" => Ok(Preset::Chatwoot),
             _ => Err(Error::new(
                 ErrorKind::InvalidOption,
-                "expected one of servicenow, zendesk, freshdesk, zendesk-json, freshdesk-json, intercom, jira, hubspot",
+                format!(
+                    "expected one of {}",
+                    Preset::ALL.map(Preset::as_str).join(", ")
+                ),
             )
             .with_field("preset")
             .with_value(s)),
@@ -375,6 +466,9 @@ pub fn read_document_tickets(
         Preset::ZendeskJson => zendesk_json::read_zendesk_json(input, options),
         Preset::FreshdeskJson => freshdesk_json::read_freshdesk_json(input, options),
         Preset::Intercom => intercom::read_intercom(input, options),
+        Preset::HelpScout => helpscout::read_helpscout(input, options),
+        Preset::Zammad => zammad::read_zammad(input, options),
+        Preset::Chatwoot => chatwoot::read_chatwoot(input, options),
         other => Err(Error::new(ErrorKind::InvalidOption, "a JSON API preset")
             .with_field("preset")
             .with_value(other)),
@@ -394,9 +488,54 @@ pub fn read_document_surveys(
         Preset::ZendeskJson => zendesk_json::read_zendesk_ratings(input, options),
         Preset::FreshdeskJson => freshdesk_json::read_freshdesk_ratings(input, options),
         Preset::Intercom => intercom::read_intercom_ratings(input, options),
-        other => Err(Error::new(ErrorKind::InvalidOption, "a JSON API preset")
-            .with_field("preset")
-            .with_value(other)),
+        Preset::HelpScout => helpscout::read_helpscout_ratings(input, options),
+        Preset::Chatwoot => chatwoot::read_chatwoot_csat(input, options),
+        other => Err(Error::new(
+            ErrorKind::InvalidOption,
+            "a JSON API preset with a survey export (zendesk-json, freshdesk-json, intercom, helpscout, chatwoot)",
+        )
+        .with_field("preset")
+        .with_value(other)),
+    }
+}
+
+/// Whether the preset reads an event log from its JSON document (see
+/// [`read_document_events`]).
+pub fn has_document_events(preset: Preset) -> bool {
+    matches!(
+        preset,
+        Preset::ZendeskJson
+            | Preset::Intercom
+            | Preset::HelpScout
+            | Preset::Zammad
+            | Preset::Chatwoot
+    )
+}
+
+/// Reads a JSON API preset's document into its event log (Zendesk's ticket audits, Intercom's
+/// conversation parts, Help Scout's threads, Zammad's articles and history, Chatwoot's
+/// messages), one list of events per ticket.
+///
+/// # Errors
+/// [`ErrorKind::InvalidOption`] for a preset without one ([`has_document_events`]); the
+/// preset reader's errors.
+pub fn read_document_events(
+    preset: Preset,
+    input: impl std::io::Read,
+    options: &ReadOptions,
+) -> Result<super::ReadOutcome<Vec<crate::model::TicketEvent>>> {
+    match preset {
+        Preset::ZendeskJson => zendesk_audits::read_zendesk_audits(input, options),
+        Preset::Intercom => intercom::read_intercom_events(input, options),
+        Preset::HelpScout => helpscout::read_helpscout_events(input, options),
+        Preset::Zammad => zammad::read_zammad_events(input, options),
+        Preset::Chatwoot => chatwoot::read_chatwoot_events(input, options),
+        other => Err(Error::new(
+            ErrorKind::InvalidOption,
+            "a JSON API preset with an event log (zendesk-json, intercom, helpscout, zammad, chatwoot)",
+        )
+        .with_field("preset")
+        .with_value(other)),
     }
 }
 

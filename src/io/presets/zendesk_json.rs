@@ -75,7 +75,7 @@
 //! # Ok::<(), supportkpi::Error>(())
 //! ```
 
-use super::json::{Record, collect, documents, latest_per_id, records, short};
+use super::json::{Record, documents, latest_per_id, read_each, records, short};
 use super::{minutes_after, resolved_only_if_resolved, zendesk};
 use crate::error::{Error, ErrorKind, Result};
 use crate::io::{ReadOptions, ReadOutcome};
@@ -114,21 +114,11 @@ pub fn read_zendesk_json(input: impl Read, options: &ReadOptions) -> Result<Read
         .status_map
         .clone()
         .unwrap_or_else(zendesk::status_map);
-    collect(
-        options,
-        tickets.iter().map(|(position, value)| {
-            let record = Record::new(value).map_err(|e| e.with_line(*position))?;
-            let id = record.text(&["id"]).ok().flatten();
-            let metric = id.as_ref().and_then(|id| metrics.get(id));
-            ticket(&record, metric, &map, options).map_err(|e| {
-                let e = e.with_record_type("ticket").with_line(*position);
-                match id {
-                    Some(id) => e.with_id(id),
-                    None => e,
-                }
-            })
-        }),
-    )
+    read_each(&tickets, options, "ticket", |r| {
+        let id = r.text(&["id"]).ok().flatten();
+        let metric = id.as_ref().and_then(|id| metrics.get(id));
+        ticket(r, metric, &map, options)
+    })
 }
 
 /// Reads Zendesk's satisfaction ratings JSON into survey responses (see the [module
@@ -165,20 +155,7 @@ pub fn read_zendesk_ratings(
             )
         })
         .collect();
-    collect(
-        options,
-        ratings.iter().map(|(position, value)| {
-            let record = Record::new(value).map_err(|e| e.with_line(*position))?;
-            let id = record.text(&["id"]).ok().flatten();
-            rating(&record, options).map_err(|e| {
-                let e = e.with_record_type("survey_response").with_line(*position);
-                match id {
-                    Some(id) => e.with_id(id),
-                    None => e,
-                }
-            })
-        }),
-    )
+    read_each(&ratings, options, "survey_response", |r| rating(r, options))
 }
 
 fn ticket(

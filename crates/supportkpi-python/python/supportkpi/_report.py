@@ -261,10 +261,10 @@ _READ_DOC = """Reads {kind} from a file or an Arrow-compatible table.
             with ``__arrow_c_stream__`` (pyarrow Table, polars or pandas >= 2.2 DataFrame).
         mapping: source column -> record field for inputs not in the canonical layout;
             ``"dimension:NAME"`` keeps a column as a ticket dimension, ``None`` ignores it.
-        preset: ``"servicenow"`` (an incident event log, read into tickets), ``"zendesk"`` or
-            ``"freshdesk"`` (their ticket CSV exports), ``"zendesk-json"`` / ``"freshdesk-json"``
-            (their APIs' ticket JSON with ``metric_sets`` / ``stats``; for surveys, their
-            satisfaction ratings JSON), ``"intercom"`` (conversations JSON).
+        preset: a helpdesk export's layout, any name ``supportkpi presets`` lists (the
+            core's one list), e.g. ``"servicenow"`` (an incident event log, read into tickets)
+            or ``"zendesk-json"`` (its API's ticket JSON; for surveys, its satisfaction
+            ratings JSON).
         errors: ``"strict"`` raises at the first bad record; ``"lenient"`` keeps going and
             lists every bad record in ``.rejected``.
         timezone: the IANA zone naive local times (text or Arrow timestamps without a zone)
@@ -478,11 +478,10 @@ def report(
     Args:
         tickets, events, surveys, customers, costs: each a path, an Arrow-compatible table or
             :class:`Records`; all optional.
-        preset: the helpdesk export's layout (``"servicenow"``, ``"zendesk"``,
-            ``"freshdesk"``, ``"zendesk-json"``, ``"freshdesk-json"``, ``"intercom"``, ``"jira"``, ``"hubspot"``; see
-            ``supportkpi presets``); it applies to ``tickets``
-            (or ``events`` for ServiceNow when both are given; and ``surveys`` for the JSON
-            presets, their satisfaction ratings). The other inputs are read in the canonical
+        preset: the helpdesk export's layout (any name ``supportkpi presets`` lists, e.g.
+            ``"servicenow"`` or ``"zendesk"``); it applies to ``tickets`` (or ``events`` for
+            ServiceNow when both are given, and for the JSON presets with an event log; and
+            ``surveys`` for the JSON presets, their satisfaction ratings). The other inputs are read in the canonical
             layout. Without it, a tickets file whose header or keys match one preset is read
             with it.
         period: ``"day"``, ``"week"`` (ISO), ``"month"``, ``"quarter"`` or ``"year"``.
