@@ -607,9 +607,10 @@ supportkpi_result supportkpi_error_message(char *buf,
 // ```
 //
 // - `sources`: files to read, CSV or JSON Lines by extension, in the canonical layout or a
-//   helpdesk's through `preset` (`"servicenow"`: its incident event log, given as `tickets` or
-//   `events`; `"zendesk"`, `"freshdesk"`: their ticket exports). Relative paths are relative
-//   to the process's working directory.
+//   helpdesk's through `preset`: any name of the core's one list of presets (`Preset::ALL`;
+//   `supportkpi presets` lists them with what each reads), e.g. `"servicenow"` (its incident
+//   event log, given as `tickets` or `events`) or `"zendesk"` (its ticket export). Relative
+//   paths are relative to the process's working directory.
 // - `records`: records given inline, appended to those read from files. Their keys are the
 //   canonical field names; instants are RFC 3339 text with an offset (`"…Z"`), cost dates
 //   `"YYYY-MM-DD"`, money `{"amount": "1200.50", "currency": "USD"}`, ticket statuses the
