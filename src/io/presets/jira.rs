@@ -50,30 +50,13 @@
 //! # Ok::<(), supportkpi::Error>(())
 //! ```
 
-use super::resolved_only_if_resolved;
-use crate::error::Result;
-use crate::io::mapping::{ColumnMapping, Row, Schema};
-use crate::io::records::{status, ticket_attributes};
-use crate::model::{Status, StatusMap, Ticket};
+use crate::io::mapping::{ColumnMapping, Schema};
+use crate::model::{Status, StatusMap};
 
 /// The default date-time pattern of Jira's CSV export.
 pub const TIMESTAMP_PATTERN: &str = "%d/%b/%y %I:%M %p";
 
-pub(crate) const SCHEMA: Schema = Schema {
-    record_type: "ticket",
-    keys: &[
-        "id",
-        "customer_id",
-        "created_at",
-        "resolved_at",
-        "status",
-        "channel",
-        "priority",
-        "assignee",
-    ],
-    required: &["id", "created_at"],
-    id_key: Some("id"),
-};
+pub(crate) const SCHEMA: Schema = super::CREATED_RESOLVED_SCHEMA;
 
 pub(crate) fn mapping() -> ColumnMapping {
     ColumnMapping::new()
@@ -120,19 +103,4 @@ pub(crate) fn status_map() -> StatusMap {
     map.case_insensitive(true)
 }
 
-pub(crate) fn ticket(row: &Row<'_>) -> Result<Ticket> {
-    let id = row.required("id")?;
-    let created = row.required_instant("created_at")?;
-    let mut b = ticket_attributes(row, Ticket::builder(id.as_ref(), created))?;
-    let status = status(row, row.options.statuses())?;
-    if let Some(s) = status {
-        b = b.status(s);
-    }
-    if let (Some(at), true) = (
-        row.instant("resolved_at")?,
-        resolved_only_if_resolved(status),
-    ) {
-        b = b.resolved_at(at);
-    }
-    b.build()
-}
+pub(crate) use super::created_resolved_ticket as ticket;

@@ -46,7 +46,7 @@ pub mod zendesk;
 pub mod zendesk_audits;
 pub mod zendesk_json;
 
-use super::mapping::Row;
+use super::mapping::{Row, Schema};
 use super::{Plan, ReadOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Instant, Status, StatusCategory, StatusMap, Ticket};
@@ -169,16 +169,7 @@ impl Preset {
             ],
             Preset::Zendesk | Preset::ZendeskJson | Preset::Intercom => SUMMARY,
             // No first response, replies or reopens in the export.
-            Preset::Jira | Preset::Hubspot => &[
-                "id",
-                "customer_id",
-                "created_at",
-                "resolved_at",
-                "status",
-                "channel",
-                "priority",
-                "assignee",
-            ],
+            Preset::Jira | Preset::Hubspot => CREATED_RESOLVED_SCHEMA.keys,
             // No replies (they are in the conversations), no first resolution.
             Preset::FreshdeskJson => &[
                 "id",
@@ -537,6 +528,43 @@ pub fn read_document_events(
         .with_field("preset")
         .with_value(other)),
     }
+}
+
+/// The columns of a ticket export that gives the creation and closing instants but no
+/// response or reopen data (Jira's and HubSpot's CSV exports): one schema for both.
+pub(crate) const CREATED_RESOLVED_SCHEMA: Schema = Schema {
+    record_type: "ticket",
+    keys: &[
+        "id",
+        "customer_id",
+        "created_at",
+        "resolved_at",
+        "status",
+        "channel",
+        "priority",
+        "assignee",
+    ],
+    required: &["id", "created_at"],
+    id_key: Some("id"),
+};
+
+/// A ticket of a [`CREATED_RESOLVED_SCHEMA`] export: its attributes and status, and its
+/// closing instant only for a ticket that ends resolved.
+pub(crate) fn created_resolved_ticket(row: &Row<'_>) -> Result<Ticket> {
+    let id = row.required("id")?;
+    let created = row.required_instant("created_at")?;
+    let mut b = super::records::ticket_attributes(row, Ticket::builder(id.as_ref(), created))?;
+    let status = super::records::status(row, row.options.statuses())?;
+    if let Some(s) = status {
+        b = b.status(s);
+    }
+    if let (Some(at), true) = (
+        row.instant("resolved_at")?,
+        resolved_only_if_resolved(status),
+    ) {
+        b = b.resolved_at(at);
+    }
+    b.build()
 }
 
 /// `created + minutes`, for exports that give durations instead of instants. Whole seconds,
