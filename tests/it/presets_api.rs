@@ -572,3 +572,78 @@ fn zendesk_audits_through_load_with_the_tickets() {
     assert_eq!(loaded.input.histories.len(), 9);
     assert_eq!(loaded.input.tickets.len(), 2);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Errors: a status outside the vendor's table, a score outside its scale, a bad message type
+
+#[test]
+fn api_presets_errors_name_the_record_field_and_value() {
+    use supportkpi::ErrorKind;
+    use supportkpi::io::ErrorMode;
+    let lenient = ReadOptions::new().errors(ErrorMode::Lenient);
+
+    // Help Scout: `open` is a search filter, not a conversation status.
+    let doc = r#"{"_embedded": {"conversations": [
+        {"id": 1, "createdAt": "2021-06-01T09:00:00Z", "status": "open"},
+        {"id": 2, "createdAt": "2021-06-01T09:00:00Z", "status": "active",
+         "_embedded": {"threads": [{"id": 5, "type": "customer", "status": "archived",
+           "createdAt": "2021-06-01T09:00:00Z", "createdBy": {"type": "customer"}}]}},
+        {"id": 3, "createdAt": "2021-06-01T09:00:00Z", "status": "pending"}]}}"#;
+    let err = helpscout::read_helpscout(doc.as_bytes(), &ReadOptions::new()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::UnmappedStatus);
+    assert_eq!((err.field(), err.value()), (Some("status"), Some("open")));
+    assert_eq!(err.record().unwrap().id.as_deref(), Some("1"));
+    let out = helpscout::read_helpscout(doc.as_bytes(), &lenient).unwrap();
+    assert_eq!((out.read, out.records.len()), (3, 1));
+    // A thread's unmapped status is its conversation's error too (its log derives the
+    // summary's replies).
+    assert_eq!(
+        (out.rejected[1].error.kind(), out.rejected[1].line),
+        (ErrorKind::UnmappedStatus, 2)
+    );
+    let ratings = r#"{"results": [{"id": 1, "threadid": 5, "ratingId": 4,
+        "ratingCreatedAt": "2021-06-01T09:00:00Z"}]}"#;
+    let err =
+        helpscout::read_helpscout_ratings(ratings.as_bytes(), &ReadOptions::new()).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.field(), err.value()),
+        (ErrorKind::ScoreOutOfScale, Some("ratingId"), Some("4"))
+    );
+
+    // Zammad: a custom state by id only is named by its id.
+    let doc = r#"[{"id": 7, "state_id": 9, "created_at": "2021-06-01T09:00:00.000Z"}]"#;
+    let err = zammad::read_zammad(doc.as_bytes(), &ReadOptions::new()).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.field(), err.value()),
+        (
+            ErrorKind::UnmappedStatus,
+            Some("state_id"),
+            Some("state_id 9")
+        )
+    );
+
+    // Chatwoot: an unknown status, a rating off the 1–5 scale, an unknown message type.
+    let doc = r#"{"id": 7, "created_at": 1622538000, "status": "closed"}"#;
+    let err = chatwoot::read_chatwoot(doc.as_bytes(), &ReadOptions::new()).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.value()),
+        (ErrorKind::UnmappedStatus, Some("closed"))
+    );
+    let csat = r#"[{"id": 1, "rating": 7, "created_at": 1622538000}]"#;
+    let err = chatwoot::read_chatwoot_csat(csat.as_bytes(), &ReadOptions::new()).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.field(), err.value()),
+        (ErrorKind::ScoreOutOfScale, Some("rating"), Some("7"))
+    );
+    let doc = r#"{"id": 7, "created_at": 1622538000, "status": "open",
+        "messages": [{"created_at": 1622538000, "message_type": 9}]}"#;
+    let err = chatwoot::read_chatwoot_events(doc.as_bytes(), &ReadOptions::new()).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.field(), err.value()),
+        (
+            ErrorKind::InvalidValue,
+            Some("messages[0].message_type"),
+            Some("9")
+        )
+    );
+}
