@@ -42,7 +42,10 @@
 //! response); each history entry of the ticket: `updated` `state` → a status change to
 //! `value_to`, `merged_into` → a merge into `id_to`. Without `history` the log has no status
 //! changes. The tests check that the log, derived by the library's rules, gives Zammad's own
-//! `first_response_at`, `close_at` and `last_close_at`.
+//! `first_response_at`, `close_at` and `last_close_at`. One known difference: on a ticket an
+//! agent opened with a communication article (an outbound email or phone note), Zammad takes
+//! that article as the first response, the derivation takes the next agent reply after it
+//! (the opening message is no response to the customer); the summary keeps Zammad's.
 
 use super::json::{Record, documents, history_of, latest_per_id, read_each, records};
 use crate::error::{Error, Result};
