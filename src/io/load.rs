@@ -1,13 +1,16 @@
 //! A report's whole input from files in one call: what the CLI, the Python module and the C
 //! library do when a user names their exports.
 
-use super::{ErrorMode, ReadOptions, Rejected};
+use super::{ErrorMode, EventReader, ReadOptions, Rejected};
+use crate::TicketEvent;
 use crate::error::{Error, ErrorKind, Result};
 use crate::io::{Preset, presets::servicenow};
-use crate::model::{DeriveOptions, derive_histories, derive_histories_lenient};
+use crate::model::{DeriveOptions, TicketHistory, derive_histories, derive_histories_lenient};
 use crate::report::ReportInput;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Which input a file is.
@@ -242,7 +245,7 @@ fn load_helpdesk(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
         let document = sources
             .preset
             .filter(|p| super::presets::has_document_events(*p));
-        let (out, map) = match document {
+        let (log, map) = match document {
             Some(preset) => {
                 let out = super::open(path)
                     .and_then(|f| super::presets::read_document_events(preset, f, &export))
@@ -251,42 +254,154 @@ fn load_helpdesk(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
                     .status_map
                     .clone()
                     .unwrap_or_else(|| preset.status_map());
-                let records = out.records.into_iter().flatten().collect();
-                (
-                    super::ReadOutcome {
-                        records,
-                        rejected: out.rejected,
-                        read: out.read,
-                    },
-                    map,
-                )
+                // A document record's events share its record number as their line.
+                let bad: std::collections::HashSet<u64> =
+                    out.rejected.iter().map(|r| r.line).collect();
+                let lines = (1..=out.read).filter(|l| !bad.contains(l));
+                let events = lines
+                    .zip(out.records)
+                    .flat_map(|(line, events)| events.into_iter().map(move |e| (line, e)))
+                    .collect();
+                let log = EventLog {
+                    events,
+                    rejected: out.rejected,
+                    read: out.read,
+                };
+                (log, map)
             }
             None => (
-                super::read_events(path, &canonical).map_err(|e| in_file(e, path))?,
+                read_event_log(path, &canonical).map_err(|e| in_file(e, path))?,
                 canonical.statuses().clone(),
             ),
         };
-        loaded.read.push((SourceKind::Events, out.read));
-        for r in out.rejected {
-            loaded.reject(SourceKind::Events, path, r);
-        }
         let derive = DeriveOptions::new().order(options.event_order.unwrap_or_default());
-        match options.error_mode() {
-            ErrorMode::Strict => {
-                loaded.input.histories =
-                    derive_histories(out.records, &map, derive).map_err(|e| in_file(e, path))?;
-            }
-            ErrorMode::Lenient => {
-                let (histories, failed) = derive_histories_lenient(out.records, &map, derive);
-                loaded.input.histories = histories;
-                for (_, error) in failed {
-                    let rejected = Rejected { line: 0, error };
-                    loaded.reject(SourceKind::Events, path, rejected);
-                }
-            }
+        let (histories, rejected) =
+            event_histories(log, &map, derive, options.error_mode())
+                .map_err(|e| in_file(e, path))?;
+        loaded.read.push((SourceKind::Events, rejected.read));
+        loaded.input.histories = histories;
+        for r in rejected.rejected {
+            loaded.reject(SourceKind::Events, path, r);
         }
     }
     Ok(loaded)
+}
+
+/// A canonical event log as read: the accepted events with their lines, the rejected records,
+/// and how many were read.
+pub(crate) struct EventLog {
+    /// The accepted events, each with its (first) line.
+    pub(crate) events: Vec<(u64, TicketEvent)>,
+    /// The records the reader rejected.
+    pub(crate) rejected: Vec<Rejected>,
+    /// Records read.
+    pub(crate) read: u64,
+}
+
+/// Reads a canonical event log file (CSV, JSON Lines or Parquet) with every event's line.
+fn read_event_log(path: &Path, options: &ReadOptions) -> Result<EventLog> {
+    #[cfg(feature = "parquet")]
+    if super::parquet::format_of(path, options.format) == super::Format::Parquet {
+        let out = super::read_events(path, options)?;
+        return Ok(rows_as_lines(out));
+    }
+    event_log(EventReader::from_path(path, options)?, options.error_mode())
+}
+
+/// A Parquet (or Arrow) event log's outcome with lines: a row's line is its number, so the
+/// accepted rows are the numbers no rejected row has, in order.
+#[cfg(feature = "arrow")]
+pub(crate) fn rows_as_lines(out: super::ReadOutcome<TicketEvent>) -> EventLog {
+    let bad: std::collections::HashSet<u64> = out.rejected.iter().map(|r| r.line).collect();
+    let lines = (1..=out.read).filter(|l| !bad.contains(l));
+    EventLog {
+        events: lines.zip(out.records).collect(),
+        rejected: out.rejected,
+        read: out.read,
+    }
+}
+
+/// Reads every event of `reader`, keeping each one's line, by the error mode.
+pub(crate) fn event_log<R: Read>(mut reader: EventReader<R>, mode: ErrorMode) -> Result<EventLog> {
+    let mut events = Vec::new();
+    let mut rejected = Vec::new();
+    while let Some(item) = reader.next() {
+        match item {
+            Ok(event) => events.push((reader.last_line(), event)),
+            Err(r) if r.error.kind() == ErrorKind::Io && r.line == 0 => return Err(r.error),
+            Err(r) if mode == ErrorMode::Strict => return Err(r.error),
+            Err(r) => rejected.push(r),
+        }
+    }
+    Ok(EventLog {
+        events,
+        rejected,
+        read: reader.records_read(),
+    })
+}
+
+/// The records of an event log a report set aside, every one with its line.
+pub(crate) struct EventRejects {
+    /// The reader's rejects and, for each ticket whose history could not be derived, each of
+    /// its events (its line, the ticket's error), in line order.
+    pub(crate) rejected: Vec<Rejected>,
+    /// Records read: the histories' events + `rejected`.
+    pub(crate) read: u64,
+}
+
+/// Derives an event log's histories. Lenient: a ticket whose history cannot be derived (no
+/// creation, an unmapped status, a merge cycle…) sets aside every one of its events as a
+/// rejected record with its own line, so accepted + rejected = records read, as for every
+/// other input. Strict: the first such ticket's error, at its first event's line.
+pub(crate) fn event_histories(
+    log: EventLog,
+    map: &crate::model::StatusMap,
+    derive: DeriveOptions,
+    mode: ErrorMode,
+) -> Result<(Vec<TicketHistory>, EventRejects)> {
+    let EventLog {
+        events,
+        mut rejected,
+        read,
+    } = log;
+    let first_line = |id: &str| {
+        events
+            .iter()
+            .find(|(_, e)| e.ticket_id.as_str() == id)
+            .map(|(l, _)| *l)
+    };
+    let (histories, failed) = match mode {
+        ErrorMode::Strict => {
+            let only = events.iter().map(|(_, e)| e.clone());
+            match derive_histories(only, map, derive) {
+                Ok(h) => (h, Vec::new()),
+                Err(e) => {
+                    let line = e
+                        .record()
+                        .and_then(|r| r.id.as_deref())
+                        .and_then(first_line);
+                    return Err(match line {
+                        Some(line) => e.with_line(line),
+                        None => e,
+                    });
+                }
+            }
+        }
+        ErrorMode::Lenient => {
+            derive_histories_lenient(events.iter().map(|(_, e)| e.clone()), map, derive)
+        }
+    };
+    if !failed.is_empty() {
+        let failed: HashMap<&str, &Error> = failed.iter().map(|(id, e)| (id.as_str(), e)).collect();
+        for (line, event) in &events {
+            if let Some(error) = failed.get(event.ticket_id.as_str()) {
+                let error = (*error).clone().with_line(*line);
+                rejected.push(Rejected { line: *line, error });
+            }
+        }
+        rejected.sort_by_key(|r| r.line);
+    }
+    Ok((histories, EventRejects { rejected, read }))
 }
 
 /// Surveys, customers and costs: always in the canonical layout.

@@ -111,6 +111,31 @@ impl ColumnMapping {
             .map(|(_, t)| t)
     }
 
+    /// The required keys' columns a preset's mapping names and `header` lacks, each as its
+    /// names (`"Created at"`, or `"Id or ID"`): a preset reads its vendor's columns, and a file
+    /// whose required columns only match the canonical names (a canonical file read with the
+    /// wrong preset) would be read without the columns the preset computes from.
+    pub(crate) fn missing_required(&self, required: &[&str], header: &[&str]) -> Vec<String> {
+        let mut missing = Vec::new();
+        for key in required {
+            let sources: Vec<&str> = self
+                .entries
+                .iter()
+                .filter(|(_, t)| matches!(t, Target::Field(f) if f == key))
+                .map(|(s, _)| s.as_str())
+                .collect();
+            let present = |source: &str| {
+                header
+                    .iter()
+                    .any(|h| self.same(h.trim_start_matches('\u{feff}').trim(), source))
+            };
+            if !sources.is_empty() && !sources.iter().any(|s| present(s)) {
+                missing.push(sources.join(" or "));
+            }
+        }
+        missing
+    }
+
     /// The entries added after `base`'s: a user's mapping layered over a preset's.
     pub(crate) fn layered_over(&self, base: &ColumnMapping) -> ColumnMapping {
         let mut entries = self.entries.clone();

@@ -61,6 +61,8 @@
 pub mod arrow;
 mod columnar;
 mod csv;
+#[doc(hidden)]
+pub mod fuzz_entry;
 mod jsonl;
 mod limit;
 mod load;
@@ -522,6 +524,8 @@ pub struct RecordReader<T, R> {
     currency: Option<Currency>,
     seen: Option<HashMap<String, u64, IdHashBuilder>>,
     read: u64,
+    /// The line of the record [`next`](Iterator::next) gave last.
+    line: u64,
     done: bool,
 }
 
@@ -677,6 +681,7 @@ impl<T, R: Read> RecordReader<T, R> {
             currency: None,
             seen,
             read: 0,
+            line: 0,
             done: false,
         })
     }
@@ -684,6 +689,11 @@ impl<T, R: Read> RecordReader<T, R> {
     /// Records read so far (accepted + rejected).
     pub fn records_read(&self) -> u64 {
         self.read
+    }
+
+    /// The first line of the record the iterator gave last (0 before the first).
+    pub(crate) fn last_line(&self) -> u64 {
+        self.line
     }
 
     /// Reads every remaining record into a [`ReadOutcome`], by the options' error mode.
@@ -781,6 +791,7 @@ impl<T, R: Read> Iterator for RecordReader<T, R> {
                 return Some(Err(Rejected { line: 0, error }));
             }
             Advance::Bad(error, line, cells) => {
+                self.line = line;
                 let id = match (&self.source, cells) {
                     (Source::Csv(s), true) => Row {
                         line,
@@ -795,6 +806,7 @@ impl<T, R: Read> Iterator for RecordReader<T, R> {
             }
             Advance::Row(line) => line,
         };
+        self.line = line;
         let row = Row {
             line,
             cells: match &self.source {

@@ -7,6 +7,7 @@ use crate::error::{Error, ErrorKind, Result};
 use arrow_array::{RecordBatch, RecordBatchIterator};
 use arrow_schema::{ArrowError, SchemaRef};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::file::reader::ChunkReader;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -79,13 +80,26 @@ pub(crate) fn column_names(path: &Path) -> Result<Vec<String>> {
 /// [`ErrorKind::Io`] when the file cannot be opened or is not valid Parquet (the message
 /// says why); errors name no file (the caller adds it).
 pub(crate) fn batches(path: &Path) -> Result<Batches> {
-    let open = || {
+    batches_with(|| {
         File::open(path).map_err(|e| {
             Error::new(ErrorKind::Io, format!("cannot open the file: {e}"))
                 .with_field("path")
                 .with_value(path.display())
         })
-    };
+    })
+}
+
+/// [`batches`] of a Parquet file already in memory: what the fuzz targets hand the readers
+/// (a hostile file's bytes, without a file system in between).
+pub(crate) fn batches_of_bytes(data: &[u8]) -> Result<Batches> {
+    let data = bytes::Bytes::copy_from_slice(data);
+    batches_with(|| Ok(data.clone()))
+}
+
+/// The batches of the Parquet file `open` opens (once for the footer, once per row group).
+fn batches_with<R: ChunkReader + 'static>(
+    open: impl Fn() -> Result<R> + Sync + Send,
+) -> Result<Batches> {
     let builder = ParquetRecordBatchReaderBuilder::try_new(open()?).map_err(parquet_error)?;
     let schema: SchemaRef = builder.schema().clone();
     let groups = builder.metadata().num_row_groups();

@@ -22,13 +22,11 @@ impl FfiError {
     }
 
     /// The code the call returns.
-    #[cfg(test)]
     pub(crate) fn code(&self) -> supportkpi_result {
         self.code
     }
 
     /// The message the thread keeps.
-    #[cfg(test)]
     pub(crate) fn message(&self) -> &str {
         &self.message
     }

@@ -34,6 +34,8 @@
 mod arg;
 mod calendar;
 mod error;
+#[cfg(test)]
+mod fuzz_corpus;
 mod report;
 mod request;
 mod result;
@@ -47,7 +49,7 @@ pub use calendar::{
 };
 pub use error::supportkpi_error_message;
 pub use report::{
-    SUPPORTKPI_REPORT_NO_FILES, supportkpi_report, supportkpi_report_arrow,
+    SUPPORTKPI_REPORT_NO_FILES, fuzz_report_request, supportkpi_report, supportkpi_report_arrow,
     supportkpi_report_finish_json, supportkpi_report_free, supportkpi_report_json,
     supportkpi_report_json_with, supportkpi_report_new, supportkpi_report_push_scores,
     supportkpi_report_push_tickets, supportkpi_survey_kind, supportkpi_ticket_columns,

@@ -217,10 +217,14 @@ pub fn derive_histories(
     map: &StatusMap,
     options: DeriveOptions,
 ) -> Result<Vec<TicketHistory>> {
-    group_by_ticket(events)
+    let histories = group_by_ticket(events)
         .into_iter()
         .map(|(id, events)| derive_one(id, events, map, options))
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    match merge_cycles(&histories).into_iter().next() {
+        Some((_, error)) => Err(error),
+        None => Ok(histories),
+    }
 }
 
 /// Derives every ticket's history it can, returning the rejected tickets with their errors.
@@ -252,13 +256,90 @@ pub fn derive_histories_lenient(
 ) -> (Vec<TicketHistory>, Vec<(TicketId, Error)>) {
     let mut accepted = Vec::new();
     let mut rejected = Vec::new();
+    let mut order = Vec::new();
     for (id, events) in group_by_ticket(events) {
+        order.push(id.clone());
         match derive_one(id.clone(), events, map, options) {
             Ok(history) => accepted.push(history),
             Err(error) => rejected.push((id, error)),
         }
     }
+    let cycles = merge_cycles(&accepted);
+    if !cycles.is_empty() {
+        let mut out: HashMap<TicketId, Error> = cycles
+            .into_iter()
+            .map(|(i, e)| (accepted[i].ticket.id().clone(), e))
+            .collect();
+        accepted.retain(|h| !out.contains_key(h.ticket.id()));
+        out.extend(rejected);
+        // Back in order of first appearance.
+        rejected = order
+            .into_iter()
+            .filter_map(|id| out.remove(&id).map(|e| (id, e)))
+            .collect();
+    }
     (accepted, rejected)
+}
+
+/// The tickets whose merges run in a circle (A into B, B into A; or longer), each with an
+/// error naming the circle: a merged ticket leaves the backlog because another carries it on,
+/// and in a circle none does. Indexes into `histories`, in order.
+fn merge_cycles(histories: &[TicketHistory]) -> Vec<(usize, Error)> {
+    let index: HashMap<&TicketId, usize> = histories
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.ticket.id(), i))
+        .collect();
+    let next = |i: usize| {
+        histories[i]
+            .merged_into
+            .as_ref()
+            .and_then(|into| index.get(into).copied())
+    };
+    // 0: not seen, 1: on the current path, 2: done.
+    let mut state = vec![0u8; histories.len()];
+    let mut found: Vec<(usize, Error)> = Vec::new();
+    for start in 0..histories.len() {
+        let mut path = Vec::new();
+        let mut at = Some(start);
+        while let Some(i) = at {
+            match state[i] {
+                0 => {
+                    state[i] = 1;
+                    path.push(i);
+                    at = next(i);
+                }
+                1 => {
+                    let circle = &path[path.iter().position(|&p| p == i).unwrap_or(0)..];
+                    let names: Vec<&str> = circle
+                        .iter()
+                        .map(|&c| histories[c].ticket.id().as_str())
+                        .collect();
+                    let text = format!("{} -> {}", names.join(" -> "), names[0]);
+                    for &c in circle {
+                        let id = histories[c].ticket.id().as_str();
+                        let into = histories[c].merged_into.as_ref().map_or("", |t| t.as_str());
+                        let error = Error::new(
+                            ErrorKind::InvalidValue,
+                            format!("merges must not run in a circle ({text})"),
+                        )
+                        .with_record_type("event")
+                        .with_id(id)
+                        .with_field("into")
+                        .with_value(into);
+                        found.push((c, error));
+                    }
+                    break;
+                }
+                _ => break,
+            }
+        }
+        for p in path {
+            state[p] = 2;
+        }
+    }
+    found.sort_by_key(|(i, _)| *i);
+    found
 }
 
 fn group_by_ticket(
@@ -427,6 +508,16 @@ pub(crate) fn derive_one(
                 }
             }
             EventKind::Assigned { to } => assignee = Some(to.clone()),
+            EventKind::Merged { into } if into == &id => {
+                return Err(context(
+                    Error::new(
+                        ErrorKind::InvalidValue,
+                        "a ticket is merged into another ticket, not into itself",
+                    )
+                    .with_field("into")
+                    .with_value(into.as_str()),
+                ));
+            }
             EventKind::Merged { into } => {
                 walk.enter(Status::Cancelled, at);
                 conversation.drop_waiting();

@@ -293,3 +293,74 @@ fn source_order_keeps_the_input_order_and_never_runs_backwards() {
     assert_eq!(h.reopened_at(), &[t(82)]);
     assert_eq!(h.ticket().first_response_at(), Some(t(60)));
 }
+
+fn of(id: &str, minutes: i64, kind: EventKind) -> TicketEvent {
+    TicketEvent::new(id, t(minutes), kind)
+}
+
+fn merged(id: &str, minutes: i64, into: &str) -> TicketEvent {
+    of(id, minutes, EventKind::Merged { into: into.into() })
+}
+
+#[test]
+fn a_ticket_merged_into_itself_is_an_error_naming_it() {
+    let e = derive(vec![ev(0, EventKind::Created), merged("T", 5, "T")]).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidValue);
+    assert_eq!(e.record().unwrap().id.as_deref(), Some("T"));
+    assert_eq!((e.field(), e.value()), (Some("into"), Some("T")));
+}
+
+/// A into B and B into A: neither carries the other on, so both would leave the backlog.
+#[test]
+fn merge_cycles_are_errors_naming_the_tickets() {
+    let events = vec![
+        of("A", 0, EventKind::Created),
+        of("B", 0, EventKind::Created),
+        of("C", 0, EventKind::Created),
+        merged("A", 10, "B"),
+        merged("B", 20, "A"),
+        // C into A is not in the circle: it is fine on its own, A's trouble is not C's.
+        merged("C", 30, "A"),
+    ];
+    let map = StatusMap::canonical();
+    let e = derive_histories(events.clone(), &map, DeriveOptions::new()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidValue);
+    assert_eq!(e.record().unwrap().id.as_deref(), Some("A"));
+    assert_eq!((e.field(), e.value()), (Some("into"), Some("B")));
+    assert!(e.to_string().contains("A -> B -> A"), "{e}");
+
+    let (ok, failed) = derive_histories_lenient(events, &map, DeriveOptions::new());
+    let ok: Vec<&str> = ok.iter().map(|h| h.id().as_str()).collect();
+    assert_eq!(ok, ["C"]);
+    let failed: Vec<(&str, Option<&str>)> = failed
+        .iter()
+        .map(|(id, e)| (id.as_str(), e.value()))
+        .collect();
+    assert_eq!(failed, [("A", Some("B")), ("B", Some("A"))]);
+
+    // A longer circle, found from any of its tickets.
+    let three = vec![
+        of("X", 0, EventKind::Created),
+        of("Y", 0, EventKind::Created),
+        of("Z", 0, EventKind::Created),
+        merged("Y", 1, "Z"),
+        merged("Z", 2, "X"),
+        merged("X", 3, "Y"),
+    ];
+    let e = derive_histories(three, &map, DeriveOptions::new()).unwrap_err();
+    assert!(e.to_string().contains("X -> Y -> Z -> X"), "{e}");
+}
+
+#[test]
+fn a_merge_chain_without_a_circle_is_fine() {
+    let events = vec![
+        of("A", 0, EventKind::Created),
+        of("B", 0, EventKind::Created),
+        of("C", 0, EventKind::Created),
+        merged("A", 10, "B"),
+        merged("B", 20, "C"),
+        merged("C", 30, "D"),
+    ];
+    let h = derive_histories(events, &StatusMap::canonical(), DeriveOptions::new()).unwrap();
+    assert_eq!(h.len(), 3);
+}

@@ -1,0 +1,6 @@
+//! See `supportkpi::io::fuzz_entry::events`: the body this target shares with the corpus replay test.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = supportkpi::io::fuzz_entry::events(data);
+});

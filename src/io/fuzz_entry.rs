@@ -1,0 +1,215 @@
+//! The bodies of the fuzz targets (`fuzz/fuzz_targets/*.rs`), shared with the test that
+//! replays their committed corpora (`tests/it/fuzz_corpus.rs`), so that what the fuzzer checks
+//! and what the test command checks is one rule in one place. Not a stable API.
+//!
+//! Each function reads hostile bytes the way a file reaches a reader and returns `Ok` or a
+//! typed [`Error`](crate::Error); it panics only when an invariant the readers promise is broken (that is
+//! the bug the fuzzer reports):
+//!
+//! - lenient: accepted + rejected = read, and every rejected record names a line ≥ 1 that its
+//!   error carries;
+//! - strict: `Ok` exactly when lenient rejects nothing, with the same records.
+
+use super::load::{EventLog, event_histories, event_log};
+use super::presets::{read_document_surveys, read_document_tickets};
+use super::{
+    ErrorMode, EventReader, Format, Preset, ReadOptions, ReadOutcome, Rejected, SurveyReader,
+    TicketReader, read_servicenow_from,
+};
+use crate::error::Result;
+use crate::model::{DeriveOptions, StatusMap};
+use std::fmt::Debug;
+
+fn lenient() -> ReadOptions {
+    ReadOptions::new().errors(ErrorMode::Lenient)
+}
+
+/// The promises of a lenient read's rejects.
+fn check_rejects(rejected: &[Rejected]) {
+    for r in rejected {
+        assert!(r.line >= 1, "a rejected record has no line: {r:?}");
+        assert_eq!(r.error.line(), Some(r.line), "the error names another line");
+        assert!(
+            !r.error.rule().is_empty(),
+            "a rejected record names no rule"
+        );
+    }
+}
+
+/// Strict and lenient reads of the same input, compared.
+fn both<T: PartialEq + Debug>(
+    read: impl Fn(&ReadOptions) -> Result<ReadOutcome<T>>,
+    options: ReadOptions,
+) -> Result<()> {
+    let strict = read(&options.clone().errors(ErrorMode::Strict));
+    let lenient = read(&options.errors(ErrorMode::Lenient));
+    let out = match (strict, lenient) {
+        (Err(s), Err(l)) => {
+            assert_eq!(s.kind(), l.kind(), "strict and lenient fail differently");
+            return Err(s);
+        }
+        (Ok(_), Err(l)) => panic!("strict read it, lenient failed: {l}"),
+        (Err(s), Ok(out)) => {
+            assert!(
+                !out.rejected.is_empty(),
+                "strict failed ({s}), lenient rejected nothing"
+            );
+            out
+        }
+        (Ok(strict), Ok(out)) => {
+            assert!(out.rejected.is_empty(), "strict read what lenient rejected");
+            assert_eq!(strict.records, out.records, "strict and lenient differ");
+            out
+        }
+    };
+    assert_eq!(
+        out.records.len() as u64 + out.rejected.len() as u64,
+        out.read,
+        "accepted + rejected != read"
+    );
+    check_rejects(&out.rejected);
+    Ok(())
+}
+
+/// `Ok` when either reading succeeded (the bytes are one format, not both), else the second
+/// error.
+fn either(a: Result<()>, b: Result<()>) -> Result<()> {
+    a.or(b)
+}
+
+/// Canonical tickets: the bytes as CSV and as JSON Lines.
+pub fn tickets(data: &[u8]) -> Result<()> {
+    let csv = both(
+        |o| TicketReader::csv(data, o)?.read_all(),
+        ReadOptions::new(),
+    );
+    let jsonl = both(
+        |o| TicketReader::json_lines(data, o)?.read_all(),
+        ReadOptions::new(),
+    );
+    either(csv, jsonl)
+}
+
+/// Survey responses: the bytes as CSV and as JSON Lines, scores checked on the default scales.
+pub fn surveys(data: &[u8]) -> Result<()> {
+    let scales = ReadOptions::new().survey_scales(Default::default(), Default::default());
+    let csv = both(|o| SurveyReader::csv(data, o)?.read_all(), scales.clone());
+    let jsonl = both(|o| SurveyReader::json_lines(data, o)?.read_all(), scales);
+    either(csv, jsonl)
+}
+
+/// A canonical event log derived into histories, as `io::load` does: the bytes as CSV and as
+/// JSON Lines. Every record is accounted for: the histories' events + rejected = read.
+pub fn events(data: &[u8]) -> Result<()> {
+    let one = |format: Format| -> Result<()> {
+        let map = StatusMap::canonical();
+        let derive = DeriveOptions::new();
+        let read = |mode| event_log(EventReader::from_reader(data, format, &lenient())?, mode);
+        let log = read(ErrorMode::Lenient)?;
+        let events = log.events.len() as u64;
+        assert_eq!(events + log.rejected.len() as u64, log.read);
+        let (histories, rejects) = event_histories(log, &map, derive, ErrorMode::Lenient)?;
+        check_rejects(&rejects.rejected);
+        let kept = rejects.read - rejects.rejected.len() as u64;
+        let ids: std::collections::HashSet<_> = histories.iter().map(|h| h.id().clone()).collect();
+        assert_eq!(ids.len(), histories.len(), "two histories of one ticket");
+        assert!(kept <= events, "more events kept than read");
+        let strict = read(ErrorMode::Strict)
+            .and_then(|log: EventLog| event_histories(log, &map, derive, ErrorMode::Strict));
+        match strict {
+            Ok((strict, _)) => {
+                assert!(
+                    rejects.rejected.is_empty(),
+                    "strict read what lenient rejected"
+                );
+                assert_eq!(strict, histories);
+                Ok(())
+            }
+            Err(e) => {
+                assert!(
+                    !rejects.rejected.is_empty(),
+                    "strict failed ({e}), lenient did not"
+                );
+                Err(e)
+            }
+        }
+    };
+    either(one(Format::Csv), one(Format::JsonLines))
+}
+
+/// The ServiceNow incident event log (CSV and JSON Lines).
+pub fn servicenow(data: &[u8]) -> Result<()> {
+    let one = |format: Format| -> Result<()> {
+        let out = read_servicenow_from(data, &lenient().format(format))?;
+        assert_eq!(out.accepted + out.rejected.len() as u64, out.read);
+        check_rejects(&out.rejected);
+        check_rejects(&out.rejected_tickets);
+        let strict = read_servicenow_from(data, &ReadOptions::new().format(format));
+        if strict.is_ok() {
+            assert!(out.rejected.is_empty() && out.rejected_tickets.is_empty());
+        }
+        strict.map(|_| ())
+    };
+    either(one(Format::Csv), one(Format::JsonLines))
+}
+
+/// The CSV ticket presets (Zendesk, Freshdesk, Jira, HubSpot) over the same bytes.
+pub fn csv_presets(data: &[u8]) -> Result<()> {
+    let mut result = Err(crate::Error::new(
+        crate::ErrorKind::InvalidValue,
+        "no preset read it",
+    ));
+    for preset in [
+        Preset::Zendesk,
+        Preset::Freshdesk,
+        Preset::Jira,
+        Preset::Hubspot,
+    ] {
+        let one = both(
+            |o| TicketReader::csv(data, o)?.read_all(),
+            ReadOptions::new().preset(preset),
+        );
+        result = either(result, one);
+    }
+    result
+}
+
+/// The JSON API presets (Zendesk's, Freshdesk's, Intercom's): tickets and ratings documents.
+pub fn json_presets(data: &[u8]) -> Result<()> {
+    let mut result = Err(crate::Error::new(
+        crate::ErrorKind::InvalidValue,
+        "no preset read it",
+    ));
+    for preset in [Preset::ZendeskJson, Preset::FreshdeskJson, Preset::Intercom] {
+        let tickets = both(
+            |o| read_document_tickets(preset, data, o),
+            ReadOptions::new(),
+        );
+        let surveys = both(
+            |o| read_document_surveys(preset, data, o),
+            ReadOptions::new(),
+        );
+        result = either(result, either(tickets, surveys));
+    }
+    result
+}
+
+/// A Parquet file's bytes read as tickets, events and surveys by the Arrow readers.
+#[cfg(feature = "parquet")]
+pub fn parquet(data: &[u8]) -> Result<()> {
+    use super::arrow;
+    use super::parquet::batches_of_bytes;
+    let tickets = both(
+        |o| arrow::read_tickets(batches_of_bytes(data)?, o),
+        ReadOptions::new(),
+    );
+    let surveys = both(
+        |o| arrow::read_surveys(batches_of_bytes(data)?, o),
+        ReadOptions::new(),
+    );
+    let events = both(
+        |o| arrow::read_events(batches_of_bytes(data)?, o),
+        ReadOptions::new(),
+    );
+    either(tickets, either(surveys, events))
+}
