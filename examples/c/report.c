@@ -69,7 +69,8 @@ int main(int argc, char **argv) {
     printf("%-10s  %-8s  %7s  %8s  %10s  %6s  %6s\n", "period", "channel", "created", "resolved",
            "resolve h", "csat %", "nps");
     const char *rows = strstr(json, "\"rows\":[");
-    const char *end = strstr(json, "},\"rejected\":");
+    /* The rows end where the report's sections begin. */
+    const char *end = strstr(json, "],\"sections\":");
     for (const char *row = rows; row != NULL && (row = strstr(row, "{\"period_start\":")) != NULL &&
                                  row < end;) {
         const char *next = strstr(row + 1, "{\"period_start\":");

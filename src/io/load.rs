@@ -275,9 +275,8 @@ fn load_helpdesk(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
             ),
         };
         let derive = DeriveOptions::new().order(options.event_order.unwrap_or_default());
-        let (histories, rejected) =
-            event_histories(log, &map, derive, options.error_mode())
-                .map_err(|e| in_file(e, path))?;
+        let (histories, rejected) = event_histories(log, &map, derive, options.error_mode())
+            .map_err(|e| in_file(e, path))?;
         loaded.read.push((SourceKind::Events, rejected.read));
         loaded.input.histories = histories;
         for r in rejected.rejected {

@@ -3,11 +3,10 @@
 
 use super::TicketFacts;
 use super::retention::report_keys;
-use super::ticket::{Exit, Stay};
+use super::ticket::{Exit, Stay, summary_exit};
 use super::{Accumulator, Kpi, Metric, TicketAccumulator, incompatible};
 use crate::columnar::{NO_INSTANT, TicketTable, from_ns};
 use crate::error::{Error, ErrorKind};
-use crate::model::StatusCategory;
 use crate::model::{Instant, Ticket, TicketHistory};
 use crate::par::map_range;
 use crate::time::{Bucketer, Period, PeriodKey};
@@ -289,7 +288,7 @@ pub struct BacklogPeriod {
 }
 
 /// How many open tickets are of an age in `[min_seconds, max_seconds)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgeBucket {
     /// Lower bound (inclusive), seconds.
     pub min_seconds: i64,
@@ -524,7 +523,37 @@ impl Stay {
     /// Whether the stay counts in a snapshot whose events end before `bound`: begun before it
     /// and not ended before it.
     pub(crate) fn open_at(&self, bound: Instant) -> bool {
-        self.from < bound && self.to.is_none_or(|(to, _)| to >= bound)
+        keeps_open(Some(bound), self.from, self.to.map(|(to, _)| to))
+    }
+}
+
+/// The open tickets at `at` by age since their creation, in the buckets of `bounds`: the one
+/// rule of the snapshot's ages (the accumulator's, and a report state's from the creation
+/// instants it keeps).
+pub(crate) fn ages_at(
+    bounds: &[i64],
+    at: Instant,
+    created: impl IntoIterator<Item = Instant>,
+) -> (u64, Vec<AgeBucket>) {
+    let mut ages = age_buckets(bounds);
+    let mut backlog = 0;
+    for c in created {
+        backlog += 1;
+        let age = (at - c).num_seconds();
+        let i = bounds.partition_point(|b| *b <= age);
+        ages[i].count += 1;
+    }
+    (backlog, ages)
+}
+
+/// Whether a stay from `from` to `to` (`None`: never left) is open at a snapshot whose events
+/// end before `bound`; without a bound fixed in advance the snapshot is at the end of the last
+/// period, after every event, and only stays never left are open. The rule `Stay::open_at`
+/// applies, over instants or nanoseconds.
+pub(crate) fn keeps_open<T: Ord + Copy>(bound: Option<T>, from: T, to: Option<T>) -> bool {
+    match bound {
+        Some(b) => from < b && to.is_none_or(|t| t >= b),
+        None => to.is_none(),
     }
 }
 
@@ -653,14 +682,8 @@ impl Accumulator for BacklogAccumulator {
 
         let snapshot_at = snapshot_at(o.as_of, periods.last().map(|p| p.end));
         let snapshot = snapshot_at.map(|(at, bound)| {
-            let mut ages = age_buckets(&o.age_bounds);
-            let mut backlog = 0;
-            for s in self.stays.iter().filter(|s| s.open_at(bound)) {
-                backlog += 1;
-                let age = (at - s.created).num_seconds();
-                let i = o.age_bounds.partition_point(|b| *b <= age);
-                ages[i].count += 1;
-            }
+            let open = self.stays.iter().filter(|s| s.open_at(bound));
+            let (backlog, ages) = ages_at(&o.age_bounds, at, open.map(|s| s.created));
             let (resolved_in_window, days_to_clear) = days_to_clear(backlog, bound);
             BacklogSnapshot {
                 at,
@@ -737,18 +760,18 @@ impl Backlog {
         let b = o.bucketer();
         let cols = table.raw();
         let n = table.len();
-        // A summary row's one stay (`TicketFacts::for_each_stay`): from creation to its latest
-        // resolution, or cancelled at creation without one, or still open.
+        // A summary row's one stay: `summary_exit`.
         let exit = |i: usize| -> Option<(i64, Flow)> {
-            match cols.status[i].category() {
-                StatusCategory::Open => None,
-                StatusCategory::Resolved | StatusCategory::Cancelled => {
-                    Some(match cols.resolved[i] {
-                        NO_INSTANT => (cols.created[i], Flow::Cancelled),
-                        at => (at, Flow::Resolved),
-                    })
-                }
-            }
+            let resolved = (cols.resolved[i] != NO_INSTANT).then_some(cols.resolved[i]);
+            summary_exit(cols.status[i].category(), cols.created[i], resolved).map(|(at, e)| {
+                (
+                    at,
+                    match e {
+                        Exit::Resolved => Flow::Resolved,
+                        Exit::Cancelled => Flow::Cancelled,
+                    },
+                )
+            })
         };
         const CHUNK: usize = 64 * 1024;
         let chunks = n.div_ceil(CHUNK);

@@ -104,6 +104,17 @@ pub enum CostDenominator {
 }
 
 impl CostDenominator {
+    /// The instant that counts a ticket in a period's denominator: its latest resolution
+    /// (`None` while unresolved) or its creation. The one rule behind
+    /// [`CostPerTicketAccumulator::push_ticket`] and both report engines, over any instant type
+    /// (an [`Instant`](crate::model::Instant), or the columns' nanoseconds).
+    pub(crate) fn bucket_at<T>(self, created: T, resolved: Option<T>) -> Option<T> {
+        match self {
+            CostDenominator::Resolved => resolved,
+            CostDenominator::Created => Some(created),
+        }
+    }
+
     fn missing(self) -> &'static str {
         match self {
             CostDenominator::Resolved => "no tickets resolved in the period",
@@ -448,10 +459,10 @@ impl CostPerTicketAccumulator {
     /// # Ok::<(), supportkpi::Error>(())
     /// ```
     pub fn push_ticket(&mut self, ticket: &Ticket) -> Result<(), Error> {
-        let at = match self.options.denominator {
-            CostDenominator::Resolved => ticket.resolved_at(),
-            CostDenominator::Created => Some(ticket.created_at()),
-        };
+        let at = self
+            .options
+            .denominator
+            .bucket_at(ticket.created_at(), ticket.resolved_at());
         if let Some(at) = at {
             let k = Bucketer::new(self.options.period, self.options.zone).key(at);
             self.add_count(k, 1)

@@ -20,6 +20,19 @@ pub enum FcrDenominator {
     Resolved,
 }
 
+impl FcrDenominator {
+    /// The instant that puts a ticket in a period: its creation, or its latest resolution
+    /// (`None` while unresolved). The one rule behind
+    /// [`FirstContactResolution::bucket_instant`] and the columnar report engine, over any
+    /// instant type (an [`Instant`], or the columns' nanoseconds).
+    pub(crate) fn bucket_at<T>(self, created: T, resolved: Option<T>) -> Option<T> {
+        match self {
+            FcrDenominator::AllTickets => Some(created),
+            FcrDenominator::Resolved => resolved,
+        }
+    }
+}
+
 /// Options of [`FirstContactResolution`].
 ///
 /// ```
@@ -162,10 +175,9 @@ impl FirstContactResolution {
     /// # Ok::<(), supportkpi::Error>(())
     /// ```
     pub fn bucket_instant(&self, ticket: &Ticket) -> Option<Instant> {
-        match self.options.denominator {
-            FcrDenominator::AllTickets => Some(ticket.created_at()),
-            FcrDenominator::Resolved => ticket.resolved_at(),
-        }
+        self.options
+            .denominator
+            .bucket_at(ticket.created_at(), ticket.resolved_at())
     }
 
     /// An empty accumulator (also [`Kpi::accumulator`]).

@@ -26,7 +26,7 @@ pub use survey::{
     CsatOptions, CsatResult, CsatScale, CustomCesScale, MAX_SCALE_POINTS, Nps, NpsAccumulator,
     NpsOptions, NpsResult, ScoreDistribution,
 };
-pub(crate) use ticket::{Exit, TicketFacts};
+pub(crate) use ticket::{Exit, TicketFacts, summary_exit};
 pub use ticket::{TicketAccumulator, TicketKpi};
 
 /// The push / merge / finish state of one KPI.
@@ -210,6 +210,7 @@ pub use backlog::{
 };
 // Crate-internal helpers the per-ticket table (report::tickets) shares with the KPIs.
 pub(crate) use backlog::snapshot_at;
+pub(crate) use backlog::{ages_at, keeps_open};
 pub use cohort::{CohortMatrix, CohortRetention, CohortRetentionAccumulator, CohortRow};
 pub use cost::{
     APPORTION_DP, CostDenominator, CostPerTicket, CostPerTicketAccumulator, CostPerTicketOptions,
@@ -249,6 +250,7 @@ pub use status_time::{
     Seconds, StatusTime, StatusTimeAccumulator, StatusTimeMapping, StatusTimeOptions,
     StatusTimeResult, StatusTimeStats, TicketStatusTimes,
 };
+pub(crate) use volume::{Arrivals, spike_days};
 pub use volume::{
     DimensionCounts, SpikeDay, Volume, VolumeAccumulator, VolumeCounts, VolumeOptions,
     VolumePeriod, VolumeResult,

@@ -20,6 +20,21 @@ pub enum ResolutionVariant {
     First,
 }
 
+impl ResolutionVariant {
+    /// The instant ending a ticket's resolution time, which also puts it in a period: the
+    /// latest resolution, or with [`First`](Self::First) the first (the latest when the first
+    /// is unknown); `None` while unresolved. The one rule behind
+    /// [`ResolutionTime::bucket_instant`] and the columnar report engine, over any instant type
+    /// (an [`Instant`], or the columns' nanoseconds).
+    pub(crate) fn end_at<T>(self, latest: Option<T>, first: Option<T>) -> Option<T> {
+        let latest = latest?;
+        Some(match self {
+            ResolutionVariant::Full => latest,
+            ResolutionVariant::First => first.unwrap_or(latest),
+        })
+    }
+}
+
 /// Options of [`ResolutionTime`].
 ///
 /// ```
@@ -285,11 +300,7 @@ impl ResolutionTime {
 /// The instant ending the ticket's resolution time; `Some` exactly when it is resolved (the
 /// builder sets both resolution fields or neither).
 fn end_of(variant: ResolutionVariant, ticket: &Ticket) -> Option<Instant> {
-    let latest = ticket.resolved_at()?;
-    Some(match variant {
-        ResolutionVariant::Full => latest,
-        ResolutionVariant::First => ticket.first_resolved_at().unwrap_or(latest),
-    })
+    variant.end_at(ticket.resolved_at(), ticket.first_resolved_at())
 }
 
 impl Kpi for ResolutionTime {

@@ -198,13 +198,7 @@ impl<'a> TicketFacts<'a> {
         // A closing instant is a resolution exactly when it is `resolved_at`.
         let t = self.ticket;
         let created = t.created_at();
-        let to = match t.status().category() {
-            StatusCategory::Open => None,
-            StatusCategory::Resolved | StatusCategory::Cancelled => Some(match t.resolved_at() {
-                Some(at) => (at, Exit::Resolved),
-                None => (created, Exit::Cancelled),
-            }),
-        };
+        let to = summary_exit(t.status().category(), created, t.resolved_at());
         f(Stay {
             created,
             from: created,
@@ -263,6 +257,26 @@ impl<'a> TicketFacts<'a> {
             Some(h) => Some(h.reopens()),
             None => self.ticket.reopens(),
         }
+    }
+}
+
+/// Where a summary row's one stay in the backlog ends: never while its status is open; at its
+/// latest resolution when it has one; else (closed or cancelled without a resolution) at
+/// creation, as a cancellation. The one rule behind [`TicketFacts::for_each_stay`],
+/// [`Backlog::compute_table`](crate::kpi::Backlog::compute_table) and the columnar report's
+/// backlog counts (`report::columnar::push_flows`), over any instant type (an [`Instant`], or
+/// the columns' nanoseconds).
+pub(crate) fn summary_exit<T: Copy>(
+    category: StatusCategory,
+    created: T,
+    resolved: Option<T>,
+) -> Option<(T, Exit)> {
+    match category {
+        StatusCategory::Open => None,
+        StatusCategory::Resolved | StatusCategory::Cancelled => Some(match resolved {
+            Some(at) => (at, Exit::Resolved),
+            None => (created, Exit::Cancelled),
+        }),
     }
 }
 

@@ -296,7 +296,7 @@ pub struct VolumePeriod {
 }
 
 /// A day whose created count is a spike.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SpikeDay {
     /// The local date.
     pub date: NaiveDate,
@@ -545,27 +545,10 @@ impl Accumulator for VolumeAccumulator {
             *daily.entry(*date).or_default() += counts.created;
         }
 
-        let daily_series: Vec<(NaiveDate, u64)> = match (daily.keys().next(), daily.keys().last()) {
-            (Some(&first), Some(&last)) => first
-                .iter_days()
-                .take_while(|d| *d <= last)
-                .map(|d| (d, daily.get(&d).copied().unwrap_or(0)))
-                .collect(),
-            _ => Vec::new(),
-        };
+        let daily_series = daily_series(&daily);
         let daily_values: Vec<f64> = daily_series.iter().map(|&(_, n)| n as f64).collect();
         let daily_trend = least_squares(&daily_values);
-        // The options were validated, so `spikes` cannot fail.
-        let spike_days = spikes(&daily_values, o.spikes)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| SpikeDay {
-                date: daily_series[s.index].0,
-                created: daily_series[s.index].1,
-                median: s.median,
-                z: s.z,
-            })
-            .collect();
+        let spike_days = spike_days(&daily, o.spikes);
 
         let created: Vec<f64> = per_period.iter().map(|c| c.created as f64).collect();
         let averages = moving_average(&created, o.moving_average_window).unwrap_or_default();
@@ -605,6 +588,88 @@ impl Accumulator for VolumeAccumulator {
             dimension: o.dimension.clone(),
             daily_trend,
             spike_days,
+            heatmap: self.heatmap,
+        }
+    }
+}
+
+/// Every local day from the first to the last of `daily`, with its created count (0 for a day
+/// missing from the map).
+fn daily_series(daily: &BTreeMap<NaiveDate, u64>) -> Vec<(NaiveDate, u64)> {
+    match (daily.keys().next(), daily.keys().last()) {
+        (Some(&first), Some(&last)) => first
+            .iter_days()
+            .take_while(|d| *d <= last)
+            .map(|d| (d, daily.get(&d).copied().unwrap_or(0)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The spike days of a daily created series: [`spikes`] over every day from the first to the
+/// last (gaps are 0). The one rule behind [`VolumeResult::spike_days`] and the report's
+/// [`Sections::spike_days`](crate::report::Sections::spike_days). A spike is one-sided (a
+/// count above the trailing median), so days of 0 after the last creation change nothing.
+pub(crate) fn spike_days(daily: &BTreeMap<NaiveDate, u64>, options: SpikeOptions) -> Vec<SpikeDay> {
+    let series = daily_series(daily);
+    let values: Vec<f64> = series.iter().map(|&(_, n)| n as f64).collect();
+    // Validated options (`Volume::new`, the report's defaults) cannot fail.
+    spikes(&values, options)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| SpikeDay {
+            date: series[s.index].0,
+            created: series[s.index].1,
+            median: s.median,
+            z: s.z,
+        })
+        .collect()
+}
+
+/// When tickets arrive: created tickets per local day and per local weekday × hour, in one
+/// zone. What [`Volume`] counts for its spike days and heatmap, and what a report carries in
+/// its [`Sections`](crate::report::Sections), from either engine.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Arrivals {
+    /// Created tickets per local date (dates without any are absent).
+    pub(crate) daily: BTreeMap<NaiveDate, u64>,
+    /// Created tickets by local weekday (`[0]` = Monday) and hour.
+    pub(crate) heatmap: [[u64; 24]; 7],
+}
+
+impl Arrivals {
+    /// Counts one ticket created at `at`, with `dates` in the zone.
+    pub(crate) fn push(&mut self, dates: &mut LocalDates, at: Instant) {
+        *self.daily.entry(dates.date(at)).or_default() += 1;
+        let (weekday, hour) = dates.weekday_hour(at);
+        self.heatmap[weekday][hour] += 1;
+    }
+
+    /// Adds another zone-equal count.
+    pub(crate) fn merge(&mut self, other: Arrivals) {
+        for (date, n) in other.daily {
+            *self.daily.entry(date).or_default() += n;
+        }
+        for (row, other_row) in self.heatmap.iter_mut().zip(other.heatmap) {
+            for (cell, n) in row.iter_mut().zip(other_row) {
+                *cell += n;
+            }
+        }
+    }
+}
+
+impl VolumeAccumulator {
+    /// The arrivals counted so far: the same days and heatmap [`finish`](Accumulator::finish)
+    /// reports.
+    pub(crate) fn arrivals(&self) -> Arrivals {
+        let mut daily: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+        for ((date, _), counts) in &self.days {
+            if counts.created > 0 {
+                *daily.entry(*date).or_default() += counts.created;
+            }
+        }
+        Arrivals {
+            daily,
             heatmap: self.heatmap,
         }
     }

@@ -28,6 +28,7 @@ pub use event::{Author, EventKind, TicketEvent};
 pub use ids::{CustomerId, SurveyId, TicketId};
 pub use money::{Currency, Money};
 pub use status::{Status, StatusCategory};
+pub(crate) use survey::{NPS_SCALE, NPS_SCALE_RULE};
 pub use survey::{SurveyKind, SurveyResponse};
 pub use ticket::{Ticket, TicketBuilder};
 

@@ -3,6 +3,14 @@ use crate::error::{Error, ErrorKind};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The NPS scale's lowest and highest score: the one definition of "an NPS score is 0–10",
+/// checked by [`SurveyResponse::new`] (and the columnar tables through it) and counted over by
+/// the NPS KPI ([`Nps`](crate::kpi::Nps)).
+pub(crate) const NPS_SCALE: (i32, i32) = (0, 10);
+
+/// The rule an off-scale NPS score breaks, in every error that names it.
+pub(crate) const NPS_SCALE_RULE: &str = "an NPS score is on the 0-10 scale";
+
 /// Which survey a response answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -106,15 +114,12 @@ impl SurveyResponse {
                     .with_field("id"),
             );
         }
-        if kind == SurveyKind::Nps && !(0..=10).contains(&score) {
-            return Err(Error::new(
-                ErrorKind::ScoreOutOfScale,
-                "an NPS score is on the 0-10 scale",
-            )
-            .with_record_type("survey_response")
-            .with_id(id)
-            .with_field("score")
-            .with_value(score));
+        if kind == SurveyKind::Nps && !(NPS_SCALE.0..=NPS_SCALE.1).contains(&score) {
+            return Err(Error::new(ErrorKind::ScoreOutOfScale, NPS_SCALE_RULE)
+                .with_record_type("survey_response")
+                .with_id(id)
+                .with_field("score")
+                .with_value(score));
         }
         Ok(())
     }

@@ -296,6 +296,7 @@ mod tests {
         let report = Report {
             options: ReportOptions::default(),
             rows: vec![sample_row(true), sample_row(false)],
+            sections: Default::default(),
         };
         let batch = report.to_arrow().unwrap();
         assert_eq!(batch.num_rows(), 2);
@@ -339,6 +340,7 @@ mod tests {
         let report = Report {
             options: ReportOptions::default(),
             rows: vec![row],
+            sections: Default::default(),
         };
         let e = report.to_arrow().unwrap_err();
         assert_eq!(

@@ -18,21 +18,25 @@
 //!   calendar-only path ([`push_fast`]), which works out the cell instants of first-contact
 //!   resolution and resolution time and the calendar seconds from the nanosecond columns.
 //!
-//! So not every rule here is the KPI's own: [`push_fast`] and [`push_flows`] restate, on raw
-//! instants, which instant buckets first-contact resolution, resolution time, the volume counts
-//! and the cost denominator, and a summary ticket's backlog stay. The equality tests against
-//! [`Report::compute_records`] (`tests/it/columnar.rs`) are what keeps the two in step.
+//! The instants that bucket first-contact resolution, resolution time and the cost denominator,
+//! and a summary ticket's backlog stay, are the KPIs' own rule functions called on raw
+//! nanoseconds ([`push_fast`], [`push_flows`]: `FcrDenominator::bucket_at`,
+//! `ResolutionVariant::end_at`, `CostDenominator::bucket_at`, `summary_exit`); the equality
+//! tests against [`Report::compute_records`] (`tests/it/columnar.rs`) check the whole table.
 
 use super::state::{Group, ReportState, Share};
 use super::{Cell, Kpis, NO_VALUE, PARTITION, ReportOptions, Span};
 use crate::columnar::{ColumnarInput, Dictionary, NO_INSTANT, SurveyTable, TicketTable, from_ns};
 use crate::error::Error;
 use crate::hash::IdHashBuilder;
-use crate::kpi::{Accumulator, CostDenominator, FcrDenominator, ResolutionVariant, VolumeCounts};
-use crate::model::{CostEntry, Customer, Instant, Status, StatusCategory, SurveyKind, Ticket};
+use crate::kpi::{
+    Accumulator, Arrivals, Exit, FcrDenominator, ResolutionVariant, VolumeCounts, keeps_open,
+    summary_exit,
+};
+use crate::model::{CostEntry, Customer, Instant, Status, SurveyKind, Ticket};
 use crate::par::{map_range, threads, try_map};
 use crate::report::Report;
-use crate::time::{PeriodKey, PeriodSpans};
+use crate::time::{LocalDates, PeriodKey, PeriodSpans};
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -193,6 +197,13 @@ struct Part {
     index: HashMap<PeriodKey, usize>,
     /// The last period found and its slot.
     last: Option<(PeriodKey, usize)>,
+    /// The tickets' arrivals (for the sections), with the zone's dates.
+    arrivals: Arrivals,
+    dates: LocalDates,
+    /// The backlog snapshot's bound when the options fix it (`state::snapshot_bound`), and
+    /// the creation instants of the tickets open at it (their ages).
+    bound: Option<i64>,
+    open: Vec<i64>,
 }
 
 impl Part {
@@ -203,6 +214,16 @@ impl Part {
             spans: PeriodSpans::new(options.bucketer()),
             index: HashMap::new(),
             last: None,
+            arrivals: Arrivals::default(),
+            dates: LocalDates::new(options.zone),
+            bound: super::state::snapshot_bound(options).map(|b| {
+                b.timestamp_nanos_opt().unwrap_or(if b.timestamp() > 0 {
+                    i64::MAX
+                } else {
+                    i64::MIN
+                })
+            }),
+            open: Vec::new(),
         }
     }
 
@@ -265,7 +286,7 @@ fn push_tickets(
     // Without business time or SLA targets the duration KPIs read calendar seconds only: the
     // engine works them out from the nanosecond columns and skips building instants.
     let calendar_only = options.calendar.is_none() && options.sla.is_none();
-    let first_variant = kpis.art.options().get_variant() == ResolutionVariant::First;
+    let variant = kpis.art.options().get_variant();
     let mut part = Part::new(options, dims.len());
     let cols = table.raw();
     for i in rows {
@@ -282,7 +303,7 @@ fn push_tickets(
             push_fast(
                 &mut part,
                 &raw,
-                first_variant,
+                variant,
                 options.fcr_denominator,
                 code,
                 kpis,
@@ -379,16 +400,13 @@ fn push_cells(
 fn push_fast(
     part: &mut Part,
     raw: &Raw,
-    first_variant: bool,
+    variant: ResolutionVariant,
     fcr_denominator: FcrDenominator,
     code: usize,
     kpis: &Kpis,
 ) -> Result<(), Error> {
     let resolved = (raw.resolved != NO_INSTANT).then_some(raw.resolved);
-    let fcr_at = match fcr_denominator {
-        FcrDenominator::AllTickets => Some(raw.created),
-        FcrDenominator::Resolved => resolved,
-    };
+    let fcr_at = fcr_denominator.bucket_at(raw.created, resolved);
     let s = part.slot(raw.created);
     {
         let cell = part.cell(kpis, s, code);
@@ -406,14 +424,8 @@ fn push_fast(
             .fcr
             .push_parts(raw.replies, resolved.is_some(), raw.reopens)?;
     }
-    if let Some(latest) = resolved {
-        // A summary ticket's first resolution is `first_resolved_at` (always set when
-        // resolved), which is also the instant the KPI buckets the first variant by.
-        let end = if first_variant && raw.first_resolved != NO_INSTANT {
-            raw.first_resolved
-        } else {
-            latest
-        };
+    let first = (raw.first_resolved != NO_INSTANT).then_some(raw.first_resolved);
+    if let Some(end) = variant.end_at(resolved, first) {
         let s = part.slot(end);
         part.cell(kpis, s, code)
             .art
@@ -432,6 +444,7 @@ fn push_flows(
     flow_code: Option<usize>,
     options: &ReportOptions,
 ) {
+    part.arrivals.push(&mut part.dates, from_ns(raw.created));
     let s = part.slot(raw.created);
     part.flow(s, flow_code, |sl, j| {
         sl.counts[j].created += 1;
@@ -443,15 +456,12 @@ fn push_flows(
         let s = part.slot(at);
         part.flow(s, flow_code, |sl, j| sl.counts[j].resolved += 1);
     }
-    // `TicketFacts::for_each_stay` for a summary row.
-    let exit = match status.category() {
-        StatusCategory::Open => None,
-        StatusCategory::Resolved | StatusCategory::Cancelled => Some(match resolved {
-            Some(at) => (at, false),
-            None => (raw.created, true),
-        }),
-    };
-    if let Some((at, cancelled)) = exit {
+    let exit = summary_exit(status.category(), raw.created, resolved);
+    if keeps_open(part.bound, raw.created, exit.map(|(at, _)| at)) {
+        part.open.push(raw.created);
+    }
+    if let Some((at, exit)) = exit {
+        let cancelled = exit == Exit::Cancelled;
         let s = part.slot(at);
         part.flow(s, flow_code, |sl, j| {
             sl.delta[j] -= 1;
@@ -461,10 +471,7 @@ fn push_flows(
             }
         });
     }
-    let cost_at = match options.cost_denominator {
-        CostDenominator::Resolved => resolved,
-        CostDenominator::Created => Some(raw.created),
-    };
+    let cost_at = options.cost_denominator.bucket_at(raw.created, resolved);
     if let Some(at) = cost_at {
         let s = part.slot(at);
         part.slots[s].cost_tickets += 1;
@@ -663,10 +670,14 @@ fn par_collect<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T
 /// Every partition's state merged, by period.
 struct Merged {
     slots: BTreeMap<PeriodKey, Slot>,
+    arrivals: Arrivals,
+    open: Vec<i64>,
 }
 
 impl Merged {
     fn add(&mut self, part: Part) -> Result<(), Error> {
+        self.arrivals.merge(part.arrivals);
+        self.open.extend(part.open);
         for s in part.slots {
             match self.slots.get_mut(&s.key) {
                 None => {
@@ -808,6 +819,8 @@ pub(super) fn partial(
     let parts = try_map(&jobs, run)?;
     let mut merged = Merged {
         slots: BTreeMap::new(),
+        arrivals: Arrivals::default(),
+        open: Vec::new(),
     };
     for p in parts {
         merged.add(p)?;
@@ -848,5 +861,8 @@ pub(super) fn partial(
             state.periods.insert(key, groups);
         }
     }
+    state.arrivals = merged.arrivals;
+    state.open = merged.open.into_iter().map(from_ns).collect();
+    state.open.sort_unstable();
     Ok(state)
 }

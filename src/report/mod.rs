@@ -10,15 +10,19 @@
 //!
 //! - the **record path** ([`Report::compute_records`], and [`Report::compute`] for event
 //!   histories) routes each record to its cells and lets the KPI accumulators of
-//!   [`crate::kpi`] compute every number, each cell picked by the KPI's own `bucket_instant`.
-//!   The one exception is the cost denominator: the report buckets it with its own cached
-//!   bucketer, restating `CostPerTicketAccumulator::push_ticket`'s choice of instant.
+//!   [`crate::kpi`] compute every number, each cell picked by the KPI's own `bucket_instant`;
+//!   the cost denominator's instant is `CostDenominator::bucket_at`, keyed with the report's
+//!   cached bucketer.
 //! - the **columnar engine** (`columnar.rs`: [`Report::compute_columnar`], and
-//!   [`Report::compute`] for summary tickets) still pushes into the KPI accumulators for the
-//!   durations, first-contact resolution, SLA and surveys, but restates some rules on raw
-//!   instants: the cell instants of first-contact resolution and resolution time on its
-//!   calendar-only path, the volume counts, the backlog (one stay per summary ticket, as
-//!   `TicketFacts::for_each_stay` has it) and the cost denominator.
+//!   [`Report::compute`] for summary tickets) pushes into the KPI accumulators for the
+//!   durations, first-contact resolution, SLA and surveys, and works on raw instants for the
+//!   rest by calling the same rule functions over nanoseconds: `FcrDenominator::bucket_at`,
+//!   `ResolutionVariant::end_at`, `CostDenominator::bucket_at`, and `summary_exit` (a summary
+//!   ticket's one stay in the backlog, as `TicketFacts::for_each_stay` has it).
+//!
+//! Both give the report's [`Sections`] from the same state as the rows: each row's CSAT and
+//! NPS intervals from its cells, the arrivals (heatmap, spike days) and the backlog snapshot
+//! (ages) from the total's volume and backlog.
 //!
 //! The rules themselves are in docs/definitions.md ("The report"). Which instant buckets a
 //! record:
@@ -76,10 +80,12 @@
 mod arrow;
 mod columnar;
 pub mod filter;
+mod sections;
 mod state;
 mod table;
 pub mod tickets;
 
+pub use sections::{BacklogAges, RowIntervals, Sections};
 pub use state::{ReportState, STATE_VERSION, Share, bucket_of, combine, merge};
 pub use table::{COLUMNS, Column, ColumnType, Report, ReportRow, column, column_names, csv_text};
 pub use tickets::{TICKET_COLUMNS, TicketMetrics, TicketMetricsRow};
@@ -886,12 +892,12 @@ impl ReportAccumulator {
                 t.feed(&mut flow.backlog)?;
             }
         }
-        // What `CostPerTicketAccumulator::push_ticket` does, with the report's cached bucketer
-        // (the cost KPI is built with the report's period and zone).
-        let cost_at = match self.options.cost_denominator {
-            CostDenominator::Resolved => ticket.resolved_at(),
-            CostDenominator::Created => Some(created),
-        };
+        // The cost KPI's instant (`CostDenominator::bucket_at`), keyed with the report's cached
+        // bucketer (the cost KPI is built with the report's period and zone).
+        let cost_at = self
+            .options
+            .cost_denominator
+            .bucket_at(created, ticket.resolved_at());
         if let Some(at) = cost_at {
             let key = self.bucketer.key(at);
             self.cost

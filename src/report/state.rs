@@ -164,6 +164,27 @@ pub struct ReportState {
     /// Whether an event history was read: reopens (and so the reopen rate) are known only
     /// then, as for [`ReportAccumulator`](super::ReportAccumulator).
     pub(super) histories: bool,
+    /// When tickets were created (per local day, weekday × hour): the sections' heatmap and
+    /// spike days.
+    pub(super) arrivals: crate::kpi::Arrivals,
+    /// The creation instants of the tickets open at the backlog snapshot (see
+    /// [`snapshot_bound`]), sorted: its ages. This list grows with the open backlog, not with
+    /// all tickets.
+    pub(super) open: Vec<crate::model::Instant>,
+}
+
+/// The backlog snapshot's bound when the options fix it before any record is read: 1 ns after
+/// `as_of` (its own events included), or the end of the range's last period. `None`: the
+/// snapshot is at the end of the last period, after every event, so only tickets never closed
+/// are open at it.
+pub(super) fn snapshot_bound(o: &ReportOptions) -> Option<crate::model::Instant> {
+    if let Some(at) = o.as_of {
+        return Some(at + chrono::TimeDelta::nanoseconds(1));
+    }
+    o.range.map(|(_, last)| {
+        let key = o.bucketer().key_of_date(last);
+        crate::time::local_midnight(o.zone, key.end())
+    })
 }
 
 impl ReportState {
@@ -182,6 +203,8 @@ impl ReportState {
             retention_by: BTreeMap::new(),
             span: super::Span::default(),
             histories: false,
+            arrivals: crate::kpi::Arrivals::default(),
+            open: Vec::new(),
         })
     }
 
@@ -304,17 +327,23 @@ impl ReportState {
         state.add_shared(&input.customers, &input.costs, share)?;
         let routing = super::Routing::new(input, options.by.as_deref());
         let mut bucketer = CachedBucketer::new(options.bucketer());
+        let mut dates = crate::time::LocalDates::new(options.zone);
+        let bound = snapshot_bound(options);
         for t in &input.tickets {
-            state.push_ticket(&mut bucketer, TicketRef::Summary(t), routing.ticket(t))?;
+            let t = TicketRef::Summary(t);
+            state.push_ticket(&mut bucketer, t, routing.ticket(t.ticket()))?;
+            state.push_arrival(&mut dates, bound, t);
         }
         for h in &input.histories {
             state.histories = true;
             let dim = routing.ticket(h.ticket());
             state.push_ticket(&mut bucketer, TicketRef::History(h), dim)?;
+            state.push_arrival(&mut dates, bound, TicketRef::History(h));
         }
         for r in &input.surveys {
             state.push_survey(&mut bucketer, r, routing.survey(r))?;
         }
+        state.open.sort_unstable();
         Ok(state)
     }
 
@@ -373,6 +402,27 @@ impl ReportState {
 
     /// One ticket with the rules of `ReportAccumulator::push_ticket_ref` for the cells and of
     /// the volume and backlog KPIs for the flows.
+    /// A ticket's arrival (heatmap, spike days) and, when it is open at the snapshot, its
+    /// creation instant (the sections).
+    fn push_arrival(
+        &mut self,
+        dates: &mut crate::time::LocalDates,
+        bound: Option<crate::model::Instant>,
+        t: TicketRef<'_>,
+    ) {
+        let ticket = t.ticket();
+        self.arrivals.push(dates, ticket.created_at());
+        let facts = match t {
+            TicketRef::Summary(s) => TicketFacts::summary(s),
+            TicketRef::History(h) => TicketFacts::history(h),
+        };
+        facts.for_each_stay(|s| {
+            if crate::kpi::keeps_open(bound, s.from, s.to.map(|(at, _)| at)) {
+                self.open.push(s.created);
+            }
+        });
+    }
+
     fn push_ticket(
         &mut self,
         bucketer: &mut CachedBucketer,
@@ -456,6 +506,9 @@ impl ReportState {
         }
         self.span.merge(other.span, &self.options)?;
         self.histories |= other.histories;
+        self.arrivals.merge(other.arrivals);
+        self.open.extend(other.open);
+        self.open.sort_unstable();
         for (key, groups) in other.periods {
             let ours = self.periods.entry(key).or_default();
             for (label, g) in groups {
@@ -491,6 +544,8 @@ impl ReportState {
             retention_by,
             span: _,
             histories,
+            arrivals,
+            open,
         } = self;
         let grouped = options.by.is_some();
         let new_flow = || FlowResults {
@@ -569,7 +624,22 @@ impl ReportState {
             };
             cells.insert(key, period);
         }
+        // The snapshot's instant as the Backlog KPI takes it (`snapshot_at`): `as_of`, else the
+        // end of the backlog's last period (the range's, or the last with a move).
+        let last_end = match options.range {
+            Some(_) => snapshot_bound(&options),
+            None => flow_total
+                .backlog
+                .last()
+                .map(|(key, _)| crate::time::local_midnight(options.zone, key.end())),
+        };
+        let snapshot = crate::kpi::snapshot_at(options.as_of, last_end).map(|(at, _)| {
+            let bounds = &kpis.backlog.options().age_bounds;
+            let (backlog, ages) = crate::kpi::ages_at(bounds, at, open);
+            super::BacklogAges { at, backlog, ages }
+        });
         let report = assemble_parts(Assembly {
+            flows: super::sections::Flows { arrivals, snapshot },
             options,
             kpis,
             cells,
@@ -647,6 +717,29 @@ impl ReportState {
         for (d, acc) in &self.retention_by {
             w.str(d);
             json(&mut w, acc);
+        }
+        // The sections' arrivals and open tickets.
+        w.u64(self.arrivals.daily.len() as u64);
+        for (date, n) in &self.arrivals.daily {
+            w.i64(i64::from(date.num_days_from_ce()));
+            w.u64(*n);
+        }
+        for row in &self.arrivals.heatmap {
+            for n in row {
+                w.u64(*n);
+            }
+        }
+        w.u64(self.open.len() as u64);
+        let mut previous: Option<i64> = None;
+        for at in &self.open {
+            let secs = at.timestamp();
+            match previous {
+                // Sorted: a delta of seconds, never negative.
+                Some(p) => w.u64(secs.abs_diff(p)),
+                None => w.i64(secs),
+            }
+            w.u64(u64::from(at.timestamp_subsec_nanos()));
+            previous = Some(secs);
         }
         let payload = w.buf;
         let mut out = Vec::with_capacity(payload.len() + 22);
@@ -862,6 +955,51 @@ impl ReportState {
             if state.retention_by.insert(d, fresh).is_some() {
                 return Err(invalid("a segment's retention appears twice"));
             }
+        }
+        let days = r.len(2)?;
+        let mut last_day: Option<NaiveDate> = None;
+        for _ in 0..days {
+            let day = r.i64()?;
+            let date = i32::try_from(day)
+                .ok()
+                .and_then(NaiveDate::from_num_days_from_ce_opt)
+                .ok_or_else(|| invalid(format!("an arrival day {day}, not a date")))?;
+            if last_day.is_some_and(|d| d >= date) {
+                return Err(invalid("the arrival days are not in increasing order"));
+            }
+            let n = r.u64()?;
+            if n == 0 {
+                return Err(invalid("an arrival day without arrivals"));
+            }
+            state.arrivals.daily.insert(date, n);
+            last_day = Some(date);
+        }
+        for row in &mut state.arrivals.heatmap {
+            for n in row.iter_mut() {
+                *n = r.u64()?;
+            }
+        }
+        let open = r.len(2)?;
+        let mut previous: Option<i64> = None;
+        for _ in 0..open {
+            let secs = match previous {
+                None => r.i64()?,
+                Some(p) => i64::try_from(r.u64()?)
+                    .ok()
+                    .and_then(|d| p.checked_add(d))
+                    .ok_or_else(|| invalid("an open ticket's instant is out of range"))?,
+            };
+            let nanos = u32::try_from(r.u64()?)
+                .ok()
+                .filter(|n| *n < 1_000_000_000)
+                .ok_or_else(|| invalid("an open ticket's nanoseconds are out of range"))?;
+            let at = chrono::DateTime::from_timestamp(secs, nanos)
+                .ok_or_else(|| invalid("an open ticket's instant is out of range"))?;
+            if state.open.last().is_some_and(|l| *l > at) {
+                return Err(invalid("the open tickets are not in increasing order"));
+            }
+            state.open.push(at);
+            previous = Some(secs);
         }
         Ok(state)
     }

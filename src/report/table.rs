@@ -1,9 +1,10 @@
 //! The report table: its rows, its columns, and the CSV and JSON writers.
 
+use super::sections::{Flows, RowIntervals, Sections};
 use super::{Flow, Kpis, NO_VALUE, PeriodCells, ReportAccumulator, ReportOptions};
 use crate::kpi::{
-    Accumulator, CostPerTicketAccumulator, CostPerTicketResult, CustomerRetentionAccumulator,
-    CustomerRetentionResult, Metric, SlaMetric, VolumeCounts,
+    Accumulator, BacklogSnapshot, CostPerTicketAccumulator, CostPerTicketResult,
+    CustomerRetentionAccumulator, CustomerRetentionResult, Metric, SlaMetric, VolumeCounts,
 };
 use crate::stats::DurationStats;
 use crate::time::PeriodKey;
@@ -673,6 +674,8 @@ pub struct Report {
     pub options: ReportOptions,
     /// The rows.
     pub rows: Vec<ReportRow>,
+    /// What the report carries besides its rows: intervals, arrivals, backlog ages.
+    pub sections: Sections,
 }
 
 impl Report {
@@ -734,7 +737,8 @@ impl Report {
     }
 
     /// The report as JSON: `{"options": …, "columns": […], "rows": [{column: value, …,
-    /// "undefined": {column: reason}}]}`; undefined values are `null`.
+    /// "undefined": {column: reason}}], "sections": …}` ([`Sections`] in its serde form);
+    /// undefined values are `null`.
     pub fn to_json(&self) -> String {
         let mut out = String::from("{\"options\":");
         out.push_str(&json_value(&self.options));
@@ -753,7 +757,9 @@ impl Report {
             out.push_str(&json_value(&row.undefined));
             out.push('}');
         }
-        out.push_str("]}");
+        out.push_str("],\"sections\":");
+        out.push_str(&json_value(&self.sections));
+        out.push('}');
         out
     }
 }
@@ -973,17 +979,18 @@ pub(super) struct FlowResults {
     pub(super) backlog: Vec<(PeriodKey, u64)>,
 }
 
-fn flow_results(flow: Flow) -> FlowResults {
-    FlowResults {
+/// The flow's counts, and its backlog snapshot (what the sections show of the total's).
+fn flow_results(flow: Flow) -> (FlowResults, Option<BacklogSnapshot>) {
+    let backlog = flow.backlog.finish();
+    let results = FlowResults {
         volume: flow.volume.period_counts(),
-        backlog: flow
-            .backlog
-            .finish()
+        backlog: backlog
             .periods
             .iter()
             .map(|p| (p.period, p.closing))
             .collect(),
-    }
+    };
+    (results, backlog.snapshot)
 }
 
 impl FlowResults {
@@ -1009,6 +1016,8 @@ pub(super) struct Assembly {
     pub(super) cost: CostPerTicketAccumulator,
     pub(super) retention_total: CustomerRetentionAccumulator,
     pub(super) retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
+    /// The total flow's arrivals and backlog snapshot, for the sections.
+    pub(super) flows: Flows,
 }
 
 pub(super) fn assemble(acc: ReportAccumulator) -> Report {
@@ -1025,14 +1034,20 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
         span: _,
         histories: _,
     } = acc;
+    let arrivals = flow_total.volume.arrivals();
+    let (flow_total, snapshot) = flow_results(flow_total);
     assemble_parts(Assembly {
         options,
         kpis,
         cells,
-        flow_total: flow_results(flow_total),
+        flow_total,
+        flows: Flows {
+            arrivals,
+            snapshot: snapshot.map(super::BacklogAges::from),
+        },
         flow_by: flow_by
             .into_iter()
-            .map(|(d, f)| (d, flow_results(f)))
+            .map(|(d, f)| (d, flow_results(f).0))
             .collect(),
         cost,
         retention_total,
@@ -1050,6 +1065,7 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
         cost,
         retention_total,
         retention_by,
+        flows,
     } = parts;
     let cost: CostPerTicketResult = cost.finish();
 
@@ -1127,6 +1143,7 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
         .collect();
 
     let mut rows = Vec::with_capacity(keys.len() * (1 + dimensions.len()));
+    let mut intervals = Vec::with_capacity(rows.capacity());
     for key in keys {
         // Each cell is finished once, so it is taken out rather than cloned (an exact-mode cell
         // holds every duration of its period).
@@ -1278,6 +1295,12 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
                 ),
             };
 
+            intervals.push(RowIntervals::new(
+                key.start,
+                dim.cloned(),
+                (&csat.ci95, csat.n),
+                (&nps.ci95, nps.n),
+            ));
             rows.push(ReportRow {
                 period_start: key.start,
                 period_end: key.end(),
@@ -1359,7 +1382,12 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
             });
         }
     }
-    Report { options, rows }
+    let sections = flows.into_sections(kpis.volume.options().spikes, intervals);
+    Report {
+        options,
+        rows,
+        sections,
+    }
 }
 
 #[cfg(test)]
@@ -1490,6 +1518,7 @@ pub(super) mod tests {
         let report = Report {
             options: ReportOptions::default(),
             rows: vec![sample_row(true)],
+            sections: Default::default(),
         };
         let csv = report.to_csv();
         let mut lines = csv.lines();

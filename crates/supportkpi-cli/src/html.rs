@@ -2,9 +2,9 @@
 //! SVG, no script, and a Content-Security-Policy that forbids every fetch, so the page shows
 //! the same offline, in a mail client, and printed.
 //!
-//! Numbers come from the core: the report rows, and for what a row does not carry (the
-//! weekday × hour heatmap, backlog ages, survey intervals per period) the core KPIs run over
-//! the same input with the report's own period, zone and options.
+//! Every number comes from the [`Report`]: its rows, and its sections (the weekday × hour
+//! heatmap, spike days, backlog ages, the CSAT and NPS intervals per period). The page renders
+//! them and computes none.
 
 use crate::charts::{self, Chart, Series, Style, YAxis};
 use crate::report::{Context, rejects_summary};
@@ -12,17 +12,10 @@ use crate::table::{DASH, change, duration, frt, period_label, resolution, thousa
 use plotters::style::RGBColor;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use supportkpi::kpi::SlaStatus;
-use supportkpi::kpi::{
-    Accumulator, Backlog, BacklogOptions, Csat, Kpi, Nps, TicketAccumulator, Volume, VolumeOptions,
-};
-use supportkpi::model::Instant;
-use supportkpi::model::SurveyKind;
-use supportkpi::report::{
-    NO_VALUE, Report, ReportOptions, ReportRow, TicketMetrics, TicketMetricsRow,
-};
+use supportkpi::kpi::{AgeBucket, SlaStatus};
+use supportkpi::model::{Instant, SurveyKind};
+use supportkpi::report::{NO_VALUE, Report, ReportRow, TicketMetrics, TicketMetricsRow};
 use supportkpi::stats::trend::least_squares;
-use supportkpi::time::PeriodKey;
 
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -93,99 +86,35 @@ footer p { margin: 4px 0; }
 }
 "#;
 
-/// Extra results for the charts, computed by the core over the same input.
-struct Extras {
-    heatmap: [[u64; 24]; 7],
-    spikes: Vec<(chrono::NaiveDate, u64)>,
-    ages: Vec<(String, u64)>,
-    age_at: Option<String>,
-    csat: BTreeMap<PeriodKey, (f64, f64, f64, u64)>,
-    nps: BTreeMap<PeriodKey, (f64, f64, f64, u64)>,
+/// A backlog age bucket's label, in days.
+fn age_label(a: &AgeBucket) -> String {
+    let days = |s: i64| s as f64 / 86_400.0;
+    match a.max_seconds {
+        Some(max) if a.min_seconds == 0 => format!("< {} d", days(max)),
+        Some(max) => format!("{}-{} d", days(a.min_seconds), days(max)),
+        None => format!("> {} d", days(a.min_seconds)),
+    }
 }
 
-fn extras(c: &Context) -> Result<Extras, String> {
-    let fail = |e: supportkpi::Error| crate::report::one_line(&e);
-    let o: &ReportOptions = &c.options;
-    let volume = Volume::new(VolumeOptions::default().with_zone(o.zone)).map_err(fail)?;
-    let mut v = volume.accumulator();
-    let backlog =
-        Backlog::new(BacklogOptions::default().with_bucketer(o.bucketer())).map_err(fail)?;
-    let mut b = backlog.accumulator();
-    for t in &c.input.tickets {
-        v.push(t).map_err(fail)?;
-        b.push(t).map_err(fail)?;
-    }
-    for h in &c.input.histories {
-        v.push_history(h).map_err(fail)?;
-        b.push_history(h).map_err(fail)?;
-    }
-    let v = v.finish();
-    let b = b.finish();
-    let ages = b.snapshot.as_ref().map_or_else(Vec::new, |s| {
-        s.ages
-            .iter()
-            .map(|a| {
-                let days = |s: i64| s as f64 / 86_400.0;
-                let label = match a.max_seconds {
-                    Some(max) if a.min_seconds == 0 => format!("< {} d", days(max)),
-                    Some(max) => format!("{}-{} d", days(a.min_seconds), days(max)),
-                    None => format!("> {} d", days(a.min_seconds)),
-                };
-                (label, a.count)
-            })
-            .collect()
-    });
-    let age_at = b.snapshot.as_ref().map(|s| {
-        s.at.with_timezone(&o.zone)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    });
+/// The total rows' interval per period: (score, low, high, n) where the row has one.
+type Intervals = BTreeMap<chrono::NaiveDate, (f64, f64, f64, u64)>;
 
-    let bucketer = o.bucketer();
-    let csat_kpi = Csat::new(o.csat).map_err(fail)?;
-    let nps_kpi = Nps::new(o.nps).map_err(fail)?;
-    let mut csat_acc = BTreeMap::new();
-    let mut nps_acc = BTreeMap::new();
-    for s in &c.input.surveys {
-        let key = bucketer.key(s.responded_at());
-        match s.kind() {
-            SurveyKind::Csat => csat_acc
-                .entry(key)
-                .or_insert_with(|| csat_kpi.accumulator())
-                .push_response(s)
-                .map_err(fail)?,
-            SurveyKind::Nps => nps_acc
-                .entry(key)
-                .or_insert_with(|| nps_kpi.accumulator())
-                .push_response(s)
-                .map_err(fail)?,
-            SurveyKind::Ces => {}
+/// The CSAT and NPS intervals of the total rows, from the report's sections.
+fn total_intervals(report: &Report) -> (Intervals, Intervals) {
+    let mut csat = BTreeMap::new();
+    let mut nps = BTreeMap::new();
+    for (row, i) in report.rows.iter().zip(&report.sections.intervals) {
+        if row.dimension.is_some() {
+            continue;
+        }
+        if let (Some(v), Some(l), Some(h)) = (row.csat_pct, i.csat_low_pct, i.csat_high_pct) {
+            csat.insert(row.period_start, (v, l, h, i.csat_n));
+        }
+        if let (Some(v), Some(l), Some(h)) = (row.nps, i.nps_low, i.nps_high) {
+            nps.insert(row.period_start, (v, l, h, i.nps_n));
         }
     }
-    let csat = csat_acc
-        .into_iter()
-        .filter_map(|(k, acc)| {
-            let r = acc.finish();
-            let (s, ci) = (r.score.value()?, *r.ci95.as_value()?);
-            Some((k, (s, ci.lower, ci.upper, r.n)))
-        })
-        .collect();
-    let nps = nps_acc
-        .into_iter()
-        .filter_map(|(k, acc)| {
-            let r = acc.finish();
-            let (s, ci) = (r.score.value()?, *r.ci95.as_value()?);
-            Some((k, (s, ci.lower, ci.upper, r.n)))
-        })
-        .collect();
-    Ok(Extras {
-        heatmap: v.heatmap,
-        spikes: v.spike_days.iter().map(|s| (s.date, s.created)).collect(),
-        ages,
-        age_at,
-        csat,
-        nps,
-    })
+    (csat, nps)
 }
 
 /// How a tile shows its change: relative (counts, durations, money), in percentage points
@@ -454,14 +383,8 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
     let period = c.options.period;
     let business = c.options.calendar.is_some();
     let labels: Vec<String> = totals.iter().map(|r| period_label(r, period)).collect();
-    let keys: Vec<PeriodKey> = totals
-        .iter()
-        .map(|r| PeriodKey {
-            start: r.period_start,
-            period,
-        })
-        .collect();
-    let x = extras(c)?;
+    let x = &report.sections;
+    let (csat_ci, nps_ci) = total_intervals(report);
 
     let mut out = String::with_capacity(256 * 1024);
     out.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -640,8 +563,9 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
         "No tickets.",
     );
 
-    if !x.ages.is_empty() {
-        let (names, counts): (Vec<String>, Vec<u64>) = x.ages.iter().cloned().unzip();
+    if let Some(ages) = x.backlog_ages.as_ref().filter(|a| !a.ages.is_empty()) {
+        let names: Vec<String> = ages.ages.iter().map(age_label).collect();
+        let counts: Vec<u64> = ages.ages.iter().map(|a| a.count).collect();
         let chart = charts::bars(
             "backlog-age",
             "Age of the open tickets",
@@ -654,8 +578,17 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
             "backlog-age",
             "Age of the open tickets",
             &format!(
-                "Open tickets by time since creation, at {}.",
-                x.age_at.clone().unwrap_or_default()
+                "Open tickets by time since creation, at {}: {} open ({}).",
+                ages.at
+                    .with_timezone(&c.options.zone)
+                    .format("%Y-%m-%d %H:%M"),
+                thousands(ages.backlog),
+                names
+                    .iter()
+                    .zip(&counts)
+                    .map(|(name, n)| format!("{name}: {}", thousands(*n)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             &[],
             Some(chart),
@@ -754,7 +687,7 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
         (
             "csat",
             "CSAT",
-            &x.csat,
+            &csat_ci,
             "% satisfied",
             0.0,
             100.0,
@@ -764,7 +697,7 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
         (
             "nps",
             "NPS",
-            &x.nps,
+            &nps_ci,
             "NPS",
             -100.0,
             100.0,
@@ -772,9 +705,9 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
             "% promoters (9-10) − % detractors (0-6), with its 95% interval.",
         ),
     ] {
-        let values: Vec<Option<(f64, f64, f64)>> = keys
+        let values: Vec<Option<(f64, f64, f64)>> = totals
             .iter()
-            .map(|k| data.get(k).map(|&(v, l, h, _)| (v, l, h)))
+            .map(|r| data.get(&r.period_start).map(|&(v, l, h, _)| (v, l, h)))
             .collect();
         let n: u64 = data.values().map(|v| v.3).sum();
         let axis = YAxis {
@@ -799,14 +732,26 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
     }
 
     let chart = charts::heatmap("heatmap", "When tickets arrive", &x.heatmap)?;
-    let spikes = if x.spikes.is_empty() {
+    let busiest = (0..7)
+        .flat_map(|d| (0..24).map(move |h| (d, h)))
+        .max_by_key(|&(d, h)| (x.heatmap[d][h], std::cmp::Reverse((d, h))))
+        .filter(|&(d, h)| x.heatmap[d][h] > 0)
+        .map_or(String::new(), |(d, h)| {
+            const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            format!(
+                "Busiest hour: {} {h:02}:00 ({} tickets). ",
+                DAYS[d],
+                thousands(x.heatmap[d][h])
+            )
+        });
+    let spikes = if x.spike_days.is_empty() {
         "No spike days.".to_owned()
     } else {
         let days: Vec<String> = x
-            .spikes
+            .spike_days
             .iter()
             .take(8)
-            .map(|(d, n)| format!("{d} ({n})"))
+            .map(|s| format!("{} ({})", s.date, s.created))
             .collect();
         format!("Spike days (robust z-score): {}.", days.join(", "))
     };
@@ -816,7 +761,7 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
         "heatmap",
         "When tickets arrive",
         &format!(
-            "Tickets created by weekday and hour ({}), darker = more. {spikes}",
+            "Tickets created by weekday and hour ({}), darker = more. {busiest}{spikes}",
             c.options.zone.name()
         ),
         &[],
@@ -921,7 +866,7 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
 
     breakdown(&mut out, report, c)?;
     drill_down(&mut out, totals.last().copied(), c)?;
-    all_periods(&mut out, &totals, c);
+    all_periods(&mut out, &totals, c, (&csat_ci, &nps_ci));
 
     out.push_str("<footer>\n");
     let _ = writeln!(
@@ -1234,34 +1179,32 @@ fn sla_text(c: &Context) -> String {
     }
 }
 
-/// The latest period per value of a dimension: the report's own `--by`, or else the first of
-/// segment, channel and priority the data has.
+/// The dimension the page breaks its latest period down by when `--by` is not given: the
+/// first of segment, channel and priority the data has. The report is computed with it (once:
+/// its total rows are the same), so the page needs no second report.
+pub(crate) fn breakdown_by(c: &Context) -> Option<&'static str> {
+    let has_segments = c.input.customers.iter().any(|x| x.segment().is_some());
+    let tickets = c
+        .input
+        .tickets
+        .iter()
+        .chain(c.input.histories.iter().map(|h| h.ticket()));
+    let any = |name: &str| tickets.clone().any(|t| t.dimension(name).is_some());
+    if has_segments && any("customer_id") {
+        Some("segment")
+    } else if any("channel") {
+        Some("channel")
+    } else if any("priority") {
+        Some("priority")
+    } else {
+        None
+    }
+}
+
+/// The latest period per value of the report's dimension (`--by`, or [`breakdown_by`]).
 fn breakdown(out: &mut String, report: &Report, c: &Context) -> Result<(), String> {
-    let computed;
-    let (report, by) = match &c.options.by {
-        Some(by) => (report, by.clone()),
-        None => {
-            let has_segments = c.input.customers.iter().any(|x| x.segment().is_some());
-            let tickets = c
-                .input
-                .tickets
-                .iter()
-                .chain(c.input.histories.iter().map(|h| h.ticket()));
-            let any = |name: &str| tickets.clone().any(|t| t.dimension(name).is_some());
-            let by = if has_segments && any("customer_id") {
-                "segment"
-            } else if any("channel") {
-                "channel"
-            } else if any("priority") {
-                "priority"
-            } else {
-                return Ok(());
-            };
-            let options = c.options.clone().by(by);
-            computed =
-                Report::compute(&c.input, &options).map_err(|e| crate::report::one_line(&e))?;
-            (&computed, by.to_owned())
-        }
+    let Some(by) = report.options.by.clone() else {
+        return Ok(());
     };
     let Some(last) = report.total_rows().last() else {
         return Ok(());
@@ -1342,13 +1285,26 @@ fn breakdown(out: &mut String, report: &Report, c: &Context) -> Result<(), Strin
     Ok(())
 }
 
-fn all_periods(out: &mut String, totals: &[&ReportRow], c: &Context) {
+/// A value with its 95% interval from the sections, e.g. `75.9% (61.6–83.7)`.
+fn with_interval(value: String, ci: Option<&(f64, f64, f64, u64)>) -> String {
+    match ci {
+        Some(&(_, low, high, _)) => format!("{value} ({low:.1}–{high:.1})"),
+        None => value,
+    }
+}
+
+fn all_periods(
+    out: &mut String,
+    totals: &[&ReportRow],
+    c: &Context,
+    (csat_ci, nps_ci): (&Intervals, &Intervals),
+) {
     let business = c.options.calendar.is_some();
     let _ = writeln!(
         out,
         "<details><summary>Every period ({} rows)</summary><div class=\"scroll\"><table data-table=\"periods\">\
          <thead><tr><th>period</th><th>created</th><th>resolved</th><th>reopened</th><th>backlog</th>\
-         <th>FRT p50</th><th>FRT p90</th><th>res p50</th><th>res p90</th><th>FCR</th><th>CSAT</th><th>NPS</th><th>CES</th></tr></thead><tbody>",
+         <th>FRT p50</th><th>FRT p90</th><th>res p50</th><th>res p90</th><th>FCR</th><th>CSAT (95%)</th><th>NPS (95%)</th><th>CES</th></tr></thead><tbody>",
         totals.len()
     );
     for r in totals {
@@ -1365,8 +1321,14 @@ fn all_periods(out: &mut String, totals: &[&ReportRow], c: &Context) {
             duration(resolution(r, business).0),
             duration(resolution(r, business).1),
             crate::table::pct(r.first_contact_resolution_pct, 0),
-            crate::table::pct(r.csat_pct, 1),
-            crate::table::signed(r.nps),
+            escape(&with_interval(
+                crate::table::pct(r.csat_pct, 1),
+                csat_ci.get(&r.period_start)
+            )),
+            escape(&with_interval(
+                crate::table::signed(r.nps),
+                nps_ci.get(&r.period_start)
+            )),
             r.ces_mean
                 .map_or_else(|| DASH.to_owned(), |v| format!("{v:.2}")),
         );

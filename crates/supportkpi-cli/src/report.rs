@@ -291,8 +291,17 @@ pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
 
     let report = {
         let _spinner = Spinner::start("computing the report".to_owned());
-        Report::compute(&context.input, &context.options)
-            .map_err(|e| Failure::Input(one_line(&e)))?
+        // The page shows the latest period by a dimension: one report with it serves both
+        // (its total rows are those of the report without it).
+        let page_by = match (format, &context.options.by) {
+            (OutFormat::Html, None) => crate::html::breakdown_by(&context),
+            _ => None,
+        };
+        match page_by {
+            Some(by) => Report::compute(&context.input, &context.options.clone().by(by)),
+            None => Report::compute(&context.input, &context.options),
+        }
+        .map_err(|e| Failure::Input(one_line(&e)))?
     };
 
     if let Some(path) = &args.rejects {

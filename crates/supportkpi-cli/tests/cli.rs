@@ -297,6 +297,18 @@ fn demo_html_has_every_chart_with_its_points_and_no_external_reference() {
     assert!(html.contains("@media print") && html.contains("@media (max-width: 600px)"));
     assert!(html.contains("<h2>By segment — 2023-12</h2>"));
     assert_eq!(html.matches("<div class=\"tile\"").count(), 12 - 4);
+    // The report's sections, as tests/it/sections.rs asserts them on the Rust report (values
+    // worked out by hand from examples/data/demo): spike days, backlog ages, the busiest hour
+    // of the heatmap, January's CSAT (43 of 58) and NPS (8 - 4 of 21) 95% intervals.
+    assert!(html.contains("Spike days (robust z-score): 2023-05-29 (34), 2023-05-30 (30)."));
+    assert!(html.contains(
+        "at 2024-01-01 00:00: 40 open (&lt; 1 d: 1, 1-3 d: 4, 3-7 d: 7, 7-30 d: 4, &gt; 30 d: 24)."
+    ));
+    assert!(html.contains("Busiest hour: Mon 11:00 (76 tickets)."));
+    let jan = html.find("<tr><td>2023-01</td>").unwrap();
+    let jan = &html[jan..jan + html[jan..].find("</tr>").unwrap()];
+    assert!(jan.contains("(61.6–83.7)</td>"), "{jan}");
+    assert!(jan.contains("(-12.2–50.3)</td>"), "{jan}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 

@@ -15,8 +15,8 @@ use supportkpi::columnar::{ColumnarInput, SurveyTable, TicketTable};
 use supportkpi::io::{self, ErrorMode, Rejected, Sources};
 use supportkpi::report::filter::{check_columnar_fields, check_fields};
 use supportkpi::report::{
-    COLUMNS, ColumnType, ReportInput, ReportOptions, ReportRow, ReportState, Share, TicketMetrics,
-    column_names,
+    COLUMNS, ColumnType, ReportInput, ReportOptions, ReportRow, ReportState, Sections, Share,
+    TicketMetrics, column_names,
 };
 use supportkpi::{Error, ErrorKind, Period, Report, SurveyResponse, Ticket};
 
@@ -538,11 +538,14 @@ impl std::fmt::Debug for PyReport {
     }
 }
 
-/// What pickling a report keeps: its options and rows.
+/// What pickling a report keeps: its options, rows and sections.
 #[derive(Serialize, Deserialize)]
 struct ReportPickle {
     options: ReportOptions,
     rows: Vec<ReportRow>,
+    /// Pickles of reports before sections have none.
+    #[serde(default)]
+    sections: Sections,
 }
 
 #[pymethods]
@@ -622,6 +625,12 @@ impl PyReport {
         self.report.to_json()
     }
 
+    /// The report's sections (intervals, heatmap, spike days, backlog ages) in the core's
+    /// serde form (JSON), as in `to_json()["sections"]`.
+    fn sections_json(&self) -> String {
+        serde_json::to_string(&self.report.sections).unwrap_or_default()
+    }
+
     /// `(source, line, error)` for every record a lenient read rejected.
     fn rejected<'py>(&self, py: Python<'py>) -> Vec<(String, u64, Bound<'py, PyAny>)> {
         self.rejected
@@ -652,6 +661,7 @@ impl PyReport {
         let pickle = ReportPickle {
             options: self.report.options.clone(),
             rows: self.report.rows.clone(),
+            sections: self.report.sections.clone(),
         };
         let bytes =
             serde_json::to_vec(&pickle).map_err(|e| py_err(py)(invalid_state(e.to_string())))?;
@@ -666,6 +676,7 @@ impl PyReport {
             report: Report {
                 options: p.options,
                 rows: p.rows,
+                sections: p.sections,
             },
             rejected: Vec::new(),
             read: Vec::new(),

@@ -3,7 +3,7 @@
 use super::{Counts, ScoreDistribution, confidence_z, off_scale, percent};
 use crate::error::Error;
 use crate::kpi::{Accumulator, Kpi, Metric, incompatible};
-use crate::model::{SurveyKind, SurveyResponse};
+use crate::model::{NPS_SCALE, NPS_SCALE_RULE, SurveyKind, SurveyResponse};
 use crate::stats::interval::{Comparison, Interval, Z_95, z_test};
 use serde::{Deserialize, Serialize};
 
@@ -112,7 +112,7 @@ impl Nps {
     pub fn accumulator(&self) -> NpsAccumulator {
         NpsAccumulator {
             options: self.options,
-            counts: Counts::new(0, 10),
+            counts: Counts::new(NPS_SCALE.0, NPS_SCALE.1),
         }
     }
 
@@ -176,7 +176,7 @@ impl TryFrom<NpsState> for NpsAccumulator {
         let nps = Nps::new(s.options)?;
         Ok(NpsAccumulator {
             options: nps.options,
-            counts: Counts::from_state(0, 10, s.counts, s.n)?,
+            counts: Counts::from_state(NPS_SCALE.0, NPS_SCALE.1, s.counts, s.n)?,
         })
     }
 }
@@ -237,10 +237,7 @@ impl Accumulator for NpsAccumulator {
         if self.counts.add(*score)? {
             Ok(())
         } else {
-            Err(off_scale(
-                *score,
-                "an NPS score is on the 0-10 scale".into(),
-            ))
+            Err(off_scale(*score, NPS_SCALE_RULE.into()))
         }
     }
 

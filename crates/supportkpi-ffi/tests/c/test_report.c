@@ -60,14 +60,17 @@ static char *report_ok(const char *request) {
     return out;
 }
 
-/* The rows of a report's JSON: from "rows":[ to the end of the report object. */
+/* The rows of a report's JSON: from "rows":[ to its sections (or the end of the report). */
 static const char *rows_start(const char *json) {
     const char *p = json == NULL ? NULL : strstr(json, "\"rows\":[");
     return p == NULL ? "" : p;
 }
 
 static const char *rows_end(const char *json) {
-    const char *p = json == NULL ? NULL : strstr(json, "},\"rejected\":");
+    const char *p = json == NULL ? NULL : strstr(json, "],\"sections\":");
+    if (p == NULL && json != NULL) {
+        p = strstr(json, "},\"rejected\":");
+    }
     return p == NULL ? rows_start(json) : p;
 }
 
@@ -706,6 +709,40 @@ static void handle_errors(void) {
     supportkpi_report_free(NULL);
 }
 
+/* The report's sections on the demo data: the values tests/it/sections.rs asserts on the
+ * Rust report and test_sections.py on the Python one (worked out by hand from the CSVs). */
+static void demo_sections(void) {
+    char request[2048];
+    snprintf(request, sizeof request,
+             "{\"sources\": {\"tickets\": \"%s/examples/data/demo/tickets.csv\",\n"
+             "             \"surveys\": \"%s/examples/data/demo/surveys.csv\"}}",
+             root, root);
+    char *json = report_ok(request);
+    const char *s = json == NULL ? NULL : strstr(json, "],\"sections\":{\"intervals\":[");
+    CHECK(s != NULL);
+    if (s == NULL) {
+        supportkpi_string_free(json);
+        return;
+    }
+    CHECK(count_rows(json) == 12);
+    CHECK(strstr(s, "\"heatmap\":[[4,3,0,3,4,2,13,28,50,55,62,76,52,50,46,57,21,29,22,8,11,10,"
+                    "6,3],") != NULL);
+    CHECK(strstr(s, "\"spike_days\":[{\"date\":\"2023-05-29\",\"created\":34,\"median\":7.0,") !=
+          NULL);
+    CHECK(strstr(s, "{\"date\":\"2023-05-30\",\"created\":30,") != NULL);
+    CHECK(strstr(s, "\"backlog_ages\":{\"at\":\"2024-01-01T00:00:00Z\",\"backlog\":40,") != NULL);
+    CHECK(strstr(s, "\"max_seconds\":null,\"count\":24}]}") != NULL);
+    /* January 2023, the first interval: Wilson of 43 / 58 CSAT, NPS of 8 - 4 of 21. */
+    const char *jan = strstr(s, "{\"period_start\":\"2023-01-01\",\"dimension\":null,");
+    CHECK(jan != NULL);
+    const char *low = jan == NULL ? NULL : strstr(jan, "\"csat_low_pct\":");
+    const char *high = jan == NULL ? NULL : strstr(jan, "\"nps_high\":");
+    CHECK_NEAR(low == NULL ? NAN : strtod(low + 15, NULL), 61.6226142352596, 1e-9);
+    CHECK_NEAR(high == NULL ? NAN : strtod(high + 11, NULL), 50.3354279505314, 1e-9);
+    CHECK(jan != NULL && strstr(jan, "\"csat_n\":58,") != NULL);
+    supportkpi_string_free(json);
+}
+
 int main(void) {
     const char *env = getenv("SUPPORTKPI_ROOT");
     if (env == NULL || env[0] == '\0') {
@@ -722,5 +759,6 @@ int main(void) {
     several_dimensions_and_filters();
     agents_as_dimensions();
     handle_errors();
+    demo_sections();
     return finish("test_report");
 }

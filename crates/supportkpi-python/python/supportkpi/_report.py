@@ -691,10 +691,14 @@ class Report:
 
     Columns are :attr:`columns` (snake_case, units in the name). An undefined value is
     ``None``, and ``report.undefined[i][column]`` says why. Immutable; ``==`` compares the
-    options and rows; pickles.
+    options, rows and sections; pickles.
+
+    Besides the rows the report carries its sections, computed by the core with the rows:
+    :attr:`intervals` (the 95% intervals of each row's CSAT and NPS), :attr:`heatmap` and
+    :attr:`spike_days` (when tickets arrive) and :attr:`backlog_ages` (the open backlog by age).
     """
 
-    __slots__ = ("_r", "_rows")
+    __slots__ = ("_r", "_rows", "_sections")
 
     #: The column names, in order.
     columns: Sequence[str] = tuple(_native.Report.columns)
@@ -702,6 +706,53 @@ class Report:
     def __init__(self, native: _native.Report) -> None:
         self._r = native
         self._rows: Optional[List[Dict[str, Any]]] = None
+        self._sections: Optional[Dict[str, Any]] = None
+
+    def _section(self, name: str) -> Any:
+        if self._sections is None:
+            self._sections = json.loads(self._r.sections_json())
+        return self._sections[name]
+
+    @property
+    def intervals(self) -> List[Dict[str, Any]]:
+        """One dict per row, in the rows' order: ``period_start`` (a date), ``dimension``,
+        ``csat_low_pct``, ``csat_high_pct`` (the Wilson 95% interval of ``csat_pct``),
+        ``csat_n``, ``nps_low``, ``nps_high`` (the 95% interval of ``nps``), ``nps_n`` and
+        ``undefined`` (why a bound is ``None``)."""
+        out: List[Dict[str, Any]] = []
+        for i in self._section("intervals"):
+            row = dict(i)
+            row["period_start"] = date.fromisoformat(i["period_start"])
+            row["undefined"] = dict(i["undefined"])
+            out.append(row)
+        return out
+
+    @property
+    def heatmap(self) -> List[List[int]]:
+        """Tickets created by weekday (``[0]`` = Monday) and hour of day in the report's zone."""
+        return [list(row) for row in self._section("heatmap")]
+
+    @property
+    def spike_days(self) -> List[Dict[str, Any]]:
+        """Days whose created count is a spike: ``date``, ``created``, ``median`` (of the
+        trailing window) and ``z`` (the robust z-score)."""
+        return [
+            {**d, "date": date.fromisoformat(d["date"])} for d in self._section("spike_days")
+        ]
+
+    @property
+    def backlog_ages(self) -> Optional[Dict[str, Any]]:
+        """The open backlog by age since creation: ``at`` (an aware datetime), ``backlog`` and
+        ``ages`` (``min_seconds``, ``max_seconds`` or ``None`` for the last, ``count``);
+        ``None`` without tickets."""
+        a = self._section("backlog_ages")
+        if a is None:
+            return None
+        return {
+            "at": datetime.fromisoformat(a["at"].replace("Z", "+00:00")),
+            "backlog": a["backlog"],
+            "ages": [dict(b) for b in a["ages"]],
+        }
 
     @property
     def rows(self) -> List[Dict[str, Any]]:
@@ -760,7 +811,7 @@ class Report:
         return (_unpickle, (self._r.state(),))
 
     def to_json(self) -> str:
-        """The report as JSON (options, columns, rows with their undefined reasons)."""
+        """The report as JSON (options, columns, rows with their undefined reasons, sections)."""
         return self._r.to_json()
 
     def to_csv(self) -> str:

@@ -1,0 +1,68 @@
+"""The report's sections on the demo data: the values tests/it/sections.rs asserts on the Rust
+report (worked out by hand from examples/data/demo), read through the Python door."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+import supportkpi as sk
+
+DEMO = Path(__file__).resolve().parents[3] / "examples" / "data" / "demo"
+
+
+@pytest.fixture(scope="module")
+def demo() -> sk.Report:
+    return sk.report(tickets=str(DEMO / "tickets.csv"), surveys=str(DEMO / "surveys.csv"))
+
+
+def test_heatmap_and_spike_days(demo: sk.Report) -> None:
+    assert demo.heatmap[0] == [4, 3, 0, 3, 4, 2, 13, 28, 50, 55, 62, 76, 52, 50, 46, 57, 21, 29, 22, 8, 11, 10, 6, 3]
+    assert sum(map(sum, demo.heatmap)) == 3000
+    assert [(d["date"], d["created"], d["median"]) for d in demo.spike_days] == [
+        (date(2023, 5, 29), 34, 7.0),
+        (date(2023, 5, 30), 30, 7.0),
+    ]
+
+
+def test_intervals(demo: sk.Report) -> None:
+    intervals = demo.intervals
+    assert len(intervals) == len(demo)
+    jan = intervals[0]
+    assert (jan["period_start"], jan["dimension"], jan["csat_n"], jan["nps_n"]) == (date(2023, 1, 1), None, 58, 21)
+    # Wilson: 43 of 58; NPS: 8 promoters, 4 detractors of 21.
+    assert jan["csat_low_pct"] == pytest.approx(61.6226142352596, abs=1e-9)
+    assert jan["csat_high_pct"] == pytest.approx(83.654454795703, abs=1e-9)
+    assert jan["nps_low"] == pytest.approx(-12.2401898552933, abs=1e-9)
+    assert jan["nps_high"] == pytest.approx(50.3354279505314, abs=1e-9)
+    assert jan["undefined"] == {}
+    assert demo.rows[0]["csat_n"] == jan["csat_n"]
+
+
+def test_backlog_ages(demo: sk.Report) -> None:
+    ages = demo.backlog_ages
+    assert ages is not None
+    assert ages["at"] == datetime(2024, 1, 1, tzinfo=timezone.utc)
+    assert ages["backlog"] == 40
+    assert [a["count"] for a in ages["ages"]] == [1, 4, 7, 4, 24]
+    assert ages["ages"][-1] == {"min_seconds": 2_592_000, "max_seconds": None, "count": 24}
+
+
+def test_json_and_pickle_keep_the_sections(demo: sk.Report) -> None:
+    sections = json.loads(demo.to_json())["sections"]
+    assert sections["heatmap"] == demo.heatmap
+    assert sections["backlog_ages"]["backlog"] == 40
+    back = pickle.loads(pickle.dumps(demo))
+    assert back == demo
+    assert back.intervals == demo.intervals
+
+
+def test_undefined_intervals_say_why() -> None:
+    r = sk.report(tickets=str(DEMO / "tickets.csv"))
+    first = r.intervals[0]
+    assert (first["csat_low_pct"], first["nps_high"]) == (None, None)
+    assert first["undefined"]["csat_low_pct"] == "no CSAT responses"
