@@ -53,7 +53,8 @@ fn event_log_rejects_are_counted_per_record_with_line_and_ticket() {
         .map(|h| h.id().as_str())
         .collect();
     assert_eq!(ids, ["A"]);
-    let rejects: Vec<(u64, &str, ErrorKind, Option<&str>, Option<&str>)> = loaded
+    type Seen<'a> = (u64, &'a str, ErrorKind, Option<&'a str>, Option<&'a str>);
+    let rejects: Vec<Seen<'_>> = loaded
         .rejected
         .iter()
         .map(|r| {
@@ -186,7 +187,7 @@ fn ticket_row(i: usize, kind: u8) -> (String, bool) {
         ),
         3 => (format!("T-{i},2021-06-01T08:00:00Z"), false),
         4 => ("T-0,2021-06-01T08:00:00Z,".to_owned(), false),
-        _ => (format!(",2021-06-01T08:00:00Z,"), false),
+        _ => (",2021-06-01T08:00:00Z,".to_owned(), false),
     }
 }
 

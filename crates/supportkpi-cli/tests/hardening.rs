@@ -518,3 +518,58 @@ fn ambiguous_input_is_refused_not_read_differently() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// Event-log rejects are records: each event of a ticket that cannot be derived (here B, never
+/// created, and a merge circle C <-> D) is one line of --rejects with its line and ticket id,
+/// and the summary counts records.
+#[test]
+fn event_log_rejects_are_records_with_line_and_ticket_id() {
+    let dir = temp("event-rejects");
+    let events = dir.join("events.csv");
+    std::fs::write(
+        &events,
+        "ticket_id,at,kind,into\n\
+         A,2021-06-01T08:00:00Z,created,\n\
+         B,2021-06-01T09:00:00Z,status_change,\n\
+         C,2021-06-01T08:00:00Z,created,\n\
+         D,2021-06-01T08:00:00Z,created,\n\
+         C,2021-06-01T09:00:00Z,merged,D\n\
+         D,2021-06-01T09:00:00Z,merged,C\n",
+    )
+    .unwrap();
+    let rejects = dir.join("rejects.csv");
+    let (e, r) = (events.to_str().unwrap(), rejects.to_str().unwrap());
+    let out = bounded(&[
+        "report",
+        "--events",
+        e,
+        "--errors",
+        "lenient",
+        "--rejects",
+        r,
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("rejected: 5 of 6 records"), "{err}");
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    let rows: Vec<(&str, &str)> = text
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[2], f[4])
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [("3", "B"), ("4", "C"), ("5", "D"), ("6", "C"), ("7", "D")],
+        "{text}"
+    );
+    // Strict: the first such ticket, at its first event's line.
+    let out = bounded(&["report", "--events", e]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains(":3") && err.contains("B"), "{err}");
+}

@@ -1037,6 +1037,27 @@ pub unsafe extern "C" fn supportkpi_report_free(report: *mut supportkpi_report) 
     });
 }
 
+/// The body of the `c_request` fuzz target, shared with the test that replays its corpus
+/// (`src/fuzz_corpus.rs`): a request's bytes through `supportkpi_report_json_with(…,
+/// SUPPORTKPI_REPORT_NO_FILES, …)` minus the C string handling, so no file is ever opened.
+/// `Ok` is the response, which must be JSON; `Err` the result code and message a C caller gets.
+#[doc(hidden)]
+pub fn fuzz_report_request(data: &[u8]) -> Result<String, (supportkpi_result, String)> {
+    // A C string ends at its first NUL: the bytes after it never reach the library.
+    let data = data.split(|&b| b == 0).next().unwrap_or_default();
+    let text = std::str::from_utf8(data).map_err(|e| {
+        let message = format!("request is not UTF-8 text ({e})");
+        (supportkpi_result::InvalidArgument, message)
+    })?;
+    let out = report_json(text, SUPPORTKPI_REPORT_NO_FILES)
+        .map_err(|e| (e.code(), e.message().to_owned()))?;
+    assert!(
+        serde_json::from_str::<serde::de::IgnoredAny>(&out).is_ok(),
+        "the response is not JSON: {out}"
+    );
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1300,25 +1321,4 @@ mod tests {
         );
         assert_eq!(out["report"]["rows"][0]["tickets_created"], 1);
     }
-}
-
-/// The body of the `c_request` fuzz target, shared with the test that replays its corpus
-/// (`src/fuzz_corpus.rs`): a request's bytes through `supportkpi_report_json_with(…,
-/// SUPPORTKPI_REPORT_NO_FILES, …)` minus the C string handling, so no file is ever opened.
-/// `Ok` is the response, which must be JSON; `Err` the result code and message a C caller gets.
-#[doc(hidden)]
-pub fn fuzz_report_request(data: &[u8]) -> Result<String, (supportkpi_result, String)> {
-    // A C string ends at its first NUL: the bytes after it never reach the library.
-    let data = data.split(|&b| b == 0).next().unwrap_or_default();
-    let text = std::str::from_utf8(data).map_err(|e| {
-        let message = format!("request is not UTF-8 text ({e})");
-        (supportkpi_result::InvalidArgument, message)
-    })?;
-    let out = report_json(text, SUPPORTKPI_REPORT_NO_FILES)
-        .map_err(|e| (e.code(), e.message().to_owned()))?;
-    assert!(
-        serde_json::from_str::<serde::de::IgnoredAny>(&out).is_ok(),
-        "the response is not JSON: {out}"
-    );
-    Ok(out)
 }
