@@ -31,6 +31,7 @@ shift $(( $# >= 2 ? 2 : $# ))
 
 run() {
     local t=$1
+    shift
     mkdir -p "corpus-work/$t"
     cargo fuzz run -O "$t" "corpus-work/$t" "corpus/$t" -- \
         -max_total_time="$seconds" -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 "$@"
