@@ -404,6 +404,7 @@ impl PyRecords {
                 d.set_item("public", public)?;
                 d.set_item("to", to)?;
                 d.set_item("into", into)?;
+                d.set_item("agent", e.agent.as_deref())?;
             }
             Data::Surveys(v) => {
                 let r = v.get(index).ok_or_else(out_of_range)?;

@@ -513,7 +513,7 @@ def test_plot_without_matplotlib(sample_report: sk.Report, monkeypatch: pytest.M
 def test_records_iterate_as_dicts() -> None:
     events = sk.read_events(DATA / "events.csv")
     e = next(iter(events))
-    assert set(e) == {"ticket_id", "at", "kind", "author", "public", "to", "into"}
+    assert set(e) == {"ticket_id", "at", "kind", "author", "public", "to", "into", "agent"}
     assert e["at"].tzinfo is not None
     c = sk.read_costs(DATA / "costs.csv")[0]
     assert c["amount"] == Decimal("41200.00") and c["start"] == date(2021, 5, 1)

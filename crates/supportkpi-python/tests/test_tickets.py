@@ -104,3 +104,34 @@ def test_ticket_metrics() -> None:
     r = sk.report(**four(), where={"team": "billing"})
     assert r.to_dicts()[0]["frt_mean_s"] == sum(x["frt_s"] for x in rows) / 3
     assert "TicketMetrics: 3 tickets" in repr(t)
+
+
+def test_agents_from_an_event_log(tmp_path: Any) -> None:
+    """The assignee changes after the first reply: ``first_responder`` credits the agent who
+    replied, ``solver`` the one who solved, ``assignee`` stays the last assignment."""
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "ticket_id,at,kind,author,public,to,agent\n"
+        "A,2021-06-28T09:00:00Z,created,,,,\n"
+        "A,2021-06-28T09:05:00Z,assigned,,,ann,\n"
+        "A,2021-06-28T09:30:00Z,reply,agent,true,,ann\n"
+        "A,2021-06-28T10:00:00Z,assigned,,,bob,\n"
+        "A,2021-06-28T12:00:00Z,status_change,,,solved,bob\n"
+        "B,2021-06-28T10:00:00Z,created,,,,\n"
+        "B,2021-06-28T10:00:00Z,assigned,,,bob,\n"
+        "B,2021-06-28T11:00:00Z,reply,agent,true,,ann\n"
+        "C,2021-06-28T11:00:00Z,created,,,,\n"
+        "C,2021-06-28T11:00:00Z,assigned,,,bob,\n"
+        "C,2021-06-28T11:20:00Z,reply,agent,true,,bob\n"
+    )
+    assert sk.read_events(path)[2]["agent"] == "ann"
+    t = sk.ticket_metrics(events=path)
+    agents = [(r["ticket_id"], r["assignee"], r["first_responder"], r["solver"]) for r in t.to_dicts()]
+    assert agents == [("A", "bob", "ann", "bob"), ("B", "bob", "ann", None), ("C", "bob", "bob", None)]
+    # Per agent: ann answered A (30 min) and B (60 min), bob answered C (20 min).
+    r = sk.report(events=path, by="first_responder")
+    rows = [(d["dimension"], d["tickets_created"], d["frt_mean_s"]) for d in r.to_dicts()]
+    assert rows == [(None, 3, 2200.0), ("ann", 2, 2700.0), ("bob", 1, 1200.0)]
+    # By assignee, bob holds all three.
+    r = sk.report(events=path, by="assignee")
+    assert [(d["dimension"], d["tickets_created"]) for d in r.to_dicts()] == [(None, 3), ("bob", 3)]
