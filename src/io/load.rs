@@ -241,39 +241,23 @@ fn load_helpdesk(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
         && servicenow_log.is_none()
     {
         // A JSON API preset's document carries its event log (parts, threads, articles,
-        // messages): read with the preset's module and status vocabulary.
-        let document = sources
+        // messages, audits): read and derived by the preset's module and vocabulary.
+        if let Some(preset) = sources
             .preset
-            .filter(|p| super::presets::has_document_events(*p));
-        let (log, map) = match document {
-            Some(preset) => {
-                let out = super::open(path)
-                    .and_then(|f| super::presets::read_document_events(preset, f, &export))
-                    .map_err(|e| in_file(e, path))?;
-                let map = export
-                    .status_map
-                    .clone()
-                    .unwrap_or_else(|| preset.status_map());
-                // A document record's events share its record number as their line.
-                let bad: std::collections::HashSet<u64> =
-                    out.rejected.iter().map(|r| r.line).collect();
-                let lines = (1..=out.read).filter(|l| !bad.contains(l));
-                let events = lines
-                    .zip(out.records)
-                    .flat_map(|(line, events)| events.into_iter().map(move |e| (line, e)))
-                    .collect();
-                let log = EventLog {
-                    events,
-                    rejected: out.rejected,
-                    read: out.read,
-                };
-                (log, map)
+            .filter(|p| super::presets::has_document_events(*p))
+        {
+            let out = super::open(path)
+                .and_then(|f| super::presets::read_document_histories(preset, f, &export))
+                .map_err(|e| in_file(e, path))?;
+            loaded.read.push((SourceKind::Events, out.read));
+            for r in out.rejected {
+                loaded.reject(SourceKind::Events, path, r);
             }
-            None => (
-                read_event_log(path, &canonical).map_err(|e| in_file(e, path))?,
-                canonical.statuses().clone(),
-            ),
-        };
+            loaded.input.histories = out.records;
+            return Ok(loaded);
+        }
+        let log = read_event_log(path, &canonical).map_err(|e| in_file(e, path))?;
+        let map = canonical.statuses().clone();
         let derive = DeriveOptions::new().order(options.event_order.unwrap_or_default());
         let (histories, rejected) = event_histories(log, &map, derive, options.error_mode())
             .map_err(|e| in_file(e, path))?;

@@ -189,7 +189,8 @@ fn read_from<R: std::io::Read>(
     config: &Config,
 ) -> Result<Outcome, Error> {
     let options = &config.options;
-    // A JSON API preset reads its documents (tickets, or its satisfaction ratings as surveys).
+    // A JSON API preset reads its documents (tickets, its satisfaction ratings as surveys, its
+    // event log as events).
     if let Some(preset) = config.preset.filter(|p| p.is_document()) {
         match kind {
             Kind::Tickets => {
@@ -199,6 +200,12 @@ fn read_from<R: std::io::Read>(
             Kind::Surveys => {
                 let out = io::presets::read_document_surveys(preset, input, options)?;
                 return Ok(outcome(out, Data::Surveys));
+            }
+            // Its event log (parts, threads, articles, messages, audits), as ticket histories
+            // derived with the preset's vocabulary, as io::load reads it.
+            Kind::Events if io::presets::has_document_events(preset) => {
+                let out = io::presets::read_document_histories(preset, input, options)?;
+                return Ok(outcome(out, Data::Histories));
             }
             _ => {}
         }

@@ -567,6 +567,57 @@ pub(crate) fn created_resolved_ticket(row: &Row<'_>) -> Result<Ticket> {
     b.build()
 }
 
+/// Reads a JSON API preset's event log ([`read_document_events`]) and derives each ticket's
+/// history with the preset's status vocabulary (or the options' status map) and the options'
+/// event order: what [`load`](crate::io::load) does with such a file given as `events`, for
+/// the doors that read one file at a time. A ticket whose derivation fails is rejected in
+/// lenient mode (line 0), so accepted + rejected = read tickets.
+///
+/// # Errors
+/// As [`read_document_events`]; in strict mode the first ticket's derivation error.
+///
+/// # Example
+/// ```
+/// use supportkpi::io::{presets::read_document_histories, Preset, ReadOptions};
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/helpscout_conversations.json");
+/// let file = std::fs::File::open(path)?;
+/// let out = read_document_histories(Preset::HelpScout, file, &ReadOptions::new())?;
+/// assert_eq!((out.read, out.records.len()), (6, 6));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_document_histories(
+    preset: Preset,
+    input: impl std::io::Read,
+    options: &ReadOptions,
+) -> Result<super::ReadOutcome<crate::model::TicketHistory>> {
+    use crate::model::{DeriveOptions, derive_histories, derive_histories_lenient};
+    let out = read_document_events(preset, input, options)?;
+    let map = options
+        .status_map
+        .clone()
+        .unwrap_or_else(|| preset.status_map());
+    let derive = DeriveOptions::new().order(options.event_order.unwrap_or_default());
+    let events = out.records.into_iter().flatten();
+    let mut rejected = out.rejected;
+    let records = match options.error_mode() {
+        super::ErrorMode::Strict => derive_histories(events, &map, derive)?,
+        super::ErrorMode::Lenient => {
+            let (histories, failed) = derive_histories_lenient(events, &map, derive);
+            rejected.extend(
+                failed
+                    .into_iter()
+                    .map(|(_, error)| super::Rejected { line: 0, error }),
+            );
+            histories
+        }
+    };
+    Ok(super::ReadOutcome {
+        records,
+        rejected,
+        read: out.read,
+    })
+}
+
 /// `created + minutes`, for exports that give durations instead of instants. Whole seconds,
 /// rounded half away from zero; a negative duration is an error naming the column.
 pub(crate) fn after_minutes(row: &Row<'_>, key: &str, created: Instant) -> Result<Option<Instant>> {

@@ -264,7 +264,8 @@ _READ_DOC = """Reads {kind} from a file or an Arrow-compatible table.
         preset: a helpdesk export's layout, any name ``supportkpi presets`` lists (the
             core's one list), e.g. ``"servicenow"`` (an incident event log, read into tickets)
             or ``"zendesk-json"`` (its API's ticket JSON; for surveys, its satisfaction
-            ratings JSON).
+            ratings JSON; for events, its ticket audits, read into ticket histories as for the
+            other JSON presets with an event log).
         errors: ``"strict"`` raises at the first bad record; ``"lenient"`` keeps going and
             lists every bad record in ``.rejected``.
         timezone: the IANA zone naive local times (text or Arrow timestamps without a zone)
