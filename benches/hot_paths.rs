@@ -2,7 +2,7 @@
 //! period bucketing, every ticket and survey accumulator, the one-pass report and CSV reading.
 //!
 //! `cargo bench --bench hot_paths` (add a filter such as `-- bucketing` for one group).
-//! The data is the seeded synthetic helpdesk (`supportkpi::synth`), so runs are comparable.
+//! The data is the seeded synthetic helpdesk (`supportkpi_synth`), so runs are comparable.
 
 use std::hint::black_box;
 use std::time::Duration as StdDuration;
@@ -17,9 +17,9 @@ use supportkpi::kpi::{
 };
 use supportkpi::model::SurveyKind;
 use supportkpi::report::{Report, ReportOptions};
-use supportkpi::synth::{Dataset, Synth, SynthOptions, WriteOptions};
 use supportkpi::time::{Bucketer, Period};
 use supportkpi::{BusinessCalendar, Ticket};
+use supportkpi_synth::{Dataset, Synth, SynthOptions, WriteOptions};
 
 /// Tickets per accumulator and report benchmark: big enough that per-call overheads vanish,
 /// small enough for a quick `cargo bench`.

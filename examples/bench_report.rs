@@ -35,9 +35,9 @@ use supportkpi::kpi::{
     ResolutionTime, ResolutionTimeOptions,
 };
 use supportkpi::report::{Report, ReportOptions};
-use supportkpi::synth::{Synth, SynthOptions, WriteOptions};
 use supportkpi::time::{Bucketer, Period};
 use supportkpi::{BusinessCalendar, Ticket};
+use supportkpi_synth::{Synth, SynthOptions, WriteOptions};
 
 type Res<T> = Result<T, Box<dyn StdError>>;
 /// The backlog at the end of each day.

@@ -16,8 +16,6 @@
 //! - [`report`]: the one-pass [`Report`]: every KPI per period × dimension value, as a table.
 //! - [`io`] (feature `io`, on by default): streaming CSV and JSON Lines readers for every
 //!   record type, column mappings, and presets for ServiceNow, Zendesk and Freshdesk exports.
-//! - [`synth`]: a seeded synthetic helpdesk (a year of tickets, events, surveys, customers and
-//!   costs with realistic shapes), streamed to the canonical files for demos and benchmarks.
 //! - [`Error`]: every failure names the record, field, value and rule.
 //!
 //! ```
@@ -42,7 +40,6 @@ pub mod model;
 mod par;
 pub mod report;
 pub mod stats;
-pub mod synth;
 pub mod time;
 mod wire;
 

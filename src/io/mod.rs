@@ -81,6 +81,23 @@ pub use columnar::{LoadedColumnar, load_columnar};
 use limit::LineLimit;
 pub use limit::MAX_LINE_BYTES;
 pub use load::{Loaded, SourceKind, SourceRejected, Sources, load};
+
+/// The canonical columns of a record type, in order: the header the readers take without a
+/// mapping or preset (examples/data/README.md), and the one `supportkpi-synth` writes.
+///
+/// ```
+/// use supportkpi::io::{SourceKind, canonical_columns};
+/// assert_eq!(canonical_columns(SourceKind::Costs), ["start", "end", "amount", "currency", "category"]);
+/// ```
+pub const fn canonical_columns(kind: SourceKind) -> &'static [&'static str] {
+    match kind {
+        SourceKind::Tickets => records::TICKET.keys,
+        SourceKind::Events => records::EVENT.keys,
+        SourceKind::Surveys => records::SURVEY.keys,
+        SourceKind::Customers => records::CUSTOMER.keys,
+        SourceKind::Costs => records::COST.keys,
+    }
+}
 pub use mapping::ColumnMapping;
 pub use presets::Preset;
 pub use presets::servicenow::{EventLogOutcome, read_servicenow, read_servicenow_from};
@@ -142,7 +159,7 @@ pub enum Format {
     /// JSON Lines: one JSON object per line; blank lines are skipped.
     JsonLines,
     /// Apache Parquet (feature `parquet`): read by [`load`] and [`load_columnar`], written by
-    /// [`Synth::write`](crate::synth::Synth::write); the streaming record readers take CSV and
+    /// `Synth::write` (crate `supportkpi-synth`); the streaming record readers take CSV and
     /// JSON Lines only.
     #[cfg(feature = "parquet")]
     Parquet,

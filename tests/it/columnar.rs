@@ -706,7 +706,7 @@ proptest! {
 /// Event histories (reopens, cancellations, every resolution) through states over buckets.
 #[test]
 fn bucket_states_of_histories_combine_to_the_report() {
-    use supportkpi::synth::{Synth, SynthOptions};
+    use supportkpi_synth::{Synth, SynthOptions};
     let data = Synth::new(SynthOptions::new(600).seed(7).days(120))
         .unwrap()
         .dataset();
@@ -829,7 +829,7 @@ fn damaged_or_foreign_states_are_refused() {
 #[test]
 fn bucket_states_with_filters_and_several_dimensions() {
     use supportkpi::report::ReportState;
-    use supportkpi::synth::{Synth, SynthOptions};
+    use supportkpi_synth::{Synth, SynthOptions};
     let data = Synth::new(SynthOptions::new(800).seed(11).days(90))
         .unwrap()
         .dataset();

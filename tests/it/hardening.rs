@@ -161,7 +161,7 @@ fn surveys_costs_and_merged_partitions_are_bounded_too() {
 
 #[test]
 fn the_generator_refuses_what_it_could_not_hold_or_the_readers_read() {
-    use supportkpi::synth::{MAX_CUSTOMERS, Synth, SynthOptions};
+    use supportkpi_synth::{MAX_CUSTOMERS, Synth, SynthOptions};
     let err = Synth::new(SynthOptions::new(100_000_000_000)).unwrap_err();
     assert_eq!(
         (err.kind(), err.field()),

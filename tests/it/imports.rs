@@ -222,3 +222,26 @@ fn the_module_graph_has_no_cycle_but_the_known_one() {
         "an import cycle among {cycle:?}; its edges: {made_by:#?}"
     );
 }
+
+/// The synthetic helpdesk is its own crate (`crates/supportkpi-synth`): no module of the core
+/// library generates data, and the core's manifest needs it only to test and benchmark.
+#[test]
+fn the_core_does_not_compile_synth() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let synth: Vec<&PathBuf> = files
+        .iter()
+        .filter(|f| module_of(f).as_deref() == Some("synth"))
+        .collect();
+    assert!(synth.is_empty(), "{synth:?}");
+    let lib = std::fs::read_to_string(src().join("lib.rs")).unwrap();
+    assert!(!code_lines(&lib).any(|l| l.contains("mod synth")));
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
+    let deps = manifest
+        .split("\n[dependencies]\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .unwrap();
+    assert!(!deps.contains("synth"), "{deps}");
+}

@@ -7,7 +7,7 @@ use crate::report::one_line;
 use crate::table::thousands;
 use chrono::NaiveDate;
 use supportkpi::io::Format;
-use supportkpi::synth::{Synth, SynthOptions, WriteOptions};
+use supportkpi_synth::{Synth, SynthOptions, WriteOptions};
 
 fn number(flag: &str, text: &str) -> Result<u64, Failure> {
     text.replace('_', "")

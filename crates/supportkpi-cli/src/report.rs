@@ -14,10 +14,10 @@ use supportkpi::kpi::{SlaMetric, SlaPolicy, SlaTarget};
 use supportkpi::model::Status;
 use supportkpi::report::filter::{Condition, check_fields};
 use supportkpi::report::{Report, ReportInput, ReportOptions, TicketMetrics};
-use supportkpi::synth::{Synth, SynthOptions};
 use supportkpi::time::TeamCalendars;
 use supportkpi::time::parse_zone;
 use supportkpi::{BusinessCalendar, Error, Period};
+use supportkpi_synth::{Synth, SynthOptions};
 
 /// The demo's data set: the one `examples/data/demo/` holds (a test keeps the two equal).
 pub(crate) const DEMO_TICKETS: u64 = 3_000;

@@ -6,7 +6,7 @@
 
 use super::Synth;
 use super::rng::Rng;
-use crate::model::{Author, Status, SurveyKind};
+use supportkpi::model::{Author, Status, SurveyKind};
 
 pub(crate) const CHANNELS: [&str; 4] = ["email", "web", "chat", "phone"];
 const CHANNEL_WEIGHTS: [f64; 4] = [0.42, 0.26, 0.22, 0.10];
@@ -104,7 +104,7 @@ impl Story {
         at
     }
 
-    /// The summary the derivation rules of [`crate::model::derive_histories`] give for these
+    /// The summary the derivation rules of [`supportkpi::model::derive_histories`] give for these
     /// events; a test checks the two agree on every generated ticket.
     fn summarize(&mut self) {
         let mut status = Status::New;
@@ -122,7 +122,7 @@ impl Story {
                     self.agent_replies += 1;
                 }
                 Happening::Status(to) if to != status => {
-                    use crate::model::StatusCategory::{Open, Resolved};
+                    use supportkpi::model::StatusCategory::{Open, Resolved};
                     match (status.category(), to.category()) {
                         (Resolved, Open) => self.reopens += 1,
                         (from, Resolved) if from != Resolved => resolutions.push(e.at),
@@ -134,7 +134,7 @@ impl Story {
             }
         }
         self.status = status;
-        let ends_resolved = status.category() == crate::model::StatusCategory::Resolved;
+        let ends_resolved = status.category() == supportkpi::model::StatusCategory::Resolved;
         self.first_resolved = resolutions.first().copied().filter(|_| ends_resolved);
         self.resolved = resolutions.last().copied().filter(|_| ends_resolved);
     }

@@ -1,6 +1,6 @@
 use super::*;
-use crate::model::{DeriveOptions, StatusMap, SurveyKind, derive_histories};
 use chrono::{Datelike, Timelike};
+use supportkpi::model::{DeriveOptions, StatusMap, SurveyKind, derive_histories};
 
 fn data(n: u64, seed: u64) -> Dataset {
     Synth::new(SynthOptions::new(n).seed(seed))
@@ -167,11 +167,10 @@ fn a_zone_moves_the_day_to_local_hours() {
     assert!(utc_morning / (d.tickets.len() as f64) < 0.05);
 }
 
-#[cfg(feature = "io")]
 mod files {
     use super::*;
-    use crate::io::{ErrorMode, Format, ReadOptions, Sources, load};
     use std::path::{Path, PathBuf};
+    use supportkpi::io::{ErrorMode, Format, ReadOptions, Sources, load};
 
     fn temp(name: &str) -> PathBuf {
         let dir =

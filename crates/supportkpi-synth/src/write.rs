@@ -6,13 +6,13 @@
 
 use super::story::{CHANNELS, Happening, PRIORITIES, SEGMENTS, Story, TEAMS};
 use super::{Synth, survey_kind};
-use crate::error::{Error, ErrorKind, Result};
-use crate::io::Format;
-use crate::io::records;
-use crate::model::Author;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use supportkpi::io::Format;
+use supportkpi::io::{SourceKind, canonical_columns};
+use supportkpi::model::Author;
+use supportkpi::{Error, ErrorKind, Result};
 
 /// How [`Synth::write`] writes. [`Default`]: CSV, with the event log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,16 +71,15 @@ impl Written {
 }
 
 // The columns are the readers' canonical layout itself, so what is written always reads back.
-const TICKET_COLUMNS: &[&str] = records::TICKET.keys;
+const TICKET_COLUMNS: &[&str] = canonical_columns(SourceKind::Tickets);
 // Less the last, `agent`: the synthetic events name no agent (an empty column would only
 // change the committed demo files).
-const EVENT_COLUMNS: &[&str] = records::EVENT
-    .keys
-    .split_at(records::EVENT.keys.len() - 1)
+const EVENT_COLUMNS: &[&str] = canonical_columns(SourceKind::Events)
+    .split_at(canonical_columns(SourceKind::Events).len() - 1)
     .0;
-const SURVEY_COLUMNS: &[&str] = records::SURVEY.keys;
-const CUSTOMER_COLUMNS: &[&str] = records::CUSTOMER.keys;
-const COST_COLUMNS: &[&str] = records::COST.keys;
+const SURVEY_COLUMNS: &[&str] = canonical_columns(SourceKind::Surveys);
+const CUSTOMER_COLUMNS: &[&str] = canonical_columns(SourceKind::Customers);
+const COST_COLUMNS: &[&str] = canonical_columns(SourceKind::Costs);
 
 /// What a column holds, for the typed formats (Parquet): the value kinds of [`V`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -479,7 +478,7 @@ impl Synth {
     /// # Example
     /// ```
     /// use supportkpi::io::{load, ReadOptions, Sources};
-    /// use supportkpi::synth::{Synth, SynthOptions, WriteOptions};
+    /// use supportkpi_synth::{Synth, SynthOptions, WriteOptions};
     ///
     /// let dir = std::env::temp_dir().join(format!("synth-doc-{}", std::process::id()));
     /// let synth = Synth::new(SynthOptions::new(300).seed(3))?;

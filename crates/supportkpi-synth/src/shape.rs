@@ -1,9 +1,9 @@
 //! The shape of the year: how busy each day and hour is, when support is open, and the two
 //! events every support year has (a bad week and a churn wave).
 
-use crate::time::local_midnight;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use chrono_tz::Tz;
+use supportkpi::time::local_midnight;
 
 /// Relative ticket arrivals per local hour on a weekday: a morning peak, a lunch dip, an
 /// afternoon plateau, quiet nights (customers are businesses).

@@ -29,10 +29,10 @@
 //! from the seed and the day or ticket number), so tickets are generated one at a time in
 //! creation order without holding the data set in memory: [`Synth::tickets`] is an iterator,
 //! and [`Synth::write`] streams any size to CSV or JSON Lines files in the canonical layout
-//! that [`crate::io`] reads (see its module docs).
+//! that [`supportkpi::io`] reads (see its module docs).
 //!
 //! ```
-//! use supportkpi::synth::{Synth, SynthOptions};
+//! use supportkpi_synth::{Synth, SynthOptions};
 //!
 //! let synth = Synth::new(SynthOptions::new(500).seed(7))?;
 //! let data = synth.dataset();
@@ -48,23 +48,21 @@ mod population;
 mod rng;
 mod shape;
 mod story;
-#[cfg(feature = "io")]
 mod write;
 
-#[cfg(feature = "io")]
 pub use write::{WriteOptions, Written};
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::model::{
-    CostEntry, Currency, Customer, EventKind, Money, SurveyResponse, Ticket, TicketEvent,
-};
-use crate::report::ReportInput;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use population::Population;
 use rust_decimal::Decimal;
 use shape::Shape;
 use story::{CHANNELS, Happening, PRIORITIES, SEGMENTS, Story, TEAMS};
+use supportkpi::model::{
+    CostEntry, Currency, Customer, EventKind, Money, SurveyResponse, Ticket, TicketEvent,
+};
+use supportkpi::report::ReportInput;
+use supportkpi::{Error, ErrorKind, Result};
 
 /// Random-stream domains: each kind of draw has its own, so adding draws to one never shifts
 /// another.
@@ -95,7 +93,7 @@ fn last_written_day() -> NaiveDate {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use supportkpi::synth::SynthOptions;
+/// use supportkpi_synth::SynthOptions;
 /// let o = SynthOptions::new(1_000_000)
 ///     .seed(7)
 ///     .start(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap())
@@ -172,7 +170,7 @@ impl SynthOptions {
     /// # Errors
     /// [`ErrorKind::UnknownTimeZone`] for a name that is not an IANA zone.
     pub fn zone(mut self, name: &str) -> Result<Self> {
-        self.zone = crate::time::parse_zone(name)?;
+        self.zone = supportkpi::time::parse_zone(name)?;
         Ok(self)
     }
 
@@ -218,7 +216,7 @@ impl Synth {
     ///
     /// # Example
     /// ```
-    /// use supportkpi::synth::{Synth, SynthOptions};
+    /// use supportkpi_synth::{Synth, SynthOptions};
     /// let synth = Synth::new(SynthOptions::new(10_000).seed(1))?;
     /// assert_eq!(synth.daily_counts().iter().sum::<u64>(), 10_000);
     /// assert!(Synth::new(SynthOptions::new(10).days(0)).is_err());
@@ -345,7 +343,7 @@ impl Synth {
         let last = self.shape.date(i64::from(self.options.days) - 1);
         let mut month = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
         while month <= last {
-            let next = crate::time::Period::Month.next_start(month);
+            let next = supportkpi::time::Period::Month.next_start(month);
             let month_days = (next - month).num_days();
             let a = month.max(first);
             let b = (next - Duration::days(1)).min(last);
@@ -374,7 +372,7 @@ impl Synth {
     /// ticket in memory at a time).
     ///
     /// ```
-    /// use supportkpi::synth::{Synth, SynthOptions};
+    /// use supportkpi_synth::{Synth, SynthOptions};
     /// let synth = Synth::new(SynthOptions::new(100))?;
     /// let first = synth.tickets().next().unwrap();
     /// assert_eq!(first.ticket.id().as_str(), "T-00000001");
@@ -593,10 +591,10 @@ impl Dataset {
     /// Never for a generated data set (its events derive without error); the derivation's
     /// errors otherwise.
     pub fn into_report_input_with_histories(self) -> Result<ReportInput> {
-        let histories = crate::model::derive_histories(
+        let histories = supportkpi::model::derive_histories(
             self.events,
-            &crate::model::StatusMap::canonical(),
-            crate::model::DeriveOptions::new(),
+            &supportkpi::model::StatusMap::canonical(),
+            supportkpi::model::DeriveOptions::new(),
         )?;
         let mut input = ReportInput {
             tickets: self.tickets,
@@ -626,15 +624,15 @@ pub(crate) fn agent(i: u8) -> String {
     format!("agent-{i:02}")
 }
 
-pub(crate) fn survey_id(index: u64, kind: crate::model::SurveyKind) -> String {
+pub(crate) fn survey_id(index: u64, kind: supportkpi::model::SurveyKind) -> String {
     format!("S-{:08}-{}", index + 1, survey_kind(kind))
 }
 
-pub(crate) fn survey_kind(kind: crate::model::SurveyKind) -> &'static str {
+pub(crate) fn survey_kind(kind: supportkpi::model::SurveyKind) -> &'static str {
     match kind {
-        crate::model::SurveyKind::Csat => "csat",
-        crate::model::SurveyKind::Nps => "nps",
-        crate::model::SurveyKind::Ces => "ces",
+        supportkpi::model::SurveyKind::Csat => "csat",
+        supportkpi::model::SurveyKind::Nps => "nps",
+        supportkpi::model::SurveyKind::Ces => "ces",
     }
 }
 
