@@ -16,7 +16,7 @@ cargo build --release --quiet -p supportkpi-cli
 bin="$target/release/supportkpi"
 data="$target/html-bench-$tickets"
 if [ ! -f "$data/tickets.csv" ]; then
-  "$bin" generate --tickets "$tickets" --out "$data" >/dev/null
+  "$bin" generate --tickets "$tickets" --no-events --out "$data" >/dev/null
 fi
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 run() {
