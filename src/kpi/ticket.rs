@@ -307,6 +307,41 @@ pub(crate) struct Stay {
 mod tests {
     use super::*;
 
+    /// The one-place rules over nanoseconds, as the columnar engine calls them: the same
+    /// answers as over instants (the KPIs' calls), worked out by hand.
+    #[test]
+    fn rule_functions_over_any_instant_type() {
+        use crate::kpi::{CostDenominator, FcrDenominator, ResolutionVariant};
+        use StatusCategory::{Cancelled, Open, Resolved};
+        assert_eq!(summary_exit(Open, 1_i64, Some(5)), None);
+        assert_eq!(
+            summary_exit(Resolved, 1_i64, Some(5)),
+            Some((5, Exit::Resolved))
+        );
+        assert_eq!(
+            summary_exit(Resolved, 1_i64, None),
+            Some((1, Exit::Cancelled))
+        );
+        assert_eq!(
+            summary_exit(Cancelled, 1_i64, None),
+            Some((1, Exit::Cancelled))
+        );
+        assert_eq!(FcrDenominator::AllTickets.bucket_at(1_i64, None), Some(1));
+        assert_eq!(FcrDenominator::Resolved.bucket_at(1_i64, Some(5)), Some(5));
+        assert_eq!(CostDenominator::Created.bucket_at(1_i64, None), Some(1));
+        assert_eq!(CostDenominator::Resolved.bucket_at(1_i64, None), None);
+        assert_eq!(
+            ResolutionVariant::First.end_at(Some(5_i64), Some(3)),
+            Some(3)
+        );
+        assert_eq!(ResolutionVariant::First.end_at(Some(5_i64), None), Some(5));
+        assert_eq!(
+            ResolutionVariant::Full.end_at(Some(5_i64), Some(3)),
+            Some(5)
+        );
+        assert_eq!(ResolutionVariant::Full.end_at(None, Some(3_i64)), None);
+    }
+
     #[test]
     fn summary_fast_paths_equal_the_general_ones() {
         let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
