@@ -827,3 +827,176 @@ fn every_shape_on_one_table() {
     assert_eq!((out.table.len(), out.read), (6, 9));
     assert_eq!(out.table.status()[3], supportkpi::model::Status::OnHold);
 }
+
+/// One generated row of a ServiceNow incident event log; instants are minutes after [`T0`]
+/// (the export's timestamps have minutes).
+#[derive(Debug, Clone)]
+struct EventRowSpec {
+    number: Option<&'static str>,
+    state: Option<&'static str>,
+    opened: Option<i64>,
+    updated: Option<i64>,
+    resolved: Option<i64>,
+    priority: Option<&'static str>,
+    contact: Option<&'static str>,
+    /// For the text shape: an update text that no format reads.
+    bad_updated: bool,
+}
+
+fn event_row() -> impl Strategy<Value = EventRowSpec> {
+    let minutes = || {
+        prop_oneof![
+            0..4_320i64,
+            // Around the night of the change to summer time.
+            Just(4 * 60 + 30),
+            Just(3 * 60 + 30),
+        ]
+    };
+    (
+        prop::option::weighted(
+            0.95,
+            prop::sample::select(vec!["INC1", "INC2", "INC3", " INC4 "]),
+        ),
+        prop::option::weighted(
+            0.95,
+            prop::sample::select(vec![
+                "New",
+                "Active",
+                "Awaiting User Info",
+                "Resolved",
+                "Closed",
+                "Canceled",
+                "Parked",
+            ]),
+        ),
+        prop::option::weighted(0.95, minutes()),
+        prop::option::weighted(0.95, minutes()),
+        prop::option::of(minutes()),
+        prop::option::of(prop::sample::select(vec!["1 - Critical", "3 - Moderate"])),
+        prop::option::of(prop::sample::select(vec!["Phone", "Email", "?"])),
+        prop::bool::weighted(0.05),
+    )
+        .prop_map(
+            |(number, state, opened, updated, resolved, priority, contact, bad_updated)| {
+                EventRowSpec {
+                    number,
+                    state,
+                    opened,
+                    updated,
+                    resolved,
+                    priority,
+                    contact,
+                    bad_updated,
+                }
+            },
+        )
+}
+
+/// An instant's text in the ServiceNow export's format: the wall-clock minute in the read's
+/// zone (an aware Arrow timestamp is the same instant; a naive one that wall-clock time).
+fn servicenow_text(shape: &Shape, offset: i64) -> String {
+    let zone: Tz = shape.zone.parse().unwrap();
+    instant(offset)
+        .with_timezone(&zone)
+        .format(supportkpi::io::presets::servicenow::TIMESTAMP_PATTERN)
+        .to_string()
+}
+
+/// The event log as named columns (instants as seconds after [`T0`]).
+fn event_columns(shape: &Shape, rows: &[EventRowSpec]) -> Vec<(&'static str, Col)> {
+    let text = |f: &dyn Fn(&EventRowSpec) -> Option<&'static str>| {
+        Col::Text(rows.iter().map(|r| f(r).map(str::to_owned)).collect())
+    };
+    let time = |f: &dyn Fn(&EventRowSpec) -> Option<i64>, bad: &dyn Fn(&EventRowSpec) -> bool| {
+        let seconds: Vec<Option<i64>> = rows.iter().map(|r| f(r).map(|m| m * 60)).collect();
+        let text = rows
+            .iter()
+            .zip(&seconds)
+            .map(|(r, s)| {
+                if shape.times == Times::Text && bad(r) {
+                    Some("soon".to_owned())
+                } else {
+                    s.map(|s| servicenow_text(shape, s))
+                }
+            })
+            .collect();
+        Col::Time(seconds, text)
+    };
+    vec![
+        ("number", text(&|r| r.number)),
+        ("incident_state", text(&|r| r.state)),
+        ("opened_at", time(&|r| r.opened, &|_| false)),
+        ("sys_updated_at", time(&|r| r.updated, &|r| r.bad_updated)),
+        ("resolved_at", time(&|r| r.resolved, &|_| false)),
+        ("priority", text(&|r| r.priority)),
+        ("contact_type", text(&|r| r.contact)),
+    ]
+}
+
+type LogOutcome = Result<supportkpi::io::EventLogOutcome, Error>;
+
+/// The outcome with CSV's lines as JSON Lines and Arrow count them (no header), in its
+/// rejected rows and incidents and its error.
+fn log_normalized(out: &LogOutcome, csv: bool) -> Result<LogView, LineError> {
+    let norm = |r: &Rejected| normalized(r, csv);
+    match out {
+        Ok(o) => Ok((
+            format!("{:?}", o.histories),
+            o.rejected.iter().map(norm).collect(),
+            o.rejected_tickets.iter().map(norm).collect(),
+            o.read,
+            o.accepted,
+        )),
+        Err(e) => Err(norm(&Rejected {
+            line: e.line().unwrap_or(u64::from(csv)),
+            error: e.clone(),
+        })),
+    }
+}
+
+type LineError = (u64, ErrorKind, Option<String>, Option<String>, String);
+
+/// An event-log outcome as compared: the histories (debug text), rejected rows and incidents,
+/// rows read and accepted.
+type LogView = (String, Vec<LineError>, Vec<LineError>, u64, u64);
+
+/// The event log through CSV, JSON Lines, Arrow batches and Parquet: the same histories,
+/// rejected rows and incidents, counts, or strict error.
+fn check_servicenow(shape: &Shape, rows: &[EventRowSpec]) {
+    let what = format!("{shape:?}: servicenow");
+    let o = ReadOptions::new()
+        .errors(shape.mode)
+        .zone(shape.zone)
+        .unwrap();
+    let cols = event_columns(shape, rows);
+    let b = batches(shape, &cols, rows.len());
+    let from_csv = supportkpi::io::read_servicenow_from(csv(&cols, rows.len()).as_bytes(), &o);
+    let from_json = supportkpi::io::read_servicenow_from(
+        json_lines(&cols, rows.len()).as_bytes(),
+        &o.clone().format(supportkpi::io::Format::JsonLines),
+    );
+    let from_arrow = arrow::read_servicenow(arrow::batches(b.clone()), &o);
+    assert_eq!(from_json, from_arrow, "{what}: JSON Lines vs Arrow");
+    assert_eq!(
+        log_normalized(&from_csv, true),
+        log_normalized(&from_arrow, false),
+        "{what}: CSV vs Arrow"
+    );
+    if let Some(path) = parquet_file(&b, "servicenow") {
+        let from_parquet = supportkpi::io::read_servicenow(&path, &o);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(from_parquet, from_arrow, "{what}: Parquet vs Arrow");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+    /// Random ServiceNow event logs through CSV, JSON Lines, Arrow and Parquet of every shape.
+    #[test]
+    fn servicenow_logs_read_alike(
+        shape in shape(),
+        rows in prop::collection::vec(event_row(), 0..16),
+    ) {
+        check_servicenow(&shape, &rows);
+    }
+}
