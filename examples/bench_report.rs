@@ -9,14 +9,16 @@
 //! - the backlog at the end of each UTC day.
 //!
 //! ```text
-//! bench_report generate --tickets N [--seed S] --out DIR
-//! bench_report run --data DIR --mode compute|e2e [--runs K] [--figures]
+//! bench_report generate --tickets N [--seed S] --out DIR [--format csv|parquet]
+//! bench_report run --data DIR --mode compute|e2e [--input csv|parquet] [--runs K] [--figures]
 //! bench_report business [--tickets N] [--runs K] [--sample-out FILE]
 //! ```
 //!
 //! `run --mode compute` loads the CSVs once, untimed, and times the workload on the data in
 //! memory; `--mode e2e` times loading the CSVs plus the workload (and reports the loading
-//! alone as `load_times`). Timings are wall-clock seconds per run. The engine is the columnar
+//! alone as `load_times`). `--input parquet` reads `tickets.parquet` and `surveys.parquet`
+//! (written by `generate --format parquet`: the same tickets, typed columns) instead of the
+//! CSVs, through the same `io::load_columnar`. Timings are wall-clock seconds per run. The engine is the columnar
 //! one: `io::load_columnar` (each CSV parsed on all cores into a `TicketTable` /
 //! `SurveyTable`), `Report::compute_columnar`, `Backlog::compute_table`. `business` times the FRT + resolution KPIs in calendar time only and in
 //! calendar + business time, over tickets that stay open for an hour, a week and a year.
@@ -29,7 +31,7 @@ use std::time::Instant as Clock;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
 use supportkpi::columnar::{ColumnarInput, TicketTable};
-use supportkpi::io::{ReadOptions, Sources, load_columnar};
+use supportkpi::io::{Format, ReadOptions, Sources, load_columnar};
 use supportkpi::kpi::{
     Accumulator, Backlog, BacklogOptions, FirstResponseTime, FirstResponseTimeOptions,
     ResolutionTime, ResolutionTimeOptions,
@@ -58,13 +60,14 @@ fn main() -> Res<()> {
             let n: u64 = opt("--tickets").ok_or(USAGE)?.parse()?;
             let seed: u64 = opt("--seed").unwrap_or("42").parse()?;
             let out = PathBuf::from(opt("--out").ok_or(USAGE)?);
-            generate(n, seed, &out)
+            generate(n, seed, &out, input_format(opt("--format"))?)
         }
         "run" => {
             let dir = PathBuf::from(opt("--data").ok_or(USAGE)?);
             let runs: usize = opt("--runs").unwrap_or("3").parse()?;
             let mode = opt("--mode").unwrap_or("compute");
-            run(&dir, mode, runs, flag("--figures"))
+            let input = input_format(opt("--input"))?;
+            run(&dir, mode, input, runs, flag("--figures"))
         }
         "business" => {
             let n: usize = opt("--tickets").unwrap_or("1000000").parse()?;
@@ -80,16 +83,28 @@ fn main() -> Res<()> {
     }
 }
 
-const USAGE: &str = "usage: bench_report generate --tickets N [--seed S] --out DIR | \
-                     run --data DIR --mode compute|e2e [--runs K] [--figures] | \
+const USAGE: &str = "usage: bench_report generate --tickets N [--seed S] --out DIR \
+                     [--format csv|parquet] | \
+                     run --data DIR --mode compute|e2e [--input csv|parquet] [--runs K] \
+                     [--figures] | \
                      business [--tickets N] [--runs K] [--sample-out FILE] | \
                      state [--tickets N] [--runs K] [--json-state]";
 
-fn generate(n: u64, seed: u64, out: &Path) -> Res<()> {
+/// The input files' format: CSV (the default) or Parquet.
+fn input_format(name: Option<&str>) -> Res<Format> {
+    match name.unwrap_or("csv") {
+        "csv" => Ok(Format::Csv),
+        "parquet" => Ok(Format::Parquet),
+        other => Err(format!("unknown format {other}: csv or parquet").into()),
+    }
+}
+
+fn generate(n: u64, seed: u64, out: &Path, format: Format) -> Res<()> {
     let synth = Synth::new(SynthOptions::new(n).seed(seed))?;
     let started = Clock::now();
     // The event log is eight rows a ticket and the workload reads summary rows only.
-    let written = synth.write(out, &WriteOptions::new().events(false), &mut |_| {})?;
+    let options = WriteOptions::new().events(false).format(format);
+    let written = synth.write(out, &options, &mut |_| {})?;
     let files: Vec<Value> = written
         .files
         .iter()
@@ -102,17 +117,22 @@ fn generate(n: u64, seed: u64, out: &Path) -> Res<()> {
     Ok(())
 }
 
-fn sources(dir: &Path) -> Sources {
+fn sources(dir: &Path, format: Format) -> Sources {
+    let ext = match format {
+        Format::Parquet => "parquet",
+        _ => "csv",
+    };
     Sources {
-        tickets: Some(dir.join("tickets.csv")),
-        surveys: Some(dir.join("surveys.csv")),
+        tickets: Some(dir.join(format!("tickets.{ext}"))),
+        surveys: Some(dir.join(format!("surveys.{ext}"))),
         ..Sources::default()
     }
 }
 
-/// The CSVs as columns: each file parsed on all cores, ~80 bytes a ticket in memory.
-fn load_input(dir: &Path) -> Res<ColumnarInput> {
-    Ok(load_columnar(&sources(dir), &ReadOptions::new())?.input)
+/// The files as columns: each CSV parsed on all cores (a Parquet file's row groups read in
+/// parallel), ~80 bytes a ticket in memory.
+fn load_input(dir: &Path, format: Format) -> Res<ColumnarInput> {
+    Ok(load_columnar(&sources(dir, format), &ReadOptions::new())?.input)
 }
 
 fn report_options() -> ReportOptions {
@@ -140,7 +160,7 @@ fn daily_backlog(tickets: &TicketTable) -> Result<Daily, supportkpi::Error> {
         .collect())
 }
 
-fn run(dir: &Path, mode: &str, runs: usize, figures: bool) -> Res<()> {
+fn run(dir: &Path, mode: &str, format: Format, runs: usize, figures: bool) -> Res<()> {
     let mut times = Vec::with_capacity(runs);
     let mut report_times = Vec::with_capacity(runs);
     let mut load_times = Vec::with_capacity(runs);
@@ -148,7 +168,7 @@ fn run(dir: &Path, mode: &str, runs: usize, figures: bool) -> Res<()> {
     let mut records = 0;
     match mode {
         "compute" => {
-            let input = load_input(dir)?;
+            let input = load_input(dir, format)?;
             records = input.tickets.len();
             for _ in 0..runs {
                 let started = Clock::now();
@@ -161,7 +181,7 @@ fn run(dir: &Path, mode: &str, runs: usize, figures: bool) -> Res<()> {
         "e2e" => {
             for _ in 0..runs {
                 let started = Clock::now();
-                let input = load_input(dir)?;
+                let input = load_input(dir, format)?;
                 let loaded_s = started.elapsed().as_secs_f64();
                 load_times.push(loaded_s);
                 let (report, backlog, report_s) = workload(&input)?;
@@ -176,6 +196,7 @@ fn run(dir: &Path, mode: &str, runs: usize, figures: bool) -> Res<()> {
     let mut out = json!({
         "engine": "supportkpi-rust",
         "mode": mode,
+        "input": if format == Format::Parquet { "parquet" } else { "csv" },
         "tickets": records,
         "times": times,
         // The monthly report alone (plus loading, end to end): what sk.report does.

@@ -15,9 +15,15 @@ Engines, each run in its own process (so that its peak memory, ru_maxrss, is its
 - supportkpi-python  sk.report(tickets=<polars DataFrame>, ...) when the binding has it
 - polars             lazy-free eager expressions, all cores
 - duckdb             SQL on in-memory tables, all cores
+Parquet legs, on the same tickets written as Parquet (tickets.parquet, surveys.parquet):
+- supportkpi-rust-parquet    bench_report --input parquet (io::load_columnar of the files)
+- supportkpi-python-parquet  compute: sk.report(tickets=<pyarrow Table>, ...) of
+                             pyarrow.parquet.read_table; e2e: sk.report of the files' paths
+- polars-parquet             pl.scan_parquet(...).collect(), then the same expressions
+- duckdb-parquet             read_parquet into in-memory tables, then the same SQL
 
-Modes: "compute" loads the CSVs first (untimed) and times the workload on data in memory;
-"e2e" times reading the CSVs plus the workload.
+Modes: "compute" loads the files first (untimed) and times the workload on data in memory;
+"e2e" times reading the files plus the workload.
 
 The workload (BENCHMARKS.md states it too), zone UTC:
 - per month x channel and per month: tickets created; FRT mean / median / p90 / n (first
@@ -153,6 +159,14 @@ def ensure_data(binary: Path, n: int, seed: int, base: Path) -> Path:
         r = subprocess.run([str(binary), "generate", "--tickets", str(n), "--seed", str(seed),
                             "--out", str(out)], check=True, capture_output=True, text=True)
         marker.write_text(r.stdout)
+    # The same tickets as Parquet (typed columns), beside the CSVs: the Parquet legs read them.
+    parquet_marker = out / "parquet.json"
+    if not parquet_marker.exists():
+        print(f"==> writing {n:,} tickets as Parquet into {out}", flush=True)
+        r = subprocess.run([str(binary), "generate", "--tickets", str(n), "--seed", str(seed),
+                            "--out", str(out), "--format", "parquet"],
+                           check=True, capture_output=True, text=True)
+        parquet_marker.write_text(r.stdout)
     return out
 
 
@@ -167,6 +181,20 @@ def polars_load(data: Path):
     tickets = pl.read_csv(data / "tickets.csv", try_parse_dates=True)
     surveys = pl.read_csv(data / "surveys.csv", try_parse_dates=True)
     return tickets, surveys
+
+
+def polars_load_parquet(data: Path):
+    import polars as pl
+
+    tickets = pl.scan_parquet(data / "tickets.parquet").collect()
+    surveys = pl.scan_parquet(data / "surveys.parquet").collect()
+    return tickets, surveys
+
+
+def pyarrow_load_parquet(data: Path):
+    import pyarrow.parquet as pq
+
+    return pq.read_table(data / "tickets.parquet"), pq.read_table(data / "surveys.parquet")
 
 
 def polars_workload(tickets, surveys) -> dict:
@@ -246,6 +274,11 @@ def polars_figures(out: dict) -> dict:
 DUCK_LOAD = """
 CREATE OR REPLACE TABLE tickets AS SELECT * FROM read_csv('{data}/tickets.csv');
 CREATE OR REPLACE TABLE surveys AS SELECT * FROM read_csv('{data}/surveys.csv');
+"""
+
+DUCK_LOAD_PARQUET = """
+CREATE OR REPLACE TABLE tickets AS SELECT * FROM read_parquet('{data}/tickets.parquet');
+CREATE OR REPLACE TABLE surveys AS SELECT * FROM read_parquet('{data}/surveys.parquet');
 """
 
 DUCK_QUERIES = {
@@ -365,27 +398,43 @@ def worker(engine: str, mode: str, data: Path, runs: int, figures: bool) -> dict
     times: list[float] = []
     out = None
     extra: dict = {}
-    if engine == "polars":
+    if engine in ("polars", "polars-parquet"):
+        load = polars_load if engine == "polars" else polars_load_parquet
         if mode == "compute":
-            t, s = polars_load(data)
+            t, s = load(data)
         for _ in range(runs):
             start = time.perf_counter()
             if mode == "e2e":
-                t, s = polars_load(data)
+                t, s = load(data)
             out = polars_workload(t, s)
             times.append(time.perf_counter() - start)
         fig = polars_figures(out) if figures else None
-    elif engine == "duckdb":
+    elif engine in ("duckdb", "duckdb-parquet"):
+        query = DUCK_LOAD if engine == "duckdb" else DUCK_LOAD_PARQUET
         con = duck_connect()
         if mode == "compute":
-            con.execute(DUCK_LOAD.format(data=data))
+            con.execute(query.format(data=data))
         for _ in range(runs):
             start = time.perf_counter()
             if mode == "e2e":
-                con.execute(DUCK_LOAD.format(data=data))
+                con.execute(query.format(data=data))
             out = duck_workload(con)
             times.append(time.perf_counter() - start)
         fig = duck_figures(out) if figures else None
+    elif engine == "supportkpi-python-parquet":
+        # compute: a pyarrow Table read from the Parquet files (untimed) into sk.report; e2e:
+        # sk.report of the files' paths (the core reads the Parquet itself).
+        if mode == "compute":
+            t, s = pyarrow_load_parquet(data)
+        else:
+            t, s = str(data / "tickets.parquet"), str(data / "surveys.parquet")
+        out = sk_report(t, s)
+        for _ in range(runs):
+            start = time.perf_counter()
+            out = sk_report(t, s)
+            times.append(time.perf_counter() - start)
+        extra["report_times"] = times
+        fig = sk_figures(out, t) if figures else None
     elif engine == "supportkpi-python":
         # Times the monthly report only (compare with the Rust engine's report_times): the
         # daily backlog comes from a second, untimed daily report for the agreement check.
@@ -419,8 +468,10 @@ def worker(engine: str, mode: str, data: Path, runs: int, figures: bool) -> dict
 
 def run_engine(engine: str, mode: str, data: Path, runs: int, figures: bool, binary: Path,
                venv_python: str) -> dict:
-    if engine == "supportkpi-rust":
+    if engine in ("supportkpi-rust", "supportkpi-rust-parquet"):
         cmd = [str(binary), "run", "--data", str(data), "--mode", mode, "--runs", str(runs)]
+        if engine == "supportkpi-rust-parquet":
+            cmd += ["--input", "parquet"]
     else:
         cmd = [venv_python, str(Path(__file__).resolve()), "--worker", engine, "--mode", mode,
                "--data", str(data), "--runs", str(runs)]
@@ -590,7 +641,9 @@ def main() -> int:
     p.add_argument("--venv", type=Path, default=DEFAULT_VENV,
                    help="virtual environment to use (created and filled if needed)")
     p.add_argument("--data-dir", type=Path, default=ROOT / "target" / "compare-data")
-    p.add_argument("--engines", default="supportkpi-rust,supportkpi-python,polars,duckdb")
+    p.add_argument("--engines", default="supportkpi-rust,supportkpi-python,polars,duckdb,"
+                   "supportkpi-rust-parquet,supportkpi-python-parquet,polars-parquet,"
+                   "duckdb-parquet")
     p.add_argument("--no-python-build", action="store_true",
                    help="do not build the Python binding into the venv")
     p.add_argument("--business-tickets", type=int, default=1_000_000)
@@ -623,7 +676,7 @@ def main() -> int:
             runs = 1 if args.check_only else args.runs
             rows = []
             for engine in engines:
-                if engine == "supportkpi-python" and py_state != "ok":
+                if engine.startswith("supportkpi-python") and py_state != "ok":
                     rows.append({"engine": engine, "unavailable": py_state})
                     continue
                 print(f"==> {n:,} tickets, {mode}, {engine}", flush=True)
