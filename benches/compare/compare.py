@@ -499,6 +499,8 @@ def run_engine(engine: str, mode: str, data: Path, runs: int, figures: bool, bin
         sys.stderr.write(chunks["err"].decode(errors="replace"))
         raise SystemExit(f"{engine} ({mode}) failed with exit code {proc.returncode}")
     result = json.loads(chunks["out"].decode())
+    # bench_report names itself supportkpi-rust whatever its input: the leg's name wins.
+    result["engine"] = engine
     result["peak_rss_mib"] = usage.ru_maxrss / 1024
     return result
 
