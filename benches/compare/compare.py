@@ -85,6 +85,7 @@ def ensure_venv(path: Path, argv: list[str]) -> None:
     try:
         import duckdb  # noqa: F401
         import polars  # noqa: F401
+        import pyarrow  # noqa: F401
         import tzdata  # noqa: F401
     except ImportError:
         print(f"==> installing {REQUIREMENTS.name} into {path}", flush=True)
