@@ -486,3 +486,33 @@ proptest! {
         prop_assert_eq!(h.public_agent_replies() as usize, agent_replies.len());
     }
 }
+
+/// Events of one instant take a fixed order by kind (customer message, reply, assignment,
+/// merge, status change), so a log read in shuffled partitions derives the same history.
+#[test]
+fn ties_of_different_kinds_do_not_depend_on_the_input_order() {
+    let events = vec![
+        created(0),
+        reply(5, Author::Agent, true),
+        to(5, "pending"),
+        to(9, "open"),
+        reply(9, Author::Customer, true),
+        to(12, "solved"),
+        reply(12, Author::Agent, true),
+    ];
+    let mut reversed = events.clone();
+    reversed.reverse();
+    let (a, b) = (history(events), history(reversed));
+    assert_eq!(a, b);
+    // The customer's message at 9 is answered by the reply at 12, which comes before the
+    // solve of the same minute.
+    assert_eq!(a.public_agent_replies(), 2);
+    assert_eq!(a.resolutions(), &[t(12)]);
+    assert_eq!(
+        a.reply_waits()
+            .iter()
+            .map(|w| (w.from, w.to))
+            .collect::<Vec<_>>(),
+        [(t(9), Some(t(12)))]
+    );
+}

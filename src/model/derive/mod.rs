@@ -30,8 +30,9 @@ pub enum BeforeCreation {
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum EventOrder {
-    /// By instant, with a stable sort (the default): among events of one instant, `Created`
-    /// first and the others in input order. For logs whose rows are not in update order.
+    /// By instant (the default); events of one instant in a fixed order whatever the input's
+    /// (the creation, customer messages, other replies, assignments, a merge, status changes).
+    /// For logs whose rows are not in update order, and logs read in partitions.
     #[default]
     Time,
     /// The input's own order (the source's update sequence), `Created` first. For exports
@@ -131,10 +132,12 @@ impl DeriveOptions {
 ///   [`ErrorKind::DuplicateId`]. The ticket starts in [`Status::New`].
 /// - **Events before creation** are rejected ([`ErrorKind::NegativeDuration`], field `at`) or
 ///   moved to the creation instant, per [`BeforeCreation`].
-/// - **Order.** By default ([`EventOrder::Time`]) events are sorted by instant with a stable
-///   sort: among events sharing an instant, `Created` comes first and the others keep their
-///   input order. So the result does not depend on the input order except between events of one
-///   instant, where the input order is the source's own order (a file's row order). With
+/// - **Order.** By default ([`EventOrder::Time`]) events are sorted by instant; events sharing
+///   an instant go in a fixed order: the creation, customer messages, other replies,
+///   assignments, a merge, status changes; events of one kind and instant keep the input's
+///   order (two status changes in one second: the file says which came last). So a log split
+///   across partitions or shuffled derives the same histories unless it has two events of one
+///   kind at one instant, whose order only the file knows. With
 ///   [`EventOrder::Source`] the input order is the order (`Created` first), and an event stamped
 ///   before an earlier event that changed the ticket is taken at that event's instant.
 /// - **Status changes** go through the [`StatusMap`]; a name it lacks is
@@ -412,10 +415,13 @@ pub(crate) fn derive_one(
             event.at = event.at.max(created);
         }
     }
-    // Stable: events of one instant keep their input order, except Created, which goes first
-    // (`false` sorts before `true`).
     match options.order {
-        EventOrder::Time => events.sort_by_key(|e| (e.at, e.kind != EventKind::Created)),
+        // Events of one instant by kind whatever the input's order (see `tie_rank`), so a log
+        // split and shuffled across partitions (Spark, Dask) derives the same history; stable,
+        // so events of one kind and instant keep the input's order (solved then open).
+        EventOrder::Time => events.sort_by_key(|e| (e.at, tie_rank(&e.kind))),
+        // Stable: the input's order, except Created, which goes first (`false` sorts before
+        // `true`).
         EventOrder::Source => events.sort_by_key(|e| e.kind != EventKind::Created),
     }
 
@@ -707,6 +713,25 @@ impl Walk {
 
     fn open(&mut self, at: Instant) {
         self.open_since.get_or_insert(at);
+    }
+}
+
+/// The order of a ticket's events that share an instant ([`EventOrder::Time`]): the creation,
+/// then customer messages, then other replies (a reply answers the message of its second), then
+/// assignments, then a merge (the status a helpdesk sets on merging, closed, comes after it and
+/// changes nothing), then status changes (an agent replies and solves in one action; a
+/// customer's message reopens).
+fn tie_rank(kind: &EventKind) -> u8 {
+    match kind {
+        EventKind::Created => 0,
+        EventKind::Reply {
+            author: Author::Customer,
+            ..
+        } => 1,
+        EventKind::Reply { .. } => 2,
+        EventKind::Assigned { .. } => 3,
+        EventKind::Merged { .. } => 4,
+        EventKind::StatusChange { .. } => 5,
     }
 }
 

@@ -10,7 +10,7 @@ apply are ``None``.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Dict, Optional, Tuple
 
 __all__ = [
     "Error",
@@ -71,6 +71,18 @@ class Error(ValueError):
         self.field: Optional[str] = field
         self.value: Optional[str] = value
         self.index: Optional[int] = index
+
+    def __reduce__(self) -> Tuple[Any, ...]:
+        # Our own reduction (the class, the message, the context): the default one of an
+        # exception that is both a ValueError and an OSError (IoError) cannot be rebuilt by
+        # picklers that call ``ValueError.__new__`` (tblib's, which Dask installs).
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(cls: "type[Error]", args: Tuple[Any, ...], state: Dict[str, Any]) -> "Error":
+    e = cls(*args)
+    e.__dict__.update(state)
+    return e
 
 
 class MissingFieldError(Error):
