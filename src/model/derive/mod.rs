@@ -31,7 +31,8 @@ pub enum BeforeCreation {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum EventOrder {
     /// By instant (the default); events of one instant in a fixed order whatever the input's
-    /// (the creation, customer messages, other replies, assignments, a merge, status changes).
+    /// (the creation, customer messages, other replies, assignments, then status changes and
+    /// merges in the input's order).
     /// For logs whose rows are not in update order, and logs read in partitions.
     #[default]
     Time,
@@ -134,10 +135,10 @@ impl DeriveOptions {
 ///   moved to the creation instant, per [`BeforeCreation`].
 /// - **Order.** By default ([`EventOrder::Time`]) events are sorted by instant; events sharing
 ///   an instant go in a fixed order: the creation, customer messages, other replies,
-///   assignments, a merge, status changes; events of one kind and instant keep the input's
-///   order (two status changes in one second: the file says which came last). So a log split
-///   across partitions or shuffled derives the same histories unless it has two events of one
-///   kind at one instant, whose order only the file knows. With
+///   assignments, then status changes and merges; these last keep the input's order among
+///   themselves (two status changes in one second, a close and a merge: the file says which
+///   came last). So a log split across partitions or shuffled derives the same histories
+///   unless it has two such events at one instant, whose order only the file knows. With
 ///   [`EventOrder::Source`] the input order is the order (`Created` first), and an event stamped
 ///   before an earlier event that changed the ticket is taken at that event's instant.
 /// - **Status changes** go through the [`StatusMap`]; a name it lacks is
@@ -718,9 +719,10 @@ impl Walk {
 
 /// The order of a ticket's events that share an instant ([`EventOrder::Time`]): the creation,
 /// then customer messages, then other replies (a reply answers the message of its second), then
-/// assignments, then a merge (the status a helpdesk sets on merging, closed, comes after it and
-/// changes nothing), then status changes (an agent replies and solves in one action; a
-/// customer's message reopens).
+/// assignments, then status changes and merges (an agent replies and solves in one action; a
+/// customer's message reopens), these last in the input's order: whether a ticket was closed
+/// before its merge (Zendesk's `closed_by_merge` counts a solve) or merged first (the close
+/// changes nothing) is the source's to say.
 fn tie_rank(kind: &EventKind) -> u8 {
     match kind {
         EventKind::Created => 0,
@@ -730,8 +732,7 @@ fn tie_rank(kind: &EventKind) -> u8 {
         } => 1,
         EventKind::Reply { .. } => 2,
         EventKind::Assigned { .. } => 3,
-        EventKind::Merged { .. } => 4,
-        EventKind::StatusChange { .. } => 5,
+        EventKind::Merged { .. } | EventKind::StatusChange { .. } => 4,
     }
 }
 
