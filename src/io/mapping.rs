@@ -72,6 +72,15 @@ impl ColumnMapping {
         self
     }
 
+    /// The source columns read as `field`, in the order they were mapped.
+    pub(crate) fn sources_of(&self, field: &str) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter(|(_, t)| matches!(t, Target::Field(f) if f == field))
+            .map(|(source, _)| source.clone())
+            .collect()
+    }
+
     /// Keeps column `source` as the free-form ticket dimension `name` (other record types
     /// ignore dimensions).
     #[must_use]

@@ -32,6 +32,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(report::merge, m)?)?;
     m.add_function(wrap_pyfunction!(report::combine, m)?)?;
     m.add_function(wrap_pyfunction!(report::bucket_of, m)?)?;
+    m.add_function(wrap_pyfunction!(report::preset_id_columns, m)?)?;
     m.add_class::<report::PyReport>()?;
     m.add_function(wrap_pyfunction!(report::ticket_metrics, m)?)?;
     m.add_class::<report::PyTicketMetrics>()?;

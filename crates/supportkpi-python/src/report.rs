@@ -459,6 +459,14 @@ pub(crate) enum Ids {
     Arrow(pyo3_arrow::PyArray),
 }
 
+/// The columns of a preset's tabular export holding the ticket id (the core's
+/// `Preset::ticket_id_columns`), for the engines' bucketing.
+#[pyfunction]
+pub(crate) fn preset_id_columns(py: Python<'_>, preset: &str) -> PyResult<Vec<String>> {
+    let preset: supportkpi::io::Preset = preset.parse().map_err(py_err(py))?;
+    Ok(preset.ticket_id_columns())
+}
+
 #[pyfunction]
 pub(crate) fn bucket_of(py: Python<'_>, ids: Ids, buckets: u32) -> PyResult<Vec<u32>> {
     use arrow_array::Array;

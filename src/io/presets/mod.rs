@@ -344,6 +344,36 @@ impl Preset {
         }
     }
 
+    /// The columns of this preset's tabular export that hold the ticket id: what the readers
+    /// take as `id` (ServiceNow's `number`; `Id`, `Ticket ID`, `Issue key`, … of the CSV
+    /// presets, matched without regard to case) and the canonical `id`. Empty for the JSON
+    /// document presets, which have no columns. The distributed engines bucket rows by it.
+    ///
+    /// ```
+    /// use supportkpi::io::Preset;
+    /// assert_eq!(Preset::ServiceNow.ticket_id_columns(), ["number"]);
+    /// assert!(Preset::Zendesk.ticket_id_columns().contains(&"Id".to_owned()));
+    /// assert!(Preset::Intercom.ticket_id_columns().is_empty());
+    /// ```
+    pub fn ticket_id_columns(self) -> Vec<String> {
+        let mapping = match self {
+            Preset::ServiceNow => return vec!["number".to_owned()],
+            Preset::Zendesk => zendesk::mapping(),
+            Preset::Freshdesk => freshdesk::mapping(),
+            Preset::Jira => jira::mapping(),
+            Preset::Hubspot => hubspot::mapping(),
+            Preset::ZendeskJson
+            | Preset::FreshdeskJson
+            | Preset::Intercom
+            | Preset::HelpScout
+            | Preset::Zammad
+            | Preset::Chatwoot => return Vec::new(),
+        };
+        let mut columns = mapping.sources_of("id");
+        columns.push("id".to_owned());
+        columns
+    }
+
     pub(crate) fn ticket_plan(self, options: &ReadOptions) -> Result<Plan<Ticket>> {
         let (schema, parse, mapping) = match self {
             Preset::Zendesk => (zendesk::SCHEMA, zendesk::ticket as _, zendesk::mapping()),

@@ -24,6 +24,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, TypeV
 import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 import pyarrow.compute as pc  # type: ignore[import-untyped,unused-ignore]
 
+from supportkpi import _native
 from supportkpi._report import Report, bucket_of, combine, merge, partial, report
 
 #: The inputs bucketed by ticket id, and the field holding it in each.
@@ -31,12 +32,6 @@ BUCKETED: Dict[str, str] = {"tickets": "id", "events": "ticket_id", "surveys": "
 #: The small inputs every bucket gets whole, as lookup tables.
 LOOKUPS = ("customers", "costs")
 
-# The ticket id's column in each helpdesk preset's export (the headers the presets accept).
-_PRESET_ID_COLUMNS: Dict[str, Sequence[str]] = {
-    "servicenow": ("number",),
-    "zendesk": ("id", "Id"),
-    "freshdesk": ("id", "Ticket ID"),
-}
 
 #: The keyword options of :func:`supportkpi.report` the adapters pass through unchanged.
 OPTION_NAMES = frozenset(
@@ -70,9 +65,13 @@ def id_column(slot: str, columns: Sequence[str], options: Mapping[str, Any]) -> 
         if mapping.get(column, column) == field and not (column in mapping and mapping[column] is None):
             return column
     preset = options.get("preset")
-    for column in _PRESET_ID_COLUMNS.get(preset, ()) if isinstance(preset, str) else ():
-        if column in columns:
-            return column
+    if isinstance(preset, str):
+        # The preset's own id columns, from the core (matched without regard to case, as the
+        # preset readers match them).
+        known = {c.lower() for c in _native.preset_id_columns(preset)}
+        for column in columns:
+            if column.lower() in known:
+                return column
     raise ValueError(
         f"{slot}: no column holds the ticket id ({field!r}) among {list(columns)}; "
         f"map one with mapping={{'<column>': {field!r}}}"
