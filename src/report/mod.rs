@@ -173,9 +173,9 @@ pub struct ReportOptions {
     pub calendars: Option<crate::time::TeamCalendars>,
 }
 
-/// The default of [`ReportOptions::max_periods`]: 100,000 periods (over 270 years by day),
+/// The default of [`ReportOptions::max_periods`]: 10,000 periods (27 years by day, 833 by month),
 /// more than any real helpdesk's history and small enough that a report's rows fit in memory.
-pub const DEFAULT_MAX_PERIODS: u64 = 100_000;
+pub const DEFAULT_MAX_PERIODS: u64 = 10_000;
 
 impl Default for ReportOptions {
     fn default() -> Self {

@@ -38,7 +38,7 @@ Report options:
                           an iCalendar file (.ics: all-day events, timed events, yearly rules)
   --from DATE, --to DATE  report exactly the periods from the one holding --from to the one
                           holding --to (default: from the first to the last with data)
-  --max-periods N         refuse a report of more than N periods (default 100000)
+  --max-periods N         refuse a report of more than N periods (default 10000)
   --calendars FILE        a business calendar per team: JSON {\"by\": \"team\", \"calendars\":
                           {\"Billing\": {\"timezone\": ..., \"hours\": ..., ...}}}
                           or TOML ([Billing] timezone = ... hours = ...); needs --hours

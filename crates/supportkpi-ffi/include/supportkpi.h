@@ -80,7 +80,7 @@
  * forwards requests written by others must not let them choose paths: it calls
  * supportkpi_report_json_with(request, SUPPORTKPI_REPORT_NO_FILES, &out), which refuses any
  * request naming a file (SUPPORTKPI_RESULT_INVALID_OPTION, nothing opened) and reads inline
- * records only. Either way a report has at most options.max_periods periods (default 100000):
+ * records only. Either way a report has at most options.max_periods periods (default 10000):
  * a request whose records span more is SUPPORTKPI_RESULT_INVALID_OPTION, so a small request
  * cannot make a huge report.
  *
@@ -630,7 +630,7 @@ supportkpi_result supportkpi_error_message(char *buf,
 //   (`day`, `week`, `month`, `quarter`, `year`), `zone`, `calendar` (`{"timezone": …,
 //   "hours": "Mon-Fri 09:00-17:00", "holidays": ["2021-12-24"]}`), `by`, `quantiles`, `sla`,
 //   `as_of`, `csat`, `nps`, `ces`, `cost_denominator`, `fcr_denominator`, `range`
-//   (`["2021-01-01", "2021-12-31"]`: exactly these periods), `max_periods` (default 100000:
+//   (`["2021-01-01", "2021-12-31"]`: exactly these periods), `max_periods` (default 10000:
 //   records whose instants span more periods, or a longer `range`, are
 //   `SUPPORTKPI_RESULT_INVALID_OPTION` naming the record, before anything is allocated for
 //   the periods),

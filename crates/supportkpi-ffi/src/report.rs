@@ -380,7 +380,7 @@ fn file_of(sources: &supportkpi::io::Sources, kind: SourceKind) -> Option<String
 ///   (`day`, `week`, `month`, `quarter`, `year`), `zone`, `calendar` (`{"timezone": …,
 ///   "hours": "Mon-Fri 09:00-17:00", "holidays": ["2021-12-24"]}`), `by`, `quantiles`, `sla`,
 ///   `as_of`, `csat`, `nps`, `ces`, `cost_denominator`, `fcr_denominator`, `range`
-///   (`["2021-01-01", "2021-12-31"]`: exactly these periods), `max_periods` (default 100000:
+///   (`["2021-01-01", "2021-12-31"]`: exactly these periods), `max_periods` (default 10000:
 ///   records whose instants span more periods, or a longer `range`, are
 ///   `SUPPORTKPI_RESULT_INVALID_OPTION` naming the record, before anything is allocated for
 ///   the periods),

@@ -506,7 +506,7 @@ def report(
             for :func:`read_tickets`.
         options: further report options in the core's serde form (``quantiles``, ``csat``,
             ``nps``, ``ces``, ``cost_denominator``, ``fcr_denominator``, ``max_periods``:
-            the most periods a report may have, default 100000; records spanning more, or a
+            the most periods a report may have, default 10000; records spanning more, or a
             longer ``range``, raise ``InvalidOptionError`` naming the record),
             ``status_time``,
             ``calendars``: a calendar per team, ``{"by": "team", "calendars": {"Billing":
