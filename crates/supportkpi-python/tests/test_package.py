@@ -36,6 +36,7 @@ def test_native_exports_what_the_stub_declares() -> None:
         "merge",
         "combine",
         "bucket_of",
+        "preset_id_columns",
         "Report",
         "ticket_metrics",
         "TicketMetrics",

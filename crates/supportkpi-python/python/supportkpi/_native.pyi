@@ -8,6 +8,7 @@ __all__ = [
     "Records",
     "Report",
     "bucket_of",
+    "preset_id_columns",
     "combine",
     "merge",
     "partial",
