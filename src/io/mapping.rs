@@ -443,10 +443,13 @@ impl<'a> Row<'a> {
 
     /// The key's text, which must be present.
     pub(crate) fn required(&self, key: &str) -> Result<Cow<'a, str>> {
-        self.text(key)?.ok_or_else(|| {
-            Error::new(ErrorKind::MissingField, format!("{key} is required"))
-                .with_field(self.source_name(key))
-        })
+        self.text(key)?.ok_or_else(|| self.missing(key))
+    }
+
+    /// The error of a required key without a value.
+    pub(crate) fn missing(&self, key: &str) -> Error {
+        Error::new(ErrorKind::MissingField, format!("{key} is required"))
+            .with_field(self.source_name(key))
     }
 
     /// Parses the key's text with `parse`, naming the field on failure.

@@ -71,6 +71,7 @@ mod mapping;
 mod parquet;
 pub mod presets;
 pub(crate) mod records;
+mod summary;
 #[cfg(feature = "arrow")]
 mod table;
 mod timestamp;
@@ -973,7 +974,7 @@ macro_rules! reader_for {
 fn ticket_plan(options: &ReadOptions) -> Result<Plan<Ticket>> {
     match options.preset {
         Some(preset) => preset.ticket_plan(options),
-        None => Plan::canonical(records::TICKET, records::ticket, options),
+        None => Plan::canonical(records::TICKET, summary::canonical_ticket, options),
     }
 }
 fn event_plan(options: &ReadOptions) -> Result<Plan<TicketEvent>> {

@@ -1,9 +1,10 @@
 //! The canonical layout of each record type, and how a row becomes a record.
 
 use super::mapping::{Row, Schema};
+use super::summary::{Cells, Key, Summary};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
-    Author, CostEntry, Currency, Customer, EventKind, Money, SurveyKind, SurveyResponse, Ticket,
+    Author, CostEntry, Currency, Customer, EventKind, Money, SurveyKind, SurveyResponse,
     TicketEvent,
 };
 
@@ -79,63 +80,17 @@ pub(crate) const COST: Schema = Schema {
     id_key: None,
 };
 
-/// The ticket fields every summary-ticket parser (canonical or preset) fills the same way.
-pub(crate) fn ticket_attributes(
-    row: &Row<'_>,
-    mut b: crate::model::TicketBuilder,
-) -> Result<crate::model::TicketBuilder> {
-    if let Some(v) = row.text("customer_id")? {
-        b = b.customer_id(v.into_owned());
-    }
-    if let Some(v) = row.text("channel")? {
-        b = b.channel(v.into_owned());
-    }
-    if let Some(v) = row.text("priority")? {
-        b = b.priority(v.into_owned());
-    }
-    if let Some(v) = row.text("team")? {
-        b = b.team(v.into_owned());
-    }
-    if let Some(v) = row.text("assignee")? {
-        b = b.assignee(v.into_owned());
-    }
-    if let Some(n) = row.number::<u32>("agent_replies", "a whole number of replies")? {
-        b = b.agent_replies(n);
-    }
-    if let Some(n) = row.number::<u32>("reopens", "a whole number of reopens")? {
-        b = b.reopens(n);
-    }
-    for (name, value) in row.dimensions() {
-        b = b.dimension(name, value);
-    }
-    Ok(b)
-}
-
-/// The status, through the options' status map.
-pub(crate) fn status(
-    row: &Row<'_>,
-    map: &crate::model::StatusMap,
-) -> Result<Option<crate::model::Status>> {
-    row.parsed("status", |s| map.resolve(s))
-}
-
-pub(crate) fn ticket(row: &Row<'_>) -> Result<Ticket> {
-    let id = row.required("id")?;
-    let created = row.required_instant("created_at")?;
-    let mut b = ticket_attributes(row, Ticket::builder(id.as_ref(), created))?;
-    if let Some(at) = row.instant("first_response_at")? {
-        b = b.first_response_at(at);
-    }
-    if let Some(at) = row.instant("first_resolved_at")? {
-        b = b.first_resolved_at(at);
-    }
-    if let Some(at) = row.instant("resolved_at")? {
-        b = b.resolved_at(at);
-    }
-    if let Some(s) = status(row, row.options.statuses())? {
-        b = b.status(s);
-    }
-    b.build()
+/// The canonical layout's summary ticket, after the fields every layout reads
+/// ([`summary::start`](super::summary::start)): the three instants as given, then the status.
+pub(crate) fn canonical<C: Cells>(
+    c: &mut C,
+    s: &mut Summary<C::Text, C::At>,
+) -> Result<(), C::Fail> {
+    s.first_response = c.instant(Key::FirstResponseAt)?;
+    s.first_resolved = c.instant(Key::FirstResolvedAt)?;
+    s.resolved = c.instant(Key::ResolvedAt)?;
+    s.status = c.status()?;
+    Ok(())
 }
 
 fn one_of<T: Copy>(row: &Row<'_>, key: &str, choices: &[(&str, T)]) -> Result<Option<T>> {

@@ -390,20 +390,7 @@ pub fn read_ticket_table(
     input: impl RecordBatchReader,
     options: &ReadOptions,
 ) -> Result<TableOutcome<TicketTable>> {
-    let temporal = temporal(options);
-    let (schema, batches) = collect(input, &temporal)?;
-    match table::tickets(&schema, &batches, options, &temporal, false)? {
-        Read::Table {
-            table,
-            rejected,
-            read,
-        } => Ok(TableOutcome {
-            table,
-            rejected,
-            read,
-        }),
-        Read::ViaText => Err(unreachable_text()),
-    }
+    read_table(input, options, table::tickets)
 }
 
 /// Reads survey responses into a [`SurveyTable`]; see [`read_ticket_table`].
@@ -417,9 +404,23 @@ pub fn read_survey_table(
     input: impl RecordBatchReader,
     options: &ReadOptions,
 ) -> Result<TableOutcome<SurveyTable>> {
+    read_table(input, options, table::surveys)
+}
+
+/// One of the column readers of `table` (tickets, surveys).
+type TableReader<T> =
+    fn(&arrow_schema::Schema, &[RecordBatch], &ReadOptions, &Temporal, bool) -> Result<Read<T>>;
+
+/// A column reader of `table`, without the fallback to text: an instant the columns cannot
+/// hold rejects its record.
+fn read_table<T>(
+    input: impl RecordBatchReader,
+    options: &ReadOptions,
+    read: TableReader<T>,
+) -> Result<TableOutcome<T>> {
     let temporal = temporal(options);
     let (schema, batches) = collect(input, &temporal)?;
-    match table::surveys(&schema, &batches, options, &temporal, false)? {
+    match read(&schema, &batches, options, &temporal, false)? {
         Read::Table {
             table,
             rejected,

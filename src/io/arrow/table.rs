@@ -24,7 +24,8 @@ use super::cells::{self, Cell, Column, Temporal, View};
 use crate::columnar::{SurveyRow, SurveyTable, TicketRow, TicketTable};
 use crate::error::{Error, ErrorKind};
 use crate::hash::IdHashBuilder;
-use crate::io::presets::{minutes_after, resolved_only_if_resolved};
+use crate::io::presets::minutes_after;
+use crate::io::summary::{Cells, Key, Rules, Summary};
 use crate::io::{ErrorMode, Preset, ReadOptions, Rejected, TableLayout, TimestampFormat};
 use crate::model::{Instant, Status, SurveyKind, SurveyResponse, Ticket};
 use crate::time::local_to_instant;
@@ -102,6 +103,15 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// A copy (borrowed text stays borrowed).
+    fn copy(&self) -> Text<'a> {
+        match self {
+            Text::Borrowed(s) => Text::Borrowed(s),
+            Text::Num(n) => Text::Num(*n),
+            Text::Owned(s) => Text::Owned(s.clone()),
+        }
+    }
+
     fn as_str(&self) -> &str {
         match self {
             Text::Borrowed(s) => s,
@@ -139,7 +149,7 @@ fn trim(s: &str) -> &str {
 
 /// A key of the reader, resolved once per table: its column and the name errors give it.
 #[derive(Clone, Copy)]
-struct Key<'l> {
+struct Col<'l> {
     key: &'static str,
     col: Option<usize>,
     source: &'l str,
@@ -205,8 +215,8 @@ impl<'l> Fields<'l> {
         }
     }
 
-    fn key(&self, key: &'static str) -> Key<'l> {
-        Key {
+    fn key(&self, key: &'static str) -> Col<'l> {
+        Col {
             key,
             col: self.layout.column(key),
             source: self.layout.source_name(key),
@@ -257,7 +267,7 @@ impl<'l> Fields<'l> {
 
     /// The key's text, trimmed; `None` when absent or a null token.
     #[inline]
-    fn text<'a>(&self, row: Row<'_, 'a>, key: Key<'_>) -> Result<Option<Text<'a>>, Error> {
+    fn text<'a>(&self, row: Row<'_, 'a>, key: Col<'_>) -> Result<Option<Text<'a>>, Error> {
         let Some(c) = key.col else {
             return Ok(None);
         };
@@ -278,24 +288,24 @@ impl<'l> Fields<'l> {
         (t.len() > self.longest_token || !self.null(t)).then_some(t)
     }
 
-    fn missing(key: Key<'_>) -> Error {
+    fn missing(key: Col<'_>) -> Error {
         Error::new(ErrorKind::MissingField, format!("{} is required", key.key))
             .with_field(key.source)
     }
 
-    fn invalid(key: Key<'_>, value: &str, rule: impl Into<String>) -> Error {
+    fn invalid(key: Col<'_>, value: &str, rule: impl Into<String>) -> Error {
         Error::new(ErrorKind::InvalidValue, rule)
             .with_field(key.source)
             .with_value(value)
     }
 
     /// The key's text, which must be present.
-    fn required<'a>(&self, row: Row<'_, 'a>, key: Key<'_>) -> Result<Text<'a>, Error> {
+    fn required<'a>(&self, row: Row<'_, 'a>, key: Col<'_>) -> Result<Text<'a>, Error> {
         self.text(row, key)?.ok_or_else(|| Self::missing(key))
     }
 
     /// An instant: an Arrow timestamp as it is, text with the options' timestamp format.
-    fn instant(&self, row: Row<'_, '_>, key: Key<'_>) -> Result<Option<Instant>, Error> {
+    fn instant(&self, row: Row<'_, '_>, key: Col<'_>) -> Result<Option<Instant>, Error> {
         if let (Some(c), true) = (key.col, self.direct_times)
             && let View::Timestamp {
                 values,
@@ -366,7 +376,7 @@ impl<'l> Fields<'l> {
         Some(NaiveDateTime::new(date, time))
     }
 
-    fn required_instant(&self, row: Row<'_, '_>, key: Key<'_>) -> Result<Instant, Error> {
+    fn required_instant(&self, row: Row<'_, '_>, key: Col<'_>) -> Result<Instant, Error> {
         self.instant(row, key)?.ok_or_else(|| Self::missing(key))
     }
 
@@ -374,7 +384,7 @@ impl<'l> Fields<'l> {
     fn number<T: FromStr + TryFrom<i64>>(
         &self,
         row: Row<'_, '_>,
-        key: Key<'_>,
+        key: Col<'_>,
         what: &str,
     ) -> Result<Option<T>, Error> {
         if let (Some(c), false) = (key.col, self.numbers_nullable)
@@ -398,7 +408,7 @@ impl<'l> Fields<'l> {
         }
     }
 
-    fn decimal(&self, row: Row<'_, '_>, key: Key<'_>) -> Result<Option<Decimal>, Error> {
+    fn decimal(&self, row: Row<'_, '_>, key: Col<'_>) -> Result<Option<Decimal>, Error> {
         match self.text(row, key)? {
             None => Ok(None),
             Some(text) => Decimal::from_str(text.as_str()).map(Some).map_err(|_| {
@@ -415,7 +425,7 @@ impl<'l> Fields<'l> {
     fn after_minutes(
         &self,
         row: Row<'_, '_>,
-        key: Key<'_>,
+        key: Col<'_>,
         created: Instant,
     ) -> Result<Option<Instant>, Error> {
         let Some(minutes) = self.decimal(row, key)? else {
@@ -430,7 +440,7 @@ impl<'l> Fields<'l> {
     fn status(
         &self,
         row: Row<'_, '_>,
-        key: Key<'_>,
+        key: Col<'_>,
         cache: &mut StatusCache,
     ) -> Result<Option<Status>, Error> {
         let Some(text) = self.text(row, key)? else {
@@ -488,7 +498,7 @@ impl<'l> Fields<'l> {
     }
 
     /// The record's id as written, for an error's context.
-    fn id(&self, row: Row<'_, '_>, key: Key<'_>) -> Option<String> {
+    fn id(&self, row: Row<'_, '_>, key: Col<'_>) -> Option<String> {
         self.text(row, key)
             .ok()
             .flatten()
@@ -560,209 +570,64 @@ impl Outcome {
     }
 }
 
-/// One ticket's fields, before validation.
-struct Parsed<'l, 'a> {
-    id: Text<'a>,
-    customer_id: Option<Text<'a>>,
-    created: Instant,
-    first_response: Option<Instant>,
-    first_resolved: Option<Instant>,
-    resolved: Option<Instant>,
-    status: Option<Status>,
-    channel: Option<Text<'a>>,
-    priority: Option<Text<'a>>,
-    team: Option<Text<'a>>,
-    assignee: Option<Text<'a>>,
-    agent_replies: Option<u32>,
-    reopens: Option<u32>,
-    dimensions: Vec<(&'l str, Text<'a>)>,
+/// A summary ticket's fields as the Arrow reader reads them (see [`Fields`]).
+struct ArrowCells<'c, 'l, 'r, 'a> {
+    f: &'c Fields<'l>,
+    cols: &'c [Col<'l>; Key::ALL.len()],
+    row: Row<'r, 'a>,
+    cache: &'c mut StatusCache,
+    dimensions: &'c mut Vec<(&'l str, Text<'a>)>,
 }
 
-impl Parsed<'_, '_> {
-    fn empty() -> Self {
-        Parsed {
-            id: Text::Borrowed(""),
-            customer_id: None,
-            created: Instant::UNIX_EPOCH,
-            first_response: None,
-            first_resolved: None,
-            resolved: None,
-            status: None,
-            channel: None,
-            priority: None,
-            team: None,
-            assignee: None,
-            agent_replies: None,
-            reopens: None,
-            dimensions: Vec::new(),
-        }
-    }
-}
+impl<'l, 'a> Cells for ArrowCells<'_, 'l, '_, 'a> {
+    type Text = Text<'a>;
+    type At = Instant;
+    type Fail = Error;
 
-/// The keys the ticket parsers read.
-struct TicketKeys<'l> {
-    id: Key<'l>,
-    customer_id: Key<'l>,
-    created_at: Key<'l>,
-    first_response_at: Key<'l>,
-    first_resolved_at: Key<'l>,
-    resolved_at: Key<'l>,
-    status: Key<'l>,
-    channel: Key<'l>,
-    priority: Key<'l>,
-    team: Key<'l>,
-    assignee: Key<'l>,
-    agent_replies: Key<'l>,
-    reopens: Key<'l>,
-    /// The presets' own: Zendesk's requester and durations, Freshdesk's company and closing.
-    requester: Key<'l>,
-    first_reply_minutes: Key<'l>,
-    first_resolution_minutes: Key<'l>,
-    full_resolution_minutes: Key<'l>,
-    company: Key<'l>,
-    closed_at: Key<'l>,
-}
-
-impl<'l> TicketKeys<'l> {
-    fn new(f: &Fields<'l>) -> Self {
-        TicketKeys {
-            id: f.key("id"),
-            customer_id: f.key("customer_id"),
-            created_at: f.key("created_at"),
-            first_response_at: f.key("first_response_at"),
-            first_resolved_at: f.key("first_resolved_at"),
-            resolved_at: f.key("resolved_at"),
-            status: f.key("status"),
-            channel: f.key("channel"),
-            priority: f.key("priority"),
-            team: f.key("team"),
-            assignee: f.key("assignee"),
-            agent_replies: f.key("agent_replies"),
-            reopens: f.key("reopens"),
-            requester: f.key("requester"),
-            first_reply_minutes: f.key("first_reply_minutes"),
-            first_resolution_minutes: f.key("first_resolution_minutes"),
-            full_resolution_minutes: f.key("full_resolution_minutes"),
-            company: f.key("company"),
-            closed_at: f.key("closed_at"),
-        }
-    }
-}
-
-impl<'l> Fields<'l> {
-    /// The fields every summary-ticket parser reads first, in the reader's order
-    /// (`records::ticket_attributes` after the id and creation), into `p` (reused from row to
-    /// row: a ticket's fields are a few hundred bytes, not worth moving per row).
-    fn ticket_start<'a>(
-        &self,
-        row: Row<'_, 'a>,
-        k: &TicketKeys<'l>,
-        p: &mut Parsed<'l, 'a>,
-    ) -> Result<(), Error> {
-        p.id = self.required(row, k.id)?;
-        p.created = self.required_instant(row, k.created_at)?;
-        p.customer_id = self.text(row, k.customer_id)?;
-        p.channel = self.text(row, k.channel)?;
-        p.priority = self.text(row, k.priority)?;
-        p.team = self.text(row, k.team)?;
-        p.assignee = self.text(row, k.assignee)?;
-        p.agent_replies = self.number::<u32>(row, k.agent_replies, "a whole number of replies")?;
-        p.reopens = self.number::<u32>(row, k.reopens, "a whole number of reopens")?;
-        p.dimensions.clear();
-        self.dimensions(row, &mut p.dimensions)?;
-        p.first_response = None;
-        p.first_resolved = None;
-        p.resolved = None;
-        p.status = None;
-        Ok(())
+    #[inline]
+    fn text(&mut self, key: Key) -> Result<Option<Text<'a>>, Error> {
+        self.f.text(self.row, self.cols[key.index()])
     }
 
-    /// `records::ticket`: the canonical layout.
-    fn canonical<'a>(
-        &self,
-        row: Row<'_, 'a>,
-        k: &TicketKeys<'l>,
-        cache: &mut StatusCache,
-        p: &mut Parsed<'l, 'a>,
-    ) -> Result<(), Error> {
-        self.ticket_start(row, k, p)?;
-        p.first_response = self.instant(row, k.first_response_at)?;
-        p.first_resolved = self.instant(row, k.first_resolved_at)?;
-        p.resolved = self.instant(row, k.resolved_at)?;
-        p.status = self.status(row, k.status, cache)?;
-        Ok(())
+    fn missing(&self, key: Key) -> Error {
+        Fields::missing(self.cols[key.index()])
     }
 
-    /// The requester (Zendesk) or company (Freshdesk): a dimension when extra columns are
-    /// kept, and the customer when the table has no customer column.
-    fn customer_fallback<'a>(
-        &self,
-        row: Row<'_, 'a>,
-        k: &TicketKeys<'l>,
-        key: Key<'l>,
-        p: &mut Parsed<'l, 'a>,
-    ) -> Result<(), Error> {
-        if let Some(v) = self.text(row, key)? {
-            if self.layout.keeps_extra_columns() {
-                p.dimensions
-                    .push((key.source, Text::Owned(v.as_str().to_owned())));
-            }
-            if k.customer_id.col.is_none() {
-                p.customer_id = Some(v);
-            }
-        }
-        Ok(())
+    #[inline]
+    fn instant(&mut self, key: Key) -> Result<Option<Instant>, Error> {
+        self.f.instant(self.row, self.cols[key.index()])
     }
 
-    /// `presets::zendesk::ticket`.
-    fn zendesk<'a>(
-        &self,
-        row: Row<'_, 'a>,
-        k: &TicketKeys<'l>,
-        cache: &mut StatusCache,
-        p: &mut Parsed<'l, 'a>,
-    ) -> Result<(), Error> {
-        self.ticket_start(row, k, p)?;
-        self.customer_fallback(row, k, k.requester, p)?;
-        let status = self.status(row, k.status, cache)?;
-        p.status = status;
-        let created = p.created;
-        p.first_response = self.after_minutes(row, k.first_reply_minutes, created)?;
-        let resolved = match self.instant(row, k.resolved_at)? {
-            Some(at) => Some(at),
-            None => self.after_minutes(row, k.full_resolution_minutes, created)?,
-        };
-        let first = self.after_minutes(row, k.first_resolution_minutes, created)?;
-        if resolved_only_if_resolved(status) {
-            p.resolved = resolved;
-            // Minute rounding can put the first resolution a few seconds after the latest.
-            p.first_resolved =
-                first.map(|first| resolved.map_or(first, |latest| first.min(latest)));
-        }
-        Ok(())
+    fn count(&mut self, key: Key, what: &'static str) -> Result<Option<u32>, Error> {
+        self.f.number::<u32>(self.row, self.cols[key.index()], what)
     }
 
-    /// `presets::freshdesk::ticket`.
-    fn freshdesk<'a>(
-        &self,
-        row: Row<'_, 'a>,
-        k: &TicketKeys<'l>,
-        cache: &mut StatusCache,
-        p: &mut Parsed<'l, 'a>,
-    ) -> Result<(), Error> {
-        self.ticket_start(row, k, p)?;
-        self.customer_fallback(row, k, k.company, p)?;
-        let status = self.status(row, k.status, cache)?;
-        p.status = status;
-        p.first_response = self.instant(row, k.first_response_at)?;
-        let resolved = match self.instant(row, k.resolved_at)? {
-            Some(at) => Some(at),
-            None => self.instant(row, k.closed_at)?,
-        };
-        if resolved_only_if_resolved(status) {
-            p.resolved = resolved;
-        }
-        Ok(())
+    fn after_minutes(&mut self, key: Key, created: Instant) -> Result<Option<Instant>, Error> {
+        self.f
+            .after_minutes(self.row, self.cols[key.index()], created)
+    }
+
+    fn status(&mut self) -> Result<Option<Status>, Error> {
+        self.f
+            .status(self.row, self.cols[Key::Status.index()], self.cache)
+    }
+
+    fn dimensions(&mut self) -> Result<(), Error> {
+        self.dimensions.clear();
+        self.f.dimensions(self.row, self.dimensions)
+    }
+
+    fn dimension(&mut self, key: Key, value: &Text<'a>) {
+        self.dimensions
+            .push((self.cols[key.index()].source, value.copy()));
+    }
+
+    fn has_column(&self, key: Key) -> bool {
+        self.cols[key.index()].col.is_some()
+    }
+
+    fn keeps_extra_columns(&self) -> bool {
+        self.f.layout.keeps_extra_columns()
     }
 }
 
@@ -985,31 +850,179 @@ fn each_row<'a>(
     Ok(out)
 }
 
-/// Which parser reads a table's tickets.
-#[derive(Clone, Copy)]
-enum Parser {
-    Canonical,
-    Zendesk,
-    Freshdesk,
+/// A record type read into a table: one stretch's parser of its rows, and how a parsed row
+/// enters the table. [`read_rows`] is the rest (rejects, duplicate ids, strict stops, the
+/// fallback to text), the same for every record type.
+trait Parser<'l, 'a> {
+    type Table: Columns;
+    type Parsed;
+
+    /// The field accessors (errors are renamed and ids read through them).
+    fn fields(&self) -> &Fields<'l>;
+    /// The id's column.
+    fn id_col(&self) -> Col<'l>;
+    /// Reads a row's fields, in the reader's order (the first bad field is the error).
+    fn parse(&mut self, row: Row<'_, 'a>) -> Result<Self::Parsed, Error>;
+    /// A parsed row's id.
+    fn id(parsed: &Self::Parsed) -> &str;
+    /// A parsed row's id, kept for the duplicate check.
+    fn into_id(parsed: Self::Parsed) -> Text<'a>;
+    /// The record's own validation (for a duplicate id, whose own error wins over the
+    /// duplicate's as in the reader, which validates before it checks ids).
+    fn validate(parsed: &Self::Parsed) -> Result<(), Error>;
+    /// Appends a parsed row; the table's errors are the record's.
+    fn push(&self, table: &mut Self::Table, parsed: &Self::Parsed) -> Result<(), Error>;
 }
 
-/// The ticket builder's validation of a parsed row (for a duplicate id, whose own error wins
-/// over the duplicate's as in the reader, which validates before it checks ids).
-fn validate(p: &Parsed<'_, '_>) -> Result<(), Error> {
-    let mut b = Ticket::builder(p.id.as_str(), p.created);
-    if let Some(at) = p.first_response {
-        b = b.first_response_at(at);
+/// Reads a table's rows in stretches ([`read_stretches`]) with the record type's parser (a
+/// new one per stretch, with its table, from `new`, given the stretch's rows).
+#[allow(clippy::too_many_arguments)]
+fn read_rows<'l, 'a, P: Parser<'l, 'a>>(
+    names: &[&str],
+    batches: &[RecordBatch],
+    columns: &'a [Vec<Column>],
+    layout: &TableLayout,
+    options: &ReadOptions,
+    fallback: bool,
+    new: impl Fn(usize) -> (P, P::Table) + Sync + Send,
+) -> Result<Read<P::Table>, Error> {
+    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    read_stretches(total, |range, exact| {
+        let (mut parser, table) = new(range.len());
+        let ids = Ids::new(layout.checks_duplicate_ids(), exact, range.len());
+        let (mut stretch, mut out) =
+            Stretch::new(table, options.error_mode(), layout.record_type(), ids);
+        'batches: for (views, rows, first) in each_row(names, batches, columns, range)? {
+            for i in rows {
+                let line = first + i as u64 + 1;
+                let row = Row { views: &views, i };
+                let parsed = match parser.parse(row) {
+                    Ok(parsed) => parsed,
+                    Err(e) => {
+                        let f = parser.fields();
+                        reject!(out, stretch, f.rename(e), line, f.id(row, parser.id_col()));
+                        continue;
+                    }
+                };
+                let id = P::id(&parsed);
+                if let Some(first) = stretch.ids.first(id) {
+                    let error = match P::validate(&parsed) {
+                        Err(e) => parser.fields().rename(e),
+                        Ok(()) => Outcome::duplicate(parser.id_col().source, id, first),
+                    };
+                    reject!(out, stretch, error, line, Some(id.to_owned()));
+                    continue;
+                }
+                match parser.push(&mut stretch.table, &parsed) {
+                    Ok(()) => {
+                        out.read += 1;
+                        stretch.ids.accept(P::into_id(parsed), line);
+                    }
+                    // push_row's only InvalidValue: an instant outside the columns' range.
+                    Err(e) if e.kind() == ErrorKind::InvalidValue && fallback => {
+                        stretch.via_text = true;
+                        break 'batches;
+                    }
+                    Err(e) => {
+                        let id = Some(P::id(&parsed).to_owned());
+                        reject!(out, stretch, parser.fields().rename(e), line, id);
+                    }
+                }
+            }
+            if stretch.stop.is_some() {
+                break;
+            }
+        }
+        stretch.rejected = out.rejected;
+        stretch.read = out.read;
+        Ok(stretch)
+    })
+}
+
+/// Summary tickets, by their layout's [`Rules`].
+struct TicketParser<'l, 'a> {
+    f: Fields<'l>,
+    cols: [Col<'l>; Key::ALL.len()],
+    rules: Rules,
+    cache: StatusCache,
+    /// The row's dimensions (reused from row to row).
+    dimensions: Vec<(&'l str, Text<'a>)>,
+}
+
+impl<'l, 'a> Parser<'l, 'a> for TicketParser<'l, 'a> {
+    type Table = TicketTable;
+    type Parsed = Summary<Text<'a>, Instant>;
+
+    fn fields(&self) -> &Fields<'l> {
+        &self.f
     }
-    if let Some(at) = p.first_resolved {
-        b = b.first_resolved_at(at);
+
+    fn id_col(&self) -> Col<'l> {
+        self.cols[Key::Id.index()]
     }
-    if let Some(at) = p.resolved {
-        b = b.resolved_at(at);
+
+    fn parse(&mut self, row: Row<'_, 'a>) -> Result<Self::Parsed, Error> {
+        self.rules.read(&mut ArrowCells {
+            f: &self.f,
+            cols: &self.cols,
+            row,
+            cache: &mut self.cache,
+            dimensions: &mut self.dimensions,
+        })
     }
-    if let Some(s) = p.status {
-        b = b.status(s);
+
+    fn id(p: &Self::Parsed) -> &str {
+        p.id.as_str()
     }
-    b.build().map(drop)
+
+    fn into_id(p: Self::Parsed) -> Text<'a> {
+        p.id
+    }
+
+    /// The ticket builder's validation.
+    fn validate(p: &Self::Parsed) -> Result<(), Error> {
+        let mut b = Ticket::builder(p.id.as_str(), p.created);
+        if let Some(at) = p.first_response {
+            b = b.first_response_at(at);
+        }
+        if let Some(at) = p.first_resolved {
+            b = b.first_resolved_at(at);
+        }
+        if let Some(at) = p.resolved {
+            b = b.resolved_at(at);
+        }
+        if let Some(s) = p.status {
+            b = b.status(s);
+        }
+        b.build().map(drop)
+    }
+
+    fn push(&self, table: &mut TicketTable, p: &Self::Parsed) -> Result<(), Error> {
+        let dimensions: Vec<(&str, &str)> = if self.dimensions.is_empty() {
+            Vec::new()
+        } else {
+            self.dimensions
+                .iter()
+                .map(|(name, v)| (*name, v.as_str()))
+                .collect()
+        };
+        table.push_row(&TicketRow {
+            id: p.id.as_str(),
+            customer_id: p.customer_id.as_ref().map(Text::as_str),
+            created_at: Some(p.created),
+            first_response_at: p.first_response,
+            first_resolved_at: p.first_resolved,
+            resolved_at: p.resolved,
+            status: p.status,
+            channel: p.channel.as_ref().map(Text::as_str),
+            priority: p.priority.as_ref().map(Text::as_str),
+            team: p.team.as_ref().map(Text::as_str),
+            assignee: p.assignee.as_ref().map(Text::as_str),
+            agent_replies: p.agent_replies,
+            reopens: p.reopens,
+            dimensions: &dimensions,
+        })
+    }
 }
 
 fn names_of(schema: &arrow_schema::Schema) -> Vec<&str> {
@@ -1032,12 +1045,12 @@ pub(crate) fn tickets(
     let names = names_of(schema);
     let columns = prepare(&names, batches, temporal)?;
     let layout = TableLayout::tickets(&names, options)?;
-    let parser = match layout.preset() {
-        None => Parser::Canonical,
-        Some(Preset::Zendesk) => Parser::Zendesk,
-        Some(Preset::Freshdesk) => Parser::Freshdesk,
+    let rules = match layout.preset() {
+        None => Rules::Canonical,
+        Some(Preset::Zendesk) => Rules::Zendesk,
+        Some(Preset::Freshdesk) => Rules::Freshdesk,
         // A preset without column rules here (Jira, HubSpot) is read through the JSON Lines
-        // path, by the preset's own parser: its rules stay in one place.
+        // path, by the preset's own parser.
         Some(_) if fallback => return Ok(Read::ViaText),
         Some(other) => {
             return Err(Error::new(
@@ -1047,92 +1060,26 @@ pub(crate) fn tickets(
             .with_field("preset"));
         }
     };
-    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
-    read_stretches(total, |range, exact| {
-        let fields = Fields::new(&layout, &names, temporal);
-        let keys = TicketKeys::new(&fields);
-        let ids = Ids::new(layout.checks_duplicate_ids(), exact, range.len());
-        let table = TicketTable::with_capacity(range.len());
-        let (mut stretch, mut out) =
-            Stretch::new(table, options.error_mode(), layout.record_type(), ids);
-        let mut cache = StatusCache::default();
-        let mut p = Parsed::empty();
-        'batches: for (views, rows, first) in each_row(&names, batches, &columns, range)? {
-            for i in rows {
-                let line = first + i as u64 + 1;
-                let row = Row { views: &views, i };
-                let parsed = match parser {
-                    Parser::Canonical => fields.canonical(row, &keys, &mut cache, &mut p),
-                    Parser::Zendesk => fields.zendesk(row, &keys, &mut cache, &mut p),
-                    Parser::Freshdesk => fields.freshdesk(row, &keys, &mut cache, &mut p),
-                };
-                if let Err(e) = parsed {
-                    reject!(
-                        out,
-                        stretch,
-                        fields.rename(e),
-                        line,
-                        fields.id(row, keys.id)
-                    );
-                    continue;
-                }
-                let id = p.id.as_str();
-                if let Some(first) = stretch.ids.first(id) {
-                    let error = match validate(&p) {
-                        Err(e) => fields.rename(e),
-                        Ok(()) => Outcome::duplicate(keys.id.source, id, first),
-                    };
-                    reject!(out, stretch, error, line, Some(id.to_owned()));
-                    continue;
-                }
-                let dimensions: Vec<(&str, &str)> = if p.dimensions.is_empty() {
-                    Vec::new()
-                } else {
-                    p.dimensions
-                        .iter()
-                        .map(|(name, v)| (*name, v.as_str()))
-                        .collect()
-                };
-                let pushed = stretch.table.push_row(&TicketRow {
-                    id,
-                    customer_id: p.customer_id.as_ref().map(Text::as_str),
-                    created_at: Some(p.created),
-                    first_response_at: p.first_response,
-                    first_resolved_at: p.first_resolved,
-                    resolved_at: p.resolved,
-                    status: p.status,
-                    channel: p.channel.as_ref().map(Text::as_str),
-                    priority: p.priority.as_ref().map(Text::as_str),
-                    team: p.team.as_ref().map(Text::as_str),
-                    assignee: p.assignee.as_ref().map(Text::as_str),
-                    agent_replies: p.agent_replies,
-                    reopens: p.reopens,
-                    dimensions: &dimensions,
-                });
-                match pushed {
-                    Ok(()) => {
-                        out.read += 1;
-                        let id = std::mem::replace(&mut p.id, Text::Borrowed(""));
-                        stretch.ids.accept(id, line);
-                    }
-                    // push_row's only InvalidValue: an instant outside the columns' range.
-                    Err(e) if e.kind() == ErrorKind::InvalidValue && fallback => {
-                        stretch.via_text = true;
-                        break 'batches;
-                    }
-                    Err(e) => {
-                        reject!(out, stretch, fields.rename(e), line, Some(id.to_owned()));
-                    }
-                }
-            }
-            if stretch.stop.is_some() {
-                break;
-            }
-        }
-        stretch.rejected = out.rejected;
-        stretch.read = out.read;
-        Ok(stretch)
-    })
+    read_rows(
+        &names,
+        batches,
+        &columns,
+        &layout,
+        options,
+        fallback,
+        |rows| {
+            let f = Fields::new(&layout, &names, temporal);
+            let cols = Key::ALL.map(|k| f.key(k.name()));
+            let parser = TicketParser {
+                f,
+                cols,
+                rules,
+                cache: StatusCache::default(),
+                dimensions: Vec::new(),
+            };
+            (parser, TicketTable::with_capacity(rows))
+        },
+    )
 }
 
 /// `one_of` for the survey kind: the text lowercased, `-` and spaces as `_`.
@@ -1144,6 +1091,97 @@ fn survey_kind(text: &str) -> Option<SurveyKind> {
         _ => None,
     };
     kind(text).or_else(|| kind(&text.to_ascii_lowercase().replace(['-', ' '], "_")))
+}
+
+/// Survey responses (`records::survey`).
+struct SurveyParser<'l> {
+    f: Fields<'l>,
+    id: Col<'l>,
+    at: Col<'l>,
+    kind: Col<'l>,
+    score: Col<'l>,
+    ticket_id: Col<'l>,
+    customer_id: Col<'l>,
+    options: &'l ReadOptions,
+}
+
+/// A survey response's fields, before validation.
+struct ParsedSurvey<'a> {
+    id: Text<'a>,
+    at: Instant,
+    kind: SurveyKind,
+    score: i32,
+    ticket_id: Option<Text<'a>>,
+    customer_id: Option<Text<'a>>,
+}
+
+impl<'l, 'a> Parser<'l, 'a> for SurveyParser<'l> {
+    type Table = SurveyTable;
+    type Parsed = ParsedSurvey<'a>;
+
+    fn fields(&self) -> &Fields<'l> {
+        &self.f
+    }
+
+    fn id_col(&self) -> Col<'l> {
+        self.id
+    }
+
+    fn parse(&mut self, row: Row<'_, 'a>) -> Result<ParsedSurvey<'a>, Error> {
+        let f = &self.f;
+        let id = f.required(row, self.id)?;
+        let at = f.required_instant(row, self.at)?;
+        let kind_text = f.required(row, self.kind)?;
+        let kind = survey_kind(kind_text.as_str()).ok_or_else(|| {
+            Fields::invalid(
+                self.kind,
+                kind_text.as_str(),
+                "expected one of csat, nps, ces",
+            )
+        })?;
+        f.required(row, self.score)?;
+        let score = f
+            .number::<i32>(row, self.score, "a whole-number score")?
+            .unwrap_or_default();
+        // As records::survey: NPS and the id first, then the report's scales.
+        SurveyResponse::new(id.as_str(), at, kind, score)?;
+        self.options.check_score(kind, score)?;
+        // The reader validates here (SurveyResponse::new), before it reads the links;
+        // reading them cannot fail, so push_row validates for it.
+        let ticket_id = f.text(row, self.ticket_id)?;
+        let customer_id = f.text(row, self.customer_id)?;
+        Ok(ParsedSurvey {
+            id,
+            at,
+            kind,
+            score,
+            ticket_id,
+            customer_id,
+        })
+    }
+
+    fn id(p: &Self::Parsed) -> &str {
+        p.id.as_str()
+    }
+
+    fn into_id(p: ParsedSurvey<'a>) -> Text<'a> {
+        p.id
+    }
+
+    fn validate(p: &ParsedSurvey<'a>) -> Result<(), Error> {
+        SurveyResponse::new(p.id.as_str(), p.at, p.kind, p.score).map(drop)
+    }
+
+    fn push(&self, table: &mut SurveyTable, p: &ParsedSurvey<'a>) -> Result<(), Error> {
+        table.push_row(&SurveyRow {
+            id: p.id.as_str(),
+            ticket_id: p.ticket_id.as_ref().map(Text::as_str),
+            customer_id: p.customer_id.as_ref().map(Text::as_str),
+            responded_at: p.at,
+            kind: p.kind,
+            score: p.score,
+        })
+    }
 }
 
 /// Reads survey responses (`records::survey`).
@@ -1160,98 +1198,28 @@ pub(crate) fn surveys(
     let names = names_of(schema);
     let columns = prepare(&names, batches, temporal)?;
     let layout = TableLayout::surveys(&names, options)?;
-    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
-    read_stretches(total, |range, exact| {
-        let f = Fields::new(&layout, &names, temporal);
-        let (id_key, at_key, kind_key, score_key, ticket_key, customer_key) = (
-            f.key("id"),
-            f.key("responded_at"),
-            f.key("kind"),
-            f.key("score"),
-            f.key("ticket_id"),
-            f.key("customer_id"),
-        );
-        let ids = Ids::new(layout.checks_duplicate_ids(), exact, range.len());
-        let (mut stretch, mut out) = Stretch::new(
-            SurveyTable::new(),
-            options.error_mode(),
-            layout.record_type(),
-            ids,
-        );
-        'batches: for (views, rows, first) in each_row(&names, batches, &columns, range)? {
-            for i in rows {
-                let line = first + i as u64 + 1;
-                let row = Row { views: &views, i };
-                let parsed = (|| -> Result<_, Error> {
-                    let id = f.required(row, id_key)?;
-                    let at = f.required_instant(row, at_key)?;
-                    let kind_text = f.required(row, kind_key)?;
-                    let kind = survey_kind(kind_text.as_str()).ok_or_else(|| {
-                        Fields::invalid(
-                            kind_key,
-                            kind_text.as_str(),
-                            "expected one of csat, nps, ces",
-                        )
-                    })?;
-                    f.required(row, score_key)?;
-                    let score = f
-                        .number::<i32>(row, score_key, "a whole-number score")?
-                        .unwrap_or_default();
-                    // As records::survey: NPS and the id first, then the report's scales.
-                    SurveyResponse::new(id.as_str(), at, kind, score)?;
-                    options.check_score(kind, score)?;
-                    // The reader validates here (SurveyResponse::new), before it reads the
-                    // links; reading them cannot fail, so push_row validates for it below.
-                    let ticket_id = f.text(row, ticket_key)?;
-                    let customer_id = f.text(row, customer_key)?;
-                    Ok((id, at, kind, score, ticket_id, customer_id))
-                })();
-                let (id, at, kind, score, ticket_id, customer_id) = match parsed {
-                    Ok(p) => p,
-                    Err(e) => {
-                        reject!(out, stretch, f.rename(e), line, f.id(row, id_key));
-                        continue;
-                    }
-                };
-                let id_text = id.as_str();
-                if let Some(first) = stretch.ids.first(id_text) {
-                    let error = match SurveyResponse::new(id_text, at, kind, score) {
-                        Err(e) => f.rename(e),
-                        Ok(_) => Outcome::duplicate(id_key.source, id_text, first),
-                    };
-                    reject!(out, stretch, error, line, Some(id_text.to_owned()));
-                    continue;
-                }
-                let pushed = stretch.table.push_row(&SurveyRow {
-                    id: id_text,
-                    ticket_id: ticket_id.as_ref().map(Text::as_str),
-                    customer_id: customer_id.as_ref().map(Text::as_str),
-                    responded_at: at,
-                    kind,
-                    score,
-                });
-                match pushed {
-                    Ok(()) => {
-                        out.read += 1;
-                        stretch.ids.accept(id, line);
-                    }
-                    Err(e) if e.kind() == ErrorKind::InvalidValue && fallback => {
-                        stretch.via_text = true;
-                        break 'batches;
-                    }
-                    Err(e) => {
-                        reject!(out, stretch, f.rename(e), line, Some(id_text.to_owned()));
-                    }
-                }
-            }
-            if stretch.stop.is_some() {
-                break;
-            }
-        }
-        stretch.rejected = out.rejected;
-        stretch.read = out.read;
-        Ok(stretch)
-    })
+    read_rows(
+        &names,
+        batches,
+        &columns,
+        &layout,
+        options,
+        fallback,
+        |_| {
+            let f = Fields::new(&layout, &names, temporal);
+            let parser = SurveyParser {
+                id: f.key("id"),
+                at: f.key("responded_at"),
+                kind: f.key("kind"),
+                score: f.key("score"),
+                ticket_id: f.key("ticket_id"),
+                customer_id: f.key("customer_id"),
+                f,
+                options,
+            };
+            (parser, SurveyTable::new())
+        },
+    )
 }
 
 #[cfg(test)]

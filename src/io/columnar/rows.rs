@@ -11,7 +11,8 @@
 use crate::columnar::{NO_INSTANT, RowNs, SurveyRow, SurveyTable, TicketRow, TicketTable};
 use crate::error::Result;
 use crate::io::mapping::{Cells, Layout, Row};
-use crate::io::presets::{Preset, minutes_after, resolved_only_if_resolved};
+use crate::io::presets::minutes_after;
+use crate::io::summary::{self, Key, Rules};
 use crate::io::{Parse, ReadOptions, parse_row, rejection};
 use crate::model::{Instant, Status, StatusMap, SurveyKind, SurveyResponse, Ticket};
 use csv::StringRecord;
@@ -78,28 +79,11 @@ impl Cache {
 /// The columns of the keys the quick parsers read, resolved once per file.
 #[derive(Debug, Default)]
 struct Columns {
+    /// A summary ticket's, by [`Key::index`].
+    ticket: [Option<usize>; Key::ALL.len()],
+    // Surveys
     id: Option<usize>,
     customer_id: Option<usize>,
-    created_at: Option<usize>,
-    first_response_at: Option<usize>,
-    first_resolved_at: Option<usize>,
-    resolved_at: Option<usize>,
-    status: Option<usize>,
-    channel: Option<usize>,
-    priority: Option<usize>,
-    team: Option<usize>,
-    assignee: Option<usize>,
-    agent_replies: Option<usize>,
-    reopens: Option<usize>,
-    // Zendesk
-    requester: Option<usize>,
-    first_reply_minutes: Option<usize>,
-    first_resolution_minutes: Option<usize>,
-    full_resolution_minutes: Option<usize>,
-    // Freshdesk
-    company: Option<usize>,
-    closed_at: Option<usize>,
-    // Surveys
     ticket_id: Option<usize>,
     responded_at: Option<usize>,
     kind: Option<usize>,
@@ -115,25 +99,9 @@ impl Columns {
                 .and_then(|k| layout.column_at(k))
         };
         Columns {
+            ticket: Key::ALL.map(|k| col(k.name())),
             id: col("id"),
             customer_id: col("customer_id"),
-            created_at: col("created_at"),
-            first_response_at: col("first_response_at"),
-            first_resolved_at: col("first_resolved_at"),
-            resolved_at: col("resolved_at"),
-            status: col("status"),
-            channel: col("channel"),
-            priority: col("priority"),
-            team: col("team"),
-            assignee: col("assignee"),
-            agent_replies: col("agent_replies"),
-            reopens: col("reopens"),
-            requester: col("requester"),
-            first_reply_minutes: col("first_reply_minutes"),
-            first_resolution_minutes: col("first_resolution_minutes"),
-            full_resolution_minutes: col("full_resolution_minutes"),
-            company: col("company"),
-            closed_at: col("closed_at"),
             ticket_id: col("ticket_id"),
             responded_at: col("responded_at"),
             kind: col("kind"),
@@ -217,18 +185,6 @@ impl Quick {
         }
     }
 
-    /// `created + minutes` as the presets' `after_minutes` reads it; the outer `None` declines.
-    fn minutes(text: Option<&str>, created: Instant) -> Option<Option<Instant>> {
-        let Some(text) = text else {
-            return Some(None);
-        };
-        let minutes: Decimal = text.parse().ok()?;
-        if minutes.is_sign_negative() && !minutes.is_zero() {
-            return None;
-        }
-        minutes_after(created, minutes).ok().map(Some)
-    }
-
     fn row<'a>(&'a self, cells: Cells<'a>) -> Row<'a> {
         Row {
             // Only the ServiceNow preset reads a row's line, and it has no table.
@@ -240,17 +196,100 @@ impl Quick {
     }
 }
 
-/// A row's instants, as the quick path has them.
-enum Times {
-    Ns(RowNs),
-    At(Instant, Option<Instant>, Option<Instant>, Option<Instant>),
+/// A summary ticket's fields as the quick path reads them: borrowed from the record, instants
+/// as nanoseconds; `Err(())` declines.
+struct QuickCells<'q, 'r> {
+    quick: &'q Quick,
+    record: &'q [&'r str],
+    cache: &'q mut Cache,
+    /// The extra columns' values, then a preset's own (allocated only when the file has some).
+    dimensions: Vec<(&'q str, &'r str)>,
+}
+
+impl<'q, 'r> QuickCells<'q, 'r> {
+    fn col(&self, key: Key) -> Option<usize> {
+        self.quick.cols.ticket[key.index()]
+    }
+}
+
+impl<'q, 'r> summary::Cells for QuickCells<'q, 'r> {
+    type Text = &'r str;
+    type At = i64;
+    type Fail = ();
+
+    fn text(&mut self, key: Key) -> Result<Option<&'r str>, ()> {
+        Ok(self.quick.text(self.record, self.col(key)))
+    }
+
+    fn missing(&self, _: Key) {}
+
+    fn instant(&mut self, key: Key) -> Result<Option<i64>, ()> {
+        let text = self.quick.text(self.record, self.col(key));
+        match self.quick.ns(text) {
+            None => Err(()),
+            Some(NO_INSTANT) => Ok(None),
+            Some(ns) => Ok(Some(ns)),
+        }
+    }
+
+    fn count(&mut self, key: Key, _: &'static str) -> Result<Option<u32>, ()> {
+        Quick::number(self.quick.text(self.record, self.col(key))).ok_or(())
+    }
+
+    fn after_minutes(&mut self, key: Key, created: i64) -> Result<Option<i64>, ()> {
+        let Some(text) = self.quick.text(self.record, self.col(key)) else {
+            return Ok(None);
+        };
+        let minutes: Decimal = text.parse().map_err(drop)?;
+        minutes_after(Instant::from_timestamp_nanos(created), minutes)
+            .ok()
+            .and_then(|at| at.timestamp_nanos_opt())
+            .filter(|&ns| ns != NO_INSTANT)
+            .map(Some)
+            .ok_or(())
+    }
+
+    fn status(&mut self) -> Result<Option<Status>, ()> {
+        match self.quick.text(self.record, self.col(Key::Status)) {
+            Some(t) => self
+                .cache
+                .status(t, self.quick.options.statuses())
+                .map(Some)
+                .ok_or(()),
+            None => Ok(None),
+        }
+    }
+
+    fn dimensions(&mut self) -> Result<(), ()> {
+        let q = self.quick;
+        for (i, name) in q.layout.extras() {
+            if let Some(value) = q.text(self.record, Some(*i)) {
+                self.dimensions.push((name, value));
+            }
+        }
+        Ok(())
+    }
+
+    fn dimension(&mut self, key: Key, value: &&'r str) {
+        self.dimensions
+            .push((self.quick.layout.csv_source_name(key.name()), value));
+    }
+
+    fn has_column(&self, key: Key) -> bool {
+        self.col(key).is_some()
+    }
+
+    fn keeps_extra_columns(&self) -> bool {
+        self.quick.options.keep_extra_columns
+    }
 }
 
 /// Summary tickets, in the canonical layout or a preset's.
 pub(crate) struct TicketRows {
     quick: Quick,
     parse: Parse<Ticket>,
-    preset: Option<Preset>,
+    /// `None`: a preset without summary rules, read by its own parser.
+    rules: Option<Rules>,
 }
 
 impl TicketRows {
@@ -258,7 +297,7 @@ impl TicketRows {
     /// options.
     pub(crate) fn new(parse: Parse<Ticket>, options: ReadOptions, layout: Layout) -> TicketRows {
         TicketRows {
-            preset: options.preset_kind(),
+            rules: Rules::of(options.preset_kind()),
             parse,
             quick: Quick::new(layout, options),
         }
@@ -266,105 +305,36 @@ impl TicketRows {
 
     /// The quick path (see the module docs): `None` declines.
     fn quick(&self, r: &[&str], table: &mut TicketTable, cache: &mut Cache) -> Option<()> {
-        let q = &self.quick;
-        let c = &q.cols;
-        let o = &q.options;
-        // As records::ticket and the presets' parsers read them.
-        let id = q.text(r, c.id)?;
-        let created = q.text(r, c.created_at)?;
-        let mut customer_id = q.text(r, c.customer_id);
-        let agent_replies = Quick::number::<u32>(q.text(r, c.agent_replies))?;
-        let reopens = Quick::number::<u32>(q.text(r, c.reopens))?;
-        // Allocated only when the file has dimensions.
-        let mut dims: Vec<(&str, &str)> = Vec::new();
-        for (i, name) in q.layout.extras() {
-            if let Some(value) = q.text(r, Some(*i)) {
-                dims.push((name, value));
-            }
-        }
-        let status = match q.text(r, c.status) {
-            Some(t) => Some(cache.status(t, o.statuses())?),
-            None => None,
+        let mut cells = QuickCells {
+            quick: &self.quick,
+            record: r,
+            cache,
+            dimensions: Vec::new(),
         };
-        let times = match self.preset {
-            // The canonical layout: instants as nanoseconds, never built.
-            None => Times::Ns(RowNs {
-                created: q.ns(Some(created))?,
-                first_response: q.ns(q.text(r, c.first_response_at))?,
-                first_resolved: q.ns(q.text(r, c.first_resolved_at))?,
-                resolved: q.ns(q.text(r, c.resolved_at))?,
-            }),
-            Some(Preset::Zendesk) => {
-                let created = q.instant(Some(created))??;
-                if let Some(requester) = q.text(r, c.requester) {
-                    if o.keep_extra_columns {
-                        dims.push((q.layout.csv_source_name("requester"), requester));
-                    }
-                    if c.customer_id.is_none() {
-                        customer_id = Some(requester);
-                    }
-                }
-                let first_response = Quick::minutes(q.text(r, c.first_reply_minutes), created)?;
-                let resolved = match q.instant(q.text(r, c.resolved_at))? {
-                    Some(at) => Some(at),
-                    None => Quick::minutes(q.text(r, c.full_resolution_minutes), created)?,
-                };
-                let first = Quick::minutes(q.text(r, c.first_resolution_minutes), created)?;
-                if resolved_only_if_resolved(status) {
-                    // Minute rounding can put the first resolution after the latest.
-                    let first = first.map(|f| resolved.map_or(f, |latest| f.min(latest)));
-                    Times::At(created, first_response, first, resolved)
-                } else {
-                    Times::At(created, first_response, None, None)
-                }
-            }
-            Some(Preset::Freshdesk) => {
-                let created = q.instant(Some(created))??;
-                if let Some(company) = q.text(r, c.company) {
-                    if o.keep_extra_columns {
-                        dims.push((q.layout.csv_source_name("company"), company));
-                    }
-                    if c.customer_id.is_none() {
-                        customer_id = Some(company);
-                    }
-                }
-                let first_response = q.instant(q.text(r, c.first_response_at))?;
-                let resolved = match q.instant(q.text(r, c.resolved_at))? {
-                    Some(at) => Some(at),
-                    None => q.instant(q.text(r, c.closed_at))?,
-                };
-                let resolved = resolved.filter(|_| resolved_only_if_resolved(status));
-                Times::At(created, first_response, None, resolved)
-            }
-            // No ticket plan of another preset exists.
-            Some(_) => return None,
-        };
-        let mut row = TicketRow {
-            id,
-            customer_id,
+        let s = self.rules?.read(&mut cells).ok()?;
+        let row = TicketRow {
+            id: s.id,
+            customer_id: s.customer_id,
             created_at: None,
             first_response_at: None,
             first_resolved_at: None,
             resolved_at: None,
-            status,
-            channel: q.text(r, c.channel),
-            priority: q.text(r, c.priority),
-            team: q.text(r, c.team),
-            assignee: q.text(r, c.assignee),
-            agent_replies,
-            reopens,
-            dimensions: &dims,
+            status: s.status,
+            channel: s.channel,
+            priority: s.priority,
+            team: s.team,
+            assignee: s.assignee,
+            agent_replies: s.agent_replies,
+            reopens: s.reopens,
+            dimensions: &cells.dimensions,
         };
-        match times {
-            Times::Ns(ns) => table.push_row_ns(&row, ns).then_some(()),
-            Times::At(created, first_response, first_resolved, resolved) => {
-                row.created_at = Some(created);
-                row.first_response_at = first_response;
-                row.first_resolved_at = first_resolved;
-                row.resolved_at = resolved;
-                table.push_row(&row).ok()
-            }
-        }
+        let ns = RowNs {
+            created: s.created,
+            first_response: s.first_response.unwrap_or(NO_INSTANT),
+            first_resolved: s.first_resolved.unwrap_or(NO_INSTANT),
+            resolved: s.resolved.unwrap_or(NO_INSTANT),
+        };
+        table.push_row_ns(&row, ns).then_some(())
     }
 
     /// The streaming reader's parser, then the table: the exact error of a bad record.

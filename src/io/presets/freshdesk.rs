@@ -52,10 +52,9 @@
 //! ```
 
 use super::resolved_only_if_resolved;
-use crate::error::Result;
-use crate::io::mapping::{ColumnMapping, Row, Schema};
-use crate::io::records::{status, ticket_attributes};
-use crate::model::{Status, StatusMap, Ticket};
+use crate::io::mapping::{ColumnMapping, Schema};
+use crate::io::summary::{Cells, Key, Summary, customer_fallback};
+use crate::model::{Status, StatusMap};
 
 pub(crate) const SCHEMA: Schema = Schema {
     record_type: "ticket",
@@ -111,31 +110,20 @@ pub(crate) fn status_map() -> StatusMap {
         .case_insensitive(true)
 }
 
-pub(crate) fn ticket(row: &Row<'_>) -> Result<Ticket> {
-    let id = row.required("id")?;
-    let created = row.required_instant("created_at")?;
-    let mut b = ticket_attributes(row, Ticket::builder(id.as_ref(), created))?;
-    if let Some(company) = row.text("company")? {
-        if row.options.keep_extra_columns {
-            b = b.dimension(row.source_name("company"), company.as_ref());
-        }
-        if !row.has_column("customer_id") {
-            b = b.customer_id(company.into_owned());
-        }
-    }
-    let status = status(row, row.options.statuses())?;
-    if let Some(s) = status {
-        b = b.status(s);
-    }
-    if let Some(at) = row.instant("first_response_at")? {
-        b = b.first_response_at(at);
-    }
-    let resolved = match row.instant("resolved_at")? {
+/// The export's summary ticket, after the fields every layout reads
+/// ([`summary::start`](crate::io::summary::start)): the company, the status, the first
+/// response, then the resolution (else the closing) when the status is resolved.
+pub(crate) fn times<C: Cells>(c: &mut C, s: &mut Summary<C::Text, C::At>) -> Result<(), C::Fail> {
+    customer_fallback(c, Key::Company, s)?;
+    let status = c.status()?;
+    s.status = status;
+    s.first_response = c.instant(Key::FirstResponseAt)?;
+    let resolved = match c.instant(Key::ResolvedAt)? {
         Some(at) => Some(at),
-        None => row.instant("closed_at")?,
+        None => c.instant(Key::ClosedAt)?,
     };
-    if let (Some(at), true) = (resolved, resolved_only_if_resolved(status)) {
-        b = b.resolved_at(at);
+    if resolved_only_if_resolved(status) {
+        s.resolved = resolved;
     }
-    b.build()
+    Ok(())
 }

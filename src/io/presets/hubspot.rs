@@ -68,5 +68,3 @@ pub(crate) fn status_map() -> StatusMap {
         .with("Closed", Status::Closed)
         .case_insensitive(true)
 }
-
-pub(crate) use super::created_resolved_ticket as ticket;

@@ -102,5 +102,3 @@ pub(crate) fn status_map() -> StatusMap {
     }
     map.case_insensitive(true)
 }
-
-pub(crate) use super::created_resolved_ticket as ticket;

@@ -46,7 +46,8 @@ pub mod zendesk;
 pub mod zendesk_audits;
 pub mod zendesk_json;
 
-use super::mapping::{Row, Schema};
+use super::mapping::Schema;
+use super::summary::{self, Cells, Key, Summary};
 use super::{Plan, ReadOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Instant, Status, StatusCategory, StatusMap, Ticket};
@@ -376,14 +377,26 @@ impl Preset {
 
     pub(crate) fn ticket_plan(self, options: &ReadOptions) -> Result<Plan<Ticket>> {
         let (schema, parse, mapping) = match self {
-            Preset::Zendesk => (zendesk::SCHEMA, zendesk::ticket as _, zendesk::mapping()),
+            Preset::Zendesk => (
+                zendesk::SCHEMA,
+                summary::zendesk_ticket as _,
+                zendesk::mapping(),
+            ),
             Preset::Freshdesk => (
                 freshdesk::SCHEMA,
-                freshdesk::ticket as _,
+                summary::freshdesk_ticket as _,
                 freshdesk::mapping(),
             ),
-            Preset::Jira => (jira::SCHEMA, jira::ticket as _, jira::mapping()),
-            Preset::Hubspot => (hubspot::SCHEMA, hubspot::ticket as _, hubspot::mapping()),
+            Preset::Jira => (
+                jira::SCHEMA,
+                summary::resolved_when_resolved_ticket as _,
+                jira::mapping(),
+            ),
+            Preset::Hubspot => (
+                hubspot::SCHEMA,
+                summary::resolved_when_resolved_ticket as _,
+                hubspot::mapping(),
+            ),
             Preset::ServiceNow
             | Preset::ZendeskJson
             | Preset::FreshdeskJson
@@ -578,25 +591,6 @@ pub(crate) const CREATED_RESOLVED_SCHEMA: Schema = Schema {
     id_key: Some("id"),
 };
 
-/// A ticket of a [`CREATED_RESOLVED_SCHEMA`] export: its attributes and status, and its
-/// closing instant only for a ticket that ends resolved.
-pub(crate) fn created_resolved_ticket(row: &Row<'_>) -> Result<Ticket> {
-    let id = row.required("id")?;
-    let created = row.required_instant("created_at")?;
-    let mut b = super::records::ticket_attributes(row, Ticket::builder(id.as_ref(), created))?;
-    let status = super::records::status(row, row.options.statuses())?;
-    if let Some(s) = status {
-        b = b.status(s);
-    }
-    if let (Some(at), true) = (
-        row.instant("resolved_at")?,
-        resolved_only_if_resolved(status),
-    ) {
-        b = b.resolved_at(at);
-    }
-    b.build()
-}
-
 /// Reads a JSON API preset's event log ([`read_document_events`]) and derives each ticket's
 /// history with the preset's status vocabulary (or the options' status map) and the options'
 /// event order: what [`load`](crate::io::load) does with such a file given as `events`, for
@@ -648,15 +642,22 @@ pub fn read_document_histories(
     })
 }
 
-/// `created + minutes`, for exports that give durations instead of instants. Whole seconds,
-/// rounded half away from zero; a negative duration is an error naming the column.
-pub(crate) fn after_minutes(row: &Row<'_>, key: &str, created: Instant) -> Result<Option<Instant>> {
-    let Some(minutes) = row.decimal(key)? else {
-        return Ok(None);
-    };
-    minutes_after(created, minutes)
-        .map(Some)
-        .map_err(|e| e.with_field(row.source_name(key)))
+/// Jira's and HubSpot's summary ticket, after the fields every layout reads
+/// ([`summary::start`](crate::io::summary::start)): the status, then the resolution, kept only
+/// when the status is resolved.
+pub(crate) fn resolved_when_resolved<C: Cells>(
+    c: &mut C,
+    s: &mut Summary<C::Text, C::At>,
+) -> std::result::Result<(), C::Fail> {
+    let status = c.status()?;
+    s.status = status;
+    if let (Some(at), true) = (
+        c.instant(Key::ResolvedAt)?,
+        resolved_only_if_resolved(status),
+    ) {
+        s.resolved = Some(at);
+    }
+    Ok(())
 }
 
 /// `created` plus a duration in minutes, as the Zendesk preset reads its

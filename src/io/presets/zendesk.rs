@@ -52,11 +52,10 @@
 //! # Ok::<(), supportkpi::Error>(())
 //! ```
 
-use super::{after_minutes, resolved_only_if_resolved};
-use crate::error::Result;
-use crate::io::mapping::{ColumnMapping, Row, Schema};
-use crate::io::records::{status, ticket_attributes};
-use crate::model::{Status, StatusMap, Ticket};
+use super::resolved_only_if_resolved;
+use crate::io::mapping::{ColumnMapping, Schema};
+use crate::io::summary::{Cells, Key, Summary, customer_fallback};
+use crate::model::{Status, StatusMap};
 
 pub(crate) const SCHEMA: Schema = Schema {
     record_type: "ticket",
@@ -122,38 +121,24 @@ pub(crate) fn status_map() -> StatusMap {
         .case_insensitive(true)
 }
 
-pub(crate) fn ticket(row: &Row<'_>) -> Result<Ticket> {
-    let id = row.required("id")?;
-    let created = row.required_instant("created_at")?;
-    let mut b = ticket_attributes(row, Ticket::builder(id.as_ref(), created))?;
-    if let Some(requester) = row.text("requester")? {
-        if row.options.keep_extra_columns {
-            b = b.dimension(row.source_name("requester"), requester.as_ref());
-        }
-        if !row.has_column("customer_id") {
-            b = b.customer_id(requester.into_owned());
-        }
-    }
-    let status = status(row, row.options.statuses())?;
-    if let Some(s) = status {
-        b = b.status(s);
-    }
-    if let Some(at) = after_minutes(row, "first_reply_minutes", created)? {
-        b = b.first_response_at(at);
-    }
-    let resolved = match row.instant("resolved_at")? {
+/// The export's summary ticket, after the fields every layout reads
+/// ([`summary::start`](crate::io::summary::start)): the requester, the status, then the
+/// instants from the minute columns.
+pub(crate) fn times<C: Cells>(c: &mut C, s: &mut Summary<C::Text, C::At>) -> Result<(), C::Fail> {
+    customer_fallback(c, Key::Requester, s)?;
+    let status = c.status()?;
+    s.status = status;
+    let created = s.created;
+    s.first_response = c.after_minutes(Key::FirstReplyMinutes, created)?;
+    let resolved = match c.instant(Key::ResolvedAt)? {
         Some(at) => Some(at),
-        None => after_minutes(row, "full_resolution_minutes", created)?,
+        None => c.after_minutes(Key::FullResolutionMinutes, created)?,
     };
-    let first = after_minutes(row, "first_resolution_minutes", created)?;
+    let first = c.after_minutes(Key::FirstResolutionMinutes, created)?;
     if resolved_only_if_resolved(status) {
-        if let Some(latest) = resolved {
-            b = b.resolved_at(latest);
-        }
+        s.resolved = resolved;
         // Minute rounding can put the first resolution a few seconds after the latest.
-        if let Some(first) = first {
-            b = b.first_resolved_at(resolved.map_or(first, |latest| first.min(latest)));
-        }
+        s.first_resolved = first.map(|first| resolved.map_or(first, |latest| first.min(latest)));
     }
-    b.build()
+    Ok(())
 }
