@@ -435,7 +435,7 @@ impl<'a> Row<'a> {
         Ok(if self.null(&raw) { None } else { Some(raw) })
     }
 
-    fn invalid(&self, key: &str, value: &str, rule: impl Into<String>) -> Error {
+    pub(crate) fn invalid(&self, key: &str, value: &str, rule: impl Into<String>) -> Error {
         Error::new(ErrorKind::InvalidValue, rule)
             .with_field(self.source_name(key))
             .with_value(value)

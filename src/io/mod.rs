@@ -71,7 +71,7 @@ mod mapping;
 mod parquet;
 pub mod presets;
 pub(crate) mod records;
-mod summary;
+mod rules;
 #[cfg(feature = "arrow")]
 mod table;
 mod timestamp;
@@ -974,14 +974,14 @@ macro_rules! reader_for {
 fn ticket_plan(options: &ReadOptions) -> Result<Plan<Ticket>> {
     match options.preset {
         Some(preset) => preset.ticket_plan(options),
-        None => Plan::canonical(records::TICKET, summary::canonical_ticket, options),
+        None => Plan::canonical(records::TICKET, rules::canonical_ticket, options),
     }
 }
 fn event_plan(options: &ReadOptions) -> Result<Plan<TicketEvent>> {
     Plan::canonical(records::EVENT, records::event, options)
 }
 fn survey_plan(options: &ReadOptions) -> Result<Plan<SurveyResponse>> {
-    Plan::canonical(records::SURVEY, records::survey, options)
+    Plan::canonical(records::SURVEY, rules::survey, options)
 }
 fn customer_plan(options: &ReadOptions) -> Result<Plan<Customer>> {
     let mut plan = Plan::canonical(records::CUSTOMER, records::customer, options)?;

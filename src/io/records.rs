@@ -1,12 +1,9 @@
 //! The canonical layout of each record type, and how a row becomes a record.
 
 use super::mapping::{Row, Schema};
-use super::summary::{Cells, Key, Summary};
+use super::rules::{Cells, Key, Summary};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{
-    Author, CostEntry, Currency, Customer, EventKind, Money, SurveyKind, SurveyResponse,
-    TicketEvent,
-};
+use crate::model::{Author, CostEntry, Currency, Customer, EventKind, Money, TicketEvent};
 
 pub(crate) const TICKET: Schema = Schema {
     record_type: "ticket",
@@ -81,7 +78,7 @@ pub(crate) const COST: Schema = Schema {
 };
 
 /// The canonical layout's summary ticket, after the fields every layout reads
-/// ([`summary::start`](super::summary::start)): the three instants as given, then the status.
+/// ([`rules::start`](super::rules::start)): the three instants as given, then the status.
 pub(crate) fn canonical<C: Cells>(
     c: &mut C,
     s: &mut Summary<C::Text, C::At>,
@@ -172,35 +169,6 @@ pub(crate) fn event(row: &Row<'_>) -> Result<TicketEvent> {
         event = event.with_agent(agent.into_owned());
     }
     Ok(event)
-}
-
-pub(crate) fn survey(row: &Row<'_>) -> Result<SurveyResponse> {
-    let id = row.required("id")?;
-    let at = row.required_instant("responded_at")?;
-    let kind = required_one_of(
-        row,
-        "kind",
-        &[
-            ("csat", SurveyKind::Csat),
-            ("nps", SurveyKind::Nps),
-            ("ces", SurveyKind::Ces),
-        ],
-    )?;
-    row.required("score")?;
-    let score = row
-        .number::<i32>("score", "a whole-number score")?
-        .unwrap_or_default();
-    let mut r = SurveyResponse::new(id.into_owned(), at, kind, score)?;
-    row.options
-        .check_score(kind, score)
-        .map_err(|e| e.with_field(row.source_name("score")))?;
-    if let Some(t) = row.text("ticket_id")? {
-        r = r.with_ticket(t.into_owned());
-    }
-    if let Some(c) = row.text("customer_id")? {
-        r = r.with_customer(c.into_owned());
-    }
-    Ok(r)
 }
 
 fn currency(row: &Row<'_>) -> Result<Option<Currency>> {

@@ -25,9 +25,9 @@ use crate::columnar::{SurveyRow, SurveyTable, TicketRow, TicketTable};
 use crate::error::{Error, ErrorKind};
 use crate::hash::IdHashBuilder;
 use crate::io::presets::minutes_after;
-use crate::io::summary::{Cells, Key, Rules, Summary};
+use crate::io::rules::{self, Cells, Key, Response, Rules, Summary};
 use crate::io::{ErrorMode, Preset, ReadOptions, Rejected, TableLayout, TimestampFormat};
-use crate::model::{Instant, Status, SurveyKind, SurveyResponse, Ticket};
+use crate::model::{Instant, Status, SurveyResponse, Ticket};
 use crate::time::local_to_instant;
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::TimeUnit;
@@ -91,6 +91,12 @@ enum Text<'a> {
     Borrowed(&'a str),
     Num(NumText),
     Owned(String),
+}
+
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
 }
 
 impl<'a> Text<'a> {
@@ -299,11 +305,6 @@ impl<'l> Fields<'l> {
             .with_value(value)
     }
 
-    /// The key's text, which must be present.
-    fn required<'a>(&self, row: Row<'_, 'a>, key: Col<'_>) -> Result<Text<'a>, Error> {
-        self.text(row, key)?.ok_or_else(|| Self::missing(key))
-    }
-
     /// An instant: an Arrow timestamp as it is, text with the options' timestamp format.
     fn instant(&self, row: Row<'_, '_>, key: Col<'_>) -> Result<Option<Instant>, Error> {
         if let (Some(c), true) = (key.col, self.direct_times)
@@ -374,10 +375,6 @@ impl<'l> Fields<'l> {
         let time =
             NaiveTime::from_num_seconds_from_midnight_opt(u32::try_from(second).ok()?, nanos)?;
         Some(NaiveDateTime::new(date, time))
-    }
-
-    fn required_instant(&self, row: Row<'_, '_>, key: Col<'_>) -> Result<Instant, Error> {
-        self.instant(row, key)?.ok_or_else(|| Self::missing(key))
     }
 
     /// A whole number: an integer cell as it is, text parsed.
@@ -598,8 +595,21 @@ impl<'l, 'a> Cells for ArrowCells<'_, 'l, '_, 'a> {
         self.f.instant(self.row, self.cols[key.index()])
     }
 
-    fn count(&mut self, key: Key, what: &'static str) -> Result<Option<u32>, Error> {
-        self.f.number::<u32>(self.row, self.cols[key.index()], what)
+    fn number<T: FromStr + TryFrom<i64>>(
+        &mut self,
+        key: Key,
+        what: &'static str,
+    ) -> Result<Option<T>, Error> {
+        self.f.number::<T>(self.row, self.cols[key.index()], what)
+    }
+
+    fn invalid(&self, key: Key, value: &str, rule: &'static str) -> Error {
+        Fields::invalid(self.cols[key.index()], value, rule)
+    }
+
+    /// The error as it is: a reject renames its field ([`Fields::rename`]).
+    fn fail(&self, _: Option<Key>, error: Error) -> Error {
+        error
     }
 
     fn after_minutes(&mut self, key: Key, created: Instant) -> Result<Option<Instant>, Error> {
@@ -1082,38 +1092,16 @@ pub(crate) fn tickets(
     )
 }
 
-/// `one_of` for the survey kind: the text lowercased, `-` and spaces as `_`.
-fn survey_kind(text: &str) -> Option<SurveyKind> {
-    let kind = |t: &str| match t {
-        "csat" => Some(SurveyKind::Csat),
-        "nps" => Some(SurveyKind::Nps),
-        "ces" => Some(SurveyKind::Ces),
-        _ => None,
-    };
-    kind(text).or_else(|| kind(&text.to_ascii_lowercase().replace(['-', ' '], "_")))
-}
-
-/// Survey responses (`records::survey`).
+/// Survey responses, by [`rules::response`].
 struct SurveyParser<'l> {
     f: Fields<'l>,
-    id: Col<'l>,
-    at: Col<'l>,
-    kind: Col<'l>,
-    score: Col<'l>,
-    ticket_id: Col<'l>,
-    customer_id: Col<'l>,
+    cols: [Col<'l>; Key::ALL.len()],
     options: &'l ReadOptions,
+    /// Unused: a response has no status or dimensions.
+    cache: StatusCache,
 }
 
-/// A survey response's fields, before validation.
-struct ParsedSurvey<'a> {
-    id: Text<'a>,
-    at: Instant,
-    kind: SurveyKind,
-    score: i32,
-    ticket_id: Option<Text<'a>>,
-    customer_id: Option<Text<'a>>,
-}
+type ParsedSurvey<'a> = Response<Text<'a>, Instant>;
 
 impl<'l, 'a> Parser<'l, 'a> for SurveyParser<'l> {
     type Table = SurveyTable;
@@ -1124,40 +1112,20 @@ impl<'l, 'a> Parser<'l, 'a> for SurveyParser<'l> {
     }
 
     fn id_col(&self) -> Col<'l> {
-        self.id
+        self.cols[Key::Id.index()]
     }
 
     fn parse(&mut self, row: Row<'_, 'a>) -> Result<ParsedSurvey<'a>, Error> {
-        let f = &self.f;
-        let id = f.required(row, self.id)?;
-        let at = f.required_instant(row, self.at)?;
-        let kind_text = f.required(row, self.kind)?;
-        let kind = survey_kind(kind_text.as_str()).ok_or_else(|| {
-            Fields::invalid(
-                self.kind,
-                kind_text.as_str(),
-                "expected one of csat, nps, ces",
-            )
-        })?;
-        f.required(row, self.score)?;
-        let score = f
-            .number::<i32>(row, self.score, "a whole-number score")?
-            .unwrap_or_default();
-        // As records::survey: NPS and the id first, then the report's scales.
-        SurveyResponse::new(id.as_str(), at, kind, score)?;
-        self.options.check_score(kind, score)?;
-        // The reader validates here (SurveyResponse::new), before it reads the links;
-        // reading them cannot fail, so push_row validates for it.
-        let ticket_id = f.text(row, self.ticket_id)?;
-        let customer_id = f.text(row, self.customer_id)?;
-        Ok(ParsedSurvey {
-            id,
-            at,
-            kind,
-            score,
-            ticket_id,
-            customer_id,
-        })
+        rules::response(
+            &mut ArrowCells {
+                f: &self.f,
+                cols: &self.cols,
+                row,
+                cache: &mut self.cache,
+                dimensions: &mut Vec::new(),
+            },
+            self.options,
+        )
     }
 
     fn id(p: &Self::Parsed) -> &str {
@@ -1169,7 +1137,7 @@ impl<'l, 'a> Parser<'l, 'a> for SurveyParser<'l> {
     }
 
     fn validate(p: &ParsedSurvey<'a>) -> Result<(), Error> {
-        SurveyResponse::new(p.id.as_str(), p.at, p.kind, p.score).map(drop)
+        SurveyResponse::check(p.id.as_str(), p.kind, p.score)
     }
 
     fn push(&self, table: &mut SurveyTable, p: &ParsedSurvey<'a>) -> Result<(), Error> {
@@ -1184,7 +1152,7 @@ impl<'l, 'a> Parser<'l, 'a> for SurveyParser<'l> {
     }
 }
 
-/// Reads survey responses (`records::survey`).
+/// Reads survey responses ([`rules::response`]).
 ///
 /// # Errors
 /// As [`tickets`].
@@ -1207,15 +1175,12 @@ pub(crate) fn surveys(
         fallback,
         |_| {
             let f = Fields::new(&layout, &names, temporal);
+            let cols = Key::ALL.map(|k| f.key(k.name()));
             let parser = SurveyParser {
-                id: f.key("id"),
-                at: f.key("responded_at"),
-                kind: f.key("kind"),
-                score: f.key("score"),
-                ticket_id: f.key("ticket_id"),
-                customer_id: f.key("customer_id"),
                 f,
+                cols,
                 options,
+                cache: StatusCache::default(),
             };
             (parser, SurveyTable::new())
         },

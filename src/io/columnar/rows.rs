@@ -12,9 +12,9 @@ use crate::columnar::{NO_INSTANT, RowNs, SurveyRow, SurveyTable, TicketRow, Tick
 use crate::error::Result;
 use crate::io::mapping::{Cells, Layout, Row};
 use crate::io::presets::minutes_after;
-use crate::io::summary::{self, Key, Rules};
+use crate::io::rules::{self, Key, Rules};
 use crate::io::{Parse, ReadOptions, parse_row, rejection};
-use crate::model::{Instant, Status, StatusMap, SurveyKind, SurveyResponse, Ticket};
+use crate::model::{Instant, Status, StatusMap, SurveyResponse, Ticket};
 use csv::StringRecord;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
@@ -76,38 +76,16 @@ impl Cache {
     }
 }
 
-/// The columns of the keys the quick parsers read, resolved once per file.
-#[derive(Debug, Default)]
-struct Columns {
-    /// A summary ticket's, by [`Key::index`].
-    ticket: [Option<usize>; Key::ALL.len()],
-    // Surveys
-    id: Option<usize>,
-    customer_id: Option<usize>,
-    ticket_id: Option<usize>,
-    responded_at: Option<usize>,
-    kind: Option<usize>,
-    score: Option<usize>,
-}
+/// The columns of the keys the quick parsers read ([`Key::index`]), resolved once per file.
+type Columns = [Option<usize>; Key::ALL.len()];
 
-impl Columns {
-    fn of(layout: &Layout) -> Columns {
-        let keys = layout.schema.keys;
-        let col = |key: &str| {
-            keys.iter()
-                .position(|k| *k == key)
-                .and_then(|k| layout.column_at(k))
-        };
-        Columns {
-            ticket: Key::ALL.map(|k| col(k.name())),
-            id: col("id"),
-            customer_id: col("customer_id"),
-            ticket_id: col("ticket_id"),
-            responded_at: col("responded_at"),
-            kind: col("kind"),
-            score: col("score"),
-        }
-    }
+fn columns_of(layout: &Layout) -> Columns {
+    let keys = layout.schema.keys;
+    Key::ALL.map(|key| {
+        keys.iter()
+            .position(|k| *k == key.name())
+            .and_then(|k| layout.column_at(k))
+    })
 }
 
 /// What the quick parsers share: the layout, the options and the resolved columns.
@@ -135,7 +113,7 @@ impl Quick {
             .iter()
             .fold(0, |bits, t| bits | 1 << t.len().min(63));
         Quick {
-            cols: Columns::of(&layout),
+            cols: columns_of(&layout),
             layout,
             options,
             null_lengths,
@@ -152,14 +130,6 @@ impl Quick {
     fn text<'r>(&self, record: &[&'r str], col: Option<usize>) -> Option<&'r str> {
         let text = trim(record.get(col?)?);
         (!self.null(text)).then_some(text)
-    }
-
-    /// An instant as [`Row::instant`] reads it; the outer `None` declines (a bad timestamp).
-    fn instant(&self, text: Option<&str>) -> Option<Option<Instant>> {
-        match text {
-            None => Some(None),
-            Some(t) => self.options.timestamps.parse(t).ok().map(Some),
-        }
     }
 
     /// An instant as [`Row::instant`] reads it, as nanoseconds ([`NO_INSTANT`]: absent);
@@ -208,11 +178,11 @@ struct QuickCells<'q, 'r> {
 
 impl<'q, 'r> QuickCells<'q, 'r> {
     fn col(&self, key: Key) -> Option<usize> {
-        self.quick.cols.ticket[key.index()]
+        self.quick.cols[key.index()]
     }
 }
 
-impl<'q, 'r> summary::Cells for QuickCells<'q, 'r> {
+impl<'q, 'r> rules::Cells for QuickCells<'q, 'r> {
     type Text = &'r str;
     type At = i64;
     type Fail = ();
@@ -232,9 +202,17 @@ impl<'q, 'r> summary::Cells for QuickCells<'q, 'r> {
         }
     }
 
-    fn count(&mut self, key: Key, _: &'static str) -> Result<Option<u32>, ()> {
+    fn number<T: std::str::FromStr + TryFrom<i64>>(
+        &mut self,
+        key: Key,
+        _: &'static str,
+    ) -> Result<Option<T>, ()> {
         Quick::number(self.quick.text(self.record, self.col(key))).ok_or(())
     }
+
+    fn invalid(&self, _: Key, _: &str, _: &'static str) {}
+
+    fn fail(&self, _: Option<Key>, _: crate::Error) {}
 
     fn after_minutes(&mut self, key: Key, created: i64) -> Result<Option<i64>, ()> {
         let Some(text) = self.quick.text(self.record, self.col(key)) else {
@@ -409,34 +387,23 @@ impl SurveyRows {
         }
     }
 
-    fn quick(&self, r: &[&str], table: &mut SurveyTable) -> Option<()> {
-        let q = &self.quick;
-        let c = &q.cols;
-        // As records::survey reads them.
-        let id = q.text(r, c.id)?;
-        let responded_at = q.instant(Some(q.text(r, c.responded_at)?))??;
-        let kind = q.text(r, c.kind)?;
-        // records::survey's names after folding case, `-` and spaces: none has `_`, so no
-        // text with `-` or a space matches one, and comparing ignoring ASCII case is the same.
-        let kind = [
-            ("csat", SurveyKind::Csat),
-            ("nps", SurveyKind::Nps),
-            ("ces", SurveyKind::Ces),
-        ]
-        .into_iter()
-        .find(|(name, _)| kind.eq_ignore_ascii_case(name))?
-        .1;
-        let score = q.text(r, c.score)?.parse::<i32>().ok()?;
-        // Off its scale: the slow path makes the error.
-        q.options.check_score(kind, score).ok()?;
+    /// The quick path (see the module docs): `None` declines.
+    fn quick(&self, r: &[&str], table: &mut SurveyTable, cache: &mut Cache) -> Option<()> {
+        let mut cells = QuickCells {
+            quick: &self.quick,
+            record: r,
+            cache,
+            dimensions: Vec::new(),
+        };
+        let s = rules::response(&mut cells, &self.quick.options).ok()?;
         table
             .push_row(&SurveyRow {
-                id,
-                ticket_id: q.text(r, c.ticket_id),
-                customer_id: q.text(r, c.customer_id),
-                responded_at,
-                kind,
-                score,
+                id: s.id,
+                ticket_id: s.ticket_id,
+                customer_id: s.customer_id,
+                responded_at: Instant::from_timestamp_nanos(s.at),
+                kind: s.kind,
+                score: s.score,
             })
             .ok()
     }
@@ -460,8 +427,8 @@ impl Rows for SurveyRows {
         &self.quick.layout
     }
 
-    fn push_csv(&self, r: &[&str], table: &mut SurveyTable, _: &mut Cache) -> Result<()> {
-        match self.quick(r, table) {
+    fn push_csv(&self, r: &[&str], table: &mut SurveyTable, cache: &mut Cache) -> Result<()> {
+        match self.quick(r, table, cache) {
             Some(()) => Ok(()),
             None => self.slow(&self.quick.row(Cells::Csv(&StringRecord::from(r))), table),
         }

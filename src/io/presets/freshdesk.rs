@@ -53,7 +53,7 @@
 
 use super::resolved_only_if_resolved;
 use crate::io::mapping::{ColumnMapping, Schema};
-use crate::io::summary::{Cells, Key, Summary, customer_fallback};
+use crate::io::rules::{Cells, Key, Summary, customer_fallback};
 use crate::model::{Status, StatusMap};
 
 pub(crate) const SCHEMA: Schema = Schema {
@@ -111,7 +111,7 @@ pub(crate) fn status_map() -> StatusMap {
 }
 
 /// The export's summary ticket, after the fields every layout reads
-/// ([`summary::start`](crate::io::summary::start)): the company, the status, the first
+/// ([`rules::start`](crate::io::rules::start)): the company, the status, the first
 /// response, then the resolution (else the closing) when the status is resolved.
 pub(crate) fn times<C: Cells>(c: &mut C, s: &mut Summary<C::Text, C::At>) -> Result<(), C::Fail> {
     customer_fallback(c, Key::Company, s)?;

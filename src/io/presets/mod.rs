@@ -47,7 +47,7 @@ pub mod zendesk_audits;
 pub mod zendesk_json;
 
 use super::mapping::Schema;
-use super::summary::{self, Cells, Key, Summary};
+use super::rules::{self, Cells, Key, Summary};
 use super::{Plan, ReadOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Instant, Status, StatusCategory, StatusMap, Ticket};
@@ -379,22 +379,22 @@ impl Preset {
         let (schema, parse, mapping) = match self {
             Preset::Zendesk => (
                 zendesk::SCHEMA,
-                summary::zendesk_ticket as _,
+                rules::zendesk_ticket as _,
                 zendesk::mapping(),
             ),
             Preset::Freshdesk => (
                 freshdesk::SCHEMA,
-                summary::freshdesk_ticket as _,
+                rules::freshdesk_ticket as _,
                 freshdesk::mapping(),
             ),
             Preset::Jira => (
                 jira::SCHEMA,
-                summary::resolved_when_resolved_ticket as _,
+                rules::resolved_when_resolved_ticket as _,
                 jira::mapping(),
             ),
             Preset::Hubspot => (
                 hubspot::SCHEMA,
-                summary::resolved_when_resolved_ticket as _,
+                rules::resolved_when_resolved_ticket as _,
                 hubspot::mapping(),
             ),
             Preset::ServiceNow
@@ -643,7 +643,7 @@ pub fn read_document_histories(
 }
 
 /// Jira's and HubSpot's summary ticket, after the fields every layout reads
-/// ([`summary::start`](crate::io::summary::start)): the status, then the resolution, kept only
+/// ([`rules::start`](crate::io::rules::start)): the status, then the resolution, kept only
 /// when the status is resolved.
 pub(crate) fn resolved_when_resolved<C: Cells>(
     c: &mut C,

@@ -54,7 +54,7 @@
 
 use super::resolved_only_if_resolved;
 use crate::io::mapping::{ColumnMapping, Schema};
-use crate::io::summary::{Cells, Key, Summary, customer_fallback};
+use crate::io::rules::{Cells, Key, Summary, customer_fallback};
 use crate::model::{Status, StatusMap};
 
 pub(crate) const SCHEMA: Schema = Schema {
@@ -122,7 +122,7 @@ pub(crate) fn status_map() -> StatusMap {
 }
 
 /// The export's summary ticket, after the fields every layout reads
-/// ([`summary::start`](crate::io::summary::start)): the requester, the status, then the
+/// ([`rules::start`](crate::io::rules::start)): the requester, the status, then the
 /// instants from the minute columns.
 pub(crate) fn times<C: Cells>(c: &mut C, s: &mut Summary<C::Text, C::At>) -> Result<(), C::Fail> {
     customer_fallback(c, Key::Requester, s)?;

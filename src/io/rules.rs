@@ -1,7 +1,8 @@
-//! Summary tickets (one row per ticket: the canonical layout and the Zendesk, Freshdesk, Jira
-//! and HubSpot exports), read by rules written once over any reader's cells.
+//! The rules of the record types read into columnar tables — summary tickets (one row per
+//! ticket: the canonical layout and the Zendesk, Freshdesk, Jira and HubSpot exports) and
+//! survey responses — written once over any reader's cells.
 //!
-//! Three readers take a summary ticket from a row: the streaming reader (CSV records and JSON
+//! Three readers take such a record from a row: the streaming reader (CSV records and JSON
 //! objects, through [`mapping::Row`](super::mapping::Row)), the CSV fast path of the columnar
 //! loader (borrowed fields, instants as nanoseconds, declining what it does not take as is) and
 //! the Arrow table reader (typed columns). Each implements [`Cells`], the field accessors; the
@@ -10,16 +11,18 @@
 //! layout's own in its module ([`records::canonical`](super::records::canonical),
 //! [`zendesk::times`](super::presets::zendesk::times),
 //! [`freshdesk::times`](super::presets::freshdesk::times),
-//! [`presets::resolved_when_resolved`](super::presets::resolved_when_resolved)).
+//! [`presets::resolved_when_resolved`](super::presets::resolved_when_resolved)); a survey
+//! response's are [`response`].
 
-use super::Preset;
 use super::mapping::Row;
 use super::presets::minutes_after;
+use super::{Preset, ReadOptions};
 use crate::error::{Error, Result};
-use crate::model::{Instant, Status, Ticket};
+use crate::model::{Instant, Status, SurveyKind, SurveyResponse, Ticket};
 use std::borrow::Cow;
+use std::str::FromStr;
 
-/// The fields the summary layouts read (the canonical ones, then the presets' own).
+/// The fields the layouts read (the canonical tickets', the presets' own, the responses').
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Key {
     Id,
@@ -47,11 +50,19 @@ pub(crate) enum Key {
     Company,
     /// Freshdesk: the closing instant (the resolution when the file has none).
     ClosedAt,
+    /// A survey response's ticket.
+    TicketId,
+    /// A survey response's instant.
+    RespondedAt,
+    /// A survey response's kind (CSAT, NPS, CES).
+    Kind,
+    /// A survey response's score.
+    Score,
 }
 
 impl Key {
     /// Every key, in the order of [`Key::index`].
-    pub(crate) const ALL: [Key; 19] = [
+    pub(crate) const ALL: [Key; 23] = [
         Key::Id,
         Key::CustomerId,
         Key::CreatedAt,
@@ -71,6 +82,10 @@ impl Key {
         Key::FullResolutionMinutes,
         Key::Company,
         Key::ClosedAt,
+        Key::TicketId,
+        Key::RespondedAt,
+        Key::Kind,
+        Key::Score,
     ];
 
     /// The key's name in the layouts' schemas.
@@ -95,6 +110,10 @@ impl Key {
             Key::FullResolutionMinutes => "full_resolution_minutes",
             Key::Company => "company",
             Key::ClosedAt => "closed_at",
+            Key::TicketId => "ticket_id",
+            Key::RespondedAt => "responded_at",
+            Key::Kind => "kind",
+            Key::Score => "score",
         }
     }
 
@@ -110,7 +129,7 @@ impl Key {
 /// CSV fast path `()` (it declines, and the streaming parser gives the exact error).
 pub(crate) trait Cells {
     /// A field's text, trimmed (borrowed where the reader can).
-    type Text;
+    type Text: AsRef<str>;
     /// An instant, as the reader holds it.
     type At: Copy + Ord;
     /// A field that could not be read.
@@ -122,8 +141,17 @@ pub(crate) trait Cells {
     fn missing(&self, key: Key) -> Self::Fail;
     /// An instant, read with the options' timestamp format.
     fn instant(&mut self, key: Key) -> Result<Option<Self::At>, Self::Fail>;
-    /// A whole number of something (`what` describes it in the error).
-    fn count(&mut self, key: Key, what: &'static str) -> Result<Option<u32>, Self::Fail>;
+    /// A whole number (`what` describes it in the error).
+    fn number<T: FromStr + TryFrom<i64>>(
+        &mut self,
+        key: Key,
+        what: &'static str,
+    ) -> Result<Option<T>, Self::Fail>;
+    /// The failure of a value the rules refuse (`rule` says what was expected).
+    fn invalid(&self, key: Key, value: &str, rule: &'static str) -> Self::Fail;
+    /// The failure of a record's own validation; `key` names the field it is about when the
+    /// error does not.
+    fn fail(&self, key: Option<Key>, error: Error) -> Self::Fail;
     /// `created` plus the key's minutes, as
     /// [`minutes_after`](super::presets::minutes_after) adds them.
     fn after_minutes(
@@ -182,8 +210,8 @@ pub(crate) fn start<C: Cells>(c: &mut C) -> Result<Summary<C::Text, C::At>, C::F
     let priority = c.text(Key::Priority)?;
     let team = c.text(Key::Team)?;
     let assignee = c.text(Key::Assignee)?;
-    let agent_replies = c.count(Key::AgentReplies, "a whole number of replies")?;
-    let reopens = c.count(Key::Reopens, "a whole number of reopens")?;
+    let agent_replies = c.number(Key::AgentReplies, "a whole number of replies")?;
+    let reopens = c.number(Key::Reopens, "a whole number of reopens")?;
     c.dimensions()?;
     Ok(Summary {
         id,
@@ -283,8 +311,23 @@ impl<'a> Cells for RowCells<'_, 'a> {
         self.row.instant(key.name())
     }
 
-    fn count(&mut self, key: Key, what: &'static str) -> Result<Option<u32>> {
+    fn number<T: FromStr + TryFrom<i64>>(
+        &mut self,
+        key: Key,
+        what: &'static str,
+    ) -> Result<Option<T>> {
         self.row.number(key.name(), what)
+    }
+
+    fn invalid(&self, key: Key, value: &str, rule: &'static str) -> Error {
+        self.row.invalid(key.name(), value, rule)
+    }
+
+    fn fail(&self, key: Option<Key>, error: Error) -> Error {
+        match key {
+            Some(k) => error.with_field(self.row.source_name(k.name())),
+            None => error,
+        }
     }
 
     fn after_minutes(&mut self, key: Key, created: Instant) -> Result<Option<Instant>> {
@@ -385,4 +428,87 @@ pub(crate) fn freshdesk_ticket(row: &Row<'_>) -> Result<Ticket> {
 /// [`ticket`] by the Jira and HubSpot exports' rules.
 pub(crate) fn resolved_when_resolved_ticket(row: &Row<'_>) -> Result<Ticket> {
     ticket(row, Rules::ResolvedWhenResolved)
+}
+
+/// A survey response's fields, validated as [`SurveyResponse::new`] and the options' scales
+/// validate them; the links (ticket, customer) are read after.
+pub(crate) struct Response<T, At> {
+    pub(crate) id: T,
+    pub(crate) at: At,
+    pub(crate) kind: SurveyKind,
+    pub(crate) score: i32,
+    pub(crate) ticket_id: Option<T>,
+    pub(crate) customer_id: Option<T>,
+}
+
+/// A survey kind's name, any ASCII case (`csat`, `nps`, `ces`; none has `-`, `_` or a space,
+/// so the readers' folding of those to `_` matches nothing more).
+fn survey_kind(text: &str) -> Option<SurveyKind> {
+    [
+        ("csat", SurveyKind::Csat),
+        ("nps", SurveyKind::Nps),
+        ("ces", SurveyKind::Ces),
+    ]
+    .into_iter()
+    .find(|(name, _)| text.eq_ignore_ascii_case(name))
+    .map(|(_, kind)| kind)
+}
+
+/// A survey response, in this order: the id, the instant, the kind, the score (validated by
+/// [`SurveyResponse::new`]'s rules, then the options' scales), then the ticket and customer.
+pub(crate) fn response<C: Cells>(
+    c: &mut C,
+    options: &ReadOptions,
+) -> Result<Response<C::Text, C::At>, C::Fail> {
+    let id = required(c, Key::Id)?;
+    let at = match c.instant(Key::RespondedAt)? {
+        Some(at) => at,
+        None => return Err(c.missing(Key::RespondedAt)),
+    };
+    let kind_text = required(c, Key::Kind)?;
+    let Some(kind) = survey_kind(kind_text.as_ref()) else {
+        return Err(c.invalid(
+            Key::Kind,
+            kind_text.as_ref(),
+            "expected one of csat, nps, ces",
+        ));
+    };
+    required(c, Key::Score)?;
+    let score = c
+        .number::<i32>(Key::Score, "a whole-number score")?
+        .unwrap_or_default();
+    if let Err(e) = SurveyResponse::check(id.as_ref(), kind, score) {
+        return Err(c.fail(None, e));
+    }
+    if let Err(e) = options.check_score(kind, score) {
+        return Err(c.fail(Some(Key::Score), e));
+    }
+    let ticket_id = c.text(Key::TicketId)?;
+    let customer_id = c.text(Key::CustomerId)?;
+    Ok(Response {
+        id,
+        at,
+        kind,
+        score,
+        ticket_id,
+        customer_id,
+    })
+}
+
+/// A survey response from the streaming reader's row (a [`Parse`](super::Parse) of the
+/// survey plan).
+pub(crate) fn survey(row: &Row<'_>) -> Result<SurveyResponse> {
+    let mut cells = RowCells {
+        row,
+        dimensions: Vec::new(),
+    };
+    let r = response(&mut cells, row.options)?;
+    let mut out = SurveyResponse::new(r.id.into_owned(), r.at, r.kind, r.score)?;
+    if let Some(t) = r.ticket_id {
+        out = out.with_ticket(t.into_owned());
+    }
+    if let Some(c) = r.customer_id {
+        out = out.with_customer(c.into_owned());
+    }
+    Ok(out)
 }
