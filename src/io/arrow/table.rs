@@ -2,9 +2,10 @@
 //! tables ([`TicketTable`], [`SurveyTable`]), without a text round trip.
 //!
 //! The rules are the JSON Lines path's, value for value: a table row is the JSON object of
-//! `cells`, read by the core's JSON Lines reader. This module follows that reader field by
-//! field (the order of `crate::io::records::ticket` and the presets' parsers, so the first
-//! bad field of a row is the error), with the core's own pieces: [`TableLayout`] resolves the
+//! `cells`, read by the core's JSON Lines reader. The layouts' rules themselves (which fields,
+//! in which order, so that the first bad field of a row is the error) are
+//! [`rules`](crate::io::rules)', which every reader shares; this module gives them a batch's
+//! cells ([`ArrowCells`]), with the core's own pieces: [`TableLayout`] resolves the
 //! columns as the reader resolves an object's keys, [`TimestampFormat::parse`],
 //! [`StatusMap::resolve`](crate::model::StatusMap::resolve), [`minutes_after`] and the
 //! tables' `push_row` validate as the reader and the ticket builder do. What changes is only the

@@ -7,6 +7,10 @@
 //! streaming reader's own parser ([`parse_row`]), which gives the exact error — or the record,
 //! pushed as the streaming reader would have returned it. So the quick parser only has to be
 //! right about the records it accepts, and those are the ones the tests compare.
+//!
+//! The quick parser holds no rule of its own: which fields a layout reads and what it makes of
+//! them are [`rules`](crate::io::rules)' (the streaming parser's and the Arrow reader's too);
+//! here are only the cells of a CSV record ([`QuickCells`]), instants as nanoseconds.
 
 use crate::columnar::{NO_INSTANT, RowNs, SurveyRow, SurveyTable, TicketRow, TicketTable};
 use crate::error::Result;
