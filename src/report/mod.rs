@@ -646,6 +646,24 @@ pub(crate) struct Span {
     last: Option<Instant>,
 }
 
+/// A customer into the total retention and, when the report groups by `segment`, its
+/// segment's: the rule the record accumulator and the report state share.
+fn push_retention(
+    total: &mut CustomerRetentionAccumulator,
+    by: &mut BTreeMap<String, CustomerRetentionAccumulator>,
+    kpis: &Kpis,
+    options: &ReportOptions,
+    customer: &Customer,
+) -> Result<(), Error> {
+    total.push(customer)?;
+    if options.by_segment() {
+        by.entry(customer.segment().unwrap_or(NO_VALUE).to_owned())
+            .or_insert_with(|| kpis.retention.accumulator())
+            .push(customer)?;
+    }
+    Ok(())
+}
+
 impl Span {
     /// Widens the span by `at`. `Err` when the span now covers more periods than the options
     /// allow, with `who` (the record, the field) added by the caller.
@@ -956,18 +974,13 @@ impl ReportAccumulator {
     /// Overlapping tenures of one customer id ([`ErrorKind::DuplicateId`]).
     pub fn push_customer(&mut self, customer: &Customer) -> Result<(), Error> {
         self.span.widen_by_customer(customer, &self.options)?;
-        self.retention_total.push(customer)?;
-        if self.options.by_segment() {
-            let seg = customer.segment().unwrap_or(NO_VALUE);
-            if !self.retention_by.contains_key(seg) {
-                self.retention_by
-                    .insert(seg.to_owned(), self.kpis.retention.accumulator());
-            }
-            if let Some(acc) = self.retention_by.get_mut(seg) {
-                acc.push(customer)?;
-            }
-        }
-        Ok(())
+        push_retention(
+            &mut self.retention_total,
+            &mut self.retention_by,
+            &self.kpis,
+            &self.options,
+            customer,
+        )
     }
 
     /// Adds a support cost entry.

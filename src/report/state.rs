@@ -4,8 +4,8 @@ use super::table::{Assembly, FlowResults, assemble_parts};
 use super::{Cell, Kpis, NO_VALUE, PeriodCells, Report, ReportInput, ReportOptions, TicketRef};
 use crate::error::{Error, ErrorKind};
 use crate::kpi::{
-    Accumulator, CostDenominator, CostPerTicketAccumulator, CustomerRetentionAccumulator, Exit,
-    Kpi, TicketFacts, VolumeCounts,
+    Accumulator, CostPerTicketAccumulator, CustomerRetentionAccumulator, Exit, Kpi, TicketFacts,
+    VolumeCounts,
 };
 use crate::model::{SurveyKind, SurveyResponse};
 use crate::time::{CachedBucketer, PeriodKey};
@@ -331,14 +331,19 @@ impl ReportState {
         let bound = snapshot_bound(options);
         for t in &input.tickets {
             let t = TicketRef::Summary(t);
-            state.push_ticket(&mut bucketer, t, routing.ticket(t.ticket()))?;
-            state.push_arrival(&mut dates, bound, t);
+            state.push_ticket(
+                &mut bucketer,
+                &mut dates,
+                bound,
+                t,
+                routing.ticket(t.ticket()),
+            )?;
         }
         for h in &input.histories {
             state.histories = true;
             let dim = routing.ticket(h.ticket());
-            state.push_ticket(&mut bucketer, TicketRef::History(h), dim)?;
-            state.push_arrival(&mut dates, bound, TicketRef::History(h));
+            let t = TicketRef::History(h);
+            state.push_ticket(&mut bucketer, &mut dates, bound, t, dim)?;
         }
         for r in &input.surveys {
             state.push_survey(&mut bucketer, r, routing.survey(r))?;
@@ -359,17 +364,13 @@ impl ReportState {
         }
         for c in customers {
             self.span.widen_by_customer(c, &self.options)?;
-            self.retention_total.push(c)?;
-            if self.options.by_segment() {
-                let seg = c.segment().unwrap_or(NO_VALUE);
-                if !self.retention_by.contains_key(seg) {
-                    self.retention_by
-                        .insert(seg.to_owned(), self.kpis.retention.accumulator());
-                }
-                if let Some(acc) = self.retention_by.get_mut(seg) {
-                    acc.push(c)?;
-                }
-            }
+            super::push_retention(
+                &mut self.retention_total,
+                &mut self.retention_by,
+                &self.kpis,
+                &self.options,
+                c,
+            )?;
         }
         for e in costs {
             self.span.widen_by_cost(e, &self.options)?;
@@ -402,30 +403,13 @@ impl ReportState {
 
     /// One ticket with the rules of `ReportAccumulator::push_ticket_ref` for the cells and of
     /// the volume and backlog KPIs for the flows.
-    /// A ticket's arrival (heatmap, spike days) and, when it is open at the snapshot, its
-    /// creation instant (the sections).
-    fn push_arrival(
-        &mut self,
-        dates: &mut crate::time::LocalDates,
-        bound: Option<crate::model::Instant>,
-        t: TicketRef<'_>,
-    ) {
-        let ticket = t.ticket();
-        self.arrivals.push(dates, ticket.created_at());
-        let facts = match t {
-            TicketRef::Summary(s) => TicketFacts::summary(s),
-            TicketRef::History(h) => TicketFacts::history(h),
-        };
-        facts.for_each_stay(|s| {
-            if crate::kpi::keeps_open(bound, s.from, s.to.map(|(at, _)| at)) {
-                self.open.push(s.created);
-            }
-        });
-    }
-
+    /// `dates` and `bound` for the sections: the ticket's arrival, and its stays open at the
+    /// backlog snapshot (see [`snapshot_bound`]).
     fn push_ticket(
         &mut self,
         bucketer: &mut CachedBucketer,
+        dates: &mut crate::time::LocalDates,
+        bound: Option<crate::model::Instant>,
         t: TicketRef<'_>,
         value: Option<&str>,
     ) -> Result<(), Error> {
@@ -456,7 +440,11 @@ impl ReportState {
         }
         let mut stays = Vec::new();
         facts.for_each_stay(|s| stays.push(s));
+        self.arrivals.push(dates, created);
         for stay in stays {
+            if crate::kpi::keeps_open(bound, stay.from, stay.to.map(|(at, _)| at)) {
+                self.open.push(stay.created);
+            }
             self.group(bucketer.key(stay.from), &label).backlog(1);
             if let Some((at, exit)) = stay.to {
                 let g = self.group(bucketer.key(at), &label);
@@ -466,10 +454,10 @@ impl ReportState {
                 }
             }
         }
-        let cost_at = match self.options.cost_denominator {
-            CostDenominator::Resolved => ticket.resolved_at(),
-            CostDenominator::Created => Some(created),
-        };
+        let cost_at = self
+            .options
+            .cost_denominator
+            .bucket_at(created, ticket.resolved_at());
         if let Some(at) = cost_at {
             self.cost
                 .add_tickets(bucketer.key(at), 1)
