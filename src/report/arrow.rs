@@ -199,14 +199,33 @@ impl TicketMetrics {
         }
     }
 
+    /// Each of [`columns`](Self::columns) with its Arrow type: [`arrow_type`](Self::arrow_type),
+    /// and text for the free-form dimensions. What the doors convert by (Python's pandas and
+    /// dict forms), so that no door guesses a column's type.
+    pub fn column_types(&self) -> Vec<(String, DataType)> {
+        let dims = DIMENSIONS_AFTER..DIMENSIONS_AFTER + self.dimension_names.len();
+        self.columns()
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let ty = if dims.contains(&i) {
+                    DataType::Utf8
+                } else {
+                    Self::arrow_type(&name)
+                };
+                (name, ty)
+            })
+            .collect()
+    }
+
     /// The table as one Arrow record batch: one field per [`columns`](Self::columns), its type
-    /// from [`arrow_type`](Self::arrow_type), all nullable.
+    /// from [`column_types`](Self::column_types), all nullable.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidValue`] if a value is not of its column's type (a table the core
     /// computed never has one).
     pub fn to_arrow(&self) -> Result<RecordBatch, Error> {
-        let columns = self.columns();
+        let columns = self.column_types();
         let values: Vec<Vec<Value>> = self
             .rows
             .iter()
@@ -214,12 +233,7 @@ impl TicketMetrics {
             .collect();
         let mut fields = Vec::with_capacity(columns.len());
         let mut arrays: Vec<ArrayRef> = Vec::with_capacity(columns.len());
-        for (i, name) in columns.iter().enumerate() {
-            let ty = if i >= DIMENSIONS_AFTER && i < DIMENSIONS_AFTER + self.dimension_names.len() {
-                DataType::Utf8
-            } else {
-                Self::arrow_type(name)
-            };
+        for (i, (name, ty)) in columns.iter().enumerate() {
             let cells = values.iter().map(|row| &row[i]);
             let mismatch = || {
                 Error::new(
@@ -228,7 +242,7 @@ impl TicketMetrics {
                 )
                 .with_field(name.as_str())
             };
-            let array: ArrayRef = match &ty {
+            let array: ArrayRef = match ty {
                 DataType::Boolean => {
                     let mut b = BooleanBuilder::with_capacity(values.len());
                     for v in cells {
@@ -274,7 +288,7 @@ impl TicketMetrics {
                     Arc::new(b.finish())
                 }
             };
-            fields.push(Field::new(name, ty, true));
+            fields.push(Field::new(name, ty.clone(), true));
             arrays.push(array);
         }
         RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)

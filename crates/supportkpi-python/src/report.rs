@@ -750,6 +750,25 @@ impl PyTicketMetrics {
         self.table.columns()
     }
 
+    /// Each column with the kind the Python conversions use: `instant`, `int`, `flag` or
+    /// `text`, from the core's column types (`TicketMetrics::column_types`).
+    fn column_kinds(&self) -> Vec<(String, &'static str)> {
+        use arrow_schema::DataType;
+        self.table
+            .column_types()
+            .into_iter()
+            .map(|(name, ty)| {
+                let kind = match ty {
+                    DataType::Timestamp(..) => "instant",
+                    DataType::Int64 => "int",
+                    DataType::Boolean => "flag",
+                    _ => "text",
+                };
+                (name, kind)
+            })
+            .collect()
+    }
+
     fn __len__(&self) -> usize {
         self.table.rows.len()
     }

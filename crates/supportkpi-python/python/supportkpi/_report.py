@@ -939,17 +939,6 @@ def _unpickle(state: bytes) -> Report:
 
 
 
-_TICKET_INSTANTS = frozenset(
-    ["created_at", "first_response_at", "first_resolved_at", "resolved_at", "open_since",
-     "sla_first_response_breached_at", "sla_resolution_breached_at"]
-)
-_TICKET_INTS = frozenset(
-    ["frt_s", "frt_bh_s", "resolution_s", "resolution_bh_s", "agent_replies", "reopens",
-     "resolutions", "age_s", "csat_score", "nps_score", "ces_score", "survey_responses"]
-)
-_TICKET_FLAGS = frozenset(["first_contact_resolved", "open_at_end"])
-
-
 class TicketMetrics:
     """One row per ticket: every per-ticket fact the report aggregates (see
     :func:`ticket_metrics`). ``len(t)`` is the number of tickets; ``t.columns`` their names."""
@@ -957,6 +946,8 @@ class TicketMetrics:
     def __init__(self, native: _native.TicketMetrics) -> None:
         self._t = native
         self.columns: Sequence[str] = tuple(native.columns())
+        # Each column's kind (instant, int, flag, text), from the core's column types.
+        self._kinds: Dict[str, str] = dict(native.column_kinds())
 
     def __len__(self) -> int:
         return len(self._t)
@@ -968,8 +959,9 @@ class TicketMetrics:
         """The rows as dicts keyed by the columns: instants as aware UTC datetimes, seconds
         and counts as ints, flags as bools, missing values ``None``."""
         rows: List[Dict[str, Any]] = json.loads(self._t.to_json())["rows"]
+        instants = [c for c, k in self._kinds.items() if k == "instant"]
         for row in rows:
-            for col in _TICKET_INSTANTS:
+            for col in instants:
                 v = row.get(col)
                 if isinstance(v, str):
                     row[col] = datetime.fromisoformat(v.replace("Z", "+00:00"))
@@ -1008,11 +1000,12 @@ class TicketMetrics:
         data: Dict[str, Any] = {}
         for col in self.columns:
             values = [r[col] for r in rows]
-            if col in _TICKET_INSTANTS:
+            kind = self._kinds[col]
+            if kind == "instant":
                 data[col] = pd.Series(pd.to_datetime(values, utc=True), dtype="datetime64[ns, UTC]")
-            elif col in _TICKET_INTS:
+            elif kind == "int":
                 data[col] = pd.Series(values, dtype="Int64")
-            elif col in _TICKET_FLAGS:
+            elif kind == "flag":
                 data[col] = pd.Series(values, dtype="boolean")
             else:
                 data[col] = pd.Series(values, dtype=object)
