@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! bench_report generate --tickets N [--seed S] --out DIR [--format csv|parquet]
-//! bench_report run --data DIR --mode compute|e2e [--input csv|parquet] [--runs K] [--figures]
+//! bench_report run --data DIR --mode compute|e2e|arrow [--input csv|parquet] [--runs K] [--figures]
 //! bench_report business [--tickets N] [--runs K] [--sample-out FILE]
 //! ```
 //!
@@ -18,7 +18,10 @@
 //! memory; `--mode e2e` times loading the CSVs plus the workload (and reports the loading
 //! alone as `load_times`). `--input parquet` reads `tickets.parquet` and `surveys.parquet`
 //! (written by `generate --format parquet`: the same tickets, typed columns) instead of the
-//! CSVs, through the same `io::load_columnar`. Timings are wall-clock seconds per run. The engine is the columnar
+//! CSVs, through the same `io::load_columnar`. `--mode arrow` is what a binding does with a data
+//! frame: the Parquet files decoded into record batches once, untimed, then each run reads the
+//! batches into the tables (`io::arrow::read_ticket_table` / `read_survey_table`, timed as
+//! `load_times`) and runs the workload. Timings are wall-clock seconds per run. The engine is the columnar
 //! one: `io::load_columnar` (each CSV parsed on all cores into a `TicketTable` /
 //! `SurveyTable`), `Report::compute_columnar`, `Backlog::compute_table`. `business` times the FRT + resolution KPIs in calendar time only and in
 //! calendar + business time, over tickets that stay open for an hour, a week and a year.
@@ -28,10 +31,13 @@ use std::error::Error as StdError;
 use std::path::{Path, PathBuf};
 use std::time::Instant as Clock;
 
+use arrow_array::{RecordBatch, RecordBatchIterator, RecordBatchReader};
+use arrow_schema::SchemaRef;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde_json::{Value, json};
 use supportkpi::columnar::{ColumnarInput, TicketTable};
-use supportkpi::io::{Format, ReadOptions, Sources, load_columnar};
+use supportkpi::io::{Format, ReadOptions, Sources, arrow, load_columnar};
 use supportkpi::kpi::{
     Accumulator, Backlog, BacklogOptions, FirstResponseTime, FirstResponseTimeOptions,
     ResolutionTime, ResolutionTimeOptions,
@@ -85,7 +91,7 @@ fn main() -> Res<()> {
 
 const USAGE: &str = "usage: bench_report generate --tickets N [--seed S] --out DIR \
                      [--format csv|parquet] | \
-                     run --data DIR --mode compute|e2e [--input csv|parquet] [--runs K] \
+                     run --data DIR --mode compute|e2e|arrow [--input csv|parquet] [--runs K] \
                      [--figures] | \
                      business [--tickets N] [--runs K] [--sample-out FILE] | \
                      state [--tickets N] [--runs K] [--json-state]";
@@ -133,6 +139,32 @@ fn sources(dir: &Path, format: Format) -> Sources {
 /// parallel), ~80 bytes a ticket in memory.
 fn load_input(dir: &Path, format: Format) -> Res<ColumnarInput> {
     Ok(load_columnar(&sources(dir, format), &ReadOptions::new())?.input)
+}
+
+/// The record batches of a Parquet file, decoded whole.
+fn batches(path: &Path) -> Res<(SchemaRef, Vec<RecordBatch>)> {
+    let reader = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(path)?)?
+        .with_batch_size(64 * 1024)
+        .build()?;
+    let schema = reader.schema();
+    let batches = reader.collect::<Result<Vec<_>, _>>()?;
+    Ok((schema, batches))
+}
+
+/// Tickets and surveys from record batches in memory, as `sk.report` reads a data frame.
+fn arrow_input(
+    tickets: &(SchemaRef, Vec<RecordBatch>),
+    surveys: &(SchemaRef, Vec<RecordBatch>),
+) -> Res<ColumnarInput> {
+    let stream = |(schema, batches): &(SchemaRef, Vec<RecordBatch>)| {
+        RecordBatchIterator::new(batches.clone().into_iter().map(Ok), schema.clone())
+    };
+    let options = ReadOptions::new();
+    Ok(ColumnarInput {
+        tickets: arrow::read_ticket_table(stream(tickets), &options)?.table,
+        surveys: arrow::read_survey_table(stream(surveys), &options)?.table,
+        ..ColumnarInput::default()
+    })
 }
 
 fn report_options() -> ReportOptions {
@@ -191,12 +223,34 @@ fn run(dir: &Path, mode: &str, format: Format, runs: usize, figures: bool) -> Re
                 last = Some((report, backlog));
             }
         }
-        _ => return Err(format!("unknown mode {mode}: compute or e2e").into()),
+        "arrow" => {
+            // What a binding does with a data frame: record batches in memory (decoded from
+            // the Parquet files, untimed) read into the columnar tables, then the workload.
+            let tickets = batches(&dir.join("tickets.parquet"))?;
+            let surveys = batches(&dir.join("surveys.parquet"))?;
+            for _ in 0..runs {
+                let started = Clock::now();
+                let input = arrow_input(&tickets, &surveys)?;
+                let loaded_s = started.elapsed().as_secs_f64();
+                load_times.push(loaded_s);
+                let (report, backlog, report_s) = workload(&input)?;
+                times.push(started.elapsed().as_secs_f64());
+                report_times.push(loaded_s + report_s);
+                records = input.tickets.len();
+                last = Some((report, backlog));
+            }
+        }
+        _ => return Err(format!("unknown mode {mode}: compute, e2e or arrow").into()),
     }
+    let input = match (mode, format) {
+        ("arrow", _) => "arrow",
+        (_, Format::Parquet) => "parquet",
+        _ => "csv",
+    };
     let mut out = json!({
         "engine": "supportkpi-rust",
         "mode": mode,
-        "input": if format == Format::Parquet { "parquet" } else { "csv" },
+        "input": input,
         "tickets": records,
         "times": times,
         // The monthly report alone (plus loading, end to end): what sk.report does.

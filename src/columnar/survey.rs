@@ -1,6 +1,6 @@
 //! Survey responses as columns.
 
-use super::{Dictionary, Strings, from_ns, to_ns};
+use super::{Dictionary, Strings, Texts, from_ns, to_ns};
 use crate::error::Error;
 use crate::model::{Instant, SurveyKind, SurveyResponse};
 
@@ -23,8 +23,8 @@ pub(crate) struct SurveyRow<'a> {
     pub(crate) score: i32,
 }
 
-/// Survey responses as columns (see the [module docs](super)); ticket ids are kept as text, the
-/// customers as a dictionary.
+/// Survey responses as columns (see the [module docs](super)); ticket ids and customers are
+/// kept as text (the customers are interned when a report first reads them).
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -43,7 +43,7 @@ pub struct SurveyTable {
     ids: Strings,
     ticket_id: Strings,
     linked: Vec<bool>,
-    customer_id: Dictionary,
+    customer_id: Texts,
     responded_at: Vec<i64>,
     kind: Vec<SurveyKind>,
     score: Vec<i32>,
@@ -192,9 +192,10 @@ impl SurveyTable {
     pub fn any_linked(&self) -> bool {
         self.linked.iter().any(|&l| l)
     }
-    /// The customers.
+    /// The customers, interned on the first call (the table keeps them as text until a
+    /// report reads them as a dictionary).
     pub fn customer_id(&self) -> &Dictionary {
-        &self.customer_id
+        self.customer_id.dictionary()
     }
     /// Response instants, nanoseconds since 1970.
     pub fn responded_at_ns(&self) -> &[i64] {
