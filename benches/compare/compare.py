@@ -17,6 +17,10 @@ Engines, each run in its own process (so that its peak memory, ru_maxrss, is its
 - duckdb             SQL on in-memory tables, all cores
 Parquet legs, on the same tickets written as Parquet (tickets.parquet, surveys.parquet):
 - supportkpi-rust-parquet    bench_report --input parquet (io::load_columnar of the files)
+- supportkpi-rust-arrow      compute only: bench_report --mode arrow, the Parquet files decoded
+                             into Arrow record batches (untimed), then the batches read into
+                             the tables plus the workload (timed): what the Python engines do
+                             with a data frame, without Python
 - supportkpi-python-parquet  compute: sk.report(tickets=<pyarrow Table>, ...) of
                              pyarrow.parquet.read_table; e2e: sk.report of the files' paths
 - polars-parquet             pl.scan_parquet(...).collect(), then the same expressions
@@ -469,8 +473,12 @@ def worker(engine: str, mode: str, data: Path, runs: int, figures: bool) -> dict
 
 def run_engine(engine: str, mode: str, data: Path, runs: int, figures: bool, binary: Path,
                venv_python: str) -> dict:
-    if engine in ("supportkpi-rust", "supportkpi-rust-parquet"):
-        cmd = [str(binary), "run", "--data", str(data), "--mode", mode, "--runs", str(runs)]
+    if engine == "supportkpi-rust-arrow" and mode != "compute":
+        return {"engine": engine, "mode": mode,
+                "unavailable": "compute only (the batches are in memory)"}
+    if engine in ("supportkpi-rust", "supportkpi-rust-parquet", "supportkpi-rust-arrow"):
+        rust_mode = "arrow" if engine == "supportkpi-rust-arrow" else mode
+        cmd = [str(binary), "run", "--data", str(data), "--mode", rust_mode, "--runs", str(runs)]
         if engine == "supportkpi-rust-parquet":
             cmd += ["--input", "parquet"]
     else:
@@ -617,15 +625,21 @@ def table(results: dict, sizes: list[int]) -> str:
         for mode in ("compute", "e2e"):
             rows = results.get((n, mode), [])
             base = next((r for r in rows if r["engine"] == "supportkpi-rust"), None)
+            arrow = next((r for r in rows if r["engine"] == "supportkpi-rust-arrow"
+                          and "unavailable" not in r), None)
             for r in rows:
                 if "unavailable" in r:
                     lines.append(f"| {n:,} | {mode} | {r['engine']} | {r['unavailable']} "
                                  f"| | | |")
                     continue
                 med = statistics.median(r["times"])
-                if r["engine"] == "supportkpi-python" and base:
+                if r["engine"].startswith("supportkpi-python") and base:
                     ref = statistics.median(base["report_times"])
                     ratio = f"{med / ref:.2f}x (report only)"
+                    if arrow and mode == "compute":
+                        # The same batches read by Rust: what the Python door itself adds.
+                        ratio += (f"; {med / statistics.median(arrow['report_times']):.2f}x "
+                                  "Rust from Arrow")
                 else:
                     ratio = f"{med / statistics.median(base['times']):.2f}x" if base else "-"
                 lines.append(f"| {n:,} | {mode} | {r['engine']} | {med:.3f} | "
@@ -645,7 +659,7 @@ def main() -> int:
                    help="virtual environment to use (created and filled if needed)")
     p.add_argument("--data-dir", type=Path, default=ROOT / "target" / "compare-data")
     p.add_argument("--engines", default="supportkpi-rust,supportkpi-python,polars,duckdb,"
-                   "supportkpi-rust-parquet,supportkpi-python-parquet,polars-parquet,"
+                   "supportkpi-rust-arrow,supportkpi-rust-parquet,supportkpi-python-parquet,polars-parquet,"
                    "duckdb-parquet")
     p.add_argument("--no-python-build", action="store_true",
                    help="do not build the Python binding into the venv")

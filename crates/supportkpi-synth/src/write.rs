@@ -284,6 +284,8 @@ mod parquet_sink {
 
     /// Rows per record batch handed to the writer (which cuts row groups of its own size).
     const BATCH_ROWS: usize = 64 * 1024;
+    /// Rows per Parquet row group.
+    const ROW_GROUP_ROWS: usize = 128 * 1024;
 
     enum Column {
         Str(StringBuilder),
@@ -355,8 +357,12 @@ mod parquet_sink {
                 })
                 .collect();
             // zstd: what polars writes by default, smaller than snappy for as little time.
+            // Row groups of 128k rows (DuckDB writes ~123k): a reader decodes row groups in
+            // parallel, and the writer's default of 1M rows left a 1M-ticket file one group,
+            // decoded on one core.
             let props = WriterProperties::builder()
                 .set_compression(Compression::ZSTD(ZstdLevel::default()))
+                .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
                 .build();
             let writer = ArrowWriter::try_new(file, schema.clone(), Some(props))?;
             Ok(ParquetSink {
