@@ -55,6 +55,19 @@ impl SurveyTable {
         Self::default()
     }
 
+    /// An empty table with room for `rows` responses.
+    pub fn with_capacity(rows: usize) -> Self {
+        let mut t = Self::default();
+        t.ids.reserve(rows, rows * 16);
+        t.ticket_id.reserve(rows, rows * 12);
+        t.customer_id.reserve(rows, rows * 8);
+        t.linked.reserve(rows);
+        t.responded_at.reserve(rows);
+        t.kind.reserve(rows);
+        t.score.reserve(rows);
+        t
+    }
+
     /// A table of `responses`, in order.
     ///
     /// # Errors

@@ -899,7 +899,9 @@ fn read_rows<'l, 'a, P: Parser<'l, 'a>>(
 ) -> Result<Read<P::Table>, Error> {
     let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
     read_stretches(total, |range, exact| {
-        let (mut parser, table) = new(range.len());
+        // The first stretch is the one the others are appended to: room for the whole table
+        // saves growing it (a copy of its rows and fresh pages) at the join.
+        let (mut parser, table) = new(if range.start == 0 { total } else { range.len() });
         let ids = Ids::new(layout.checks_duplicate_ids(), exact, range.len());
         let (mut stretch, mut out) =
             Stretch::new(table, options.error_mode(), layout.record_type(), ids);
@@ -1174,7 +1176,7 @@ pub(crate) fn surveys(
         &layout,
         options,
         fallback,
-        |_| {
+        |rows| {
             let f = Fields::new(&layout, &names, temporal);
             let cols = Key::ALL.map(|k| f.key(k.name()));
             let parser = SurveyParser {
@@ -1183,7 +1185,7 @@ pub(crate) fn surveys(
                 options,
                 cache: StatusCache::default(),
             };
-            (parser, SurveyTable::new())
+            (parser, SurveyTable::with_capacity(rows))
         },
     )
 }
