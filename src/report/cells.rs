@@ -1,0 +1,299 @@
+//! The KPIs a report runs, built once from its options, and the cells they fill: one [`Cell`]
+//! per (period × dimension value), one [`Flow`] (volume, backlog) per dimension value. Both
+//! engines and the report state push into these same accumulators, so a cell's numbers have
+//! one definition whichever path filled it.
+
+use super::{NO_VALUE, ReportOptions};
+use crate::error::{Error, ErrorKind};
+use crate::kpi::{
+    Accumulator, Backlog, BacklogAccumulator, BacklogOptions, Ces, CesAccumulator, CostPerTicket,
+    CostPerTicketOptions, Csat, CsatAccumulator, CustomerRetention, CustomerRetentionAccumulator,
+    FirstContactResolution, FirstContactResolutionAccumulator, FirstContactResolutionOptions,
+    FirstResponseTime, FirstResponseTimeAccumulator, FirstResponseTimeOptions, Kpi, NextReplyTime,
+    NextReplyTimeAccumulator, NextReplyTimeOptions, Nps, NpsAccumulator, ResolutionTime,
+    ResolutionTimeAccumulator, ResolutionTimeOptions, RetentionOptions, Sla, SlaAccumulator,
+    SlaOptions, TicketAccumulator, Volume, VolumeAccumulator, VolumeOptions,
+};
+use crate::kpi::{StatusTime, StatusTimeAccumulator, StatusTimeOptions};
+use crate::model::{Customer, Ticket, TicketHistory};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Every KPI the report runs, built once from the options.
+#[derive(Debug, Clone)]
+pub(super) struct Kpis {
+    pub(super) frt: FirstResponseTime,
+    pub(super) next: NextReplyTime,
+    pub(super) status: StatusTime,
+    pub(super) art: ResolutionTime,
+    pub(super) fcr: FirstContactResolution,
+    pub(super) sla: Option<Sla>,
+    pub(super) csat: Csat,
+    pub(super) nps: Nps,
+    pub(super) ces: Ces,
+    pub(super) volume: Volume,
+    pub(super) backlog: Backlog,
+    pub(super) cost: CostPerTicket,
+    pub(super) retention: CustomerRetention,
+}
+
+impl Kpis {
+    pub(super) fn new(o: &ReportOptions) -> Result<Self, Error> {
+        if o.by.as_deref().is_some_and(|b| b.trim().is_empty()) {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                "a dimension to group by has a name",
+            )
+            .with_field("by")
+            .with_value(""));
+        }
+        if let Some((first, last)) = o.range
+            && last < first
+        {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                format!("a report range ends on or after its start ({first})"),
+            )
+            .with_field("range")
+            .with_value(last));
+        }
+        if o.max_periods == 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                "a report may have at least one period",
+            )
+            .with_field("max_periods")
+            .with_value(0));
+        }
+        if let Some((first, last)) = o.range {
+            let n = o.period.count(first, last);
+            if n > o.max_periods {
+                return Err(Error::new(
+                    ErrorKind::InvalidOption,
+                    format!(
+                        "a report range has at most max_periods = {} {} periods; {first} to \
+                         {last} has {n} (shorten the range or raise max_periods)",
+                        o.max_periods, o.period
+                    ),
+                )
+                .with_field("range")
+                .with_value(format!("{first}..{last}")));
+            }
+        }
+        let mut frt = FirstResponseTimeOptions::default().quantiles(o.quantiles);
+        let mut art = ResolutionTimeOptions::default().quantiles(o.quantiles);
+        let mut next = NextReplyTimeOptions::default().quantiles(o.quantiles);
+        let mut status = StatusTimeOptions::default()
+            .quantiles(o.quantiles)
+            .mapping(o.status_time.clone());
+        crate::time::TeamCalendars::check_default(o.calendars.as_ref(), o.calendar.as_ref())?;
+        if let Some(map) = &o.calendars {
+            frt = frt.team_calendars(map.clone());
+            art = art.team_calendars(map.clone());
+            next = next.team_calendars(map.clone());
+            status = status.team_calendars(map.clone());
+        }
+        if let Some(cal) = &o.calendar {
+            status = status.calendar(cal.clone());
+            frt = frt.calendar(cal.clone());
+            art = art.calendar(cal.clone());
+            next = next.calendar(cal.clone());
+        }
+        let sla = match &o.sla {
+            Some(policy) => {
+                let mut policy = policy.clone();
+                if let (Some(map), None) = (&o.calendars, policy.get_team_calendars()) {
+                    policy = policy.team_calendars(map.clone());
+                }
+                let mut so = SlaOptions::new(policy);
+                if let Some(at) = o.as_of {
+                    so = so.as_of(at);
+                }
+                Some(Sla::new(so)?)
+            }
+            None => None,
+        };
+        let mut backlog = BacklogOptions::default().with_bucketer(o.bucketer());
+        if let Some(at) = o.as_of {
+            backlog = backlog.with_as_of(at);
+        }
+        if let Some((first, last)) = o.range {
+            backlog = backlog.with_range(first, last);
+        }
+        let mut retention = RetentionOptions::default()
+            .with_period(o.period)
+            .with_zone(o.zone);
+        if let Some((first, last)) = o.range {
+            retention = retention.with_range(first, last);
+        }
+        Ok(Kpis {
+            frt: FirstResponseTime::new(frt)?,
+            next: NextReplyTime::new(next)?,
+            status: StatusTime::new(status)?,
+            art: ResolutionTime::new(art)?,
+            fcr: FirstContactResolution::new(
+                FirstContactResolutionOptions::default().denominator(o.fcr_denominator),
+            )?,
+            sla,
+            csat: Csat::new(o.csat)?,
+            nps: Nps::new(o.nps)?,
+            ces: Ces::new(o.ces)?,
+            volume: Volume::new(VolumeOptions::default().with_bucketer(o.bucketer()))?,
+            backlog: Backlog::new(backlog)?,
+            cost: CostPerTicket::new(
+                CostPerTicketOptions::default()
+                    .with_period(o.period)
+                    .with_zone(o.zone)
+                    .with_denominator(o.cost_denominator),
+            )?,
+            retention: CustomerRetention::new(retention)?,
+        })
+    }
+
+    pub(super) fn cell(&self) -> Cell {
+        Cell {
+            frt: self.frt.accumulator(),
+            next: self.next.accumulator(),
+            status: self.status.accumulator(),
+            art: self.art.accumulator(),
+            fcr: self.fcr.accumulator(),
+            sla: self.sla.as_ref().map(Sla::accumulator),
+            csat: self.csat.accumulator(),
+            nps: self.nps.accumulator(),
+            ces: self.ces.accumulator(),
+        }
+    }
+
+    pub(super) fn flow(&self) -> Flow {
+        Flow {
+            volume: self.volume.accumulator(),
+            backlog: self.backlog.accumulator(),
+        }
+    }
+}
+
+/// The per-cell KPIs: each (period × dimension value) cell has one of each.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Cell {
+    pub(super) frt: FirstResponseTimeAccumulator,
+    pub(super) next: NextReplyTimeAccumulator,
+    pub(super) status: StatusTimeAccumulator,
+    pub(super) art: ResolutionTimeAccumulator,
+    pub(super) fcr: FirstContactResolutionAccumulator,
+    pub(super) sla: Option<SlaAccumulator>,
+    pub(super) csat: CsatAccumulator,
+    pub(super) nps: NpsAccumulator,
+    pub(super) ces: CesAccumulator,
+}
+
+impl Cell {
+    /// What a ticket adds to the cell of its creation period (the record engine's and the
+    /// record state's one rule). `fcr_here`: first-contact resolution buckets it here too
+    /// (creation is its default instant), so it takes no second lookup.
+    pub(super) fn push_created(&mut self, t: TicketRef<'_>, fcr_here: bool) -> Result<(), Error> {
+        t.feed(&mut self.frt)?;
+        // Only histories know their waits; summary rows stay out, as in the columnar engine,
+        // so every path gives the same cells.
+        if let TicketRef::History(h) = t {
+            self.next.push_history(h)?;
+        }
+        if let Some(sla) = &mut self.sla {
+            t.feed(sla)?;
+        }
+        if fcr_here {
+            t.feed(&mut self.fcr)?;
+        }
+        Ok(())
+    }
+
+    /// What a ticket adds to the cell of its resolution period.
+    pub(super) fn push_resolved(&mut self, t: TicketRef<'_>) -> Result<(), Error> {
+        t.feed(&mut self.art)?;
+        // Status times share resolution time's bucket; histories only (see `push_created`).
+        if let TicketRef::History(h) = t {
+            self.status.push_history(h)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn merge(&mut self, other: Cell) -> Result<(), Error> {
+        self.frt.merge(other.frt)?;
+        self.next.merge(other.next)?;
+        self.status.merge(other.status)?;
+        self.art.merge(other.art)?;
+        self.fcr.merge(other.fcr)?;
+        match (&mut self.sla, other.sla) {
+            (Some(a), Some(b)) => a.merge(b)?,
+            (None, None) => {}
+            _ => return Err(crate::kpi::incompatible("report")),
+        }
+        self.csat.merge(other.csat)?;
+        self.nps.merge(other.nps)?;
+        self.ces.merge(other.ces)
+    }
+}
+
+/// The KPIs whose periods are intrinsic (they sweep over time): one per dimension value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Flow {
+    pub(super) volume: VolumeAccumulator,
+    pub(super) backlog: BacklogAccumulator,
+}
+
+impl Flow {
+    pub(super) fn merge(&mut self, other: Flow) -> Result<(), Error> {
+        self.volume.merge(other.volume)?;
+        self.backlog.merge(other.backlog)
+    }
+}
+
+/// One period's cells: the total and one per dimension value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PeriodCells {
+    pub(super) total: Cell,
+    pub(super) by: BTreeMap<String, Cell>,
+}
+
+/// A ticket as a summary row or an event history.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum TicketRef<'a> {
+    Summary(&'a Ticket),
+    History(&'a TicketHistory),
+}
+
+impl<'a> TicketRef<'a> {
+    pub(super) fn ticket(self) -> &'a Ticket {
+        match self {
+            TicketRef::Summary(t) => t,
+            TicketRef::History(h) => h.ticket(),
+        }
+    }
+
+    pub(super) fn feed<A: TicketAccumulator>(self, acc: &mut A) -> Result<(), Error> {
+        match self {
+            TicketRef::Summary(t) => acc.push(t),
+            TicketRef::History(h) => acc.push_history(h),
+        }
+    }
+}
+
+/// A customer into the total retention and, when the report groups by `segment`, its
+/// segment's: the rule the record accumulator and the report state share.
+pub(super) fn push_retention(
+    total: &mut CustomerRetentionAccumulator,
+    by: &mut BTreeMap<String, CustomerRetentionAccumulator>,
+    kpis: &Kpis,
+    options: &ReportOptions,
+    customer: &Customer,
+) -> Result<(), Error> {
+    total.push(customer)?;
+    if options.by_segment() {
+        by.entry(customer.segment().unwrap_or(NO_VALUE).to_owned())
+            .or_insert_with(|| kpis.retention.accumulator())
+            .push(customer)?;
+    }
+    Ok(())
+}
