@@ -5,11 +5,51 @@ use super::{
     ReportAccumulator, ReportInput, ReportOptions, Routing, check_summary_history_twins, columnar,
     filter,
 };
+use crate::columnar::{SurveyTable, TicketTable};
 use crate::error::{Error, ErrorKind};
 use crate::model::{SurveyResponse, Ticket, TicketHistory};
 
 /// How many records a partition of [`Report::compute`] holds at most.
 pub(super) const PARTITION: usize = 64 * 1024;
+
+/// The engine that computes an input, chosen by what the input is: both give the same table,
+/// the columnar one several times faster even with the conversion, but the columns hold only
+/// summary tickets, no team calendars, and instants of 1677–2262.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Engine {
+    /// Summary tickets and responses whose every instant fits the columns.
+    Columnar,
+    /// Event histories, calendars per team (the columns carry no team for a ticket's
+    /// calendar), or an instant outside the columns' range.
+    Records,
+}
+
+impl Engine {
+    /// The engine of `input` under `options`. Deciding here, rather than trying the conversion
+    /// and falling back when it fails, keeps a conversion error an error.
+    pub(super) fn of(input: &ReportInput, options: &ReportOptions) -> Engine {
+        if input.histories.is_empty() && options.calendars.is_none() && input.fits_columns() {
+            Engine::Columnar
+        } else {
+            Engine::Records
+        }
+    }
+}
+
+/// The ticket and survey tables of an [`Engine::Columnar`] input (only the free-form dimension
+/// the report groups by is kept).
+///
+/// # Errors
+/// A ticket or response the columns refuse.
+pub(super) fn columns(
+    input: &ReportInput,
+    options: &ReportOptions,
+) -> Result<(TicketTable, SurveyTable), Error> {
+    Ok((
+        TicketTable::for_report(&input.tickets, options.by.as_deref())?,
+        SurveyTable::from_responses(&input.surveys)?,
+    ))
+}
 
 impl Report {
     /// Computes the report over a columnar input: the same table [`Report::compute`] gives for
@@ -64,10 +104,11 @@ impl Report {
     /// Computes the report over all the input, in partitions (in parallel with the `parallel`
     /// feature); the result equals one sequential pass exactly.
     ///
-    /// Without event histories the input is turned into columns and computed by the engine of
+    /// Summary tickets are turned into columns and computed by the engine of
     /// [`Report::compute_columnar`] (the same table, several times faster even with the
-    /// conversion); with histories, or an instant outside the columns' 1677–2262, by the record
-    /// accumulators ([`Report::compute_records`]). For inputs of millions of tickets, reading
+    /// conversion); event histories, calendars per team, or an instant outside the columns'
+    /// 1677–2262 go to the record accumulators ([`Report::compute_records`]). The engine is
+    /// chosen by what the input is: a ticket the columns refuse is an error, not a detour. For inputs of millions of tickets, reading
     /// straight into columns (`io::load_columnar`) saves the `Vec<Ticket>` as well.
     ///
     /// # Errors
@@ -87,26 +128,21 @@ impl Report {
     }
 
     fn compute_prepared(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
-        // Summary tickets go through the columnar engine (the same table, several times
-        // faster even with the conversion); event histories, and instants beyond the columns'
-        // range, through the record accumulators.
-        if input.histories.is_empty()
-            && options.calendars.is_none()
-            && let Ok(tickets) =
-                crate::columnar::TicketTable::for_report(&input.tickets, options.by.as_deref())
-            && let Ok(surveys) = crate::columnar::SurveyTable::from_responses(&input.surveys)
-        {
-            return columnar::compute(
-                &columnar::Inputs {
-                    tickets: &tickets,
-                    surveys: &surveys,
-                    customers: &input.customers,
-                    costs: &input.costs,
-                },
-                options,
-            );
+        match Engine::of(input, options) {
+            Engine::Columnar => {
+                let (tickets, surveys) = columns(input, options)?;
+                columnar::compute(
+                    &columnar::Inputs {
+                        tickets: &tickets,
+                        surveys: &surveys,
+                        customers: &input.customers,
+                        costs: &input.costs,
+                    },
+                    options,
+                )
+            }
+            Engine::Records => Self::compute_records_prepared(input, options),
         }
-        Self::compute_records_prepared(input, options)
     }
 
     /// [`Report::compute`] through the record accumulators only, whatever the input: the path
@@ -176,5 +212,88 @@ impl Report {
             acc.merge(part)?;
         }
         Ok(acc.finish())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DeriveOptions, EventKind, StatusMap, SurveyKind, derive_histories};
+    use crate::{TicketEvent, time::TeamCalendars};
+    use chrono::{Duration, TimeZone, Utc};
+
+    fn input() -> ReportInput {
+        let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+        ReportInput {
+            tickets: vec![
+                Ticket::builder("T-1", t0)
+                    .resolved_at(t0 + Duration::hours(2))
+                    .build()
+                    .unwrap(),
+            ],
+            ..ReportInput::default()
+        }
+    }
+
+    #[test]
+    fn the_engine_follows_what_the_input_is() {
+        let o = ReportOptions::default();
+        assert_eq!(Engine::of(&input(), &o), Engine::Columnar);
+
+        let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+        let events = [TicketEvent::new("T-2", t0, EventKind::Created)];
+        let with_history = ReportInput {
+            histories: derive_histories(events, &StatusMap::canonical(), DeriveOptions::new())
+                .unwrap(),
+            ..input()
+        };
+        assert_eq!(Engine::of(&with_history, &o), Engine::Records);
+
+        let per_team = ReportOptions {
+            calendars: Some(TeamCalendars::new()),
+            ..ReportOptions::default()
+        };
+        assert_eq!(Engine::of(&input(), &per_team), Engine::Records);
+
+        // A latest resolution in 2300 and a response in 1600: valid records the columns'
+        // nanoseconds cannot hold.
+        let mut late = input();
+        let created = late.tickets[0].created_at();
+        let far = Utc.with_ymd_and_hms(2300, 1, 1, 0, 0, 0).unwrap();
+        late.tickets[0] = Ticket::builder("T-1", created)
+            .resolved_at(far)
+            .build()
+            .unwrap();
+        assert_eq!(Engine::of(&late, &o), Engine::Records);
+        let early = Utc.with_ymd_and_hms(1600, 1, 1, 0, 0, 0).unwrap();
+        let mut old = input();
+        old.surveys = vec![SurveyResponse::new("S-1", early, SurveyKind::Csat, 5).unwrap()];
+        assert_eq!(Engine::of(&old, &o), Engine::Records);
+    }
+
+    #[test]
+    fn out_of_range_instants_go_to_the_records_and_give_their_table() {
+        let mut late = input();
+        let created = late.tickets[0].created_at();
+        let far = Utc.with_ymd_and_hms(2300, 1, 1, 0, 0, 0).unwrap();
+        late.tickets[0] = Ticket::builder("T-1", created)
+            .resolved_at(far)
+            .build()
+            .unwrap();
+        let o = ReportOptions::default().period(crate::Period::Year);
+        let report = Report::compute(&late, &o).unwrap();
+        assert_eq!(report, Report::compute_records(&late, &o).unwrap());
+        // 2021 to 2300: 280 yearly rows, the ticket created in the first, resolved in the last.
+        let rows: Vec<_> = report.total_rows().collect();
+        assert_eq!(rows.len(), 280);
+        assert_eq!((rows[0].tickets_created, rows[0].tickets_resolved), (1, 0));
+        assert_eq!(rows[279].tickets_resolved, 1);
+        // The state takes the same engine.
+        assert_eq!(
+            crate::report::ReportState::from_input(&late, &o)
+                .unwrap()
+                .finish(),
+            report
+        );
     }
 }

@@ -5,7 +5,7 @@
 use super::IdHashBuilder;
 use super::PARTITION;
 use crate::error::{Error, ErrorKind};
-use crate::model::{CostEntry, Customer, SurveyResponse, Ticket, TicketHistory, TicketId};
+use crate::model::{CostEntry, Customer, Instant, SurveyResponse, Ticket, TicketHistory, TicketId};
 use std::collections::HashMap;
 
 /// Everything a report reads. Tickets may come as summary rows, as event histories, or both
@@ -177,6 +177,24 @@ impl ReportInput {
         let mut used = used.into_iter();
         self.tickets.retain(|_| !used.next().unwrap_or(false));
         Ok(joined)
+    }
+
+    /// Whether every instant of the tickets and responses has a columnar form (the range of
+    /// `columnar::to_ns`, 1677–2262): the instants `TicketTable` stores (creation, first
+    /// response, first and latest resolution) and each response's.
+    pub(super) fn fits_columns(&self) -> bool {
+        let fits = |at: Instant| crate::columnar::to_ns(at, "", "", "").is_ok();
+        self.tickets.iter().all(|t| {
+            [
+                Some(t.created_at()),
+                t.first_response_at(),
+                t.first_resolved_at(),
+                t.resolved_at(),
+            ]
+            .into_iter()
+            .flatten()
+            .all(fits)
+        }) && self.surveys.iter().all(|r| fits(r.responded_at()))
     }
 
     /// The dimension value of a ticket under `by`: the ticket's own dimension, or for `segment`

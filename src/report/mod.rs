@@ -9,12 +9,13 @@
 //! There are two engines, and they give equal tables (`tests/it/columnar.rs` checks it):
 //!
 //! - the **record path** ([`Report::compute_records`], and [`Report::compute`] for event
-//!   histories) routes each record to its cells and lets the KPI accumulators of
-//!   [`crate::kpi`] compute every number, each cell picked by the KPI's own `bucket_instant`;
-//!   the cost denominator's instant is `CostDenominator::bucket_at`, keyed with the report's
-//!   cached bucketer.
+//!   histories, calendars per team, or instants the columns cannot hold) routes each record
+//!   to its cells and lets the KPI accumulators of [`crate::kpi`] compute the cells' numbers,
+//!   each cell picked by the KPI's own `bucket_instant`; the cost denominator's instant is
+//!   `CostDenominator::bucket_at`, keyed with the report's cached bucketer. The table adds
+//!   only ratios of sums of those numbers (`reopen_pct`, the overall `sla_attainment_pct`).
 //! - the **columnar engine** (`columnar.rs`: [`Report::compute_columnar`], and
-//!   [`Report::compute`] for summary tickets) pushes into the KPI accumulators for the
+//!   [`Report::compute`] for every other input) pushes into the KPI accumulators for the
 //!   durations, first-contact resolution, SLA and surveys, and works on raw instants for the
 //!   rest by calling the same rule functions over nanoseconds: `FcrDenominator::bucket_at`,
 //!   `ResolutionVariant::end_at`, `CostDenominator::bucket_at`, and `summary_exit` (a summary

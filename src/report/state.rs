@@ -293,14 +293,9 @@ impl ReportState {
         options: &ReportOptions,
         share: Share,
     ) -> Result<ReportState, Error> {
-        // As `Report::compute`: calendars per team need the tickets' teams, which the columns
-        // do not carry.
-        if input.histories.is_empty()
-            && options.calendars.is_none()
-            && let Ok(tickets) =
-                crate::columnar::TicketTable::for_report(&input.tickets, options.by.as_deref())
-            && let Ok(surveys) = crate::columnar::SurveyTable::from_responses(&input.surveys)
-        {
+        // The engine by what the input is, as `Report::compute`.
+        if super::compute::Engine::of(input, options) == super::compute::Engine::Columnar {
+            let (tickets, surveys) = super::compute::columns(input, options)?;
             return super::columnar::partial(
                 &super::columnar::Inputs {
                     tickets: &tickets,
