@@ -4,7 +4,7 @@ use super::exact::{exact_add, exact_sub, percent};
 use super::retention::report_keys;
 use super::{Accumulator, Kpi, Metric, incompatible};
 use crate::error::{Error, ErrorKind};
-use crate::model::{Currency, CustomerId, Money};
+use crate::model::{Currency, Customer, CustomerId, Money};
 use crate::time::{Bucketer, Period, PeriodKey};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -100,6 +100,71 @@ impl RevenueSnapshot {
     /// The recurring revenue from that date on.
     pub fn recurring_revenue(&self) -> &Money {
         &self.recurring_revenue
+    }
+
+    /// The snapshots that customer records say (docs/definitions.md, "Revenue retention from
+    /// customers"): the one rule the report's revenue-retention section reads its customers by.
+    ///
+    /// A [`Customer`] with a recurring revenue has that revenue from the local date (in `zone`)
+    /// of its acquisition, and zero from the local date of its churn. A customer without a
+    /// recurring revenue gives no snapshot (it has none to retain). Several records of one id
+    /// (churn and return) are read in order of acquisition; when two of a customer's changes
+    /// fall on the same local date the later one is the day's snapshot (a churn on the day of
+    /// its acquisition leaves zero; a return on the day of the churn leaves the new revenue).
+    /// The snapshots come sorted by customer id, then date.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`] for a negative recurring revenue (naming the customer).
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{NaiveDate, TimeZone, Utc};
+    /// use chrono_tz::America::New_York;
+    /// use rust_decimal::Decimal;
+    /// use supportkpi::Customer;
+    /// use supportkpi::kpi::RevenueSnapshot;
+    /// use supportkpi::model::{Currency, Money};
+    ///
+    /// let usd = Money::new(Decimal::from(90), Currency::new("USD")?);
+    /// // 03:00 UTC on March 1 is still February 28 in New York.
+    /// let a = Customer::new("a", Utc.with_ymd_and_hms(2021, 3, 1, 3, 0, 0).unwrap())?
+    ///     .with_revenue(usd)
+    ///     .with_churned_at(Utc.with_ymd_and_hms(2021, 6, 10, 12, 0, 0).unwrap())?;
+    /// let s = RevenueSnapshot::from_customers([&a], New_York)?;
+    /// let d = |m, d| NaiveDate::from_ymd_opt(2021, m, d).unwrap();
+    /// let got: Vec<_> = s.iter().map(|s| (s.on(), s.recurring_revenue().amount)).collect();
+    /// assert_eq!(got, [(d(2, 28), Decimal::from(90)), (d(6, 10), Decimal::ZERO)]);
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn from_customers<'a>(
+        customers: impl IntoIterator<Item = &'a Customer>,
+        zone: Tz,
+    ) -> Result<Vec<RevenueSnapshot>, Error> {
+        let mut by_id: BTreeMap<&CustomerId, Vec<(&Customer, Money)>> = BTreeMap::new();
+        for c in customers {
+            if let Some(m) = c.recurring_revenue() {
+                by_id.entry(c.id()).or_default().push((c, *m));
+            }
+        }
+        let local = |t: crate::model::Instant| t.with_timezone(&zone).date_naive();
+        let mut out = Vec::new();
+        for (id, mut records) in by_id {
+            records.sort_by_key(|(c, _)| (c.acquired_at(), c.churned_at()));
+            let mut days: BTreeMap<NaiveDate, Money> = BTreeMap::new();
+            for (c, revenue) in records {
+                days.insert(local(c.acquired_at()), revenue);
+                if let Some(at) = c.churned_at() {
+                    days.insert(local(at), Money::zero(revenue.currency));
+                }
+            }
+            for (on, revenue) in days {
+                out.push(
+                    RevenueSnapshot::new(id.clone(), on, revenue)
+                        .map_err(|e| e.with_record_type("customer"))?,
+                );
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -36,6 +36,8 @@ pub struct ReportAccumulator {
     pub(super) cost: CostPerTicketAccumulator,
     pub(super) retention_total: CustomerRetentionAccumulator,
     pub(super) retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
+    /// The customers retention counted, for the revenue and cohort sections.
+    pub(super) customers: super::sections::CustomerBook,
     pub(super) span: Span,
     /// Whether an event history was pushed (reopens are known only then).
     pub(super) histories: bool,
@@ -59,6 +61,7 @@ impl ReportAccumulator {
             cells: BTreeMap::new(),
             flow_by: BTreeMap::new(),
             retention_by: BTreeMap::new(),
+            customers: super::sections::CustomerBook::default(),
             span: Span::default(),
             histories: false,
         })
@@ -193,8 +196,11 @@ impl ReportAccumulator {
     pub fn push_customer(&mut self, customer: &Customer) -> Result<(), Error> {
         self.span.widen_by_customer(customer, &self.options)?;
         push_retention(
-            &mut self.retention_total,
-            &mut self.retention_by,
+            (
+                &mut self.retention_total,
+                &mut self.retention_by,
+                &mut self.customers,
+            ),
             &self.kpis,
             &self.options,
             customer,
@@ -279,6 +285,7 @@ impl ReportAccumulator {
         self.histories |= other.histories;
         self.cost.merge(other.cost)?;
         self.retention_total.merge(other.retention_total)?;
+        self.customers.merge(other.customers);
         for (d, acc) in other.retention_by {
             match self.retention_by.get_mut(&d) {
                 Some(a) => a.merge(acc)?,
@@ -315,6 +322,9 @@ struct AccumulatorState {
     cost: CostPerTicketAccumulator,
     retention_total: CustomerRetentionAccumulator,
     retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
+    /// The customers of the revenue and cohort sections (none in states written before them).
+    #[serde(default)]
+    customers: super::sections::CustomerBook,
     /// States written before the span was kept have none: their periods are bounded by the
     /// merge of the next state that has one.
     #[serde(default)]
@@ -335,6 +345,7 @@ impl Serialize for ReportAccumulator {
             cost: self.cost.clone(),
             retention_total: self.retention_total.clone(),
             retention_by: self.retention_by.clone(),
+            customers: self.customers.clone(),
             span: self.span,
             histories: self.histories,
         }
@@ -400,6 +411,7 @@ impl TryFrom<AccumulatorState> for ReportAccumulator {
         }
         acc.flow_total = s.flow_total;
         acc.flow_by = s.flow_by;
+        acc.customers = s.customers;
         acc.span.merge(s.span, &acc.options)?;
         acc.histories = s.histories;
         // Merging into the fresh accumulators checks the options of these two for us.

@@ -280,11 +280,15 @@ impl<'a> TicketRef<'a> {
     }
 }
 
-/// A customer into the total retention and, when the report groups by `segment`, its
-/// segment's: the rule the record accumulator and the report state share.
+/// A customer into the total retention, when the report groups by `segment` its segment's,
+/// and the sections' customers (revenue retention, cohorts): the rule the record accumulator
+/// and the report state share.
 pub(super) fn push_retention(
-    total: &mut CustomerRetentionAccumulator,
-    by: &mut BTreeMap<String, CustomerRetentionAccumulator>,
+    (total, by, book): (
+        &mut CustomerRetentionAccumulator,
+        &mut BTreeMap<String, CustomerRetentionAccumulator>,
+        &mut super::sections::CustomerBook,
+    ),
     kpis: &Kpis,
     options: &ReportOptions,
     customer: &Customer,
@@ -295,5 +299,7 @@ pub(super) fn push_retention(
             .or_insert_with(|| kpis.retention.accumulator())
             .push(customer)?;
     }
+    // After retention accepted it: the sections' customers are the retention's.
+    book.push(customer);
     Ok(())
 }

@@ -1,13 +1,22 @@
 //! The report's sections: what a report knows beyond its period × dimension rows — the 95%
 //! intervals of each row's CSAT and NPS, when tickets arrive (weekday × hour heatmap, spike
-//! days) and the age of the open backlog. Both engines fill them from the same KPI state as
-//! the rows, once; the doors (Python, C through the JSON, the CLI's HTML) only render them.
+//! days), the age of the open backlog, revenue retention (GRR, NRR) and the cohort matrix.
+//! Both engines fill them from the same KPI state as the rows, once; the doors (Python, C
+//! through the JSON, the CLI's HTML) only render them.
 
-use crate::kpi::{AgeBucket, Arrivals, BacklogSnapshot, Metric, SpikeDay, spike_days};
-use crate::model::Instant;
+use super::ReportOptions;
+use crate::error::Error;
+use crate::kpi::{
+    Accumulator, AgeBucket, Arrivals, BacklogSnapshot, CohortRetention, Kpi, Metric,
+    RetentionOptions, RevenueRetention, RevenueRetentionOptions, RevenueSnapshot, SpikeDay,
+    spike_days,
+};
+use crate::model::{Currency, Customer, Instant};
 use crate::stats::interval::Interval;
 use crate::stats::trend::SpikeOptions;
+use crate::time::PeriodKey;
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -21,6 +30,17 @@ use std::collections::BTreeMap;
 ///   trailing 28 days, threshold 3.5: [`Volume`](crate::kpi::Volume)'s defaults).
 /// - `backlog_ages`: the open backlog at the report's `as_of` (or at the end of the backlog's
 ///   last period) by age since creation ([`Backlog`](crate::kpi::Backlog)'s snapshot).
+/// - `revenue_retention`: gross and net revenue retention of each of the report's periods
+///   ([`RevenueRetention`] over the snapshots [`RevenueSnapshot::from_customers`] reads from
+///   the report's customers in its zone; docs/definitions.md, "Revenue retention from
+///   customers"). Totals only, not per dimension value. Empty without customers.
+/// - `cohorts`: the cohort matrix (cohorts of the report's period, a month by default, in its
+///   zone) of the customers acquired in the report's periods, k running through its last
+///   period ([`CohortRetention`]; docs/definitions.md, "Cohort matrix"). Totals only. Empty
+///   without customers.
+///
+/// The customers counted are those of the report's retention: with
+/// [`Share::LookupOnly`](super::Share::LookupOnly) a state adds none.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sections {
     /// Per row: the CSAT and NPS intervals.
@@ -31,6 +51,231 @@ pub struct Sections {
     pub spike_days: Vec<SpikeDay>,
     /// The open backlog by age; `None` without tickets (and without `as_of`).
     pub backlog_ages: Option<BacklogAges>,
+    /// Per report period: GRR and NRR of the customers with revenue at its start.
+    #[serde(default)]
+    pub revenue_retention: Vec<RevenueRetentionRow>,
+    /// Per cohort (acquisition period): its size and how many are active k periods on.
+    #[serde(default)]
+    pub cohorts: Vec<CohortLine>,
+}
+
+/// Revenue retention of one report period (docs/definitions.md, "Revenue retention").
+///
+/// Amounts are exact decimals (text in JSON) in `currency`. When the rates cannot be computed
+/// (no customer with revenue at the period start, customers' revenue in more than one
+/// currency, a negative revenue) they are `None` and `undefined` says why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RevenueRetentionRow {
+    /// The period's first day.
+    pub period_start: NaiveDate,
+    /// The day after the period (as a row's `period_end`).
+    pub period_end: NaiveDate,
+    /// Gross revenue retention, percent: 100 × Σ min(start, end) / Σ start.
+    pub grr_pct: Option<Decimal>,
+    /// Net revenue retention, percent: 100 × Σ end / Σ start.
+    pub nrr_pct: Option<Decimal>,
+    /// The starting cohort: customers with revenue at the period start (the rates' n).
+    pub n: u64,
+    /// Of those, customers at zero revenue at the end of the period.
+    pub churned: u64,
+    /// Σ start revenue of the starting cohort.
+    pub start_revenue: Option<Decimal>,
+    /// Σ end revenue of the starting cohort (customers acquired in the period excluded).
+    pub end_revenue: Option<Decimal>,
+    /// The currency of the amounts (`None` when there is not exactly one).
+    pub currency: Option<Currency>,
+    /// Why each `None` field is undefined, by field name.
+    pub undefined: BTreeMap<String, String>,
+}
+
+/// One cohort of the cohort matrix: the customers acquired in one report period.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CohortLine {
+    /// The first day of the acquisition period.
+    pub cohort_start: NaiveDate,
+    /// Customers acquired in it (a returning customer counts again in its return's cohort).
+    pub size: u64,
+    /// `active[k]`: of those, still active at the end of the k-th period after the
+    /// acquisition period (`[0]`: at the end of the acquisition period itself), through the
+    /// report's last period.
+    pub active: Vec<u64>,
+    /// `share_pct[k]` = 100 × `active[k]` / `size`.
+    pub share_pct: Vec<f64>,
+}
+
+/// The customer records a report counts, kept as records: the revenue and cohort sections are
+/// worked out from them once the report's periods are known. Kept sorted (by id, acquisition,
+/// churn), so a state's bytes and sections do not depend on the order of pushes and merges.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "Vec<Customer>", into = "Vec<Customer>")]
+pub(super) struct CustomerBook {
+    customers: Vec<Customer>,
+}
+
+fn order(c: &Customer) -> (&str, Instant, Option<Instant>) {
+    (c.id().as_str(), c.acquired_at(), c.churned_at())
+}
+
+impl From<Vec<Customer>> for CustomerBook {
+    fn from(mut customers: Vec<Customer>) -> Self {
+        customers.sort_by(|a, b| order(a).cmp(&order(b)));
+        CustomerBook { customers }
+    }
+}
+
+impl From<CustomerBook> for Vec<Customer> {
+    fn from(b: CustomerBook) -> Self {
+        b.customers
+    }
+}
+
+impl CustomerBook {
+    pub(super) fn push(&mut self, c: &Customer) {
+        let at = self.customers.partition_point(|x| order(x) <= order(c));
+        self.customers.insert(at, c.clone());
+    }
+
+    pub(super) fn merge(&mut self, other: CustomerBook) {
+        self.customers.extend(other.customers);
+        self.customers.sort_by(|a, b| order(a).cmp(&order(b)));
+    }
+
+    /// The revenue retention and cohorts over the report's periods `keys`.
+    pub(super) fn finish(
+        self,
+        o: &ReportOptions,
+        keys: &[PeriodKey],
+    ) -> (Vec<RevenueRetentionRow>, Vec<CohortLine>) {
+        let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
+            return (Vec::new(), Vec::new());
+        };
+        if self.customers.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let range = Some((first.start, last.start));
+        (
+            self.revenue(o, keys, range),
+            self.cohorts(o, range).unwrap_or_default(),
+        )
+    }
+
+    fn revenue(
+        &self,
+        o: &ReportOptions,
+        keys: &[PeriodKey],
+        range: Option<(NaiveDate, NaiveDate)>,
+    ) -> Vec<RevenueRetentionRow> {
+        let computed = (|| -> Result<_, Error> {
+            if self
+                .customers
+                .iter()
+                .all(|c| c.recurring_revenue().is_none())
+            {
+                return Ok(None);
+            }
+            let options = RevenueRetentionOptions {
+                period: o.period,
+                range,
+            };
+            let mut acc = RevenueRetention::new(options)?.accumulator();
+            for s in RevenueSnapshot::from_customers(&self.customers, o.zone)? {
+                acc.push(&s)?;
+            }
+            Ok(Some(acc.finish()))
+        })();
+        let why = match &computed {
+            Ok(None) => Some("no customer has a recurring revenue".to_owned()),
+            Err(e) => Some(format!("revenue retention: {e}")),
+            Ok(Some(_)) => None,
+        };
+        let result = computed.ok().flatten();
+        let mut periods = result.iter().flat_map(|r| &r.periods).peekable();
+        let currency = result.as_ref().and_then(|r| r.currency);
+        keys.iter()
+            .map(|k| {
+                let mut undefined = BTreeMap::new();
+                let p = periods.next_if(|p| p.period == *k);
+                let mut row = RevenueRetentionRow {
+                    period_start: k.start,
+                    period_end: k.end(),
+                    grr_pct: None,
+                    nrr_pct: None,
+                    n: 0,
+                    churned: 0,
+                    start_revenue: None,
+                    end_revenue: None,
+                    currency: None,
+                    undefined: BTreeMap::new(),
+                };
+                match (p, &why) {
+                    (Some(p), None) => {
+                        let mut rate = |m: &Metric<Decimal>, field: &str| match m {
+                            Metric::Value(v) => Some(*v),
+                            Metric::Undefined(u) => {
+                                undefined.insert(field.to_owned(), u.reason().to_owned());
+                                None
+                            }
+                        };
+                        row.grr_pct = rate(&p.grr_pct, "grr_pct");
+                        row.nrr_pct = rate(&p.nrr_pct, "nrr_pct");
+                        row.n = p.starting_customers;
+                        row.churned = p.churned_customers;
+                        row.start_revenue = Some(p.start_revenue);
+                        row.end_revenue = Some(p.end_revenue);
+                        row.currency = currency;
+                    }
+                    (_, reason) => {
+                        let reason = reason
+                            .clone()
+                            .unwrap_or_else(|| "no revenue retention for the period".to_owned());
+                        for f in [
+                            "grr_pct",
+                            "nrr_pct",
+                            "start_revenue",
+                            "end_revenue",
+                            "currency",
+                        ] {
+                            undefined.insert(f.to_owned(), reason.clone());
+                        }
+                    }
+                }
+                row.undefined = undefined;
+                row
+            })
+            .collect()
+    }
+
+    fn cohorts(
+        &self,
+        o: &ReportOptions,
+        range: Option<(NaiveDate, NaiveDate)>,
+    ) -> Result<Vec<CohortLine>, Error> {
+        let options = RetentionOptions {
+            period: o.period,
+            zone: o.zone,
+            range,
+        };
+        let mut acc = CohortRetention::new(options)?.accumulator();
+        for c in &self.customers {
+            acc.push(c)?;
+        }
+        let mut lines: Vec<CohortLine> = Vec::new();
+        for row in acc.finish().rows {
+            match lines.last_mut() {
+                Some(l) if l.cohort_start == row.cohort.start => {
+                    l.active.push(row.active);
+                    l.share_pct.push(row.share_pct);
+                }
+                _ => lines.push(CohortLine {
+                    cohort_start: row.cohort.start,
+                    size: row.size,
+                    active: vec![row.active],
+                    share_pct: vec![row.share_pct],
+                }),
+            }
+        }
+        Ok(lines)
+    }
 }
 
 /// The 95% intervals of one report row's CSAT and NPS.
@@ -116,19 +361,24 @@ impl From<BacklogSnapshot> for BacklogAges {
 pub(super) struct Flows {
     pub(super) arrivals: Arrivals,
     pub(super) snapshot: Option<BacklogAges>,
+    pub(super) customers: CustomerBook,
 }
 
 impl Flows {
     pub(super) fn into_sections(
         self,
         spikes: SpikeOptions,
+        (options, keys): (&ReportOptions, &[PeriodKey]),
         intervals: Vec<RowIntervals>,
     ) -> Sections {
+        let (revenue_retention, cohorts) = self.customers.finish(options, keys);
         Sections {
             spike_days: spike_days(&self.arrivals.daily, spikes),
             heatmap: self.arrivals.heatmap,
             backlog_ages: self.snapshot,
             intervals,
+            revenue_retention,
+            cohorts,
         }
     }
 }

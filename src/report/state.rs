@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// The first bytes of every encoded state.
 const MAGIC: &[u8; 4] = b"SKRS";
 /// The version of the encoding [`ReportState::to_bytes`] writes and the only one it reads.
-pub const STATE_VERSION: u16 = 1;
+pub const STATE_VERSION: u16 = 2;
 
 /// What a period × dimension value holds: the per-cell KPIs and the flow counters.
 #[derive(Debug, Clone)]
@@ -156,6 +156,8 @@ pub struct ReportState {
     pub(super) cost: CostPerTicketAccumulator,
     pub(super) retention_total: CustomerRetentionAccumulator,
     pub(super) retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
+    /// The customers retention counted, for the revenue and cohort sections.
+    pub(super) customers: super::sections::CustomerBook,
     /// The instants read into this state, to refuse an input that would stretch the report
     /// past [`ReportOptions::max_periods`] before anything is kept per period. Not encoded:
     /// the periods themselves are kept sparse, so a combined state stays bounded by its
@@ -201,6 +203,7 @@ impl ReportState {
             options,
             periods: BTreeMap::new(),
             retention_by: BTreeMap::new(),
+            customers: super::sections::CustomerBook::default(),
             span: super::Span::default(),
             histories: false,
             arrivals: crate::kpi::Arrivals::default(),
@@ -360,8 +363,11 @@ impl ReportState {
         for c in customers {
             self.span.widen_by_customer(c, &self.options)?;
             super::push_retention(
-                &mut self.retention_total,
-                &mut self.retention_by,
+                (
+                    &mut self.retention_total,
+                    &mut self.retention_by,
+                    &mut self.customers,
+                ),
                 &self.kpis,
                 &self.options,
                 c,
@@ -505,6 +511,7 @@ impl ReportState {
         }
         self.cost.merge(other.cost)?;
         self.retention_total.merge(other.retention_total)?;
+        self.customers.merge(other.customers);
         for (d, acc) in other.retention_by {
             match self.retention_by.get_mut(&d) {
                 Some(a) => a.merge(acc)?,
@@ -525,6 +532,7 @@ impl ReportState {
             cost,
             retention_total,
             retention_by,
+            customers,
             span: _,
             histories,
             arrivals,
@@ -622,7 +630,11 @@ impl ReportState {
             super::BacklogAges { at, backlog, ages }
         });
         let report = assemble_parts(Assembly {
-            flows: super::sections::Flows { arrivals, snapshot },
+            flows: super::sections::Flows {
+                arrivals,
+                snapshot,
+                customers,
+            },
             options,
             kpis,
             cells,
@@ -701,6 +713,8 @@ impl ReportState {
             w.str(d);
             json(&mut w, acc);
         }
+        // The sections' customers (revenue retention, cohorts): few, as records.
+        json(&mut w, &self.customers);
         // The sections' arrivals and open tickets.
         w.u64(self.arrivals.daily.len() as u64);
         for (date, n) in &self.arrivals.daily {
@@ -939,6 +953,8 @@ impl ReportState {
                 return Err(invalid("a segment's retention appears twice"));
             }
         }
+        let customers: super::sections::CustomerBook = r.json("the sections' customers")?;
+        state.customers = customers;
         let days = r.len(2)?;
         let mut last_day: Option<NaiveDate> = None;
         for _ in 0..days {

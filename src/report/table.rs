@@ -1030,6 +1030,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
         cost,
         retention_total,
         retention_by,
+        customers,
         bucketer: _,
         span: _,
         histories: _,
@@ -1044,6 +1045,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
         flows: Flows {
             arrivals,
             snapshot: snapshot.map(super::BacklogAges::from),
+            customers,
         },
         flow_by: flow_by
             .into_iter()
@@ -1144,7 +1146,7 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
 
     let mut rows = Vec::with_capacity(keys.len() * (1 + dimensions.len()));
     let mut intervals = Vec::with_capacity(rows.capacity());
-    for key in keys {
+    for &key in &keys {
         // Each cell is finished once, so it is taken out rather than cloned (an exact-mode cell
         // holds every duration of its period).
         let mut period_cells: Option<PeriodCells> = cells.remove(&key);
@@ -1382,7 +1384,7 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
             });
         }
     }
-    let sections = flows.into_sections(kpis.volume.options().spikes, intervals);
+    let sections = flows.into_sections(kpis.volume.options().spikes, (&options, &keys), intervals);
     Report {
         options,
         rows,

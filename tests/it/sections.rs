@@ -10,9 +10,23 @@
 //! - at the end of the last period (2024-01-01 00:00 UTC) 40 tickets are open (status new,
 //!   open, on hold, or closed after then): 1 under a day old, 4 of 1-3 days, 7 of 3-7 days, 4
 //!   of 7-30 days, 24 older.
+//! - revenue retention from `customers.csv` (120 customers, USD, one record each; a customer's
+//!   revenue from its acquisition date, zero from its churn date; start = revenue on the
+//!   period's first day, end = on the next period's first day):
+//!   January 2023: 85 customers with revenue on Jan 1 (Σ 86,376.76), 2 of them churned in
+//!   January, Σ end 79,949.23: GRR = NRR = 92.5587 % (one revenue per customer: no expansion);
+//!   August 2023: 92, 9 churned, 100,336.97 → 94,414.93 (94.0978 %); December 2023: 89, 1
+//!   churned, 97,354.70 → 97,276.57 (99.9197 %);
+//! - cohorts (acquisitions in 2023 by UTC month, active at the end of each month on):
+//!   January 2, [2 × 12]; February 3, [3 × 6, then 2 × 5]; April 4, [4, 4, 4, 4, 3, 3, 3, 3,
+//!   3]; October 3, [2, 2, 2] (one churned in its first month); December 6, [6]; no July cohort.
 
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use supportkpi::io::{ReadOptions, Sources, load};
-use supportkpi::report::{Report, ReportOptions, Sections};
+use supportkpi::model::{Currency, Money};
+use supportkpi::report::{Report, ReportInput, ReportOptions, ReportState, Sections, Share};
+use supportkpi::{Customer, Period};
 
 fn demo(events: bool) -> Report {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/demo");
@@ -20,6 +34,7 @@ fn demo(events: bool) -> Report {
         tickets: Some(dir.join("tickets.csv")),
         events: events.then(|| dir.join("events.csv")),
         surveys: Some(dir.join("surveys.csv")),
+        customers: Some(dir.join("customers.csv")),
         ..Sources::default()
     };
     let loaded = load(&sources, &ReadOptions::new()).unwrap();
@@ -79,6 +94,84 @@ pub(crate) fn assert_demo_sections(s: &Sections) {
             (30, None)
         ]
     );
+    assert_demo_revenue(s);
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// The revenue retention and cohorts above.
+pub(crate) fn assert_demo_revenue(s: &Sections) {
+    let rr = &s.revenue_retention;
+    assert_eq!(rr.len(), 12);
+    let row = |m: usize| {
+        let r = &rr[m - 1];
+        (
+            r.period_start.to_string(),
+            r.n,
+            r.churned,
+            r.start_revenue.unwrap(),
+            r.end_revenue.unwrap(),
+            r.grr_pct.unwrap().round_dp(4),
+            r.nrr_pct.unwrap().round_dp(4),
+            r.currency.unwrap().as_str().to_owned(),
+        )
+    };
+    let want = |m: &str, n, churned, start: &str, end: &str, pct: &str| {
+        (
+            m.to_owned(),
+            n,
+            churned,
+            dec(start),
+            dec(end),
+            dec(pct),
+            dec(pct),
+            "USD".to_owned(),
+        )
+    };
+    assert_eq!(
+        row(1),
+        want("2023-01-01", 85, 2, "86376.76", "79949.23", "92.5587")
+    );
+    assert_eq!(
+        row(8),
+        want("2023-08-01", 92, 9, "100336.97", "94414.93", "94.0978")
+    );
+    assert_eq!(
+        row(12),
+        want("2023-12-01", 89, 1, "97354.70", "97276.57", "99.9197")
+    );
+    assert!(rr.iter().all(|r| r.undefined.is_empty()));
+    let cohorts: Vec<(String, u64, Vec<u64>)> = s
+        .cohorts
+        .iter()
+        .map(|c| (c.cohort_start.to_string(), c.size, c.active.clone()))
+        .collect();
+    let months: Vec<&str> = cohorts.iter().map(|c| &c.0[..7]).collect();
+    assert_eq!(
+        months,
+        [
+            "2023-01", "2023-02", "2023-03", "2023-04", "2023-05", "2023-06", "2023-08", "2023-09",
+            "2023-10", "2023-11", "2023-12"
+        ]
+    );
+    assert_eq!(cohorts[0], ("2023-01-01".to_owned(), 2, vec![2; 12]));
+    assert_eq!(
+        cohorts[1],
+        (
+            "2023-02-01".to_owned(),
+            3,
+            vec![3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2]
+        )
+    );
+    assert_eq!(
+        cohorts[3],
+        ("2023-04-01".to_owned(), 4, vec![4, 4, 4, 4, 3, 3, 3, 3, 3])
+    );
+    assert_eq!(cohorts[8], ("2023-10-01".to_owned(), 3, vec![2, 2, 2]));
+    assert_eq!(cohorts[10], ("2023-12-01".to_owned(), 6, vec![6]));
+    assert_eq!(s.cohorts[1].share_pct[6], 200.0 / 3.0);
 }
 
 #[test]
@@ -128,4 +221,239 @@ fn an_undefined_interval_says_why() {
     assert_eq!(i.undefined["csat_low_pct"], "no CSAT responses");
     assert_eq!(i.undefined["nps_high"], by.rows[0].undefined["nps"]);
     assert!(report.sections.intervals[0].undefined.is_empty());
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    format!("{s}T12:00:00Z").parse().unwrap()
+}
+
+/// Six customers over January–March 2021 (UTC, months), worked out by hand:
+///
+/// | id | acquired | churned | revenue |
+/// |---|---|---|---|
+/// | a | 2020-12-10 | 2021-02-15 | 100 |
+/// | b | 2020-11-01 | — | 300 |
+/// | c | 2021-01-20 | — | 50 |
+/// | d | 2021-02-20 | — | 0 |
+/// | e | 2021-02-03 | 2021-03-10 | 80 |
+/// | f | 2021-01-05 | 2021-01-25 | 20 |
+///
+/// Revenue on a day: the revenue from the acquisition date, zero from the churn date.
+/// - January: on Jan 1 a (100) and b (300) have revenue: n = 2, start 400; on Feb 1 both still
+///   do: end 400, GRR = NRR = 100 %. (c and f arrive during January: not in its cohort.)
+/// - February: on Feb 1 a, b, c: n = 3, start 450; on Mar 1 a has churned: end 350, one
+///   churned, GRR = NRR = 100 × 350 / 450 = 77.7778 %. (d has zero revenue: never in a cohort.)
+/// - March: on Mar 1 b, c, e: n = 3, start 430; on Apr 1 e has churned: end 350, one churned,
+///   GRR = NRR = 100 × 350 / 430 = 81.3953 %.
+///
+/// Cohorts (acquired in the report's periods): January {c, f}: f is gone by the end of
+/// January, so active [1, 1, 1] of 2 (50 %); February {d, e}: both at the end of February, e
+/// gone by the end of March: [2, 1] (100 %, 50 %). No March cohort.
+fn hand_customers() -> Vec<Customer> {
+    let usd = Currency::new("USD").unwrap();
+    let c = |id: &str, acquired: &str, churned: Option<&str>, revenue: i64| {
+        let mut c = Customer::new(id, at(acquired))
+            .unwrap()
+            .with_revenue(Money::new(Decimal::from(revenue), usd));
+        if let Some(ch) = churned {
+            c = c.with_churned_at(at(ch)).unwrap();
+        }
+        c
+    };
+    vec![
+        c("a", "2020-12-10", Some("2021-02-15"), 100),
+        c("b", "2020-11-01", None, 300),
+        c("c", "2021-01-20", None, 50),
+        c("d", "2021-02-20", None, 0),
+        c("e", "2021-02-03", Some("2021-03-10"), 80),
+        c("f", "2021-01-05", Some("2021-01-25"), 20),
+    ]
+}
+
+fn hand_options() -> ReportOptions {
+    let d = |m| chrono::NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+    ReportOptions::default()
+        .period(Period::Month)
+        .range(d(1), d(3))
+}
+
+fn assert_hand_sections(s: &Sections) {
+    let rows: Vec<(String, u64, u64, Decimal, Decimal, Decimal, Decimal)> = s
+        .revenue_retention
+        .iter()
+        .map(|r| {
+            (
+                r.period_start.to_string(),
+                r.n,
+                r.churned,
+                r.start_revenue.unwrap(),
+                r.end_revenue.unwrap(),
+                r.grr_pct.unwrap().round_dp(4),
+                r.nrr_pct.unwrap().round_dp(4),
+            )
+        })
+        .collect();
+    let row = |m: &str, n, churned, start: i64, end: i64, pct: &str| {
+        (
+            m.to_owned(),
+            n,
+            churned,
+            Decimal::from(start),
+            Decimal::from(end),
+            dec(pct),
+            dec(pct),
+        )
+    };
+    assert_eq!(
+        rows,
+        [
+            row("2021-01-01", 2, 0, 400, 400, "100"),
+            row("2021-02-01", 3, 1, 450, 350, "77.7778"),
+            row("2021-03-01", 3, 1, 430, 350, "81.3953"),
+        ]
+    );
+    assert!(
+        s.revenue_retention
+            .iter()
+            .all(|r| r.currency.unwrap().as_str() == "USD")
+    );
+    let cohorts: Vec<(String, u64, Vec<u64>, Vec<f64>)> = s
+        .cohorts
+        .iter()
+        .map(|c| {
+            (
+                c.cohort_start.to_string(),
+                c.size,
+                c.active.clone(),
+                c.share_pct.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        cohorts,
+        [
+            ("2021-01-01".to_owned(), 2, vec![1, 1, 1], vec![50.0; 3]),
+            ("2021-02-01".to_owned(), 2, vec![2, 1], vec![100.0, 50.0]),
+        ]
+    );
+}
+
+#[test]
+fn revenue_retention_and_cohorts_worked_by_hand() {
+    let input = ReportInput {
+        customers: hand_customers(),
+        ..ReportInput::default()
+    };
+    let o = hand_options();
+    let records = Report::compute_records(&input, &o).unwrap();
+    assert_hand_sections(&records.sections);
+    let columnar = Report::compute(&input, &o).unwrap();
+    assert_eq!(columnar.sections, records.sections);
+    // The customers in any order, split over states (counted in one each), through bytes.
+    let mut reversed = hand_customers();
+    reversed.reverse();
+    let states = reversed
+        .chunks(2)
+        .map(|cs| {
+            let part = ReportInput {
+                customers: cs.to_vec(),
+                ..ReportInput::default()
+            };
+            let s = ReportState::from_input_shared(&part, &o, Share::Count).unwrap();
+            ReportState::from_bytes(&s.to_bytes()).unwrap()
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(supportkpi::report::merge(states).unwrap(), records);
+    // Customers given as lookups only count nowhere.
+    let lookup = ReportState::from_input_shared(&input, &o, Share::LookupOnly).unwrap();
+    let s = lookup.finish().sections;
+    assert!(s.revenue_retention.is_empty() && s.cohorts.is_empty());
+}
+
+#[test]
+fn revenue_retention_says_why_it_is_undefined() {
+    let o = hand_options();
+    let eur = Currency::new("EUR").unwrap();
+    // Mixed currencies: the report stands, the revenue section says why.
+    let mut customers = hand_customers();
+    customers.push(
+        Customer::new("g", at("2020-10-01"))
+            .unwrap()
+            .with_revenue(Money::new(Decimal::from(5), eur)),
+    );
+    let input = ReportInput {
+        customers,
+        ..ReportInput::default()
+    };
+    let report = Report::compute(&input, &o).unwrap();
+    let jan = &report.sections.revenue_retention[0];
+    assert_eq!((jan.grr_pct, jan.start_revenue, jan.n), (None, None, 0));
+    assert!(
+        jan.undefined["grr_pct"].contains("currency"),
+        "{:?}",
+        jan.undefined
+    );
+    // The cohorts do not need revenue.
+    assert_eq!(report.sections.cohorts.len(), 2);
+    // No revenue at all.
+    let bare: Vec<Customer> = hand_customers()
+        .iter()
+        .map(|c| {
+            let mut b = Customer::new(c.id().as_str(), c.acquired_at()).unwrap();
+            if let Some(ch) = c.churned_at() {
+                b = b.with_churned_at(ch).unwrap();
+            }
+            b
+        })
+        .collect();
+    let input = ReportInput {
+        customers: bare,
+        ..ReportInput::default()
+    };
+    let report = Report::compute(&input, &o).unwrap();
+    let s = &report.sections.revenue_retention;
+    assert_eq!(s.len(), 3);
+    assert_eq!(
+        s[0].undefined["nrr_pct"],
+        "no customer has a recurring revenue"
+    );
+    // An empty starting cohort: the KPI's own reason. Before any customer, in 2020-01.
+    let d = |y, m| chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+    let early = ReportOptions::default().range(d(2020, 1), d(2020, 1));
+    let input = ReportInput {
+        customers: hand_customers(),
+        ..ReportInput::default()
+    };
+    let r = &Report::compute(&input, &early)
+        .unwrap()
+        .sections
+        .revenue_retention[0];
+    assert_eq!(
+        (r.n, r.grr_pct, r.start_revenue),
+        (0, None, Some(Decimal::ZERO))
+    );
+    assert_eq!(
+        r.undefined["grr_pct"],
+        "no customers with recurring revenue at the period start"
+    );
+    // A negative revenue is refused by the rule, not by the report.
+    let mut customers = hand_customers();
+    customers.push(
+        Customer::new("h", at("2020-10-01"))
+            .unwrap()
+            .with_revenue(Money::new(Decimal::from(-5), Currency::new("USD").unwrap())),
+    );
+    let input = ReportInput {
+        customers,
+        ..ReportInput::default()
+    };
+    let r = &Report::compute(&input, &o)
+        .unwrap()
+        .sections
+        .revenue_retention[0];
+    assert!(
+        r.undefined["grr_pct"].contains("recurring revenue"),
+        "{:?}",
+        r.undefined
+    );
 }
