@@ -3,13 +3,14 @@
 //! the same offline, in a mail client, and printed.
 //!
 //! Every number comes from the [`Report`]: its rows, and its sections (the weekday × hour
-//! heatmap, spike days, backlog ages, the CSAT and NPS intervals per period). The page renders
-//! them and computes none.
+//! heatmap, spike days, backlog ages, the CSAT and NPS intervals per period, revenue retention
+//! and the cohort matrix). The page renders them (rounding for display) and computes none.
 
 use crate::charts::{self, Chart, Series, Style, YAxis};
 use crate::report::{Context, rejects_summary};
 use crate::table::{DASH, change, duration, frt, period_label, resolution, thousands};
 use plotters::style::RGBColor;
+use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use supportkpi::kpi::{AgeBucket, SlaStatus};
@@ -864,6 +865,7 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
     }
     out.push_str("</section>\n");
 
+    revenue_and_cohorts(&mut out, report, &totals, c);
     breakdown(&mut out, report, c)?;
     drill_down(&mut out, totals.last().copied(), c)?;
     all_periods(&mut out, &totals, c, (&csat_ci, &nps_ci));
@@ -1283,6 +1285,87 @@ fn breakdown(out: &mut String, report: &Report, c: &Context) -> Result<(), Strin
     }
     out.push_str("</tbody></table></div>\n");
     Ok(())
+}
+
+/// The "Revenue retention" and "Cohorts" parts, from the report's sections (nothing without
+/// customers).
+fn revenue_and_cohorts(out: &mut String, report: &Report, totals: &[&ReportRow], c: &Context) {
+    let x = &report.sections;
+    let label = |start: chrono::NaiveDate| {
+        totals
+            .iter()
+            .find(|r| r.period_start == start)
+            .map_or_else(|| start.to_string(), |r| period_label(r, c.options.period))
+    };
+    if !x.revenue_retention.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h2 id=\"revenue-retention\">Revenue retention</h2>\n<p class=\"meta\">Of the customers \
+             with recurring revenue at the start of each period (n): GRR = revenue kept, \
+             expansion excluded; NRR = revenue at the end of the period. Customers acquired \
+             during a period are not in its n.</p>\n<div class=\"scroll\"><table \
+             data-table=\"revenue-retention\">\n<thead><tr><th>period</th><th>GRR</th><th>NRR</th>\
+             <th>n</th><th>churned</th><th>start revenue</th><th>end revenue</th></tr></thead><tbody>"
+        );
+        for r in &x.revenue_retention {
+            let why = |field: &str| {
+                r.undefined.get(field).map_or(String::new(), |w| {
+                    format!(" title=\"undefined: {}\"", escape(w))
+                })
+            };
+            let rate = |v: &Option<Decimal>, field: &str| match v {
+                Some(v) => format!("<td>{}%</td>", v.round_dp(1)),
+                None => format!("<td{}>{DASH}</td>", why(field)),
+            };
+            let money = |v: &Option<Decimal>, field: &str| match (v, &r.currency) {
+                (Some(v), Some(cur)) => format!("<td>{v} {cur}</td>"),
+                (Some(v), None) => format!("<td>{v}</td>"),
+                (None, _) => format!("<td{}>{DASH}</td>", why(field)),
+            };
+            let _ = writeln!(
+                out,
+                "<tr><th scope=\"row\">{}</th>{}{}<td>{}</td><td>{}</td>{}{}</tr>",
+                escape(&label(r.period_start)),
+                rate(&r.grr_pct, "grr_pct"),
+                rate(&r.nrr_pct, "nrr_pct"),
+                thousands(r.n),
+                thousands(r.churned),
+                money(&r.start_revenue, "start_revenue"),
+                money(&r.end_revenue, "end_revenue"),
+            );
+        }
+        out.push_str("</tbody></table></div>\n");
+    }
+    if !x.cohorts.is_empty() {
+        let width = x.cohorts.iter().map(|l| l.active.len()).max().unwrap_or(0);
+        let _ = write!(
+            out,
+            "<h2 id=\"cohorts\">Cohorts</h2>\n<p class=\"meta\">Customers by the period they were \
+             acquired in, and how many are still active at the end of that period (k = 0) and \
+             of each one after (share of the cohort).</p>\n<div class=\"scroll\"><table \
+             data-table=\"cohorts\">\n<thead><tr><th>cohort</th><th>size</th>"
+        );
+        for k in 0..width {
+            let _ = write!(out, "<th>k = {k}</th>");
+        }
+        out.push_str("</tr></thead><tbody>\n");
+        for l in &x.cohorts {
+            let _ = write!(
+                out,
+                "<tr><th scope=\"row\">{}</th><td>{}</td>",
+                escape(&label(l.cohort_start)),
+                thousands(l.size)
+            );
+            for (active, share) in l.active.iter().zip(&l.share_pct) {
+                let _ = write!(out, "<td>{} ({share:.0}%)</td>", thousands(*active));
+            }
+            for _ in l.active.len()..width {
+                out.push_str("<td></td>");
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody></table></div>\n");
+    }
 }
 
 /// A value with its 95% interval from the sections, e.g. `75.9% (61.6–83.7)`.

@@ -93,6 +93,15 @@ fn demo_json_and_csv_carry_the_same_numbers() {
             .all(|r| r["sla_attainment_pct"].as_f64().is_some())
     );
     assert!(rows.iter().all(|r| r["frt_median_bh_s"].as_f64().is_some()));
+    // The sections' revenue retention and cohorts (tests/it/sections.rs has the values).
+    let jan = &report["sections"]["revenue_retention"][0];
+    assert_eq!(jan["n"], 85);
+    assert_eq!(jan["start_revenue"], "86376.76");
+    assert_eq!(jan["end_revenue"], "79949.23");
+    assert!(jan["grr_pct"].as_str().unwrap().starts_with("92.5587"));
+    let cohort = &report["sections"]["cohorts"][1];
+    assert_eq!(cohort["cohort_start"], "2023-02-01");
+    assert_eq!(cohort["size"], 3);
 
     let csv = ok(&["report", "--demo", "--format", "csv"]);
     let lines: Vec<&str> = csv.lines().collect();
@@ -309,6 +318,27 @@ fn demo_html_has_every_chart_with_its_points_and_no_external_reference() {
     let jan = &html[jan..jan + html[jan..].find("</tr>").unwrap()];
     assert!(jan.contains("(61.6–83.7)</td>"), "{jan}");
     assert!(jan.contains("(-12.2–50.3)</td>"), "{jan}");
+    // Revenue retention and cohorts from the sections (tests/it/sections.rs): January 2023,
+    // 85 customers with 86,376.76 USD at its start, 2 churned, 79,949.23 at its end (GRR = NRR
+    // = 92.5587 %); the October cohort of 3, one gone in its first month.
+    assert!(html.contains("<h2 id=\"revenue-retention\">Revenue retention</h2>"));
+    assert!(html.contains(
+        "<tr><th scope=\"row\">2023-01</th><td>92.6%</td><td>92.6%</td><td>85</td><td>2</td>\
+         <td>86376.76 USD</td><td>79949.23 USD</td></tr>"
+    ));
+    assert!(html.contains(
+        "<tr><th scope=\"row\">2023-08</th><td>94.1%</td><td>94.1%</td><td>92</td><td>9</td>"
+    ));
+    assert!(html.contains("<h2 id=\"cohorts\">Cohorts</h2>"));
+    assert!(html.contains(&format!(
+        "<tr><th scope=\"row\">2023-01</th><td>2</td>{}</tr>",
+        "<td>2 (100%)</td>".repeat(12)
+    )));
+    assert!(html.contains(&format!(
+        "<tr><th scope=\"row\">2023-10</th><td>3</td>{}{}</tr>",
+        "<td>2 (67%)</td>".repeat(3),
+        "<td></td>".repeat(9)
+    )));
     std::fs::remove_dir_all(dir).unwrap();
 }
 

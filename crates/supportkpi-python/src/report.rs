@@ -633,8 +633,8 @@ impl PyReport {
         self.report.to_json()
     }
 
-    /// The report's sections (intervals, heatmap, spike days, backlog ages) in the core's
-    /// serde form (JSON), as in `to_json()["sections"]`.
+    /// The report's sections (intervals, heatmap, spike days, backlog ages, revenue
+    /// retention, cohorts) in the core's serde form (JSON), as in `to_json()["sections"]`.
     fn sections_json(&self) -> String {
         serde_json::to_string(&self.report.sections).unwrap_or_default()
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import pickle
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,11 @@ DEMO = Path(__file__).resolve().parents[3] / "examples" / "data" / "demo"
 
 @pytest.fixture(scope="module")
 def demo() -> sk.Report:
-    return sk.report(tickets=str(DEMO / "tickets.csv"), surveys=str(DEMO / "surveys.csv"))
+    return sk.report(
+        tickets=str(DEMO / "tickets.csv"),
+        surveys=str(DEMO / "surveys.csv"),
+        customers=str(DEMO / "customers.csv"),
+    )
 
 
 def test_heatmap_and_spike_days(demo: sk.Report) -> None:
@@ -66,3 +71,39 @@ def test_undefined_intervals_say_why() -> None:
     first = r.intervals[0]
     assert (first["csat_low_pct"], first["nps_high"]) == (None, None)
     assert first["undefined"]["csat_low_pct"] == "no CSAT responses"
+
+
+def test_revenue_retention(demo: sk.Report) -> None:
+    rr = demo.revenue_retention
+    assert len(rr) == 12
+    # January 2023: 85 customers with revenue on Jan 1, 2 churned in January.
+    jan, aug, dec = rr[0], rr[7], rr[11]
+    assert (jan["period_start"], jan["period_end"]) == (date(2023, 1, 1), date(2023, 2, 1))
+    assert (jan["n"], jan["churned"], jan["currency"]) == (85, 2, "USD")
+    assert (jan["start_revenue"], jan["end_revenue"]) == (Decimal("86376.76"), Decimal("79949.23"))
+    assert round(jan["grr_pct"], 4) == Decimal("92.5587") == round(jan["nrr_pct"], 4)
+    assert (aug["n"], aug["churned"], aug["start_revenue"], aug["end_revenue"]) == (
+        92,
+        9,
+        Decimal("100336.97"),
+        Decimal("94414.93"),
+    )
+    assert round(aug["grr_pct"], 4) == Decimal("94.0978")
+    assert (dec["n"], dec["churned"], round(dec["nrr_pct"], 4)) == (89, 1, Decimal("99.9197"))
+    assert all(r["undefined"] == {} for r in rr)
+
+
+def test_cohorts(demo: sk.Report) -> None:
+    cohorts = demo.cohorts
+    assert [c["cohort_start"].month for c in cohorts] == [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12]
+    assert (cohorts[0]["size"], cohorts[0]["active"]) == (2, [2] * 12)
+    assert (cohorts[1]["size"], cohorts[1]["active"]) == (3, [3] * 6 + [2] * 5)
+    assert (cohorts[3]["size"], cohorts[3]["active"]) == (4, [4, 4, 4, 4, 3, 3, 3, 3, 3])
+    assert (cohorts[8]["size"], cohorts[8]["active"]) == (3, [2, 2, 2])
+    assert (cohorts[10]["size"], cohorts[10]["active"]) == (6, [6])
+    assert cohorts[1]["share_pct"][6] == pytest.approx(200 / 3)
+
+
+def test_without_customers_the_revenue_sections_are_empty() -> None:
+    r = sk.report(tickets=str(DEMO / "tickets.csv"))
+    assert (r.revenue_retention, r.cohorts) == ([], [])

@@ -715,8 +715,9 @@ static void demo_sections(void) {
     char request[2048];
     snprintf(request, sizeof request,
              "{\"sources\": {\"tickets\": \"%s/examples/data/demo/tickets.csv\",\n"
-             "             \"surveys\": \"%s/examples/data/demo/surveys.csv\"}}",
-             root, root);
+             "             \"surveys\": \"%s/examples/data/demo/surveys.csv\",\n"
+             "             \"customers\": \"%s/examples/data/demo/customers.csv\"}}",
+             root, root, root);
     char *json = report_ok(request);
     const char *s = json == NULL ? NULL : strstr(json, "],\"sections\":{\"intervals\":[");
     CHECK(s != NULL);
@@ -740,6 +741,19 @@ static void demo_sections(void) {
     CHECK_NEAR(low == NULL ? NAN : strtod(low + 15, NULL), 61.6226142352596, 1e-9);
     CHECK_NEAR(high == NULL ? NAN : strtod(high + 11, NULL), 50.3354279505314, 1e-9);
     CHECK(jan != NULL && strstr(jan, "\"csat_n\":58,") != NULL);
+    /* Revenue retention, January 2023: 85 customers with revenue on Jan 1 (86,376.76), 2
+     * churned, 79,949.23 at the end: GRR = NRR = 92.5587...%; exact decimals as text. */
+    const char *rr = strstr(s, "\"revenue_retention\":[{\"period_start\":\"2023-01-01\","
+                               "\"period_end\":\"2023-02-01\",\"grr_pct\":\"92.5587");
+    CHECK(rr != NULL);
+    CHECK(rr != NULL && strstr(rr, "\"nrr_pct\":\"92.5587") != NULL);
+    CHECK(rr != NULL && strstr(rr, "\"n\":85,\"churned\":2,\"start_revenue\":\"86376.76\","
+                                   "\"end_revenue\":\"79949.23\",\"currency\":\"USD\","
+                                   "\"undefined\":{}}") != NULL);
+    /* Cohorts: January 2023's two customers, both active at the end of every month. */
+    CHECK(strstr(s, "\"cohorts\":[{\"cohort_start\":\"2023-01-01\",\"size\":2,"
+                    "\"active\":[2,2,2,2,2,2,2,2,2,2,2,2],") != NULL);
+    CHECK(strstr(s, "{\"cohort_start\":\"2023-10-01\",\"size\":3,\"active\":[2,2,2],") != NULL);
     supportkpi_string_free(json);
 }
 

@@ -13,6 +13,7 @@ import html
 import json
 import os
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -696,7 +697,8 @@ class Report:
 
     Besides the rows the report carries its sections, computed by the core with the rows:
     :attr:`intervals` (the 95% intervals of each row's CSAT and NPS), :attr:`heatmap` and
-    :attr:`spike_days` (when tickets arrive) and :attr:`backlog_ages` (the open backlog by age).
+    :attr:`spike_days` (when tickets arrive), :attr:`backlog_ages` (the open backlog by age),
+    :attr:`revenue_retention` (GRR and NRR per period) and :attr:`cohorts` (the cohort matrix).
     """
 
     __slots__ = ("_r", "_rows", "_sections")
@@ -754,6 +756,41 @@ class Report:
             "backlog": a["backlog"],
             "ages": [dict(b) for b in a["ages"]],
         }
+
+    @property
+    def revenue_retention(self) -> List[Dict[str, Any]]:
+        """Gross and net revenue retention per period (totals only), from the customers:
+        ``period_start``, ``period_end`` (dates; the end is the day after), ``grr_pct``,
+        ``nrr_pct`` (exact :class:`~decimal.Decimal` percentages), ``n`` (customers with
+        revenue at the period start), ``churned`` (of those, at zero at the end),
+        ``start_revenue``, ``end_revenue`` (exact ``Decimal`` sums), ``currency`` and
+        ``undefined`` (why a value is ``None``). Empty without customers."""
+        out: List[Dict[str, Any]] = []
+        for r in self._section("revenue_retention"):
+            row = dict(r)
+            for k in ("period_start", "period_end"):
+                row[k] = date.fromisoformat(r[k])
+            for k in ("grr_pct", "nrr_pct", "start_revenue", "end_revenue"):
+                row[k] = None if r[k] is None else Decimal(r[k])
+            row["undefined"] = dict(r["undefined"])
+            out.append(row)
+        return out
+
+    @property
+    def cohorts(self) -> List[Dict[str, Any]]:
+        """The cohort matrix (totals only): per acquisition period ``cohort_start`` (a date),
+        ``size``, ``active`` (``active[k]``: still active at the end of the k-th period after
+        it, ``[0]`` the acquisition period itself) and ``share_pct`` (100 × active / size).
+        Empty without customers."""
+        return [
+            {
+                "cohort_start": date.fromisoformat(c["cohort_start"]),
+                "size": c["size"],
+                "active": list(c["active"]),
+                "share_pct": list(c["share_pct"]),
+            }
+            for c in self._section("cohorts")
+        ]
 
     @property
     def rows(self) -> List[Dict[str, Any]]:
