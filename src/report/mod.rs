@@ -23,7 +23,8 @@
 //!
 //! Both give the report's [`Sections`] from the same state as the rows: each row's CSAT and
 //! NPS intervals from its cells, the arrivals (heatmap, spike days) and the backlog snapshot
-//! (ages) from the total's volume and backlog.
+//! (ages) from the total's volume and backlog, revenue retention and cohorts from the
+//! customers retention counted.
 //!
 //! The rules themselves are in docs/definitions.md ("The report"). Which instant buckets a
 //! record:

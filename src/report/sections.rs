@@ -104,8 +104,10 @@ pub struct CohortLine {
 }
 
 /// The customer records a report counts, kept as records: the revenue and cohort sections are
-/// worked out from them once the report's periods are known. Kept sorted (by id, acquisition,
-/// churn), so a state's bytes and sections do not depend on the order of pushes and merges.
+/// worked out from them once the report's periods are known. Sorted (by id, acquisition,
+/// churn) when serialized and when finished, so a state's bytes and sections do not depend on
+/// the order of pushes and merges (retention has refused two records of one id and
+/// acquisition, so the order is total).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(from = "Vec<Customer>", into = "Vec<Customer>")]
 pub(super) struct CustomerBook {
@@ -125,19 +127,22 @@ impl From<Vec<Customer>> for CustomerBook {
 
 impl From<CustomerBook> for Vec<Customer> {
     fn from(b: CustomerBook) -> Self {
-        b.customers
+        b.sorted()
     }
 }
 
 impl CustomerBook {
     pub(super) fn push(&mut self, c: &Customer) {
-        let at = self.customers.partition_point(|x| order(x) <= order(c));
-        self.customers.insert(at, c.clone());
+        self.customers.push(c.clone());
     }
 
     pub(super) fn merge(&mut self, other: CustomerBook) {
         self.customers.extend(other.customers);
+    }
+
+    fn sorted(mut self) -> Vec<Customer> {
         self.customers.sort_by(|a, b| order(a).cmp(&order(b)));
+        self.customers
     }
 
     /// The revenue retention and cohorts over the report's periods `keys`.
@@ -152,10 +157,13 @@ impl CustomerBook {
         if self.customers.is_empty() {
             return (Vec::new(), Vec::new());
         }
+        let book = CustomerBook {
+            customers: self.sorted(),
+        };
         let range = Some((first.start, last.start));
         (
-            self.revenue(o, keys, range),
-            self.cohorts(o, range).unwrap_or_default(),
+            book.revenue(o, keys, range),
+            book.cohorts(o, range).unwrap_or_default(),
         )
     }
 

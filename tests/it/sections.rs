@@ -363,6 +363,14 @@ fn revenue_retention_and_cohorts_worked_by_hand() {
             ReportState::from_bytes(&s.to_bytes()).unwrap()
         })
         .collect::<Vec<_>>();
+    // Combined in either order, the same bytes.
+    let combine = |x: &ReportState, y: &ReportState| {
+        supportkpi::report::combine([x.clone(), y.clone()]).unwrap()
+    };
+    assert_eq!(
+        combine(&states[0], &states[1]).to_bytes(),
+        combine(&states[1], &states[0]).to_bytes()
+    );
     assert_eq!(supportkpi::report::merge(states).unwrap(), records);
     // Customers given as lookups only count nowhere.
     let lookup = ReportState::from_input_shared(&input, &o, Share::LookupOnly).unwrap();
