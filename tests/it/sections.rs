@@ -465,3 +465,62 @@ fn revenue_retention_says_why_it_is_undefined() {
         r.undefined
     );
 }
+
+#[test]
+fn a_returning_customer_can_expand_or_contract() {
+    // r: 100 from 2020-12-01 to its churn on 2021-01-10; back on 2021-01-20 at 160; churned
+    // again on 2021-02-05 12:00 and back the same day at 18:00 at 50 (the day's last change
+    // holds: 50 from February 5).
+    // January: start 100 (n = 1), end 160: GRR = 100 × min(100, 160) / 100 = 100 %, NRR = 160 %.
+    // February: start 160, end 50: GRR = NRR = 100 × 50 / 160 = 31.25 %.
+    // March: 50 → 50: 100 %. Cohorts: r's January return is a new member of January's cohort,
+    // gone by the end of February (its February return is February's cohort): [1, 0, 0] and
+    // [1, 1].
+    let usd = Currency::new("USD").unwrap();
+    let rec = |from: &str, to: Option<DateTime<Utc>>, units: i64| {
+        let c = Customer::new("r", from.parse::<DateTime<Utc>>().unwrap())
+            .unwrap()
+            .with_revenue(Money::new(Decimal::from(units), usd));
+        match to {
+            Some(t) => c.with_churned_at(t).unwrap(),
+            None => c,
+        }
+    };
+    let customers = vec![
+        rec("2021-02-05T18:00:00Z", None, 50),
+        rec("2020-12-01T12:00:00Z", Some(at("2021-01-10")), 100),
+        rec(
+            "2021-01-20T12:00:00Z",
+            Some("2021-02-05T12:00:00Z".parse().unwrap()),
+            160,
+        ),
+    ];
+    let input = ReportInput {
+        customers,
+        ..ReportInput::default()
+    };
+    let o = hand_options();
+    let r = Report::compute_records(&input, &o).unwrap();
+    assert_eq!(Report::compute(&input, &o).unwrap().sections, r.sections);
+    let got: Vec<(u64, Decimal, Decimal)> = r
+        .sections
+        .revenue_retention
+        .iter()
+        .map(|p| (p.n, p.grr_pct.unwrap(), p.nrr_pct.unwrap()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, Decimal::from(100), Decimal::from(160)),
+            (1, dec("31.25"), dec("31.25")),
+            (1, Decimal::from(100), Decimal::from(100)),
+        ]
+    );
+    let cohorts: Vec<(u64, Vec<u64>)> = r
+        .sections
+        .cohorts
+        .iter()
+        .map(|c| (c.size, c.active.clone()))
+        .collect();
+    assert_eq!(cohorts, [(1, vec![1, 0, 0]), (1, vec![1, 1])]);
+}
