@@ -564,7 +564,7 @@ fn many_sparse_dimensions() {
 /// responses by the ticket they rate, unlinked ones by their own id), each with the customers
 /// and costs as lookups, plus one state counting the customers and costs; every state goes
 /// through its bytes.
-fn bucket_states(
+pub(crate) fn bucket_states(
     input: &ReportInput,
     o: &ReportOptions,
     buckets: u32,

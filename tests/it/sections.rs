@@ -524,3 +524,25 @@ fn a_returning_customer_can_expand_or_contract() {
         .collect();
     assert_eq!(cohorts, [(1, vec![1, 0, 0]), (1, vec![1, 1])]);
 }
+
+#[test]
+fn the_demo_sections_over_buckets() {
+    // Tickets and surveys by the bucket rule, customers counted in one state: over 1, 3 and 8
+    // buckets (through their bytes) the same report as one process, sections included.
+    let one = demo(false);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/demo");
+    let sources = Sources {
+        tickets: Some(dir.join("tickets.csv")),
+        surveys: Some(dir.join("surveys.csv")),
+        customers: Some(dir.join("customers.csv")),
+        ..Sources::default()
+    };
+    let input = load(&sources, &ReadOptions::new()).unwrap().input;
+    for buckets in [1, 3, 8] {
+        let states =
+            crate::columnar::bucket_states(&input, &ReportOptions::default(), buckets).unwrap();
+        let report = supportkpi::report::merge(states).unwrap();
+        assert_demo_sections(&report.sections);
+        assert_eq!(report, one, "{buckets} buckets");
+    }
+}
