@@ -127,14 +127,15 @@ fn accumulators(c: &mut Criterion) {
         b.iter(|| push_all(&FirstResponseTime::default(), ts))
     });
     let frt_bh =
-        FirstResponseTime::new(FirstResponseTimeOptions::default().calendar(cal.clone())).unwrap();
+        FirstResponseTime::new(FirstResponseTimeOptions::default().with_calendar(cal.clone()))
+            .unwrap();
     g.bench_function("first_response_time_business", |b| {
         b.iter(|| push_all(&frt_bh, ts))
     });
     g.bench_function("resolution_time", |b| {
         b.iter(|| push_all(&ResolutionTime::default(), ts))
     });
-    let art_bh = ResolutionTime::new(ResolutionTimeOptions::default().calendar(cal)).unwrap();
+    let art_bh = ResolutionTime::new(ResolutionTimeOptions::default().with_calendar(cal)).unwrap();
     g.bench_function("resolution_time_business", |b| {
         b.iter(|| push_all(&art_bh, ts))
     });

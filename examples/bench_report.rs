@@ -358,8 +358,8 @@ fn durations_once(tickets: &[Ticket], cal: Option<&BusinessCalendar>) -> Res<(f6
     let mut frt_o = FirstResponseTimeOptions::default();
     let mut art_o = ResolutionTimeOptions::default();
     if let Some(c) = cal {
-        frt_o = frt_o.calendar(c.clone());
-        art_o = art_o.calendar(c.clone());
+        frt_o = frt_o.with_calendar(c.clone());
+        art_o = art_o.with_calendar(c.clone());
     }
     let (frt, art) = (FirstResponseTime::new(frt_o)?, ResolutionTime::new(art_o)?);
     let started = Clock::now();

@@ -29,6 +29,8 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// The examples in the docs are what users copy: they use no deprecated name.
+#![doc(test(attr(deny(deprecated))))]
 
 pub mod columnar;
 pub mod error;

@@ -196,6 +196,94 @@ impl Durations {
     }
 }
 
+/// The options the duration KPIs share (first response, next reply, resolution and status
+/// time): their `quantiles`, `calendar` and `team_calendars` fields' builders, the calendar a
+/// ticket is measured on, and the deprecated setters and getters of 0.1 — written once for
+/// the four structs.
+///
+/// A macro rather than an embedded options struct: each options struct stays flat, so users
+/// write `options.quantiles` and the serde form (which report states carry) is unchanged;
+/// serde's `flatten` cannot be combined with the structs' `deny_unknown_fields`.
+macro_rules! duration_options {
+    // The getters to keep as deprecated aliases: those the struct had in 0.1.
+    ($options:ident; $($getter:ident),*) => {
+        impl $options {
+            /// Sets the `quantiles` field: exact (the default) or a sketch with a relative
+            /// error.
+            #[must_use]
+            pub fn with_quantiles(mut self, mode: $crate::stats::QuantileMode) -> Self {
+                self.quantiles = mode;
+                self
+            }
+
+            /// Sets the `calendar` field: the business calendar that adds business-time
+            /// statistics.
+            #[must_use]
+            pub fn with_calendar(mut self, calendar: $crate::time::BusinessCalendar) -> Self {
+                self.calendar = Some(calendar);
+                self
+            }
+
+            /// Sets the `team_calendars` field: a business calendar per team (or other
+            /// dimension), `calendar` (which this needs) for the other tickets.
+            #[must_use]
+            pub fn with_team_calendars(mut self, calendars: $crate::time::TeamCalendars) -> Self {
+                self.team_calendars = Some(calendars);
+                self
+            }
+
+            /// The business calendar `ticket` is measured on: its team's, else `calendar`.
+            pub fn calendar_for(
+                &self,
+                ticket: &$crate::model::Ticket,
+            ) -> Option<&$crate::time::BusinessCalendar> {
+                match &self.team_calendars {
+                    Some(map) => map.for_ticket(ticket, self.calendar.as_ref()),
+                    None => self.calendar.as_ref(),
+                }
+            }
+
+            /// Deprecated alias of [`with_quantiles`](Self::with_quantiles).
+            #[deprecated(since = "0.2.0", note = "use with_quantiles")]
+            #[must_use]
+            pub fn quantiles(self, mode: $crate::stats::QuantileMode) -> Self {
+                self.with_quantiles(mode)
+            }
+
+            /// Deprecated alias of [`with_calendar`](Self::with_calendar).
+            #[deprecated(since = "0.2.0", note = "use with_calendar")]
+            #[must_use]
+            pub fn calendar(self, calendar: $crate::time::BusinessCalendar) -> Self {
+                self.with_calendar(calendar)
+            }
+
+            /// Deprecated alias of [`with_team_calendars`](Self::with_team_calendars).
+            #[deprecated(since = "0.2.0", note = "use with_team_calendars")]
+            #[must_use]
+            pub fn team_calendars(self, calendars: $crate::time::TeamCalendars) -> Self {
+                self.with_team_calendars(calendars)
+            }
+
+            $($crate::kpi::duration::duration_options!(@getter $getter);)*
+        }
+    };
+    (@getter get_quantiles) => {
+        /// Deprecated: read the public `quantiles` field.
+        #[deprecated(since = "0.2.0", note = "use the `quantiles` field")]
+        pub fn get_quantiles(&self) -> $crate::stats::QuantileMode {
+            self.quantiles
+        }
+    };
+    (@getter get_calendar) => {
+        /// Deprecated: read the public `calendar` field.
+        #[deprecated(since = "0.2.0", note = "use the `calendar` field")]
+        pub fn get_calendar(&self) -> Option<&$crate::time::BusinessCalendar> {
+            self.calendar.as_ref()
+        }
+    };
+}
+pub(crate) use duration_options;
+
 #[cfg(test)]
 mod tests {
     use super::*;

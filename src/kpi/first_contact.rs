@@ -37,25 +37,34 @@ impl FcrDenominator {
 ///
 /// ```
 /// use supportkpi::kpi::{FcrDenominator, FirstContactResolutionOptions};
-/// let o = FirstContactResolutionOptions::default().denominator(FcrDenominator::Resolved);
-/// assert_eq!(o.get_denominator(), FcrDenominator::Resolved);
+/// let o = FirstContactResolutionOptions::default().with_denominator(FcrDenominator::Resolved);
+/// assert_eq!(o.denominator, FcrDenominator::Resolved);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FirstContactResolutionOptions {
+    /// Which tickets divide the first-contact resolutions.
     #[serde(default)]
-    denominator: FcrDenominator,
+    pub denominator: FcrDenominator,
 }
 
 impl FirstContactResolutionOptions {
     /// Which tickets divide (default: [`FcrDenominator::AllTickets`]).
     #[must_use]
-    pub fn denominator(mut self, denominator: FcrDenominator) -> Self {
+    pub fn with_denominator(mut self, denominator: FcrDenominator) -> Self {
         self.denominator = denominator;
         self
     }
 
-    /// Which tickets divide.
+    /// Deprecated alias of [`with_denominator`](Self::with_denominator).
+    #[deprecated(since = "0.2.0", note = "use with_denominator")]
+    #[must_use]
+    pub fn denominator(self, denominator: FcrDenominator) -> Self {
+        self.with_denominator(denominator)
+    }
+
+    /// Deprecated: read the public `denominator` field.
+    #[deprecated(since = "0.2.0", note = "use the `denominator` field")]
     pub fn get_denominator(&self) -> FcrDenominator {
         self.denominator
     }
@@ -126,7 +135,7 @@ impl FirstContactResolutionOptions {
 /// assert_eq!((all.zero_touch, all.one_touch, all.two_touch, all.multi_touch), (1, 2, 1, 0));
 ///
 /// let of_resolved = FirstContactResolution::new(
-///     FirstContactResolutionOptions::default().denominator(FcrDenominator::Resolved))?;
+///     FirstContactResolutionOptions::default().with_denominator(FcrDenominator::Resolved))?;
 /// assert_eq!(of_resolved.compute(&tickets)?.rate_pct.value(), Some(50.0));
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
@@ -146,7 +155,7 @@ impl FirstContactResolution {
     /// ```
     /// use supportkpi::kpi::{FcrDenominator, FirstContactResolution, FirstContactResolutionOptions};
     /// let kpi = FirstContactResolution::new(FirstContactResolutionOptions::default())?;
-    /// assert_eq!(kpi.options().get_denominator(), FcrDenominator::AllTickets);
+    /// assert_eq!(kpi.options().denominator, FcrDenominator::AllTickets);
     /// # Ok::<(), supportkpi::Error>(())
     /// ```
     pub fn new(options: FirstContactResolutionOptions) -> Result<Self> {
@@ -170,7 +179,7 @@ impl FirstContactResolution {
     /// let t = Ticket::builder("A", t0).resolved_at(t0 + Duration::days(2)).build()?;
     /// assert_eq!(FirstContactResolution::default().bucket_instant(&t), Some(t0));
     /// let resolved = FirstContactResolution::new(
-    ///     FirstContactResolutionOptions::default().denominator(FcrDenominator::Resolved))?;
+    ///     FirstContactResolutionOptions::default().with_denominator(FcrDenominator::Resolved))?;
     /// assert_eq!(resolved.bucket_instant(&t), Some(t0 + Duration::days(2)));
     /// # Ok::<(), supportkpi::Error>(())
     /// ```

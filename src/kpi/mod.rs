@@ -13,6 +13,29 @@
 //!
 //! A value that cannot be computed (no responses, a zero denominator) is a
 //! [`Metric::Undefined`] carrying the reason — never 0, never NaN.
+//!
+//! **Options.** Every KPI's options are one value type with the same shape: each option is a
+//! documented public field, `Default` gives the defaults of docs/definitions.md, and each field
+//! has a consuming builder `with_<field>(self, value) -> Self`, so both
+//! `NpsOptions { confidence: 0.9, ..NpsOptions::default() }` and
+//! `NpsOptions::default().with_confidence(0.9)` read naturally. Options are checked in one
+//! place, the KPI's `new(options)`, whichever way they were set (a field holds any value;
+//! `new` refuses a bad one with [`ErrorKind::InvalidOption`]). The duration KPIs (first
+//! response, next reply, resolution, status time) share their `quantiles`, `calendar` and
+//! `team_calendars` builders. The 0.1 names (bare setters such as `quantiles(mode)` and
+//! getters such as `get_quantiles()`) remain as deprecated aliases until 0.3.
+//!
+//! ```
+//! use supportkpi::kpi::{Nps, NpsOptions};
+//! let built = NpsOptions::default().with_confidence(0.9).with_adjusted_wald(true);
+//! let literal = NpsOptions { confidence: 0.9, adjusted_wald: true };
+//! assert_eq!(built, literal);
+//! assert_eq!(Nps::new(built)?.options().confidence, 0.9);
+//! // A bad value in a field is refused by the KPI, not by the field.
+//! let err = Nps::new(NpsOptions { confidence: 95.0, ..literal }).unwrap_err();
+//! assert_eq!(err.kind(), supportkpi::ErrorKind::InvalidOption);
+//! # Ok::<(), supportkpi::Error>(())
+//! ```
 
 use crate::error::{Error, ErrorKind};
 use serde::{Deserialize, Serialize};
@@ -255,3 +278,162 @@ pub use volume::{
     DimensionCounts, SpikeDay, Volume, VolumeAccumulator, VolumeCounts, VolumeOptions,
     VolumePeriod, VolumeResult,
 };
+
+#[cfg(test)]
+#[allow(deprecated)]
+mod deprecated_options {
+    //! The 0.1 option names still set and read the same fields (until 0.3).
+    use super::*;
+    use crate::BusinessCalendar;
+    use crate::model::Status;
+    use crate::stats::QuantileMode;
+    use crate::time::TeamCalendars;
+
+    fn calendar() -> BusinessCalendar {
+        BusinessCalendar::parse("Mon-Fri 09:00-17:00", chrono_tz::UTC).unwrap()
+    }
+
+    const SKETCH: QuantileMode = QuantileMode::Sketch {
+        relative_accuracy: 0.01,
+    };
+
+    #[test]
+    fn duration_options() {
+        let teams = TeamCalendars::new().by("team").with("billing", calendar());
+        let old = FirstResponseTimeOptions::default()
+            .quantiles(SKETCH)
+            .calendar(calendar())
+            .team_calendars(teams.clone());
+        let new = FirstResponseTimeOptions::default()
+            .with_quantiles(SKETCH)
+            .with_calendar(calendar())
+            .with_team_calendars(teams.clone());
+        assert_eq!(old, new);
+        assert_eq!(old.quantiles, SKETCH);
+        assert_eq!(old.get_quantiles(), SKETCH);
+        assert_eq!(old.get_calendar(), Some(&calendar()));
+        assert_eq!(old.team_calendars, Some(teams.clone()));
+        // The same generated builders on the other three.
+        let next = NextReplyTimeOptions::default().quantiles(SKETCH);
+        assert_eq!(next.quantiles, SKETCH);
+        assert_eq!(next.get_calendar(), None);
+        let status = StatusTimeOptions::default().calendar(calendar());
+        assert_eq!(status.calendar, Some(calendar()));
+        assert_eq!(status.get_calendar(), Some(&calendar()));
+        let art = ResolutionTimeOptions::default().team_calendars(teams.clone());
+        assert_eq!(art.team_calendars, Some(teams));
+    }
+
+    #[test]
+    fn resolution_and_status_time_options() {
+        let old = ResolutionTimeOptions::default()
+            .variant(ResolutionVariant::First)
+            .exclude_waiting(true);
+        assert_eq!(old.variant, ResolutionVariant::First);
+        assert!(old.exclude_waiting);
+        assert_eq!(old.get_variant(), ResolutionVariant::First);
+        assert!(old.get_exclude_waiting());
+        let mapping = StatusTimeMapping::default();
+        let status = StatusTimeOptions::default().mapping(mapping.clone());
+        assert_eq!(status.mapping, mapping);
+        assert_eq!(status.get_mapping(), &mapping);
+        let old = StatusTimeMapping::default()
+            .requester_wait([Status::Pending])
+            .agent_work([Status::Open]);
+        assert_eq!(old.requester_wait, [Status::Pending].into());
+        assert_eq!(
+            old,
+            StatusTimeMapping::default()
+                .with_requester_wait([Status::Pending])
+                .with_agent_work([Status::Open])
+        );
+    }
+
+    #[test]
+    fn survey_options() {
+        let csat = CsatOptions::default()
+            .scale(CsatScale::ONE_TO_TEN)
+            .positive_from(8)
+            .confidence(0.9);
+        assert_eq!(
+            (csat.scale, csat.positive_from, csat.confidence),
+            (CsatScale::ONE_TO_TEN, Some(8), 0.9)
+        );
+        assert_eq!(
+            (
+                csat.get_scale(),
+                csat.get_positive_from(),
+                csat.get_confidence()
+            ),
+            (CsatScale::ONE_TO_TEN, 8, 0.9)
+        );
+        // The old getter resolved the scale's default; so does its replacement.
+        let ten = CsatOptions::default().with_scale(CsatScale::ONE_TO_TEN);
+        assert_eq!(ten.get_positive_from(), 9);
+        assert_eq!(ten.effective_positive_from(), 9);
+        let nps = NpsOptions::default().adjusted_wald(true).confidence(0.8);
+        assert!(nps.adjusted_wald && nps.get_adjusted_wald());
+        assert_eq!((nps.confidence, nps.get_confidence()), (0.8, 0.8));
+        let ces = CesOptions::default().scale(CesScale::EaseOneToSeven);
+        assert_eq!(ces.scale, CesScale::EaseOneToSeven);
+        assert_eq!(ces.get_scale(), CesScale::EaseOneToSeven);
+    }
+
+    #[test]
+    fn fcr_and_sla_options() {
+        let fcr = FirstContactResolutionOptions::default().denominator(FcrDenominator::Resolved);
+        assert_eq!(fcr.denominator, FcrDenominator::Resolved);
+        assert_eq!(fcr.get_denominator(), FcrDenominator::Resolved);
+        let at = chrono::DateTime::from_timestamp(1_600_000_000, 0).unwrap();
+        let policy = SlaPolicy::new().resolution_default(SlaTarget::calendar(3600).unwrap());
+        let sla = SlaOptions::new(policy.clone()).as_of(at);
+        let new = SlaOptions::default()
+            .with_policy(policy.clone())
+            .with_as_of(at);
+        assert_eq!(sla, new);
+        assert_eq!((sla.as_of, sla.get_as_of()), (Some(at), Some(at)));
+        assert_eq!(sla.get_policy(), &policy);
+    }
+
+    /// A field set directly is checked by the KPI's `new`, as the builders' values are.
+    #[test]
+    fn fields_are_checked_by_new() {
+        let nan = QuantileMode::Sketch {
+            relative_accuracy: f64::NAN,
+        };
+        let kind = |e: Error| e.kind();
+        let frt = FirstResponseTimeOptions {
+            quantiles: nan,
+            ..FirstResponseTimeOptions::default()
+        };
+        assert_eq!(
+            FirstResponseTime::new(frt).map_err(kind).unwrap_err(),
+            ErrorKind::InvalidOption
+        );
+        let csat = CsatOptions {
+            positive_from: Some(6),
+            ..CsatOptions::default()
+        };
+        assert_eq!(
+            Csat::new(csat).map_err(kind).unwrap_err(),
+            ErrorKind::InvalidOption
+        );
+        let nps = NpsOptions {
+            confidence: 1.5,
+            ..NpsOptions::default()
+        };
+        assert_eq!(
+            Nps::new(nps).map_err(kind).unwrap_err(),
+            ErrorKind::InvalidOption
+        );
+        // Team calendars need the default calendar, however they were set.
+        let status = StatusTimeOptions {
+            team_calendars: Some(TeamCalendars::new()),
+            ..StatusTimeOptions::default()
+        };
+        assert_eq!(
+            StatusTime::new(status).map_err(kind).unwrap_err(),
+            ErrorKind::InvalidOption
+        );
+    }
+}

@@ -116,60 +116,27 @@ impl TicketReplyTimes {
 /// ```
 /// use supportkpi::kpi::NextReplyTimeOptions;
 /// let o = NextReplyTimeOptions::default();
-/// assert!(o.get_calendar().is_none());
+/// assert!(o.calendar.is_none());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NextReplyTimeOptions {
+    /// Exact quantiles (the default) or a sketch with a relative error, for huge inputs.
     #[serde(default)]
-    quantiles: QuantileMode,
+    pub quantiles: QuantileMode,
+    /// The business calendar that adds business-time statistics (`*_bh`); `None`: calendar
+    /// time only.
     #[serde(default)]
-    calendar: Option<BusinessCalendar>,
+    pub calendar: Option<BusinessCalendar>,
+    /// A business calendar per team (or other dimension), `calendar` (which this needs) for
+    /// the other tickets.
     #[serde(default)]
-    team_calendars: Option<TeamCalendars>,
+    pub team_calendars: Option<TeamCalendars>,
 }
 
-impl NextReplyTimeOptions {
-    /// How the median and p90 are computed (default: exact).
-    #[must_use]
-    pub fn quantiles(mut self, mode: QuantileMode) -> Self {
-        self.quantiles = mode;
-        self
-    }
+impl NextReplyTimeOptions {}
 
-    /// Measures each ticket's business time on its team's calendar (see [`TeamCalendars`]);
-    /// the one of [`calendar`](Self::calendar), which this needs, is the default.
-    #[must_use]
-    pub fn team_calendars(mut self, calendars: TeamCalendars) -> Self {
-        self.team_calendars = Some(calendars);
-        self
-    }
-
-    /// The calendar of `ticket`'s business time: its team's, else the default.
-    pub fn calendar_for(&self, ticket: &Ticket) -> Option<&BusinessCalendar> {
-        match &self.team_calendars {
-            Some(map) => map.for_ticket(ticket, self.calendar.as_ref()),
-            None => self.calendar.as_ref(),
-        }
-    }
-
-    /// Also measure in business time on `calendar`.
-    #[must_use]
-    pub fn calendar(mut self, calendar: BusinessCalendar) -> Self {
-        self.calendar = Some(calendar);
-        self
-    }
-
-    /// The quantile mode.
-    pub fn get_quantiles(&self) -> QuantileMode {
-        self.quantiles
-    }
-
-    /// The business calendar, when business time is measured.
-    pub fn get_calendar(&self) -> Option<&BusinessCalendar> {
-        self.calendar.as_ref()
-    }
-}
+super::duration::duration_options!(NextReplyTimeOptions; get_quantiles, get_calendar);
 
 /// Next reply time: how long customers waited for an answer after the first one.
 ///

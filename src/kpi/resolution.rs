@@ -40,90 +40,72 @@ impl ResolutionVariant {
 /// ```
 /// use supportkpi::kpi::{ResolutionTimeOptions, ResolutionVariant};
 /// let options = ResolutionTimeOptions::default()
-///     .variant(ResolutionVariant::First)
-///     .exclude_waiting(true);
-/// assert_eq!(options.get_variant(), ResolutionVariant::First);
-/// assert!(options.get_exclude_waiting());
-/// assert!(!ResolutionTimeOptions::default().get_exclude_waiting());
+///     .with_variant(ResolutionVariant::First)
+///     .with_exclude_waiting(true);
+/// assert_eq!(options.variant, ResolutionVariant::First);
+/// assert!(options.exclude_waiting);
+/// assert!(!ResolutionTimeOptions::default().exclude_waiting);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResolutionTimeOptions {
+    /// Exact quantiles (the default) or a sketch with a relative error, for huge inputs.
     #[serde(default)]
-    quantiles: QuantileMode,
+    pub quantiles: QuantileMode,
+    /// The business calendar that adds business-time statistics (`*_bh`); `None`: calendar
+    /// time only.
     #[serde(default)]
-    calendar: Option<BusinessCalendar>,
+    pub calendar: Option<BusinessCalendar>,
+    /// A business calendar per team (or other dimension), `calendar` (which this needs) for
+    /// the other tickets.
     #[serde(default)]
-    team_calendars: Option<TeamCalendars>,
+    pub team_calendars: Option<TeamCalendars>,
+    /// Which resolution ends the duration: the latest (the default) or the first.
     #[serde(default)]
-    variant: ResolutionVariant,
+    pub variant: ResolutionVariant,
+    /// Leaves out the time spent waiting on the requester (needs event histories).
     #[serde(default)]
-    exclude_waiting: bool,
+    pub exclude_waiting: bool,
 }
 
 impl ResolutionTimeOptions {
-    /// How the median and p90 are computed (default: exact); checked by
-    /// [`ResolutionTime::new`].
-    #[must_use]
-    pub fn quantiles(mut self, mode: QuantileMode) -> Self {
-        self.quantiles = mode;
-        self
-    }
-
-    /// Measures each ticket's business time on its team's calendar (see [`TeamCalendars`]);
-    /// the one of [`calendar`](Self::calendar), which this needs, is the default.
-    #[must_use]
-    pub fn team_calendars(mut self, calendars: TeamCalendars) -> Self {
-        self.team_calendars = Some(calendars);
-        self
-    }
-
-    /// The calendar of `ticket`'s business time: its team's, else the default.
-    pub fn calendar_for(&self, ticket: &Ticket) -> Option<&BusinessCalendar> {
-        match &self.team_calendars {
-            Some(map) => map.for_ticket(ticket, self.calendar.as_ref()),
-            None => self.calendar.as_ref(),
-        }
-    }
-
-    /// Also measure in business time on `calendar` (default: calendar time only).
-    #[must_use]
-    pub fn calendar(mut self, calendar: BusinessCalendar) -> Self {
-        self.calendar = Some(calendar);
-        self
-    }
-
     /// Which resolution ends the time (default: [`ResolutionVariant::Full`]).
     #[must_use]
-    pub fn variant(mut self, variant: ResolutionVariant) -> Self {
+    pub fn with_variant(mut self, variant: ResolutionVariant) -> Self {
         self.variant = variant;
         self
+    }
+
+    /// Deprecated alias of [`with_variant`](Self::with_variant).
+    #[deprecated(since = "0.2.0", note = "use with_variant")]
+    #[must_use]
+    pub fn variant(self, variant: ResolutionVariant) -> Self {
+        self.with_variant(variant)
     }
 
     /// Subtract the time spent waiting (pending, on hold) — from event histories only (default:
     /// off). See [`ResolutionTime`].
     #[must_use]
-    pub fn exclude_waiting(mut self, on: bool) -> Self {
+    pub fn with_exclude_waiting(mut self, on: bool) -> Self {
         self.exclude_waiting = on;
         self
     }
 
-    /// The quantile mode.
-    pub fn get_quantiles(&self) -> QuantileMode {
-        self.quantiles
+    /// Deprecated alias of [`with_exclude_waiting`](Self::with_exclude_waiting).
+    #[deprecated(since = "0.2.0", note = "use with_exclude_waiting")]
+    #[must_use]
+    pub fn exclude_waiting(self, on: bool) -> Self {
+        self.with_exclude_waiting(on)
     }
 
-    /// The business calendar, when business time is measured.
-    pub fn get_calendar(&self) -> Option<&BusinessCalendar> {
-        self.calendar.as_ref()
-    }
-
-    /// The resolution variant.
+    /// Deprecated: read the public `variant` field.
+    #[deprecated(since = "0.2.0", note = "use the `variant` field")]
     pub fn get_variant(&self) -> ResolutionVariant {
         self.variant
     }
 
-    /// Whether waiting time is subtracted.
+    /// Deprecated: read the public `exclude_waiting` field.
+    #[deprecated(since = "0.2.0", note = "use the `exclude_waiting` field")]
     pub fn get_exclude_waiting(&self) -> bool {
         self.exclude_waiting
     }
@@ -177,6 +159,8 @@ impl ResolutionTimeOptions {
     }
 }
 
+super::duration::duration_options!(ResolutionTimeOptions; get_quantiles, get_calendar);
+
 /// Resolution time: how long tickets took to be resolved.
 ///
 /// # Definition
@@ -228,7 +212,7 @@ impl ResolutionTimeOptions {
 /// let full = ResolutionTime::default().compute([&t, &open])?;
 /// assert_eq!((full.resolved, full.unresolved), (1, 1));
 /// assert_eq!(full.calendar.mean.value(), Some(8.0 * 3600.0));
-/// let first = ResolutionTime::new(ResolutionTimeOptions::default().variant(ResolutionVariant::First))?;
+/// let first = ResolutionTime::new(ResolutionTimeOptions::default().with_variant(ResolutionVariant::First))?;
 /// assert_eq!(first.compute([&t, &open])?.calendar.mean.value(), Some(2.0 * 3600.0));
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
@@ -250,7 +234,7 @@ impl ResolutionTime {
     /// use supportkpi::kpi::{ResolutionTime, ResolutionTimeOptions};
     /// use supportkpi::stats::QuantileMode;
     /// let bad = ResolutionTimeOptions::default()
-    ///     .quantiles(QuantileMode::Sketch { relative_accuracy: f64::NAN });
+    ///     .with_quantiles(QuantileMode::Sketch { relative_accuracy: f64::NAN });
     /// assert_eq!(ResolutionTime::new(bad).unwrap_err().kind(), ErrorKind::InvalidOption);
     /// ```
     pub fn new(options: ResolutionTimeOptions) -> Result<Self> {
@@ -401,7 +385,7 @@ impl Accumulator for ResolutionTimeAccumulator {
     /// use supportkpi::{ErrorKind, Ticket};
     /// use supportkpi::kpi::{Accumulator, Kpi, ResolutionTime, ResolutionTimeOptions};
     /// let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
-    /// let kpi = ResolutionTime::new(ResolutionTimeOptions::default().exclude_waiting(true))?;
+    /// let kpi = ResolutionTime::new(ResolutionTimeOptions::default().with_exclude_waiting(true))?;
     /// let err = kpi.accumulator().push(&Ticket::builder("T-9", t0).build()?).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::MissingField);
     /// assert_eq!(err.record().unwrap().id.as_deref(), Some("T-9"));

@@ -18,65 +18,29 @@ use serde::{Deserialize, Serialize};
 ///
 /// let cal = BusinessCalendar::parse("Mon-Fri 10:00-18:00", chrono_tz::UTC)?;
 /// let options = FirstResponseTimeOptions::default()
-///     .quantiles(QuantileMode::Sketch { relative_accuracy: 0.01 })
-///     .calendar(cal.clone());
-/// assert_eq!(options.get_calendar(), Some(&cal));
-/// assert_eq!(FirstResponseTimeOptions::default().get_quantiles(), QuantileMode::Exact);
+///     .with_quantiles(QuantileMode::Sketch { relative_accuracy: 0.01 })
+///     .with_calendar(cal.clone());
+/// assert_eq!(options.calendar.as_ref(), Some(&cal));
+/// assert_eq!(FirstResponseTimeOptions::default().quantiles, QuantileMode::Exact);
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FirstResponseTimeOptions {
+    /// Exact quantiles (the default) or a sketch with a relative error, for huge inputs.
     #[serde(default)]
-    quantiles: QuantileMode,
+    pub quantiles: QuantileMode,
+    /// The business calendar that adds business-time statistics (`*_bh`); `None`: calendar
+    /// time only.
     #[serde(default)]
-    calendar: Option<BusinessCalendar>,
+    pub calendar: Option<BusinessCalendar>,
+    /// A business calendar per team (or other dimension), `calendar` (which this needs) for
+    /// the other tickets.
     #[serde(default)]
-    team_calendars: Option<TeamCalendars>,
+    pub team_calendars: Option<TeamCalendars>,
 }
 
 impl FirstResponseTimeOptions {
-    /// How the median and p90 are computed (default: exact); checked by
-    /// [`FirstResponseTime::new`].
-    #[must_use]
-    pub fn quantiles(mut self, mode: QuantileMode) -> Self {
-        self.quantiles = mode;
-        self
-    }
-
-    /// Measures each ticket's business time on its team's calendar (see [`TeamCalendars`]);
-    /// the one of [`calendar`](Self::calendar), which this needs, is the default.
-    #[must_use]
-    pub fn team_calendars(mut self, calendars: TeamCalendars) -> Self {
-        self.team_calendars = Some(calendars);
-        self
-    }
-
-    /// The calendar of `ticket`'s business time: its team's, else the default.
-    pub fn calendar_for(&self, ticket: &Ticket) -> Option<&BusinessCalendar> {
-        match &self.team_calendars {
-            Some(map) => map.for_ticket(ticket, self.calendar.as_ref()),
-            None => self.calendar.as_ref(),
-        }
-    }
-
-    /// Also measure in business time on `calendar` (default: calendar time only).
-    #[must_use]
-    pub fn calendar(mut self, calendar: BusinessCalendar) -> Self {
-        self.calendar = Some(calendar);
-        self
-    }
-
-    /// The quantile mode.
-    pub fn get_quantiles(&self) -> QuantileMode {
-        self.quantiles
-    }
-
-    /// The business calendar, when business time is measured.
-    pub fn get_calendar(&self) -> Option<&BusinessCalendar> {
-        self.calendar.as_ref()
-    }
-
     /// One ticket's first response time: calendar seconds and, with a calendar, business
     /// seconds; `None` for an unanswered ticket. The one rule the KPI and the per-ticket table
     /// share.
@@ -90,6 +54,8 @@ impl FirstResponseTimeOptions {
         Some((calendar, business))
     }
 }
+
+super::duration::duration_options!(FirstResponseTimeOptions; get_quantiles, get_calendar);
 
 /// First response time (FRT): how long a customer waited for the first public agent reply.
 ///
@@ -127,7 +93,7 @@ impl FirstResponseTimeOptions {
 ///
 /// let at = |d, h| Utc.with_ymd_and_hms(2021, 6, d, h, 0, 0).unwrap();
 /// let cal = BusinessCalendar::parse("Mon-Fri 10:00-18:00", chrono_tz::UTC)?;
-/// let frt = FirstResponseTime::new(FirstResponseTimeOptions::default().calendar(cal))?;
+/// let frt = FirstResponseTime::new(FirstResponseTimeOptions::default().with_calendar(cal))?;
 /// let tickets = [
 ///     Ticket::builder("A", at(28, 11)).first_response_at(at(28, 12)).build()?, // 1 h, 1 h
 ///     Ticket::builder("B", at(28, 12)).first_response_at(at(28, 20)).build()?, // 8 h, 6 h
@@ -157,7 +123,7 @@ impl FirstResponseTime {
     /// use supportkpi::kpi::{FirstResponseTime, FirstResponseTimeOptions};
     /// use supportkpi::stats::QuantileMode;
     /// let bad = FirstResponseTimeOptions::default()
-    ///     .quantiles(QuantileMode::Sketch { relative_accuracy: 0.0 });
+    ///     .with_quantiles(QuantileMode::Sketch { relative_accuracy: 0.0 });
     /// assert_eq!(FirstResponseTime::new(bad).unwrap_err().kind(), ErrorKind::InvalidOption);
     /// ```
     pub fn new(options: FirstResponseTimeOptions) -> Result<Self> {

@@ -948,16 +948,19 @@ impl Clock<'_> {
 /// use chrono::{TimeZone, Utc};
 /// use supportkpi::kpi::{SlaOptions, SlaPolicy, SlaTarget};
 /// let now = Utc.with_ymd_and_hms(2021, 7, 1, 0, 0, 0).unwrap();
-/// let o = SlaOptions::new(SlaPolicy::new().resolution_default(SlaTarget::calendar(86_400)?)).as_of(now);
-/// assert_eq!(o.get_as_of(), Some(now));
+/// let o = SlaOptions::new(SlaPolicy::new().resolution_default(SlaTarget::calendar(86_400)?))
+///     .with_as_of(now);
+/// assert_eq!(o.as_of, Some(now));
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SlaOptions {
-    policy: SlaPolicy,
+    /// The targets tickets are judged against.
+    pub policy: SlaPolicy,
+    /// The instant tickets are judged at (`None`: as final).
     #[serde(default)]
-    as_of: Option<Instant>,
+    pub as_of: Option<Instant>,
 }
 
 impl SlaOptions {
@@ -969,20 +972,36 @@ impl SlaOptions {
         }
     }
 
+    /// Sets the policy (the one [`SlaOptions::new`] takes).
+    #[must_use]
+    pub fn with_policy(mut self, policy: SlaPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
     /// Judge tickets as of `as_of` (typically the end of the data, or now): a ticket not yet
     /// done whose deadline lies after it is running.
     #[must_use]
-    pub fn as_of(mut self, as_of: Instant) -> Self {
+    pub fn with_as_of(mut self, as_of: Instant) -> Self {
         self.as_of = Some(as_of);
         self
     }
 
-    /// The policy.
+    /// Deprecated alias of [`with_as_of`](Self::with_as_of).
+    #[deprecated(since = "0.2.0", note = "use with_as_of")]
+    #[must_use]
+    pub fn as_of(self, as_of: Instant) -> Self {
+        self.with_as_of(as_of)
+    }
+
+    /// Deprecated: read the public `policy` field.
+    #[deprecated(since = "0.2.0", note = "use the `policy` field")]
     pub fn get_policy(&self) -> &SlaPolicy {
         &self.policy
     }
 
-    /// The instant tickets are judged at; `None`: as final.
+    /// Deprecated: read the public `as_of` field.
+    #[deprecated(since = "0.2.0", note = "use the `as_of` field")]
     pub fn get_as_of(&self) -> Option<Instant> {
         self.as_of
     }
@@ -1018,7 +1037,7 @@ impl SlaOptions {
 ///
 /// let at = |h| Utc.with_ymd_and_hms(2021, 6, 28, h, 0, 0).unwrap();
 /// let policy = SlaPolicy::new().first_response_default(SlaTarget::calendar(2 * 3600)?);
-/// let sla = Sla::new(SlaOptions::new(policy).as_of(at(12)))?;
+/// let sla = Sla::new(SlaOptions::new(policy).with_as_of(at(12)))?;
 /// let tickets = [
 ///     Ticket::builder("A", at(8)).first_response_at(at(9)).build()?,  // met
 ///     Ticket::builder("B", at(8)).first_response_at(at(11)).build()?, // breached at 10:00

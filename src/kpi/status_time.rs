@@ -27,15 +27,17 @@ use std::collections::BTreeSet;
 /// ```
 /// use supportkpi::kpi::StatusTimeMapping;
 /// use supportkpi::model::Status;
-/// let m = StatusTimeMapping::default().agent_work([Status::Open]);
+/// let m = StatusTimeMapping::default().with_agent_work([Status::Open]);
 /// assert!(m.is_requester_wait(Status::OnHold));
 /// assert!(!m.is_agent_work(Status::New));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatusTimeMapping {
-    requester_wait: BTreeSet<Status>,
-    agent_work: BTreeSet<Status>,
+    /// The statuses whose time is requester wait (default: new, open, on hold).
+    pub requester_wait: BTreeSet<Status>,
+    /// The statuses whose time is agent work (default: new, open).
+    pub agent_work: BTreeSet<Status>,
 }
 
 impl Default for StatusTimeMapping {
@@ -50,16 +52,30 @@ impl Default for StatusTimeMapping {
 impl StatusTimeMapping {
     /// The statuses of requester wait time.
     #[must_use]
-    pub fn requester_wait(mut self, statuses: impl IntoIterator<Item = Status>) -> Self {
+    pub fn with_requester_wait(mut self, statuses: impl IntoIterator<Item = Status>) -> Self {
         self.requester_wait = statuses.into_iter().collect();
         self
     }
 
+    /// Deprecated alias of [`with_requester_wait`](Self::with_requester_wait).
+    #[deprecated(since = "0.2.0", note = "use with_requester_wait")]
+    #[must_use]
+    pub fn requester_wait(self, statuses: impl IntoIterator<Item = Status>) -> Self {
+        self.with_requester_wait(statuses)
+    }
+
     /// The statuses of agent work time.
     #[must_use]
-    pub fn agent_work(mut self, statuses: impl IntoIterator<Item = Status>) -> Self {
+    pub fn with_agent_work(mut self, statuses: impl IntoIterator<Item = Status>) -> Self {
         self.agent_work = statuses.into_iter().collect();
         self
+    }
+
+    /// Deprecated alias of [`with_agent_work`](Self::with_agent_work).
+    #[deprecated(since = "0.2.0", note = "use with_agent_work")]
+    #[must_use]
+    pub fn agent_work(self, statuses: impl IntoIterator<Item = Status>) -> Self {
+        self.with_agent_work(statuses)
     }
 
     /// Whether time in `status` is requester wait.
@@ -180,64 +196,45 @@ impl TicketStatusTimes {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StatusTimeOptions {
+    /// Which statuses count as requester wait and agent work.
     #[serde(default)]
-    mapping: StatusTimeMapping,
+    pub mapping: StatusTimeMapping,
+    /// Exact quantiles (the default) or a sketch with a relative error, for huge inputs.
     #[serde(default)]
-    quantiles: QuantileMode,
+    pub quantiles: QuantileMode,
+    /// The business calendar that adds business-time statistics (`*_bh`); `None`: calendar
+    /// time only.
     #[serde(default)]
-    calendar: Option<BusinessCalendar>,
+    pub calendar: Option<BusinessCalendar>,
+    /// A business calendar per team (or other dimension), `calendar` (which this needs) for
+    /// the other tickets.
     #[serde(default)]
-    team_calendars: Option<TeamCalendars>,
+    pub team_calendars: Option<TeamCalendars>,
 }
 
 impl StatusTimeOptions {
     /// Which statuses count towards each measure.
     #[must_use]
-    pub fn mapping(mut self, mapping: StatusTimeMapping) -> Self {
+    pub fn with_mapping(mut self, mapping: StatusTimeMapping) -> Self {
         self.mapping = mapping;
         self
     }
 
-    /// The quantile mode (default exact).
+    /// Deprecated alias of [`with_mapping`](Self::with_mapping).
+    #[deprecated(since = "0.2.0", note = "use with_mapping")]
     #[must_use]
-    pub fn quantiles(mut self, mode: QuantileMode) -> Self {
-        self.quantiles = mode;
-        self
+    pub fn mapping(self, mapping: StatusTimeMapping) -> Self {
+        self.with_mapping(mapping)
     }
 
-    /// Measures each ticket's business time on its team's calendar (see [`TeamCalendars`]);
-    /// the one of [`calendar`](Self::calendar), which this needs, is the default.
-    #[must_use]
-    pub fn team_calendars(mut self, calendars: TeamCalendars) -> Self {
-        self.team_calendars = Some(calendars);
-        self
-    }
-
-    /// The calendar of `ticket`'s business time: its team's, else the default.
-    pub fn calendar_for(&self, ticket: &Ticket) -> Option<&BusinessCalendar> {
-        match &self.team_calendars {
-            Some(map) => map.for_ticket(ticket, self.calendar.as_ref()),
-            None => self.calendar.as_ref(),
-        }
-    }
-
-    /// Also measure in business time on `calendar`.
-    #[must_use]
-    pub fn calendar(mut self, calendar: BusinessCalendar) -> Self {
-        self.calendar = Some(calendar);
-        self
-    }
-
-    /// The mapping.
+    /// Deprecated: read the public `mapping` field.
+    #[deprecated(since = "0.2.0", note = "use the `mapping` field")]
     pub fn get_mapping(&self) -> &StatusTimeMapping {
         &self.mapping
     }
-
-    /// The business calendar.
-    pub fn get_calendar(&self) -> Option<&BusinessCalendar> {
-        self.calendar.as_ref()
-    }
 }
+
+super::duration::duration_options!(StatusTimeOptions; get_calendar);
 
 /// Requester wait, agent work, on-hold and pending time of resolved tickets.
 ///

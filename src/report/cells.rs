@@ -80,24 +80,24 @@ impl Kpis {
                 .with_value(format!("{first}..{last}")));
             }
         }
-        let mut frt = FirstResponseTimeOptions::default().quantiles(o.quantiles);
-        let mut art = ResolutionTimeOptions::default().quantiles(o.quantiles);
-        let mut next = NextReplyTimeOptions::default().quantiles(o.quantiles);
+        let mut frt = FirstResponseTimeOptions::default().with_quantiles(o.quantiles);
+        let mut art = ResolutionTimeOptions::default().with_quantiles(o.quantiles);
+        let mut next = NextReplyTimeOptions::default().with_quantiles(o.quantiles);
         let mut status = StatusTimeOptions::default()
-            .quantiles(o.quantiles)
-            .mapping(o.status_time.clone());
+            .with_quantiles(o.quantiles)
+            .with_mapping(o.status_time.clone());
         crate::time::TeamCalendars::check_default(o.calendars.as_ref(), o.calendar.as_ref())?;
         if let Some(map) = &o.calendars {
-            frt = frt.team_calendars(map.clone());
-            art = art.team_calendars(map.clone());
-            next = next.team_calendars(map.clone());
-            status = status.team_calendars(map.clone());
+            frt = frt.with_team_calendars(map.clone());
+            art = art.with_team_calendars(map.clone());
+            next = next.with_team_calendars(map.clone());
+            status = status.with_team_calendars(map.clone());
         }
         if let Some(cal) = &o.calendar {
-            status = status.calendar(cal.clone());
-            frt = frt.calendar(cal.clone());
-            art = art.calendar(cal.clone());
-            next = next.calendar(cal.clone());
+            status = status.with_calendar(cal.clone());
+            frt = frt.with_calendar(cal.clone());
+            art = art.with_calendar(cal.clone());
+            next = next.with_calendar(cal.clone());
         }
         let sla = match &o.sla {
             Some(policy) => {
@@ -107,7 +107,7 @@ impl Kpis {
                 }
                 let mut so = SlaOptions::new(policy);
                 if let Some(at) = o.as_of {
-                    so = so.as_of(at);
+                    so = so.with_as_of(at);
                 }
                 Some(Sla::new(so)?)
             }
@@ -132,7 +132,7 @@ impl Kpis {
             status: StatusTime::new(status)?,
             art: ResolutionTime::new(art)?,
             fcr: FirstContactResolution::new(
-                FirstContactResolutionOptions::default().denominator(o.fcr_denominator),
+                FirstContactResolutionOptions::default().with_denominator(o.fcr_denominator),
             )?,
             sla,
             csat: Csat::new(o.csat)?,

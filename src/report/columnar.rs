@@ -286,7 +286,7 @@ fn push_tickets(
     // Without business time or SLA targets the duration KPIs read calendar seconds only: the
     // engine works them out from the nanosecond columns and skips building instants.
     let calendar_only = options.calendar.is_none() && options.sla.is_none();
-    let variant = kpis.art.options().get_variant();
+    let variant = kpis.art.options().variant;
     let mut part = Part::new(options, dims.len());
     let cols = table.raw();
     for i in rows {

@@ -377,11 +377,7 @@ impl TicketMetrics {
                 .measure(f)
                 .map_err(|e| e.with_record_type("ticket").with_id(ticket.id().as_str()))?;
             let sla = match &kpis.sla {
-                Some(sla) => Some(
-                    sla.options()
-                        .get_policy()
-                        .evaluate(ticket, sla.options().get_as_of())?,
-                ),
+                Some(sla) => Some(sla.options().policy.evaluate(ticket, sla.options().as_of)?),
                 None => None,
             };
             let replies = f.public_agent_replies();

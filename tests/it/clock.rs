@@ -182,7 +182,7 @@ fn next_reply_across_dst_changes() {
         .collect();
     assert_eq!(each, [(4 * H, Some(2 * H)), (12_600, Some(12_600))]);
 
-    let kpi = NextReplyTime::new(NextReplyTimeOptions::default().calendar(cal)).unwrap();
+    let kpi = NextReplyTime::new(NextReplyTimeOptions::default().with_calendar(cal)).unwrap();
     let r = kpi.compute_histories(&histories).unwrap();
     assert_eq!((r.tickets, r.answered, r.unanswered), (2, 2, 0));
     assert_eq!(r.calendar.mean.value(), Some((14_400.0 + 12_600.0) / 2.0));
@@ -862,9 +862,9 @@ fn next_reply_and_status_time_merge_at_every_split() {
         ]
         .concat(),
     );
-    let next = NextReplyTime::new(NextReplyTimeOptions::default().calendar(office())).unwrap();
+    let next = NextReplyTime::new(NextReplyTimeOptions::default().with_calendar(office())).unwrap();
     let status = supportkpi::kpi::StatusTime::new(
-        supportkpi::kpi::StatusTimeOptions::default().calendar(office()),
+        supportkpi::kpi::StatusTimeOptions::default().with_calendar(office()),
     )
     .unwrap();
     let sla = supportkpi::kpi::Sla::new(supportkpi::kpi::SlaOptions::new(

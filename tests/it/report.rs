@@ -208,8 +208,9 @@ fn cells_equal_the_per_kpi_results() {
     let b = Bucketer::new(options.period, options.zone);
     let cal = options.calendar.clone().unwrap();
     let frt =
-        FirstResponseTime::new(FirstResponseTimeOptions::default().calendar(cal.clone())).unwrap();
-    let art = ResolutionTime::new(ResolutionTimeOptions::default().calendar(cal)).unwrap();
+        FirstResponseTime::new(FirstResponseTimeOptions::default().with_calendar(cal.clone()))
+            .unwrap();
+    let art = ResolutionTime::new(ResolutionTimeOptions::default().with_calendar(cal)).unwrap();
     let fcr = FirstContactResolution::default();
     assert!(report.rows.len() >= 3 * 4, "{} rows", report.rows.len());
     for row in &report.rows {

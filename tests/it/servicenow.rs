@@ -611,8 +611,8 @@ mod durations_and_fcr {
     #[test]
     fn resolution_time_without_waiting() {
         let histories = histories(&read_rows());
-        let kpi =
-            ResolutionTime::new(ResolutionTimeOptions::default().exclude_waiting(true)).unwrap();
+        let kpi = ResolutionTime::new(ResolutionTimeOptions::default().with_exclude_waiting(true))
+            .unwrap();
         let r = kpi.compute_histories(&histories).unwrap();
         assert_eq!((r.resolved, r.unresolved), (890, 0));
         assert!(r.waiting_excluded);
@@ -649,7 +649,7 @@ mod durations_and_fcr {
         assert_eq!((all.two_touch, all.multi_touch), (0, 0));
 
         let of_resolved = FirstContactResolution::new(
-            FirstContactResolutionOptions::default().denominator(FcrDenominator::Resolved),
+            FirstContactResolutionOptions::default().with_denominator(FcrDenominator::Resolved),
         )
         .unwrap()
         .compute_histories(&histories)
@@ -668,7 +668,7 @@ mod durations_and_fcr {
         for kpi in [
             FirstContactResolution::default(),
             FirstContactResolution::new(
-                FirstContactResolutionOptions::default().denominator(FcrDenominator::Resolved),
+                FirstContactResolutionOptions::default().with_denominator(FcrDenominator::Resolved),
             )
             .unwrap(),
         ] {

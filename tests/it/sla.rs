@@ -144,7 +144,7 @@ fn each_ticket_against_its_targets() {
 #[test]
 fn attainment_as_of_wednesday_and_as_final() {
     let tickets: Vec<Ticket> = cases().into_iter().map(|c| c.ticket).collect();
-    let sla = Sla::new(SlaOptions::new(policy()).as_of(june(30, 12))).unwrap();
+    let sla = Sla::new(SlaOptions::new(policy()).with_as_of(june(30, 12))).unwrap();
     let r = sla.compute(&tickets).unwrap();
     assert_eq!(r.tickets, 5);
     assert_eq!(r.as_of, Some(june(30, 12)));
@@ -215,7 +215,7 @@ fn nothing_decided_is_undefined() {
         r.first_response.attainment_pct.undefined_reason(),
         Some("no ticket met or breached its target yet")
     );
-    let only_running = Sla::new(SlaOptions::new(policy()).as_of(june(28, 17)))
+    let only_running = Sla::new(SlaOptions::new(policy()).with_as_of(june(28, 17)))
         .unwrap()
         .compute([&cases()[0].ticket])
         .unwrap();
@@ -248,7 +248,7 @@ fn from_histories() {
             (june(29, 9), status("open")),
         ],
     );
-    let sla = Sla::new(SlaOptions::new(policy()).as_of(june(30, 12))).unwrap();
+    let sla = Sla::new(SlaOptions::new(policy()).with_as_of(june(30, 12))).unwrap();
     let r = sla.compute_histories([&h]).unwrap();
     assert_eq!(r.resolution.running, 1);
     let r = Sla::new(SlaOptions::new(policy()))
@@ -357,7 +357,7 @@ fn bad_options() {
 
 #[test]
 fn incompatible_merge_and_tampered_state() {
-    let mut a = Sla::new(SlaOptions::new(policy()).as_of(june(30, 12)))
+    let mut a = Sla::new(SlaOptions::new(policy()).with_as_of(june(30, 12)))
         .unwrap()
         .accumulator();
     let other_as_of = Sla::new(SlaOptions::new(policy())).unwrap().accumulator();
@@ -423,7 +423,7 @@ proptest! {
         for as_of in [None, Some(june(30, 12))] {
             let mut options = SlaOptions::new(policy());
             if let Some(t) = as_of {
-                options = options.as_of(t);
+                options = options.with_as_of(t);
             }
             let kpi = Sla::new(options).unwrap();
             let fold = |part: &[Ticket]| {
@@ -508,7 +508,7 @@ proptest! {
             .calendar(spec_calendar())
             .first_response_default(SlaTarget::business(4 * HOUR).unwrap())
             .resolution_default(SlaTarget::calendar(72 * HOUR).unwrap());
-        let kpi = Sla::new(SlaOptions::new(defaults).as_of(june(30, 12))).unwrap();
+        let kpi = Sla::new(SlaOptions::new(defaults).with_as_of(june(30, 12))).unwrap();
         prop_assert_eq!(kpi.compute_histories([&h]).unwrap(), kpi.compute([&t]).unwrap());
     }
 }

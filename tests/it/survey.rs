@@ -114,7 +114,7 @@ fn nps_standard_error_and_wald_interval() {
 #[test]
 fn nps_custom_confidence_level() {
     // 90%: z = 1.6448536269514726; 10 ± 7z.
-    let nps = Nps::new(NpsOptions::default().confidence(0.9)).unwrap();
+    let nps = Nps::new(NpsOptions::default().with_confidence(0.9)).unwrap();
     let r = nps.compute(nps_30_50_20()).unwrap();
     assert_interval(
         r.ci.value().unwrap(),
@@ -134,7 +134,7 @@ fn nps_custom_confidence_level() {
 
 #[test]
 fn nps_adjusted_wald() {
-    let nps = Nps::new(NpsOptions::default().adjusted_wald(true)).unwrap();
+    let nps = Nps::new(NpsOptions::default().with_adjusted_wald(true)).unwrap();
 
     // P = 3, D = 1, n = 5 → p' = 3.75/8, d' = 1.75/8: centre 25, SE 27.95084971874737.
     let r = nps.compute([10, 10, 9, 8, 3]).unwrap();
@@ -178,7 +178,7 @@ fn nps_adjusted_wald() {
 fn nps_no_responses_is_undefined() {
     for nps in [
         Nps::default(),
-        Nps::new(NpsOptions::default().adjusted_wald(true)).unwrap(),
+        Nps::new(NpsOptions::default().with_adjusted_wald(true)).unwrap(),
     ] {
         let r = nps.compute(std::iter::empty::<i32>()).unwrap();
         assert_eq!(r.n, 0);
@@ -270,7 +270,7 @@ fn csat_seven_of_ten() {
 
 #[test]
 fn csat_custom_confidence_and_extremes() {
-    let csat = Csat::new(CsatOptions::default().confidence(0.9)).unwrap();
+    let csat = Csat::new(CsatOptions::default().with_confidence(0.9)).unwrap();
     let r = csat.compute([5, 4, 4, 5, 4, 5, 4, 3, 2, 1]).unwrap();
     // Wilson 90%: 44.1699795869835 to 87.31234160968022.
     assert_interval(
@@ -288,7 +288,7 @@ fn csat_custom_confidence_and_extremes() {
 #[test]
 fn csat_other_scales() {
     let on = |scale, scores: &[i32]| {
-        Csat::new(CsatOptions::default().scale(scale))
+        Csat::new(CsatOptions::default().with_scale(scale))
             .unwrap()
             .compute(scores)
             .unwrap()
@@ -310,8 +310,8 @@ fn csat_other_scales() {
     // An explicit threshold wins over the scale's default.
     let csat = Csat::new(
         CsatOptions::default()
-            .positive_from(8)
-            .scale(CsatScale::ONE_TO_TEN),
+            .with_positive_from(8)
+            .with_scale(CsatScale::ONE_TO_TEN),
     )
     .unwrap();
     assert_eq!(
@@ -375,7 +375,7 @@ fn ces_effort_1_to_5() {
 
 #[test]
 fn ces_ease_1_to_7() {
-    let ces = Ces::new(CesOptions::default().scale("ease_1_to_7".parse().unwrap())).unwrap();
+    let ces = Ces::new(CesOptions::default().with_scale("ease_1_to_7".parse().unwrap())).unwrap();
     let r = ces.compute([7, 7, 6, 5, 4, 3, 1]).unwrap();
     assert_eq!(r.scale, CesScale::EaseOneToSeven);
     assert_eq!(r.mean.value(), Some(33.0 / 7.0));
@@ -387,13 +387,13 @@ fn ces_ease_1_to_7() {
 #[test]
 fn ces_custom_scale() {
     let scale = CustomCesScale::new(0, 10, CesDirection::HigherIsBetter, 8).unwrap();
-    let ces = Ces::new(CesOptions::default().scale(CesScale::Custom(scale))).unwrap();
+    let ces = Ces::new(CesOptions::default().with_scale(CesScale::Custom(scale))).unwrap();
     let r = ces.compute([10, 8, 7, 0]).unwrap();
     assert_eq!(r.easy_share.value(), Some(0.5));
     assert_eq!(r.mean.value(), Some(6.25));
     assert_eq!(r.scale.to_string(), "custom_0_to_10");
     let lower = CustomCesScale::new(1, 4, CesDirection::LowerIsBetter, 1).unwrap();
-    let ces = Ces::new(CesOptions::default().scale(CesScale::Custom(lower))).unwrap();
+    let ces = Ces::new(CesOptions::default().with_scale(CesScale::Custom(lower))).unwrap();
     assert_eq!(
         ces.compute([1, 2, 3, 4]).unwrap().easy_share.value(),
         Some(0.25)
@@ -444,7 +444,7 @@ fn scores_off_the_scale() {
         assert_eq!(e.kind(), ErrorKind::ScoreOutOfScale);
         assert!(e.to_string().contains("1-5"), "{e}");
     }
-    let mut thumbs = Csat::new(CsatOptions::default().scale(CsatScale::GOOD_BAD))
+    let mut thumbs = Csat::new(CsatOptions::default().with_scale(CsatScale::GOOD_BAD))
         .unwrap()
         .accumulator();
     assert_eq!(
@@ -452,7 +452,7 @@ fn scores_off_the_scale() {
         ErrorKind::ScoreOutOfScale
     );
 
-    let mut ces = Ces::new(CesOptions::default().scale(CesScale::EaseOneToSeven))
+    let mut ces = Ces::new(CesOptions::default().with_scale(CesScale::EaseOneToSeven))
         .unwrap()
         .accumulator();
     let e = ces.push(&8).unwrap_err();
@@ -465,17 +465,17 @@ fn scores_off_the_scale() {
 #[test]
 fn bad_options() {
     for level in [0.0, 1.0, -0.1, 95.0, f64::NAN, f64::INFINITY] {
-        let e = Nps::new(NpsOptions::default().confidence(level)).unwrap_err();
+        let e = Nps::new(NpsOptions::default().with_confidence(level)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidOption);
         assert_eq!(e.field(), Some("confidence"));
-        let e = Csat::new(CsatOptions::default().confidence(level)).unwrap_err();
+        let e = Csat::new(CsatOptions::default().with_confidence(level)).unwrap_err();
         assert_eq!(
             (e.kind(), e.field()),
             (ErrorKind::InvalidOption, Some("confidence"))
         );
     }
     for t in [0, 6] {
-        let e = Csat::new(CsatOptions::default().positive_from(t)).unwrap_err();
+        let e = Csat::new(CsatOptions::default().with_positive_from(t)).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidOption);
         assert_eq!(e.field(), Some("positive_from"));
         assert_eq!(e.value(), Some(t.to_string().as_str()));
@@ -557,14 +557,14 @@ fn incompatible_merges() {
     let mut a = NpsAccumulator::default();
     a.push(&10).unwrap();
     let before = a.clone();
-    let other = Nps::new(NpsOptions::default().adjusted_wald(true))
+    let other = Nps::new(NpsOptions::default().with_adjusted_wald(true))
         .unwrap()
         .accumulator();
     assert_eq!(
         a.merge(other).unwrap_err().kind(),
         ErrorKind::IncompatibleMerge
     );
-    let other = Nps::new(NpsOptions::default().confidence(0.9))
+    let other = Nps::new(NpsOptions::default().with_confidence(0.9))
         .unwrap()
         .accumulator();
     assert_eq!(
@@ -574,13 +574,13 @@ fn incompatible_merges() {
     assert_eq!(a, before);
 
     let mut a = CsatAccumulator::default();
-    let other = Csat::new(CsatOptions::default().positive_from(5))
+    let other = Csat::new(CsatOptions::default().with_positive_from(5))
         .unwrap()
         .accumulator();
     let e = a.merge(other).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::IncompatibleMerge);
     assert!(e.to_string().contains("CSAT"), "{e}");
-    let other = Csat::new(CsatOptions::default().scale(CsatScale::ONE_TO_SEVEN))
+    let other = Csat::new(CsatOptions::default().with_scale(CsatScale::ONE_TO_SEVEN))
         .unwrap()
         .accumulator();
     assert_eq!(
@@ -589,7 +589,7 @@ fn incompatible_merges() {
     );
 
     let mut a = CesAccumulator::default();
-    let other = Ces::new(CesOptions::default().scale(CesScale::EaseOneToSeven))
+    let other = Ces::new(CesOptions::default().with_scale(CesScale::EaseOneToSeven))
         .unwrap()
         .accumulator();
     assert_eq!(
@@ -602,9 +602,13 @@ fn incompatible_merges() {
 
 #[test]
 fn accumulator_state_round_trips() {
-    let mut nps = Nps::new(NpsOptions::default().adjusted_wald(true).confidence(0.9))
-        .unwrap()
-        .accumulator();
+    let mut nps = Nps::new(
+        NpsOptions::default()
+            .with_adjusted_wald(true)
+            .with_confidence(0.9),
+    )
+    .unwrap()
+    .accumulator();
     for s in [10, 9, 3, 7] {
         nps.push(&s).unwrap();
     }
@@ -617,7 +621,7 @@ fn accumulator_state_round_trips() {
     assert_eq!(back, nps);
     assert_eq!(back.finish(), nps.finish());
 
-    let mut csat = Csat::new(CsatOptions::default().scale(CsatScale::GOOD_BAD))
+    let mut csat = Csat::new(CsatOptions::default().with_scale(CsatScale::GOOD_BAD))
         .unwrap()
         .accumulator();
     csat.push(&1).unwrap();
@@ -630,7 +634,7 @@ fn accumulator_state_round_trips() {
     assert_eq!(back, csat);
 
     let custom = CustomCesScale::new(0, 3, CesDirection::HigherIsBetter, 2).unwrap();
-    let mut ces = Ces::new(CesOptions::default().scale(CesScale::Custom(custom)))
+    let mut ces = Ces::new(CesOptions::default().with_scale(CesScale::Custom(custom)))
         .unwrap()
         .accumulator();
     ces.push(&3).unwrap();
@@ -782,7 +786,7 @@ fn scores(lo: i32, hi: i32) -> impl Strategy<Value = Vec<i32>> {
 proptest! {
     #[test]
     fn nps_merge_laws(a in scores(0, 10), b in scores(0, 10), c in scores(0, 10), adj: bool) {
-        let nps = Nps::new(NpsOptions::default().adjusted_wald(adj)).unwrap();
+        let nps = Nps::new(NpsOptions::default().with_adjusted_wald(adj)).unwrap();
         check_merge_laws(|| nps.accumulator(), &a, &b, &c);
     }
 
@@ -793,13 +797,13 @@ proptest! {
 
     #[test]
     fn ces_merge_laws(a in scores(1, 7), b in scores(1, 7), c in scores(1, 7)) {
-        let ces = Ces::new(CesOptions::default().scale(CesScale::EaseOneToSeven)).unwrap();
+        let ces = Ces::new(CesOptions::default().with_scale(CesScale::EaseOneToSeven)).unwrap();
         check_merge_laws(|| ces.accumulator(), &a, &b, &c);
     }
 
     #[test]
     fn nps_in_range_and_matches_a_naive_count(xs in scores(0, 10), adj: bool) {
-        let nps = Nps::new(NpsOptions::default().adjusted_wald(adj)).unwrap();
+        let nps = Nps::new(NpsOptions::default().with_adjusted_wald(adj)).unwrap();
         let r = nps.compute(&xs).unwrap();
         let p = xs.iter().filter(|&&x| x >= 9).count() as u64;
         let d = xs.iter().filter(|&&x| x <= 6).count() as u64;

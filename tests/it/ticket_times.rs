@@ -88,15 +88,16 @@ fn customer() -> EventKind {
 }
 
 fn frt_with_calendar() -> FirstResponseTime {
-    FirstResponseTime::new(FirstResponseTimeOptions::default().calendar(spec_calendar())).unwrap()
+    FirstResponseTime::new(FirstResponseTimeOptions::default().with_calendar(spec_calendar()))
+        .unwrap()
 }
 
 fn resolution(variant: ResolutionVariant, exclude_waiting: bool) -> ResolutionTime {
     ResolutionTime::new(
         ResolutionTimeOptions::default()
-            .calendar(spec_calendar())
-            .variant(variant)
-            .exclude_waiting(exclude_waiting),
+            .with_calendar(spec_calendar())
+            .with_variant(variant)
+            .with_exclude_waiting(exclude_waiting),
     )
     .unwrap()
 }
@@ -406,10 +407,10 @@ fn waiting_exclusion_needs_a_history() {
 fn sketch_quantiles_report_their_error() {
     let kpi = FirstResponseTime::new(
         FirstResponseTimeOptions::default()
-            .quantiles(QuantileMode::Sketch {
+            .with_quantiles(QuantileMode::Sketch {
                 relative_accuracy: 0.01,
             })
-            .calendar(spec_calendar()),
+            .with_calendar(spec_calendar()),
     )
     .unwrap();
     let tickets: Vec<Ticket> = reference_spans()
@@ -492,7 +493,7 @@ fn fcr_from_histories_with_both_denominators() {
     assert_eq!(r.replies_unknown, 0);
 
     let kpi = FirstContactResolution::new(
-        FirstContactResolutionOptions::default().denominator(FcrDenominator::Resolved),
+        FirstContactResolutionOptions::default().with_denominator(FcrDenominator::Resolved),
     )
     .unwrap();
     let r = kpi.compute_histories(&all).unwrap();
@@ -547,7 +548,7 @@ fn fcr_unknown_replies_and_undefined_rates() {
         .build()
         .unwrap();
     let kpi = FirstContactResolution::new(
-        FirstContactResolutionOptions::default().denominator(FcrDenominator::Resolved),
+        FirstContactResolutionOptions::default().with_denominator(FcrDenominator::Resolved),
     )
     .unwrap();
     let r = kpi.compute([&open]).unwrap();
@@ -575,12 +576,13 @@ fn bad_options() {
         relative_accuracy: a,
     };
     for a in [0.0, 1.0, -0.5, f64::NAN] {
-        let e = FirstResponseTime::new(FirstResponseTimeOptions::default().quantiles(alpha(a)))
-            .unwrap_err();
+        let e =
+            FirstResponseTime::new(FirstResponseTimeOptions::default().with_quantiles(alpha(a)))
+                .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidOption);
         assert_eq!(e.field(), Some("relative_accuracy"));
-        let e =
-            ResolutionTime::new(ResolutionTimeOptions::default().quantiles(alpha(a))).unwrap_err();
+        let e = ResolutionTime::new(ResolutionTimeOptions::default().with_quantiles(alpha(a)))
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidOption);
     }
     // Options from JSON go through the same checks when an accumulator is read back.
@@ -596,9 +598,9 @@ fn incompatible_merges() {
     let frt = |o: FirstResponseTimeOptions| FirstResponseTime::new(o).unwrap().accumulator();
     let mut a = frt(FirstResponseTimeOptions::default());
     for other in [
-        frt(FirstResponseTimeOptions::default().calendar(spec_calendar())),
+        frt(FirstResponseTimeOptions::default().with_calendar(spec_calendar())),
         frt(
-            FirstResponseTimeOptions::default().quantiles(QuantileMode::Sketch {
+            FirstResponseTimeOptions::default().with_quantiles(QuantileMode::Sketch {
                 relative_accuracy: 0.01,
             }),
         ),
@@ -610,10 +612,10 @@ fn incompatible_merges() {
     }
     // A calendar with other hours is another option.
     let other_hours = BusinessCalendar::parse("Mon-Fri 09:00-17:00", chrono_tz::UTC).unwrap();
-    let mut with_cal = frt(FirstResponseTimeOptions::default().calendar(spec_calendar()));
+    let mut with_cal = frt(FirstResponseTimeOptions::default().with_calendar(spec_calendar()));
     let e = with_cal
         .merge(frt(
-            FirstResponseTimeOptions::default().calendar(other_hours)
+            FirstResponseTimeOptions::default().with_calendar(other_hours)
         ))
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::IncompatibleMerge);
@@ -632,7 +634,7 @@ fn incompatible_merges() {
 
     let mut fcr = FirstContactResolutionAccumulator::default();
     let resolved = FirstContactResolution::new(
-        FirstContactResolutionOptions::default().denominator(FcrDenominator::Resolved),
+        FirstContactResolutionOptions::default().with_denominator(FcrDenominator::Resolved),
     )
     .unwrap()
     .accumulator();
@@ -787,10 +789,10 @@ fn frt_kpis() -> Vec<FirstResponseTime> {
         frt_with_calendar(),
         FirstResponseTime::new(
             FirstResponseTimeOptions::default()
-                .quantiles(QuantileMode::Sketch {
+                .with_quantiles(QuantileMode::Sketch {
                     relative_accuracy: 0.02,
                 })
-                .calendar(spec_calendar()),
+                .with_calendar(spec_calendar()),
         )
         .unwrap(),
     ]
@@ -809,7 +811,7 @@ fn fcr_kpis() -> Vec<FirstContactResolution> {
     vec![
         FirstContactResolution::default(),
         FirstContactResolution::new(
-            FirstContactResolutionOptions::default().denominator(FcrDenominator::Resolved),
+            FirstContactResolutionOptions::default().with_denominator(FcrDenominator::Resolved),
         )
         .unwrap(),
     ]
@@ -905,7 +907,7 @@ proptest! {
         for k in frt_kpis() {
             prop_assert_eq!(k.compute_histories(&histories).unwrap(), k.compute(summaries.iter().copied()).unwrap());
         }
-        for k in resolution_kpis().into_iter().filter(|k| !k.options().get_exclude_waiting()) {
+        for k in resolution_kpis().into_iter().filter(|k| !k.options().exclude_waiting) {
             prop_assert_eq!(k.compute_histories(&histories).unwrap(), k.compute(summaries.iter().copied()).unwrap());
         }
         for k in fcr_kpis() {

@@ -157,8 +157,8 @@ pub extern "C" fn supportkpi_nps_options_default() -> supportkpi_nps_options {
     // A struct of two constants: nothing here can unwind.
     let d = NpsOptions::default();
     supportkpi_nps_options {
-        confidence: d.get_confidence(),
-        adjusted_wald: d.get_adjusted_wald(),
+        confidence: d.confidence,
+        adjusted_wald: d.adjusted_wald,
     }
 }
 
@@ -196,8 +196,8 @@ pub unsafe extern "C" fn supportkpi_nps(
         let o = unsafe { options_or(options, supportkpi_nps_options_default()) };
         let nps = Nps::new(
             NpsOptions::default()
-                .confidence(o.confidence)
-                .adjusted_wald(o.adjusted_wald),
+                .with_confidence(o.confidence)
+                .with_adjusted_wald(o.adjusted_wald),
         )
         .map_err(|e| FfiError::at("options", e))?;
         let r = compute(&nps, scores)?;
@@ -293,13 +293,13 @@ pub struct supportkpi_csat_result {
 pub extern "C" fn supportkpi_csat_options_default() -> supportkpi_csat_options {
     // A struct of constants: nothing here can unwind.
     let d = CsatOptions::default();
-    let scale = d.get_scale();
+    let scale = d.scale;
     supportkpi_csat_options {
         scale_min: scale.min(),
         scale_max: scale.max(),
         has_positive_from: false,
         positive_from: 0,
-        confidence: d.get_confidence(),
+        confidence: d.confidence,
     }
 }
 
@@ -339,9 +339,11 @@ pub unsafe extern "C" fn supportkpi_csat(
         let o = unsafe { options_or(options, supportkpi_csat_options_default()) };
         let scale =
             CsatScale::new(o.scale_min, o.scale_max).map_err(|e| FfiError::at("options", e))?;
-        let mut opts = CsatOptions::default().scale(scale).confidence(o.confidence);
+        let mut opts = CsatOptions::default()
+            .with_scale(scale)
+            .with_confidence(o.confidence);
         if o.has_positive_from {
-            opts = opts.positive_from(o.positive_from);
+            opts = opts.with_positive_from(o.positive_from);
         }
         let csat = Csat::new(opts).map_err(|e| FfiError::at("options", e))?;
         let r = compute(&csat, scores)?;
@@ -449,8 +451,8 @@ pub unsafe extern "C" fn supportkpi_ces(
                 ));
             }
         };
-        let ces =
-            Ces::new(CesOptions::default().scale(named)).map_err(|e| FfiError::at("scale", e))?;
+        let ces = Ces::new(CesOptions::default().with_scale(named))
+            .map_err(|e| FfiError::at("scale", e))?;
         let r = compute(&ces, scores)?;
         let result = supportkpi_ces_result {
             mean: (&r.mean).into(),

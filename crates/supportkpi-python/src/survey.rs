@@ -122,8 +122,8 @@ pub(crate) fn nps<'py>(
     confidence: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let options = NpsOptions::default()
-        .adjusted_wald(adjusted_wald)
-        .confidence(confidence_level(confidence)?);
+        .with_adjusted_wald(adjusted_wald)
+        .with_confidence(confidence_level(confidence)?);
     let kpi = Nps::new(options).map_err(|e| to_py(py, &e, None))?;
     let acc = run(py, kpi.accumulator(), scores)?;
     let state = state(py, &acc)?;
@@ -165,10 +165,10 @@ pub(crate) fn csat<'py>(
     );
     let scale = CsatScale::new(min, max).map_err(|e| to_py(py, &e, None))?;
     let mut options = CsatOptions::default()
-        .scale(scale)
-        .confidence(confidence_level(confidence)?);
+        .with_scale(scale)
+        .with_confidence(confidence_level(confidence)?);
     if let Some(p) = positive_from {
-        options = options.positive_from(option_i32(py, p, "positive_from")?);
+        options = options.with_positive_from(option_i32(py, p, "positive_from")?);
     }
     let kpi = Csat::new(options).map_err(|e| to_py(py, &e, None))?;
     let acc = run(py, kpi.accumulator(), scores)?;
@@ -237,7 +237,7 @@ pub(crate) fn ces<'py>(
     scores: &Bound<'py, PyAny>,
     scale: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let options = CesOptions::default().scale(ces_scale(py, scale)?);
+    let options = CesOptions::default().with_scale(ces_scale(py, scale)?);
     let kpi = Ces::new(options).map_err(|e| to_py(py, &e, None))?;
     let acc = run(py, kpi.accumulator(), scores)?;
     let state = state(py, &acc)?;

@@ -248,13 +248,14 @@ impl FromStr for CesScale {
 ///
 /// ```
 /// use supportkpi::kpi::{CesOptions, CesScale};
-/// let opts = CesOptions::default().scale(CesScale::EaseOneToSeven);
-/// assert_eq!(opts.get_scale(), CesScale::EaseOneToSeven);
+/// let opts = CesOptions::default().with_scale(CesScale::EaseOneToSeven);
+/// assert_eq!(opts.scale, CesScale::EaseOneToSeven);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CesOptions {
-    scale: CesScale,
+    /// The scale scores are on.
+    pub scale: CesScale,
 }
 
 impl CesOptions {
@@ -278,12 +279,20 @@ impl CesOptions {
 
     /// The answer scale (default `effort_1_to_5`).
     #[must_use]
-    pub fn scale(mut self, scale: CesScale) -> Self {
+    pub fn with_scale(mut self, scale: CesScale) -> Self {
         self.scale = scale;
         self
     }
 
-    /// The answer scale.
+    /// Deprecated alias of [`with_scale`](Self::with_scale).
+    #[deprecated(since = "0.2.0", note = "use with_scale")]
+    #[must_use]
+    pub fn scale(self, scale: CesScale) -> Self {
+        self.with_scale(scale)
+    }
+
+    /// Deprecated: read the public `scale` field.
+    #[deprecated(since = "0.2.0", note = "use the `scale` field")]
     pub fn get_scale(&self) -> CesScale {
         self.scale
     }
@@ -296,7 +305,7 @@ impl CesOptions {
 /// let r = Ces::default().compute([1, 2, 2, 4])?;
 /// assert_eq!(r.mean.value(), Some(2.25));
 /// assert_eq!(r.easy_share.value(), Some(0.75));
-/// let ease = Ces::new(CesOptions::default().scale(CesScale::EaseOneToSeven))?;
+/// let ease = Ces::new(CesOptions::default().with_scale(CesScale::EaseOneToSeven))?;
 /// assert_eq!(ease.compute([7, 5, 4, 1])?.easy_share.value(), Some(0.5));
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
@@ -315,8 +324,8 @@ impl Ces {
     /// # Example
     /// ```
     /// use supportkpi::kpi::{Ces, CesOptions, CesScale};
-    /// let ces = Ces::new(CesOptions::default().scale("ease_1_to_7".parse()?))?;
-    /// assert_eq!(ces.options().get_scale(), CesScale::EaseOneToSeven);
+    /// let ces = Ces::new(CesOptions::default().with_scale("ease_1_to_7".parse()?))?;
+    /// assert_eq!(ces.options().scale, CesScale::EaseOneToSeven);
     /// # Ok::<(), supportkpi::Error>(())
     /// ```
     pub fn new(options: CesOptions) -> Result<Ces, Error> {
@@ -542,7 +551,7 @@ mod tests {
         assert_eq!(r.mean.value(), Some(2.4));
         assert_eq!((r.easy, r.n), (3, 5));
         assert_eq!(r.easy_share.value(), Some(0.6));
-        let ease = Ces::new(CesOptions::default().scale(CesScale::EaseOneToSeven)).unwrap();
+        let ease = Ces::new(CesOptions::default().with_scale(CesScale::EaseOneToSeven)).unwrap();
         let r = ease.compute([7, 6, 5, 4, 3, 2, 1, 7]).unwrap();
         assert_eq!(r.mean.value(), Some(4.375));
         assert_eq!(r.easy_share.value(), Some(0.5));

@@ -114,18 +114,22 @@ impl CsatScale {
 ///
 /// ```
 /// use supportkpi::kpi::{CsatOptions, CsatScale};
-/// let opts = CsatOptions::default().scale(CsatScale::ONE_TO_TEN).positive_from(8);
-/// assert_eq!(opts.get_positive_from(), 8);
+/// let opts = CsatOptions::default().with_scale(CsatScale::ONE_TO_TEN).with_positive_from(8);
+/// assert_eq!(opts.effective_positive_from(), 8);
 /// // Without a threshold, the scale's default applies.
-/// assert_eq!(CsatOptions::default().scale(CsatScale::ONE_TO_TEN).get_positive_from(), 9);
+/// assert_eq!(CsatOptions::default().with_scale(CsatScale::ONE_TO_TEN).effective_positive_from(), 9);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CsatOptions {
-    scale: CsatScale,
+    /// The scale scores are on (default 1–5).
+    pub scale: CsatScale,
+    /// The lowest score that counts as satisfied; `None`: the scale's default (see
+    /// [`CsatOptions::effective_positive_from`]).
     #[serde(default)]
-    positive_from: Option<i32>,
-    confidence: f64,
+    pub positive_from: Option<i32>,
+    /// The level of the Wilson interval (default 0.95).
+    pub confidence: f64,
 }
 
 impl Default for CsatOptions {
@@ -160,38 +164,68 @@ impl CsatOptions {
 
     /// The answer scale (default 1–5).
     #[must_use]
-    pub fn scale(mut self, scale: CsatScale) -> Self {
+    pub fn with_scale(mut self, scale: CsatScale) -> Self {
         self.scale = scale;
         self
+    }
+
+    /// Deprecated alias of [`with_scale`](Self::with_scale).
+    #[deprecated(since = "0.2.0", note = "use with_scale")]
+    #[must_use]
+    pub fn scale(self, scale: CsatScale) -> Self {
+        self.with_scale(scale)
     }
 
     /// The lowest score counted as positive (default: the scale's
     /// [`default_positive_from`](CsatScale::default_positive_from)); checked by [`Csat::new`].
     #[must_use]
-    pub fn positive_from(mut self, score: i32) -> Self {
+    pub fn with_positive_from(mut self, score: i32) -> Self {
         self.positive_from = Some(score);
         self
     }
 
+    /// Deprecated alias of [`with_positive_from`](Self::with_positive_from).
+    #[deprecated(since = "0.2.0", note = "use with_positive_from")]
+    #[must_use]
+    pub fn positive_from(self, score: i32) -> Self {
+        self.with_positive_from(score)
+    }
+
     /// The level of [`CsatResult::ci`] (default 0.95); checked by [`Csat::new`].
     #[must_use]
-    pub fn confidence(mut self, level: f64) -> Self {
+    pub fn with_confidence(mut self, level: f64) -> Self {
         self.confidence = level;
         self
     }
 
-    /// The answer scale.
+    /// Deprecated alias of [`with_confidence`](Self::with_confidence).
+    #[deprecated(since = "0.2.0", note = "use with_confidence")]
+    #[must_use]
+    pub fn confidence(self, level: f64) -> Self {
+        self.with_confidence(level)
+    }
+
+    /// Deprecated: read the public `scale` field.
+    #[deprecated(since = "0.2.0", note = "use the `scale` field")]
     pub fn get_scale(&self) -> CsatScale {
         self.scale
     }
 
-    /// The lowest positive score, the scale's default when none was set.
-    pub fn get_positive_from(&self) -> i32 {
+    /// The lowest score counted as positive: `positive_from`, or the scale's
+    /// [`default_positive_from`](CsatScale::default_positive_from) when it is `None`.
+    pub fn effective_positive_from(&self) -> i32 {
         self.positive_from
             .unwrap_or_else(|| self.scale.default_positive_from())
     }
 
-    /// The level of [`CsatResult::ci`].
+    /// Deprecated alias of [`effective_positive_from`](Self::effective_positive_from).
+    #[deprecated(since = "0.2.0", note = "use effective_positive_from")]
+    pub fn get_positive_from(&self) -> i32 {
+        self.effective_positive_from()
+    }
+
+    /// Deprecated: read the public `confidence` field.
+    #[deprecated(since = "0.2.0", note = "use the `confidence` field")]
     pub fn get_confidence(&self) -> f64 {
         self.confidence
     }
@@ -199,7 +233,7 @@ impl CsatOptions {
     /// The options with the default threshold written out, so equal meanings compare equal.
     fn resolved(self) -> Self {
         CsatOptions {
-            positive_from: Some(self.get_positive_from()),
+            positive_from: Some(self.effective_positive_from()),
             ..self
         }
     }
@@ -238,16 +272,16 @@ impl Csat {
     /// ```
     /// use supportkpi::ErrorKind;
     /// use supportkpi::kpi::{Csat, CsatOptions, CsatScale, Kpi};
-    /// let thumbs = Csat::new(CsatOptions::default().scale(CsatScale::GOOD_BAD))?;
+    /// let thumbs = Csat::new(CsatOptions::default().with_scale(CsatScale::GOOD_BAD))?;
     /// assert_eq!(thumbs.compute([1, 1, 0, 1])?.score.value(), Some(75.0));
-    /// let err = Csat::new(CsatOptions::default().positive_from(6)).unwrap_err();
+    /// let err = Csat::new(CsatOptions::default().with_positive_from(6)).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::InvalidOption);
     /// assert_eq!(err.field(), Some("positive_from"));
     /// # Ok::<(), supportkpi::Error>(())
     /// ```
     pub fn new(options: CsatOptions) -> Result<Csat, Error> {
         let options = options.resolved();
-        let t = options.get_positive_from();
+        let t = options.effective_positive_from();
         let scale = options.scale;
         if !(scale.min..=scale.max).contains(&t) {
             return Err(Error::new(
@@ -414,7 +448,7 @@ impl Accumulator for CsatAccumulator {
     }
 
     fn finish(self) -> CsatResult {
-        let positive_from = self.options.get_positive_from();
+        let positive_from = self.options.effective_positive_from();
         let confidence = self.options.confidence;
         let c = &self.counts;
         let n = c.n();
@@ -560,7 +594,7 @@ mod tests {
 
     #[test]
     fn threshold_and_scale_resolve_before_comparing() {
-        let a = Csat::new(CsatOptions::default().positive_from(4)).unwrap();
+        let a = Csat::new(CsatOptions::default().with_positive_from(4)).unwrap();
         assert_eq!(a, Csat::default());
         let mut acc = a.accumulator();
         acc.merge(CsatAccumulator::default()).unwrap();

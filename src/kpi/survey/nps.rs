@@ -13,15 +13,18 @@ const NO_RESPONSES: &str = "no NPS responses";
 ///
 /// ```
 /// use supportkpi::kpi::NpsOptions;
-/// let opts = NpsOptions::default().adjusted_wald(true).confidence(0.9);
-/// assert!(opts.get_adjusted_wald());
-/// assert_eq!(opts.get_confidence(), 0.9);
+/// let opts = NpsOptions::default().with_adjusted_wald(true).with_confidence(0.9);
+/// assert!(opts.adjusted_wald);
+/// assert_eq!(opts.confidence, 0.9);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NpsOptions {
-    adjusted_wald: bool,
-    confidence: f64,
+    /// Adjusted-Wald intervals (see [`with_adjusted_wald`](Self::with_adjusted_wald)) instead
+    /// of plain Wald (the default).
+    pub adjusted_wald: bool,
+    /// The level of the interval (default 0.95).
+    pub confidence: f64,
 }
 
 impl Default for NpsOptions {
@@ -39,24 +42,40 @@ impl NpsOptions {
     /// and to the detractors, and n becomes n + 3, before the interval is built around the
     /// adjusted score. Better coverage than plain Wald on small samples and at ±100.
     #[must_use]
-    pub fn adjusted_wald(mut self, yes: bool) -> Self {
+    pub fn with_adjusted_wald(mut self, yes: bool) -> Self {
         self.adjusted_wald = yes;
         self
     }
 
+    /// Deprecated alias of [`with_adjusted_wald`](Self::with_adjusted_wald).
+    #[deprecated(since = "0.2.0", note = "use with_adjusted_wald")]
+    #[must_use]
+    pub fn adjusted_wald(self, yes: bool) -> Self {
+        self.with_adjusted_wald(yes)
+    }
+
     /// The level of [`NpsResult::ci`] (default 0.95); checked by [`Nps::new`].
     #[must_use]
-    pub fn confidence(mut self, level: f64) -> Self {
+    pub fn with_confidence(mut self, level: f64) -> Self {
         self.confidence = level;
         self
     }
 
-    /// Whether intervals are adjusted-Wald.
+    /// Deprecated alias of [`with_confidence`](Self::with_confidence).
+    #[deprecated(since = "0.2.0", note = "use with_confidence")]
+    #[must_use]
+    pub fn confidence(self, level: f64) -> Self {
+        self.with_confidence(level)
+    }
+
+    /// Deprecated: read the public `adjusted_wald` field.
+    #[deprecated(since = "0.2.0", note = "use the `adjusted_wald` field")]
     pub fn get_adjusted_wald(&self) -> bool {
         self.adjusted_wald
     }
 
-    /// The level of [`NpsResult::ci`].
+    /// Deprecated: read the public `confidence` field.
+    #[deprecated(since = "0.2.0", note = "use the `confidence` field")]
     pub fn get_confidence(&self) -> f64 {
         self.confidence
     }
@@ -88,9 +107,9 @@ impl Nps {
     /// ```
     /// use supportkpi::ErrorKind;
     /// use supportkpi::kpi::{Nps, NpsOptions};
-    /// let nps = Nps::new(NpsOptions::default().adjusted_wald(true))?;
-    /// assert!(nps.options().get_adjusted_wald());
-    /// let err = Nps::new(NpsOptions::default().confidence(95.0)).unwrap_err();
+    /// let nps = Nps::new(NpsOptions::default().with_adjusted_wald(true))?;
+    /// assert!(nps.options().adjusted_wald);
+    /// let err = Nps::new(NpsOptions::default().with_confidence(95.0)).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::InvalidOption);
     /// # Ok::<(), supportkpi::Error>(())
     /// ```
