@@ -16,8 +16,9 @@
 //!   only ratios of sums of those numbers (`reopen_pct`, the overall `sla_attainment_pct`).
 //! - the **columnar engine** (`columnar.rs`: [`Report::compute_columnar`], and
 //!   [`Report::compute`] for every other input) pushes into the KPI accumulators for the
-//!   durations, first-contact resolution, SLA and surveys, and works on raw instants for the
-//!   rest by calling the same rule functions over nanoseconds: `FcrDenominator::bucket_at`,
+//!   durations, first-contact resolution, SLA and surveys (without a business calendar or SLA,
+//!   the calendar seconds and FCR parts it reads from the nanosecond columns: `push_fast`),
+//!   and works on raw instants for the rest by calling the same rule functions over nanoseconds: `FcrDenominator::bucket_at`,
 //!   `ResolutionVariant::end_at`, `CostDenominator::bucket_at`, and `summary_exit` (a summary
 //!   ticket's one stay in the backlog, as `TicketFacts::for_each_stay` has it).
 //!
