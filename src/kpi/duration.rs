@@ -16,6 +16,17 @@ pub(crate) fn calendar_seconds(a: Instant, b: Instant) -> i64 {
     (b - a).num_seconds()
 }
 
+/// [`calendar_seconds`] of two instants given as nanoseconds since 1970 (`a <= b`): what the
+/// columnar engine reads from its columns, the same value without building the instants.
+pub(crate) fn calendar_seconds_ns(a: i64, b: i64) -> i64 {
+    // Two instants 1677 and 2262 apart overflow an i64 of nanoseconds (their seconds do not);
+    // i128 division costs tens of nanoseconds, so only then.
+    match b.checked_sub(a) {
+        Some(d) => d / 1_000_000_000,
+        None => ((i128::from(b) - i128::from(a)) / 1_000_000_000) as i64,
+    }
+}
+
 /// Business seconds of `[a, b)`, capped at `calendar` (the calendar seconds of the same span).
 ///
 /// [`BusinessCalendar::business_seconds`] drops the fraction of each instant, the calendar
@@ -303,6 +314,39 @@ mod tests {
         let c = t + TimeDelta::milliseconds(2_100);
         assert_eq!(calendar_seconds(a, c), 1);
         assert_eq!(business_seconds(&cal, a, c, 1), 1);
+    }
+
+    #[test]
+    fn seconds_from_nanoseconds_are_the_instants_seconds() {
+        let t = Utc.with_ymd_and_hms(2021, 6, 28, 11, 0, 0).unwrap();
+        let ns = |at: Instant| at.timestamp_nanos_opt().unwrap();
+        let first = Instant::from_timestamp_nanos(i64::MIN + 1);
+        let last = Instant::from_timestamp_nanos(i64::MAX);
+        for (a, b) in [
+            (t, t),
+            (
+                t + TimeDelta::milliseconds(900),
+                t + TimeDelta::milliseconds(1_100),
+            ),
+            (
+                t + TimeDelta::milliseconds(900),
+                t + TimeDelta::milliseconds(2_100),
+            ),
+            (t - TimeDelta::nanoseconds(1), t),
+            (
+                t,
+                t + TimeDelta::days(400) + TimeDelta::nanoseconds(999_999_999),
+            ),
+            // Far enough apart that their nanoseconds' difference overflows an i64.
+            (first, last),
+            (first, t),
+        ] {
+            assert_eq!(
+                calendar_seconds_ns(ns(a), ns(b)),
+                calendar_seconds(a, b),
+                "{a} {b}"
+            );
+        }
     }
 
     #[test]

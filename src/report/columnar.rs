@@ -30,8 +30,8 @@ use crate::columnar::{ColumnarInput, Dictionary, NO_INSTANT, SurveyTable, Ticket
 use crate::error::Error;
 use crate::hash::IdHashBuilder;
 use crate::kpi::{
-    Accumulator, Arrivals, Exit, FcrDenominator, ResolutionVariant, VolumeCounts, keeps_open,
-    summary_exit,
+    Accumulator, Arrivals, Exit, FcrDenominator, ResolutionVariant, VolumeCounts,
+    calendar_seconds_ns, keeps_open, summary_exit,
 };
 use crate::model::{CostEntry, Customer, Instant, Status, SurveyKind, Ticket};
 use crate::par::{map_range, threads, try_map};
@@ -353,16 +353,6 @@ impl Raw {
     }
 }
 
-/// Calendar seconds from `a` to `b` (`b >= a`), as `calendar_seconds` on the instants.
-fn seconds(a: i64, b: i64) -> i64 {
-    // Two instants 1677 and 2262 apart overflow an i64 of nanoseconds (their seconds do not);
-    // i128 division costs tens of nanoseconds, so only then.
-    match b.checked_sub(a) {
-        Some(d) => d / 1_000_000_000,
-        None => ((i128::from(b) - i128::from(a)) / 1_000_000_000) as i64,
-    }
-}
-
 /// The duration KPIs of a ticket with the KPIs' own rules on a text-free ticket.
 fn push_cells(
     part: &mut Part,
@@ -410,8 +400,8 @@ fn push_fast(
     let s = part.slot(raw.created);
     {
         let cell = part.cell(kpis, s, code);
-        let frt =
-            (raw.first_response != NO_INSTANT).then(|| seconds(raw.created, raw.first_response));
+        let frt = (raw.first_response != NO_INSTANT)
+            .then(|| calendar_seconds_ns(raw.created, raw.first_response));
         cell.frt.push_calendar_seconds(frt)?;
         if fcr_at == Some(raw.created) {
             cell.fcr
@@ -429,7 +419,7 @@ fn push_fast(
         let s = part.slot(end);
         part.cell(kpis, s, code)
             .art
-            .push_calendar_seconds(seconds(raw.created, end))?;
+            .push_calendar_seconds(calendar_seconds_ns(raw.created, end))?;
     }
     Ok(())
 }
