@@ -138,8 +138,9 @@ impl<'a> TicketFacts<'a> {
     ///
     /// The stays are [`open_intervals`](Self::open_intervals): the first is entered by creation,
     /// later ones by a re-entry (a reopen, or a return from cancelled). A stay ends in a
-    /// resolution when its end instant is one of the ticket's resolutions, otherwise in a
-    /// cancellation (cancelled or merged). A summary row cancelled without a resolution instant
+    /// resolution when a resolution closed it (a history's walk records it; a summary row's
+    /// stay, when its end is its resolution instant), otherwise in a cancellation (cancelled or
+    /// merged). A summary row cancelled without a resolution instant
     /// never counts as open, yet it was created and it left: it gets an empty stay at its
     /// creation instant, ended by a cancellation there (its real cancellation instant is
     /// unknown).
@@ -163,7 +164,14 @@ impl<'a> TicketFacts<'a> {
                 from,
                 reentry: i > 0,
                 to: to.map(|at| {
-                    let exit = if resolutions.binary_search(&at).is_ok() {
+                    // A history knows what closed each interval (solved, reopened and
+                    // cancelled in one instant: the instant alone does not say); a summary
+                    // row's one interval closes at a resolution exactly when it is one.
+                    let resolved = match self.history {
+                        Some(h) => h.closed_by_resolution(i),
+                        None => resolutions.binary_search(&at).is_ok(),
+                    };
+                    let exit = if resolved {
                         Exit::Resolved
                     } else {
                         Exit::Cancelled

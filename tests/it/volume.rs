@@ -577,3 +577,47 @@ proptest! {
         prop_assert_eq!(back, one_shot);
     }
 }
+
+/// Status changes of one instant, in the input's order: the walk knows which closed each stay
+/// (the instant does not — a resolution at that instant may have closed another stay, or none).
+#[test]
+fn stays_closed_in_one_instant_keep_what_closed_them() {
+    let t = june(1, 0);
+    let one = |statuses: &[&str]| {
+        let mut events = vec![TicketEvent::new("T0", t, EventKind::Created)];
+        events.extend(statuses.iter().map(|s| status("T0", t, s)));
+        history("T0", events)
+    };
+    let o = VolumeOptions::default().with_period(Period::Day);
+    let backlog = Backlog::new(BacklogOptions::default().with_period(Period::Day)).unwrap();
+    // (statuses, volume created/resolved/reopened/cancelled, backlog reopened/resolved/cancelled)
+    let cases: [(&[&str], VolumeCounts, [u64; 3]); 3] = [
+        // Solved (a resolution closes the first stay), reopened (a second stay), cancelled
+        // (closes it): the cancellation was counted as a second resolution.
+        (
+            &["solved", "new", "cancelled"],
+            counts(1, 1, 1, 1),
+            [1, 1, 1],
+        ),
+        // Cancelled (closes the first stay), back to new (a re-entry, not a reopen), solved.
+        (
+            &["cancelled", "new", "solved"],
+            counts(1, 1, 0, 1),
+            [1, 1, 1],
+        ),
+        // Cancelled, then solved: a resolution that closes no stay; the stay was cancelled.
+        (&["cancelled", "solved"], counts(1, 1, 0, 1), [0, 0, 1]),
+    ];
+    for (statuses, volume, [reopened, resolved, cancelled]) in cases {
+        let h = one(statuses);
+        let r = accumulate(&o, std::slice::from_ref(&h)).finish();
+        assert_eq!(r.totals, volume, "{statuses:?}");
+        let b = backlog.compute_histories(&[h]).unwrap();
+        let p = &b.periods[0];
+        assert_eq!(
+            (p.created, p.reopened, p.resolved, p.cancelled, p.closing),
+            (1, reopened, resolved, cancelled, 0),
+            "{statuses:?}"
+        );
+    }
+}

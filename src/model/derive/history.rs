@@ -85,6 +85,10 @@ pub struct TicketHistory {
     pub(super) reopens: u32,
     pub(super) status_spans: Vec<StatusSpan>,
     pub(super) open_intervals: Vec<(Instant, Option<Instant>)>,
+    /// Per closed open interval, in order: whether a resolution closed it (derivable only
+    /// during the walk; not part of the serialized form).
+    #[serde(skip)]
+    pub(super) closed_by_resolution: Vec<bool>,
     pub(super) resolutions: Vec<Instant>,
     pub(super) reopened_at: Vec<Instant>,
     pub(super) merged_into: Option<TicketId>,
@@ -234,6 +238,12 @@ impl TicketHistory {
     /// was resolved at the instant it was opened.
     pub fn open_intervals(&self) -> &[(Instant, Option<Instant>)] {
         &self.open_intervals
+    }
+
+    /// Whether a resolution (rather than a cancellation or a merge) closed the open interval
+    /// `i` of [`open_intervals`](Self::open_intervals); false for one still open.
+    pub(crate) fn closed_by_resolution(&self, i: usize) -> bool {
+        self.closed_by_resolution.get(i).copied().unwrap_or(false)
     }
 
     /// Every resolution instant, in order (Solved → Closed is not a new one).

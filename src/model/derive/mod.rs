@@ -538,6 +538,7 @@ pub(crate) fn derive_one(
         spans,
         open_since,
         mut open_intervals,
+        closed_by_resolution,
         resolutions,
         reopened_at,
     } = walk;
@@ -580,6 +581,7 @@ pub(crate) fn derive_one(
         reopens: count(&reopened_at),
         status_spans: spans,
         open_intervals,
+        closed_by_resolution,
         resolutions,
         reopened_at,
         merged_into,
@@ -635,6 +637,10 @@ struct Walk {
     spans: Vec<StatusSpan>,
     open_since: Option<Instant>,
     open_intervals: Vec<(Instant, Option<Instant>)>,
+    /// Per closed interval, in order: whether a resolution closed it (else a cancellation or
+    /// a merge). Kept as the walk closes it, since at one instant a ticket can be solved,
+    /// reopened and cancelled: its instant alone does not say which.
+    closed_by_resolution: Vec<bool>,
     resolutions: Vec<Instant>,
     reopened_at: Vec<Instant>,
 }
@@ -650,6 +656,7 @@ impl Walk {
             }],
             open_since: Some(created),
             open_intervals: Vec::new(),
+            closed_by_resolution: Vec::new(),
             resolutions: Vec::new(),
             reopened_at: Vec::new(),
         }
@@ -665,7 +672,7 @@ impl Walk {
         match (from.category(), to.category()) {
             (Open, Resolved) => {
                 self.resolutions.push(at);
-                self.close(at);
+                self.close(at, true);
             }
             (Cancelled, Resolved) => self.resolutions.push(at),
             (Resolved, Open) => {
@@ -673,7 +680,7 @@ impl Walk {
                 self.open(at);
             }
             (Cancelled, Open) => self.open(at),
-            (Open, Cancelled) => self.close(at),
+            (Open, Cancelled) => self.close(at, false),
             (Resolved, Cancelled)
             | (Open, Open)
             | (Resolved, Resolved)
@@ -706,9 +713,10 @@ impl Walk {
         }
     }
 
-    fn close(&mut self, at: Instant) {
+    fn close(&mut self, at: Instant, resolved: bool) {
         if let Some(from) = self.open_since.take() {
             self.open_intervals.push((from, Some(at)));
+            self.closed_by_resolution.push(resolved);
         }
     }
 
