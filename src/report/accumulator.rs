@@ -284,17 +284,14 @@ impl ReportAccumulator {
         }
         self.histories |= other.histories;
         self.cost.merge(other.cost)?;
-        self.retention_total.merge(other.retention_total)?;
-        self.customers.merge(other.customers);
-        for (d, acc) in other.retention_by {
-            match self.retention_by.get_mut(&d) {
-                Some(a) => a.merge(acc)?,
-                None => {
-                    self.retention_by.insert(d, acc);
-                }
-            }
-        }
-        Ok(())
+        super::merge_retention(
+            (
+                &mut self.retention_total,
+                &mut self.retention_by,
+                &mut self.customers,
+            ),
+            (other.retention_total, other.retention_by, other.customers),
+        )
     }
 
     /// Turns the state into the report table (`reopen_pct` undefined when no event history

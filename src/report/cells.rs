@@ -303,3 +303,30 @@ pub(super) fn push_retention(
     book.push(customer);
     Ok(())
 }
+
+/// The customer side of two engine states merged (retention in total and by segment, the
+/// sections' customers): the rule the record accumulator and the report state share.
+pub(super) fn merge_retention(
+    (total, by, book): (
+        &mut CustomerRetentionAccumulator,
+        &mut BTreeMap<String, CustomerRetentionAccumulator>,
+        &mut super::sections::CustomerBook,
+    ),
+    (other_total, other_by, other_book): (
+        CustomerRetentionAccumulator,
+        BTreeMap<String, CustomerRetentionAccumulator>,
+        super::sections::CustomerBook,
+    ),
+) -> Result<(), Error> {
+    total.merge(other_total)?;
+    book.merge(other_book);
+    for (d, acc) in other_by {
+        match by.get_mut(&d) {
+            Some(a) => a.merge(acc)?,
+            None => {
+                by.insert(d, acc);
+            }
+        }
+    }
+    Ok(())
+}

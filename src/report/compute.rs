@@ -89,14 +89,7 @@ impl Report {
         }
         // Filters and combinations are applied to records (Report::compute).
         if filter::needs_rows(options) {
-            let rows = ReportInput {
-                tickets: input.tickets.tickets().collect(),
-                surveys: input.surveys.responses().collect(),
-                customers: input.customers.clone(),
-                costs: input.costs.clone(),
-                ..ReportInput::default()
-            };
-            return Report::compute(&rows, options);
+            return Report::compute(&ReportInput::rows_of(input), options);
         }
         columnar::compute(&input.into(), options)
     }
@@ -115,16 +108,28 @@ impl Report {
     /// The options' errors ([`ReportAccumulator::new`]), [`ErrorKind::DuplicateId`] for a
     /// ticket given both as a summary row and as a history, and the first record a KPI rejects.
     pub fn compute(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
-        if let Some(prepared) = filter::prepare(input, options, true)? {
-            let inner = ReportOptions {
-                filter: Vec::new(),
-                ..options.clone()
-            };
-            let mut report = Self::compute_prepared(&prepared, &inner)?;
-            report.options = options.clone();
-            return Ok(report);
+        Self::filtered(input, options, Self::compute_prepared)
+    }
+
+    /// `compute` over the input as the options' filters and dimensions prepare it (the
+    /// filters applied, so `compute` runs without them), reporting the options as given.
+    fn filtered(
+        input: &ReportInput,
+        options: &ReportOptions,
+        compute: fn(&ReportInput, &ReportOptions) -> Result<Report, Error>,
+    ) -> Result<Report, Error> {
+        match filter::prepare(input, options, true)? {
+            Some(prepared) => {
+                let inner = ReportOptions {
+                    filter: Vec::new(),
+                    ..options.clone()
+                };
+                let mut report = compute(&prepared, &inner)?;
+                report.options = options.clone();
+                Ok(report)
+            }
+            None => compute(input, options),
         }
-        Self::compute_prepared(input, options)
     }
 
     fn compute_prepared(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
@@ -151,16 +156,7 @@ impl Report {
     /// # Errors
     /// As [`Report::compute`].
     pub fn compute_records(input: &ReportInput, options: &ReportOptions) -> Result<Report, Error> {
-        if let Some(prepared) = filter::prepare(input, options, true)? {
-            let inner = ReportOptions {
-                filter: Vec::new(),
-                ..options.clone()
-            };
-            let mut report = Self::compute_records_prepared(&prepared, &inner)?;
-            report.options = options.clone();
-            return Ok(report);
-        }
-        Self::compute_records_prepared(input, options)
+        Self::filtered(input, options, Self::compute_records_prepared)
     }
 
     fn compute_records_prepared(

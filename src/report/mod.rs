@@ -111,7 +111,7 @@ pub use tickets::{TICKET_COLUMNS, TicketMetrics, TicketMetricsRow};
 // The engines' shared parts, named here so that every file of the module reaches them as
 // `super::X`.
 pub(crate) use crate::hash::IdHashBuilder;
-use cells::{Cell, Flow, Kpis, PeriodCells, TicketRef, push_retention};
+use cells::{Cell, Flow, Kpis, PeriodCells, TicketRef, merge_retention, push_retention};
 use compute::PARTITION;
 use input::{Routing, check_summary_history_twins};
 use span::Span;

@@ -246,14 +246,7 @@ impl ReportState {
             .with_field("calendars"));
         }
         if super::filter::needs_rows(options) {
-            let rows = ReportInput {
-                tickets: input.tickets.tickets().collect(),
-                surveys: input.surveys.responses().collect(),
-                customers: input.customers.clone(),
-                costs: input.costs.clone(),
-                ..ReportInput::default()
-            };
-            return Self::from_input_shared(&rows, options, share);
+            return Self::from_input_shared(&ReportInput::rows_of(input), options, share);
         }
         super::columnar::partial(&input.into(), options, share)
     }
@@ -510,17 +503,14 @@ impl ReportState {
             }
         }
         self.cost.merge(other.cost)?;
-        self.retention_total.merge(other.retention_total)?;
-        self.customers.merge(other.customers);
-        for (d, acc) in other.retention_by {
-            match self.retention_by.get_mut(&d) {
-                Some(a) => a.merge(acc)?,
-                None => {
-                    self.retention_by.insert(d, acc);
-                }
-            }
-        }
-        Ok(())
+        super::merge_retention(
+            (
+                &mut self.retention_total,
+                &mut self.retention_by,
+                &mut self.customers,
+            ),
+            (other.retention_total, other.retention_by, other.customers),
+        )
     }
 
     /// The report over every record merged into this state.
