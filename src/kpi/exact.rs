@@ -2,12 +2,24 @@
 
 use rust_decimal::Decimal;
 
-/// `a + b` when Decimal can hold it exactly. Decimal's own addition silently rounds away
-/// trailing digits once the 96-bit mantissa is full, and rounding makes sums depend on the order
-/// of the additions; refusing instead keeps every accepted sum exact and order-free.
+/// `a + b` when Decimal can hold it exactly, at the larger of the two scales (so an exact sum
+/// has the largest scale of its terms, whatever their order), a zero result being +0.
+/// Decimal's own addition silently rounds away trailing digits once the 96-bit mantissa is
+/// full, and rounding makes sums depend on the order of the additions; refusing instead keeps
+/// every accepted sum exact and order-free.
 pub(crate) fn exact_add(a: Decimal, b: Decimal) -> Option<Decimal> {
-    let s = a.checked_add(b)?;
-    (s.scale() >= a.scale().max(b.scale())).then_some(s)
+    let scale = a.scale().max(b.scale());
+    let mut s = a.checked_add(b)?;
+    if s.scale() < scale && (a.is_zero() || b.is_zero()) {
+        // Decimal returns the other operand as it is when one is zero (`1.5 + 0.00` is `1.5`):
+        // the sum is exact, only the zero's scale was dropped.
+        s.rescale(scale);
+    }
+    if s.is_zero() {
+        // `0 + -0.00` is `-0.00` in Decimal: one sign for zero, whatever the order.
+        s.set_sign_positive(true);
+    }
+    (s.scale() >= scale).then_some(s)
 }
 
 /// `a − b`, exact or `None` (see [`exact_add`]).
@@ -36,6 +48,19 @@ mod tests {
         assert_eq!(exact_add(big, tiny), None);
         assert_eq!(exact_add(Decimal::MAX, Decimal::ONE), None);
         assert_eq!(exact_sub(a, a), Some(Decimal::new(0, 2)));
+        // A zero term keeps its scale in the sum, in either order, and a zero sum is +0.
+        let zero2 = Decimal::new(0, 2);
+        for (x, y) in [(Decimal::new(15, 1), zero2), (zero2, Decimal::new(15, 1))] {
+            assert_eq!(exact_add(x, y).unwrap().to_string(), "1.50");
+        }
+        assert_eq!(exact_add(Decimal::ZERO, zero2).unwrap().to_string(), "0.00");
+        assert_eq!(exact_add(zero2, Decimal::ZERO).unwrap().to_string(), "0.00");
+        let neg_zero = -zero2;
+        assert!(neg_zero.is_sign_negative());
+        let z = exact_add(Decimal::ZERO, neg_zero).unwrap();
+        assert!(z.is_sign_positive() && z.to_string() == "0.00");
+        // A zero whose scale the other operand cannot take is not exact.
+        assert_eq!(exact_add(Decimal::MAX, Decimal::new(0, 1)), None);
         assert_eq!(
             percent(Decimal::ONE, Decimal::from(3)).unwrap().round_dp(4),
             Decimal::new(333_333, 4)

@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::ops::Bound::{Excluded, Included};
 
 const REC: &str = "revenue_snapshot";
 
@@ -234,7 +235,8 @@ impl RevenueRetentionOptions {
 /// - **GRR** = 100 × Σ min(e, s) / Σ s — expansion excluded, churn counted as e = 0; GRR ≤ 100.
 /// - **NRR** = 100 × Σ e / Σ s — expansion included; GRR ≤ NRR.
 ///
-/// Sums are exact [`Decimal`]s; the one rounding is the final division (28 significant digits),
+/// Sums are exact [`Decimal`]s, at the largest scale of their terms (`100.5` and `200.00` sum to
+/// `300.50`; a sum of no terms is `0`); the one rounding is the final division (28 significant digits),
 /// and both rates are [`Decimal`] percentages. For a float, convert at the very end
 /// (`rust_decimal::prelude::ToPrimitive::to_f64`). An empty cohort makes both undefined.
 ///
@@ -429,6 +431,8 @@ impl Accumulator for RevenueRetentionAccumulator {
         Ok(())
     }
 
+    /// Costs O(snapshots × log periods + periods), not periods × customers: each customer
+    /// adds one part per run of periods its revenue does not change in.
     fn finish(self) -> RevenueRetentionResult {
         let b = Bucketer::new(self.options.period, Tz::UTC);
         let touched = self
@@ -437,10 +441,7 @@ impl Accumulator for RevenueRetentionAccumulator {
             .flat_map(|m| m.keys())
             .map(|d| b.key_of_date(*d));
         let keys = report_keys(&b, self.options.range, touched);
-        let periods = keys
-            .into_iter()
-            .map(|k| period_row(&self.snapshots, k))
-            .collect();
+        let periods = sweep(&self.snapshots, &keys);
         RevenueRetentionResult {
             period: self.options.period,
             currency: self.currency,
@@ -474,42 +475,74 @@ impl Sum {
     }
 }
 
+/// The six sums of a period, in this order in [`Part::terms`] and [`row`].
+const START: usize = 0;
+const RETAINED: usize = 1;
+const END: usize = 2;
+const EXPANSION: usize = 3;
+const CONTRACTION: usize = 4;
+const CHURNED: usize = 5;
+const SUMS: usize = 6;
+
+/// One cohort member's share of a period's sums: what it adds to each (if anything) and
+/// whether it is lost.
+struct Part {
+    terms: [Option<Decimal>; SUMS],
+    lost: bool,
+}
+
+/// The definition for one customer whose revenue is `s` at the period start and `e` at its
+/// end: `None` outside the starting cohort (s = 0). Both ways of computing a period
+/// ([`period_row`] and [`sweep`]) read customers through this one function.
+fn part(s: Decimal, e: Decimal) -> Option<Part> {
+    if s <= Decimal::ZERO {
+        return None;
+    }
+    let mut terms = [Some(s), Some(s.min(e)), Some(e), None, None, None];
+    let lost = e.is_zero();
+    if lost {
+        terms[CHURNED] = Some(s);
+    } else if e < s {
+        terms[CONTRACTION] = Some(exact_sub(s, e).unwrap_or(s - e));
+    } else {
+        terms[EXPANSION] = Some(exact_sub(e, s).unwrap_or(e - s));
+    }
+    Some(Part { terms, lost })
+}
+
+/// The amount in force on `day`: the latest snapshot on or before it, zero before the first.
+fn at(by_date: &BTreeMap<NaiveDate, Decimal>, day: NaiveDate) -> Decimal {
+    by_date
+        .range(..=day)
+        .next_back()
+        .map_or(Decimal::ZERO, |(_, v)| *v)
+}
+
+/// One period computed customer by customer, adding each part to exact running [`Sum`]s in
+/// customer order. [`sweep`] falls back to it for a period whose sums cannot all stay exact
+/// (there the saturated value depends on the order of the additions, which this fixes).
 fn period_row(
     snapshots: &BTreeMap<CustomerId, BTreeMap<NaiveDate, Decimal>>,
     k: PeriodKey,
 ) -> RevenuePeriod {
-    let (start_day, end_day) = (k.start, k.end());
-    let mut start = Sum::ZERO;
-    let mut retained = Sum::ZERO;
-    let mut end = Sum::ZERO;
-    let mut expansion = Sum::ZERO;
-    let mut contraction = Sum::ZERO;
-    let mut churned = Sum::ZERO;
+    let mut sums = [Sum::ZERO; SUMS];
     let (mut cohort, mut lost) = (0_u64, 0_u64);
-    let at = |m: &BTreeMap<NaiveDate, Decimal>, day: NaiveDate| {
-        m.range(..=day)
-            .next_back()
-            .map_or(Decimal::ZERO, |(_, v)| *v)
-    };
     for by_date in snapshots.values() {
-        let s = at(by_date, start_day);
-        if s <= Decimal::ZERO {
-            continue;
-        }
-        let e = at(by_date, end_day);
-        cohort += 1;
-        start.add(s);
-        end.add(e);
-        retained.add(s.min(e));
-        if e.is_zero() {
-            lost += 1;
-            churned.add(s);
-        } else if e < s {
-            contraction.add(exact_sub(s, e).unwrap_or(s - e));
-        } else {
-            expansion.add(exact_sub(e, s).unwrap_or(e - s));
+        if let Some(p) = part(at(by_date, k.start), at(by_date, k.end())) {
+            cohort += 1;
+            lost += u64::from(p.lost);
+            for (sum, term) in sums.iter_mut().zip(p.terms) {
+                if let Some(t) = term {
+                    sum.add(t);
+                }
+            }
         }
     }
+    row(k, cohort, lost, &sums)
+}
+
+fn row(k: PeriodKey, cohort: u64, lost: u64, sums: &[Sum; SUMS]) -> RevenuePeriod {
+    let start = &sums[START];
     let rate = |num: &Sum| -> Metric<Decimal> {
         if cohort == 0 {
             return Metric::undefined("no customers with recurring revenue at the period start");
@@ -526,15 +559,153 @@ fn period_row(
         period: k,
         starting_customers: cohort,
         churned_customers: lost,
-        grr_pct: rate(&retained),
-        nrr_pct: rate(&end),
+        grr_pct: rate(&sums[RETAINED]),
+        nrr_pct: rate(&sums[END]),
         start_revenue: start.value,
-        retained_revenue: retained.value,
-        end_revenue: end.value,
-        expansion: expansion.value,
-        contraction: contraction.value,
-        churned_revenue: churned.value,
+        retained_revenue: sums[RETAINED].value,
+        end_revenue: sums[END].value,
+        expansion: sums[EXPANSION].value,
+        contraction: sums[CONTRACTION].value,
+        churned_revenue: sums[CHURNED].value,
     }
+}
+
+/// Decimal's scales, 0 to 28.
+const SCALES: usize = 29;
+
+/// Difference arrays over period indices for one of the six sums, one per scale: a part
+/// active over periods `from..to` adds its mantissa (and a count) at `from` and takes it back
+/// at `to`. Kept per scale because an exact sum's scale is the largest of its terms': a
+/// running Decimal that a leaving term is subtracted from would keep that term's scale.
+struct Lane {
+    by_scale: [Vec<(i128, i64)>; SCALES],
+}
+
+impl Lane {
+    fn new() -> Self {
+        Lane {
+            by_scale: std::array::from_fn(|_| Vec::new()),
+        }
+    }
+
+    fn add(&mut self, from: usize, to: usize, x: Decimal, len: usize) {
+        let d = &mut self.by_scale[x.scale() as usize];
+        if d.is_empty() {
+            d.resize(len, (0, 0));
+        }
+        // Wrapping: the running sums these differences add up to are true sums of at most
+        // 2^31 mantissas below 2^96 (see `sweep`), so they fit an i128 whatever the order.
+        let m = x.mantissa();
+        d[from] = (d[from].0.wrapping_add(m), d[from].1 + 1);
+        d[to] = (d[to].0.wrapping_sub(m), d[to].1 - 1);
+    }
+}
+
+/// The exact sum of the terms counted in `running` (mantissa sum and count per scale): the
+/// value at the largest scale present (0 for no terms, a zero sum being +0), as the running
+/// [`Sum`] of [`period_row`] has it; `None` when Decimal cannot hold it exactly, which is
+/// exactly when that running sum stops being exact (all terms are ≥ 0, so every partial sum is
+/// at most the total, at a scale at most the total's).
+fn exact_total(running: &[(i128, i64); SCALES]) -> Option<Decimal> {
+    let Some(scale) = running.iter().rposition(|(_, n)| *n > 0) else {
+        return Some(Decimal::ZERO);
+    };
+    let mut m: i128 = 0;
+    for (s, (ms, n)) in running.iter().enumerate().take(scale + 1) {
+        if *n > 0 {
+            let up = 10_i128.checked_pow((scale - s) as u32)?;
+            m = m.checked_add(ms.checked_mul(up)?)?;
+        }
+    }
+    Decimal::try_from_i128_with_scale(m, scale as u32).ok()
+}
+
+/// Every period of `keys` (consecutive, as [`report_keys`] makes them) without reading every
+/// customer in every period.
+///
+/// A customer's start revenue is a step function of the period boundaries (the starts, then
+/// the last end: each period's end is the next one's start), changing only at the boundary on
+/// or after each of its snapshots. Between two changes its [`part`] is the same in every
+/// period, so each customer adds one constant part per run of periods to difference arrays
+/// ([`Lane`]): O(snapshots × log periods) in all, plus O(periods) to add them up. Each
+/// period's sums come out as the exact values [`period_row`] computes, at the same scale
+/// ([`exact_total`]); a period where one would not be exact is computed by [`period_row`].
+fn sweep(
+    snapshots: &BTreeMap<CustomerId, BTreeMap<NaiveDate, Decimal>>,
+    keys: &[PeriodKey],
+) -> Vec<RevenuePeriod> {
+    let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
+        return Vec::new();
+    };
+    if snapshots.len() >= 1 << 31 {
+        // Beyond what `Lane`'s i128 sums are shown to hold (and any memory).
+        return keys.iter().map(|k| period_row(snapshots, *k)).collect();
+    }
+    let n = keys.len();
+    let bounds: Vec<NaiveDate> = keys.iter().map(|k| k.start).chain([last.end()]).collect();
+    let mut lanes: [Lane; SUMS] = std::array::from_fn(|_| Lane::new());
+    let mut counts = vec![(0_i64, 0_i64); n + 1]; // (cohort, lost) differences
+    let mut add = |from: usize, to: usize, s: Decimal, e: Decimal| {
+        if from >= to {
+            return;
+        }
+        let Some(p) = part(s, e) else { return };
+        counts[from].0 += 1;
+        counts[to].0 -= 1;
+        if p.lost {
+            counts[from].1 += 1;
+            counts[to].1 -= 1;
+        }
+        for (lane, term) in lanes.iter_mut().zip(p.terms) {
+            if let Some(t) = term {
+                lane.add(from, to, t, n + 1);
+            }
+        }
+    };
+    for by_date in snapshots.values() {
+        // `v` is in force at boundaries j.. until the next change.
+        let (mut j, mut v) = (0, at(by_date, first.start));
+        let mut later = by_date
+            .range((Excluded(first.start), Included(bounds[n])))
+            .peekable();
+        while let Some((day, amount)) = later.next() {
+            let at_j = bounds.partition_point(|b| b < day); // the first boundary on or after
+            if later.peek().is_some_and(|(next, _)| **next <= bounds[at_j]) {
+                continue; // a later snapshot is in force at that boundary
+            }
+            add(j, at_j - 1, v, v);
+            add(at_j - 1, at_j, v, *amount);
+            (j, v) = (at_j, *amount);
+        }
+        add(j, n, v, v);
+    }
+    let mut running = [[(0_i128, 0_i64); SCALES]; SUMS];
+    let (mut cohort, mut lost) = (0_i64, 0_i64);
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| {
+            cohort += counts[i].0;
+            lost += counts[i].1;
+            let mut sums = [Sum::ZERO; SUMS];
+            let mut exact = true;
+            for ((lane, run), sum) in lanes.iter().zip(&mut running).zip(&mut sums) {
+                for (d, r) in lane.by_scale.iter().zip(run.iter_mut()) {
+                    if let Some((m, c)) = d.get(i) {
+                        *r = (r.0.wrapping_add(*m), r.1 + c);
+                    }
+                }
+                match exact_total(run) {
+                    Some(value) => sum.value = value,
+                    None => exact = false,
+                }
+            }
+            if exact {
+                row(*k, cohort as u64, lost as u64, &sums)
+            } else {
+                period_row(snapshots, *k)
+            }
+        })
+        .collect()
 }
 
 /// Revenue retention for every reported period.
@@ -576,4 +747,129 @@ pub struct RevenuePeriod {
     pub grr_pct: Metric<Decimal>,
     /// Net revenue retention, percent: 100 × end / start. Undefined for an empty cohort.
     pub nrr_pct: Metric<Decimal>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn show(p: &RevenuePeriod) -> String {
+        format!(
+            "{p:?} {} {} {} {} {} {} {:?} {:?}",
+            p.start_revenue,
+            p.retained_revenue,
+            p.end_revenue,
+            p.expansion,
+            p.contraction,
+            p.churned_revenue,
+            p.grr_pct.value().map(|v| v.to_string()),
+            p.nrr_pct.value().map(|v| v.to_string())
+        )
+    }
+
+    fn check(book: &BTreeMap<CustomerId, BTreeMap<NaiveDate, Decimal>>, period: Period) {
+        let b = Bucketer::new(period, Tz::UTC);
+        let touched = book
+            .values()
+            .flat_map(|m| m.keys())
+            .map(|d| b.key_of_date(*d));
+        let keys = report_keys(&b, None, touched);
+        let fast: Vec<String> = sweep(book, &keys).iter().map(show).collect();
+        let slow: Vec<String> = keys.iter().map(|k| show(&period_row(book, *k))).collect();
+        assert_eq!(fast, slow);
+    }
+
+    fn amount() -> impl Strategy<Value = Decimal> {
+        prop_oneof![
+            (0..29_u32).prop_map(|s| Decimal::new(0, s)),
+            (1..u64::MAX, 0..29_u32).prop_map(|(m, s)| Decimal::from_i128_with_scale(m.into(), s)),
+            (1..(1_i128 << 96), 0..29_u32).prop_map(|(m, s)| Decimal::from_i128_with_scale(m, s)),
+            (1..1000_i64, 0..3_u32).prop_map(|(m, s)| Decimal::new(m, s)),
+        ]
+    }
+
+    proptest! {
+        // The sweep against the customer-by-customer sums, down to the scale, at every size
+        // and scale Decimal has: where a sum overflows or cannot keep its scale, both give the
+        // same (undefined, saturated) row.
+        #[test]
+        fn sweep_is_period_row(
+            customers in prop::collection::vec(
+                prop::collection::btree_map(0..60_i64, amount(), 0..5), 0..6),
+            weekly in any::<bool>(),
+        ) {
+            let d0 = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap();
+            let book = customers
+                .into_iter()
+                .enumerate()
+                .filter(|(_, m)| !m.is_empty())
+                .map(|(i, m)| {
+                    let m = m.into_iter().map(|(d, v)| (d0 + chrono::Duration::days(d), v));
+                    (CustomerId::from(format!("c{i}").as_str()), m.collect())
+                })
+                .collect();
+            check(&book, if weekly { Period::Week } else { Period::Day });
+        }
+    }
+
+    #[test]
+    fn a_zero_keeps_its_scale_in_either_customer_order() {
+        // Until exact_add kept a zero's scale, a churn recorded as 0.00 beside whole amounts
+        // made GRR and NRR undefined ("exceed exact decimal precision"): `50 + 0.00` and
+        // `0.00 + 50` came back as `50`, a scale lost, which read as a rounded sum.
+        let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+        for (churned, kept) in [("a", "b"), ("b", "a")] {
+            let snap = |id: &str, m, v| {
+                let eur = Currency::new("EUR").unwrap();
+                RevenueSnapshot::new(id, d(m), Money::new(v, eur)).unwrap()
+            };
+            let snaps = [
+                snap(churned, 1, Decimal::from(100)),
+                snap(churned, 2, Decimal::new(0, 2)),
+                snap(kept, 1, Decimal::from(50)),
+            ];
+            let opts = RevenueRetentionOptions::default().with_range(d(1), d(1));
+            let jan = RevenueRetention::new(opts)
+                .unwrap()
+                .compute(&snaps)
+                .unwrap()
+                .periods[0]
+                .clone();
+            assert_eq!(
+                [
+                    &jan.start_revenue,
+                    &jan.retained_revenue,
+                    &jan.end_revenue,
+                    &jan.expansion
+                ]
+                .map(ToString::to_string),
+                ["150", "50.00", "50.00", "0"]
+            );
+            assert_eq!(jan.churned_revenue, Decimal::from(100));
+            assert_eq!(
+                jan.grr_pct.value().unwrap().round_dp(4),
+                Decimal::new(333_333, 4)
+            );
+            assert_eq!(jan.nrr_pct, jan.grr_pct);
+        }
+    }
+
+    #[test]
+    fn overflowing_periods_fall_back_to_the_ordered_sums() {
+        let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
+        let big = Decimal::MAX - Decimal::ONE;
+        let book: BTreeMap<_, _> = [("a", big), ("b", big), ("c", Decimal::new(150, 2))]
+            .into_iter()
+            .map(|(id, v)| (CustomerId::from(id), BTreeMap::from([(d(1), v), (d(3), v)])))
+            .collect();
+        check(&book, Period::Month);
+        let b = Bucketer::new(Period::Month, Tz::UTC);
+        let rows = sweep(
+            &book,
+            &report_keys(&b, None, [b.key_of_date(d(1))].into_iter()),
+        );
+        assert_eq!(rows[0].starting_customers, 3);
+        assert!(rows[0].grr_pct.value().is_none());
+    }
 }

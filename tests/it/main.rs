@@ -19,6 +19,7 @@ mod presets_api;
 mod presets_json;
 mod readers;
 mod report;
+mod revenue_sweep;
 mod sections;
 mod servicenow;
 mod sla;
