@@ -190,16 +190,16 @@ fn report(c: &mut Criterion) {
     g.bench_function("monthly", |b| {
         b.iter(|| Report::compute(&input, &monthly).unwrap())
     });
-    let by_channel = ReportOptions::default().by("channel");
+    let by_channel = ReportOptions::default().with_by("channel");
     g.bench_function("monthly_by_channel", |b| {
         b.iter(|| Report::compute(&input, &by_channel).unwrap())
     });
     let cal = BusinessCalendar::parse("Mon-Fri 09:00-17:00", chrono_tz::Europe::Berlin).unwrap();
     let berlin = ReportOptions::default()
-        .period(Period::Week)
-        .zone(chrono_tz::Europe::Berlin)
-        .calendar(cal)
-        .by("channel");
+        .with_period(Period::Week)
+        .with_zone(chrono_tz::Europe::Berlin)
+        .with_calendar(cal)
+        .with_by("channel");
     g.bench_function("weekly_berlin_business_by_channel", |b| {
         b.iter(|| Report::compute(&input, &berlin).unwrap())
     });

@@ -168,7 +168,9 @@ fn arrow_input(
 }
 
 fn report_options() -> ReportOptions {
-    ReportOptions::default().period(Period::Month).by("channel")
+    ReportOptions::default()
+        .with_period(Period::Month)
+        .with_by("channel")
 }
 
 /// The workload on data in memory: the monthly report by channel, then the daily backlog
@@ -441,8 +443,10 @@ fn state(n: u64, runs: usize, json_state: bool) -> Res<()> {
         .dataset()
         .into_report_input();
     let columns = ColumnarInput::from_input(&input)?;
-    let exact = ReportOptions::default().period(Period::Month).by("channel");
-    let sketch = exact.clone().quantiles(QuantileMode::Sketch {
+    let exact = ReportOptions::default()
+        .with_period(Period::Month)
+        .with_by("channel");
+    let sketch = exact.clone().with_quantiles(QuantileMode::Sketch {
         relative_accuracy: 0.01,
     });
     let best = |f: &dyn Fn() -> Res<()>| -> Res<f64> {

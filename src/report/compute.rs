@@ -69,7 +69,7 @@ impl Report {
     ///     tickets: vec![Ticket::builder("T-1", t0).channel("chat").build()?],
     ///     ..ReportInput::default()
     /// };
-    /// let options = ReportOptions::default().by("channel");
+    /// let options = ReportOptions::default().with_by("channel");
     /// let columns = ColumnarInput::from_input(&input)?;
     /// assert_eq!(Report::compute_columnar(&columns, &options)?, Report::compute(&input, &options)?);
     /// # Ok::<(), supportkpi::Error>(())
@@ -276,7 +276,7 @@ mod tests {
             .resolved_at(far)
             .build()
             .unwrap();
-        let o = ReportOptions::default().period(crate::Period::Year);
+        let o = ReportOptions::default().with_period(crate::Period::Year);
         let report = Report::compute(&late, &o).unwrap();
         assert_eq!(report, Report::compute_records(&late, &o).unwrap());
         // 2021 to 2300: 280 yearly rows, the ticket created in the first, resolved in the last.

@@ -295,8 +295,8 @@ pub(crate) fn prepare(
 ///     tickets: vec![Ticket::builder("T-1", t0).dimension("plan", "pro").build()?],
 ///     ..ReportInput::default()
 /// };
-/// assert!(check_fields(&input, &ReportOptions::default().by("plan")).is_ok());
-/// let err = check_fields(&input, &ReportOptions::default().by("chanel")).unwrap_err();
+/// assert!(check_fields(&input, &ReportOptions::default().with_by("plan")).is_ok());
+/// let err = check_fields(&input, &ReportOptions::default().with_by("chanel")).unwrap_err();
 /// assert_eq!((err.field(), err.value()), (Some("by"), Some("chanel")));
 /// assert!(err.to_string().contains("channel, priority, team, assignee, first_responder, solver, status, customer_id, segment, plan"));
 /// # Ok::<(), supportkpi::Error>(())

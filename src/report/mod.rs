@@ -66,7 +66,7 @@
 //!     Ticket::builder("T-2", t0 + Duration::days(1)).channel("chat").build()?,
 //! ];
 //! let input = ReportInput { tickets, ..ReportInput::default() };
-//! let options = ReportOptions::default().period(Period::Month).by("channel");
+//! let options = ReportOptions::default().with_period(Period::Month).with_by("channel");
 //! let report = Report::compute(&input, &options)?;
 //! let june = report.total_rows().next().unwrap();
 //! assert_eq!(june.period_start.to_string(), "2021-06-01");

@@ -1,5 +1,5 @@
 //! [`ReportOptions`]: what a report computes and how (period, zone, grouping, filters, each
-//! KPI's options), with its consuming setters and its JSON form.
+//! KPI's options), with its `with_<field>` builders and its JSON form.
 
 use super::filter;
 use crate::BusinessCalendar;
@@ -15,6 +15,38 @@ use serde::{Deserialize, Serialize};
 /// What a report computes and how: period, zone, business calendar, grouping, and each KPI's
 /// options. [`Default`]: monthly in UTC, no calendar, no grouping, the KPI defaults of
 /// docs/definitions.md.
+///
+/// The options follow the KPIs' convention ([`kpi`](crate::kpi), "Options"): each is a public
+/// field with a consuming builder `with_<field>(self, value) -> Self`, so a chain of builders
+/// and a struct literal say the same thing. The grouping has two: [`with_by`](Self::with_by)
+/// takes one dimension (or several written with commas), [`with_by_all`](Self::with_by_all) a
+/// list; [`with_filter`](Self::with_filter) adds one condition per call. Nothing is checked
+/// when an option is set: [`Report::compute`](super::Report::compute) and the report
+/// accumulator check them all. The 0.1 bare setters (`period(p)`, `by(d)`, `by_all(ds)`, …)
+/// remain as deprecated aliases until 0.3.
+///
+/// ```
+/// use supportkpi::Period;
+/// use supportkpi::report::{ReportOptions, filter::Condition};
+/// let built = ReportOptions::default()
+///     .with_period(Period::Week)
+///     .with_zone(chrono_tz::Europe::Paris)
+///     .with_by_all(["team", "priority"])
+///     .with_filter("channel in (email,web)".parse::<Condition>()?);
+/// let literal = ReportOptions {
+///     period: Period::Week,
+///     zone: chrono_tz::Europe::Paris,
+///     by: Some("team,priority".into()),
+///     filter: vec!["channel in (email,web)".parse::<Condition>()?],
+///     ..ReportOptions::default()
+/// };
+/// assert_eq!(built, literal);
+/// // The JSON form reads the same options, `by` as a list or as one string.
+/// let json = r#"{"period": "week", "zone": "Europe/Paris", "by": ["team", "priority"],
+///                "where": ["channel in (email,web)"]}"#;
+/// assert_eq!(serde_json::from_str::<ReportOptions>(json).unwrap(), built);
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ReportOptions {
@@ -54,9 +86,10 @@ pub struct ReportOptions {
     pub range: Option<(NaiveDate, NaiveDate)>,
     /// The most periods a report may have (default [`DEFAULT_MAX_PERIODS`]): the bound that
     /// keeps a report's memory and time proportional to its records, whatever their instants.
-    /// A [`range`](Self::range) longer than this, or without a range, records whose instants
+    /// A [`range`](field@Self::range) longer than this, or without a range, records whose instants
     /// span more periods, are an [`InvalidOption`](crate::ErrorKind::InvalidOption) error
-    /// naming the record that stretched the span (see [`ReportOptions::max_periods`]).
+    /// naming the record that stretched the span (see
+    /// [`with_max_periods`](Self::with_max_periods)).
     pub max_periods: u64,
     /// Which statuses count as requester wait and agent work (`requester_wait_*`,
     /// `agent_work_*` columns).
@@ -67,8 +100,9 @@ pub struct ReportOptions {
     pub calendars: Option<crate::time::TeamCalendars>,
 }
 
-/// The default of [`ReportOptions::max_periods`]: 10,000 periods (27 years by day, 833 by month),
-/// more than any real helpdesk's history and small enough that a report's rows fit in memory.
+/// The default of [`ReportOptions::max_periods`](field@ReportOptions::max_periods): 10,000
+/// periods (27 years by day, 833 by month), more than any real helpdesk's history and small
+/// enough that a report's rows fit in memory.
 pub const DEFAULT_MAX_PERIODS: u64 = 10_000;
 
 impl Default for ReportOptions {
@@ -96,46 +130,49 @@ impl Default for ReportOptions {
 }
 
 impl ReportOptions {
-    /// Sets the period length.
+    /// Sets the period length of the rows.
     #[must_use]
-    pub fn period(mut self, period: Period) -> Self {
+    pub fn with_period(mut self, period: Period) -> Self {
         self.period = period;
         self
     }
-    /// Sets the zone.
+    /// Sets the zone the periods are cut in.
     #[must_use]
-    pub fn zone(mut self, zone: Tz) -> Self {
+    pub fn with_zone(mut self, zone: Tz) -> Self {
         self.zone = zone;
         self
     }
-    /// Sets the business calendar.
+    /// Sets the business calendar (durations are then reported in business time too).
     #[must_use]
-    pub fn calendar(mut self, calendar: BusinessCalendar) -> Self {
+    pub fn with_calendar(mut self, calendar: BusinessCalendar) -> Self {
         self.calendar = Some(calendar);
         self
     }
-    /// Sets a business calendar per team (or other dimension); needs [`calendar`](Self::calendar)
-    /// as the default.
+    /// Sets a business calendar per team (or other dimension); needs
+    /// [`with_calendar`](Self::with_calendar) as the default.
     #[must_use]
-    pub fn calendars(mut self, calendars: crate::time::TeamCalendars) -> Self {
+    pub fn with_calendars(mut self, calendars: crate::time::TeamCalendars) -> Self {
         self.calendars = Some(calendars);
         self
     }
     /// Sets which statuses count as requester wait and agent work.
     #[must_use]
-    pub fn status_time(mut self, mapping: StatusTimeMapping) -> Self {
+    pub fn with_status_time(mut self, mapping: StatusTimeMapping) -> Self {
         self.status_time = mapping;
         self
     }
-    /// Groups by a dimension.
+    /// Groups by one dimension, or by several written with commas (`"team,priority"`), as the
+    /// [`by`](field@Self::by) field holds them.
     #[must_use]
-    pub fn by(mut self, dimension: impl Into<String>) -> Self {
+    pub fn with_by(mut self, dimension: impl Into<String>) -> Self {
         self.by = Some(dimension.into());
         self
     }
-    /// Groups by each combination of several dimensions (see [`filter`]).
+    /// Groups by each combination of several dimensions (see [`filter`]): the names joined
+    /// with commas into [`by`](field@Self::by), as the JSON list form reads them; no names: totals
+    /// only.
     #[must_use]
-    pub fn by_all<I, S>(mut self, dimensions: I) -> Self
+    pub fn with_by_all<I, S>(mut self, dimensions: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -147,63 +184,64 @@ impl ReportOptions {
         self.by = (!names.is_empty()).then(|| names.join(","));
         self
     }
-    /// Adds a condition the tickets must pass (see [`filter`]).
+    /// Adds a condition the tickets must pass (see [`filter`]): each call appends one to
+    /// [`filter`](field@Self::filter), and a ticket must pass them all.
     #[must_use]
-    pub fn filter(mut self, condition: filter::Condition) -> Self {
+    pub fn with_filter(mut self, condition: filter::Condition) -> Self {
         self.filter.push(condition);
         self
     }
     /// Sets the quantile mode.
     #[must_use]
-    pub fn quantiles(mut self, mode: QuantileMode) -> Self {
+    pub fn with_quantiles(mut self, mode: QuantileMode) -> Self {
         self.quantiles = mode;
         self
     }
     /// Sets the SLA policy.
     #[must_use]
-    pub fn sla(mut self, policy: SlaPolicy) -> Self {
+    pub fn with_sla(mut self, policy: SlaPolicy) -> Self {
         self.sla = Some(policy);
         self
     }
     /// Sets the instant of judgement (SLA running vs breached, backlog snapshot).
     #[must_use]
-    pub fn as_of(mut self, at: Instant) -> Self {
+    pub fn with_as_of(mut self, at: Instant) -> Self {
         self.as_of = Some(at);
         self
     }
     /// Sets the CSAT options.
     #[must_use]
-    pub fn csat(mut self, options: CsatOptions) -> Self {
+    pub fn with_csat(mut self, options: CsatOptions) -> Self {
         self.csat = options;
         self
     }
     /// Sets the NPS options.
     #[must_use]
-    pub fn nps(mut self, options: NpsOptions) -> Self {
+    pub fn with_nps(mut self, options: NpsOptions) -> Self {
         self.nps = options;
         self
     }
     /// Sets the CES options.
     #[must_use]
-    pub fn ces(mut self, options: CesOptions) -> Self {
+    pub fn with_ces(mut self, options: CesOptions) -> Self {
         self.ces = options;
         self
     }
     /// Sets the cost-per-ticket denominator.
     #[must_use]
-    pub fn cost_denominator(mut self, denominator: CostDenominator) -> Self {
+    pub fn with_cost_denominator(mut self, denominator: CostDenominator) -> Self {
         self.cost_denominator = denominator;
         self
     }
     /// Sets the first-contact-resolution denominator.
     #[must_use]
-    pub fn fcr_denominator(mut self, denominator: FcrDenominator) -> Self {
+    pub fn with_fcr_denominator(mut self, denominator: FcrDenominator) -> Self {
         self.fcr_denominator = denominator;
         self
     }
     /// Reports exactly the periods from `first` to `last` (local dates, both included).
     #[must_use]
-    pub fn range(mut self, first: NaiveDate, last: NaiveDate) -> Self {
+    pub fn with_range(mut self, first: NaiveDate, last: NaiveDate) -> Self {
         self.range = Some((first, last));
         self
     }
@@ -212,7 +250,7 @@ impl ReportOptions {
     ///
     /// Every instant of every record a report reads widens its span: a ticket's creation and
     /// resolutions, every event of a history, a response's instant, a cost entry's dates and
-    /// a customer's acquisition and churn. Without a [`range`](Self::range), a span of more
+    /// a customer's acquisition and churn. Without a [`range`](field@Self::range), a span of more
     /// periods than this is refused when the record that stretches it is pushed (or when
     /// partitions are merged), before anything is allocated for the periods; with a range, the
     /// range is checked instead (records outside it add no rows).
@@ -225,20 +263,137 @@ impl ReportOptions {
     /// let resolved = Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0).unwrap();
     /// let tickets = vec![Ticket::builder("T-1", created).resolved_at(resolved).build()?];
     /// let input = ReportInput { tickets, ..ReportInput::default() };
-    /// let err = Report::compute(&input, &ReportOptions::default().period(Period::Day)).unwrap_err();
+    /// let by_day = ReportOptions::default().with_period(Period::Day);
+    /// let err = Report::compute(&input, &by_day).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::InvalidOption);
     /// assert_eq!(err.record().map(|r| r.id.as_deref()), Some(Some("T-1")));
     /// assert_eq!(err.field(), Some("resolved_at"));
     /// assert!(err.to_string().contains("max_periods"), "{err}");
     /// // By year the same ticket is 9,999 periods: within the bound.
-    /// let report = Report::compute(&input, &ReportOptions::default().period(Period::Year))?;
+    /// let by_year = ReportOptions::default().with_period(Period::Year);
+    /// let report = Report::compute(&input, &by_year)?;
     /// assert_eq!(report.total_rows().count(), 9999);
     /// # Ok::<(), supportkpi::Error>(())
     /// ```
     #[must_use]
-    pub fn max_periods(mut self, max: u64) -> Self {
+    pub fn with_max_periods(mut self, max: u64) -> Self {
         self.max_periods = max;
         self
+    }
+
+    // The 0.1 names, until 0.3: thin aliases of the builders above.
+
+    /// Deprecated alias of [`with_period`](Self::with_period).
+    #[deprecated(since = "0.2.0", note = "use with_period")]
+    #[must_use]
+    pub fn period(self, period: Period) -> Self {
+        self.with_period(period)
+    }
+    /// Deprecated alias of [`with_zone`](Self::with_zone).
+    #[deprecated(since = "0.2.0", note = "use with_zone")]
+    #[must_use]
+    pub fn zone(self, zone: Tz) -> Self {
+        self.with_zone(zone)
+    }
+    /// Deprecated alias of [`with_calendar`](Self::with_calendar).
+    #[deprecated(since = "0.2.0", note = "use with_calendar")]
+    #[must_use]
+    pub fn calendar(self, calendar: BusinessCalendar) -> Self {
+        self.with_calendar(calendar)
+    }
+    /// Deprecated alias of [`with_calendars`](Self::with_calendars).
+    #[deprecated(since = "0.2.0", note = "use with_calendars")]
+    #[must_use]
+    pub fn calendars(self, calendars: crate::time::TeamCalendars) -> Self {
+        self.with_calendars(calendars)
+    }
+    /// Deprecated alias of [`with_status_time`](Self::with_status_time).
+    #[deprecated(since = "0.2.0", note = "use with_status_time")]
+    #[must_use]
+    pub fn status_time(self, mapping: StatusTimeMapping) -> Self {
+        self.with_status_time(mapping)
+    }
+    /// Deprecated alias of [`with_by`](Self::with_by).
+    #[deprecated(since = "0.2.0", note = "use with_by")]
+    #[must_use]
+    pub fn by(self, dimension: impl Into<String>) -> Self {
+        self.with_by(dimension)
+    }
+    /// Deprecated alias of [`with_filter`](Self::with_filter).
+    #[deprecated(since = "0.2.0", note = "use with_filter")]
+    #[must_use]
+    pub fn filter(self, condition: filter::Condition) -> Self {
+        self.with_filter(condition)
+    }
+    /// Deprecated alias of [`with_quantiles`](Self::with_quantiles).
+    #[deprecated(since = "0.2.0", note = "use with_quantiles")]
+    #[must_use]
+    pub fn quantiles(self, mode: QuantileMode) -> Self {
+        self.with_quantiles(mode)
+    }
+    /// Deprecated alias of [`with_sla`](Self::with_sla).
+    #[deprecated(since = "0.2.0", note = "use with_sla")]
+    #[must_use]
+    pub fn sla(self, policy: SlaPolicy) -> Self {
+        self.with_sla(policy)
+    }
+    /// Deprecated alias of [`with_as_of`](Self::with_as_of).
+    #[deprecated(since = "0.2.0", note = "use with_as_of")]
+    #[must_use]
+    pub fn as_of(self, at: Instant) -> Self {
+        self.with_as_of(at)
+    }
+    /// Deprecated alias of [`with_csat`](Self::with_csat).
+    #[deprecated(since = "0.2.0", note = "use with_csat")]
+    #[must_use]
+    pub fn csat(self, options: CsatOptions) -> Self {
+        self.with_csat(options)
+    }
+    /// Deprecated alias of [`with_nps`](Self::with_nps).
+    #[deprecated(since = "0.2.0", note = "use with_nps")]
+    #[must_use]
+    pub fn nps(self, options: NpsOptions) -> Self {
+        self.with_nps(options)
+    }
+    /// Deprecated alias of [`with_ces`](Self::with_ces).
+    #[deprecated(since = "0.2.0", note = "use with_ces")]
+    #[must_use]
+    pub fn ces(self, options: CesOptions) -> Self {
+        self.with_ces(options)
+    }
+    /// Deprecated alias of [`with_cost_denominator`](Self::with_cost_denominator).
+    #[deprecated(since = "0.2.0", note = "use with_cost_denominator")]
+    #[must_use]
+    pub fn cost_denominator(self, denominator: CostDenominator) -> Self {
+        self.with_cost_denominator(denominator)
+    }
+    /// Deprecated alias of [`with_fcr_denominator`](Self::with_fcr_denominator).
+    #[deprecated(since = "0.2.0", note = "use with_fcr_denominator")]
+    #[must_use]
+    pub fn fcr_denominator(self, denominator: FcrDenominator) -> Self {
+        self.with_fcr_denominator(denominator)
+    }
+    /// Deprecated alias of [`with_max_periods`](Self::with_max_periods).
+    #[deprecated(since = "0.2.0", note = "use with_max_periods")]
+    #[must_use]
+    pub fn max_periods(self, max: u64) -> Self {
+        self.with_max_periods(max)
+    }
+    /// Deprecated alias of [`with_by_all`](Self::with_by_all).
+    #[deprecated(since = "0.2.0", note = "use with_by_all")]
+    #[must_use]
+    pub fn by_all<I, S>(self, dimensions: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.with_by_all(dimensions)
+    }
+    /// Deprecated alias of [`with_range`](Self::with_range).
+    #[deprecated(since = "0.2.0", note = "use with_range")]
+    #[must_use]
+    pub fn range(self, first: NaiveDate, last: NaiveDate) -> Self {
+        self.with_range(first, last)
     }
 
     /// The bucketer of the rows.
@@ -266,4 +421,107 @@ fn by_from_json<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>
         Some(By::Several(v)) if v.is_empty() => None,
         Some(By::Several(v)) => Some(v.join(",")),
     })
+}
+
+#[cfg(test)]
+mod deprecated_options {
+    //! The 0.1 names of the report's options still set the same fields (until 0.3).
+    #![allow(deprecated)]
+    use super::*;
+    use crate::kpi::{CesScale, CsatScale, SlaTarget};
+    use crate::time::TeamCalendars;
+
+    /// Every alias against its builder, each on a default so that a no-op alias would fail,
+    /// and the fields the aliases set checked by value.
+    #[test]
+    fn each_alias_sets_the_field_of_its_builder() {
+        let d = ReportOptions::default;
+        let calendar = BusinessCalendar::parse("Mon-Fri 09:00-17:00", Tz::UTC).unwrap();
+        let teams = TeamCalendars::new()
+            .by("team")
+            .with("billing", calendar.clone());
+        let mapping = StatusTimeMapping::default().with_agent_work([crate::model::Status::New]);
+        let condition: filter::Condition = "channel in (email,web)".parse().unwrap();
+        let sketch = QuantileMode::Sketch {
+            relative_accuracy: 0.01,
+        };
+        let policy = SlaPolicy::new().resolution_default(SlaTarget::calendar(3600).unwrap());
+        let at = chrono::DateTime::from_timestamp(1_600_000_000, 0).unwrap();
+        let csat = CsatOptions::default().with_scale(CsatScale::ONE_TO_TEN);
+        let nps = NpsOptions::default().with_confidence(0.9);
+        let ces = CesOptions::default().with_scale(CesScale::EaseOneToSeven);
+        let first = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let last = NaiveDate::from_ymd_opt(2024, 3, 31).unwrap();
+        let paris = chrono_tz::Europe::Paris;
+
+        let pairs = [
+            (d().period(Period::Week), d().with_period(Period::Week)),
+            (d().zone(paris), d().with_zone(paris)),
+            (
+                d().calendar(calendar.clone()),
+                d().with_calendar(calendar.clone()),
+            ),
+            (
+                d().calendars(teams.clone()),
+                d().with_calendars(teams.clone()),
+            ),
+            (
+                d().status_time(mapping.clone()),
+                d().with_status_time(mapping.clone()),
+            ),
+            (d().by("team,priority"), d().with_by("team,priority")),
+            (
+                d().by_all(["team", "priority"]),
+                d().with_by_all(["team", "priority"]),
+            ),
+            (
+                d().by_all(Vec::<String>::new()),
+                d().with_by_all(Vec::<String>::new()),
+            ),
+            (
+                d().filter(condition.clone()),
+                d().with_filter(condition.clone()),
+            ),
+            (d().quantiles(sketch), d().with_quantiles(sketch)),
+            (d().sla(policy.clone()), d().with_sla(policy.clone())),
+            (d().as_of(at), d().with_as_of(at)),
+            (d().csat(csat), d().with_csat(csat)),
+            (d().nps(nps), d().with_nps(nps)),
+            (d().ces(ces), d().with_ces(ces)),
+            (
+                d().cost_denominator(CostDenominator::Created),
+                d().with_cost_denominator(CostDenominator::Created),
+            ),
+            (
+                d().fcr_denominator(FcrDenominator::Resolved),
+                d().with_fcr_denominator(FcrDenominator::Resolved),
+            ),
+            (d().range(first, last), d().with_range(first, last)),
+            (d().max_periods(12), d().with_max_periods(12)),
+        ];
+        for (i, (old, new)) in pairs.iter().enumerate() {
+            assert_eq!(old, new, "alias #{i}");
+        }
+        // Each pair changed its field (the empty `by_all` aside, which leaves `by` unset).
+        let unchanged: Vec<usize> = (0..pairs.len()).filter(|&i| pairs[i].0 == d()).collect();
+        assert_eq!(unchanged, [7]);
+
+        // The fields, by value: `by` joins a list with commas, `filter` appends.
+        let old = d()
+            .period(Period::Week)
+            .zone(paris)
+            .by_all(["team", "priority"])
+            .filter(condition.clone())
+            .filter(condition.clone())
+            .range(first, last)
+            .max_periods(12);
+        assert_eq!(old.period, Period::Week);
+        assert_eq!(old.zone, paris);
+        assert_eq!(old.by.as_deref(), Some("team,priority"));
+        assert_eq!(old.filter, [condition.clone(), condition]);
+        assert_eq!(old.range, Some((first, last)));
+        assert_eq!(old.max_periods, 12);
+        // A later `by` replaces the grouping, as before.
+        assert_eq!(old.by("channel").by.as_deref(), Some("channel"));
+    }
 }

@@ -130,7 +130,7 @@ pub enum Share {
 /// let tickets: Vec<Ticket> = (0..10)
 ///     .map(|i| Ticket::builder(format!("T-{i}"), t0 + Duration::hours(i)).channel("chat").build())
 ///     .collect::<Result<_, _>>()?;
-/// let options = ReportOptions::default().by("channel");
+/// let options = ReportOptions::default().with_by("channel");
 /// // Each ticket goes to the bucket of its id, each bucket gives a state...
 /// let mut buckets = vec![Vec::new(); 3];
 /// for t in &tickets {

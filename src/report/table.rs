@@ -711,7 +711,7 @@ impl Report {
     /// let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
     /// let tickets = vec![Ticket::builder("T-1", t0).channel("=HYPERLINK(\"x\")").build()?];
     /// let input = ReportInput { tickets, ..ReportInput::default() };
-    /// let report = Report::compute(&input, &ReportOptions::default().by("channel"))?;
+    /// let report = Report::compute(&input, &ReportOptions::default().with_by("channel"))?;
     /// assert!(report.to_csv().contains(",\"'=HYPERLINK(\"\"x\"\")\","));
     /// assert!(report.to_csv_raw().contains(",\"=HYPERLINK(\"\"x\"\")\","));
     /// # Ok::<(), supportkpi::Error>(())

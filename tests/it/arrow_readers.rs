@@ -666,7 +666,9 @@ fn check(shape: &Shape, tickets: &[TicketSpec], surveys: &[SurveySpec]) {
     if let (Ok((tickets, _, _)), Ok(table), Ok((responses, _, _)), Ok(s_table)) =
         (&from_csv, table, &s_csv, s_table)
     {
-        let report_options = ReportOptions::default().period(Period::Week).by("channel");
+        let report_options = ReportOptions::default()
+            .with_period(Period::Week)
+            .with_by("channel");
         let rows = ReportInput {
             tickets: tickets.clone(),
             surveys: responses.clone(),

@@ -219,8 +219,8 @@ fn report_next_reply_columns() {
         ..ReportInput::default()
     };
     let options = ReportOptions::default()
-        .period(Period::Year)
-        .calendar(office());
+        .with_period(Period::Year)
+        .with_calendar(office());
     let report = Report::compute(&input, &options).unwrap();
     assert_eq!(report.rows.len(), 1);
     let row = &report.rows[0];
@@ -507,9 +507,9 @@ fn sla_next_reply_periodic_update_and_the_report() {
         ..ReportInput::default()
     };
     let options = ReportOptions::default()
-        .period(Period::Year)
-        .calendar(office())
-        .sla(policy);
+        .with_period(Period::Year)
+        .with_calendar(office())
+        .with_sla(policy);
     let row = &Report::compute(&input, &options).unwrap().rows[0];
     assert_eq!(row.sla_resolution_pct, Some(50.0));
     assert_eq!((row.sla_resolution_n, row.sla_resolution_running), (2, 1));
@@ -717,9 +717,9 @@ fn two_teams_on_calendars_in_different_zones() {
         .calendar(hours(Tz::UTC))
         .first_response_default(SlaTarget::business(2 * H).unwrap());
     let options = ReportOptions::default()
-        .calendar(hours(Tz::UTC))
-        .sla(policy.clone());
-    let options_by_team = options.clone().calendars(calendars.clone());
+        .with_calendar(hours(Tz::UTC))
+        .with_sla(policy.clone());
+    let options_by_team = options.clone().with_calendars(calendars.clone());
     let input = ReportInput {
         tickets: tickets.clone(),
         ..ReportInput::default()
@@ -754,7 +754,7 @@ fn two_teams_on_calendars_in_different_zones() {
     );
 
     // A map without a default calendar is refused, naming the option.
-    let no_default = ReportOptions::default().calendars(calendars.clone());
+    let no_default = ReportOptions::default().with_calendars(calendars.clone());
     let err = Report::compute(&input, &no_default).unwrap_err();
     assert_eq!(
         (err.kind(), err.field()),

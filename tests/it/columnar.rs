@@ -222,8 +222,8 @@ fn options(k: &Knobs) -> ReportOptions {
     let zone =
         parse_zone(["UTC", "America/New_York", "Asia/Kolkata", "America/Havana"][k.zone]).unwrap();
     let mut o = ReportOptions::default()
-        .period([Period::Day, Period::Week, Period::Month][k.period])
-        .zone(zone);
+        .with_period([Period::Day, Period::Week, Period::Month][k.period])
+        .with_zone(zone);
     let by = [
         None,
         Some("channel"),
@@ -236,14 +236,14 @@ fn options(k: &Knobs) -> ReportOptions {
         Some("channel"),
     ][k.by];
     if let Some(by) = by {
-        o = o.by(by);
+        o = o.with_by(by);
     }
     let cal = BusinessCalendar::parse("Mon-Fri 09:00-17:00", zone).unwrap();
     if k.business {
-        o = o.calendar(cal.clone());
+        o = o.with_calendar(cal.clone());
     }
     if k.sla {
-        o = o.sla(
+        o = o.with_sla(
             SlaPolicy::new()
                 .calendar(cal)
                 .first_response("high", SlaTarget::calendar(1800).unwrap())
@@ -253,20 +253,20 @@ fn options(k: &Knobs) -> ReportOptions {
         );
     }
     if let Some(d) = k.as_of {
-        o = o.as_of(t0() + Duration::days(d));
+        o = o.with_as_of(t0() + Duration::days(d));
     }
     if let Some((a, len)) = k.range {
         let first = t0().date_naive() + Duration::days(a);
-        o = o.range(first, first + Duration::days(len));
+        o = o.with_range(first, first + Duration::days(len));
     }
     if k.fcr_resolved {
-        o = o.fcr_denominator(FcrDenominator::Resolved);
+        o = o.with_fcr_denominator(FcrDenominator::Resolved);
     }
     if k.cost_created {
-        o = o.cost_denominator(CostDenominator::Created);
+        o = o.with_cost_denominator(CostDenominator::Created);
     }
     if k.sketch {
-        o = o.quantiles(QuantileMode::Sketch {
+        o = o.with_quantiles(QuantileMode::Sketch {
             relative_accuracy: 0.01,
         });
     }
@@ -388,7 +388,9 @@ fn large_inputs_agree() {
         surveys,
         ..ReportInput::default()
     };
-    let o = ReportOptions::default().period(Period::Month).by("channel");
+    let o = ReportOptions::default()
+        .with_period(Period::Month)
+        .with_by("channel");
     let columns = ColumnarInput::from_input(&input).unwrap();
     assert_eq!(
         Report::compute_columnar(&columns, &o).unwrap(),
@@ -494,7 +496,9 @@ fn long_ids_join_alike() {
         surveys,
         ..ReportInput::default()
     };
-    let o = ReportOptions::default().period(Period::Week).by("channel");
+    let o = ReportOptions::default()
+        .with_period(Period::Week)
+        .with_by("channel");
     let columns = ColumnarInput::from_input(&input).unwrap();
     let report = Report::compute_columnar(&columns, &o).unwrap();
     assert_eq!(report, Report::compute_records(&input, &o).unwrap());
@@ -523,7 +527,7 @@ fn centuries_long_durations() {
         tickets: vec![t],
         ..ReportInput::default()
     };
-    let o = ReportOptions::default().period(Period::Year);
+    let o = ReportOptions::default().with_period(Period::Year);
     let columns = ColumnarInput::from_input(&input).unwrap();
     assert_eq!(
         Report::compute_columnar(&columns, &o).unwrap(),
@@ -550,8 +554,8 @@ fn many_sparse_dimensions() {
     };
     for o in [
         ReportOptions::default(),
-        ReportOptions::default().by("plan"),
-        ReportOptions::default().by("custom_7"),
+        ReportOptions::default().with_by("plan"),
+        ReportOptions::default().with_by("custom_7"),
     ] {
         assert_eq!(
             Report::compute(&input, &o).unwrap(),
@@ -731,15 +735,15 @@ fn bucket_states_of_histories_combine_to_the_report() {
         (Some("channel"), true, false),
         (Some("segment"), false, true),
     ] {
-        let mut o = ReportOptions::default().period(Period::Week);
+        let mut o = ReportOptions::default().with_period(Period::Week);
         if let Some(by) = by {
-            o = o.by(by);
+            o = o.with_by(by);
         }
         if business {
-            o = o.calendar(cal.clone());
+            o = o.with_calendar(cal.clone());
         }
         if sketch {
-            o = o.quantiles(QuantileMode::Sketch {
+            o = o.with_quantiles(QuantileMode::Sketch {
                 relative_accuracy: 0.01,
             });
         }
@@ -794,9 +798,9 @@ fn damaged_or_foreign_states_are_refused() {
         histories: Vec::new(),
     };
     for sketch in [false, true] {
-        let mut o = ReportOptions::default().by("channel");
+        let mut o = ReportOptions::default().with_by("channel");
         if sketch {
-            o = o.quantiles(QuantileMode::Sketch {
+            o = o.with_quantiles(QuantileMode::Sketch {
                 relative_accuracy: 0.02,
             });
         }
@@ -830,7 +834,7 @@ fn damaged_or_foreign_states_are_refused() {
             (ErrorKind::InvalidState, Some("version"))
         );
         // Other options: refused by combine.
-        let other = ReportState::from_input(&input, &o.clone().period(Period::Week)).unwrap();
+        let other = ReportState::from_input(&input, &o.clone().with_period(Period::Week)).unwrap();
         let e = combine([state.clone(), other]).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::IncompatibleMerge);
         assert_eq!(combine([]).unwrap_err().kind(), ErrorKind::InvalidOption);
@@ -853,9 +857,9 @@ fn bucket_states_with_filters_and_several_dimensions() {
             data.clone().into_report_input()
         };
         let o = ReportOptions::default()
-            .period(Period::Month)
-            .by("channel,priority")
-            .filter("channel in (email,web)".parse().unwrap());
+            .with_period(Period::Month)
+            .with_by("channel,priority")
+            .with_filter("channel in (email,web)".parse().unwrap());
         let one = Report::compute(&input, &o).unwrap();
         assert!(
             one.rows

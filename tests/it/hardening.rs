@@ -33,7 +33,7 @@ fn span_ticket() -> ReportInput {
 fn a_ticket_spanning_the_calendar_by_day_is_a_clear_error() {
     let clock = Clock::now();
     for period in [Period::Day, Period::Week, Period::Month] {
-        let options = ReportOptions::default().period(period);
+        let options = ReportOptions::default().with_period(period);
         for result in [
             Report::compute(&span_ticket(), &options),
             Report::compute_records(&span_ticket(), &options),
@@ -57,7 +57,7 @@ fn a_ticket_spanning_the_calendar_by_day_is_a_clear_error() {
     // Days from 0001-01-01 to 9999-12-31 inclusive.
     let err = Report::compute(
         &span_ticket(),
-        &ReportOptions::default().period(Period::Day),
+        &ReportOptions::default().with_period(Period::Day),
     )
     .unwrap_err();
     assert!(err.to_string().contains("3652059 periods"), "{err}");
@@ -67,8 +67,8 @@ fn a_ticket_spanning_the_calendar_by_day_is_a_clear_error() {
 #[test]
 fn a_range_bounds_the_report_whatever_the_records_span() {
     let options = ReportOptions::default()
-        .period(Period::Day)
-        .range(date(2021, 1, 1), date(2021, 1, 3));
+        .with_period(Period::Day)
+        .with_range(date(2021, 1, 1), date(2021, 1, 3));
     let report = Report::compute(&span_ticket(), &options).unwrap();
     let rows: Vec<_> = report.total_rows().collect();
     assert_eq!(rows.len(), 3);
@@ -80,8 +80,8 @@ fn a_range_bounds_the_report_whatever_the_records_span() {
     // A range longer than the bound is refused before anything is read.
     let err = ReportAccumulator::new(
         ReportOptions::default()
-            .period(Period::Day)
-            .range(date(2021, 1, 1), date(2400, 1, 5)),
+            .with_period(Period::Day)
+            .with_range(date(2021, 1, 1), date(2400, 1, 5)),
     )
     .unwrap_err();
     assert_eq!(
@@ -89,7 +89,7 @@ fn a_range_bounds_the_report_whatever_the_records_span() {
         (ErrorKind::InvalidOption, Some("range"))
     );
     assert!(err.to_string().contains("138431"), "{err}");
-    let err = ReportAccumulator::new(ReportOptions::default().max_periods(0)).unwrap_err();
+    let err = ReportAccumulator::new(ReportOptions::default().with_max_periods(0)).unwrap_err();
     assert_eq!(err.field(), Some("max_periods"));
 }
 
@@ -105,18 +105,20 @@ fn the_bound_is_an_option_and_counts_in_the_reports_zone() {
         tickets: vec![t],
         ..ReportInput::default()
     };
-    let day = ReportOptions::default().period(Period::Day);
+    let day = ReportOptions::default().with_period(Period::Day);
     assert_eq!(
-        Report::compute(&input, &day.clone().max_periods(10))
+        Report::compute(&input, &day.clone().with_max_periods(10))
             .unwrap()
             .total_rows()
             .count(),
         10
     );
-    let err = Report::compute(&input, &day.clone().max_periods(9)).unwrap_err();
+    let err = Report::compute(&input, &day.clone().with_max_periods(9)).unwrap_err();
     assert!(err.to_string().contains("10 periods"), "{err}");
     // In New York both instants are the evening before: still ten local days.
-    let ny = day.zone(chrono_tz::America::New_York).max_periods(10);
+    let ny = day
+        .with_zone(chrono_tz::America::New_York)
+        .with_max_periods(10);
     assert_eq!(
         Report::compute(&input, &ny).unwrap().total_rows().count(),
         10
@@ -126,8 +128,8 @@ fn the_bound_is_an_option_and_counts_in_the_reports_zone() {
 #[test]
 fn surveys_costs_and_merged_partitions_are_bounded_too() {
     let options = ReportOptions::default()
-        .period(Period::Day)
-        .max_periods(100);
+        .with_period(Period::Day)
+        .with_max_periods(100);
     let survey = |id: &str, y| SurveyResponse::new(id, at(y, 1, 1), SurveyKind::Nps, 9).unwrap();
     let mut a = ReportAccumulator::new(options.clone()).unwrap();
     a.push_survey(&survey("S-1", 2021), None).unwrap();
@@ -370,7 +372,7 @@ fn a_far_future_ticket_by_month_is_refused_by_the_default_bound() {
         tickets: vec![t("A", 2021), t("B", 6021)],
         ..ReportInput::default()
     };
-    let options = ReportOptions::default().period(Period::Month);
+    let options = ReportOptions::default().with_period(Period::Month);
     let err = Report::compute(&input, &options).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidOption, "{err}");
     assert_eq!(err.record().unwrap().id.as_deref(), Some("B"));

@@ -260,7 +260,7 @@ fn zendesk_json_through_load_into_a_report() {
     );
     let report = Report::compute(
         &loaded.input,
-        &ReportOptions::default().period(Period::Year),
+        &ReportOptions::default().with_period(Period::Year),
     )
     .unwrap();
     let total = report.total_rows().next().unwrap();
@@ -505,7 +505,7 @@ fn freshdesk_json_through_load_detected_with_ratings() {
     );
     let report = Report::compute(
         &loaded.input,
-        &ReportOptions::default().period(Period::Year),
+        &ReportOptions::default().with_period(Period::Year),
     )
     .unwrap();
     let total = report.total_rows().next().unwrap();
@@ -661,7 +661,7 @@ fn intercom_detected_with_ratings_through_load() {
     );
     let report = Report::compute(
         &loaded.input,
-        &ReportOptions::default().period(Period::Year),
+        &ReportOptions::default().with_period(Period::Year),
     )
     .unwrap();
     let total = report.total_rows().next().unwrap();

@@ -126,11 +126,11 @@ fn options() -> ReportOptions {
         .first_response_default(SlaTarget::calendar(8 * 3600).unwrap())
         .resolution_default(SlaTarget::calendar(3 * 86_400).unwrap());
     ReportOptions::default()
-        .period(Period::Month)
-        .zone(parse_zone("Europe/Berlin").unwrap())
-        .calendar(cal)
-        .sla(sla)
-        .by("channel")
+        .with_period(Period::Month)
+        .with_zone(parse_zone("Europe/Berlin").unwrap())
+        .with_calendar(cal)
+        .with_sla(sla)
+        .with_by("channel")
 }
 
 /// One sequential pass, pushing every record into one accumulator.
@@ -351,7 +351,7 @@ fn totals_carry_cost_and_retention_dimension_rows_say_why_not() {
 #[test]
 fn grouping_by_segment_splits_retention() {
     let input = input(&fixed_specs());
-    let report = Report::compute(&input, &options().by("segment")).unwrap();
+    let report = Report::compute(&input, &options().with_by("segment")).unwrap();
     let june: Vec<_> = report
         .rows
         .iter()
@@ -406,13 +406,13 @@ fn writers() {
 
 #[test]
 fn option_errors() {
-    let e = ReportAccumulator::new(ReportOptions::default().by(" ")).unwrap_err();
+    let e = ReportAccumulator::new(ReportOptions::default().with_by(" ")).unwrap_err();
     assert_eq!(e.kind(), supportkpi::ErrorKind::InvalidOption);
     let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
-    let e = ReportAccumulator::new(ReportOptions::default().range(d(6), d(5))).unwrap_err();
+    let e = ReportAccumulator::new(ReportOptions::default().with_range(d(6), d(5))).unwrap_err();
     assert_eq!(e.field(), Some("range"));
     let mut a = ReportAccumulator::new(ReportOptions::default()).unwrap();
-    let b = ReportAccumulator::new(ReportOptions::default().by("channel")).unwrap();
+    let b = ReportAccumulator::new(ReportOptions::default().with_by("channel")).unwrap();
     assert_eq!(
         a.merge(b).unwrap_err().kind(),
         supportkpi::ErrorKind::IncompatibleMerge
@@ -423,7 +423,7 @@ fn option_errors() {
 fn a_range_reports_exactly_its_periods() {
     let input = input(&fixed_specs());
     let d = |m| NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
-    let report = Report::compute(&input, &options().range(d(4), d(9))).unwrap();
+    let report = Report::compute(&input, &options().with_range(d(4), d(9))).unwrap();
     let starts: Vec<_> = report.total_rows().map(|r| r.period_start).collect();
     assert_eq!(starts, (4..=9).map(d).collect::<Vec<_>>());
     let april = report.total_rows().next().unwrap();
@@ -536,9 +536,9 @@ mod from_files {
         assert_eq!(loaded.read, [(SourceKind::Tickets, 5998)]);
         assert_eq!(loaded.input.histories.len(), 890);
         let options = ReportOptions::default()
-            .period(Period::Day)
-            .zone(parse_zone("UTC").unwrap())
-            .by("priority");
+            .with_period(Period::Day)
+            .with_zone(parse_zone("UTC").unwrap())
+            .with_by("priority");
         let report = Report::compute(&loaded.input, &options).unwrap();
         let totals: Vec<_> = report.total_rows().collect();
         let created: u64 = totals.iter().map(|r| r.tickets_created).sum();
@@ -701,7 +701,8 @@ fn summary_rows_and_event_logs_of_the_same_tickets_count_once() {
             .iter()
             .all(|h| h.ticket().channel().is_some())
     );
-    let report = Report::compute(&loaded.input, &ReportOptions::default().by("channel")).unwrap();
+    let report =
+        Report::compute(&loaded.input, &ReportOptions::default().with_by("channel")).unwrap();
     let created: u64 = report.total_rows().map(|r| r.tickets_created).sum();
     let reopened: u64 = report.total_rows().map(|r| r.tickets_reopened).sum();
     assert_eq!(created, 3000);
@@ -723,7 +724,7 @@ fn summary_rows_and_event_logs_of_the_same_tickets_count_once() {
 #[test]
 fn push_input_equals_compute() {
     let input = input(&fixed_specs());
-    let options = options().by("segment");
+    let options = options().with_by("segment");
     let mut acc = ReportAccumulator::new(options.clone()).unwrap();
     acc.push_input(&input).unwrap();
     assert_eq!(acc.finish(), Report::compute(&input, &options).unwrap());

@@ -273,8 +273,8 @@ fn hand_customers() -> Vec<Customer> {
 fn hand_options() -> ReportOptions {
     let d = |m| chrono::NaiveDate::from_ymd_opt(2021, m, 1).unwrap();
     ReportOptions::default()
-        .period(Period::Month)
-        .range(d(1), d(3))
+        .with_period(Period::Month)
+        .with_range(d(1), d(3))
 }
 
 fn assert_hand_sections(s: &Sections) {
@@ -427,7 +427,7 @@ fn revenue_retention_says_why_it_is_undefined() {
     );
     // An empty starting cohort: the KPI's own reason. Before any customer, in 2020-01.
     let d = |y, m| chrono::NaiveDate::from_ymd_opt(y, m, 1).unwrap();
-    let early = ReportOptions::default().range(d(2020, 1), d(2020, 1));
+    let early = ReportOptions::default().with_range(d(2020, 1), d(2020, 1));
     let input = ReportInput {
         customers: hand_customers(),
         ..ReportInput::default()

@@ -324,7 +324,7 @@ fn ticket_table_of_the_log() {
         histories: histories(&rows),
         ..ReportInput::default()
     };
-    let options = ReportOptions::default().period(supportkpi::Period::Day);
+    let options = ReportOptions::default().with_period(supportkpi::Period::Day);
     let table = TicketMetrics::compute(&input, &options).unwrap();
     assert_eq!(table.rows.len(), 890);
     let ids: BTreeSet<&str> = table.iter().map(|r| r.ticket_id.as_str()).collect();

@@ -61,9 +61,9 @@ fn rows_worked_by_hand() {
         ..ReportInput::default()
     };
     let options = ReportOptions::default()
-        .period(Period::Day)
-        .calendar(cal)
-        .sla(policy);
+        .with_period(Period::Day)
+        .with_calendar(cal)
+        .with_sla(policy);
     let table = TicketMetrics::compute(&input, &options).unwrap();
     // The last ticket event is A's resolution on the 29th: the report ends at midnight.
     let end = Utc.with_ymd_and_hms(2021, 6, 30, 0, 0, 0).unwrap();
@@ -150,7 +150,7 @@ fn histories_give_reopens_resolutions_and_the_open_stay() {
         histories,
         ..ReportInput::default()
     };
-    let options = ReportOptions::default().period(Period::Day);
+    let options = ReportOptions::default().with_period(Period::Day);
     let table = TicketMetrics::compute(&input, &options).unwrap();
     let r = &table.rows[0];
     assert_eq!(
@@ -445,16 +445,18 @@ fn knobs() -> impl Strategy<Value = Knobs> {
 
 fn options(k: &Knobs) -> ReportOptions {
     let zone = parse_zone(k.zone).unwrap();
-    let mut o = ReportOptions::default().period(k.period).zone(zone);
+    let mut o = ReportOptions::default()
+        .with_period(k.period)
+        .with_zone(zone);
     let cal = BusinessCalendar::parse("Mon-Fri 09:00-17:00", zone).unwrap();
     if k.calendar {
-        o = o.calendar(cal.clone());
+        o = o.with_calendar(cal.clone());
     }
     if let Some(by) = k.by {
-        o = o.by(by);
+        o = o.with_by(by);
     }
     if k.sla {
-        o = o.sla(
+        o = o.with_sla(
             SlaPolicy::new()
                 .calendar(cal)
                 .first_response_default(SlaTarget::calendar(3600).unwrap())
@@ -577,7 +579,7 @@ fn four() -> ReportInput {
 #[test]
 fn several_dimensions_give_a_row_per_combination() {
     let input = four();
-    let options = ReportOptions::default().by_all(["team", "priority"]);
+    let options = ReportOptions::default().with_by_all(["team", "priority"]);
     assert_eq!(options.by.as_deref(), Some("team,priority"));
     for report in [
         Report::compute(&input, &options).unwrap(),
@@ -616,8 +618,8 @@ fn several_dimensions_give_a_row_per_combination() {
 fn filters_keep_matching_tickets_and_their_surveys() {
     use supportkpi::report::filter::Condition;
     let input = four();
-    let options =
-        ReportOptions::default().filter("channel in (email, web)".parse::<Condition>().unwrap());
+    let options = ReportOptions::default()
+        .with_filter("channel in (email, web)".parse::<Condition>().unwrap());
     let report = Report::compute(&input, &options).unwrap();
     let total = report.total_rows().next().unwrap();
     // A, B, D: FRT (10 + 20 + 40) / 3 min; only A's survey follows (score 5).
@@ -630,11 +632,11 @@ fn filters_keep_matching_tickets_and_their_surveys() {
 
     // priority=high and created from 11:00 (June 28th, UTC): C and D.
     let options = ReportOptions::default()
-        .by("team")
-        .filter("priority=high".parse().unwrap())
-        .filter(Condition::one_of("team", ["support", "billing"]))
-        .filter("created_at>=2021-06-28".parse().unwrap())
-        .filter("created_at<2021-06-29".parse().unwrap());
+        .with_by("team")
+        .with_filter("priority=high".parse().unwrap())
+        .with_filter(Condition::one_of("team", ["support", "billing"]))
+        .with_filter("created_at>=2021-06-28".parse().unwrap())
+        .with_filter("created_at<2021-06-29".parse().unwrap());
     let report = Report::compute(&input, &options).unwrap();
     let rows: Vec<(Option<&str>, u64)> = report
         .rows
@@ -645,11 +647,11 @@ fn filters_keep_matching_tickets_and_their_surveys() {
         rows,
         [(None, 3), (Some("billing"), 2), (Some("support"), 1)]
     );
-    let late = ReportOptions::default().filter("created_at>=2021-06-29".parse().unwrap());
+    let late = ReportOptions::default().with_filter("created_at>=2021-06-29".parse().unwrap());
     assert_eq!(Report::compute(&input, &late).unwrap().rows.len(), 0);
 
     // An unknown field names itself and lists the known ones.
-    let typo = ReportOptions::default().filter("chanel=email".parse().unwrap());
+    let typo = ReportOptions::default().with_filter("chanel=email".parse().unwrap());
     let err = Report::compute(&input, &typo).unwrap_err();
     assert_eq!(err.kind(), supportkpi::ErrorKind::InvalidOption);
     assert_eq!((err.field(), err.value()), (Some("where"), Some("chanel")));
@@ -660,7 +662,7 @@ fn filters_keep_matching_tickets_and_their_surveys() {
         ),
         "{err}"
     );
-    let typo = ReportOptions::default().by_all(["team", "prio"]);
+    let typo = ReportOptions::default().with_by_all(["team", "prio"]);
     let err = TicketMetrics::compute(&input, &typo).unwrap_err();
     assert_eq!((err.field(), err.value()), (Some("by"), Some("prio")));
     let err = "channel ~ email".parse::<Condition>().unwrap_err();
@@ -683,7 +685,8 @@ fn reopen_rate_from_event_logs() {
         histories,
         ..ReportInput::default()
     };
-    let report = Report::compute(&input, &ReportOptions::default().period(Period::Day)).unwrap();
+    let report =
+        Report::compute(&input, &ReportOptions::default().with_period(Period::Day)).unwrap();
     let rows: Vec<(Option<f64>, u64)> = report
         .rows
         .iter()
@@ -848,7 +851,7 @@ fn agents_credit_who_replied_and_who_solved() {
 
     // The per-agent report: June 2021 (one month), rows per first responder.
     let per = |by: &str| {
-        let report = Report::compute(&input, &ReportOptions::default().by(by)).unwrap();
+        let report = Report::compute(&input, &ReportOptions::default().with_by(by)).unwrap();
         report
             .rows
             .iter()
@@ -896,7 +899,7 @@ fn agents_credit_who_replied_and_who_solved() {
         ]
     );
     // A filter on the agent: cy's first responses only.
-    let cy = ReportOptions::default().filter("first_responder=cy".parse().unwrap());
+    let cy = ReportOptions::default().with_filter("first_responder=cy".parse().unwrap());
     let table = TicketMetrics::compute(&input, &cy).unwrap();
     assert_eq!(table.rows.len(), 1);
     assert_eq!(table.rows[0].ticket_id, "C");
@@ -912,7 +915,7 @@ fn summary_rows_name_no_agents() {
             .all(|r| r.first_responder.is_none() && r.solver.is_none())
     );
     // Grouped by an agent, summary rows all fall under (none), on both engines.
-    let o = ReportOptions::default().by("first_responder");
+    let o = ReportOptions::default().with_by("first_responder");
     let report = Report::compute(&input, &o).unwrap();
     assert_eq!(report, Report::compute_records(&input, &o).unwrap());
     let dims: Vec<_> = report

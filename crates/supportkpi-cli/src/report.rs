@@ -175,28 +175,30 @@ pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
         sla = Some(policy.pause(SlaMetric::Resolution, pause_statuses(spec)?));
     }
 
-    let mut options = ReportOptions::default().period(period).zone(zone);
+    let mut options = ReportOptions::default().with_period(period).with_zone(zone);
     if let Some(cal) = calendar {
-        options = options.calendar(cal);
+        options = options.with_calendar(cal);
     }
     if let Some(map) = calendars {
-        options = options.calendars(map);
+        options = options.with_calendars(map);
     }
     if let Some(text) = &args.as_of {
-        options = options.as_of(as_of(text, zone)?);
+        options = options.with_as_of(as_of(text, zone)?);
     }
     if let Some(by) = &args.by {
-        options = options.by(by.clone());
+        options = options.with_by(by.clone());
     }
     for text in &args.wheres {
         let condition: Condition = text.parse().map_err(|e: Error| usage("--where", &e))?;
-        options = options.filter(condition);
+        options = options.with_filter(condition);
     }
     if let Some(policy) = sla {
-        options = options.sla(policy);
+        options = options.with_sla(policy);
     }
     match (&args.from, &args.to) {
-        (Some(from), Some(to)) => options = options.range(date("--from", from)?, date("--to", to)?),
+        (Some(from), Some(to)) => {
+            options = options.with_range(date("--from", from)?, date("--to", to)?)
+        }
         (None, None) => {}
         _ => {
             return Err(Failure::Usage(
@@ -210,7 +212,7 @@ pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
                 "--max-periods {n:?}: expected a whole number above 0"
             ))
         })?;
-        options = options.max_periods(n);
+        options = options.with_max_periods(n);
     }
     // The options' own checks (a range longer than max_periods, a range that ends before it
     // starts) are bad usage, not bad input.
@@ -298,7 +300,7 @@ pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
             _ => None,
         };
         match page_by {
-            Some(by) => Report::compute(&context.input, &context.options.clone().by(by)),
+            Some(by) => Report::compute(&context.input, &context.options.clone().with_by(by)),
             None => Report::compute(&context.input, &context.options),
         }
         .map_err(|e| Failure::Input(one_line(&e)))?

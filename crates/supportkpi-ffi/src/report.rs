@@ -1136,7 +1136,9 @@ mod tests {
             ..Sources::default()
         };
         let loaded = load(&sources, &ReadOptions::new()).unwrap();
-        let options = ReportOptions::default().period(Period::Week).by("channel");
+        let options = ReportOptions::default()
+            .with_period(Period::Week)
+            .with_by("channel");
         let direct = Report::compute(&loaded.input, &options).unwrap().to_json();
         let request = serde_json::json!({
             "sources": {"tickets": sources.tickets, "surveys": sources.surveys},

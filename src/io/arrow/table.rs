@@ -1412,7 +1412,9 @@ mod tests {
 
         // What follows the conversion in sk.report, against the Rust engine's report on rows
         // (the comparison's workload: months by channel).
-        let report_options = ReportOptions::default().period(Period::Month).by("channel");
+        let report_options = ReportOptions::default()
+            .with_period(Period::Month)
+            .with_by("channel");
         let columns = ColumnarInput {
             tickets: ticket_table.unwrap_or_default(),
             surveys: survey_table.unwrap_or_default(),
