@@ -713,7 +713,7 @@ impl<'a> From<&'a ColumnarInput> for Inputs<'a> {
     }
 }
 
-/// Widens the report's span (see [`ReportOptions::max_periods`]) by the earliest and the
+/// Widens the report's span (see [`field@ReportOptions::max_periods`]) by the earliest and the
 /// latest instant of each column that buckets a row, before anything is allocated per period:
 /// the record named by an error is the one holding that instant.
 fn widen_by_columns(

@@ -1,5 +1,5 @@
-//! Several dimensions and filters: what [`ReportOptions::by`] lists and
-//! [`ReportOptions::filter`] keeps.
+//! Several dimensions and filters: what [`field@ReportOptions::by`] lists and
+//! [`field@ReportOptions::filter`] keeps.
 //!
 //! - **Several dimensions**: `by = "team,priority"` groups by each combination of the two; a
 //!   row's `dimension` is the values joined by [`COMBINATION_SEPARATOR`] (`"billing / high"`),

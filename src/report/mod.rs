@@ -41,10 +41,10 @@
 //! | `cost_per_ticket` | cost apportioned by days / tickets resolved in the period |
 //! | `retention_pct` | customers active at the start and end of the period |
 //!
-//! **Dimensions.** [`ReportOptions::by`] names one: a ticket dimension (`channel`, `priority`,
-//! `team`, `assignee`, `status`, `customer_id`, or any free-form column) or `segment` (the
-//! customer's segment, joined through the ticket's `customer_id`). A survey response takes the
-//! dimension value of the ticket it rates. Tickets without a value are grouped under
+//! **Dimensions.** [`field@ReportOptions::by`] names one: a ticket dimension (`channel`,
+//! `priority`, `team`, `assignee`, `status`, `customer_id`, or any free-form column) or
+//! `segment` (the customer's segment, joined through the ticket's `customer_id`). A survey
+//! response takes the dimension value of the ticket it rates. Tickets without a value are grouped under
 //! [`NO_VALUE`]. Cost per ticket is only reported on total rows (costs carry no dimension);
 //! retention is split only by `segment`.
 //!

@@ -1,5 +1,5 @@
 //! [`Span`]: the first and last instants a report has read, the bound that keeps its periods
-//! (and so its memory) within [`ReportOptions::max_periods`] whatever the records' instants.
+//! (and so its memory) within [`field@ReportOptions::max_periods`] whatever the records' instants.
 
 use super::{ReportOptions, TicketRef};
 use crate::error::{Error, ErrorKind};
@@ -7,7 +7,7 @@ use crate::model::{CostEntry, Customer, Instant, SurveyResponse};
 use serde::{Deserialize, Serialize};
 
 /// The first and last instants a report has read, to keep its periods within
-/// [`ReportOptions::max_periods`]: checking a new bound costs one date conversion, and the
+/// [`field@ReportOptions::max_periods`]: checking a new bound costs one date conversion, and the
 /// exact count (in the report's zone) is only worked out when the UTC estimate is near the
 /// bound.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]

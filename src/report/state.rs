@@ -159,7 +159,7 @@ pub struct ReportState {
     /// The customers retention counted, for the revenue and cohort sections.
     pub(super) customers: super::sections::CustomerBook,
     /// The instants read into this state, to refuse an input that would stretch the report
-    /// past [`ReportOptions::max_periods`] before anything is kept per period. Not encoded:
+    /// past [`field@ReportOptions::max_periods`] before anything is kept per period. Not encoded:
     /// the periods themselves are kept sparse, so a combined state stays bounded by its
     /// records.
     pub(super) span: super::Span,

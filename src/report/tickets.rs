@@ -22,8 +22,8 @@
 //! | `backlog_end` of the last period | `open_at_end` | — |
 //!
 //! **The report's end** ([`TicketMetrics::end`]) is the backlog snapshot's instant:
-//! [`ReportOptions::as_of`] when given, else the end of the report's last ticket period (the
-//! last of [`ReportOptions::range`], or the last period holding a ticket's creation,
+//! [`field@ReportOptions::as_of`] when given, else the end of the report's last ticket period (the
+//! last of [`field@ReportOptions::range`], or the last period holding a ticket's creation,
 //! resolution, reopen or cancellation).
 //!
 //! **Surveys follow their ticket**: `csat_score`, `nps_score` and `ces_score` are the score of
@@ -310,7 +310,7 @@ impl TicketMetrics {
     /// The table over `input` with the report's `options`: the rows [`crate::Report::compute`]
     /// aggregates for the same input and options.
     ///
-    /// Filters ([`ReportOptions::filter`]) keep the rows of the tickets passing them.
+    /// Filters ([`field@ReportOptions::filter`]) keep the rows of the tickets passing them.
     ///
     /// # Errors
     /// As [`crate::Report::compute`]: the options' errors (an unknown field in `by` or the
