@@ -4,6 +4,8 @@
 # generated tickets and surveys:
 #   json  read + Report::compute + the JSON writer (rows and sections)
 #   html  read + Report::compute + the HTML page (rendered from the Report only)
+# with the generated customers too, so that every section (revenue retention and the cohort
+# matrix included) is in both.
 # html - json is what the page adds over the report. Each is the median of RUNS runs.
 #
 #   benches/html.sh [TICKETS] [RUNS]     (builds the release CLI first; BENCHMARKS.md)
@@ -25,7 +27,7 @@ run() {
     local t0 t1
     t0=$(date +%s.%N)
     "$bin" report --tickets "$data/tickets.csv" --surveys "$data/surveys.csv" \
-      --format "$format" -o "$data/out.$format" 2>/dev/null
+      --customers "$data/customers.csv" --format "$format" -o "$data/out.$format" 2>/dev/null
     t1=$(date +%s.%N)
     echo "$t1 - $t0" | bc
   done | median
