@@ -299,8 +299,13 @@ pub(super) fn push_retention(
             .or_insert_with(|| kpis.retention.accumulator())
             .push(customer)?;
     }
-    // After retention accepted it: the sections' customers are the retention's.
-    book.push(customer);
+    // After retention accepted it: the sections' customers are the retention's (kept only
+    // for the sections that read them).
+    if options.sections.contains(super::Section::RevenueRetention)
+        || options.sections.contains(super::Section::Cohorts)
+    {
+        book.push(customer);
+    }
     Ok(())
 }
 

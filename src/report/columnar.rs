@@ -24,6 +24,7 @@
 //! `ResolutionVariant::end_at`, `CostDenominator::bucket_at`, `summary_exit`); the equality
 //! tests against [`Report::compute_records`] (`tests/it/columnar.rs`) check the whole table.
 
+use super::Section;
 use super::state::{Group, ReportState, Share};
 use super::{Cell, Kpis, NO_VALUE, PARTITION, ReportOptions, Span};
 use crate::columnar::{ColumnarInput, Dictionary, NO_INSTANT, SurveyTable, TicketTable, from_ns};
@@ -204,6 +205,9 @@ struct Part {
     /// the creation instants of the tickets open at it (their ages).
     bound: Option<i64>,
     open: Vec<i64>,
+    /// Whether the options select the arrivals and the backlog ages (else they are not kept).
+    keep_arrivals: bool,
+    keep_open: bool,
 }
 
 impl Part {
@@ -216,6 +220,8 @@ impl Part {
             last: None,
             arrivals: Arrivals::default(),
             dates: LocalDates::new(options.zone),
+            keep_arrivals: options.sections.contains(Section::Arrivals),
+            keep_open: options.sections.contains(Section::BacklogAges),
             bound: super::state::snapshot_bound(options).map(|b| {
                 b.timestamp_nanos_opt().unwrap_or(if b.timestamp() > 0 {
                     i64::MAX
@@ -434,7 +440,9 @@ fn push_flows(
     flow_code: Option<usize>,
     options: &ReportOptions,
 ) {
-    part.arrivals.push(&mut part.dates, from_ns(raw.created));
+    if part.keep_arrivals {
+        part.arrivals.push(&mut part.dates, from_ns(raw.created));
+    }
     let s = part.slot(raw.created);
     part.flow(s, flow_code, |sl, j| {
         sl.counts[j].created += 1;
@@ -447,7 +455,7 @@ fn push_flows(
         part.flow(s, flow_code, |sl, j| sl.counts[j].resolved += 1);
     }
     let exit = summary_exit(status.category(), raw.created, resolved);
-    if keeps_open(part.bound, raw.created, exit.map(|(at, _)| at)) {
+    if part.keep_open && keeps_open(part.bound, raw.created, exit.map(|(at, _)| at)) {
         part.open.push(raw.created);
     }
     if let Some((at, exit)) = exit {

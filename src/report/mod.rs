@@ -103,7 +103,7 @@ pub mod tickets;
 pub use accumulator::ReportAccumulator;
 pub use input::ReportInput;
 pub use options::{DEFAULT_MAX_PERIODS, ReportOptions};
-pub use sections::{BacklogAges, RowIntervals, Sections};
+pub use sections::{BacklogAges, RowIntervals, Section, SectionSet, Sections};
 pub use state::{ReportState, STATE_VERSION, Share, bucket_of, combine, merge};
 pub use table::{COLUMNS, Column, ColumnType, Report, ReportRow, column, column_names, csv_text};
 pub use tickets::{TICKET_COLUMNS, TicketMetrics, TicketMetricsRow};

@@ -2,6 +2,7 @@
 //! KPI's options), with its `with_<field>` builders and its JSON form.
 
 use super::filter;
+use super::sections::SectionSet;
 use crate::BusinessCalendar;
 use crate::kpi::StatusTimeMapping;
 use crate::kpi::{CesOptions, CostDenominator, CsatOptions, FcrDenominator, NpsOptions, SlaPolicy};
@@ -98,6 +99,11 @@ pub struct ReportOptions {
     /// ticket, and its business-clock SLA targets, use its team's calendar, `calendar` (which
     /// this needs) the others'.
     pub calendars: Option<crate::time::TeamCalendars>,
+    /// The [`Sections`](super::Sections) the report computes (default: all). An unselected
+    /// section is not computed, and stays empty. In JSON a list of names
+    /// (`"sections": ["intervals", "backlog_ages"]`, see [`SectionSet`]); absent: all.
+    #[serde(skip_serializing_if = "SectionSet::is_all")]
+    pub sections: SectionSet,
 }
 
 /// The default of [`ReportOptions::max_periods`](field@ReportOptions::max_periods): 10,000
@@ -125,6 +131,7 @@ impl Default for ReportOptions {
             max_periods: DEFAULT_MAX_PERIODS,
             status_time: StatusTimeMapping::default(),
             calendars: None,
+            sections: SectionSet::ALL,
         }
     }
 }
@@ -278,6 +285,22 @@ impl ReportOptions {
     #[must_use]
     pub fn with_max_periods(mut self, max: u64) -> Self {
         self.max_periods = max;
+        self
+    }
+
+    /// Selects the sections the report computes (see [`sections`](Self::sections)).
+    ///
+    /// ```
+    /// use supportkpi::report::{ReportOptions, Section, SectionSet};
+    /// let o = ReportOptions::default().with_sections([Section::Intervals, Section::Cohorts]);
+    /// assert!(o.sections.contains(Section::Cohorts));
+    /// assert!(!o.sections.contains(Section::RevenueRetention));
+    /// let rows_only = ReportOptions::default().with_sections(SectionSet::NONE);
+    /// assert_eq!(rows_only.sections.iter().count(), 0);
+    /// ```
+    #[must_use]
+    pub fn with_sections(mut self, sections: impl Into<SectionSet>) -> Self {
+        self.sections = sections.into();
         self
     }
 

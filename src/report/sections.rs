@@ -41,20 +41,28 @@ use std::collections::BTreeMap;
 ///
 /// The customers counted are those of the report's retention: with
 /// [`Share::LookupOnly`](super::Share::LookupOnly) a state adds none.
+///
+/// Each part is computed only when [`ReportOptions::sections`] selects it (default: all; see
+/// [`Section`]): an unselected part is empty — no intervals, a zero heatmap and no spike days
+/// (`arrivals`), `backlog_ages` `None`, no revenue retention or cohort lines.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sections {
-    /// Per row: the CSAT and NPS intervals.
+    /// Per row: the CSAT and NPS intervals (empty unless [`Section::Intervals`] is selected).
     pub intervals: Vec<RowIntervals>,
-    /// Created tickets by local weekday (`[0]` = Monday) and hour (`[h]` = h:00–h:59).
+    /// Created tickets by local weekday (`[0]` = Monday) and hour (`[h]` = h:00–h:59); zero
+    /// unless [`Section::Arrivals`] is selected.
     pub heatmap: [[u64; 24]; 7],
-    /// Days whose created count is a spike, in date order.
+    /// Days whose created count is a spike, in date order ([`Section::Arrivals`]).
     pub spike_days: Vec<SpikeDay>,
-    /// The open backlog by age; `None` without tickets (and without `as_of`).
+    /// The open backlog by age; `None` without tickets (and without `as_of`), or unless
+    /// [`Section::BacklogAges`] is selected.
     pub backlog_ages: Option<BacklogAges>,
-    /// Per report period: GRR and NRR of the customers with revenue at its start.
+    /// Per report period: GRR and NRR of the customers with revenue at its start (empty
+    /// unless [`Section::RevenueRetention`] is selected).
     #[serde(default)]
     pub revenue_retention: Vec<RevenueRetentionRow>,
-    /// Per cohort (acquisition period): its size and how many are active k periods on.
+    /// Per cohort (acquisition period): its size and how many are active k periods on (empty
+    /// unless [`Section::Cohorts`] is selected).
     #[serde(default)]
     pub cohorts: Vec<CohortLine>,
 }
@@ -161,10 +169,17 @@ impl CustomerBook {
             customers: self.sorted(),
         };
         let range = Some((first.start, last.start));
-        (
-            book.revenue(o, keys, range),
-            book.cohorts(o, range).unwrap_or_default(),
-        )
+        let revenue = if o.sections.contains(Section::RevenueRetention) {
+            book.revenue(o, keys, range)
+        } else {
+            Vec::new()
+        };
+        let cohorts = if o.sections.contains(Section::Cohorts) {
+            book.cohorts(o, range).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        (revenue, cohorts)
     }
 
     fn revenue(
@@ -379,14 +394,204 @@ impl Flows {
         (options, keys): (&ReportOptions, &[PeriodKey]),
         intervals: Vec<RowIntervals>,
     ) -> Sections {
+        let selected = options.sections;
         let (revenue_retention, cohorts) = self.customers.finish(options, keys);
+        let arrivals = selected.contains(Section::Arrivals);
         Sections {
-            spike_days: spike_days(&self.arrivals.daily, spikes),
-            heatmap: self.arrivals.heatmap,
-            backlog_ages: self.snapshot,
+            spike_days: if arrivals {
+                spike_days(&self.arrivals.daily, spikes)
+            } else {
+                Vec::new()
+            },
+            heatmap: if arrivals {
+                self.arrivals.heatmap
+            } else {
+                [[0; 24]; 7]
+            },
+            backlog_ages: self
+                .snapshot
+                .filter(|_| selected.contains(Section::BacklogAges)),
             intervals,
             revenue_retention,
             cohorts,
         }
+    }
+}
+
+/// One of the report's [`Sections`], to select with [`ReportOptions::sections`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Section {
+    /// `intervals`: each row's CSAT and NPS 95% intervals.
+    Intervals,
+    /// `arrivals`: the weekday × hour heatmap and the spike days.
+    Arrivals,
+    /// `backlog_ages`: the open backlog by age.
+    BacklogAges,
+    /// `revenue_retention`: GRR and NRR per period.
+    RevenueRetention,
+    /// `cohorts`: the cohort matrix.
+    Cohorts,
+}
+
+impl Section {
+    /// Every section, in the order of [`Sections`]' fields.
+    pub const ALL: [Section; 5] = [
+        Section::Intervals,
+        Section::Arrivals,
+        Section::BacklogAges,
+        Section::RevenueRetention,
+        Section::Cohorts,
+    ];
+
+    /// The section's name in JSON, Python and the CLI (`"backlog_ages"`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Section::Intervals => "intervals",
+            Section::Arrivals => "arrivals",
+            Section::BacklogAges => "backlog_ages",
+            Section::RevenueRetention => "revenue_retention",
+            Section::Cohorts => "cohorts",
+        }
+    }
+
+    const fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+impl std::fmt::Display for Section {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for Section {
+    type Err = Error;
+
+    /// Parses a section's [`name`](Section::name) (surrounding blanks ignored).
+    ///
+    /// # Errors
+    /// [`InvalidOption`](crate::ErrorKind::InvalidOption) naming the value and listing the
+    /// valid names.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        let name = s.trim();
+        Section::ALL
+            .into_iter()
+            .find(|x| x.name() == name)
+            .ok_or_else(|| {
+                let valid: Vec<&str> = Section::ALL.iter().map(|x| x.name()).collect();
+                Error::new(
+                    crate::ErrorKind::InvalidOption,
+                    format!("a section is one of {}", valid.join(", ")),
+                )
+                .with_field("sections")
+                .with_value(s)
+            })
+    }
+}
+
+/// The sections a report computes ([`ReportOptions::sections`]); [`Default`]: all of them.
+///
+/// An unselected section is not computed at all (not only hidden): its part of [`Sections`] is
+/// empty (`None`, an empty list or a zero heatmap), and the engines and
+/// [`ReportState`](super::ReportState) do not keep what it needs. In JSON a list of names
+/// (`["intervals", "backlog_ages"]`); an unknown name is an
+/// [`InvalidOption`](crate::ErrorKind::InvalidOption) error listing the valid ones.
+///
+/// ```
+/// use supportkpi::report::{Section, SectionSet};
+/// let set: SectionSet = "intervals, cohorts".parse()?;
+/// assert!(set.contains(Section::Cohorts) && !set.contains(Section::RevenueRetention));
+/// assert_eq!(set, SectionSet::from_iter([Section::Cohorts, Section::Intervals]));
+/// assert_eq!(SectionSet::default(), SectionSet::ALL);
+/// assert!("heat".parse::<SectionSet>().unwrap_err().to_string().contains("backlog_ages"));
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SectionSet(u8);
+
+impl SectionSet {
+    /// Every section (the default).
+    pub const ALL: SectionSet = SectionSet((1 << Section::ALL.len()) - 1);
+    /// No section: the rows only.
+    pub const NONE: SectionSet = SectionSet(0);
+
+    /// Whether `section` is selected.
+    pub const fn contains(self, section: Section) -> bool {
+        self.0 & section.bit() != 0
+    }
+
+    /// This set with `section` too.
+    #[must_use]
+    pub const fn with(self, section: Section) -> SectionSet {
+        SectionSet(self.0 | section.bit())
+    }
+
+    /// The selected sections, in the order of [`Section::ALL`].
+    pub fn iter(self) -> impl Iterator<Item = Section> {
+        Section::ALL.into_iter().filter(move |s| self.contains(*s))
+    }
+
+    /// Whether every section is selected.
+    pub const fn is_all(&self) -> bool {
+        self.0 == Self::ALL.0
+    }
+}
+
+impl Default for SectionSet {
+    fn default() -> Self {
+        SectionSet::ALL
+    }
+}
+
+impl std::fmt::Debug for SectionSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl FromIterator<Section> for SectionSet {
+    fn from_iter<I: IntoIterator<Item = Section>>(iter: I) -> Self {
+        iter.into_iter().fold(SectionSet::NONE, SectionSet::with)
+    }
+}
+
+impl<const N: usize> From<[Section; N]> for SectionSet {
+    fn from(sections: [Section; N]) -> Self {
+        sections.into_iter().collect()
+    }
+}
+
+impl From<Section> for SectionSet {
+    fn from(section: Section) -> Self {
+        SectionSet::NONE.with(section)
+    }
+}
+
+impl std::str::FromStr for SectionSet {
+    type Err = Error;
+
+    /// Parses names separated by commas (`"intervals,cohorts"`); an empty string is
+    /// [`NONE`](SectionSet::NONE).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        s.split(',')
+            .filter(|n| !n.trim().is_empty())
+            .map(str::parse)
+            .collect()
+    }
+}
+
+impl Serialize for SectionSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter().map(Section::name))
+    }
+}
+
+impl<'de> Deserialize<'de> for SectionSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|n| n.parse::<Section>().map_err(serde::de::Error::custom))
+            .collect()
     }
 }

@@ -434,9 +434,13 @@ impl ReportState {
         }
         let mut stays = Vec::new();
         facts.for_each_stay(|s| stays.push(s));
-        self.arrivals.push(dates, created);
+        let sections = self.options.sections;
+        if sections.contains(super::Section::Arrivals) {
+            self.arrivals.push(dates, created);
+        }
+        let keep_open = sections.contains(super::Section::BacklogAges);
         for stay in stays {
-            if crate::kpi::keeps_open(bound, stay.from, stay.to.map(|(at, _)| at)) {
+            if keep_open && crate::kpi::keeps_open(bound, stay.from, stay.to.map(|(at, _)| at)) {
                 self.open.push(stay.created);
             }
             self.group(bucketer.key(stay.from), &label).backlog(1);

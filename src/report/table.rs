@@ -1297,12 +1297,14 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
                 ),
             };
 
-            intervals.push(RowIntervals::new(
-                key.start,
-                dim.cloned(),
-                (&csat.ci95, csat.n),
-                (&nps.ci95, nps.n),
-            ));
+            if options.sections.contains(super::Section::Intervals) {
+                intervals.push(RowIntervals::new(
+                    key.start,
+                    dim.cloned(),
+                    (&csat.ci95, csat.n),
+                    (&nps.ci95, nps.n),
+                ));
+            }
             rows.push(ReportRow {
                 period_start: key.start,
                 period_end: key.end(),

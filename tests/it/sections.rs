@@ -25,10 +25,16 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use supportkpi::io::{ReadOptions, Sources, load};
 use supportkpi::model::{Currency, Money};
-use supportkpi::report::{Report, ReportInput, ReportOptions, ReportState, Sections, Share};
+use supportkpi::report::{
+    Report, ReportInput, ReportOptions, ReportState, Section, SectionSet, Sections, Share,
+};
 use supportkpi::{Customer, Period};
 
 fn demo(events: bool) -> Report {
+    Report::compute(&demo_input(events), &ReportOptions::default()).unwrap()
+}
+
+fn demo_input(events: bool) -> ReportInput {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/data/demo");
     let sources = Sources {
         tickets: Some(dir.join("tickets.csv")),
@@ -39,7 +45,7 @@ fn demo(events: bool) -> Report {
     };
     let loaded = load(&sources, &ReadOptions::new()).unwrap();
     assert_eq!(loaded.input.histories.is_empty(), !events);
-    Report::compute(&loaded.input, &ReportOptions::default()).unwrap()
+    loaded.input
 }
 
 /// The values above, on a report of the demo.
@@ -545,4 +551,99 @@ fn the_demo_sections_over_buckets() {
         assert_demo_sections(&report.sections);
         assert_eq!(report, one, "{buckets} buckets");
     }
+}
+
+/// A report of some sections has exactly those, with the full report's values, from both
+/// engines and through a state's bytes; the others are empty.
+#[test]
+fn the_selected_sections_only() {
+    for events in [false, true] {
+        let full = demo(events);
+        let input = demo_input(events);
+        let o = ReportOptions::default().with_sections([Section::Intervals, Section::Cohorts]);
+        let some = Report::compute(&input, &o).unwrap();
+        // The rows do not depend on the sections.
+        assert!(some.rows == full.rows);
+        let s = &some.sections;
+        assert_eq!(s.intervals, full.sections.intervals);
+        assert_eq!(s.cohorts, full.sections.cohorts);
+        assert_eq!(s.cohorts.len(), 11);
+        assert_eq!(s.heatmap, [[0; 24]; 7]);
+        assert!(s.spike_days.is_empty() && s.revenue_retention.is_empty());
+        assert_eq!(s.backlog_ages, None);
+        let state = ReportState::from_input(&input, &o).unwrap();
+        let back = ReportState::from_bytes(&state.to_bytes()).unwrap();
+        assert_eq!(back.options().sections, o.sections);
+        assert!(back.finish() == some);
+
+        // The complement: the other three, equal to the full report's.
+        let o = ReportOptions::default().with_sections([
+            Section::Arrivals,
+            Section::BacklogAges,
+            Section::RevenueRetention,
+        ]);
+        let rest = Report::compute(&input, &o).unwrap();
+        let s = &rest.sections;
+        assert!(s.intervals.is_empty() && s.cohorts.is_empty());
+        assert_eq!(s.heatmap, full.sections.heatmap);
+        assert_eq!(s.spike_days, full.sections.spike_days);
+        assert_eq!(s.backlog_ages.as_ref().unwrap().backlog, 40);
+        assert_eq!(s.backlog_ages, full.sections.backlog_ages);
+        assert_eq!(s.revenue_retention, full.sections.revenue_retention);
+        assert_eq!(s.revenue_retention.len(), 12);
+
+        // None: the rows only, and a state that keeps no arrival, open ticket or customer.
+        let none = ReportOptions::default().with_sections(SectionSet::NONE);
+        let bare = ReportState::from_input(&input, &none).unwrap();
+        let all = ReportState::from_input(&input, &ReportOptions::default()).unwrap();
+        assert!(bare.to_bytes().len() < all.to_bytes().len());
+        let report = bare.finish();
+        assert!(report.rows == full.rows);
+        assert_eq!(report.sections, Sections::default());
+    }
+}
+
+#[test]
+fn states_of_other_sections_do_not_combine() {
+    let input = demo_input(false);
+    let a = ReportState::from_input(&input, &ReportOptions::default()).unwrap();
+    let o = ReportOptions::default().with_sections(Section::Intervals);
+    let b = ReportState::from_input(&input, &o).unwrap();
+    let err = supportkpi::report::combine([a, b]).unwrap_err();
+    assert_eq!(err.kind(), supportkpi::ErrorKind::IncompatibleMerge);
+}
+
+#[test]
+fn the_sections_option_in_json() {
+    // Absent: all, and the default serializes without the key (old requests and states alike).
+    let o: ReportOptions = serde_json::from_str("{}").unwrap();
+    assert_eq!(o.sections, SectionSet::ALL);
+    let text = serde_json::to_string(&ReportOptions::default()).unwrap();
+    assert!(!text.contains("sections"), "{text}");
+    let o: ReportOptions =
+        serde_json::from_str(r#"{"sections": ["backlog_ages", "intervals"]}"#).unwrap();
+    assert_eq!(
+        o.sections,
+        SectionSet::from([Section::Intervals, Section::BacklogAges])
+    );
+    let text = serde_json::to_string(&o).unwrap();
+    assert!(
+        text.contains(r#""sections":["intervals","backlog_ages"]"#),
+        "{text}"
+    );
+    assert_eq!(serde_json::from_str::<ReportOptions>(&text).unwrap(), o);
+    let o: ReportOptions = serde_json::from_str(r#"{"sections": []}"#).unwrap();
+    assert_eq!(o.sections, SectionSet::NONE);
+    // An unknown name says which and lists the valid ones.
+    let err = serde_json::from_str::<ReportOptions>(r#"{"sections": ["heatmap"]}"#).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("heatmap"), "{text}");
+    assert!(
+        text.contains("intervals, arrivals, backlog_ages, revenue_retention, cohorts"),
+        "{text}"
+    );
+    let err = "intervals,heatmap".parse::<SectionSet>().unwrap_err();
+    assert_eq!(err.kind(), supportkpi::ErrorKind::InvalidOption);
+    assert_eq!(err.field(), Some("sections"));
+    assert_eq!(err.value(), Some("heatmap"));
 }
