@@ -39,6 +39,8 @@ Report options:
   --from DATE, --to DATE  report exactly the periods from the one holding --from to the one
                           holding --to (default: from the first to the last with data)
   --max-periods N         refuse a report of more than N periods (default 10000)
+  --sections LIST         the sections to compute beside the rows (default all):
+                          intervals,arrivals,backlog_ages,revenue_retention,cohorts
   --calendars FILE        a business calendar per team: JSON {\"by\": \"team\", \"calendars\":
                           {\"Billing\": {\"timezone\": ..., \"hours\": ..., ...}}}
                           or TOML ([Billing] timezone = ... hours = ...); needs --hours
@@ -130,6 +132,7 @@ pub(crate) struct ReportArgs {
     pub(crate) from: Option<String>,
     pub(crate) to: Option<String>,
     pub(crate) max_periods: Option<String>,
+    pub(crate) sections: Option<String>,
     pub(crate) csv_raw: bool,
 }
 
@@ -301,6 +304,7 @@ fn parse_report(args: &[OsString]) -> Result<Command, Usage> {
             "--from" => set(&mut r.from, f, flags.value(f)?)?,
             "--to" => set(&mut r.to, f, flags.value(f)?)?,
             "--max-periods" => set(&mut r.max_periods, f, flags.value(f)?)?,
+            "--sections" => set(&mut r.sections, f, flags.value(f)?)?,
             "--csv-raw" => {
                 flags.no_value(f)?;
                 r.csv_raw = true;

@@ -15,7 +15,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use supportkpi::kpi::{AgeBucket, SlaStatus};
 use supportkpi::model::{Instant, SurveyKind};
-use supportkpi::report::{NO_VALUE, Report, ReportRow, TicketMetrics, TicketMetricsRow};
+use supportkpi::report::{NO_VALUE, Report, ReportRow, Section, TicketMetrics, TicketMetricsRow};
+
+/// What a figure of a section the options leave out (`--sections`) says instead of a chart;
+/// `{}` is the section's name.
+const NOT_SELECTED: &str = "Not computed: --sections leaves out {}.";
 use supportkpi::stats::trend::least_squares;
 
 pub(crate) fn escape(s: &str) -> String {
@@ -386,6 +390,9 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
     let labels: Vec<String> = totals.iter().map(|r| period_label(r, period)).collect();
     let x = &report.sections;
     let (csat_ci, nps_ci) = total_intervals(report);
+    // Sections the options leave out are empty: their figures say so rather than "none".
+    let intervals = c.options.sections.contains(Section::Intervals);
+    let arrivals = c.options.sections.contains(Section::Arrivals);
 
     let mut out = String::with_capacity(256 * 1024);
     out.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -727,8 +734,12 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
                 thousands(n)
             ),
             &[(title, &hex(color), false)],
-            Some(chart),
-            &format!("No {title} responses in the range."),
+            Some(chart).filter(|_| intervals),
+            &if intervals {
+                format!("No {title} responses in the range.")
+            } else {
+                NOT_SELECTED.replace("{}", "intervals")
+            },
         );
     }
 
@@ -766,8 +777,12 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
             c.options.zone.name()
         ),
         &[],
-        any_tickets.then_some(chart),
-        "No tickets.",
+        (any_tickets && arrivals).then_some(chart),
+        &if arrivals {
+            "No tickets.".to_owned()
+        } else {
+            NOT_SELECTED.replace("{}", "arrivals")
+        },
     );
 
     if c.options.sla.is_some() {

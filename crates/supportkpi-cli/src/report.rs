@@ -214,6 +214,11 @@ pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
         })?;
         options = options.with_max_periods(n);
     }
+    if let Some(list) = &args.sections {
+        let sections: supportkpi::report::SectionSet =
+            list.parse().map_err(|e| usage("--sections", &e))?;
+        options = options.with_sections(sections);
+    }
     // The options' own checks (a range longer than max_periods, a range that ends before it
     // starts) are bad usage, not bad input.
     supportkpi::report::ReportAccumulator::new(options.clone())

@@ -1234,3 +1234,67 @@ fn html_drill_down_lists_the_tickets_behind_the_tiles() {
         "ticket link"
     );
 }
+
+#[test]
+fn sections_selects_what_the_report_computes() {
+    let full = json(&ok(&["report", "--demo", "--format", "json"]));
+    let some = json(&ok(&[
+        "report",
+        "--demo",
+        "--format",
+        "json",
+        "--sections",
+        "intervals,cohorts",
+    ]));
+    let (s, f) = (&some["sections"], &full["sections"]);
+    assert_eq!(totals(&some), totals(&full));
+    // The selected ones as in the full report: the February cohort of 3, one interval per row.
+    assert_eq!(s["intervals"], f["intervals"]);
+    assert_eq!(s["cohorts"], f["cohorts"]);
+    assert_eq!(s["cohorts"][1]["size"], 3);
+    // The others empty.
+    assert_eq!(s["revenue_retention"], serde_json::json!([]));
+    assert_eq!(s["spike_days"], serde_json::json!([]));
+    assert!(s["backlog_ages"].is_null());
+    assert_eq!(sum_all(&s["heatmap"]), 0);
+    assert_eq!(sum_all(&f["heatmap"]), 3_000);
+    assert_eq!(
+        some["options"]["sections"],
+        serde_json::json!(["intervals", "cohorts"])
+    );
+
+    // The page says what was left out and renders the rest.
+    let html = ok(&[
+        "report",
+        "--demo",
+        "--format",
+        "html",
+        "--sections",
+        "cohorts",
+    ]);
+    assert!(html.contains("Not computed: --sections leaves out arrivals."));
+    assert!(html.contains("Not computed: --sections leaves out intervals."));
+    assert!(!html.contains("Spike days") && !html.contains("Busiest hour"));
+    assert!(html.contains("<h2 id=\"cohorts\">Cohorts</h2>"));
+    assert!(!html.contains("<h2 id=\"revenue-retention\">"));
+    assert!(!html.contains("40 open ("));
+
+    let out = run(&["report", "--demo", "--sections", "intervals,heatmap"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("heatmap"), "{err}");
+    assert!(
+        err.contains("intervals, arrivals, backlog_ages, revenue_retention, cohorts"),
+        "{err}"
+    );
+}
+
+fn sum_all(heatmap: &serde_json::Value) -> u64 {
+    heatmap
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| row.as_array().unwrap())
+        .map(|n| n.as_u64().unwrap())
+        .sum()
+}

@@ -385,7 +385,10 @@ fn file_of(sources: &supportkpi::io::Sources, kind: SourceKind) -> Option<String
 ///   `SUPPORTKPI_RESULT_INVALID_OPTION` naming the record, before anything is allocated for
 ///   the periods),
 ///   `status_time` (`{"requester_wait": ["new", "open", "on_hold"], "agent_work": […]}`),
-///   `calendars` (a calendar per team: `{"by": "team", "calendars": {"Billing": {…}}}`).
+///   `calendars` (a calendar per team: `{"by": "team", "calendars": {"Billing": {…}}}`),
+///   `sections` (the report's sections to compute, default all: `["intervals", "arrivals",
+///   "backlog_ages", "revenue_retention", "cohorts"]`; the others are not computed and are
+///   empty in `report.sections`; an unknown name is `SUPPORTKPI_RESULT_INVALID_OPTION`).
 ///   `sla` holds `calendar`, `first_response`, `resolution`, `next_reply` and `periodic_update`
 ///   targets (`{"by_priority": {"P1": {"seconds": 3600, "clock": "business"}},
 ///   "default": …}`), `pause` (statuses per metric, e.g. `{"resolution": ["pending"]}`)

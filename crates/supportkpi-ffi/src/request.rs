@@ -591,6 +591,23 @@ mod tests {
     }
 
     #[test]
+    fn the_sections_read_from_json() {
+        use supportkpi::report::{Section, SectionSet};
+        let r = parse(r#"{"options": {"sections": ["cohorts", "intervals"]}}"#).unwrap();
+        assert_eq!(
+            r.options.sections,
+            SectionSet::from([Section::Intervals, Section::Cohorts])
+        );
+        let (c, m) = err(r#"{"options": {"sections": ["heatmap"]}}"#);
+        assert_eq!(c, supportkpi_result::InvalidOption, "{m}");
+        assert!(
+            m.contains("heatmap")
+                && m.contains("intervals, arrivals, backlog_ages, revenue_retention, cohorts"),
+            "{m}"
+        );
+    }
+
+    #[test]
     fn lenient_inline_records_are_kept_aside() {
         let r = parse(
             r#"{"read": {"errors": "lenient"}, "records": {"surveys": [
