@@ -8,6 +8,7 @@ import pickle
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, Dict
 
 import pytest
 
@@ -107,3 +108,29 @@ def test_cohorts(demo: sk.Report) -> None:
 def test_without_customers_the_revenue_sections_are_empty() -> None:
     r = sk.report(tickets=str(DEMO / "tickets.csv"))
     assert (r.revenue_retention, r.cohorts) == ([], [])
+
+
+def test_only_the_selected_sections(demo: sk.Report) -> None:
+    inputs: Dict[str, Any] = dict(
+        tickets=str(DEMO / "tickets.csv"),
+        surveys=str(DEMO / "surveys.csv"),
+        customers=str(DEMO / "customers.csv"),
+    )
+    some = sk.report(**inputs, sections=["backlog_ages", "cohorts"])
+    assert some.rows == demo.rows
+    # The selected ones as in the full report (40 open tickets, 11 cohorts)...
+    assert some.backlog_ages == demo.backlog_ages
+    assert some.backlog_ages is not None and some.backlog_ages["backlog"] == 40
+    assert some.cohorts == demo.cohorts and len(some.cohorts) == 11
+    # ...the others empty.
+    assert some.intervals == [] and some.spike_days == [] and some.revenue_retention == []
+    assert some.heatmap == [[0] * 24] * 7
+    # Through partial states too, which keep the selection.
+    state = sk.partial(**inputs, sections=["backlog_ages", "cohorts"])
+    assert sk.merge([state]) == some
+    with pytest.raises(sk.IncompatibleMergeError):
+        sk.combine([state, sk.partial(**inputs)])
+    with pytest.raises(sk.InvalidOptionError, match="heatmap.*revenue_retention|revenue_retention.*heatmap"):
+        sk.report(**inputs, sections=["heatmap"])
+    with pytest.raises(TypeError):
+        sk.report(**inputs, sections="cohorts")

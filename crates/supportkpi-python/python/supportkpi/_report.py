@@ -369,8 +369,13 @@ def _options(
     as_of: Optional[datetime],
     range: Optional[Tuple[Union[date, str], Union[date, str]]],
     options: Optional[Mapping[str, Any]],
+    sections: Optional[Sequence[str]] = None,
 ) -> str:
     opts: Dict[str, Any] = dict(options or {})
+    if sections is not None:
+        if isinstance(sections, str) or not all(isinstance(s, str) for s in sections):
+            raise TypeError(f"sections must be a list of section names (str), not {sections!r}")
+        opts["sections"] = list(sections)
     if by is not None:
         if isinstance(by, str):
             opts["by"] = by
@@ -425,6 +430,7 @@ def _call(
     keep_extra_columns: bool,
     currency: Optional[str],
     options: Optional[Mapping[str, Any]],
+    sections: Optional[Sequence[str]] = None,
     **extra: Any,
 ) -> Any:
     if calendar is not None and not isinstance(calendar, BusinessCalendar):
@@ -445,7 +451,9 @@ def _call(
     native_inputs = [
         (slot, _native_source(value, slot)) for slot, value in inputs.items() if value is not None
     ]
-    opts = _options(by=by, where=where, sla=sla, as_of=as_of, range=range, options=options)
+    opts = _options(
+        by=by, where=where, sla=sla, as_of=as_of, range=range, options=options, sections=sections
+    )
     cal = None if calendar is None else calendar._cal
     return fn(native_inputs, args, opts, period, _zone_name(timezone), cal, **extra)
 
@@ -474,6 +482,7 @@ def report(
     keep_extra_columns: bool = False,
     currency: Optional[str] = None,
     options: Optional[Mapping[str, Any]] = None,
+    sections: Optional[Sequence[str]] = None,
 ) -> Report:
     """Every KPI per period (and per dimension value with ``by``), in one pass.
 
@@ -512,6 +521,11 @@ def report(
             ``status_time``,
             ``calendars``: a calendar per team, ``{"by": "team", "calendars": {"Billing":
             {"timezone": "Europe/Berlin", "hours": "Mon-Fri 09:00-17:00"}}}``).
+        sections: the sections to compute, a list of ``"intervals"``, ``"arrivals"``
+            (:attr:`Report.heatmap` and :attr:`Report.spike_days`), ``"backlog_ages"``,
+            ``"revenue_retention"``, ``"cohorts"``; default all. The others are not computed
+            (saving their time) and are empty (``backlog_ages`` ``None``). An unknown name
+            raises ``InvalidOptionError`` listing the valid ones.
 
     Raises:
         Error: bad input (the subclass names the record, field and value) or options.
@@ -537,6 +551,7 @@ def report(
             keep_extra_columns=keep_extra_columns,
             currency=currency,
             options=options,
+            sections=sections,
         )
     )
 
@@ -565,6 +580,7 @@ def partial(
     keep_extra_columns: bool = False,
     currency: Optional[str] = None,
     options: Optional[Mapping[str, Any]] = None,
+    sections: Optional[Sequence[str]] = None,
     lookup_only: bool = False,
 ) -> bytes:
     """The report state of one partition, as bytes, for :func:`combine` and :func:`merge`.
@@ -616,6 +632,7 @@ def partial(
         keep_extra_columns=keep_extra_columns,
         currency=currency,
         options=options,
+        sections=sections,
         lookup_only=lookup_only,
     )
     assert isinstance(out, bytes)
@@ -699,6 +716,7 @@ class Report:
     :attr:`intervals` (the 95% intervals of each row's CSAT and NPS), :attr:`heatmap` and
     :attr:`spike_days` (when tickets arrive), :attr:`backlog_ages` (the open backlog by age),
     :attr:`revenue_retention` (GRR and NRR per period) and :attr:`cohorts` (the cohort matrix).
+    A section :func:`report`'s ``sections`` leaves out is empty (``backlog_ages`` is ``None``).
     """
 
     __slots__ = ("_r", "_rows", "_sections")
