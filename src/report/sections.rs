@@ -153,7 +153,8 @@ impl CustomerBook {
         self.customers
     }
 
-    /// The revenue retention and cohorts over the report's periods `keys`.
+    /// The revenue retention and cohorts over the report's periods `keys`, each only when the
+    /// options select it (else empty, and not worked out).
     pub(super) fn finish(
         self,
         o: &ReportOptions,
