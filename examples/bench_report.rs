@@ -42,7 +42,7 @@ use supportkpi::kpi::{
     Accumulator, Backlog, BacklogOptions, FirstResponseTime, FirstResponseTimeOptions,
     ResolutionTime, ResolutionTimeOptions,
 };
-use supportkpi::report::{Report, ReportOptions};
+use supportkpi::report::{Report, ReportOptions, SectionSet};
 use supportkpi::time::{Bucketer, Period};
 use supportkpi::{BusinessCalendar, Ticket};
 use supportkpi_synth::{Synth, SynthOptions, WriteOptions};
@@ -167,10 +167,13 @@ fn arrow_input(
     })
 }
 
+/// The workload's rows only: the report's sections (intervals, heatmap, backlog ages,
+/// revenue, cohorts) are no part of it and no peer computes them.
 fn report_options() -> ReportOptions {
     ReportOptions::default()
         .with_period(Period::Month)
         .with_by("channel")
+        .with_sections(SectionSet::NONE)
 }
 
 /// The workload on data in memory: the monthly report by channel, then the daily backlog

@@ -362,8 +362,10 @@ def duck_figures(out: dict) -> dict:
 def sk_report(tickets, surveys):
     import supportkpi as sk
 
+    # The workload's rows only: the report's sections (intervals, heatmap, backlog ages,
+    # revenue, cohorts) are no part of it and no peer computes them.
     monthly = sk.report(tickets=tickets, surveys=surveys, period="month", timezone="UTC",
-                        by="channel")
+                        by="channel", sections=[])
     return monthly
 
 
