@@ -27,7 +27,7 @@ use crate::error::{Error, ErrorKind};
 use crate::hash::IdHashBuilder;
 use crate::io::presets::minutes_after;
 use crate::io::rules::{self, Cells, Key, Response, Rules, Summary};
-use crate::io::{ErrorMode, Preset, ReadOptions, Rejected, TableLayout, TimestampFormat};
+use crate::io::{ErrorMode, ReadOptions, Rejected, TableLayout, TimestampFormat};
 use crate::model::{Instant, Status, SurveyResponse, Ticket};
 use crate::time::local_to_instant;
 use arrow_array::{Array, RecordBatch};
@@ -1058,17 +1058,17 @@ pub(crate) fn tickets(
     let names = names_of(schema);
     let columns = prepare(&names, batches, temporal)?;
     let layout = TableLayout::tickets(&names, options)?;
-    let rules = match layout.preset() {
-        None => Rules::Canonical,
-        Some(Preset::Zendesk) => Rules::Zendesk,
-        Some(Preset::Freshdesk) => Rules::Freshdesk,
-        // A preset without column rules here (Jira, HubSpot) is read through the JSON Lines
-        // path, by the preset's own parser.
-        Some(_) if fallback => return Ok(Read::ViaText),
-        Some(other) => {
+    // The preset's rules, as every reader maps them (`Rules::of`); Jira's and HubSpot's, and
+    // presets without summary rules, are read through the JSON Lines path, by the preset's
+    // own parser.
+    let rules = match Rules::of(layout.preset()) {
+        Some(r @ (Rules::Canonical | Rules::Zendesk | Rules::Freshdesk)) => r,
+        _ if fallback => return Ok(Read::ViaText),
+        _ => {
+            let preset = layout.preset().map_or_else(String::new, |p| p.to_string());
             return Err(Error::new(
                 ErrorKind::InvalidOption,
-                format!("the {other} preset has no columnar reader"),
+                format!("the {preset} preset has no columnar reader"),
             )
             .with_field("preset"));
         }
