@@ -1,6 +1,6 @@
 //! Survey responses as columns.
 
-use super::{Dictionary, Strings, Texts, from_ns, to_ns};
+use super::{Dictionary, NO_INSTANT, Strings, Texts, from_ns, to_ns};
 use crate::error::Error;
 use crate::model::{Instant, SurveyKind, SurveyResponse};
 
@@ -119,8 +119,27 @@ impl SurveyTable {
         self.push_valid(row)
     }
 
+    /// [`push_row`](Self::push_row) for a reader that has the response instant as
+    /// nanoseconds (the row's own `responded_at` is ignored): `false`, the table unchanged,
+    /// for a row `push_row` would refuse (or an instant it would not store as given); no
+    /// error is built, the caller names it its own way.
+    #[cfg(feature = "io")]
+    pub(crate) fn push_row_ns(&mut self, row: &SurveyRow<'_>, at: i64) -> bool {
+        if at == NO_INSTANT || SurveyResponse::check(row.id, row.kind, row.score).is_err() {
+            return false;
+        }
+        self.push_columns(row, at);
+        true
+    }
+
     fn push_valid(&mut self, row: &SurveyRow<'_>) -> Result<(), Error> {
         let at = to_ns(row.responded_at, S, row.id, "responded_at")?;
+        self.push_columns(row, at);
+        Ok(())
+    }
+
+    /// Appends a row with its response instant given as nanoseconds.
+    fn push_columns(&mut self, row: &SurveyRow<'_>, at: i64) {
         self.ids.push(row.id);
         self.ticket_id.push(row.ticket_id.unwrap_or(""));
         self.linked.push(row.ticket_id.is_some());
@@ -128,7 +147,6 @@ impl SurveyTable {
         self.responded_at.push(at);
         self.kind.push(row.kind);
         self.score.push(row.score);
-        Ok(())
     }
 
     /// Appends every row of `other`, in order.

@@ -12,6 +12,11 @@
 //! cost: strings are borrowed from the Arrow arrays, numbers and Arrow timestamps are read as
 //! numbers and instants — where their text could not matter (no timestamp pattern, no null
 //! token that could equal a number's or a timestamp's text); otherwise through the text.
+//! Each row is first read by a quick path ([`NsCells`], [`Parser::quick`]): the same cells,
+//! with instants as nanoseconds (a zoned Arrow timestamp is its value scaled, no calendar
+//! arithmetic) checked and stored by the tables' integer rules. Anything it cannot take as
+//! it is — an error, a duplicate id, an instant the columns cannot hold — declines, and the
+//! row is read again by the path that names its error: the quick path changes no outcome.
 //!
 //! Before any row is read, every value whose text could fail to be written (a timestamp or date
 //! the JSON path would reject) is tried, in row order, as the JSON path writes the whole table
@@ -22,7 +27,7 @@
 //! the caller reads that table through the JSON Lines path instead.
 
 use super::cells::{self, Cell, Column, Temporal, View};
-use crate::columnar::{SurveyRow, SurveyTable, TicketRow, TicketTable};
+use crate::columnar::{NO_INSTANT, RowNs, SurveyRow, SurveyTable, TicketRow, TicketTable};
 use crate::error::{Error, ErrorKind};
 use crate::hash::IdHashBuilder;
 use crate::io::presets::minutes_after;
@@ -344,6 +349,41 @@ impl<'l> Fields<'l> {
         }
     }
 
+    /// [`instant`](Self::instant) as nanoseconds since 1970 for the quick path: `None`
+    /// declines (an error, or an instant the columns cannot hold as it is), `Some(None)` is
+    /// absent. A zoned (or UTC-read) Arrow timestamp is its value scaled to nanoseconds,
+    /// which is the instant `instant` builds, without building it.
+    #[inline]
+    fn instant_ns(&self, row: Row<'_, '_>, key: Col<'_>) -> Option<Option<i64>> {
+        if let (Some(c), true) = (key.col, self.direct_times)
+            && let View::Timestamp {
+                values,
+                unit,
+                aware,
+            } = &row.views[c]
+            && (*aware || self.utc)
+        {
+            if values.is_null(row.i) {
+                return Some(None);
+            }
+            let per_ns = match unit {
+                TimeUnit::Second => 1_000_000_000,
+                TimeUnit::Millisecond => 1_000_000,
+                TimeUnit::Microsecond => 1_000,
+                TimeUnit::Nanosecond => 1,
+            };
+            let ns = values.value(row.i).checked_mul(per_ns)?;
+            return (ns != NO_INSTANT).then_some(Some(ns));
+        }
+        match self.instant(row, key).ok()? {
+            None => Some(None),
+            Some(at) => at
+                .timestamp_nanos_opt()
+                .filter(|&ns| ns != NO_INSTANT)
+                .map(Some),
+        }
+    }
+
     /// An Arrow timestamp's wall-clock (UTC for a zoned one) time, as chrono's
     /// `DateTime::from_timestamp*` computes it, with the column's last date reused.
     #[inline]
@@ -642,6 +682,75 @@ impl<'l, 'a> Cells for ArrowCells<'_, 'l, '_, 'a> {
     }
 }
 
+/// [`ArrowCells`] for the quick path: instants as nanoseconds ([`Fields::instant_ns`]), and
+/// any failure declines (`Err(())`): the row is then read again by [`ArrowCells`], which
+/// names its error. Every value is the one `ArrowCells` reads, so a row the quick path
+/// accepts is the row the other path would have pushed.
+struct NsCells<'c, 'l, 'r, 'a>(ArrowCells<'c, 'l, 'r, 'a>);
+
+impl<'l, 'a> Cells for NsCells<'_, 'l, '_, 'a> {
+    type Text = Text<'a>;
+    type At = i64;
+    type Fail = ();
+
+    #[inline]
+    fn text(&mut self, key: Key) -> Result<Option<Text<'a>>, ()> {
+        self.0.text(key).map_err(drop)
+    }
+
+    fn missing(&self, _: Key) {}
+
+    #[inline]
+    fn instant(&mut self, key: Key) -> Result<Option<i64>, ()> {
+        let c = &self.0;
+        c.f.instant_ns(c.row, c.cols[key.index()]).ok_or(())
+    }
+
+    fn number<T: FromStr + TryFrom<i64>>(
+        &mut self,
+        key: Key,
+        what: &'static str,
+    ) -> Result<Option<T>, ()> {
+        self.0.number(key, what).map_err(drop)
+    }
+
+    fn invalid(&self, _: Key, _: &str, _: &'static str) {}
+
+    fn fail(&self, _: Option<Key>, _: Error) {}
+
+    fn after_minutes(&mut self, key: Key, created: i64) -> Result<Option<i64>, ()> {
+        match self.0.after_minutes(key, crate::columnar::from_ns(created)) {
+            Ok(None) => Ok(None),
+            Ok(Some(at)) => at
+                .timestamp_nanos_opt()
+                .filter(|&ns| ns != NO_INSTANT)
+                .map(Some)
+                .ok_or(()),
+            Err(_) => Err(()),
+        }
+    }
+
+    fn status(&mut self) -> Result<Option<Status>, ()> {
+        self.0.status().map_err(drop)
+    }
+
+    fn dimensions(&mut self) -> Result<(), ()> {
+        self.0.dimensions().map_err(drop)
+    }
+
+    fn dimension(&mut self, key: Key, value: &Text<'a>) {
+        self.0.dimension(key, value);
+    }
+
+    fn has_column(&self, key: Key) -> bool {
+        self.0.has_column(key)
+    }
+
+    fn keeps_extra_columns(&self) -> bool {
+        self.0.keeps_extra_columns()
+    }
+}
+
 /// The reader's duplicate-id check: a second accepted record with an id already accepted is a
 /// `DuplicateId` error naming the first one's line.
 ///
@@ -883,6 +992,16 @@ trait Parser<'l, 'a> {
     fn validate(parsed: &Self::Parsed) -> Result<(), Error>;
     /// Appends a parsed row; the table's errors are the record's.
     fn push(&self, table: &mut Self::Table, parsed: &Self::Parsed) -> Result<(), Error>;
+    /// The quick path ([`NsCells`]): reads the row with instants as nanoseconds and, when
+    /// `fresh` says its id is not taken, appends it, giving its id; `None` (the table
+    /// unchanged) declines, and the row is read by [`parse`](Self::parse) and
+    /// [`push`](Self::push), which name its error.
+    fn quick(
+        &mut self,
+        row: Row<'_, 'a>,
+        table: &mut Self::Table,
+        fresh: impl Fn(&str) -> bool,
+    ) -> Option<Text<'a>>;
 }
 
 /// Reads a table's rows in stretches ([`read_stretches`]) with the record type's parser (a
@@ -909,6 +1028,14 @@ fn read_rows<'l, 'a, P: Parser<'l, 'a>>(
             for i in rows {
                 let line = first + i as u64 + 1;
                 let row = Row { views: &views, i };
+                let ids = &stretch.ids;
+                if let Some(id) =
+                    parser.quick(row, &mut stretch.table, |id| ids.first(id).is_none())
+                {
+                    out.read += 1;
+                    stretch.ids.accept(id, line);
+                    continue;
+                }
                 let parsed = match parser.parse(row) {
                     Ok(parsed) => parsed,
                     Err(e) => {
@@ -962,6 +1089,20 @@ struct TicketParser<'l, 'a> {
     dimensions: Vec<(&'l str, Text<'a>)>,
 }
 
+impl<'a> TicketParser<'_, 'a> {
+    /// The row's dimensions as the table takes them (no allocation without any).
+    fn row_dimensions(&self) -> Vec<(&str, &str)> {
+        if self.dimensions.is_empty() {
+            Vec::new()
+        } else {
+            self.dimensions
+                .iter()
+                .map(|(name, v)| (*name, v.as_str()))
+                .collect()
+        }
+    }
+}
+
 impl<'l, 'a> Parser<'l, 'a> for TicketParser<'l, 'a> {
     type Table = TicketTable;
     type Parsed = Summary<Text<'a>, Instant>;
@@ -1010,15 +1151,55 @@ impl<'l, 'a> Parser<'l, 'a> for TicketParser<'l, 'a> {
         b.build().map(drop)
     }
 
+    fn quick(
+        &mut self,
+        row: Row<'_, 'a>,
+        table: &mut TicketTable,
+        fresh: impl Fn(&str) -> bool,
+    ) -> Option<Text<'a>> {
+        let p = self
+            .rules
+            .read(&mut NsCells(ArrowCells {
+                f: &self.f,
+                cols: &self.cols,
+                row,
+                cache: &mut self.cache,
+                dimensions: &mut self.dimensions,
+            }))
+            .ok()?;
+        if !fresh(p.id.as_str()) {
+            return None;
+        }
+        let dimensions = self.row_dimensions();
+        let pushed = table.push_row_ns(
+            &TicketRow {
+                id: p.id.as_str(),
+                customer_id: p.customer_id.as_ref().map(Text::as_str),
+                created_at: None,
+                first_response_at: None,
+                first_resolved_at: None,
+                resolved_at: None,
+                status: p.status,
+                channel: p.channel.as_ref().map(Text::as_str),
+                priority: p.priority.as_ref().map(Text::as_str),
+                team: p.team.as_ref().map(Text::as_str),
+                assignee: p.assignee.as_ref().map(Text::as_str),
+                agent_replies: p.agent_replies,
+                reopens: p.reopens,
+                dimensions: &dimensions,
+            },
+            RowNs {
+                created: p.created,
+                first_response: p.first_response.unwrap_or(NO_INSTANT),
+                first_resolved: p.first_resolved.unwrap_or(NO_INSTANT),
+                resolved: p.resolved.unwrap_or(NO_INSTANT),
+            },
+        );
+        pushed.then_some(p.id)
+    }
+
     fn push(&self, table: &mut TicketTable, p: &Self::Parsed) -> Result<(), Error> {
-        let dimensions: Vec<(&str, &str)> = if self.dimensions.is_empty() {
-            Vec::new()
-        } else {
-            self.dimensions
-                .iter()
-                .map(|(name, v)| (*name, v.as_str()))
-                .collect()
-        };
+        let dimensions = self.row_dimensions();
         table.push_row(&TicketRow {
             id: p.id.as_str(),
             customer_id: p.customer_id.as_ref().map(Text::as_str),
@@ -1141,6 +1322,40 @@ impl<'l, 'a> Parser<'l, 'a> for SurveyParser<'l> {
 
     fn validate(p: &ParsedSurvey<'a>) -> Result<(), Error> {
         SurveyResponse::check(p.id.as_str(), p.kind, p.score)
+    }
+
+    fn quick(
+        &mut self,
+        row: Row<'_, 'a>,
+        table: &mut SurveyTable,
+        fresh: impl Fn(&str) -> bool,
+    ) -> Option<Text<'a>> {
+        let p = rules::response(
+            &mut NsCells(ArrowCells {
+                f: &self.f,
+                cols: &self.cols,
+                row,
+                cache: &mut self.cache,
+                dimensions: &mut Vec::new(),
+            }),
+            self.options,
+        )
+        .ok()?;
+        if !fresh(p.id.as_str()) {
+            return None;
+        }
+        let pushed = table.push_row_ns(
+            &SurveyRow {
+                id: p.id.as_str(),
+                ticket_id: p.ticket_id.as_ref().map(Text::as_str),
+                customer_id: p.customer_id.as_ref().map(Text::as_str),
+                responded_at: crate::columnar::from_ns(p.at),
+                kind: p.kind,
+                score: p.score,
+            },
+            p.at,
+        );
+        pushed.then_some(p.id)
     }
 
     fn push(&self, table: &mut SurveyTable, p: &ParsedSurvey<'a>) -> Result<(), Error> {
