@@ -797,16 +797,38 @@ impl<'a> Ids<'a> {
         }
     }
 
-    /// Whether the accepted ids are known distinct (the map's always are).
-    fn distinct(&mut self) -> bool {
-        match self {
-            Ids::Hashes(v, _) => {
-                v.sort_unstable();
-                v.windows(2).all(|w| w[0] != w[1])
-            }
-            _ => true,
+    /// Sorts the hashes (each stretch on its own thread), for [`distinct`].
+    fn sort(&mut self) {
+        if let Ids::Hashes(v, _) = self {
+            v.sort_unstable();
         }
     }
+}
+
+/// Whether the stretches' accepted ids are known distinct: no hash twice in a stretch's sorted
+/// hashes, nor in two stretches' (a merge walk). A map's ids always are.
+fn distinct(stretches: &[Ids<'_>]) -> bool {
+    let mut seen: Vec<u64> = Vec::new();
+    for ids in stretches {
+        let Ids::Hashes(v, _) = ids else { continue };
+        if v.windows(2).any(|w| w[0] == w[1]) {
+            return false;
+        }
+        let mut merged = Vec::with_capacity(seen.len() + v.len());
+        let (mut a, mut b) = (seen.iter().peekable(), v.iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(&&x), Some(&&y)) if x == y => return false,
+                (Some(&&x), Some(&&y)) if x < y => a.next(),
+                (Some(_), Some(_)) | (None, Some(_)) => b.next(),
+                (Some(_), None) => a.next(),
+                (None, None) => break,
+            };
+            merged.extend(next);
+        }
+        seen = merged;
+    }
+    true
 }
 
 /// What one stretch of a table's rows gave.
@@ -897,14 +919,11 @@ fn read_stretches<'a, T: Columns>(
     if parts.iter().any(|p| p.via_text) {
         return Ok(Read::ViaText);
     }
-    let mut hashes: Vec<u64> = Vec::new();
-    for p in &mut parts {
-        if let Ids::Hashes(h, _) = &mut p.ids {
-            hashes.append(h);
-        }
-    }
-    let mut ids: Ids<'_> = Ids::Hashes(hashes, IdHashBuilder::default());
-    if !ids.distinct() {
+    let ids: Vec<Ids<'_>> = parts
+        .iter_mut()
+        .map(|p| std::mem::replace(&mut p.ids, Ids::Off))
+        .collect();
+    if !distinct(&ids) {
         parts = vec![read(0..total, true)?];
         if parts[0].via_text {
             return Ok(Read::ViaText);
@@ -1073,6 +1092,7 @@ fn read_rows<'l, 'a, P: Parser<'l, 'a>>(
                 break;
             }
         }
+        stretch.ids.sort();
         stretch.rejected = out.rejected;
         stretch.read = out.read;
         Ok(stretch)
@@ -1505,6 +1525,71 @@ mod tests {
         assert!(rejected.is_empty());
         assert_eq!(read, want.len() as u64);
         assert_eq!(table.tickets().collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn distinct_hashes_across_stretches() {
+        let runs = |rs: &[&[u64]]| -> Vec<Ids<'static>> {
+            rs.iter()
+                .map(|r| Ids::Hashes(r.to_vec(), IdHashBuilder::default()))
+                .collect()
+        };
+        assert!(distinct(&runs(&[&[1, 3, 5], &[2, 4, 6], &[0, 7]])));
+        assert!(distinct(&runs(&[&[], &[2], &[]])));
+        // Twice in one stretch, in two adjacent ones, in the first and the last.
+        assert!(!distinct(&runs(&[&[1, 1], &[2]])));
+        assert!(!distinct(&runs(&[&[1, 3], &[2, 3]])));
+        assert!(!distinct(&runs(&[&[1, 9], &[2, 4], &[5, 9]])));
+        assert!(distinct(&[Ids::Off, Ids::Map(HashMap::default())]));
+    }
+
+    /// A table long enough for a stretch per core, whose last row repeats the first row's id:
+    /// the duplicate is found across stretches and named as one read in row order names it.
+    #[test]
+    fn a_duplicate_id_in_another_stretch_is_rejected() {
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2024, 1, 1, 9, 0, 0).unwrap();
+        let n = 2 * STRETCH + 7;
+        let tickets: Vec<Ticket> = (0..n)
+            .map(|i| {
+                let id = if i == n - 1 { 0 } else { i };
+                Ticket::builder(format!("T-{id}"), t0 + chrono::Duration::seconds(i as i64))
+                    .channel("email")
+                    .build()
+                    .unwrap()
+            })
+            .collect();
+        let batch = polars_like(&tickets);
+        let options = ReadOptions::new().errors(ErrorMode::Lenient);
+        let Read::Table {
+            table,
+            rejected,
+            read,
+        } = tickets_of(&batch, &options)
+        else {
+            panic!("read as text")
+        };
+        assert_eq!(read, n as u64);
+        assert_eq!(table.len(), n - 1);
+        assert_eq!(rejected.len(), 1);
+        // A table's lines are its rows, from 1.
+        assert_eq!(rejected[0].line, n as u64);
+        assert_eq!(rejected[0].error.kind(), ErrorKind::DuplicateId);
+        assert!(
+            rejected[0].error.to_string().contains("first on line 1"),
+            "{}",
+            rejected[0].error
+        );
+    }
+
+    fn tickets_of(batch: &RecordBatch, options: &ReadOptions) -> Read<TicketTable> {
+        tickets(
+            &batch.schema(),
+            std::slice::from_ref(batch),
+            options,
+            &temporal(),
+            true,
+        )
+        .unwrap()
     }
 
     /// The surveys as polars gives them.
