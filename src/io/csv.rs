@@ -81,25 +81,8 @@ impl<R: Read> CsvSource<R> {
             _ => io_error(e),
         })?;
         let names: Vec<&str> = header.iter().collect();
-        // A preset's required columns by its vendor's names (with no mapping of the user's,
-        // which states the layout itself).
-        if let Some(preset) = options.preset_kind().filter(|_| options.mapping.is_empty()) {
-            let missing = mapping.missing_required(schema.required, &names);
-            if let Some(first) = missing.first() {
-                return Err(Error::new(
-                    ErrorKind::MissingField,
-                    format!(
-                        "the {preset} preset reads its export's columns, and this header lacks {}: \
-                         is it another export (name its preset, or none for the canonical layout)?",
-                        missing.join(", ")
-                    ),
-                )
-                .with_record_type(schema.record_type)
-                .with_line(1)
-                .with_field(first.clone())
-                .with_value(names.join(",")));
-            }
-        }
+        super::mapping::check_preset_columns(schema, mapping, options, &names)
+            .map_err(|e| e.with_line(1))?;
         let layout = Layout::from_header(schema, mapping, options.keep_extra_columns, &names)?;
         Ok((
             CsvSource {

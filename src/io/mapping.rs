@@ -156,6 +156,37 @@ impl ColumnMapping {
     }
 }
 
+/// A preset reads its vendor's export: the error when a header (or a table's columns) `names`
+/// lacks a required column by the preset's names — a canonical file, or another vendor's
+/// export, read with the wrong preset. Without a preset, or with a mapping of the user's
+/// (which states the layout itself), nothing is checked. Every reader of named columns (CSV,
+/// Arrow, Parquet) calls it before its first record.
+pub(crate) fn check_preset_columns(
+    schema: Schema,
+    mapping: &ColumnMapping,
+    options: &ReadOptions,
+    names: &[&str],
+) -> Result<()> {
+    let Some(preset) = options.preset_kind().filter(|_| options.mapping.is_empty()) else {
+        return Ok(());
+    };
+    let missing = mapping.missing_required(schema.required, names);
+    let Some(first) = missing.first() else {
+        return Ok(());
+    };
+    Err(Error::new(
+        ErrorKind::MissingField,
+        format!(
+            "the {preset} preset reads its export's columns, and the input has no {}: is it \
+             another export (name its preset, or none for the canonical layout)?",
+            missing.join(", ")
+        ),
+    )
+    .with_record_type(schema.record_type)
+    .with_field(first.clone())
+    .with_value(names.join(",")))
+}
+
 /// What a reader reads: the record type, its keys (canonical fields, plus a preset's own
 /// columns), and which keys must have a column.
 #[derive(Debug, Clone, Copy)]

@@ -127,6 +127,26 @@ fn a_merge_cycle_alone_is_a_strict_error_naming_both_tickets() {
     assert!(e.to_string().contains("A -> B -> A"), "{e}");
 }
 
+/// The reproducer's ticket as a Parquet file, written by the parquet crate.
+fn canonical_parquet() -> PathBuf {
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    let text = |v: &str| -> ArrayRef { std::sync::Arc::new(StringArray::from(vec![v])) };
+    let batch = RecordBatch::try_from_iter([
+        ("id", text("T-1")),
+        ("created_at", text("2021-06-01T08:00:00Z")),
+        ("first_response_at", text("2021-06-01T09:00:00Z")),
+    ])
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("supportkpi-accounting-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("canonical.parquet");
+    let file = std::fs::File::create(&path).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    path
+}
+
 /// The reproducer: a canonical tickets file read with `--preset zendesk` read every
 /// ticket without its first reply time.
 #[test]
@@ -134,6 +154,7 @@ fn a_preset_whose_columns_are_absent_is_refused_naming_them() {
     let canonical =
         "id,created_at,first_response_at\nT-1,2021-06-01T08:00:00Z,2021-06-01T09:00:00Z\n";
     let path = temp("canonical.csv", canonical);
+    let parquet = canonical_parquet();
     for (preset, missing) in [
         (Preset::Zendesk, "Created at"),
         (Preset::Freshdesk, "Ticket ID, Created time"),
@@ -144,7 +165,7 @@ fn a_preset_whose_columns_are_absent_is_refused_naming_them() {
         let e = TicketReader::csv(canonical.as_bytes(), &options).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::MissingField, "{preset}");
         assert!(
-            e.rule().contains(&format!("lacks {missing}:")),
+            e.rule().contains(&format!("has no {missing}:")),
             "{preset}: {e}"
         );
         assert_eq!(e.line(), Some(1));
@@ -156,6 +177,20 @@ fn a_preset_whose_columns_are_absent_is_refused_naming_them() {
         let e = load(&sources, &lenient()).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::MissingField);
         assert!(e.to_string().contains("canonical.csv"), "{e}");
+        // The same table as Parquet (and so as Arrow batches): the same check, by the same
+        // rule, before any row is read.
+        let sources = Sources {
+            tickets: Some(parquet.clone()),
+            preset: Some(preset),
+            ..Sources::default()
+        };
+        let e = load(&sources, &lenient()).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::MissingField, "{preset}");
+        assert!(
+            e.rule().contains(&format!("has no {missing}:")),
+            "{preset}: {e}"
+        );
+        assert!(e.to_string().contains("canonical.parquet"), "{e}");
     }
     // The export's own spelling, in any case, is what the preset reads.
     let zendesk = "ID,Created At,First reply time in minutes\n5,2021-06-01 10:00:00,30\n";

@@ -396,6 +396,22 @@ def test_empty_tables_and_missing_columns() -> None:
     same_read("tickets", pa.table({"id": ["A"], "created_at": [T0]}, schema=pa.schema([("id", pa.string()), ("created_at", pa.timestamp("s"))])))
 
 
+def test_a_frame_read_with_the_wrong_preset_is_refused_naming_its_columns() -> None:
+    canonical = pl.DataFrame({"id": ["A"], "created_at": [T0], "first_response_at": [T0 + timedelta(hours=1)]})
+    got = same_read("tickets", canonical.to_arrow(), preset="zendesk")
+    assert got[0] == "error"
+    kind, message, line, field, _, _ = got[1]
+    assert kind == "MissingFieldError"
+    assert "the zendesk preset reads its export's columns, and the input has no Created at:" in message
+    assert field == "Created at"
+    assert line is None
+    with pytest.raises(sk.MissingFieldError):
+        sk.report(tickets=canonical, preset="zendesk")
+    # The export's own columns (any case) are what the preset reads.
+    zendesk = pl.DataFrame({"ID": [5], "Created At": ["2021-06-01 10:00:00"], "First reply time in minutes": [30]})
+    assert sk.report(tickets=zendesk, preset="zendesk", period="day").rows[0]["frt_median_s"] == 1800
+
+
 def test_inexact_patterns_and_dates_fail_the_table_alike() -> None:
     t = pa.table({"id": ["A", "B"], "created_at": [T0, T0 + timedelta(seconds=30)], "note": ["x", "y"]})
     got = same_read("tickets", t, timestamp_format="%Y-%m-%d %H:%M", errors="lenient")

@@ -222,13 +222,27 @@ fn unbounded_lines(options: &ReadOptions) -> ReadOptions {
     options
 }
 
+/// A table has its columns before its rows, as a CSV file its header: a preset's required
+/// columns are checked as the CSV reader checks its header
+/// ([`check_preset_columns`](super::mapping::check_preset_columns)), first, by both the
+/// column reader and the text path.
+pub(crate) fn check_ticket_columns(schema: &Schema, options: &ReadOptions) -> Result<()> {
+    let plan = super::ticket_plan(options)?;
+    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    super::mapping::check_preset_columns(plan.schema, &plan.mapping, &plan.options, &names)
+}
+
 /// Reads the rows written as JSON Lines with the JSON Lines readers.
 fn read_text(
     kind: SourceKind,
+    schema: &Schema,
     batches: &[RecordBatch],
     options: &ReadOptions,
     temporal: &Temporal,
 ) -> Result<ArrowOutcome> {
+    if kind == SourceKind::Tickets && !derived(kind, options) {
+        check_ticket_columns(schema, options)?;
+    }
     let lines = json_lines(batches, temporal)?;
     read_text_input(
         kind,
@@ -354,7 +368,7 @@ pub fn read(
             _ => {}
         }
     }
-    read_text(kind, &batches, options, &temporal)
+    read_text(kind, &schema, &batches, options, &temporal)
 }
 
 /// [`read`] through JSON Lines text for every kind: each row written as a JSON object and read
@@ -370,8 +384,8 @@ pub fn read_via_json_lines(
     options: &ReadOptions,
 ) -> Result<ArrowOutcome> {
     let temporal = temporal(options);
-    let (_, batches) = collect(input, &temporal)?;
-    read_text(kind, &batches, options, &temporal)
+    let (schema, batches) = collect(input, &temporal)?;
+    read_text(kind, &schema, &batches, options, &temporal)
 }
 
 /// Reads summary tickets (the canonical layout, or a Zendesk or Freshdesk export with its
