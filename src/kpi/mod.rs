@@ -215,7 +215,7 @@ mod backlog;
 mod cohort;
 mod cost;
 mod duration;
-pub(crate) use duration::calendar_seconds_ns;
+pub(crate) use duration::{calendar_seconds, calendar_seconds_ns};
 mod exact;
 mod first_contact;
 mod reply;

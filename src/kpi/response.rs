@@ -271,21 +271,32 @@ impl FirstResponseTimeAccumulator {
     }
 
     fn push_facts(&mut self, facts: TicketFacts<'_>) -> Result<()> {
+        self.push_measured(facts).map(|_| ())
+    }
+
+    /// Adds a ticket and hands back the time it was counted with (`None`: unanswered, or
+    /// its log records no replies): the report's drill-down lists take it from here rather
+    /// than measuring the ticket again.
+    pub(crate) fn push_measured(
+        &mut self,
+        facts: TicketFacts<'_>,
+    ) -> Result<Option<(i64, Option<i64>)>> {
         let t = facts.ticket;
         if !facts.records_replies() {
             add(self.tickets()?, 1)?;
             self.replies_unknown += 1;
-            return Ok(());
+            return Ok(None);
         }
         let Some((calendar, business)) = self.options.measure(t) else {
             add(self.tickets()?, 1)?;
             self.unanswered += 1;
-            return Ok(());
+            return Ok(None);
         };
         add(self.tickets()?, 1)?;
         self.durations
             .push(calendar, business)
-            .map_err(|e| e.with_record_type("ticket").with_id(t.id().as_str()))
+            .map_err(|e| e.with_record_type("ticket").with_id(t.id().as_str()))?;
+        Ok(Some((calendar, business)))
     }
 }
 

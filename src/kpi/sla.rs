@@ -1221,6 +1221,12 @@ impl SlaAccumulator {
     }
 
     fn push_facts(&mut self, facts: TicketFacts<'_>) -> Result<()> {
+        self.push_measured(facts).map(|_| ())
+    }
+
+    /// Adds a ticket and hands back where it stands against each target, as counted: the
+    /// report's drill-down lists take its breaches from here rather than judging it again.
+    pub(crate) fn push_measured(&mut self, facts: TicketFacts<'_>) -> Result<TicketSla> {
         let policy = &self.options.policy;
         let sla = match facts.history {
             Some(h) => policy.evaluate_history(h, self.options.as_of)?,
@@ -1230,7 +1236,8 @@ impl SlaAccumulator {
             .map_err(|e| {
                 e.with_record_type("ticket")
                     .with_id(facts.ticket.id().as_str())
-            })
+            })?;
+        Ok(sla)
     }
 
     fn add(&mut self, tickets: u64, counts: [SlaCounts; 4]) -> Result<()> {

@@ -38,6 +38,8 @@ pub struct ReportAccumulator {
     pub(super) retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
     /// The customers retention counted, for the revenue and cohort sections.
     pub(super) customers: super::sections::CustomerBook,
+    /// The drill-down lists (fed only when the section is selected).
+    pub(super) drill: super::drill::Drill,
     pub(super) span: Span,
     /// Whether an event history was pushed (reopens are known only then).
     pub(super) histories: bool,
@@ -51,6 +53,7 @@ impl ReportAccumulator {
     /// starts, and every KPI's own option errors (an SLA business target without a calendar…).
     pub fn new(options: ReportOptions) -> Result<Self, Error> {
         let kpis = Kpis::new(&options)?;
+        let drill = super::drill::Drill::of(&options);
         Ok(ReportAccumulator {
             bucketer: CachedBucketer::new(options.bucketer()),
             flow_total: kpis.flow(),
@@ -62,6 +65,7 @@ impl ReportAccumulator {
             flow_by: BTreeMap::new(),
             retention_by: BTreeMap::new(),
             customers: super::sections::CustomerBook::default(),
+            drill,
             span: Span::default(),
             histories: false,
         })
@@ -102,23 +106,43 @@ impl ReportAccumulator {
         let ticket = t.ticket();
         let created = ticket.created_at();
         let fcr_at = self.kpis.fcr.bucket_instant(ticket);
-        {
+        let counted = {
             let (total, by) = self.cell(created, dim);
-            for cell in std::iter::once(total).chain(by) {
+            let counted = total.push_created(t, fcr_at == Some(created))?;
+            if let Some(cell) = by {
                 cell.push_created(t, fcr_at == Some(created))?;
             }
-        }
+            counted
+        };
         if let Some(at) = fcr_at.filter(|&at| at != created) {
             let (total, by) = self.cell(at, dim);
             for cell in std::iter::once(total).chain(by) {
                 t.feed(&mut cell.fcr)?;
             }
         }
+        let mut resolved = None;
         if let Some(at) = self.kpis.art.bucket_instant(ticket) {
             let (total, by) = self.cell(at, dim);
-            for cell in std::iter::once(total).chain(by) {
+            let measured = total.push_resolved(t)?;
+            if let Some(cell) = by {
                 cell.push_resolved(t)?;
             }
+            resolved = measured.map(|m| (self.bucketer.key(at), at, m));
+        }
+        if self.options.sections.contains(super::Section::DrillDown) {
+            // The values the total cells counted, and the stays the backlog snapshot keeps
+            // open (`keeps_open` at the snapshot's bound, as the report state has them).
+            let key = self.bucketer.key(created);
+            let business = self.options.calendar.is_some();
+            self.drill
+                .push_record(ticket, (key, counted), resolved, business);
+            let bound = super::state::snapshot_bound(&self.options);
+            let drill = &mut self.drill;
+            t.facts().for_each_stay(|s| {
+                if crate::kpi::keeps_open(bound, s.from, s.to.map(|(at, _)| at)) {
+                    drill.open(&ticket, s.from);
+                }
+            });
         }
         t.feed(&mut self.flow_total.volume)?;
         t.feed(&mut self.flow_total.backlog)?;
@@ -283,6 +307,7 @@ impl ReportAccumulator {
             }
         }
         self.histories |= other.histories;
+        self.drill.merge(other.drill)?;
         self.cost.merge(other.cost)?;
         super::merge_retention(
             (
@@ -322,6 +347,9 @@ struct AccumulatorState {
     /// The customers of the revenue and cohort sections (none in states written before them).
     #[serde(default)]
     customers: super::sections::CustomerBook,
+    /// The drill-down lists (none in states written before them).
+    #[serde(default)]
+    drill: Option<super::drill::Drill>,
     /// States written before the span was kept have none: their periods are bounded by the
     /// merge of the next state that has one.
     #[serde(default)]
@@ -343,6 +371,7 @@ impl Serialize for ReportAccumulator {
             retention_total: self.retention_total.clone(),
             retention_by: self.retention_by.clone(),
             customers: self.customers.clone(),
+            drill: Some(self.drill.clone()),
             span: self.span,
             histories: self.histories,
         }
@@ -409,6 +438,10 @@ impl TryFrom<AccumulatorState> for ReportAccumulator {
         acc.flow_total = s.flow_total;
         acc.flow_by = s.flow_by;
         acc.customers = s.customers;
+        if let Some(drill) = s.drill {
+            drill.check(&acc.options)?;
+            acc.drill = drill;
+        }
         acc.span.merge(s.span, &acc.options)?;
         acc.histories = s.histories;
         // Merging into the fresh accumulators checks the options of these two for us.

@@ -14,7 +14,7 @@ use crate::kpi::{
     ResolutionTimeAccumulator, ResolutionTimeOptions, RetentionOptions, Sla, SlaAccumulator,
     SlaOptions, TicketAccumulator, Volume, VolumeAccumulator, VolumeOptions,
 };
-use crate::kpi::{StatusTime, StatusTimeAccumulator, StatusTimeOptions};
+use crate::kpi::{StatusTime, StatusTimeAccumulator, StatusTimeOptions, TicketFacts, TicketSla};
 use crate::model::{Customer, Ticket, TicketHistory};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -57,6 +57,7 @@ impl Kpis {
             .with_field("range")
             .with_value(last));
         }
+        super::drill::check_top(o)?;
         if o.max_periods == 0 {
             return Err(Error::new(
                 ErrorKind::InvalidOption,
@@ -191,30 +192,42 @@ impl Cell {
     /// What a ticket adds to the cell of its creation period (the record engine's and the
     /// record state's one rule). `fcr_here`: first-contact resolution buckets it here too
     /// (creation is its default instant), so it takes no second lookup.
-    pub(super) fn push_created(&mut self, t: TicketRef<'_>, fcr_here: bool) -> Result<(), Error> {
-        t.feed(&mut self.frt)?;
+    ///
+    /// Returns the ticket's first response time and SLA statuses as the cell counted them
+    /// (for the drill-down lists).
+    pub(super) fn push_created(
+        &mut self,
+        t: TicketRef<'_>,
+        fcr_here: bool,
+    ) -> Result<Created, Error> {
+        let frt = self.frt.push_measured(t.facts())?;
         // Only histories know their waits; summary rows stay out, as in the columnar engine,
         // so every path gives the same cells.
         if let TicketRef::History(h) = t {
             self.next.push_history(h)?;
         }
-        if let Some(sla) = &mut self.sla {
-            t.feed(sla)?;
-        }
+        let sla = match &mut self.sla {
+            Some(sla) => Some(sla.push_measured(t.facts())?),
+            None => None,
+        };
         if fcr_here {
             t.feed(&mut self.fcr)?;
         }
-        Ok(())
+        Ok(Created { frt, sla })
     }
 
-    /// What a ticket adds to the cell of its resolution period.
-    pub(super) fn push_resolved(&mut self, t: TicketRef<'_>) -> Result<(), Error> {
-        t.feed(&mut self.art)?;
+    /// What a ticket adds to the cell of its resolution period; returns its resolution time
+    /// as counted (for the drill-down lists).
+    pub(super) fn push_resolved(
+        &mut self,
+        t: TicketRef<'_>,
+    ) -> Result<Option<(i64, Option<i64>)>, Error> {
+        let measured = self.art.push_measured(t.facts())?;
         // Status times share resolution time's bucket; histories only (see `push_created`).
         if let TicketRef::History(h) = t {
             self.status.push_history(h)?;
         }
-        Ok(())
+        Ok(measured)
     }
 
     pub(super) fn merge(&mut self, other: Cell) -> Result<(), Error> {
@@ -232,6 +245,14 @@ impl Cell {
         self.nps.merge(other.nps)?;
         self.ces.merge(other.ces)
     }
+}
+
+/// What a ticket's creation cell counted: its first response time (calendar and business
+/// seconds; `None`: unanswered) and its SLA statuses (`None`: no policy).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Created {
+    pub(super) frt: Option<(i64, Option<i64>)>,
+    pub(super) sla: Option<TicketSla>,
 }
 
 /// The KPIs whose periods are intrinsic (they sweep over time): one per dimension value.
@@ -269,6 +290,13 @@ impl<'a> TicketRef<'a> {
         match self {
             TicketRef::Summary(t) => t,
             TicketRef::History(h) => h.ticket(),
+        }
+    }
+
+    pub(super) fn facts(self) -> TicketFacts<'a> {
+        match self {
+            TicketRef::Summary(t) => TicketFacts::summary(t),
+            TicketRef::History(h) => TicketFacts::history(h),
         }
     }
 

@@ -25,13 +25,14 @@
 //! tests against [`Report::compute_records`] (`tests/it/columnar.rs`) check the whole table.
 
 use super::Section;
+use super::drill::{Drill, DrillLists, DrillTicket, Who};
 use super::state::{Group, ReportState, Share};
 use super::{Cell, Kpis, NO_VALUE, PARTITION, ReportOptions, Span};
 use crate::columnar::{ColumnarInput, Dictionary, NO_INSTANT, SurveyTable, TicketTable, from_ns};
 use crate::error::Error;
 use crate::hash::IdHashBuilder;
 use crate::kpi::{
-    Accumulator, Arrivals, Exit, FcrDenominator, ResolutionVariant, VolumeCounts,
+    Accumulator, Arrivals, Exit, FcrDenominator, ResolutionVariant, TicketFacts, VolumeCounts,
     calendar_seconds_ns, keeps_open, summary_exit,
 };
 use crate::model::{CostEntry, Customer, Instant, Status, SurveyKind, Ticket};
@@ -187,6 +188,8 @@ struct Slot {
     moves: Vec<u64>,
     /// Tickets dividing the support cost.
     cost_tickets: u64,
+    /// The period's drill-down lists (fed only when the section is selected).
+    drill: DrillLists,
 }
 
 /// A partition's state: its periods, in the order met.
@@ -208,6 +211,11 @@ struct Part {
     /// Whether the options select the arrivals and the backlog ages (else they are not kept).
     keep_arrivals: bool,
     keep_open: bool,
+    /// The drill-down: whether it is selected, its durations on the business clock, and its
+    /// open tickets (the period lists are the slots').
+    keep_drill: bool,
+    business: bool,
+    drill: Drill,
 }
 
 impl Part {
@@ -222,6 +230,9 @@ impl Part {
             dates: LocalDates::new(options.zone),
             keep_arrivals: options.sections.contains(Section::Arrivals),
             keep_open: options.sections.contains(Section::BacklogAges),
+            keep_drill: options.sections.contains(Section::DrillDown),
+            business: options.calendar.is_some(),
+            drill: Drill::of(options),
             bound: super::state::snapshot_bound(options).map(|b| {
                 b.timestamp_nanos_opt().unwrap_or(if b.timestamp() > 0 {
                     i64::MAX
@@ -258,6 +269,7 @@ impl Part {
                     delta: vec![0; self.dims + 1],
                     moves: vec![0; self.dims + 1],
                     cost_tickets: 0,
+                    drill: DrillLists::new(self.drill.k()),
                 });
                 self.slots.len() - 1
             }
@@ -305,10 +317,15 @@ fn push_tickets(
             reopens: cols.reopens[i],
         };
         let code = dims.code(i);
+        let who = Row {
+            table,
+            i,
+            created: raw.created,
+        };
         let result = if calendar_only {
             push_fast(
                 &mut part,
-                &raw,
+                (&raw, &who),
                 variant,
                 options.fcr_denominator,
                 code,
@@ -320,18 +337,48 @@ fn push_tickets(
             if kpis.sla.is_some() {
                 t.set_priority(table.priority().get(i));
             }
-            push_cells(&mut part, &t, &raw, code, kpis)
+            push_cells(&mut part, &t, (&raw, &who), code, kpis)
         };
         result.map_err(|e| e.with_record_type("ticket").with_id(table.ids().get(i)))?;
         push_flows(
             &mut part,
-            &raw,
+            (&raw, &who),
             cols.status[i],
             grouped.then_some(code),
             options,
         );
     }
     Ok(part)
+}
+
+/// Ticket `i` of the table for the drill-down lists: its id to rank it, its text read only
+/// when it enters a list.
+struct Row<'a> {
+    table: &'a TicketTable,
+    i: usize,
+    created: i64,
+}
+
+impl Who for Row<'_> {
+    fn id(&self) -> &str {
+        self.table.ids().get(self.i)
+    }
+    fn created_at(&self) -> Instant {
+        from_ns(self.created)
+    }
+    fn entry(&self, seconds: i64, at: Instant, targets: Vec<String>) -> DrillTicket {
+        let text = |d: &Dictionary| d.get(self.i).map(str::to_owned);
+        DrillTicket {
+            ticket_id: self.id().to_owned(),
+            channel: text(self.table.channel()),
+            priority: text(self.table.priority()),
+            team: text(self.table.team()),
+            created_at: from_ns(self.created),
+            seconds,
+            at,
+            targets,
+        }
+    }
 }
 
 /// A ticket's instants as stored (nanoseconds, [`NO_INSTANT`] when absent).
@@ -363,21 +410,33 @@ impl Raw {
 fn push_cells(
     part: &mut Part,
     t: &Ticket,
-    raw: &Raw,
+    (raw, who): (&Raw, &Row<'_>),
     code: usize,
     kpis: &Kpis,
 ) -> Result<(), Error> {
     let created = t.created_at();
     let fcr_at = kpis.fcr.bucket_instant(t);
     let s = part.slot(raw.created);
-    {
+    let (frt, sla) = {
         let cell = part.cell(kpis, s, code);
-        cell.frt.push(t)?;
-        if let Some(sla) = &mut cell.sla {
-            sla.push(t)?;
-        }
+        let frt = cell.frt.push_measured(TicketFacts::summary(t))?;
+        let sla = match &mut cell.sla {
+            Some(sla) => Some(sla.push_measured(TicketFacts::summary(t))?),
+            None => None,
+        };
         if fcr_at == Some(created) {
             cell.fcr.push(t)?;
+        }
+        (frt, sla)
+    };
+    if part.keep_drill {
+        let business = part.business;
+        let lists = &mut part.slots[s].drill;
+        if let (Some(m), Some(at)) = (frt, t.first_response_at()) {
+            lists.first_response(who, m, business, at);
+        }
+        if let Some(sla) = &sla {
+            lists.sla(who, sla);
         }
     }
     if let Some(at) = fcr_at.filter(|&at| at != created) {
@@ -386,7 +445,14 @@ fn push_cells(
     }
     if let Some(at) = kpis.art.bucket_instant(t) {
         let s = part.slot(raw.ns(at, t));
-        part.cell(kpis, s, code).art.push(t)?;
+        let measured = part
+            .cell(kpis, s, code)
+            .art
+            .push_measured(TicketFacts::summary(t))?;
+        if let (true, Some(m)) = (part.keep_drill, measured) {
+            let business = part.business;
+            part.slots[s].drill.resolution(who, m, business, at);
+        }
     }
     Ok(())
 }
@@ -395,7 +461,7 @@ fn push_cells(
 /// calendar, no SLA): the same cells, the same values, from the nanosecond columns.
 fn push_fast(
     part: &mut Part,
-    raw: &Raw,
+    (raw, who): (&Raw, &Row<'_>),
     variant: ResolutionVariant,
     fcr_denominator: FcrDenominator,
     code: usize,
@@ -413,6 +479,12 @@ fn push_fast(
             cell.fcr
                 .push_parts(raw.replies, resolved.is_some(), raw.reopens)?;
         }
+        if let (true, Some(seconds)) = (part.keep_drill, frt) {
+            let at = from_ns(raw.first_response);
+            part.slots[s]
+                .drill
+                .first_response(who, (seconds, None), false, at);
+        }
     }
     if let Some(at) = fcr_at.filter(|&at| at != raw.created) {
         let s = part.slot(at);
@@ -423,9 +495,15 @@ fn push_fast(
     let first = (raw.first_resolved != NO_INSTANT).then_some(raw.first_resolved);
     if let Some(end) = variant.end_at(resolved, first) {
         let s = part.slot(end);
+        let seconds = calendar_seconds_ns(raw.created, end);
         part.cell(kpis, s, code)
             .art
-            .push_calendar_seconds(calendar_seconds_ns(raw.created, end))?;
+            .push_calendar_seconds(seconds)?;
+        if part.keep_drill {
+            part.slots[s]
+                .drill
+                .resolution(who, (seconds, None), false, from_ns(end));
+        }
     }
     Ok(())
 }
@@ -435,7 +513,7 @@ fn push_fast(
 /// resolution (or cancellation, at creation when it has no resolution instant), or open.
 fn push_flows(
     part: &mut Part,
-    raw: &Raw,
+    (raw, who): (&Raw, &Row<'_>),
     status: Status,
     flow_code: Option<usize>,
     options: &ReportOptions,
@@ -455,8 +533,15 @@ fn push_flows(
         part.flow(s, flow_code, |sl, j| sl.counts[j].resolved += 1);
     }
     let exit = summary_exit(status.category(), raw.created, resolved);
-    if part.keep_open && keeps_open(part.bound, raw.created, exit.map(|(at, _)| at)) {
-        part.open.push(raw.created);
+    if (part.keep_open || part.keep_drill)
+        && keeps_open(part.bound, raw.created, exit.map(|(at, _)| at))
+    {
+        if part.keep_open {
+            part.open.push(raw.created);
+        }
+        if part.keep_drill {
+            part.drill.open(who, from_ns(raw.created));
+        }
     }
     if let Some((at, exit)) = exit {
         let cancelled = exit == Exit::Cancelled;
@@ -670,12 +755,14 @@ struct Merged {
     slots: BTreeMap<PeriodKey, Slot>,
     arrivals: Arrivals,
     open: Vec<i64>,
+    drill: Drill,
 }
 
 impl Merged {
     fn add(&mut self, part: Part) -> Result<(), Error> {
         self.arrivals.merge(part.arrivals);
         self.open.extend(part.open);
+        self.drill.merge(part.drill)?;
         for s in part.slots {
             match self.slots.get_mut(&s.key) {
                 None => {
@@ -695,6 +782,7 @@ impl Merged {
                         ours.moves[j] += s.moves[j];
                     }
                     ours.cost_tickets += s.cost_tickets;
+                    ours.drill.merge(s.drill)?;
                 }
             }
         }
@@ -819,6 +907,7 @@ pub(super) fn partial(
         slots: BTreeMap::new(),
         arrivals: Arrivals::default(),
         open: Vec::new(),
+        drill: Drill::of(options),
     };
     for p in parts {
         merged.add(p)?;
@@ -826,7 +915,11 @@ pub(super) fn partial(
 
     // Codes become labels; the total of each period is left to the finish (the sum of its
     // labels), so a state holds each duration once.
+    let keep_drill = options.sections.contains(Section::DrillDown);
     for (key, slot) in merged.slots {
+        if keep_drill {
+            state.drill.add_period(key, slot.drill)?;
+        }
         if slot.cost_tickets > 0 {
             state.cost.add_tickets(key, slot.cost_tickets)?;
         }
@@ -861,6 +954,7 @@ pub(super) fn partial(
     }
     state.arrivals = merged.arrivals;
     state.open = merged.open.into_iter().map(from_ns).collect();
+    state.drill.merge(merged.drill)?;
     state.open.sort_unstable();
     Ok(state)
 }

@@ -25,7 +25,7 @@
 //! Both give the report's [`Sections`] from the same state as the rows: each row's CSAT and
 //! NPS intervals from its cells, the arrivals (heatmap, spike days) and the backlog snapshot
 //! (ages) from the total's volume and backlog, revenue retention and cohorts from the
-//! customers retention counted.
+//! customers retention counted, the drill-down lists from the values the cells counted.
 //!
 //! The rules themselves are in docs/definitions.md ("The report"). Which instant buckets a
 //! record:
@@ -91,6 +91,7 @@ mod accumulator;
 mod cells;
 mod columnar;
 mod compute;
+mod drill;
 pub mod filter;
 mod input;
 mod options;
@@ -101,6 +102,9 @@ mod table;
 pub mod tickets;
 
 pub use accumulator::ReportAccumulator;
+pub use drill::{
+    DEFAULT_DRILL_DOWN_TOP, DrillDown, DrillDownPeriod, DrillList, DrillTicket, MAX_DRILL_DOWN_TOP,
+};
 pub use input::ReportInput;
 pub use options::{DEFAULT_MAX_PERIODS, ReportOptions};
 pub use sections::{BacklogAges, RowIntervals, Section, SectionSet, Sections};

@@ -1,6 +1,7 @@
 //! [`ReportOptions`]: what a report computes and how (period, zone, grouping, filters, each
 //! KPI's options), with its `with_<field>` builders and its JSON form.
 
+use super::drill::DEFAULT_DRILL_DOWN_TOP;
 use super::filter;
 use super::sections::SectionSet;
 use crate::BusinessCalendar;
@@ -104,6 +105,15 @@ pub struct ReportOptions {
     /// (`"sections": ["intervals", "backlog_ages"]`, see [`SectionSet`]); absent: all.
     #[serde(skip_serializing_if = "SectionSet::is_all")]
     pub sections: SectionSet,
+    /// K: how many tickets each list of the [drill-down](super::DrillDown) section keeps
+    /// (default [`DEFAULT_DRILL_DOWN_TOP`], at most [`MAX_DRILL_DOWN_TOP`](super::MAX_DRILL_DOWN_TOP): more is an
+    /// [`InvalidOption`](crate::ErrorKind::InvalidOption) error; 0 keeps only the counts).
+    #[serde(skip_serializing_if = "is_default_top")]
+    pub drill_down_top: u32,
+}
+
+fn is_default_top(k: &u32) -> bool {
+    *k == DEFAULT_DRILL_DOWN_TOP
 }
 
 /// The default of [`ReportOptions::max_periods`](field@ReportOptions::max_periods): 10,000
@@ -132,6 +142,7 @@ impl Default for ReportOptions {
             status_time: StatusTimeMapping::default(),
             calendars: None,
             sections: SectionSet::ALL,
+            drill_down_top: DEFAULT_DRILL_DOWN_TOP,
         }
     }
 }
@@ -301,6 +312,24 @@ impl ReportOptions {
     #[must_use]
     pub fn with_sections(mut self, sections: impl Into<SectionSet>) -> Self {
         self.sections = sections.into();
+        self
+    }
+
+    /// Sets K, the tickets each drill-down list keeps (see
+    /// [`drill_down_top`](field@Self::drill_down_top)).
+    ///
+    /// ```
+    /// use supportkpi::report::{Report, ReportInput, ReportOptions};
+    /// use supportkpi::ErrorKind;
+    /// let o = ReportOptions::default().with_drill_down_top(5);
+    /// assert_eq!(o.drill_down_top, 5);
+    /// let absurd = ReportOptions::default().with_drill_down_top(1_000_000);
+    /// let err = Report::compute(&ReportInput::default(), &absurd).unwrap_err();
+    /// assert_eq!((err.kind(), err.field()), (ErrorKind::InvalidOption, Some("drill_down_top")));
+    /// ```
+    #[must_use]
+    pub fn with_drill_down_top(mut self, k: u32) -> Self {
+        self.drill_down_top = k;
         self
     }
 

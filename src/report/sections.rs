@@ -1,10 +1,12 @@
 //! The report's sections: what a report knows beyond its period × dimension rows — the 95%
 //! intervals of each row's CSAT and NPS, when tickets arrive (weekday × hour heatmap, spike
-//! days), the age of the open backlog, revenue retention (GRR, NRR) and the cohort matrix.
+//! days), the age of the open backlog, revenue retention (GRR, NRR), the cohort matrix and the
+//! drill-down lists (the tickets behind the numbers, `drill.rs`).
 //! Both engines fill them from the same KPI state as the rows, once; the doors (Python, C
 //! through the JSON, the CLI's HTML) only render them.
 
 use super::ReportOptions;
+use super::drill::{Drill, DrillDown};
 use crate::error::Error;
 use crate::kpi::{
     Accumulator, AgeBucket, Arrivals, BacklogSnapshot, CohortRetention, Kpi, Metric,
@@ -34,6 +36,10 @@ use std::collections::BTreeMap;
 ///   ([`RevenueRetention`] over the snapshots [`RevenueSnapshot::from_customers`] reads from
 ///   the report's customers in its zone; docs/definitions.md, "Revenue retention from
 ///   customers"). Totals only, not per dimension value. Empty without customers.
+/// - `drill_down`: per report period the tickets behind the slowest first responses, the
+///   slowest resolutions and the SLA breaches, and the oldest tickets open at the backlog
+///   snapshot, the first K ([`ReportOptions::drill_down_top`]) of each list with its n
+///   ([`DrillDown`]; docs/definitions.md, "Drill-down"). Totals only.
 /// - `cohorts`: the cohort matrix (cohorts of the report's period, a month by default, in its
 ///   zone) of the customers acquired in the report's periods, k running through its last
 ///   period ([`CohortRetention`]; docs/definitions.md, "Cohort matrix"). Totals only. Empty
@@ -44,7 +50,8 @@ use std::collections::BTreeMap;
 ///
 /// Each part is computed only when [`ReportOptions::sections`] selects it (default: all; see
 /// [`Section`]): an unselected part is empty — no intervals, a zero heatmap and no spike days
-/// (`arrivals`), `backlog_ages` `None`, no revenue retention or cohort lines.
+/// (`arrivals`), `backlog_ages` `None`, no revenue retention or cohort lines, `drill_down`
+/// `None`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sections {
     /// Per row: the CSAT and NPS intervals (empty unless [`Section::Intervals`] is selected).
@@ -65,6 +72,9 @@ pub struct Sections {
     /// unless [`Section::Cohorts`] is selected).
     #[serde(default)]
     pub cohorts: Vec<CohortLine>,
+    /// The tickets behind the numbers (`None` unless [`Section::DrillDown`] is selected).
+    #[serde(default)]
+    pub drill_down: Option<DrillDown>,
 }
 
 /// Revenue retention of one report period (docs/definitions.md, "Revenue retention").
@@ -386,6 +396,7 @@ pub(super) struct Flows {
     pub(super) arrivals: Arrivals,
     pub(super) snapshot: Option<BacklogAges>,
     pub(super) customers: CustomerBook,
+    pub(super) drill: Drill,
 }
 
 impl Flows {
@@ -398,6 +409,10 @@ impl Flows {
         let selected = options.sections;
         let (revenue_retention, cohorts) = self.customers.finish(options, keys);
         let arrivals = selected.contains(Section::Arrivals);
+        let open_at = self.snapshot.as_ref().map(|s| s.at);
+        let drill_down = selected
+            .contains(Section::DrillDown)
+            .then(|| self.drill.finish(keys, open_at));
         Sections {
             spike_days: if arrivals {
                 spike_days(&self.arrivals.daily, spikes)
@@ -415,6 +430,7 @@ impl Flows {
             intervals,
             revenue_retention,
             cohorts,
+            drill_down,
         }
     }
 }
@@ -432,16 +448,19 @@ pub enum Section {
     RevenueRetention,
     /// `cohorts`: the cohort matrix.
     Cohorts,
+    /// `drill_down`: the tickets behind the numbers.
+    DrillDown,
 }
 
 impl Section {
     /// Every section, in the order of [`Sections`]' fields.
-    pub const ALL: [Section; 5] = [
+    pub const ALL: [Section; 6] = [
         Section::Intervals,
         Section::Arrivals,
         Section::BacklogAges,
         Section::RevenueRetention,
         Section::Cohorts,
+        Section::DrillDown,
     ];
 
     /// The section's name in JSON, Python and the CLI (`"backlog_ages"`).
@@ -452,6 +471,7 @@ impl Section {
             Section::BacklogAges => "backlog_ages",
             Section::RevenueRetention => "revenue_retention",
             Section::Cohorts => "cohorts",
+            Section::DrillDown => "drill_down",
         }
     }
 

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// The first bytes of every encoded state.
 const MAGIC: &[u8; 4] = b"SKRS";
 /// The version of the encoding [`ReportState::to_bytes`] writes and the only one it reads.
-pub const STATE_VERSION: u16 = 2;
+pub const STATE_VERSION: u16 = 3;
 
 /// What a period × dimension value holds: the per-cell KPIs and the flow counters.
 #[derive(Debug, Clone)]
@@ -173,6 +173,9 @@ pub struct ReportState {
     /// [`snapshot_bound`]), sorted: its ages. This list grows with the open backlog, not with
     /// all tickets.
     pub(super) open: Vec<crate::model::Instant>,
+    /// The drill-down lists: at most K tickets per list and period (fed only when the
+    /// section is selected).
+    pub(super) drill: super::drill::Drill,
 }
 
 /// The backlog snapshot's bound when the options fix it before any record is read: 1 ns after
@@ -196,6 +199,7 @@ impl ReportState {
     /// The options' errors, as [`ReportAccumulator::new`](super::ReportAccumulator::new).
     pub fn new(options: ReportOptions) -> Result<ReportState, Error> {
         let kpis = Kpis::new(&options)?;
+        let drill = super::drill::Drill::of(&options);
         Ok(ReportState {
             cost: kpis.cost.accumulator(),
             retention_total: kpis.retention.accumulator(),
@@ -208,6 +212,7 @@ impl ReportState {
             histories: false,
             arrivals: crate::kpi::Arrivals::default(),
             open: Vec::new(),
+            drill,
         })
     }
 
@@ -412,13 +417,24 @@ impl ReportState {
         let ticket = t.ticket();
         let created = ticket.created_at();
         let fcr_at = self.kpis.fcr.bucket_instant(ticket);
-        self.cell(bucketer.key(created), &label)
+        let created_key = bucketer.key(created);
+        let counted = self
+            .cell(created_key, &label)
             .push_created(t, fcr_at == Some(created))?;
         if let Some(at) = fcr_at.filter(|&at| at != created) {
             t.feed(&mut self.cell(bucketer.key(at), &label).fcr)?;
         }
+        let mut resolved = None;
         if let Some(at) = self.kpis.art.bucket_instant(ticket) {
-            self.cell(bucketer.key(at), &label).push_resolved(t)?;
+            let key = bucketer.key(at);
+            let measured = self.cell(key, &label).push_resolved(t)?;
+            resolved = measured.map(|m| (key, at, m));
+        }
+        let drill = self.options.sections.contains(super::Section::DrillDown);
+        if drill {
+            let business = self.options.calendar.is_some();
+            self.drill
+                .push_record(ticket, (created_key, counted), resolved, business);
         }
         let facts = match t {
             TicketRef::Summary(s) => TicketFacts::summary(s),
@@ -440,8 +456,13 @@ impl ReportState {
         }
         let keep_open = sections.contains(super::Section::BacklogAges);
         for stay in stays {
-            if keep_open && crate::kpi::keeps_open(bound, stay.from, stay.to.map(|(at, _)| at)) {
-                self.open.push(stay.created);
+            if crate::kpi::keeps_open(bound, stay.from, stay.to.map(|(at, _)| at)) {
+                if keep_open {
+                    self.open.push(stay.created);
+                }
+                if drill {
+                    self.drill.open(&ticket, stay.from);
+                }
             }
             self.group(bucketer.key(stay.from), &label).backlog(1);
             if let Some((at, exit)) = stay.to {
@@ -495,6 +516,7 @@ impl ReportState {
         self.arrivals.merge(other.arrivals);
         self.open.extend(other.open);
         self.open.sort_unstable();
+        self.drill.merge(other.drill)?;
         for (key, groups) in other.periods {
             let ours = self.periods.entry(key).or_default();
             for (label, g) in groups {
@@ -531,6 +553,7 @@ impl ReportState {
             histories,
             arrivals,
             open,
+            drill,
         } = self;
         let grouped = options.by.is_some();
         let new_flow = || FlowResults {
@@ -628,6 +651,7 @@ impl ReportState {
                 arrivals,
                 snapshot,
                 customers,
+                drill,
             },
             options,
             kpis,
@@ -732,6 +756,8 @@ impl ReportState {
             w.u64(u64::from(at.timestamp_subsec_nanos()));
             previous = Some(secs);
         }
+        // The drill-down lists: at most K tickets per list and period, as records.
+        json(&mut w, &self.drill);
         let payload = w.buf;
         let mut out = Vec::with_capacity(payload.len() + 22);
         out.extend_from_slice(MAGIC);
@@ -994,6 +1020,9 @@ impl ReportState {
             state.open.push(at);
             previous = Some(secs);
         }
+        let drill: super::drill::Drill = r.json("the drill-down lists")?;
+        drill.check(&state.options)?;
+        state.drill = drill;
         Ok(state)
     }
 }

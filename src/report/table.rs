@@ -1031,6 +1031,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
         retention_total,
         retention_by,
         customers,
+        drill,
         bucketer: _,
         span: _,
         histories: _,
@@ -1046,6 +1047,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
             arrivals,
             snapshot: snapshot.map(super::BacklogAges::from),
             customers,
+            drill,
         },
         flow_by: flow_by
             .into_iter()

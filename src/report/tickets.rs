@@ -376,9 +376,17 @@ impl TicketMetrics {
                 .options()
                 .measure(f)
                 .map_err(|e| e.with_record_type("ticket").with_id(ticket.id().as_str()))?;
-            let sla = match &kpis.sla {
-                Some(sla) => Some(sla.options().policy.evaluate(ticket, sla.options().as_of)?),
-                None => None,
+            // As the SLA KPI judges it: a history by its status spans (pauses stop the clock).
+            let sla = match (&kpis.sla, t) {
+                (Some(sla), TicketRef::History(h)) => Some(
+                    sla.options()
+                        .policy
+                        .evaluate_history(h, sla.options().as_of)?,
+                ),
+                (Some(sla), TicketRef::Summary(_)) => {
+                    Some(sla.options().policy.evaluate(ticket, sla.options().as_of)?)
+                }
+                (None, _) => None,
             };
             let replies = f.public_agent_replies();
             let reopens = f.reopens();

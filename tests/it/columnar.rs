@@ -673,6 +673,7 @@ proptest! {
                 for (x, y) in a.rows.iter().zip(&b.rows) {
                     prop_assert_eq!(x, y);
                 }
+                prop_assert_eq!(&a.sections.drill_down, &b.sections.drill_down);
                 prop_assert_eq!(&a, &b);
                 // The combined state survives its bytes too.
                 let back = supportkpi::report::ReportState::from_bytes(&combined.to_bytes()).unwrap();
@@ -832,6 +833,14 @@ fn damaged_or_foreign_states_are_refused() {
         assert_eq!(
             (e.kind(), e.field()),
             (ErrorKind::InvalidState, Some("version"))
+        );
+        // Version 2 (before the drill-down lists): refused as well.
+        let mut v2 = bytes.clone();
+        v2[4] = 2;
+        let e = ReportState::from_bytes(&v2).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field(), e.value()),
+            (ErrorKind::InvalidState, Some("version"), Some("2"))
         );
         // Other options: refused by combine.
         let other = ReportState::from_input(&input, &o.clone().with_period(Period::Week)).unwrap();

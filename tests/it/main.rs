@@ -8,6 +8,7 @@ mod clock;
 mod columnar;
 mod columnar_load;
 mod derive;
+mod drill_down;
 mod durations;
 mod fuzz_corpus;
 mod hardening;
