@@ -101,6 +101,50 @@ pub(crate) fn assert_demo_sections(s: &Sections) {
         ]
     );
     assert_demo_revenue(s);
+    assert_demo_drill_down(s);
+}
+
+/// The drill-down of the demo (no SLA policy: no breaches), from the CSV's instants:
+/// - open at 2024-01-01 00:00: 40 tickets, the oldest T-00000222 (created 2023-02-02 13:50:08:
+///   333 days less 13:50:08 = 28,721,392 s), then T-00000360 (27,105,912 s);
+/// - December 2023: 230 answered tickets, the slowest T-00002831 (2023-12-08 10:10:19 →
+///   12-11 08:22:29 = 252,730 s); 248 resolved, the slowest T-00002335 (2023-10-16 17:37:41 →
+///   12-04 08:38:27 = 49 days − 63,461 s + 31,107 s = 4,201,246 s).
+pub(crate) fn assert_demo_drill_down(s: &Sections) {
+    let d = s.drill_down.as_ref().unwrap();
+    assert_eq!((d.top, d.periods.len()), (20, 12));
+    assert_eq!(d.open_at.unwrap().to_rfc3339(), "2024-01-01T00:00:00+00:00");
+    let first = |l: &supportkpi::report::DrillList| {
+        let t = &l.tickets[0];
+        (l.n, l.tickets.len(), t.ticket_id.clone(), t.seconds)
+    };
+    assert_eq!(
+        first(&d.oldest_open),
+        (40, 20, "T-00000222".to_owned(), 28_721_392)
+    );
+    assert_eq!(d.oldest_open.tickets[1].ticket_id, "T-00000360");
+    assert_eq!(d.oldest_open.tickets[1].seconds, 27_105_912);
+    let dec = &d.periods[11];
+    assert_eq!(dec.period_start.to_string(), "2023-12-01");
+    assert_eq!(
+        first(&dec.slowest_first_responses),
+        (230, 20, "T-00002831".to_owned(), 252_730)
+    );
+    let t = &dec.slowest_first_responses.tickets[0];
+    assert_eq!(
+        (
+            t.channel.as_deref(),
+            t.priority.as_deref(),
+            t.team.as_deref()
+        ),
+        (Some("email"), Some("high"), Some("tier1"))
+    );
+    assert_eq!(t.at.to_rfc3339(), "2023-12-11T08:22:29+00:00");
+    assert_eq!(
+        first(&dec.slowest_resolutions),
+        (248, 20, "T-00002335".to_owned(), 4_201_246)
+    );
+    assert_eq!(dec.sla_breaches.n, 0);
 }
 
 fn dec(s: &str) -> Decimal {

@@ -40,7 +40,8 @@ Report options:
                           holding --to (default: from the first to the last with data)
   --max-periods N         refuse a report of more than N periods (default 10000)
   --sections LIST         the sections to compute beside the rows (default all):
-                          intervals,arrivals,backlog_ages,revenue_retention,cohorts
+                          intervals,arrivals,backlog_ages,revenue_retention,cohorts,
+                          drill_down
   --calendars FILE        a business calendar per team: JSON {\"by\": \"team\", \"calendars\":
                           {\"Billing\": {\"timezone\": ..., \"hours\": ..., ...}}}
                           or TOML ([Billing] timezone = ... hours = ...); needs --hours

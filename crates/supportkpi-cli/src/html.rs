@@ -3,8 +3,9 @@
 //! the same offline, in a mail client, and printed.
 //!
 //! Every number comes from the [`Report`]: its rows, and its sections (the weekday × hour
-//! heatmap, spike days, backlog ages, the CSAT and NPS intervals per period, revenue retention
-//! and the cohort matrix). The page renders them (rounding for display) and computes none.
+//! heatmap, spike days, backlog ages, the CSAT and NPS intervals per period, revenue retention,
+//! the cohort matrix and the drill-down lists). The page renders them (rounding for display)
+//! and computes none.
 
 use crate::charts::{self, Chart, Series, Style, YAxis};
 use crate::report::{Context, rejects_summary};
@@ -13,9 +14,9 @@ use plotters::style::RGBColor;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use supportkpi::kpi::{AgeBucket, SlaStatus};
+use supportkpi::kpi::AgeBucket;
 use supportkpi::model::{Instant, SurveyKind};
-use supportkpi::report::{NO_VALUE, Report, ReportRow, Section, TicketMetrics, TicketMetricsRow};
+use supportkpi::report::{DrillTicket, NO_VALUE, Report, ReportRow, Section};
 
 /// What a figure of a section the options leave out (`--sections`) says instead of a chart;
 /// `{}` is the section's name.
@@ -449,6 +450,7 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
             });
             // The tiles with a drill-down list link to it.
             let drill = match t.label {
+                _ if !c.options.sections.contains(Section::DrillDown) => None,
                 "Backlog at end" => Some(DRILL_OPEN),
                 "First response p50" => Some(DRILL_FRT),
                 "Resolution p50" => Some(DRILL_RESOLUTION),
@@ -882,7 +884,7 @@ pub(crate) fn render(report: &Report, c: &Context) -> Result<String, String> {
 
     revenue_and_cohorts(&mut out, report, &totals, c);
     breakdown(&mut out, report, c)?;
-    drill_down(&mut out, totals.last().copied(), c)?;
+    drill_down(&mut out, report, totals.last().copied(), c);
     all_periods(&mut out, &totals, c, (&csat_ci, &nps_ci));
 
     out.push_str("<footer>\n");
@@ -931,22 +933,24 @@ const DRILL_SLA: &str = "drill-sla-breaches";
 const DRILL_OPEN: &str = "drill-oldest-open";
 const DRILL_FRT: &str = "drill-slowest-first-responses";
 const DRILL_RESOLUTION: &str = "drill-slowest-resolutions";
-/// How many tickets each drill-down list shows.
-const DRILL_TOP: usize = 20;
 
-/// The tickets behind the tiles: the SLA breaches of the last period, the oldest open tickets
-/// at the report's end, the slowest first responses and resolutions of the last period (the
-/// first [`DRILL_TOP`] of each), all rows of the core's per-ticket table.
-fn drill_down(out: &mut String, last: Option<&ReportRow>, c: &Context) -> Result<(), String> {
+/// The tickets behind the tiles, from the report's drill-down section: the SLA breaches of the
+/// last period, the oldest open tickets at the report's end, the slowest first responses and
+/// resolutions of the last period (the section's first K of each, with its n).
+fn drill_down(out: &mut String, report: &Report, last: Option<&ReportRow>, c: &Context) {
     let Some(last) = last else {
-        return Ok(());
+        return;
     };
-    let table =
-        TicketMetrics::compute(&c.input, &c.options).map_err(|e| crate::report::one_line(&e))?;
+    out.push_str("<h2 id=\"drill-down\">Behind the numbers</h2>\n");
+    let Some(d) = &report.sections.drill_down else {
+        let _ = writeln!(
+            out,
+            "<p class=\"meta\">{}</p>",
+            NOT_SELECTED.replace("{}", "drill_down")
+        );
+        return;
+    };
     let business = c.options.calendar.is_some();
-    let b = c.options.bucketer();
-    // The period a table row's instant falls in, as the report buckets it.
-    let in_last = |at: Option<Instant>| at.is_some_and(|at| b.key(at).start == last.period_start);
     let label = escape(&period_label(last, c.options.period));
     let clock = if business {
         "business time"
@@ -955,160 +959,103 @@ fn drill_down(out: &mut String, last: Option<&ReportRow>, c: &Context) -> Result
     };
     let _ = writeln!(
         out,
-        "<h2 id=\"drill-down\">Behind the numbers</h2>\n<p class=\"meta\">The tickets behind the \
-         tiles, from the per-ticket table (<code>supportkpi tickets</code>), the first {DRILL_TOP} \
-         of each list.</p>"
+        "<p class=\"meta\">The tickets behind the tiles, the first {} of each list (every \
+         ticket's figures: <code>supportkpi tickets</code>).</p>",
+        d.top
     );
+    let empty = supportkpi::report::DrillList::default();
+    let period = d
+        .periods
+        .iter()
+        .find(|p| p.period_start == last.period_start);
+    let lists = |f: fn(&supportkpi::report::DrillDownPeriod) -> &supportkpi::report::DrillList| {
+        period.map_or(&empty, f)
+    };
 
     if c.options.sla.is_some() {
-        let mut rows: Vec<(&TicketMetricsRow, Instant, &str)> = table
-            .iter()
-            .filter(|r| in_last(Some(r.created_at)))
-            .filter_map(|r| {
-                let fr = breach(r.sla_first_response);
-                let res = breach(r.sla_resolution);
-                let (at, which) = match (fr, res) {
-                    (Some(a), Some(b)) => (a.min(b), "first response, resolution"),
-                    (Some(a), None) => (a, "first response"),
-                    (None, Some(b)) => (b, "resolution"),
-                    (None, None) => return None,
-                };
-                Some((r, at, which))
-            })
-            .collect();
-        rows.sort_by(|a, b| {
-            a.1.cmp(&b.1)
-                .then_with(|| a.0.ticket_id.cmp(&b.0.ticket_id))
-        });
-        let body: Vec<String> = rows
-            .iter()
-            .take(DRILL_TOP)
-            .map(|(_, at, which)| format!("<td>{}</td><td>{}</td>", escape(which), when(*at, c)))
-            .collect();
+        let list = lists(|p| &p.sla_breaches);
         drill_table(
             out,
             DRILL_SLA,
             &format!("SLA breaches, tickets created in {label}"),
             &format!(
                 "{} tickets breached a target, earliest breach first.",
-                thousands(rows.len() as u64)
+                thousands(list.n)
             ),
             &["target breached", "breached at"],
-            rows.iter().map(|(r, _, _)| *r).zip(body),
+            list.tickets.iter().map(|t| {
+                let which: Vec<String> = t.targets.iter().map(|m| m.replace('_', " ")).collect();
+                (
+                    t,
+                    format!(
+                        "<td>{}</td><td>{}</td>",
+                        escape(&which.join(", ")),
+                        when(t.at, c)
+                    ),
+                )
+            }),
             c,
         );
     }
 
-    let mut open: Vec<&TicketMetricsRow> = table.iter().filter(|r| r.open_at_end).collect();
-    open.sort_by(|a, b| {
-        b.age_s
-            .cmp(&a.age_s)
-            .then_with(|| a.ticket_id.cmp(&b.ticket_id))
-    });
-    let at_end = table.end.map_or_else(|| DASH.to_owned(), |e| when(e, c));
+    let open = &d.oldest_open;
+    let at_end = d.open_at.map_or_else(|| DASH.to_owned(), |e| when(e, c));
     drill_table(
         out,
         DRILL_OPEN,
         "Oldest open tickets",
         &format!(
             "{} tickets open at {at_end}, oldest first (age = time since creation).",
-            thousands(open.len() as u64)
+            thousands(open.n)
         ),
         &["open since", "age"],
-        open.iter().take(DRILL_TOP).map(|r| {
-            let since = r.open_since.map_or_else(|| DASH.to_owned(), |t| when(t, c));
+        open.tickets.iter().map(|t| {
             (
-                *r,
+                t,
                 format!(
-                    "<td>{since}</td><td>{}</td>",
-                    duration(r.age_s.map(|s| s as f64))
+                    "<td>{}</td><td>{}</td>",
+                    when(t.at, c),
+                    duration(Some(t.seconds as f64))
                 ),
             )
         }),
         c,
     );
 
-    let frt_of = |r: &TicketMetricsRow| if business { r.frt_bh_s } else { r.frt_s };
-    let mut frt: Vec<(&TicketMetricsRow, i64)> = table
-        .iter()
-        .filter(|r| in_last(Some(r.created_at)))
-        .filter_map(|r| Some((r, frt_of(r)?)))
-        .collect();
-    frt.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then_with(|| a.0.ticket_id.cmp(&b.0.ticket_id))
-    });
+    let slowest = |t: &supportkpi::report::DrillTicket| {
+        format!(
+            "<td>{}</td><td data-seconds=\"{}\">{}</td>",
+            when(t.at, c),
+            t.seconds,
+            duration(Some(t.seconds as f64))
+        )
+    };
+    let frt = lists(|p| &p.slowest_first_responses);
     drill_table(
         out,
         DRILL_FRT,
         &format!("Slowest first responses, tickets created in {label}"),
         &format!(
             "{} answered tickets, slowest first ({clock}).",
-            thousands(frt.len() as u64)
+            thousands(frt.n)
         ),
         &["first response", "FRT"],
-        frt.iter().take(DRILL_TOP).map(|(r, s)| {
-            let at = r
-                .first_response_at
-                .map_or_else(|| DASH.to_owned(), |t| when(t, c));
-            (
-                *r,
-                format!(
-                    "<td>{at}</td><td data-seconds=\"{s}\">{}</td>",
-                    duration(Some(*s as f64))
-                ),
-            )
-        }),
+        frt.tickets.iter().map(|t| (t, slowest(t))),
         c,
     );
-
-    let res_of = |r: &TicketMetricsRow| {
-        if business {
-            r.resolution_bh_s
-        } else {
-            r.resolution_s
-        }
-    };
-    let mut res: Vec<(&TicketMetricsRow, i64)> = table
-        .iter()
-        .filter(|r| in_last(r.resolved_at))
-        .filter_map(|r| Some((r, res_of(r)?)))
-        .collect();
-    res.sort_by(|a, b| {
-        b.1.cmp(&a.1)
-            .then_with(|| a.0.ticket_id.cmp(&b.0.ticket_id))
-    });
+    let res = lists(|p| &p.slowest_resolutions);
     drill_table(
         out,
         DRILL_RESOLUTION,
         &format!("Slowest resolutions, tickets resolved in {label}"),
         &format!(
             "{} resolved tickets, slowest first ({clock}).",
-            thousands(res.len() as u64)
+            thousands(res.n)
         ),
         &["resolved", "resolution"],
-        res.iter().take(DRILL_TOP).map(|(r, s)| {
-            let at = r
-                .resolved_at
-                .map_or_else(|| DASH.to_owned(), |t| when(t, c));
-            (
-                *r,
-                format!(
-                    "<td>{at}</td><td data-seconds=\"{s}\">{}</td>",
-                    duration(Some(*s as f64))
-                ),
-            )
-        }),
+        res.tickets.iter().map(|t| (t, slowest(t))),
         c,
     );
-    Ok(())
-}
-
-fn breach(s: Option<SlaStatus>) -> Option<Instant> {
-    match s? {
-        SlaStatus::Breached { at } => Some(at),
-        _ => None,
-    }
 }
 
 /// An instant in the report's zone, to the minute.
@@ -1126,7 +1073,7 @@ fn drill_table<'a>(
     title: &str,
     caption: &str,
     extra: &[&str],
-    rows: impl Iterator<Item = (&'a TicketMetricsRow, String)>,
+    rows: impl Iterator<Item = (&'a DrillTicket, String)>,
     c: &Context,
 ) {
     let _ = write!(

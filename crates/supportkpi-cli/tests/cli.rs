@@ -102,6 +102,82 @@ fn demo_json_and_csv_carry_the_same_numbers() {
     let cohort = &report["sections"]["cohorts"][1];
     assert_eq!(cohort["cohort_start"], "2023-02-01");
     assert_eq!(cohort["size"], 3);
+    // The drill-down of December (business hours, the demo's SLA targets, the event log).
+    let d = &report["sections"]["drill_down"];
+    let first = |l: &serde_json::Value| {
+        (
+            l["n"].as_u64().unwrap(),
+            l["tickets"][0]["ticket_id"].as_str().unwrap().to_owned(),
+            l["tickets"][0]["seconds"].as_i64().unwrap(),
+        )
+    };
+    let dec = &d["periods"][11];
+    assert_eq!(dec["period_start"], "2023-12-01");
+    assert_eq!(
+        first(&dec["slowest_first_responses"]),
+        (230, "T-00002789".to_owned(), 45_246)
+    );
+    assert_eq!(
+        first(&dec["slowest_resolutions"]),
+        (248, "T-00002335".to_owned(), 1_227_646)
+    );
+    assert_eq!(
+        first(&dec["sla_breaches"]),
+        (26, "T-00002789".to_owned(), 79_200)
+    );
+    assert_eq!(
+        dec["sla_breaches"]["tickets"][0]["targets"],
+        serde_json::json!(["first_response"])
+    );
+    assert_eq!(
+        first(&d["oldest_open"]),
+        (40, "T-00000222".to_owned(), 28_721_392)
+    );
+    // The page shows the same lists.
+    let html = ok(&["report", "--demo", "--format", "html"]);
+    let ids = |l: &serde_json::Value| -> Vec<String> {
+        l["tickets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["ticket_id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for (id, list) in [
+        ("drill-sla-breaches", &dec["sla_breaches"]),
+        ("drill-oldest-open", &d["oldest_open"]),
+        (
+            "drill-slowest-first-responses",
+            &dec["slowest_first_responses"],
+        ),
+        ("drill-slowest-resolutions", &dec["slowest_resolutions"]),
+    ] {
+        assert_eq!(drill(&html, id), ids(list), "{id}");
+        assert_eq!(ids(list).len(), 20, "{id}");
+    }
+    assert!(html.contains("26 tickets breached a target, earliest breach first."));
+    assert!(html.contains("230 answered tickets, slowest first (business time)."));
+    // From the CSV files with the default options: the values tests/it/sections.rs asserts.
+    let csv = json(&ok(&[
+        "report",
+        "--tickets",
+        "examples/data/demo/tickets.csv",
+        "--format",
+        "json",
+    ]));
+    let d = &csv["sections"]["drill_down"];
+    assert_eq!(
+        first(&d["periods"][11]["slowest_first_responses"]),
+        (230, "T-00002831".to_owned(), 252_730)
+    );
+    assert_eq!(
+        first(&d["periods"][11]["slowest_resolutions"]),
+        (248, "T-00002335".to_owned(), 4_201_246)
+    );
+    assert_eq!(
+        first(&d["oldest_open"]),
+        (40, "T-00000222".to_owned(), 28_721_392)
+    );
 
     let csv = ok(&["report", "--demo", "--format", "csv"]);
     let lines: Vec<&str> = csv.lines().collect();
@@ -1256,6 +1332,7 @@ fn sections_selects_what_the_report_computes() {
     assert_eq!(s["revenue_retention"], serde_json::json!([]));
     assert_eq!(s["spike_days"], serde_json::json!([]));
     assert!(s["backlog_ages"].is_null());
+    assert!(s["drill_down"].is_null() && f["drill_down"].is_object());
     assert_eq!(sum_all(&s["heatmap"]), 0);
     assert_eq!(sum_all(&f["heatmap"]), 3_000);
     assert_eq!(
@@ -1278,6 +1355,9 @@ fn sections_selects_what_the_report_computes() {
     assert!(html.contains("<h2 id=\"cohorts\">Cohorts</h2>"));
     assert!(!html.contains("<h2 id=\"revenue-retention\">"));
     assert!(!html.contains("40 open ("));
+    // No drill-down lists, and the tiles do not link to them.
+    assert!(html.contains("Not computed: --sections leaves out drill_down."));
+    assert!(!html.contains("data-drill=") && !html.contains("href=\"#drill-"));
 
     let out = run(&["report", "--demo", "--sections", "intervals,heatmap"]);
     assert_eq!(out.status.code(), Some(2));
