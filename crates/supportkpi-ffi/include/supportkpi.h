@@ -637,8 +637,14 @@ supportkpi_result supportkpi_error_message(char *buf,
 //   `status_time` (`{"requester_wait": ["new", "open", "on_hold"], "agent_work": […]}`),
 //   `calendars` (a calendar per team: `{"by": "team", "calendars": {"Billing": {…}}}`),
 //   `sections` (the report's sections to compute, default all: `["intervals", "arrivals",
-//   "backlog_ages", "revenue_retention", "cohorts"]`; the others are not computed and are
-//   empty in `report.sections`; an unknown name is `SUPPORTKPI_RESULT_INVALID_OPTION`).
+//   "backlog_ages", "revenue_retention", "cohorts", "drill_down"]`; the others are not
+//   computed and are empty in `report.sections`, `drill_down` `null`; an unknown name is
+//   `SUPPORTKPI_RESULT_INVALID_OPTION`), `drill_down_top` (K, the tickets each drill-down
+//   list keeps: default 20, at most 1000). `report.sections.drill_down` is `{"top": K,
+//   "periods": [{"period_start", "period_end", "slowest_first_responses",
+//   "slowest_resolutions", "sla_breaches"}], "open_at", "oldest_open"}`, each list `{"n",
+//   "tickets": [{"ticket_id", "channel", "priority", "team", "created_at", "seconds", "at",
+//   "targets"}]}` (docs/definitions.md, "Drill-down").
 //   `sla` holds `calendar`, `first_response`, `resolution`, `next_reply` and `periodic_update`
 //   targets (`{"by_priority": {"P1": {"seconds": 3600, "clock": "business"}},
 //   "default": …}`), `pause` (statuses per metric, e.g. `{"resolution": ["pending"]}`)

@@ -124,6 +124,7 @@ def test_only_the_selected_sections(demo: sk.Report) -> None:
     assert some.cohorts == demo.cohorts and len(some.cohorts) == 11
     # ...the others empty.
     assert some.intervals == [] and some.spike_days == [] and some.revenue_retention == []
+    assert some.drill_down is None and demo.drill_down is not None
     assert some.heatmap == [[0] * 24] * 7
     # Through partial states too, which keep the selection.
     state = sk.partial(**inputs, sections=["backlog_ages", "cohorts"])
@@ -134,3 +135,46 @@ def test_only_the_selected_sections(demo: sk.Report) -> None:
         sk.report(**inputs, sections=["heatmap"])
     with pytest.raises(TypeError):
         sk.report(**inputs, sections="cohorts")
+
+
+def test_drill_down(demo: sk.Report) -> None:
+    # The values tests/it/sections.rs works out from the CSV's instants (no SLA: no breaches).
+    d = demo.drill_down
+    assert d is not None
+    assert (d["top"], len(d["periods"])) == (20, 12)
+    assert d["open_at"] == datetime(2024, 1, 1, tzinfo=timezone.utc)
+    open_ = d["oldest_open"]
+    assert open_["n"] == 40 and len(open_["tickets"]) == 20
+    assert [(t["ticket_id"], t["seconds"]) for t in open_["tickets"][:2]] == [
+        ("T-00000222", 28_721_392),
+        ("T-00000360", 27_105_912),
+    ]
+    dec = d["periods"][11]
+    assert (dec["period_start"], dec["period_end"]) == (date(2023, 12, 1), date(2024, 1, 1))
+    frt = dec["slowest_first_responses"]
+    assert frt["n"] == 230
+    assert frt["tickets"][0] == {
+        "ticket_id": "T-00002831",
+        "channel": "email",
+        "priority": "high",
+        "team": "tier1",
+        "created_at": datetime(2023, 12, 8, 10, 10, 19, tzinfo=timezone.utc),
+        "seconds": 252_730,
+        "at": datetime(2023, 12, 11, 8, 22, 29, tzinfo=timezone.utc),
+        "targets": [],
+    }
+    res = dec["slowest_resolutions"]
+    assert (res["n"], res["tickets"][0]["ticket_id"], res["tickets"][0]["seconds"]) == (248, "T-00002335", 4_201_246)
+    assert dec["sla_breaches"] == {"n": 0, "tickets": []}
+    # n is the row's n.
+    assert frt["n"] == demo.rows[11]["frt_n"] and res["n"] == demo.rows[11]["resolution_n"]
+    # K from the options; the JSON and a pickle keep the section.
+    three = sk.report(tickets=str(DEMO / "tickets.csv"), options={"drill_down_top": 3})
+    d3 = three.drill_down
+    assert d3 is not None and d3["top"] == 3
+    assert d3["periods"][11]["slowest_first_responses"]["tickets"] == frt["tickets"][:3]
+    assert d3["periods"][11]["slowest_first_responses"]["n"] == 230
+    assert json.loads(demo.to_json())["sections"]["drill_down"]["oldest_open"]["n"] == 40
+    assert pickle.loads(pickle.dumps(demo)).drill_down == d
+    with pytest.raises(sk.InvalidOptionError, match="drill_down_top"):
+        sk.report(tickets=str(DEMO / "tickets.csv"), options={"drill_down_top": 5000})

@@ -754,6 +754,26 @@ static void demo_sections(void) {
     CHECK(strstr(s, "\"cohorts\":[{\"cohort_start\":\"2023-01-01\",\"size\":2,"
                     "\"active\":[2,2,2,2,2,2,2,2,2,2,2,2],") != NULL);
     CHECK(strstr(s, "{\"cohort_start\":\"2023-10-01\",\"size\":3,\"active\":[2,2,2],") != NULL);
+    /* The drill-down (K = 20): the oldest open ticket T-00000222, created 2023-02-02
+     * 13:50:08, is 333 days less 13:50:08 old at 2024-01-01 (28,721,392 s) of 40 open; in
+     * December the slowest first response, T-00002831's 252,730 s, of 230, and the slowest
+     * resolution T-00002335's 4,201,246 s of 248; no SLA policy, no breaches. */
+    const char *dd = strstr(s, "\"drill_down\":{\"top\":20,\"periods\":[");
+    CHECK(dd != NULL);
+    const char *dec = dd == NULL ? NULL : strstr(dd, "{\"period_start\":\"2023-12-01\",");
+    CHECK(dec != NULL);
+    CHECK(dec != NULL &&
+          strstr(dec, "\"slowest_first_responses\":{\"n\":230,\"tickets\":[{\"ticket_id\":"
+                      "\"T-00002831\",\"channel\":\"email\",\"priority\":\"high\",\"team\":"
+                      "\"tier1\",\"created_at\":\"2023-12-08T10:10:19Z\",\"seconds\":252730,"
+                      "\"at\":\"2023-12-11T08:22:29Z\",\"targets\":[]}") != NULL);
+    CHECK(dec != NULL && strstr(dec, "\"slowest_resolutions\":{\"n\":248,\"tickets\":[{"
+                                     "\"ticket_id\":\"T-00002335\",") != NULL);
+    CHECK(dec != NULL && strstr(dec, "\"seconds\":4201246,") != NULL);
+    CHECK(dec != NULL && strstr(dec, "\"sla_breaches\":{\"n\":0,\"tickets\":[]}") != NULL);
+    CHECK(dd != NULL && strstr(dd, "\"open_at\":\"2024-01-01T00:00:00Z\",\"oldest_open\":{"
+                                   "\"n\":40,\"tickets\":[{\"ticket_id\":\"T-00000222\",") != NULL);
+    CHECK(dd != NULL && strstr(dd, "\"seconds\":28721392,") != NULL);
     supportkpi_string_free(json);
 }
 

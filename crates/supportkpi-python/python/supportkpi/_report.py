@@ -523,9 +523,11 @@ def report(
             {"timezone": "Europe/Berlin", "hours": "Mon-Fri 09:00-17:00"}}}``).
         sections: the sections to compute, a list of ``"intervals"``, ``"arrivals"``
             (:attr:`Report.heatmap` and :attr:`Report.spike_days`), ``"backlog_ages"``,
-            ``"revenue_retention"``, ``"cohorts"``; default all. The others are not computed
-            (saving their time) and are empty (``backlog_ages`` ``None``). An unknown name
-            raises ``InvalidOptionError`` listing the valid ones.
+            ``"revenue_retention"``, ``"cohorts"``, ``"drill_down"``; default all. The others
+            are not computed (saving their time) and are empty (``backlog_ages`` and
+            ``drill_down`` ``None``). An unknown name raises ``InvalidOptionError`` listing the
+            valid ones. How many tickets each drill-down list keeps is
+            ``options={"drill_down_top": K}`` (default 20, at most 1000).
 
     Raises:
         Error: bad input (the subclass names the record, field and value) or options.
@@ -705,6 +707,14 @@ def bucket_of(ids: Any, buckets: int) -> List[int]:
 _NUMERIC_COUNT = "int64"
 
 
+def _utc(text: str) -> datetime:
+    """An RFC 3339 instant of the core's JSON as an aware datetime (a fraction of a second
+    beyond microseconds truncated: ``datetime`` holds microseconds)."""
+    head, dot, frac = text.rstrip("Z").partition(".")
+    micros = "." + frac[:6] if dot else ""
+    return datetime.fromisoformat(head + micros + "+00:00")
+
+
 class Report:
     """The report table: one row per period (the total) and, with ``by``, per dimension value.
 
@@ -715,8 +725,9 @@ class Report:
     Besides the rows the report carries its sections, computed by the core with the rows:
     :attr:`intervals` (the 95% intervals of each row's CSAT and NPS), :attr:`heatmap` and
     :attr:`spike_days` (when tickets arrive), :attr:`backlog_ages` (the open backlog by age),
-    :attr:`revenue_retention` (GRR and NRR per period) and :attr:`cohorts` (the cohort matrix).
-    A section :func:`report`'s ``sections`` leaves out is empty (``backlog_ages`` is ``None``).
+    :attr:`revenue_retention` (GRR and NRR per period), :attr:`cohorts` (the cohort matrix) and
+    :attr:`drill_down` (the tickets behind the numbers). A section :func:`report`'s
+    ``sections`` leaves out is empty (``backlog_ages`` and ``drill_down`` are ``None``).
     """
 
     __slots__ = ("_r", "_rows", "_sections")
@@ -809,6 +820,56 @@ class Report:
             }
             for c in self._section("cohorts")
         ]
+
+    @property
+    def drill_down(self) -> Optional[Dict[str, Any]]:
+        """The tickets behind the numbers (totals only; docs/definitions.md, "Drill-down"), or
+        ``None`` when not computed: ``top`` (K, the most tickets a list keeps), ``periods``
+        (per report period ``period_start``, ``period_end`` (dates) and three lists:
+        ``slowest_first_responses`` of the tickets created in it, ``slowest_resolutions`` of
+        those resolved in it, ``sla_breaches`` of those created in it, earliest breach first),
+        ``open_at`` (an aware datetime: the backlog snapshot, as :attr:`backlog_ages`) and
+        ``oldest_open`` (the tickets open then, oldest first).
+
+        A list is ``{"n": tickets it ranks, "tickets": [...]}``; ``tickets`` is a table (a
+        list of dicts, ``pandas.DataFrame(list["tickets"])`` works) of its first K:
+        ``ticket_id``, ``channel``, ``priority``, ``team``, ``created_at`` (an aware
+        datetime), ``seconds`` (first response time, resolution time, creation to breach, or
+        age), ``at`` (the first response, the resolution, the earliest breach, or open since)
+        and ``targets`` (the SLA targets breached)."""
+        d = self._section("drill_down")
+        if d is None:
+            return None
+
+        def tickets(lst: Dict[str, Any]) -> Dict[str, Any]:
+            return {
+                "n": lst["n"],
+                "tickets": [
+                    {
+                        **t,
+                        "created_at": _utc(t["created_at"]),
+                        "at": _utc(t["at"]),
+                        "targets": list(t["targets"]),
+                    }
+                    for t in lst["tickets"]
+                ],
+            }
+
+        return {
+            "top": d["top"],
+            "periods": [
+                {
+                    "period_start": date.fromisoformat(p["period_start"]),
+                    "period_end": date.fromisoformat(p["period_end"]),
+                    "slowest_first_responses": tickets(p["slowest_first_responses"]),
+                    "slowest_resolutions": tickets(p["slowest_resolutions"]),
+                    "sla_breaches": tickets(p["sla_breaches"]),
+                }
+                for p in d["periods"]
+            ],
+            "open_at": None if d["open_at"] is None else _utc(d["open_at"]),
+            "oldest_open": tickets(d["oldest_open"]),
+        }
 
     @property
     def rows(self) -> List[Dict[str, Any]]:
