@@ -433,7 +433,7 @@ fn push_cells(
         let business = part.business;
         let lists = &mut part.slots[s].drill;
         if let (Some(m), Some(at)) = (frt, t.first_response_at()) {
-            lists.first_response(who, m, business, at);
+            lists.first_response(who, m, business, || at);
         }
         if let Some(sla) = &sla {
             lists.sla(who, sla);
@@ -451,7 +451,7 @@ fn push_cells(
             .push_measured(TicketFacts::summary(t))?;
         if let (true, Some(m)) = (part.keep_drill, measured) {
             let business = part.business;
-            part.slots[s].drill.resolution(who, m, business, at);
+            part.slots[s].drill.resolution(who, m, business, || at);
         }
     }
     Ok(())
@@ -480,7 +480,7 @@ fn push_fast(
                 .push_parts(raw.replies, resolved.is_some(), raw.reopens)?;
         }
         if let (true, Some(seconds)) = (part.keep_drill, frt) {
-            let at = from_ns(raw.first_response);
+            let at = || from_ns(raw.first_response);
             part.slots[s]
                 .drill
                 .first_response(who, (seconds, None), false, at);
@@ -502,7 +502,7 @@ fn push_fast(
         if part.keep_drill {
             part.slots[s]
                 .drill
-                .resolution(who, (seconds, None), false, from_ns(end));
+                .resolution(who, (seconds, None), false, || from_ns(end));
         }
     }
     Ok(())

@@ -337,13 +337,14 @@ impl DrillLists {
     }
 
     /// A ticket created in the period, with the first response time its cell counted
-    /// (calendar and business seconds) and its first response.
+    /// (calendar and business seconds) and its first response (worked out only when the
+    /// ticket enters the list).
     pub(super) fn first_response(
         &mut self,
         who: &impl Who,
         measured: (i64, Option<i64>),
         business: bool,
-        at: Instant,
+        at: impl FnOnce() -> Instant,
     ) {
         slowest(&mut self.frt, who, measured, business, at);
     }
@@ -355,7 +356,7 @@ impl DrillLists {
         who: &impl Who,
         measured: (i64, Option<i64>),
         business: bool,
-        at: Instant,
+        at: impl FnOnce() -> Instant,
     ) {
         slowest(&mut self.resolution, who, measured, business, at);
     }
@@ -386,6 +387,11 @@ impl DrillLists {
         });
     }
 
+    /// Whether no ticket reached the lists (such lists are not kept in a state's bytes).
+    fn is_empty(&self) -> bool {
+        self.frt.n == 0 && self.resolution.n == 0 && self.sla.n == 0
+    }
+
     pub(super) fn merge(&mut self, other: DrillLists) -> Result<(), Error> {
         self.frt.merge(other.frt)?;
         self.resolution.merge(other.resolution)?;
@@ -404,14 +410,15 @@ fn slowest(
     who: &impl Who,
     (calendar, business_seconds): (i64, Option<i64>),
     business: bool,
-    at: Instant,
+    at: impl FnOnce() -> Instant,
 ) {
     let seconds = match (business, business_seconds) {
         (true, Some(b)) => b,
         _ => calendar,
     };
-    let rank = Order::Slowest.rank(seconds, at, at);
-    list.offer(rank, who.id(), || who.entry(seconds, at, Vec::new()));
+    // Slowest first: the rank is the duration alone.
+    let rank = (seconds.saturating_neg(), 0);
+    list.offer(rank, who.id(), || who.entry(seconds, at(), Vec::new()));
 }
 
 /// The drill-down's state in an engine: the lists of each period met, and the open tickets.
@@ -432,7 +439,9 @@ mod periods_as_list {
         m: &BTreeMap<PeriodKey, DrillLists>,
         s: S,
     ) -> Result<S::Ok, S::Error> {
-        s.collect_seq(m.iter())
+        // Periods whose lists no ticket reached are left out: the bytes do not depend on
+        // which engine met a period first.
+        s.collect_seq(m.iter().filter(|(_, l)| !l.is_empty()))
     }
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
@@ -494,13 +503,13 @@ impl Drill {
     ) {
         let lists = self.period(created_key);
         if let (Some(m), Some(at)) = (created.frt, t.first_response_at()) {
-            lists.first_response(&t, m, business, at);
+            lists.first_response(&t, m, business, || at);
         }
         if let Some(sla) = &created.sla {
             lists.sla(&t, sla);
         }
         if let Some((key, at, m)) = resolved {
-            self.period(key).resolution(&t, m, business, at);
+            self.period(key).resolution(&t, m, business, || at);
         }
     }
 
@@ -531,6 +540,9 @@ impl Drill {
 
     /// Inserts the lists of a period (the columnar engine keeps them by slot).
     pub(super) fn add_period(&mut self, key: PeriodKey, lists: DrillLists) -> Result<(), Error> {
+        if lists.is_empty() {
+            return Ok(());
+        }
         match self.periods.get_mut(&key) {
             Some(ours) => ours.merge(lists),
             None => {

@@ -21,6 +21,11 @@
 //! | `sla_*` | the `sla_*_status` columns | `created_at` |
 //! | `backlog_end` of the last period | `open_at_end` | — |
 //!
+//! For the first K tickets of such questions without a row per ticket — the slowest first
+//! responses and resolutions and the SLA breaches of each period, the oldest open tickets —
+//! the report carries its [`DrillDown`](super::DrillDown) section, kept as the report is
+//! computed.
+//!
 //! **The report's end** ([`TicketMetrics::end`]) is the backlog snapshot's instant:
 //! [`field@ReportOptions::as_of`] when given, else the end of the report's last ticket period (the
 //! last of [`field@ReportOptions::range`], or the last period holding a ticket's creation,

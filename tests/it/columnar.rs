@@ -183,6 +183,8 @@ struct Knobs {
     fcr_resolved: bool,
     cost_created: bool,
     sketch: bool,
+    /// The drill-down's K: small ones make the lists drop tickets in every merge.
+    drill_top: u32,
 }
 
 fn knobs() -> impl Strategy<Value = Knobs> {
@@ -201,19 +203,23 @@ fn knobs() -> impl Strategy<Value = Knobs> {
             any::<bool>(),
             any::<bool>(),
         ),
+        prop::sample::select(vec![0u32, 1, 2, 20]),
     )
         .prop_map(
-            |((period, zone, by, business, sla), (as_of, range, fcr, cost, sketch))| Knobs {
-                period,
-                zone,
-                by,
-                business,
-                sla,
-                as_of,
-                range,
-                fcr_resolved: fcr,
-                cost_created: cost,
-                sketch,
+            |((period, zone, by, business, sla), (as_of, range, fcr, cost, sketch), drill_top)| {
+                Knobs {
+                    period,
+                    zone,
+                    by,
+                    business,
+                    sla,
+                    as_of,
+                    range,
+                    fcr_resolved: fcr,
+                    cost_created: cost,
+                    sketch,
+                    drill_top,
+                }
             },
         )
 }
@@ -223,7 +229,8 @@ fn options(k: &Knobs) -> ReportOptions {
         parse_zone(["UTC", "America/New_York", "Asia/Kolkata", "America/Havana"][k.zone]).unwrap();
     let mut o = ReportOptions::default()
         .with_period([Period::Day, Period::Week, Period::Month][k.period])
-        .with_zone(zone);
+        .with_zone(zone)
+        .with_drill_down_top(k.drill_top);
     let by = [
         None,
         Some("channel"),

@@ -335,87 +335,101 @@ fn the_demo_drill_down_equals_the_per_ticket_table() {
         let input = demo_input(events);
         let o = demo_options();
         let report = Report::compute(&input, &o).unwrap();
-        let d = report.sections.drill_down.clone().unwrap();
         let table = TicketMetrics::compute(&input, &o).unwrap();
-        let b = o.bucketer();
-        let entry = |r: &TicketMetricsRow, seconds: i64, at: DateTime<Utc>, targets: Vec<&str>| {
-            DrillTicket {
-                ticket_id: r.ticket_id.clone(),
-                channel: r.channel.clone(),
-                priority: r.priority.clone(),
-                team: r.team.clone(),
-                created_at: r.created_at,
-                seconds,
-                at,
-                targets: targets.into_iter().map(str::to_owned).collect(),
-            }
-        };
-        let list = |mut v: Vec<(DrillTicket, (i64, u32))>| {
-            v.sort_by(|a, b| (a.1, &a.0.ticket_id).cmp(&(b.1, &b.0.ticket_id)));
-            DrillList {
-                n: v.len() as u64,
-                tickets: v.into_iter().take(20).map(|(t, _)| t).collect(),
-            }
-        };
-        let instant = |t: DateTime<Utc>| (t.timestamp(), t.timestamp_subsec_nanos());
-        assert!(d.periods.len() >= 12);
-        for p in &d.periods {
-            let here =
-                |t: Option<DateTime<Utc>>| t.is_some_and(|t| b.key(t).start == p.period_start);
-            let frt = table
-                .iter()
-                .filter(|r| here(Some(r.created_at)))
-                .filter_map(|r| {
-                    let s = r.frt_s?;
-                    Some((entry(r, s, r.first_response_at?, vec![]), (-s, 0)))
-                })
-                .collect();
-            assert_eq!(p.slowest_first_responses, list(frt), "{}", p.period_start);
-            let res = table
-                .iter()
-                .filter(|r| here(r.resolved_at))
-                .filter_map(|r| {
-                    let s = r.resolution_s?;
-                    Some((entry(r, s, r.resolved_at?, vec![]), (-s, 0)))
-                })
-                .collect();
-            assert_eq!(p.slowest_resolutions, list(res), "{}", p.period_start);
-            let breach = |s: Option<SlaStatus>| match s {
-                Some(SlaStatus::Breached { at }) => Some(at),
-                _ => None,
-            };
-            let sla = table
-                .iter()
-                .filter(|r| here(Some(r.created_at)))
-                .filter_map(|r| {
-                    let fr = breach(r.sla_first_response);
-                    let res = breach(r.sla_resolution);
-                    let (at, targets) = match (fr, res) {
-                        (Some(a), Some(b)) => (a.min(b), vec!["first_response", "resolution"]),
-                        (Some(a), None) => (a, vec!["first_response"]),
-                        (None, Some(b)) => (b, vec!["resolution"]),
-                        (None, None) => return None,
-                    };
-                    let s = (at - r.created_at).num_seconds();
-                    Some((entry(r, s, at, targets), instant(at)))
-                })
-                .collect();
-            let want = list(sla);
-            assert_eq!(p.sla_breaches, want, "{}", p.period_start);
-        }
-        let open = table
-            .iter()
-            .filter(|r| r.open_at_end)
-            .map(|r| {
-                let e = entry(r, r.age_s.unwrap(), r.open_since.unwrap(), vec![]);
-                (e, (-r.age_s.unwrap(), 0))
-            })
-            .collect();
-        assert_eq!(d.open_at, table.end);
-        assert_eq!(d.oldest_open, list(open));
+        assert_drill_down_is_the_table(&report, &table, &o);
         // Not empty lists: the comparison compares something.
+        let d = report.sections.drill_down.as_ref().unwrap();
         let last = d.periods.last().unwrap();
+        assert!(d.periods.len() >= 12);
         assert!(last.sla_breaches.n > 0 && last.slowest_resolutions.n > 20);
         assert_eq!(d.oldest_open.n, 40);
     }
+}
+
+/// The report's drill-down against the per-ticket table of the same input and options: each
+/// list is the table's rows that belong to it, ordered by the list's rule, the first K.
+pub(crate) fn assert_drill_down_is_the_table(
+    report: &Report,
+    table: &TicketMetrics,
+    o: &ReportOptions,
+) {
+    let d = report.sections.drill_down.clone().unwrap();
+    let k = o.drill_down_top as usize;
+    let business = o.calendar.is_some();
+    let b = o.bucketer();
+    let entry =
+        |r: &TicketMetricsRow, seconds: i64, at: DateTime<Utc>, targets: Vec<&str>| DrillTicket {
+            ticket_id: r.ticket_id.clone(),
+            channel: r.channel.clone(),
+            priority: r.priority.clone(),
+            team: r.team.clone(),
+            created_at: r.created_at,
+            seconds,
+            at,
+            targets: targets.into_iter().map(str::to_owned).collect(),
+        };
+    let list = |mut v: Vec<(DrillTicket, (i64, u32))>| {
+        v.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        DrillList {
+            n: v.len() as u64,
+            tickets: v.into_iter().take(k).map(|(t, _)| t).collect(),
+        }
+    };
+    let instant = |t: DateTime<Utc>| (t.timestamp(), t.timestamp_subsec_nanos());
+    let keys: Vec<_> = report.total_rows().map(|r| r.period_start).collect();
+    let starts: Vec<_> = d.periods.iter().map(|p| p.period_start).collect();
+    assert_eq!(starts, keys);
+    for p in &d.periods {
+        let here = |t: Option<DateTime<Utc>>| t.is_some_and(|t| b.key(t).start == p.period_start);
+        let clock = |c: Option<i64>, bh: Option<i64>| if business { bh.or(c) } else { c };
+        let frt = table
+            .iter()
+            .filter(|r| here(Some(r.created_at)))
+            .filter_map(|r| {
+                let s = clock(r.frt_s, r.frt_bh_s)?;
+                Some((entry(r, s, r.first_response_at?, vec![]), (-s, 0)))
+            })
+            .collect();
+        assert_eq!(p.slowest_first_responses, list(frt), "{}", p.period_start);
+        let res = table
+            .iter()
+            .filter(|r| here(r.resolved_at))
+            .filter_map(|r| {
+                let s = clock(r.resolution_s, r.resolution_bh_s)?;
+                Some((entry(r, s, r.resolved_at?, vec![]), (-s, 0)))
+            })
+            .collect();
+        assert_eq!(p.slowest_resolutions, list(res), "{}", p.period_start);
+        let breach = |s: Option<SlaStatus>| match s {
+            Some(SlaStatus::Breached { at }) => Some(at),
+            _ => None,
+        };
+        let sla = table
+            .iter()
+            .filter(|r| here(Some(r.created_at)))
+            .filter_map(|r| {
+                let fr = breach(r.sla_first_response);
+                let res = breach(r.sla_resolution);
+                let (at, targets) = match (fr, res) {
+                    (Some(a), Some(b)) => (a.min(b), vec!["first_response", "resolution"]),
+                    (Some(a), None) => (a, vec!["first_response"]),
+                    (None, Some(b)) => (b, vec!["resolution"]),
+                    (None, None) => return None,
+                };
+                let s = (at - r.created_at).num_seconds();
+                Some((entry(r, s, at, targets), instant(at)))
+            })
+            .collect();
+        assert_eq!(p.sla_breaches, list(sla), "{}", p.period_start);
+    }
+    let open = table
+        .iter()
+        .filter(|r| r.open_at_end)
+        .map(|r| {
+            let e = entry(r, r.age_s.unwrap(), r.open_since.unwrap(), vec![]);
+            (e, instant(r.created_at))
+        })
+        .collect();
+    assert_eq!(d.open_at, table.end);
+    assert_eq!(d.oldest_open, list(open));
 }

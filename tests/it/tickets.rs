@@ -483,6 +483,7 @@ proptest! {
         prop_assert_eq!(table.rows.len(), input.tickets.len());
         let report = Report::compute(&input, &o).unwrap();
         assert_report_is_the_table_aggregated(&report, &table, &o);
+        crate::drill_down::assert_drill_down_is_the_table(&report, &table, &o);
     }
 
     #[test]
@@ -516,6 +517,7 @@ proptest! {
         }
         let report = Report::compute(&input, &o).unwrap();
         assert_report_is_the_table_aggregated(&report, &table, &o);
+        crate::drill_down::assert_drill_down_is_the_table(&report, &table, &o);
         // Volume from the rows: reopens and every resolution, by ticket.
         let total_reopened: u64 = report.total_rows().map(|r| r.tickets_reopened).sum();
         let total_resolved: u64 = report.total_rows().map(|r| r.tickets_resolved).sum();

@@ -42,6 +42,7 @@ Report options:
   --sections LIST         the sections to compute beside the rows (default all):
                           intervals,arrivals,backlog_ages,revenue_retention,cohorts,
                           drill_down
+  --drill-down-top K      tickets each drill-down list keeps (default 20, at most 1000)
   --calendars FILE        a business calendar per team: JSON {\"by\": \"team\", \"calendars\":
                           {\"Billing\": {\"timezone\": ..., \"hours\": ..., ...}}}
                           or TOML ([Billing] timezone = ... hours = ...); needs --hours
@@ -134,6 +135,7 @@ pub(crate) struct ReportArgs {
     pub(crate) to: Option<String>,
     pub(crate) max_periods: Option<String>,
     pub(crate) sections: Option<String>,
+    pub(crate) drill_down_top: Option<String>,
     pub(crate) csv_raw: bool,
 }
 
@@ -306,6 +308,7 @@ fn parse_report(args: &[OsString]) -> Result<Command, Usage> {
             "--to" => set(&mut r.to, f, flags.value(f)?)?,
             "--max-periods" => set(&mut r.max_periods, f, flags.value(f)?)?,
             "--sections" => set(&mut r.sections, f, flags.value(f)?)?,
+            "--drill-down-top" => set(&mut r.drill_down_top, f, flags.value(f)?)?,
             "--csv-raw" => {
                 flags.no_value(f)?;
                 r.csv_raw = true;

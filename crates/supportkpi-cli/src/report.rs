@@ -219,6 +219,12 @@ pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
             list.parse().map_err(|e| usage("--sections", &e))?;
         options = options.with_sections(sections);
     }
+    if let Some(k) = &args.drill_down_top {
+        let k: u32 = k.trim().parse().map_err(|_| {
+            Failure::Usage(format!("--drill-down-top {k:?}: expected a whole number"))
+        })?;
+        options = options.with_drill_down_top(k);
+    }
     // The options' own checks (a range longer than max_periods, a range that ends before it
     // starts) are bad usage, not bad input.
     supportkpi::report::ReportAccumulator::new(options.clone())

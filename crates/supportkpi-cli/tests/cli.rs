@@ -1312,6 +1312,49 @@ fn html_drill_down_lists_the_tickets_behind_the_tiles() {
 }
 
 #[test]
+fn drill_down_top_sets_how_many_tickets_each_list_keeps() {
+    let full = json(&ok(&["report", "--demo", "--format", "json"]));
+    let three = json(&ok(&[
+        "report",
+        "--demo",
+        "--format",
+        "json",
+        "--drill-down-top",
+        "3",
+    ]));
+    let (f, t) = (
+        &full["sections"]["drill_down"],
+        &three["sections"]["drill_down"],
+    );
+    assert_eq!(t["top"], 3);
+    let dec = |d: &serde_json::Value| d["periods"][11]["slowest_resolutions"].clone();
+    assert_eq!(dec(t)["n"], 248);
+    assert_eq!(
+        dec(t)["tickets"],
+        serde_json::Value::Array(dec(f)["tickets"].as_array().unwrap()[..3].to_vec())
+    );
+    let html = ok(&[
+        "report",
+        "--demo",
+        "--format",
+        "html",
+        "--drill-down-top",
+        "3",
+    ]);
+    assert_eq!(drill(&html, "drill-oldest-open").len(), 3);
+    assert!(html.contains("the first 3 of each list"));
+    for bad in ["1001", "-1", "many"] {
+        let out = run(&["report", "--demo", "--drill-down-top", bad]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains("drill-down-top") || err.contains("drill_down_top"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
 fn sections_selects_what_the_report_computes() {
     let full = json(&ok(&["report", "--demo", "--format", "json"]));
     let some = json(&ok(&[
