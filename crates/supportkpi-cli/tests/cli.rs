@@ -178,6 +178,25 @@ fn demo_json_and_csv_carry_the_same_numbers() {
         first(&d["oldest_open"]),
         (40, "T-00000222".to_owned(), 28_721_392)
     );
+    // And the page of the same file shows them.
+    let html = ok(&[
+        "report",
+        "--tickets",
+        "examples/data/demo/tickets.csv",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(
+        drill(&html, "drill-slowest-first-responses")[0],
+        "T-00002831"
+    );
+    assert!(html.contains("<td>2023-12-11 08:22</td><td data-seconds=\"252730\">"));
+    assert_eq!(drill(&html, "drill-slowest-resolutions")[0], "T-00002335");
+    assert_eq!(
+        drill(&html, "drill-oldest-open")[..2],
+        ["T-00000222", "T-00000360"]
+    );
+    assert!(html.contains("40 tickets open at 2024-01-01 00:00, oldest first"));
 
     let csv = ok(&["report", "--demo", "--format", "csv"]);
     let lines: Vec<&str> = csv.lines().collect();
