@@ -159,12 +159,6 @@ struct Ranked {
     ticket: DrillTicket,
 }
 
-impl Ranked {
-    fn key(&self) -> ((i64, u32), &str) {
-        (self.rank, &self.ticket.ticket_id)
-    }
-}
-
 // The whole ticket breaks ties of rank and id: the order is total, so the kept tickets do not
 // depend on the order they came in.
 
@@ -238,39 +232,54 @@ impl TopK {
         }
     }
 
-    /// Counts a ticket and keeps it when it ranks among the first K; `entry` builds it (and
-    /// its text) only then.
-    fn offer(&mut self, rank: (i64, u32), id: &str, entry: impl FnOnce() -> DrillTicket) {
+    /// Counts a ticket and keeps it when it ranks among the first K; its id is read only on a
+    /// tie of rank with the last kept, and `entry` builds it (and its text) only when kept.
+    fn offer(
+        &mut self,
+        rank: (i64, u32),
+        who: &(impl Who + ?Sized),
+        entry: impl FnOnce() -> DrillTicket,
+    ) {
+        use std::cmp::Ordering::{Equal, Less};
         self.n = self.n.saturating_add(1);
-        self.keep(rank, id, entry);
-    }
-
-    fn keep(&mut self, rank: (i64, u32), id: &str, entry: impl FnOnce() -> DrillTicket) {
         if (self.kept.len() as u64) < u64::from(self.k) {
             self.kept.push(Ranked {
                 rank,
                 ticket: entry(),
             });
-        } else if let Some(mut last) = self.kept.peek_mut() {
-            match (rank, id).cmp(&last.key()) {
-                std::cmp::Ordering::Less => {
-                    *last = Ranked {
-                        rank,
-                        ticket: entry(),
-                    };
-                }
-                // A ticket of the same id and rank: the whole ticket decides.
-                std::cmp::Ordering::Equal => {
-                    let new = Ranked {
-                        rank,
-                        ticket: entry(),
-                    };
-                    if new < *last {
-                        *last = new;
-                    }
-                }
-                std::cmp::Ordering::Greater => {}
-            }
+            return;
+        }
+        let Some(last) = self.kept.peek() else {
+            return;
+        };
+        let before = match rank.cmp(&last.rank) {
+            Equal => who.id().cmp(last.ticket.ticket_id.as_str()),
+            other => other,
+        };
+        // Of the same rank and id (a ticket counted twice), the whole ticket decides.
+        if matches!(before, Less | Equal) {
+            self.replace_last(Ranked {
+                rank,
+                ticket: entry(),
+            });
+        }
+    }
+
+    /// Puts `r` in place of the last kept ticket when it comes before it.
+    fn replace_last(&mut self, r: Ranked) {
+        if let Some(mut last) = self.kept.peek_mut()
+            && r < *last
+        {
+            *last = r;
+        }
+    }
+
+    /// Keeps an already ranked ticket (from another list) when it ranks among the first K.
+    fn keep(&mut self, r: Ranked) {
+        if (self.kept.len() as u64) < u64::from(self.k) {
+            self.kept.push(r);
+        } else {
+            self.replace_last(r);
         }
     }
 
@@ -280,9 +289,7 @@ impl TopK {
             .checked_add(other.n)
             .ok_or_else(|| crate::wire::invalid("a drill-down count overflows"))?;
         for r in other.kept {
-            let Ranked { rank, ticket } = r;
-            let id = ticket.ticket_id.clone();
-            self.keep(rank, &id, || ticket);
+            self.keep(r);
         }
         Ok(())
     }
@@ -378,7 +385,7 @@ impl DrillLists {
         let created = who.created_at();
         let seconds = crate::kpi::calendar_seconds(created, at);
         let rank = Order::Earliest.rank(seconds, at, created);
-        self.sla.offer(rank, who.id(), || {
+        self.sla.offer(rank, who, || {
             who.entry(
                 seconds,
                 at,
@@ -418,7 +425,7 @@ fn slowest(
     };
     // Slowest first: the rank is the duration alone.
     let rank = (seconds.saturating_neg(), 0);
-    list.offer(rank, who.id(), || who.entry(seconds, at(), Vec::new()));
+    list.offer(rank, who, || who.entry(seconds, at(), Vec::new()));
 }
 
 /// The drill-down's state in an engine: the lists of each period met, and the open tickets.
@@ -519,7 +526,7 @@ impl Drill {
         let rank = Order::Oldest.rank(0, since, created);
         // The age needs the snapshot's instant, known at the finish.
         self.open
-            .offer(rank, who.id(), || who.entry(0, since, Vec::new()));
+            .offer(rank, who, || who.entry(0, since, Vec::new()));
     }
 
     /// Adds a partition's lists (the period lists found in both merged, n added).
