@@ -430,6 +430,34 @@ pub(crate) fn resolved_when_resolved_ticket(row: &Row<'_>) -> Result<Ticket> {
     ticket(row, Rules::ResolvedWhenResolved)
 }
 
+impl<T: AsRef<str>, At> Summary<T, At> {
+    /// The row a columnar table takes ([`TicketTable::push_row`](crate::columnar::TicketTable)
+    /// and `push_row_ns`), instants left out: a reader adds them as it holds them (instants,
+    /// or nanoseconds beside the row).
+    pub(crate) fn row<'a>(
+        &'a self,
+        dimensions: &'a [(&'a str, &'a str)],
+    ) -> crate::columnar::TicketRow<'a> {
+        let text = |t: &'a Option<T>| t.as_ref().map(AsRef::as_ref);
+        crate::columnar::TicketRow {
+            id: self.id.as_ref(),
+            customer_id: text(&self.customer_id),
+            created_at: None,
+            first_response_at: None,
+            first_resolved_at: None,
+            resolved_at: None,
+            status: self.status,
+            channel: text(&self.channel),
+            priority: text(&self.priority),
+            team: text(&self.team),
+            assignee: text(&self.assignee),
+            agent_replies: self.agent_replies,
+            reopens: self.reopens,
+            dimensions,
+        }
+    }
+}
+
 /// A survey response's fields, validated as [`SurveyResponse::new`] and the options' scales
 /// validate them; the links (ticket, customer) are read after.
 pub(crate) struct Response<T, At> {

@@ -228,7 +228,7 @@ fn unbounded_lines(options: &ReadOptions) -> ReadOptions {
 /// column reader and the text path.
 pub(crate) fn check_ticket_columns(schema: &Schema, options: &ReadOptions) -> Result<()> {
     let plan = super::ticket_plan(options)?;
-    let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    let names = table::names_of(schema);
     super::mapping::check_preset_columns(plan.schema, &plan.mapping, &plan.options, &names)
 }
 

@@ -1101,21 +1101,50 @@ fn read_rows<'l, 'a, P: Parser<'l, 'a>>(
 
 /// Summary tickets, by their layout's [`Rules`].
 struct TicketParser<'l, 'a> {
+    r: RowReader<'l, 'a>,
+    rules: Rules,
+}
+
+/// What a parser reads a row's cells with: the fields, the keys' columns, the status cache and
+/// the row's dimensions (reused from row to row).
+struct RowReader<'l, 'a> {
     f: Fields<'l>,
     cols: [Col<'l>; Key::ALL.len()],
-    rules: Rules,
     cache: StatusCache,
-    /// The row's dimensions (reused from row to row).
     dimensions: Vec<(&'l str, Text<'a>)>,
 }
 
-impl<'a> TicketParser<'_, 'a> {
+impl<'l, 'a> RowReader<'l, 'a> {
+    fn new(f: Fields<'l>) -> Self {
+        let cols = Key::ALL.map(|k| f.key(k.name()));
+        RowReader {
+            f,
+            cols,
+            cache: StatusCache::default(),
+            dimensions: Vec::new(),
+        }
+    }
+
+    /// The row's cells.
+    fn cells<'c, 'r>(&'c mut self, row: Row<'r, 'a>) -> ArrowCells<'c, 'l, 'r, 'a> {
+        ArrowCells {
+            f: &self.f,
+            cols: &self.cols,
+            row,
+            cache: &mut self.cache,
+            dimensions: &mut self.dimensions,
+        }
+    }
+}
+
+impl<'l, 'a> TicketParser<'l, 'a> {
     /// The row's dimensions as the table takes them (no allocation without any).
     fn row_dimensions(&self) -> Vec<(&str, &str)> {
-        if self.dimensions.is_empty() {
+        if self.r.dimensions.is_empty() {
             Vec::new()
         } else {
-            self.dimensions
+            self.r
+                .dimensions
                 .iter()
                 .map(|(name, v)| (*name, v.as_str()))
                 .collect()
@@ -1128,21 +1157,16 @@ impl<'l, 'a> Parser<'l, 'a> for TicketParser<'l, 'a> {
     type Parsed = Summary<Text<'a>, Instant>;
 
     fn fields(&self) -> &Fields<'l> {
-        &self.f
+        &self.r.f
     }
 
     fn id_col(&self) -> Col<'l> {
-        self.cols[Key::Id.index()]
+        self.r.cols[Key::Id.index()]
     }
 
     fn parse(&mut self, row: Row<'_, 'a>) -> Result<Self::Parsed, Error> {
-        self.rules.read(&mut ArrowCells {
-            f: &self.f,
-            cols: &self.cols,
-            row,
-            cache: &mut self.cache,
-            dimensions: &mut self.dimensions,
-        })
+        let rules = self.rules;
+        rules.read(&mut self.r.cells(row))
     }
 
     fn id(p: &Self::Parsed) -> &str {
@@ -1177,37 +1201,14 @@ impl<'l, 'a> Parser<'l, 'a> for TicketParser<'l, 'a> {
         table: &mut TicketTable,
         fresh: impl Fn(&str) -> bool,
     ) -> Option<Text<'a>> {
-        let p = self
-            .rules
-            .read(&mut NsCells(ArrowCells {
-                f: &self.f,
-                cols: &self.cols,
-                row,
-                cache: &mut self.cache,
-                dimensions: &mut self.dimensions,
-            }))
-            .ok()?;
+        let rules = self.rules;
+        let p = rules.read(&mut NsCells(self.r.cells(row))).ok()?;
         if !fresh(p.id.as_str()) {
             return None;
         }
         let dimensions = self.row_dimensions();
         let pushed = table.push_row_ns(
-            &TicketRow {
-                id: p.id.as_str(),
-                customer_id: p.customer_id.as_ref().map(Text::as_str),
-                created_at: None,
-                first_response_at: None,
-                first_resolved_at: None,
-                resolved_at: None,
-                status: p.status,
-                channel: p.channel.as_ref().map(Text::as_str),
-                priority: p.priority.as_ref().map(Text::as_str),
-                team: p.team.as_ref().map(Text::as_str),
-                assignee: p.assignee.as_ref().map(Text::as_str),
-                agent_replies: p.agent_replies,
-                reopens: p.reopens,
-                dimensions: &dimensions,
-            },
+            &p.row(&dimensions),
             RowNs {
                 created: p.created,
                 first_response: p.first_response.unwrap_or(NO_INSTANT),
@@ -1221,25 +1222,16 @@ impl<'l, 'a> Parser<'l, 'a> for TicketParser<'l, 'a> {
     fn push(&self, table: &mut TicketTable, p: &Self::Parsed) -> Result<(), Error> {
         let dimensions = self.row_dimensions();
         table.push_row(&TicketRow {
-            id: p.id.as_str(),
-            customer_id: p.customer_id.as_ref().map(Text::as_str),
             created_at: Some(p.created),
             first_response_at: p.first_response,
             first_resolved_at: p.first_resolved,
             resolved_at: p.resolved,
-            status: p.status,
-            channel: p.channel.as_ref().map(Text::as_str),
-            priority: p.priority.as_ref().map(Text::as_str),
-            team: p.team.as_ref().map(Text::as_str),
-            assignee: p.assignee.as_ref().map(Text::as_str),
-            agent_replies: p.agent_replies,
-            reopens: p.reopens,
-            dimensions: &dimensions,
+            ..p.row(&dimensions)
         })
     }
 }
 
-fn names_of(schema: &arrow_schema::Schema) -> Vec<&str> {
+pub(super) fn names_of(schema: &arrow_schema::Schema) -> Vec<&str> {
     schema.fields().iter().map(|f| f.name().as_str()).collect()
 }
 
@@ -1283,14 +1275,9 @@ pub(crate) fn tickets(
         options,
         fallback,
         |rows| {
-            let f = Fields::new(&layout, &names, temporal);
-            let cols = Key::ALL.map(|k| f.key(k.name()));
             let parser = TicketParser {
-                f,
-                cols,
+                r: RowReader::new(Fields::new(&layout, &names, temporal)),
                 rules,
-                cache: StatusCache::default(),
-                dimensions: Vec::new(),
             };
             (parser, TicketTable::with_capacity(rows))
         },
@@ -1298,39 +1285,29 @@ pub(crate) fn tickets(
 }
 
 /// Survey responses, by [`rules::response`].
-struct SurveyParser<'l> {
-    f: Fields<'l>,
-    cols: [Col<'l>; Key::ALL.len()],
+struct SurveyParser<'l, 'a> {
+    /// A response has no status or dimensions: its cache and dimensions stay unused.
+    r: RowReader<'l, 'a>,
     options: &'l ReadOptions,
-    /// Unused: a response has no status or dimensions.
-    cache: StatusCache,
 }
 
 type ParsedSurvey<'a> = Response<Text<'a>, Instant>;
 
-impl<'l, 'a> Parser<'l, 'a> for SurveyParser<'l> {
+impl<'l, 'a> Parser<'l, 'a> for SurveyParser<'l, 'a> {
     type Table = SurveyTable;
     type Parsed = ParsedSurvey<'a>;
 
     fn fields(&self) -> &Fields<'l> {
-        &self.f
+        &self.r.f
     }
 
     fn id_col(&self) -> Col<'l> {
-        self.cols[Key::Id.index()]
+        self.r.cols[Key::Id.index()]
     }
 
     fn parse(&mut self, row: Row<'_, 'a>) -> Result<ParsedSurvey<'a>, Error> {
-        rules::response(
-            &mut ArrowCells {
-                f: &self.f,
-                cols: &self.cols,
-                row,
-                cache: &mut self.cache,
-                dimensions: &mut Vec::new(),
-            },
-            self.options,
-        )
+        let options = self.options;
+        rules::response(&mut self.r.cells(row), options)
     }
 
     fn id(p: &Self::Parsed) -> &str {
@@ -1351,17 +1328,8 @@ impl<'l, 'a> Parser<'l, 'a> for SurveyParser<'l> {
         table: &mut SurveyTable,
         fresh: impl Fn(&str) -> bool,
     ) -> Option<Text<'a>> {
-        let p = rules::response(
-            &mut NsCells(ArrowCells {
-                f: &self.f,
-                cols: &self.cols,
-                row,
-                cache: &mut self.cache,
-                dimensions: &mut Vec::new(),
-            }),
-            self.options,
-        )
-        .ok()?;
+        let options = self.options;
+        let p = rules::response(&mut NsCells(self.r.cells(row)), options).ok()?;
         if !fresh(p.id.as_str()) {
             return None;
         }
@@ -1413,13 +1381,9 @@ pub(crate) fn surveys(
         options,
         fallback,
         |rows| {
-            let f = Fields::new(&layout, &names, temporal);
-            let cols = Key::ALL.map(|k| f.key(k.name()));
             let parser = SurveyParser {
-                f,
-                cols,
+                r: RowReader::new(Fields::new(&layout, &names, temporal)),
                 options,
-                cache: StatusCache::default(),
             };
             (parser, SurveyTable::with_capacity(rows))
         },

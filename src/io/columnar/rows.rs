@@ -12,7 +12,7 @@
 //! them are [`rules`](crate::io::rules)' (the streaming parser's and the Arrow reader's too);
 //! here are only the cells of a CSV record ([`QuickCells`]), instants as nanoseconds.
 
-use crate::columnar::{NO_INSTANT, RowNs, SurveyRow, SurveyTable, TicketRow, TicketTable};
+use crate::columnar::{NO_INSTANT, RowNs, SurveyRow, SurveyTable, TicketTable};
 use crate::error::Result;
 use crate::io::mapping::{Cells, Layout, Row};
 use crate::io::presets::minutes_after;
@@ -294,22 +294,7 @@ impl TicketRows {
             dimensions: Vec::new(),
         };
         let s = self.rules?.read(&mut cells).ok()?;
-        let row = TicketRow {
-            id: s.id,
-            customer_id: s.customer_id,
-            created_at: None,
-            first_response_at: None,
-            first_resolved_at: None,
-            resolved_at: None,
-            status: s.status,
-            channel: s.channel,
-            priority: s.priority,
-            team: s.team,
-            assignee: s.assignee,
-            agent_replies: s.agent_replies,
-            reopens: s.reopens,
-            dimensions: &cells.dimensions,
-        };
+        let row = s.row(&cells.dimensions);
         let ns = RowNs {
             created: s.created,
             first_response: s.first_response.unwrap_or(NO_INSTANT),
