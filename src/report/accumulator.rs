@@ -2,8 +2,8 @@
 //! (checked on deserialize against the options it carries).
 
 use super::{
-    Cell, Flow, Kpis, NO_VALUE, PeriodCells, Report, ReportInput, ReportOptions, Routing, Span,
-    TicketRef, push_retention, table,
+    Cell, Flow, Kpis, NO_VALUE, PeriodCells, Report, ReportInput, ReportOptions, Routing, Section,
+    Span, TicketRef, push_retention, table,
 };
 use crate::error::{Error, ErrorKind};
 use crate::kpi::{Accumulator, CostPerTicketAccumulator, CustomerRetentionAccumulator, Kpi};
@@ -344,9 +344,10 @@ struct AccumulatorState {
     cost: CostPerTicketAccumulator,
     retention_total: CustomerRetentionAccumulator,
     retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
-    /// The customers of the revenue and cohort sections (none in states written before them).
+    /// The customers of the revenue and cohort sections (absent from states written before
+    /// them).
     #[serde(default)]
-    customers: super::sections::CustomerBook,
+    customers: Option<super::sections::CustomerBook>,
     /// The drill-down lists (none in states written before them).
     #[serde(default)]
     drill: Option<super::drill::Drill>,
@@ -370,7 +371,7 @@ impl Serialize for ReportAccumulator {
             cost: self.cost.clone(),
             retention_total: self.retention_total.clone(),
             retention_by: self.retention_by.clone(),
-            customers: self.customers.clone(),
+            customers: Some(self.customers.clone()),
             drill: Some(self.drill.clone()),
             span: self.span,
             histories: self.histories,
@@ -392,7 +393,27 @@ impl TryFrom<AccumulatorState> for ReportAccumulator {
     /// Rebuilds the accumulator, checking that every part was made with the report's options
     /// (each KPI state checks itself when it is deserialized).
     fn try_from(s: AccumulatorState) -> Result<Self, Error> {
-        let mut acc = ReportAccumulator::new(s.options)?;
+        // A state written before the drill-down lists, or before the sections' customers, has
+        // nothing to give those sections: its report leaves them out (not computed, as an
+        // unselected section) instead of lists and rates that would count none of its
+        // tickets or customers. It then combines only with states that leave them out too.
+        let mut options = s.options;
+        let lacking: Vec<Section> = match (&s.drill, &s.customers) {
+            (None, None) => vec![
+                Section::DrillDown,
+                Section::RevenueRetention,
+                Section::Cohorts,
+            ],
+            (None, Some(_)) => vec![Section::DrillDown],
+            (Some(_), None) => vec![Section::RevenueRetention, Section::Cohorts],
+            (Some(_), Some(_)) => Vec::new(),
+        };
+        options.sections = options
+            .sections
+            .iter()
+            .filter(|x| !lacking.contains(x))
+            .collect();
+        let mut acc = ReportAccumulator::new(options)?;
         let bad = |what: &str| {
             Error::new(
                 ErrorKind::InvalidState,
@@ -437,7 +458,7 @@ impl TryFrom<AccumulatorState> for ReportAccumulator {
         }
         acc.flow_total = s.flow_total;
         acc.flow_by = s.flow_by;
-        acc.customers = s.customers;
+        acc.customers = s.customers.unwrap_or_default();
         if let Some(drill) = s.drill {
             drill.check(&acc.options)?;
             acc.drill = drill;
