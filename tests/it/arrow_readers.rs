@@ -1002,3 +1002,128 @@ proptest! {
         check_servicenow(&shape, &rows);
     }
 }
+
+/// The column reader (whose quick path reads instants as nanoseconds) against the JSON Lines
+/// path on one table, for every unit, zoned, UTC and naive timestamps, a UTC and a Berlin read
+/// zone, null tokens that equal a count's text (`0`, `1`, `5`) or a boolean's, both modes:
+/// the same tickets, rejects and errors. The rows: the night Berlin's clocks skip 02:00 (Q2
+/// is no wall-clock time there), two hours after the columns' first instant (Q3), a second
+/// count whose nanoseconds overflow (Q4), 300 years back (Q6), a resolution before creation
+/// (Q7).
+#[test]
+fn the_column_reader_reads_edges_as_the_json_lines_path() {
+    let n = 8;
+    let ids: Vec<Option<String>> = (0..n).map(|i| Some(format!("Q{i}"))).collect();
+    let mut b = StringBuilder::new();
+    for id in &ids {
+        b.append_option(id.clone());
+    }
+    let id: ArrayRef = Arc::new(b.finish());
+    let replies: ArrayRef = Arc::new(arrow_array::Int64Array::from(vec![
+        Some(0),
+        Some(1),
+        Some(5),
+        None,
+        Some(0),
+        Some(2),
+        Some(1),
+        Some(3),
+    ]));
+    let t = 1_711_846_800i64; // 2024-03-31 01:00 UTC, the night Berlin changes
+    let created_s = vec![
+        Some(t),
+        Some(t + 1800),
+        Some(t + 3600),
+        Some(-9_223_372_036 + 7200),
+        Some(9_223_372_037),
+        Some(t),
+        Some(t - 86_400 * 365 * 300),
+        Some(t + 7200),
+    ];
+    let mut resolved_s = vec![Some(t + 100); n];
+    resolved_s[7] = Some(t);
+    for unit in [Unit::S, Unit::Ms, Unit::Us, Unit::Ns] {
+        for zone in [Some("Europe/Berlin"), Some("UTC"), None] {
+            for tokens in [
+                vec!["", "0"],
+                vec!["", "1"],
+                vec!["5", "NULL"],
+                vec!["", "true"],
+            ] {
+                for read_zone in ["UTC", "Europe/Berlin"] {
+                    for mode in [ErrorMode::Lenient, ErrorMode::Strict] {
+                        let scale = match unit {
+                            Unit::S => 1i64,
+                            Unit::Ms => 1_000,
+                            Unit::Us => 1_000_000,
+                            Unit::Ns => 1_000_000_000,
+                        };
+                        let mk = |v: &[Option<i64>]| -> ArrayRef {
+                            let v: Vec<Option<i64>> = v
+                                .iter()
+                                .map(|x| x.and_then(|x| x.checked_mul(scale)))
+                                .collect();
+                            let z = zone.map(Arc::<str>::from);
+                            match unit {
+                                Unit::S => {
+                                    Arc::new(TimestampSecondArray::from(v).with_timezone_opt(z))
+                                }
+                                Unit::Ms => Arc::new(
+                                    TimestampMillisecondArray::from(v).with_timezone_opt(z),
+                                ),
+                                Unit::Us => Arc::new(
+                                    TimestampMicrosecondArray::from(v).with_timezone_opt(z),
+                                ),
+                                Unit::Ns => {
+                                    Arc::new(TimestampNanosecondArray::from(v).with_timezone_opt(z))
+                                }
+                            }
+                        };
+                        let created = mk(&created_s);
+                        let resolved = mk(&resolved_s);
+                        let batch = RecordBatch::try_from_iter(vec![
+                            ("id", id.clone()),
+                            ("created_at", created),
+                            ("resolved_at", resolved),
+                            ("agent_replies", replies.clone()),
+                        ])
+                        .unwrap();
+                        let o = ReadOptions::new()
+                            .errors(mode)
+                            .zone(read_zone)
+                            .unwrap()
+                            .null_tokens(tokens.clone());
+                        let quick = arrow::read_ticket_table(arrow::batches([batch.clone()]), &o);
+                        let text = arrow::read_via_json_lines(
+                            supportkpi::io::SourceKind::Tickets,
+                            arrow::batches([batch.clone()]),
+                            &o,
+                        );
+                        let what = format!("{unit:?} {zone:?} {tokens:?} {read_zone} {mode:?}");
+                        match (quick, text) {
+                            (Ok(q), Ok(t)) => {
+                                let want = match t.records {
+                                    arrow::Records::Tickets(v) => v,
+                                    other => panic!("{other:?}"),
+                                };
+                                let got: Vec<Ticket> = q.table.tickets().collect();
+                                assert_eq!(got, want, "{what}");
+                                assert_eq!(q.read, t.read, "{what}");
+                                let r = |v: &[Rejected]| -> Vec<(u64, ErrorKind, String)> {
+                                    v.iter()
+                                        .map(|r| (r.line, r.error.kind(), r.error.to_string()))
+                                        .collect()
+                                };
+                                assert_eq!(r(&q.rejected), r(&t.rejected), "{what}");
+                            }
+                            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{what}"),
+                            (a, b) => {
+                                panic!("{what}: {:?} vs {:?}", a.map(|x| x.read), b.map(|x| x.read))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -943,3 +943,88 @@ fn summary_rows_name_no_agents() {
         .collect();
     assert_eq!(dims, [(None, 4), (Some("ann"), 1), (Some(NO_VALUE), 3)]);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The drill-down with `as_of` (SLA judged and the backlog snapshot taken then), a filter,
+    /// summary rows or event logs with reopens, and small K: both engines agree, each list's n
+    /// is its row's n (FRT, resolution) or the backlog snapshot's, the lists are the per-ticket
+    /// table's (unfiltered), and two partitions through bytes merge to the whole.
+    #[test]
+    fn the_drill_down_with_as_of_filters_and_partitions(
+        specs in prop::collection::vec(spec(), 0..30),
+        k in knobs(),
+        as_of in proptest::option::of(0i64..60 * 24 * 45),
+        filtered in any::<bool>(),
+        histories in any::<bool>(),
+        top in prop::sample::select(vec![0u32, 1, 3, 20]),
+    ) {
+        let input = if histories {
+            let events: Vec<TicketEvent> =
+                specs.iter().enumerate().flat_map(|(i, s)| events(i, s)).collect();
+            let histories =
+                derive_histories(events, &StatusMap::canonical(), DeriveOptions::new()).unwrap();
+            let mut input = ReportInput { histories, ..ReportInput::default() };
+            input.tickets = specs
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let mut b = Ticket::builder(format!("H{i}"), t0() + Duration::minutes(s.created));
+                    if let Some(c) = s.channel { b = b.channel(c); }
+                    if let Some(p) = s.priority { b = b.priority(p); }
+                    b.build().unwrap()
+                })
+                .collect();
+            input.join_tickets_with_histories().unwrap();
+            input
+        } else {
+            ReportInput {
+                tickets: specs.iter().enumerate().map(|(i, s)| ticket(i, s)).collect(),
+                ..ReportInput::default()
+            }
+        };
+        let mut o = options(&k).with_drill_down_top(top);
+        if let Some(m) = as_of {
+            o = o.with_as_of(t0() + Duration::minutes(m));
+        }
+        if filtered {
+            o = o.with_filter(supportkpi::report::filter::Condition::one_of("channel", ["email"]));
+        }
+        let report = Report::compute(&input, &o).unwrap();
+        let records = Report::compute_records(&input, &o).unwrap();
+        prop_assert_eq!(&report.sections, &records.sections);
+        let d = report.sections.drill_down.clone().unwrap();
+        let rows: Vec<_> = report.total_rows().collect();
+        prop_assert_eq!(rows.len(), d.periods.len());
+        for (r, p) in rows.iter().zip(&d.periods) {
+            prop_assert_eq!(r.frt_n, p.slowest_first_responses.n);
+            prop_assert_eq!(r.resolution_n, p.slowest_resolutions.n);
+        }
+        if let Some(a) = &report.sections.backlog_ages {
+            prop_assert_eq!(a.backlog, d.oldest_open.n);
+            prop_assert_eq!(Some(a.at), d.open_at);
+        }
+        if !filtered {
+            let table = TicketMetrics::compute(&input, &o).unwrap();
+            crate::drill_down::assert_drill_down_is_the_table(&report, &table, &o);
+        }
+        // Partitions through bytes.
+        let n = input.tickets.len() / 2;
+        let part = |i: ReportInput| {
+            let s = supportkpi::report::ReportState::from_input(&i, &o).unwrap();
+            supportkpi::report::ReportState::from_bytes(&s.to_bytes()).unwrap()
+        };
+        let (a, b) = if histories {
+            let (x, y) = input.histories.split_at(input.histories.len() / 2);
+            (ReportInput { histories: x.to_vec(), ..ReportInput::default() },
+             ReportInput { histories: y.to_vec(), ..ReportInput::default() })
+        } else {
+            let (x, y) = input.tickets.split_at(n);
+            (ReportInput { tickets: x.to_vec(), ..ReportInput::default() },
+             ReportInput { tickets: y.to_vec(), ..ReportInput::default() })
+        };
+        let merged = supportkpi::report::merge([part(b), part(a)]).unwrap();
+        prop_assert_eq!(&merged.sections.drill_down, &report.sections.drill_down);
+    }
+}

@@ -39,7 +39,10 @@
 //! maps, unions: [`ErrorKind::InvalidValue`] naming the column), a temporal value the timestamp
 //! pattern or date format in force cannot write exactly ([`ErrorKind::InvalidTimestamp`]), and
 //! the options' own errors ([`ErrorKind::InvalidOption`]). A missing required column is not an
-//! error of its own: as in JSON Lines, each row lacks the field.
+//! error of its own: as in JSON Lines, each row lacks the field. The exception is a ticket
+//! preset's columns (Zendesk, Freshdesk, Jira, HubSpot): a table without them is another
+//! export, one [`ErrorKind::MissingField`] before any row, as on a CSV header
+//! (`check_ticket_columns`). The ServiceNow preset's rows each lack the field, as above.
 //!
 //! # Example
 //! ```
