@@ -634,3 +634,79 @@ pub(super) fn check_top(o: &ReportOptions) -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A ticket of a list: its id, channel (two tickets of one id differ by it) and seconds.
+    #[derive(Debug)]
+    struct T(&'static str, Option<&'static str>, i64);
+
+    fn t0() -> Instant {
+        chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap()
+    }
+
+    impl Who for T {
+        fn id(&self) -> &str {
+            self.0
+        }
+        fn created_at(&self) -> Instant {
+            t0()
+        }
+        fn entry(&self, seconds: i64, at: Instant, targets: Vec<String>) -> DrillTicket {
+            DrillTicket {
+                ticket_id: self.0.to_owned(),
+                channel: self.1.map(str::to_owned),
+                priority: None,
+                team: None,
+                created_at: t0(),
+                seconds,
+                at,
+                targets,
+            }
+        }
+    }
+
+    fn ticket() -> impl Strategy<Value = T> {
+        (
+            prop::sample::select(vec!["a", "b", "c"]),
+            prop::option::of(prop::sample::select(vec!["x", "y"])),
+            0i64..4,
+        )
+            .prop_map(|(id, channel, s)| T(id, channel, s))
+    }
+
+    fn offered(k: u32, tickets: &[T]) -> TopK {
+        let mut list = TopK::new(Order::Slowest, k);
+        for t in tickets {
+            slowest(&mut list, t, (t.2, None), false, t0);
+        }
+        list
+    }
+
+    proptest! {
+        /// A list is the first K of all its tickets sorted by the list's order, ties by the
+        /// whole entry (id first), whatever the order of offers and merges; n counts them all.
+        #[test]
+        fn a_list_is_the_first_k_of_its_tickets_sorted(
+            tickets in prop::collection::vec(ticket(), 0..12),
+            k in 0u32..5,
+            cut in 0usize..12,
+        ) {
+            let mut want: Vec<DrillTicket> =
+                tickets.iter().map(|t| t.entry(t.2, t0(), Vec::new())).collect();
+            want.sort_by(|a, b| (-a.seconds, a).cmp(&(-b.seconds, b)));
+            want.truncate(k as usize);
+            let whole = offered(k, &tickets).finish();
+            prop_assert_eq!(whole.n, tickets.len() as u64);
+            prop_assert_eq!(&whole.tickets, &want);
+            let cut = cut.min(tickets.len());
+            let (a, b) = tickets.split_at(cut);
+            let mut merged = offered(k, b);
+            merged.merge(offered(k, a)).unwrap();
+            prop_assert_eq!(merged.finish(), whole);
+        }
+    }
+}
