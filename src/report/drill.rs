@@ -40,7 +40,8 @@ pub struct DrillDown {
     /// One entry per report period, in the rows' order.
     pub periods: Vec<DrillDownPeriod>,
     /// The instant the open tickets are judged at: the `backlog_ages` section's (the report's
-    /// `as_of`, else the end of the backlog's last period); `None` without tickets.
+    /// `as_of`, else the end of the backlog's last period: the range's, or the last with a
+    /// ticket's move); `None` without any (no `as_of`, no `range`, no tickets).
     pub open_at: Option<Instant>,
     /// The tickets open at `open_at`, oldest first (`seconds`: age = `open_at` − creation,
     /// `at`: since when it is open — its creation or its last reopen); n = the open backlog.

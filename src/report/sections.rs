@@ -61,8 +61,8 @@ pub struct Sections {
     pub heatmap: [[u64; 24]; 7],
     /// Days whose created count is a spike, in date order ([`Section::Arrivals`]).
     pub spike_days: Vec<SpikeDay>,
-    /// The open backlog by age; `None` without tickets (and without `as_of`), or unless
-    /// [`Section::BacklogAges`] is selected.
+    /// The open backlog by age; `None` without tickets (and without `as_of` or `range`, which
+    /// fix the snapshot's instant), or unless [`Section::BacklogAges`] is selected.
     pub backlog_ages: Option<BacklogAges>,
     /// Per report period: GRR and NRR of the customers with revenue at its start (empty
     /// unless [`Section::RevenueRetention`] is selected).

@@ -456,3 +456,40 @@ pub(crate) fn assert_drill_down_is_the_table(
     assert_eq!(d.open_at, table.end);
     assert_eq!(d.oldest_open, list(open));
 }
+
+/// Without tickets the section still has the report's periods (a range's, with empty lists)
+/// and the snapshot's instant when the options fix one: `as_of`, or the end of the range's
+/// last period; with neither there is no snapshot.
+#[test]
+fn without_tickets_the_lists_are_empty_and_open_at_is_the_options() {
+    let day = |d: &str| d.parse::<chrono::NaiveDate>().unwrap();
+    for (o, open_at, periods) in [
+        (ReportOptions::default(), None, 0),
+        (
+            ReportOptions::default().with_range(day("2024-01-01"), day("2024-02-10")),
+            Some(at("2024-03-01T00:00")),
+            2,
+        ),
+        (
+            ReportOptions::default().with_as_of(at("2024-01-05T00:00")),
+            Some(at("2024-01-05T00:00")),
+            0,
+        ),
+    ] {
+        let empty = ReportInput::default();
+        for r in [
+            Report::compute(&empty, &o).unwrap(),
+            Report::compute_records(&empty, &o).unwrap(),
+        ] {
+            let d = r.sections.drill_down.unwrap();
+            assert_eq!(d.open_at, open_at);
+            assert_eq!(d.oldest_open, DrillList::default());
+            assert_eq!(d.periods.len(), periods);
+            for p in &d.periods {
+                assert_eq!(p.slowest_first_responses, DrillList::default());
+                assert_eq!(p.slowest_resolutions, DrillList::default());
+                assert_eq!(p.sla_breaches, DrillList::default());
+            }
+        }
+    }
+}
