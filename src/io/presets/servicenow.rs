@@ -190,7 +190,10 @@ struct Incident {
 ///
 /// # Errors
 /// [`ErrorKind::Io`] when the file cannot be opened or read; the errors of
-/// [`read_servicenow_from`].
+/// [`read_servicenow_from`]. A Parquet file is read as the Arrow reader reads a table
+/// ([`arrow::read_servicenow`](crate::io::arrow::read_servicenow)): a required column it lacks
+/// is each row's error (each row rejected in lenient mode, the first row's error in strict
+/// mode), not one error before the first row as for a CSV header.
 ///
 /// # Example
 /// ```
