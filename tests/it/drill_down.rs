@@ -251,8 +251,16 @@ fn two_partitions_merge_to_the_whole() {
     assert_eq!(report.sections.backlog_ages, whole.sections.backlog_ages);
     old.as_object_mut().unwrap().remove("customers");
     let back: supportkpi::report::ReportAccumulator = serde_json::from_value(old).unwrap();
-    let lacking = [Section::DrillDown, Section::RevenueRetention, Section::Cohorts];
-    assert!(lacking.iter().all(|s| !back.options().sections.contains(*s)));
+    let lacking = [
+        Section::DrillDown,
+        Section::RevenueRetention,
+        Section::Cohorts,
+    ];
+    assert!(
+        lacking
+            .iter()
+            .all(|s| !back.options().sections.contains(*s))
+    );
     assert!(back.options().sections.contains(Section::BacklogAges));
     // It no longer combines with a state that has them.
     let mut fresh = supportkpi::report::ReportAccumulator::new(o.clone()).unwrap();
