@@ -466,6 +466,38 @@ fn options(k: &Knobs) -> ReportOptions {
     o
 }
 
+/// The specs' event logs as histories, each joined with its spec's summary row (event logs
+/// carry no channel or priority: the row gives the history its attributes).
+fn history_input(specs: &[Spec]) -> ReportInput {
+    let events: Vec<TicketEvent> = specs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| events(i, s))
+        .collect();
+    let histories =
+        derive_histories(events, &StatusMap::canonical(), DeriveOptions::new()).unwrap();
+    let mut input = ReportInput {
+        histories,
+        ..ReportInput::default()
+    };
+    input.tickets = specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut b = Ticket::builder(format!("H{i}"), t0() + Duration::minutes(s.created));
+            if let Some(c) = s.channel {
+                b = b.channel(c);
+            }
+            if let Some(p) = s.priority {
+                b = b.priority(p);
+            }
+            b.build().unwrap()
+        })
+        .collect();
+    assert_eq!(input.join_tickets_with_histories().unwrap(), specs.len());
+    input
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -491,23 +523,7 @@ proptest! {
         specs in prop::collection::vec(spec(), 0..40),
         k in knobs(),
     ) {
-        let events: Vec<TicketEvent> =
-            specs.iter().enumerate().flat_map(|(i, s)| events(i, s)).collect();
-        let histories =
-            derive_histories(events, &StatusMap::canonical(), DeriveOptions::new()).unwrap();
-        // Event logs carry no channel: give the histories their spec's attributes.
-        let mut input = ReportInput { histories, ..ReportInput::default() };
-        input.tickets = specs
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let mut b = Ticket::builder(format!("H{i}"), t0() + Duration::minutes(s.created));
-                if let Some(c) = s.channel { b = b.channel(c); }
-                if let Some(p) = s.priority { b = b.priority(p); }
-                b.build().unwrap()
-            })
-            .collect();
-        prop_assert_eq!(input.join_tickets_with_histories().unwrap(), specs.len());
+        let input = history_input(&specs);
         let o = options(&k);
         let table = TicketMetrics::compute(&input, &o).unwrap();
         prop_assert_eq!(table.rows.len(), specs.len());
@@ -962,23 +978,7 @@ proptest! {
         range in proptest::option::of((0i64..30, 0i64..30)),
     ) {
         let input = if histories {
-            let events: Vec<TicketEvent> =
-                specs.iter().enumerate().flat_map(|(i, s)| events(i, s)).collect();
-            let histories =
-                derive_histories(events, &StatusMap::canonical(), DeriveOptions::new()).unwrap();
-            let mut input = ReportInput { histories, ..ReportInput::default() };
-            input.tickets = specs
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let mut b = Ticket::builder(format!("H{i}"), t0() + Duration::minutes(s.created));
-                    if let Some(c) = s.channel { b = b.channel(c); }
-                    if let Some(p) = s.priority { b = b.priority(p); }
-                    b.build().unwrap()
-                })
-                .collect();
-            input.join_tickets_with_histories().unwrap();
-            input
+            history_input(&specs)
         } else {
             ReportInput {
                 tickets: specs.iter().enumerate().map(|(i, s)| ticket(i, s)).collect(),
