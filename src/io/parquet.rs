@@ -6,14 +6,19 @@ use super::Format;
 use crate::error::{Error, ErrorKind, Result};
 use arrow_array::{RecordBatch, RecordBatchIterator};
 use arrow_schema::{ArrowError, SchemaRef};
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::basic::Type as Physical;
 use parquet::column::page::Page;
-use parquet::file::reader::{ChunkReader, FileReader};
-use parquet::file::serialized_reader::SerializedFileReader;
+use parquet::file::metadata::{ParquetMetaData, RowGroupMetaData};
+use parquet::file::properties::ReaderProperties;
+use parquet::file::reader::{ChunkReader, RowGroupReader};
+use parquet::file::serialized_reader::SerializedRowGroupReader;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 /// The four bytes a Parquet file starts (and ends) with.
 const MAGIC: &[u8; 4] = b"PAR1";
@@ -113,13 +118,15 @@ fn batches_with<R: ChunkReader + 'static>(
 fn decode_all<R: ChunkReader + 'static>(
     open: &(impl Fn() -> Result<R> + Sync + Send),
 ) -> Result<Batches> {
-    let builder = ParquetRecordBatchReaderBuilder::try_new(open()?).map_err(parquet_error)?;
-    let schema: SchemaRef = builder.schema().clone();
-    let groups = builder.metadata().num_row_groups();
+    // The footer is parsed once; each row group's decoder starts from it.
+    let meta = ArrowReaderMetadata::load(&open()?, ArrowReaderOptions::default())
+        .map_err(parquet_error)?;
+    let schema: SchemaRef = meta.schema().clone();
+    let groups = meta.metadata().num_row_groups();
     let decode = |group: usize| -> Result<Vec<RecordBatch>> {
-        check_dictionaries(open()?, group)?;
-        let reader = ParquetRecordBatchReaderBuilder::try_new(open()?)
-            .map_err(parquet_error)?
+        let input = open()?;
+        check_dictionaries(&input, open, meta.metadata(), group)?;
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(input, meta.clone())
             .with_row_groups(vec![group])
             .with_batch_size(BATCH_ROWS)
             .build()
@@ -142,27 +149,21 @@ fn decode_all<R: ChunkReader + 'static>(
 /// bytes claiming 663 million values took 5.3 GB (a 1.2 KB file found by the parquet fuzz
 /// target). Resource use follows the file's bytes, not a number written in it: a PLAIN
 /// dictionary value takes at least 32 bits (INT32 and FLOAT 32, INT64 and DOUBLE 64, INT96 96,
-/// a BYTE_ARRAY its 32-bit length, a FIXED_LEN_BYTE_ARRAY its width, a BOOLEAN one bit).
-/// Only each column chunk's first page is read here (a dictionary page comes first).
-fn check_dictionaries<R: ChunkReader + 'static>(reader: R, group: usize) -> Result<()> {
-    let file = SerializedFileReader::new(reader).map_err(parquet_error)?;
-    let row_group = file.get_row_group(group).map_err(parquet_error)?;
-    let meta = row_group.metadata();
-    for c in 0..row_group.num_columns() {
-        let mut pages = row_group.get_column_page_reader(c).map_err(parquet_error)?;
-        if !pages
-            .peek_next_page()
-            .map_err(parquet_error)?
-            .is_some_and(|p| p.is_dict)
-        {
-            continue;
-        }
-        let Some(Page::DictionaryPage {
-            buf, num_values, ..
-        }) = pages.get_next_page().map_err(parquet_error)?
-        else {
-            continue;
-        };
+/// a BYTE_ARRAY its 32-bit length, a FIXED_LEN_BYTE_ARRAY its width, a BOOLEAN one bit) of
+/// the page's uncompressed size, which the decoder holds the page to.
+///
+/// The claim and the size are read from the page header alone ([`dictionary_header`]: a few
+/// bytes at the chunk's first page, nothing decompressed). A header of another shape than a
+/// writer's is read by the parquet crate's page reader instead, which decompresses the page.
+fn check_dictionaries<R: ChunkReader + 'static>(
+    raw: &R,
+    open: &(impl Fn() -> Result<R> + Sync + Send),
+    file: &Arc<ParquetMetaData>,
+    group: usize,
+) -> Result<()> {
+    let length = parquet::file::reader::Length::len(raw);
+    let meta = file.row_group(group);
+    for c in 0..meta.num_columns() {
         let column = meta.column(c);
         let bits: u64 = match column.column_type() {
             Physical::BOOLEAN => 1,
@@ -175,17 +176,162 @@ fn check_dictionaries<R: ChunkReader + 'static>(reader: R, group: usize) -> Resu
                     .max(1)
             }
         };
-        let room = (buf.len() as u64).saturating_mul(8) / bits;
-        if u64::from(num_values) > room {
+        // The first page: the dictionary's, when the chunk has one.
+        let first = column
+            .dictionary_page_offset()
+            .unwrap_or_else(|| column.data_page_offset());
+        let claim = match u64::try_from(first) {
+            Ok(at) if at < length => {
+                let len = (length - at).min(HEADER_BYTES) as usize;
+                let head = raw.get_bytes(at, len).ok();
+                match head.as_deref().map(dictionary_header) {
+                    Some(Header::Dictionary { values, bytes }) => Some((values, bytes)),
+                    Some(Header::Other) => None,
+                    Some(Header::Unread) | None => {
+                        decompressed_claim(open()?, meta, c).map_err(parquet_error)?
+                    }
+                }
+            }
+            _ => decompressed_claim(open()?, meta, c).map_err(parquet_error)?,
+        };
+        let Some((values, bytes)) = claim else {
+            continue;
+        };
+        if values.saturating_mul(bits) > bytes.saturating_mul(8) {
             return Err(parquet_error(format!(
-                "the dictionary page of column {} in row group {group} claims {num_values} \
-                 values in {} bytes",
+                "the dictionary page of column {} in row group {group} claims {values} values \
+                 in {bytes} bytes",
                 column.column_path().string(),
-                buf.len()
             )));
         }
     }
     Ok(())
+}
+
+/// How many bytes of a page header are read: a writer's dictionary page header is ~20.
+const HEADER_BYTES: u64 = 256;
+
+/// A chunk's first page header, as far as the check needs it.
+#[derive(Debug, PartialEq)]
+enum Header {
+    /// A dictionary page: its claimed value count and uncompressed size.
+    Dictionary { values: u64, bytes: u64 },
+    /// Another page type: the chunk has no dictionary page.
+    Other,
+    /// Not the shape a writer writes (or cut short): read it with the page reader.
+    Unread,
+}
+
+/// Reads a Thrift compact-protocol `PageHeader` (parquet.thrift) far enough to know its
+/// type, `uncompressed_page_size` (field 2) and, for a dictionary page (type 2), its
+/// `DictionaryPageHeader.num_values` (field 7, field 1): the fields a writer puts first, each
+/// an i32 or a struct of i32s and a bool. Anything else is [`Header::Unread`].
+fn dictionary_header(b: &[u8]) -> Header {
+    let mut at = 0usize;
+    let mut byte = || -> Option<u8> {
+        let v = *b.get(at)?;
+        at += 1;
+        Some(v)
+    };
+    let varint = |byte: &mut dyn FnMut() -> Option<u8>| -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let x = byte()?;
+            v |= u64::from(x & 0x7f) << shift;
+            if x & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    };
+    let zigzag = |v: u64| (v >> 1) as i64 ^ -((v & 1) as i64);
+    let (mut kind, mut size, mut values) = (None, None, None);
+    let mut field = 0i64;
+    loop {
+        let Some(h) = byte() else {
+            return Header::Unread;
+        };
+        if h == 0 {
+            break;
+        }
+        let delta = i64::from(h >> 4);
+        if delta == 0 {
+            return Header::Unread;
+        }
+        field += delta;
+        match (field, h & 0x0f) {
+            // i32 fields: type, uncompressed and compressed sizes, crc.
+            (1..=4, 5) => {
+                let Some(v) = varint(&mut byte).map(zigzag) else {
+                    return Header::Unread;
+                };
+                match field {
+                    1 => kind = Some(v),
+                    2 => size = Some(v),
+                    _ => {}
+                }
+            }
+            // The dictionary page header: num_values (i32), encoding (i32), is_sorted (bool).
+            (7, 12) => {
+                let mut inner = 0i64;
+                loop {
+                    let Some(h) = byte() else {
+                        return Header::Unread;
+                    };
+                    if h == 0 {
+                        break;
+                    }
+                    let delta = i64::from(h >> 4);
+                    if delta == 0 {
+                        return Header::Unread;
+                    }
+                    inner += delta;
+                    match (inner, h & 0x0f) {
+                        (1 | 2, 5) => {
+                            let Some(v) = varint(&mut byte).map(zigzag) else {
+                                return Header::Unread;
+                            };
+                            if inner == 1 {
+                                values = Some(v);
+                            }
+                        }
+                        (3, 1 | 2) => {}
+                        _ => return Header::Unread,
+                    }
+                }
+            }
+            _ => return Header::Unread,
+        }
+    }
+    match (kind, size, values) {
+        (Some(2), Some(size), Some(values)) => match (u64::try_from(values), u64::try_from(size)) {
+            (Ok(values), Ok(bytes)) => Header::Dictionary { values, bytes },
+            _ => Header::Unread,
+        },
+        (Some(2), _, _) | (None, _, _) => Header::Unread,
+        (Some(_), _, _) => Header::Other,
+    }
+}
+
+/// The dictionary page's claim and size as the parquet crate's page reader reads the chunk's
+/// first page (decompressing it): `None` without a dictionary page.
+fn decompressed_claim<R: ChunkReader + 'static>(
+    raw: R,
+    meta: &RowGroupMetaData,
+    c: usize,
+) -> parquet::errors::Result<Option<(u64, u64)>> {
+    let props = Arc::new(ReaderProperties::builder().build());
+    let row_group = SerializedRowGroupReader::new(Arc::new(raw), meta, None, props)?;
+    let mut pages = row_group.get_column_page_reader(c)?;
+    if !pages.peek_next_page()?.is_some_and(|p| p.is_dict) {
+        return Ok(None);
+    }
+    Ok(match pages.get_next_page()? {
+        Some(Page::DictionaryPage {
+            buf, num_values, ..
+        }) => Some((u64::from(num_values), buf.len() as u64)),
+        _ => None,
+    })
 }
 
 #[cfg(test)]
@@ -196,6 +342,48 @@ mod tests {
     use parquet::arrow::ArrowWriter;
     use parquet::file::properties::WriterProperties;
     use std::sync::Arc;
+
+    /// Page headers in the Thrift compact protocol, written by hand from parquet.thrift: a
+    /// dictionary page (type 2) of 3 values in 21 bytes, the fuzz find's claim (663 million
+    /// values in 16 bytes), a data page (type 0), and headers the quick read leaves to the page
+    /// reader (a field it does not know, cut short, a long-form field id).
+    #[test]
+    fn dictionary_headers_are_read_from_their_bytes() {
+        let dictionary = [
+            0x15, 0x04, 0x15, 0x2a, 0x15, 0x2a, 0x4c, 0x15, 0x06, 0x15, 0x00, 0x12, 0x00, 0x00,
+        ];
+        assert_eq!(
+            dictionary_header(&dictionary),
+            Header::Dictionary {
+                values: 3,
+                bytes: 21
+            }
+        );
+        let claim = [
+            0x15, 0x04, 0x15, 0x20, 0x15, 0x20, 0x4c, 0x15, 0xfe, 0xff, 0xff, 0xf7, 0x04, 0x15,
+            0x00, 0x12, 0x00, 0x00,
+        ];
+        assert_eq!(
+            dictionary_header(&claim),
+            Header::Dictionary {
+                values: 662_700_031,
+                bytes: 16
+            }
+        );
+        // type 0 (a data page), sizes 8, then a data page header (field 5) it does not read.
+        let data = [
+            0x15, 0x00, 0x15, 0x10, 0x15, 0x10, 0x2c, 0x15, 0x02, 0x00, 0x00,
+        ];
+        assert_eq!(dictionary_header(&data[..6]), Header::Unread);
+        assert_eq!(
+            dictionary_header(&[0x15, 0x00, 0x15, 0x10, 0x00]),
+            Header::Other
+        );
+        assert_eq!(dictionary_header(&data), Header::Unread);
+        assert_eq!(dictionary_header(&dictionary[..9]), Header::Unread);
+        assert_eq!(dictionary_header(&[0x05, 0x02, 0x04]), Header::Unread);
+        assert_eq!(dictionary_header(&[]), Header::Unread);
+    }
 
     /// The parquet fuzz target's find: 1.2 KB whose INT64 dictionary page claims 663 million
     /// values in 16 bytes (the decoder allocated 5.3 GB). Now an `io` error naming the column,
@@ -215,6 +403,47 @@ mod tests {
             ) && text.contains("values in 16 bytes"),
             "{text}"
         );
+    }
+
+    /// The page reader (the fallback for a header of another shape) reads the same claim and
+    /// size as the header parser, chunk by chunk: on a writer's file with a dictionary in every
+    /// chunk, and on the hostile file.
+    #[test]
+    fn the_page_reader_fallback_reads_what_the_header_parser_reads() {
+        let path = temp("fallback.parquet");
+        write_tickets(&path);
+        let written = std::fs::read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let hostile = include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fuzz/corpus/parquet/oom-dictionary-claims-663m-values.parquet"
+        ));
+        let mut dictionaries = 0;
+        for data in [written.as_slice(), hostile.as_slice()] {
+            let raw = bytes::Bytes::copy_from_slice(data);
+            let meta = ArrowReaderMetadata::load(&raw, ArrowReaderOptions::default()).unwrap();
+            for group in meta.metadata().row_groups() {
+                for (c, column) in group.columns().iter().enumerate() {
+                    let at = column
+                        .dictionary_page_offset()
+                        .unwrap_or_else(|| column.data_page_offset());
+                    let at = usize::try_from(at).unwrap();
+                    let head = &data[at..(at + HEADER_BYTES as usize).min(data.len())];
+                    let read = || decompressed_claim(raw.clone(), group, c).unwrap();
+                    match dictionary_header(head) {
+                        Header::Dictionary { values, bytes } => {
+                            dictionaries += 1;
+                            assert_eq!(read(), Some((values, bytes)), "column {c}");
+                        }
+                        Header::Other => assert_eq!(read(), None, "column {c}"),
+                        // The hostile file's other chunks are not pages at all.
+                        Header::Unread => assert!(std::ptr::eq(data, hostile.as_slice())),
+                    }
+                }
+            }
+        }
+        // 4 row groups of 4 columns, and the hostile file's created_at.
+        assert!(dictionaries >= 17, "{dictionaries}");
     }
 
     fn temp(name: &str) -> std::path::PathBuf {
