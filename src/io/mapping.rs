@@ -247,6 +247,31 @@ impl Layout {
         keep_extra: bool,
         header: &[&str],
     ) -> Result<Layout> {
+        let layout = Layout::of_columns(schema, mapping, keep_extra, header)?;
+        layout
+            .check_required("header")
+            .map_err(|e| e.with_line(1))?;
+        Ok(layout)
+    }
+
+    /// The check of [`from_header`](Self::from_header) for the columns of a table (an Arrow
+    /// schema, a Parquet file's), which has no header line: a required key without a column is
+    /// a [`ErrorKind::MissingField`] before any row.
+    pub(crate) fn check_table_columns(
+        schema: Schema,
+        mapping: &ColumnMapping,
+        names: &[&str],
+    ) -> Result<()> {
+        Layout::of_columns(schema, mapping, false, names)?.check_required("table")
+    }
+
+    /// Resolves named columns (a header, a table's), required or not.
+    fn of_columns(
+        schema: Schema,
+        mapping: &ColumnMapping,
+        keep_extra: bool,
+        header: &[&str],
+    ) -> Result<Layout> {
         Layout::check_targets(schema, mapping)?;
         let mut columns: Vec<Option<(usize, String)>> = vec![None; schema.keys.len()];
         let mut extras = Vec::new();
@@ -290,8 +315,15 @@ impl Layout {
             keep_extra,
             width: header.len(),
         };
+        Ok(layout)
+    }
+
+    /// The first required key without a column, as an error naming it (`what`: the header, the
+    /// table).
+    fn check_required(&self, what: &str) -> Result<()> {
+        let (schema, mapping) = (self.schema, &self.mapping);
         for key in schema.required {
-            if layout.column(key).is_none() {
+            if self.column(key).is_none() {
                 let sources: Vec<&str> = mapping
                     .entries
                     .iter()
@@ -305,14 +337,13 @@ impl Layout {
                 };
                 return Err(Error::new(
                     ErrorKind::MissingField,
-                    format!("the header has no column for the required field {key} ({wanted})"),
+                    format!("the {what} has no column for the required field {key} ({wanted})"),
                 )
                 .with_record_type(schema.record_type)
-                .with_line(1)
                 .with_field(*key));
             }
         }
-        Ok(layout)
+        Ok(())
     }
 
     /// A layout for JSON Lines: keys are looked up in each object.

@@ -205,6 +205,70 @@ fn a_preset_whose_columns_are_absent_is_refused_naming_them() {
     assert_eq!(t.first_response_seconds(), Some(1800));
 }
 
+/// A ServiceNow event log without `sys_updated_at` is another export: one `MissingField`
+/// naming the column before any row, from a CSV header, an Arrow table and a Parquet file
+/// alike, in lenient mode too (before, the table and the file rejected every row).
+#[test]
+fn a_servicenow_log_without_its_columns_is_refused_before_any_row() {
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    use supportkpi::io::{arrow, read_servicenow, read_servicenow_from};
+    let col = |v: Vec<&str>| -> ArrayRef { std::sync::Arc::new(StringArray::from(v)) };
+    let batch = RecordBatch::try_from_iter([
+        ("number", col(vec!["INC1", "INC1"])),
+        ("incident_state", col(vec!["New", "Resolved"])),
+        (
+            "opened_at",
+            col(vec!["01-06-2021 08:00", "01-06-2021 08:00"]),
+        ),
+    ])
+    .unwrap();
+    let csv = "number,incident_state,opened_at\nINC1,New,01-06-2021 08:00\n\
+               INC1,Resolved,01-06-2021 08:00\n";
+    let parquet = {
+        let path = temp("servicenow.parquet", "");
+        let file = std::fs::File::create(&path).unwrap();
+        let mut w = parquet::arrow::ArrowWriter::try_new(file, batch.schema(), None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        path
+    };
+    for options in [ReadOptions::new(), lenient()] {
+        let preset = options.clone().preset(Preset::ServiceNow);
+        let errors = [
+            read_servicenow_from(csv.as_bytes(), &options).unwrap_err(),
+            arrow::read_servicenow(arrow::batches([batch.clone()]), &options).unwrap_err(),
+            arrow::read(
+                SourceKind::Tickets,
+                arrow::batches([batch.clone()]),
+                &preset,
+            )
+            .unwrap_err(),
+            arrow::read(SourceKind::Events, arrow::batches([batch.clone()]), &preset).unwrap_err(),
+            read_servicenow(&parquet, &options).unwrap_err(),
+        ];
+        for (i, e) in errors.into_iter().enumerate() {
+            assert_eq!(e.kind(), ErrorKind::MissingField, "{e}");
+            assert_eq!(e.field(), Some("sys_updated_at"), "{e}");
+            // The CSV header is line 1; a table has no header line.
+            assert_eq!(e.line(), (i == 0).then_some(1), "{e}");
+            let what = if i == 0 { "header" } else { "table" };
+            assert!(
+                e.rule()
+                    .starts_with(&format!("the {what} has no column for the required field")),
+                "{e}"
+            );
+        }
+        let sources = Sources {
+            tickets: Some(parquet.clone()),
+            preset: Some(Preset::ServiceNow),
+            ..Sources::default()
+        };
+        let e = load(&sources, &options).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::MissingField, "{e}");
+        assert!(e.to_string().contains("servicenow.parquet"), "{e}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // accepted + rejected = read, over random mixes of good and bad rows
 

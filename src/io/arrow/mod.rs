@@ -39,10 +39,10 @@
 //! maps, unions: [`ErrorKind::InvalidValue`] naming the column), a temporal value the timestamp
 //! pattern or date format in force cannot write exactly ([`ErrorKind::InvalidTimestamp`]), and
 //! the options' own errors ([`ErrorKind::InvalidOption`]). A missing required column is not an
-//! error of its own: as in JSON Lines, each row lacks the field. The exception is a ticket
-//! preset's columns (Zendesk, Freshdesk, Jira, HubSpot): a table without them is another
-//! export, one [`ErrorKind::MissingField`] before any row, as on a CSV header
-//! (`check_ticket_columns`). The ServiceNow preset's rows each lack the field, as above.
+//! error of its own: as in JSON Lines, each row lacks the field. The exception is a preset's
+//! columns (Zendesk, Freshdesk, Jira, HubSpot, and ServiceNow's event log): a table without
+//! them is another export, one [`ErrorKind::MissingField`] before any row, as on a CSV header
+//! (`check_columns`).
 //!
 //! # Example
 //! ```
@@ -227,12 +227,29 @@ fn unbounded_lines(options: &ReadOptions) -> ReadOptions {
 
 /// A table has its columns before its rows, as a CSV file its header: a preset's required
 /// columns are checked as the CSV reader checks its header
-/// ([`check_preset_columns`](super::mapping::check_preset_columns)), first, by both the
-/// column reader and the text path.
-pub(crate) fn check_ticket_columns(schema: &Schema, options: &ReadOptions) -> Result<()> {
-    let plan = super::ticket_plan(options)?;
+/// ([`check_preset_columns`](super::mapping::check_preset_columns)), first, by the column
+/// readers and the text path, for every kind of record (the ServiceNow event log by its own
+/// columns).
+pub(crate) fn check_columns(
+    kind: SourceKind,
+    schema: &Schema,
+    options: &ReadOptions,
+) -> Result<()> {
+    fn check<T>(plan: Result<super::Plan<T>>, names: &[&str]) -> Result<()> {
+        let plan = plan?;
+        super::mapping::check_preset_columns(plan.schema, &plan.mapping, &plan.options, names)
+    }
     let names = table::names_of(schema);
-    super::mapping::check_preset_columns(plan.schema, &plan.mapping, &plan.options, &names)
+    if derived(kind, options) {
+        return super::presets::servicenow::check_columns(options, &names);
+    }
+    match kind {
+        SourceKind::Tickets => check(super::ticket_plan(options), &names),
+        SourceKind::Events => check(super::event_plan(options), &names),
+        SourceKind::Surveys => check(super::survey_plan(options), &names),
+        SourceKind::Customers => check(super::customer_plan(options), &names),
+        SourceKind::Costs => check(super::cost_plan(options), &names),
+    }
 }
 
 /// Reads the rows written as JSON Lines with the JSON Lines readers.
@@ -243,9 +260,7 @@ fn read_text(
     options: &ReadOptions,
     temporal: &Temporal,
 ) -> Result<ArrowOutcome> {
-    if kind == SourceKind::Tickets && !derived(kind, options) {
-        check_ticket_columns(schema, options)?;
-    }
+    check_columns(kind, schema, options)?;
     let lines = json_lines(batches, temporal)?;
     read_text_input(
         kind,
@@ -603,7 +618,8 @@ pub fn read_servicenow(
 ) -> Result<EventLogOutcome> {
     let options = unbounded_lines(options).preset(Preset::ServiceNow);
     let temporal = temporal(&options);
-    let (_, batches) = collect(input, &temporal)?;
+    let (schema, batches) = collect(input, &temporal)?;
+    check_columns(SourceKind::Tickets, &schema, &options)?;
     let lines = json_lines(&batches, &temporal)?;
     super::read_servicenow_from(lines.as_slice(), &options.format(Format::JsonLines))
 }

@@ -1248,7 +1248,7 @@ pub(crate) fn tickets(
     temporal: &Temporal,
     fallback: bool,
 ) -> Result<Read<TicketTable>, Error> {
-    super::check_ticket_columns(schema, options)?;
+    super::check_columns(crate::io::SourceKind::Tickets, schema, options)?;
     let names = names_of(schema);
     let columns = prepare(&names, batches, temporal)?;
     let layout = TableLayout::tickets(&names, options)?;

@@ -79,6 +79,12 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
+/// What the CSV reader's header check asks of a table's columns (an Arrow schema, a Parquet
+/// file's) before its first row: the export's required columns, by the user's mapping.
+pub(crate) fn check_columns(options: &ReadOptions, names: &[&str]) -> Result<()> {
+    crate::io::mapping::Layout::check_table_columns(SCHEMA, &options.mapping, names)
+}
+
 /// The timestamp pattern of ServiceNow's export.
 pub const TIMESTAMP_PATTERN: &str = "%d-%m-%Y %H:%M";
 
@@ -190,10 +196,8 @@ struct Incident {
 ///
 /// # Errors
 /// [`ErrorKind::Io`] when the file cannot be opened or read; the errors of
-/// [`read_servicenow_from`]. A Parquet file is read as the Arrow reader reads a table
-/// ([`arrow::read_servicenow`](crate::io::arrow::read_servicenow)): a required column it lacks
-/// is each row's error (each row rejected in lenient mode, the first row's error in strict
-/// mode), not one error before the first row as for a CSV header.
+/// [`read_servicenow_from`]. A CSV header or a Parquet file's columns without one of the
+/// export's required columns is one [`ErrorKind::MissingField`] before the first row.
 ///
 /// # Example
 /// ```
