@@ -412,6 +412,16 @@ def test_a_frame_read_with_the_wrong_preset_is_refused_naming_its_columns() -> N
     assert sk.report(tickets=zendesk, preset="zendesk", period="day").rows[0]["frt_median_s"] == 1800
 
 
+def test_a_servicenow_frame_without_its_columns_is_refused_before_any_row() -> None:
+    log = pl.DataFrame({"number": ["INC1", "INC1"], "incident_state": ["New", "Resolved"], "opened_at": ["01-06-2021 08:00"] * 2})
+    for errors in ("strict", "lenient"):
+        with pytest.raises(sk.MissingFieldError) as e:
+            sk.report(tickets=log, preset="servicenow", errors=errors)
+        assert "the table has no column for the required field sys_updated_at" in str(e.value)
+    log = log.with_columns(sys_updated_at=pl.Series(["01-06-2021 08:00", "01-06-2021 10:00"]))
+    assert sk.report(tickets=log, preset="servicenow", period="day").rows[0]["tickets_resolved"] == 1
+
+
 def test_inexact_patterns_and_dates_fail_the_table_alike() -> None:
     t = pa.table({"id": ["A", "B"], "created_at": [T0, T0 + timedelta(seconds=30)], "note": ["x", "y"]})
     got = same_read("tickets", t, timestamp_format="%Y-%m-%d %H:%M", errors="lenient")
