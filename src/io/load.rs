@@ -257,13 +257,10 @@ fn load_helpdesk(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
             return Ok(loaded);
         }
         let log = read_event_log(path, &canonical).map_err(|e| in_file(e, path))?;
-        let map = canonical.statuses().clone();
-        let derive = DeriveOptions::new().order(options.event_order.unwrap_or_default());
-        let (histories, rejected) = event_histories(log, &map, derive, options.error_mode())
-            .map_err(|e| in_file(e, path))?;
-        loaded.read.push((SourceKind::Events, rejected.read));
-        loaded.input.histories = histories;
-        for r in rejected.rejected {
+        let out = log.histories(options).map_err(|e| in_file(e, path))?;
+        loaded.read.push((SourceKind::Events, out.read));
+        loaded.input.histories = out.records;
+        for r in out.rejected {
             loaded.reject(SourceKind::Events, path, r);
         }
     }
@@ -271,14 +268,81 @@ fn load_helpdesk(sources: &Sources, options: &ReadOptions) -> Result<Loaded> {
 }
 
 /// A canonical event log as read: the accepted events with their lines, the rejected records,
-/// and how many were read.
-pub(crate) struct EventLog {
+/// and how many were read. Its [`histories`](EventLog::histories) are what [`load`] derives
+/// from an event log file; the doors that read events on their own (the Python binding's
+/// tables and records) derive them here too, so that every door rejects the same records.
+///
+/// # Example
+/// ```
+/// use supportkpi::io::{ErrorMode, EventLog, Format, ReadOptions};
+///
+/// // T-2 was never created: each of its two events is set aside, with its line.
+/// let csv = "ticket_id,at,kind,author,public,to,into\n\
+///            T-1,2021-06-01T08:00:00Z,created,,,,\n\
+///            T-2,2021-06-01T08:00:00Z,reply,agent,true,,\n\
+///            T-2,2021-06-01T09:00:00Z,status_change,,,solved,\n";
+/// let lenient = ReadOptions::new().errors(ErrorMode::Lenient);
+/// let log = EventLog::read(csv.as_bytes(), Format::Csv, &lenient)?;
+/// assert_eq!((log.events.len(), log.read), (3, 3));
+/// let out = log.histories(&lenient)?;
+/// assert_eq!(out.records.len(), 1);
+/// let lines: Vec<u64> = out.rejected.iter().map(|r| r.line).collect();
+/// assert_eq!(lines, [3, 4]);
+/// # Ok::<(), supportkpi::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct EventLog {
     /// The accepted events, each with its (first) line.
-    pub(crate) events: Vec<(u64, TicketEvent)>,
+    pub events: Vec<(u64, TicketEvent)>,
     /// The records the reader rejected.
-    pub(crate) rejected: Vec<Rejected>,
+    pub rejected: Vec<Rejected>,
     /// Records read.
-    pub(crate) read: u64,
+    pub read: u64,
+}
+
+impl EventLog {
+    /// Reads a canonical event log (CSV or JSON Lines, `format`) with every event's line, by
+    /// the options' error mode.
+    ///
+    /// # Errors
+    /// The event reader's: an I/O error, the options' errors, in strict mode the first bad
+    /// record's.
+    pub fn read(
+        input: impl Read,
+        format: super::Format,
+        options: &ReadOptions,
+    ) -> Result<EventLog> {
+        event_log(
+            EventReader::from_reader(input, format, options)?,
+            options.error_mode(),
+        )
+    }
+
+    /// The log of a table's events ([`super::arrow`]): a row's line is its number, so the
+    /// accepted rows are the numbers no rejected row has, in order.
+    #[cfg(feature = "arrow")]
+    pub fn of_table(out: super::ReadOutcome<TicketEvent>) -> EventLog {
+        rows_as_lines(out)
+    }
+
+    /// The tickets' histories, derived as [`load`] derives an event log: the canonical status
+    /// vocabulary, the options' event order and error mode. Lenient: a ticket whose history
+    /// cannot be derived (no creation, an unmapped status, a merge cycle…) sets aside every
+    /// one of its events, each with its own line, so accepted + rejected = read. Strict: the
+    /// first such ticket's error, at its first event's line.
+    ///
+    /// # Errors
+    /// In strict mode, the first ticket's derivation error.
+    pub fn histories(self, options: &ReadOptions) -> Result<super::ReadOutcome<TicketHistory>> {
+        let map = canonical_options(options).statuses().clone();
+        let derive = DeriveOptions::new().order(options.event_order.unwrap_or_default());
+        let (records, rejects) = event_histories(self, &map, derive, options.error_mode())?;
+        Ok(super::ReadOutcome {
+            records,
+            rejected: rejects.rejected,
+            read: rejects.read,
+        })
+    }
 }
 
 /// Reads a canonical event log file (CSV, JSON Lines or Parquet) with every event's line.

@@ -81,7 +81,7 @@ pub use columnar::load_columnar_in_chunks;
 pub use columnar::{LoadedColumnar, load_columnar};
 use limit::LineLimit;
 pub use limit::MAX_LINE_BYTES;
-pub use load::{Loaded, SourceKind, SourceRejected, Sources, load};
+pub use load::{EventLog, Loaded, SourceKind, SourceRejected, Sources, load};
 
 /// The canonical columns of a record type, in order: the header the readers take without a
 /// mapping or preset (examples/data/README.md), and the one `supportkpi-synth` writes.

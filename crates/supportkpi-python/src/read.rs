@@ -13,9 +13,7 @@ use supportkpi::io::{
     self, ColumnMapping, ErrorMode, Format, Preset, ReadOptions, ReadOutcome, Rejected, SourceKind,
     TimestampFormat,
 };
-use supportkpi::model::{
-    DeriveOptions, EventKind, StatusMap, TicketHistory, derive_histories, derive_histories_lenient,
-};
+use supportkpi::model::{EventKind, TicketHistory};
 use supportkpi::{CostEntry, Customer, Error, ErrorKind, SurveyResponse, Ticket, TicketEvent};
 
 /// The reader options as the Python layer passes them (a dict with every key).
@@ -135,7 +133,8 @@ pub(crate) enum Data {
     Tickets(Vec<Ticket>),
     /// Tickets derived from an event log by a preset (ServiceNow).
     Histories(Vec<TicketHistory>),
-    Events(Vec<TicketEvent>),
+    /// Canonical events, each with its line (a table's row number).
+    Events(Vec<(u64, TicketEvent)>),
     Surveys(Vec<SurveyResponse>),
     Customers(Vec<Customer>),
     Costs(Vec<CostEntry>),
@@ -209,6 +208,16 @@ fn read_from<R: std::io::Read>(
             }
             _ => {}
         }
+    }
+    // A canonical event log is read with each event's line, which its derivation's rejects
+    // name (an event-log preset's rows are its tickets, read below).
+    if kind == Kind::Events && !config.preset.is_some_and(io::Preset::reads_event_log) {
+        let log = io::EventLog::read(input, format, options)?;
+        return Ok(Outcome {
+            data: Data::Events(log.events),
+            rejected: log.rejected,
+            read: log.read,
+        });
     }
     match arrow(io::arrow::read_text_input(
         kind.source(),
@@ -315,7 +324,14 @@ fn arrow(out: ArrowOutcome) -> Arrow {
         Records::SurveyTable(s) => return Arrow::Surveys(s, rejected, read),
         Records::Tickets(v) => rows(Data::Tickets(v)),
         Records::Histories(v) => rows(Data::Histories(v)),
-        Records::Events(v) => rows(Data::Events(v)),
+        Records::Events(v) => {
+            let log = io::EventLog::of_table(io::ReadOutcome {
+                records: v,
+                rejected: rejected.clone(),
+                read,
+            });
+            rows(Data::Events(log.events))
+        }
         Records::Surveys(v) => rows(Data::Surveys(v)),
         Records::Customers(v) => rows(Data::Customers(v)),
         Records::Costs(v) => rows(Data::Costs(v)),
@@ -324,28 +340,6 @@ fn arrow(out: ArrowOutcome) -> Arrow {
         o.rejected = rejected;
     }
     arrow
-}
-
-/// Ticket histories from events, by the error mode: strict stops at the first ticket whose
-/// events cannot be derived, lenient rejects it (line 0: a ticket spans several rows).
-pub(crate) fn histories(
-    events: Vec<TicketEvent>,
-    mode: ErrorMode,
-    rejected: &mut Vec<Rejected>,
-) -> Result<Vec<TicketHistory>, Error> {
-    let map = StatusMap::canonical();
-    match mode {
-        ErrorMode::Strict => derive_histories(events, &map, DeriveOptions::new()),
-        ErrorMode::Lenient => {
-            let (ok, failed) = derive_histories_lenient(events, &map, DeriveOptions::new());
-            rejected.extend(
-                failed
-                    .into_iter()
-                    .map(|(_, error)| Rejected { line: 0, error }),
-            );
-            Ok(ok)
-        }
-    }
 }
 
 /// The records a reader returned; `supportkpi.Records` wraps it.
@@ -389,7 +383,7 @@ impl PyRecords {
                 ticket_dict(&d, v.get(index).ok_or_else(out_of_range)?.ticket())?;
             }
             Data::Events(v) => {
-                let e = v.get(index).ok_or_else(out_of_range)?;
+                let (_, e) = v.get(index).ok_or_else(out_of_range)?;
                 d.set_item("ticket_id", e.ticket_id.as_str())?;
                 d.set_item("at", e.at)?;
                 let (kind, author, public, to, into) = match &e.kind {

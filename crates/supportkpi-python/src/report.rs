@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::str::FromStr;
 use supportkpi::columnar::{ColumnarInput, SurveyTable, TicketTable};
-use supportkpi::io::{self, ErrorMode, Rejected, Sources};
+use supportkpi::io::{self, ReadOptions, Rejected, Sources};
 use supportkpi::report::filter::{check_columnar_fields, check_fields};
 use supportkpi::report::{
     COLUMNS, ColumnType, ReportInput, ReportOptions, ReportRow, ReportState, Sections, Share,
@@ -152,7 +152,6 @@ fn gather(
             .clone()
             .survey_scales(report.csat, report.ces);
     }
-    let mode = export_config.options.error_mode();
     let has = |slot: &str| inputs.iter().any(|(s, _)| s == slot);
     let export_slot = match export_config.preset {
         Some(p) if p.reads_event_log() && has("events") => "events",
@@ -230,7 +229,7 @@ fn gather(
         };
         let (rejected, read) = match arrow {
             Arrow::Rows(outcome) => {
-                add(&mut g, &slot, outcome, mode).map_err(py_err(py))?;
+                add(&mut g, &slot, outcome, &export_config.options).map_err(py_err(py))?;
                 continue;
             }
             Arrow::Tickets(t, rejected, read) => {
@@ -257,7 +256,7 @@ fn counted(g: &mut Gathered, slot: &str, rejected: Vec<Rejected>, read: u64) {
         }));
 }
 
-fn add(g: &mut Gathered, slot: &str, outcome: Outcome, mode: ErrorMode) -> Result<(), Error> {
+fn add(g: &mut Gathered, slot: &str, outcome: Outcome, options: &ReadOptions) -> Result<(), Error> {
     let Outcome {
         data,
         mut rejected,
@@ -274,8 +273,16 @@ fn add(g: &mut Gathered, slot: &str, outcome: Outcome, mode: ErrorMode) -> Resul
         ("tickets", Data::Tickets(v)) => g.input.tickets.extend(v),
         ("tickets" | "events", Data::Histories(v)) => g.input.histories.extend(v),
         ("events", Data::Events(v)) => {
-            let derived = read::histories(v, mode, &mut rejected)?;
-            g.input.histories.extend(derived);
+            // Derived as io::load derives an event log file: a ticket that cannot be derived
+            // sets aside each of its events, with its line.
+            let log = io::EventLog {
+                events: v,
+                rejected: std::mem::take(&mut rejected),
+                read,
+            };
+            let out = log.histories(options)?;
+            rejected = out.rejected;
+            g.input.histories.extend(out.records);
         }
         ("surveys", Data::Surveys(v)) => g.input.surveys.extend(v),
         ("customers", Data::Customers(v)) => g.input.customers.extend(v),

@@ -293,6 +293,35 @@ def test_lenient_reads_return_every_reject(kind: str, tmp_path: Path) -> None:
     assert r.rows[0]["tickets_created"] == 1
 
 
+# T-2 is never created and T-3's row has no instant: the reader rejects T-3's row (line 5 of
+# the file), and T-2's history cannot be derived, so each of its two events is set aside.
+BAD_EVENTS = (
+    "ticket_id,at,kind,author,public,to,into\n"
+    "T-1,2021-06-01T08:00:00Z,created,,,,\n"
+    "T-2,2021-06-01T08:00:00Z,reply,agent,true,,\n"
+    "T-2,2021-06-01T09:00:00Z,status_change,,,solved,\n"
+    "T-3,yesterday,created,,,,\n"
+    "T-1,2021-06-01T09:00:00Z,reply,agent,true,,\n"
+)
+
+
+@pytest.mark.parametrize("kind", ["path", "records", "pyarrow", "polars", "pandas"])
+def test_event_logs_set_aside_each_event_of_a_ticket_they_cannot_derive(kind: str, tmp_path: Path) -> None:
+    p = tmp_path / "events.csv"
+    p.write_text(BAD_EVENTS)
+    events = sk.read_events(p, errors="lenient") if kind == "records" else load(kind, p)
+    r = sk.report(events=events, errors="lenient", period="day")
+    # A file's lines count its header; a table's rows do not.
+    first = 2 if kind in ("path", "records") else 1
+    assert [x.line for x in r.rejected] == [first + 1, first + 2, first + 3]
+    assert [type(x.error) for x in r.rejected] == [sk.MissingFieldError, sk.MissingFieldError, sk.InvalidTimestampError]
+    assert r.read == {"events": 5}
+    assert sum(row["tickets_created"] for row in r.rows) == 1
+    with pytest.raises(sk.InvalidTimestampError if kind != "records" else sk.MissingFieldError) as e:
+        sk.report(events=sk.read_events(p, errors="lenient") if kind == "records" else load(kind, p), period="day")
+    assert e.value.line == first + (1 if kind == "records" else 3)
+
+
 def test_other_error_kinds(tmp_path: Path) -> None:
     with pytest.raises(sk.ScoreOutOfScaleError) as e:
         sk.report(surveys=surveys_table("nps", [11]))
