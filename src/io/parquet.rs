@@ -111,8 +111,65 @@ fn batches_with<R: ChunkReader + 'static>(
     // The decoder panics on some malformed files (arrow-ipc 59 on an embedded Arrow schema
     // with an integer 4160 bits wide, found by the parquet fuzz target): a bad file is an error
     // of that file, never a crash of the program reading it.
+    let open = || open().map(AtEnd);
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode_all(&open)))
         .unwrap_or_else(|_| Err(parquet_error("the Parquet decoder failed on this file")))
+}
+
+/// A file whose readers fail when read at their end again and again.
+///
+/// The decoder's page header reader (parquet 59, `ThriftReadInputProtocol::skip_bytes`) skips
+/// a field by copying up to its length and does not check that it got there: at the end of
+/// the file it skips nothing and succeeds, so an unknown field holding a list of two billion
+/// doubles loops two billion times over an empty read (a 1.4 KB file found by the parquet
+/// fuzz target took 10 s). A reader at its end reads nothing once or twice (`read_exact`,
+/// `io::copy`); more than [`READS_AT_END`] times is this loop, and an error ends it.
+struct AtEnd<R>(R);
+
+/// Reads at the end a page header's reader may make before it is an error.
+const READS_AT_END: u32 = 64;
+
+/// [`AtEnd`]'s reader.
+struct AtEndRead<T> {
+    inner: T,
+    at_end: u32,
+}
+
+impl<T: Read> Read for AtEndRead<T> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            self.at_end += 1;
+            if self.at_end > READS_AT_END {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "a page header reads past the end of the file",
+                ));
+            }
+        }
+        Ok(n)
+    }
+}
+
+impl<R: ChunkReader> parquet::file::reader::Length for AtEnd<R> {
+    fn len(&self) -> u64 {
+        self.0.len()
+    }
+}
+
+impl<R: ChunkReader> ChunkReader for AtEnd<R> {
+    type T = AtEndRead<R::T>;
+
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        Ok(AtEndRead {
+            inner: self.0.get_read(start)?,
+            at_end: 0,
+        })
+    }
+
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<bytes::Bytes> {
+        self.0.get_bytes(start, length)
+    }
 }
 
 fn decode_all<R: ChunkReader + 'static>(
@@ -125,6 +182,7 @@ fn decode_all<R: ChunkReader + 'static>(
     let groups = meta.metadata().num_row_groups();
     let decode = |group: usize| -> Result<Vec<RecordBatch>> {
         let input = open()?;
+        check_page_headers(&input, meta.metadata(), group)?;
         check_dictionaries(&input, open, meta.metadata(), group)?;
         let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(input, meta.clone())
             .with_row_groups(vec![group])
@@ -141,6 +199,334 @@ fn decode_all<R: ChunkReader + 'static>(
         all.extend(group?.into_iter().map(Ok));
     }
     Ok(RecordBatchIterator::new(all.into_iter(), schema))
+}
+
+/// Refuses a row group whose page headers would make the decoder loop more often than the
+/// file has bytes, before the decoder reads them.
+///
+/// The decoder (parquet 59, `skip_till_depth`) skips a field it does not know — a writer's
+/// page header has none that is a list, set or map — by looping over the count the list
+/// claims, and an element of type bool takes no byte in that loop: a list of two billion bools
+/// is written in six bytes and costs two billion steps, and a header can hold many. So each
+/// page header of each column chunk is walked here as the decoder will walk it (its known
+/// fields read by their expected type, the rest skipped by its declared type, bools in lists
+/// taking no byte), counting the elements of every list, set and map; more of them in the row
+/// group than [`ELEMENTS_PER_BYTE`] per byte of the file is an error. Resource use follows the
+/// file's bytes, not a number written in it. A header the decoder would refuse on its own
+/// (cut short, an unknown type) ends the walk of its chunk: the decoder names that error.
+fn check_page_headers<R: ChunkReader + 'static>(
+    raw: &R,
+    file: &Arc<ParquetMetaData>,
+    group: usize,
+) -> Result<()> {
+    let length = parquet::file::reader::Length::len(raw);
+    let meta = file.row_group(group);
+    let mut budget = Budget {
+        left: length
+            .saturating_mul(ELEMENTS_PER_BYTE)
+            .saturating_add(ELEMENTS_AT_LEAST),
+    };
+    for c in 0..meta.num_columns() {
+        let column = meta.column(c);
+        let (start, len) = column.byte_range();
+        let end = start.saturating_add(len).min(length);
+        let mut at = start;
+        while at < end {
+            let header = page_header(raw, at, length, &mut budget).ok_or_else(|| {
+                parquet_error(format!(
+                    "a page header of column {} in row group {group} claims more list \
+                     elements than the file has bytes",
+                    column.column_path().string(),
+                ))
+            })?;
+            let Some((header_len, compressed)) = header else {
+                break;
+            };
+            let Ok(compressed) = u64::try_from(compressed) else {
+                break;
+            };
+            at = at.saturating_add(header_len).saturating_add(compressed);
+        }
+    }
+    Ok(())
+}
+
+/// List, set and map elements a row group's page headers may claim per byte of the file.
+const ELEMENTS_PER_BYTE: u64 = 16;
+
+/// ... and in any case.
+const ELEMENTS_AT_LEAST: u64 = 1 << 16;
+
+/// The elements the page headers may still claim.
+struct Budget {
+    left: u64,
+}
+
+/// The page header at `at` as the decoder reads it: `Some(Some((length, compressed size)))`,
+/// `Some(None)` when the decoder fails on it by itself, `None` when its lists claim more than
+/// the budget has. The header is read from a few bytes first, and from the rest of the file
+/// when it is longer (as the decoder reads it, up to the file's end).
+fn page_header<R: ChunkReader>(
+    raw: &R,
+    at: u64,
+    length: u64,
+    budget: &mut Budget,
+) -> Option<Option<(u64, i64)>> {
+    let mut window = HEADER_BYTES.max(4096);
+    loop {
+        let len = (length - at).min(window);
+        let Ok(bytes) = raw.get_bytes(at, usize::try_from(len).ok()?) else {
+            return Some(None);
+        };
+        let mut walk = Walk {
+            b: &bytes,
+            at: 0,
+            budget: budget.left,
+            reads_at_end: 0,
+            short: false,
+        };
+        let read = walk.page_header();
+        if walk.short && len < length - at {
+            window = length - at;
+            continue;
+        }
+        if walk.budget == u64::MAX {
+            return None;
+        }
+        budget.left = walk.budget;
+        return Some(read.map(|compressed| (walk.at as u64, compressed)));
+    }
+}
+
+/// A walk of a page header's Thrift compact bytes, as parquet 59's reader walks them.
+struct Walk<'b> {
+    b: &'b [u8],
+    at: usize,
+    /// Elements left; `u64::MAX` once spent.
+    budget: u64,
+    /// Reads at the end of the bytes ([`AtEnd`] fails past [`READS_AT_END`]).
+    reads_at_end: u32,
+    /// Whether the walk ran past the end of the bytes it was given.
+    short: bool,
+}
+
+/// The decoder fails on the header (or the walk ran out of bytes, or of budget).
+struct Stop;
+
+impl Walk<'_> {
+    fn byte(&mut self) -> std::result::Result<u8, Stop> {
+        match self.b.get(self.at) {
+            Some(&v) => {
+                self.at += 1;
+                Ok(v)
+            }
+            None => {
+                self.short = true;
+                Err(Stop)
+            }
+        }
+    }
+
+    fn varint(&mut self) -> std::result::Result<u64, Stop> {
+        let mut v = 0u64;
+        let mut shift = 0u32;
+        loop {
+            let x = self.byte()?;
+            v |= u64::from(x & 0x7f).wrapping_shl(shift);
+            if x & 0x80 == 0 {
+                return Ok(v);
+            }
+            shift += 7;
+        }
+    }
+
+    /// `skip_bytes`: copies up to `n` bytes and succeeds at the end.
+    fn skip_bytes(&mut self, n: u64) -> std::result::Result<(), Stop> {
+        let left = (self.b.len() - self.at) as u64;
+        if n > left {
+            self.at = self.b.len();
+            self.short = true;
+            self.reads_at_end += 1;
+            if self.reads_at_end > READS_AT_END {
+                return Err(Stop);
+            }
+        } else {
+            self.at += n as usize;
+        }
+        Ok(())
+    }
+
+    fn spend(&mut self, n: u64) -> std::result::Result<(), Stop> {
+        match self.budget.checked_sub(n) {
+            Some(left) => {
+                self.budget = left;
+                Ok(())
+            }
+            None => {
+                self.budget = u64::MAX;
+                Err(Stop)
+            }
+        }
+    }
+
+    /// A field header: `None` at the struct's end, else the declared type and the field id.
+    fn field(&mut self, last: i64) -> std::result::Result<Option<(u8, i64)>, Stop> {
+        let h = self.byte()?;
+        let kind = h & 0x0f;
+        if kind == 0 {
+            return Ok(None);
+        }
+        if kind > 13 {
+            return Err(Stop);
+        }
+        let delta = i64::from(h >> 4);
+        let id = if delta != 0 {
+            last + delta
+        } else {
+            let v = self.varint()?;
+            (v >> 1) as i64 ^ -((v & 1) as i64)
+        };
+        Ok(Some((kind, id)))
+    }
+
+    /// `skip_till_depth`.
+    fn skip(&mut self, kind: u8, depth: u8) -> std::result::Result<(), Stop> {
+        if depth == 0 {
+            return Err(Stop);
+        }
+        match kind {
+            1 | 2 => Ok(()),
+            3 => self.byte().map(drop),
+            4..=6 => self.varint().map(drop),
+            7 => self.skip_bytes(8),
+            8 => {
+                let n = self.varint()?;
+                self.skip_bytes(n)
+            }
+            9 | 10 => {
+                let h = self.byte()?;
+                if h == 0 {
+                    return Ok(());
+                }
+                let element = h & 0x0f;
+                if !(1..=13).contains(&element) {
+                    return Err(Stop);
+                }
+                let count = match h >> 4 {
+                    15 => i32::try_from(self.varint()?).map_err(|_| Stop)?,
+                    n => i32::from(n),
+                };
+                let count = u64::try_from(count).unwrap_or(0);
+                self.spend(count)?;
+                // A bool element takes no byte: the count is the whole cost.
+                if element <= 2 {
+                    return Ok(());
+                }
+                for _ in 0..count {
+                    self.skip(element, depth - 1)?;
+                }
+                Ok(())
+            }
+            11 => {
+                let count = i32::try_from(self.varint()?).map_err(|_| Stop)?;
+                if count <= 0 {
+                    return Ok(());
+                }
+                let kv = self.byte()?;
+                let (key, value) = (kv >> 4, kv & 0x0f);
+                if !(1..=13).contains(&key) || !(1..=13).contains(&value) {
+                    return Err(Stop);
+                }
+                let count = u64::try_from(count).unwrap_or(0);
+                self.spend(count.saturating_mul(2))?;
+                if key <= 2 && value <= 2 {
+                    return Ok(());
+                }
+                for _ in 0..count {
+                    self.skip(key, depth - 1)?;
+                    self.skip(value, depth - 1)?;
+                }
+                Ok(())
+            }
+            12 => {
+                while let Some((kind, _)) = self.field(0)? {
+                    self.skip(kind, depth - 1)?;
+                }
+                Ok(())
+            }
+            13 => self.skip_bytes(16),
+            _ => Err(Stop),
+        }
+    }
+
+    /// A struct whose known fields are read by their expected type (`expect`: `Some(Int)`,
+    /// `Some(Bool)`, `Some(Struct(..))`) and the others skipped; the i32 fields read are
+    /// handed to `got`.
+    fn fields(
+        &mut self,
+        expect: fn(i64) -> Option<Known>,
+        got: &mut dyn FnMut(i64, i64),
+    ) -> std::result::Result<(), Stop> {
+        let mut last = 0i64;
+        while let Some((kind, id)) = self.field(last)? {
+            match expect(id) {
+                Some(Known::Int) => {
+                    let v = self.varint()?;
+                    got(id, (v >> 1) as i64 ^ -((v & 1) as i64));
+                }
+                // Read from the field header's type (an error if it is not a bool).
+                Some(Known::Bool) => {
+                    if kind > 2 {
+                        return Err(Stop);
+                    }
+                }
+                Some(Known::Struct(inner)) => self.fields(inner, &mut |_, _| {})?,
+                None => self.skip(kind, 64)?,
+            }
+            last = id;
+        }
+        Ok(())
+    }
+
+    /// `PageHeader::read_thrift_without_stats`: its compressed page size (field 3), `Err`
+    /// where the decoder fails.
+    fn page_header(&mut self) -> Option<i64> {
+        let mut compressed = None;
+        let read = self.fields(
+            |id| match id {
+                1..=4 => Some(Known::Int),
+                5 => Some(Known::Struct(|id| {
+                    (1..=4).contains(&id).then_some(Known::Int)
+                })),
+                6 => Some(Known::Struct(|_| None)),
+                7 => Some(Known::Struct(|id| match id {
+                    1 | 2 => Some(Known::Int),
+                    3 => Some(Known::Bool),
+                    _ => None,
+                })),
+                8 => Some(Known::Struct(|id| match id {
+                    1..=6 => Some(Known::Int),
+                    7 => Some(Known::Bool),
+                    _ => None,
+                })),
+                _ => None,
+            },
+            &mut |id, v| {
+                if id == 3 {
+                    compressed = Some(v);
+                }
+            },
+        );
+        read.ok().and(compressed)
+    }
+}
+
+/// A field the decoder reads by its expected type.
+#[derive(Clone, Copy)]
+enum Known {
+    Int,
+    Bool,
+    Struct(fn(i64) -> Option<Known>),
 }
 
 /// Refuses a dictionary page that claims more values than its bytes can hold, before the
@@ -403,6 +789,70 @@ mod tests {
             ) && text.contains("values in 16 bytes"),
             "{text}"
         );
+    }
+
+    /// Page headers found by the parquet fuzz target, and two made from the find: an unknown
+    /// field of the data page header (id 14) holds a map claiming 199,931,257 entries of a
+    /// double and a bool, in a 1.4 KB file. The decoder skipped each entry, and a double at
+    /// the end of the file is skipped without reading: 10 s, then "failed to fill whole
+    /// buffer". With bool keys and values (one byte changed) each entry takes no byte: 3.7 s,
+    /// and a count of 2^31 and more such maps make it hours. With 20,000 entries of doubles
+    /// the claim is within the budget, and the reader's end stops the skips.
+    #[test]
+    fn page_headers_claiming_more_than_the_file_holds_fail_at_once() {
+        let file = |name: &str| {
+            std::fs::read(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("fuzz/corpus/parquet")
+                    .join(name),
+            )
+            .unwrap()
+        };
+        let claims = "a page header of column reopens in row group 0 claims more list elements \
+                      than the file has bytes";
+        for (name, error) in [
+            ("timeout-page-header-skips-at-end.parquet", claims),
+            ("timeout-page-header-bool-map.parquet", claims),
+            (
+                "page-header-doubles-past-the-end.parquet",
+                "a page header reads past the end of the file",
+            ),
+        ] {
+            let e = batches_of_bytes(&file(name)).map(drop).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Io, "{name}");
+            assert!(e.to_string().contains(error), "{name}: {e}");
+        }
+    }
+
+    /// The walk reads a writer's page headers as the decoder does: every header of every
+    /// chunk, to the chunk's end, with no list elements claimed.
+    #[test]
+    fn a_writers_page_headers_are_walked_to_each_chunks_end() {
+        let path = temp("walk.parquet");
+        write_tickets(&path);
+        let written = bytes::Bytes::from(std::fs::read(&path).unwrap());
+        std::fs::remove_file(&path).unwrap();
+        let meta = ArrowReaderMetadata::load(&written, ArrowReaderOptions::default()).unwrap();
+        let length = written.len() as u64;
+        for group in meta.metadata().row_groups() {
+            for column in group.columns() {
+                let (start, len) = column.byte_range();
+                let mut budget = Budget { left: 10 };
+                let mut at = start;
+                let mut pages = 0;
+                while at < start + len {
+                    let (header, compressed) = page_header(&written, at, length, &mut budget)
+                        .unwrap()
+                        .unwrap();
+                    at += header + u64::try_from(compressed).unwrap();
+                    pages += 1;
+                }
+                assert_eq!(at, start + len);
+                // A dictionary page and a data page.
+                assert_eq!(pages, 2);
+                assert_eq!(budget.left, 10);
+            }
+        }
     }
 
     /// The page reader (the fallback for a header of another shape) reads the same claim and
