@@ -3,7 +3,7 @@
 use crate::calendar::PyBusinessCalendar;
 use crate::errors;
 use crate::read::{self, Arrow, Config, Data, Kind, Outcome, PyRecords, ReadArgs};
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use pyo3_arrow::PyTable;
@@ -212,56 +212,20 @@ fn gather(
             .collect();
     }
     g.columnize();
-    // The tables are read at once, each on a thread of its own (each read is parallel inside
-    // as well): a ticket table and a survey table overlap the parts of a read that run on one
-    // core. The outcomes are taken in the inputs' order, so the first failing input is the
-    // error, as when they are read one after the other.
-    let mut jobs = Vec::new();
-    let mut inputs = Vec::new();
     for (slot, source) in others {
         let kind = Kind::parse(&slot)?;
-        match source {
+        let arrow = match source {
+            Source::Records(r) => Arrow::Rows(r.get().outcome.clone()),
             Source::Table(t) => {
                 let config: &Config = if slot == export_slot {
                     &export_config
                 } else {
                     &canonical_config
                 };
-                jobs.push((kind, t, config));
-                inputs.push((slot, None));
+                py.detach(|| read::read_arrow(kind, t, config))?
+                    .map_err(py_err(py))?
             }
-            Source::Records(r) => {
-                let rows = Arrow::Rows(r.get().outcome.clone());
-                inputs.push((slot, Some(rows)));
-            }
-            Source::Path(_) => {}
-        }
-    }
-    let mut tables = py
-        .detach(|| {
-            std::thread::scope(|scope| {
-                let running: Vec<_> = jobs
-                    .into_iter()
-                    .map(|(kind, t, config)| scope.spawn(move || read::read_arrow(kind, t, config)))
-                    .collect();
-                running
-                    .into_iter()
-                    .map(|r| {
-                        r.join().unwrap_or_else(|_| {
-                            Err(PyRuntimeError::new_err("reading a table panicked"))
-                        })
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
-        .into_iter();
-    for (slot, rows) in inputs {
-        let arrow = match rows {
-            Some(rows) => rows,
-            None => tables
-                .next()
-                .ok_or_else(|| PyRuntimeError::new_err("a table's outcome is missing"))??
-                .map_err(py_err(py))?,
+            Source::Path(_) => continue,
         };
         let (rejected, read) = match arrow {
             Arrow::Rows(outcome) => {
