@@ -10,11 +10,8 @@ use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
 use parquet::basic::Type as Physical;
-use parquet::column::page::Page;
-use parquet::file::metadata::{ParquetMetaData, RowGroupMetaData};
-use parquet::file::properties::ReaderProperties;
-use parquet::file::reader::{ChunkReader, RowGroupReader};
-use parquet::file::serialized_reader::SerializedRowGroupReader;
+use parquet::file::metadata::ParquetMetaData;
+use parquet::file::reader::ChunkReader;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -183,7 +180,6 @@ fn decode_all<R: ChunkReader + 'static>(
     let decode = |group: usize| -> Result<Vec<RecordBatch>> {
         let input = open()?;
         check_page_headers(&input, meta.metadata(), group)?;
-        check_dictionaries(&input, open, meta.metadata(), group)?;
         let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(input, meta.clone())
             .with_row_groups(vec![group])
             .with_batch_size(BATCH_ROWS)
@@ -201,19 +197,28 @@ fn decode_all<R: ChunkReader + 'static>(
     Ok(RecordBatchIterator::new(all.into_iter(), schema))
 }
 
-/// Refuses a row group whose page headers would make the decoder loop more often than the
-/// file has bytes, before the decoder reads them.
+/// Refuses a row group whose page headers would make the decoder loop or allocate by a number
+/// written in the file rather than by the file's bytes, before the decoder reads them.
 ///
-/// The decoder (parquet 59, `skip_till_depth`) skips a field it does not know — a writer's
-/// page header has none that is a list, set or map — by looping over the count the list
-/// claims, and an element of type bool takes no byte in that loop: a list of two billion bools
-/// is written in six bytes and costs two billion steps, and a header can hold many. So each
-/// page header of each column chunk is walked here as the decoder will walk it (its known
-/// fields read by their expected type, the rest skipped by its declared type, bools in lists
-/// taking no byte), counting the elements of every list, set and map; more of them in the row
-/// group than [`ELEMENTS_PER_BYTE`] per byte of the file is an error. Resource use follows the
-/// file's bytes, not a number written in it. A header the decoder would refuse on its own
-/// (cut short, an unknown type) ends the walk of its chunk: the decoder names that error.
+/// - **Lists.** The decoder (parquet 59, `skip_till_depth`) skips a field it does not know — a
+///   writer's page header has none that is a list, set or map — by looping over the count the
+///   list claims, and an element of type bool takes no byte in that loop: a list of two
+///   billion bools is written in six bytes and costs two billion steps, and a header can hold
+///   many. The elements of every list, set and map are counted; more of them in the row group
+///   than [`ELEMENTS_PER_BYTE`] per byte of the file is an error.
+/// - **Dictionaries.** The decoder (`DictDecoder::set_dict`) sizes a dictionary by the count
+///   its page header claims and fills it before reading a value, so a page of a few bytes
+///   claiming 663 million values took 5.3 GB (a 1.2 KB file found by the parquet fuzz target).
+///   A PLAIN dictionary value takes at least 32 bits (INT32 and FLOAT 32, INT64 and DOUBLE 64,
+///   INT96 96, a BYTE_ARRAY its 32-bit length, a FIXED_LEN_BYTE_ARRAY its width, a BOOLEAN one
+///   bit) of the page's uncompressed size, which the decoder holds the page to: a dictionary
+///   page claiming more values than that is an error.
+///
+/// Each page header of each column chunk is walked as the decoder will walk it ([`Walk`]: its
+/// known fields read by their expected type, the rest skipped by its declared type, bools in
+/// lists taking no byte), from a few bytes of the file, nothing decompressed. A header the
+/// decoder would refuse on its own (cut short, an unknown type) ends the walk of its chunk:
+/// the decoder names that error.
 fn check_page_headers<R: ChunkReader + 'static>(
     raw: &R,
     file: &Arc<ParquetMetaData>,
@@ -228,6 +233,18 @@ fn check_page_headers<R: ChunkReader + 'static>(
     };
     for c in 0..meta.num_columns() {
         let column = meta.column(c);
+        let name = || column.column_path().string();
+        let bits: u64 = match column.column_type() {
+            Physical::BOOLEAN => 1,
+            Physical::INT32 | Physical::FLOAT | Physical::BYTE_ARRAY => 32,
+            Physical::INT64 | Physical::DOUBLE => 64,
+            Physical::INT96 => 96,
+            Physical::FIXED_LEN_BYTE_ARRAY => {
+                8 * u64::try_from(column.column_descr().type_length())
+                    .unwrap_or(0)
+                    .max(1)
+            }
+        };
         let (start, len) = column.byte_range();
         let end = start.saturating_add(len).min(length);
         let mut at = start;
@@ -236,19 +253,49 @@ fn check_page_headers<R: ChunkReader + 'static>(
                 parquet_error(format!(
                     "a page header of column {} in row group {group} claims more list \
                      elements than the file has bytes",
-                    column.column_path().string(),
+                    name(),
                 ))
             })?;
-            let Some((header_len, compressed)) = header else {
+            let Some(page) = header else {
                 break;
             };
-            let Ok(compressed) = u64::try_from(compressed) else {
+            if let (Some(DICTIONARY_PAGE), Some(values), Some(bytes)) =
+                (page.kind, page.dictionary_values, page.uncompressed)
+            {
+                let (values, bytes) = (values.max(0).unsigned_abs(), bytes.max(0).unsigned_abs());
+                if values.saturating_mul(bits) > bytes.saturating_mul(8) {
+                    return Err(parquet_error(format!(
+                        "the dictionary page of column {} in row group {group} claims {values} \
+                         values in {bytes} bytes",
+                        name(),
+                    )));
+                }
+            }
+            let Ok(compressed) = u64::try_from(page.compressed) else {
                 break;
             };
-            at = at.saturating_add(header_len).saturating_add(compressed);
+            at = at.saturating_add(page.length).saturating_add(compressed);
         }
     }
     Ok(())
+}
+
+/// The page type of a dictionary page (parquet.thrift `PageType.DICTIONARY_PAGE`).
+const DICTIONARY_PAGE: i64 = 2;
+
+/// What the check reads of a page header.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Page {
+    /// The header's length in bytes.
+    length: u64,
+    /// `compressed_page_size` (field 3): the bytes after the header.
+    compressed: i64,
+    /// `type` (field 1).
+    kind: Option<i64>,
+    /// `uncompressed_page_size` (field 2).
+    uncompressed: Option<i64>,
+    /// The dictionary page header's `num_values` (field 7, field 1).
+    dictionary_values: Option<i64>,
 }
 
 /// List, set and map elements a row group's page headers may claim per byte of the file.
@@ -257,22 +304,25 @@ const ELEMENTS_PER_BYTE: u64 = 16;
 /// ... and in any case.
 const ELEMENTS_AT_LEAST: u64 = 1 << 16;
 
+/// How many bytes a page header is first read from: a writer's is ~20 to ~200.
+const HEADER_WINDOW: u64 = 4096;
+
 /// The elements the page headers may still claim.
 struct Budget {
     left: u64,
 }
 
-/// The page header at `at` as the decoder reads it: `Some(Some((length, compressed size)))`,
-/// `Some(None)` when the decoder fails on it by itself, `None` when its lists claim more than
-/// the budget has. The header is read from a few bytes first, and from the rest of the file
-/// when it is longer (as the decoder reads it, up to the file's end).
+/// The page header at `at` as the decoder reads it: `Some(Some(page))`, `Some(None)` when the
+/// decoder fails on it by itself, `None` when its lists claim more than the budget has. The
+/// header is read from a few bytes first, and from the rest of the file when it is longer (as
+/// the decoder reads it, up to the file's end).
 fn page_header<R: ChunkReader>(
     raw: &R,
     at: u64,
     length: u64,
     budget: &mut Budget,
-) -> Option<Option<(u64, i64)>> {
-    let mut window = HEADER_BYTES.max(4096);
+) -> Option<Option<Page>> {
+    let mut window = HEADER_WINDOW;
     loop {
         let len = (length - at).min(window);
         let Ok(bytes) = raw.get_bytes(at, usize::try_from(len).ok()?) else {
@@ -294,7 +344,10 @@ fn page_header<R: ChunkReader>(
             return None;
         }
         budget.left = walk.budget;
-        return Some(read.map(|compressed| (walk.at as u64, compressed)));
+        return Some(read.map(|page| Page {
+            length: walk.at as u64,
+            ..page
+        }));
     }
 }
 
@@ -460,11 +513,12 @@ impl Walk<'_> {
     }
 
     /// A struct whose known fields are read by their expected type (`expect`: `Some(Int)`,
-    /// `Some(Bool)`, `Some(Struct(..))`) and the others skipped; the i32 fields read are
-    /// handed to `got`.
+    /// `Some(Bool)`, `Some(Struct(..))`) and the others skipped; each i32 field read is
+    /// handed to `got` with its path (a nested struct's field `f` of field `s`: `s * 1000 + f`).
     fn fields(
         &mut self,
         expect: fn(i64) -> Option<Known>,
+        path: i64,
         got: &mut dyn FnMut(i64, i64),
     ) -> std::result::Result<(), Stop> {
         let mut last = 0i64;
@@ -472,7 +526,7 @@ impl Walk<'_> {
             match expect(id) {
                 Some(Known::Int) => {
                     let v = self.varint()?;
-                    got(id, (v >> 1) as i64 ^ -((v & 1) as i64));
+                    got(path + id, (v >> 1) as i64 ^ -((v & 1) as i64));
                 }
                 // Read from the field header's type (an error if it is not a bool).
                 Some(Known::Bool) => {
@@ -480,7 +534,7 @@ impl Walk<'_> {
                         return Err(Stop);
                     }
                 }
-                Some(Known::Struct(inner)) => self.fields(inner, &mut |_, _| {})?,
+                Some(Known::Struct(inner)) => self.fields(inner, (path + id) * 1000, got)?,
                 None => self.skip(kind, 64)?,
             }
             last = id;
@@ -488,9 +542,16 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// `PageHeader::read_thrift_without_stats`: its compressed page size (field 3), `Err`
-    /// where the decoder fails.
-    fn page_header(&mut self) -> Option<i64> {
+    /// `PageHeader::read_thrift_without_stats`: the fields the check needs (the length is
+    /// left 0), `None` where the decoder fails or without a compressed page size.
+    fn page_header(&mut self) -> Option<Page> {
+        let mut page = Page {
+            length: 0,
+            compressed: -1,
+            kind: None,
+            uncompressed: None,
+            dictionary_values: None,
+        };
         let mut compressed = None;
         let read = self.fields(
             |id| match id {
@@ -511,13 +572,20 @@ impl Walk<'_> {
                 })),
                 _ => None,
             },
-            &mut |id, v| {
-                if id == 3 {
-                    compressed = Some(v);
-                }
+            0,
+            &mut |path, v| match path {
+                1 => page.kind = Some(v),
+                2 => page.uncompressed = Some(v),
+                3 => compressed = Some(v),
+                7001 => page.dictionary_values = Some(v),
+                _ => {}
             },
         );
-        read.ok().and(compressed)
+        read.ok()?;
+        Some(Page {
+            compressed: compressed?,
+            ..page
+        })
     }
 }
 
@@ -529,197 +597,6 @@ enum Known {
     Struct(fn(i64) -> Option<Known>),
 }
 
-/// Refuses a dictionary page that claims more values than its bytes can hold, before the
-/// decoder reads it: the decoder (parquet 59, `DictDecoder::set_dict`) sizes the dictionary by
-/// the count the page header claims and fills it before reading a value, so a page of a few
-/// bytes claiming 663 million values took 5.3 GB (a 1.2 KB file found by the parquet fuzz
-/// target). Resource use follows the file's bytes, not a number written in it: a PLAIN
-/// dictionary value takes at least 32 bits (INT32 and FLOAT 32, INT64 and DOUBLE 64, INT96 96,
-/// a BYTE_ARRAY its 32-bit length, a FIXED_LEN_BYTE_ARRAY its width, a BOOLEAN one bit) of
-/// the page's uncompressed size, which the decoder holds the page to.
-///
-/// The claim and the size are read from the page header alone ([`dictionary_header`]: a few
-/// bytes at the chunk's first page, nothing decompressed). A header of another shape than a
-/// writer's is read by the parquet crate's page reader instead, which decompresses the page.
-fn check_dictionaries<R: ChunkReader + 'static>(
-    raw: &R,
-    open: &(impl Fn() -> Result<R> + Sync + Send),
-    file: &Arc<ParquetMetaData>,
-    group: usize,
-) -> Result<()> {
-    let length = parquet::file::reader::Length::len(raw);
-    let meta = file.row_group(group);
-    for c in 0..meta.num_columns() {
-        let column = meta.column(c);
-        let bits: u64 = match column.column_type() {
-            Physical::BOOLEAN => 1,
-            Physical::INT32 | Physical::FLOAT | Physical::BYTE_ARRAY => 32,
-            Physical::INT64 | Physical::DOUBLE => 64,
-            Physical::INT96 => 96,
-            Physical::FIXED_LEN_BYTE_ARRAY => {
-                8 * u64::try_from(column.column_descr().type_length())
-                    .unwrap_or(0)
-                    .max(1)
-            }
-        };
-        // The first page: the dictionary's, when the chunk has one.
-        let first = column
-            .dictionary_page_offset()
-            .unwrap_or_else(|| column.data_page_offset());
-        let claim = match u64::try_from(first) {
-            Ok(at) if at < length => {
-                let len = (length - at).min(HEADER_BYTES) as usize;
-                let head = raw.get_bytes(at, len).ok();
-                match head.as_deref().map(dictionary_header) {
-                    Some(Header::Dictionary { values, bytes }) => Some((values, bytes)),
-                    Some(Header::Other) => None,
-                    Some(Header::Unread) | None => {
-                        decompressed_claim(open()?, meta, c).map_err(parquet_error)?
-                    }
-                }
-            }
-            _ => decompressed_claim(open()?, meta, c).map_err(parquet_error)?,
-        };
-        let Some((values, bytes)) = claim else {
-            continue;
-        };
-        if values.saturating_mul(bits) > bytes.saturating_mul(8) {
-            return Err(parquet_error(format!(
-                "the dictionary page of column {} in row group {group} claims {values} values \
-                 in {bytes} bytes",
-                column.column_path().string(),
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// How many bytes of a page header are read: a writer's dictionary page header is ~20.
-const HEADER_BYTES: u64 = 256;
-
-/// A chunk's first page header, as far as the check needs it.
-#[derive(Debug, PartialEq)]
-enum Header {
-    /// A dictionary page: its claimed value count and uncompressed size.
-    Dictionary { values: u64, bytes: u64 },
-    /// Another page type: the chunk has no dictionary page.
-    Other,
-    /// Not the shape a writer writes (or cut short): read it with the page reader.
-    Unread,
-}
-
-/// Reads a Thrift compact-protocol `PageHeader` (parquet.thrift) far enough to know its
-/// type, `uncompressed_page_size` (field 2) and, for a dictionary page (type 2), its
-/// `DictionaryPageHeader.num_values` (field 7, field 1): the fields a writer puts first, each
-/// an i32 or a struct of i32s and a bool. Anything else is [`Header::Unread`].
-fn dictionary_header(b: &[u8]) -> Header {
-    let mut at = 0usize;
-    let mut byte = || -> Option<u8> {
-        let v = *b.get(at)?;
-        at += 1;
-        Some(v)
-    };
-    let varint = |byte: &mut dyn FnMut() -> Option<u8>| -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let x = byte()?;
-            v |= u64::from(x & 0x7f) << shift;
-            if x & 0x80 == 0 {
-                return Some(v);
-            }
-        }
-        None
-    };
-    let zigzag = |v: u64| (v >> 1) as i64 ^ -((v & 1) as i64);
-    let (mut kind, mut size, mut values) = (None, None, None);
-    let mut field = 0i64;
-    loop {
-        let Some(h) = byte() else {
-            return Header::Unread;
-        };
-        if h == 0 {
-            break;
-        }
-        let delta = i64::from(h >> 4);
-        if delta == 0 {
-            return Header::Unread;
-        }
-        field += delta;
-        match (field, h & 0x0f) {
-            // i32 fields: type, uncompressed and compressed sizes, crc.
-            (1..=4, 5) => {
-                let Some(v) = varint(&mut byte).map(zigzag) else {
-                    return Header::Unread;
-                };
-                match field {
-                    1 => kind = Some(v),
-                    2 => size = Some(v),
-                    _ => {}
-                }
-            }
-            // The dictionary page header: num_values (i32), encoding (i32), is_sorted (bool).
-            (7, 12) => {
-                let mut inner = 0i64;
-                loop {
-                    let Some(h) = byte() else {
-                        return Header::Unread;
-                    };
-                    if h == 0 {
-                        break;
-                    }
-                    let delta = i64::from(h >> 4);
-                    if delta == 0 {
-                        return Header::Unread;
-                    }
-                    inner += delta;
-                    match (inner, h & 0x0f) {
-                        (1 | 2, 5) => {
-                            let Some(v) = varint(&mut byte).map(zigzag) else {
-                                return Header::Unread;
-                            };
-                            if inner == 1 {
-                                values = Some(v);
-                            }
-                        }
-                        (3, 1 | 2) => {}
-                        _ => return Header::Unread,
-                    }
-                }
-            }
-            _ => return Header::Unread,
-        }
-    }
-    match (kind, size, values) {
-        (Some(2), Some(size), Some(values)) => match (u64::try_from(values), u64::try_from(size)) {
-            (Ok(values), Ok(bytes)) => Header::Dictionary { values, bytes },
-            _ => Header::Unread,
-        },
-        (Some(2), _, _) | (None, _, _) => Header::Unread,
-        (Some(_), _, _) => Header::Other,
-    }
-}
-
-/// The dictionary page's claim and size as the parquet crate's page reader reads the chunk's
-/// first page (decompressing it): `None` without a dictionary page.
-fn decompressed_claim<R: ChunkReader + 'static>(
-    raw: R,
-    meta: &RowGroupMetaData,
-    c: usize,
-) -> parquet::errors::Result<Option<(u64, u64)>> {
-    let props = Arc::new(ReaderProperties::builder().build());
-    let row_group = SerializedRowGroupReader::new(Arc::new(raw), meta, None, props)?;
-    let mut pages = row_group.get_column_page_reader(c)?;
-    if !pages.peek_next_page()?.is_some_and(|p| p.is_dict) {
-        return Ok(None);
-    }
-    Ok(match pages.get_next_page()? {
-        Some(Page::DictionaryPage {
-            buf, num_values, ..
-        }) => Some((u64::from(num_values), buf.len() as u64)),
-        _ => None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -729,46 +606,83 @@ mod tests {
     use parquet::file::properties::WriterProperties;
     use std::sync::Arc;
 
+    /// The walk of a header's bytes alone (no file behind them).
+    fn walk(b: &[u8]) -> (Option<Page>, bool) {
+        let mut w = Walk {
+            b,
+            at: 0,
+            budget: 1 << 20,
+            reads_at_end: 0,
+            short: false,
+        };
+        let page = w.page_header().map(|p| Page {
+            length: w.at as u64,
+            ..p
+        });
+        (page, w.short)
+    }
+
     /// Page headers in the Thrift compact protocol, written by hand from parquet.thrift: a
     /// dictionary page (type 2) of 3 values in 21 bytes, the fuzz find's claim (663 million
-    /// values in 16 bytes), a data page (type 0), and headers the quick read leaves to the page
-    /// reader (a field it does not know, cut short, a long-form field id).
+    /// values in 16 bytes), a data page (type 0) with its data page header, and headers the
+    /// decoder fails on (cut short, no compressed size, a known bool field of another type).
     #[test]
-    fn dictionary_headers_are_read_from_their_bytes() {
+    fn page_headers_are_read_from_their_bytes() {
         let dictionary = [
             0x15, 0x04, 0x15, 0x2a, 0x15, 0x2a, 0x4c, 0x15, 0x06, 0x15, 0x00, 0x12, 0x00, 0x00,
         ];
+        let page = |length, compressed, kind, uncompressed, dictionary_values| Page {
+            length,
+            compressed,
+            kind: Some(kind),
+            uncompressed: Some(uncompressed),
+            dictionary_values,
+        };
         assert_eq!(
-            dictionary_header(&dictionary),
-            Header::Dictionary {
-                values: 3,
-                bytes: 21
-            }
+            walk(&dictionary),
+            (Some(page(14, 21, 2, 21, Some(3))), false)
         );
         let claim = [
             0x15, 0x04, 0x15, 0x20, 0x15, 0x20, 0x4c, 0x15, 0xfe, 0xff, 0xff, 0xf7, 0x04, 0x15,
             0x00, 0x12, 0x00, 0x00,
         ];
         assert_eq!(
-            dictionary_header(&claim),
-            Header::Dictionary {
-                values: 662_700_031,
-                bytes: 16
-            }
+            walk(&claim),
+            (Some(page(18, 16, 2, 16, Some(662_700_031))), false)
         );
-        // type 0 (a data page), sizes 8, then a data page header (field 5) it does not read.
+        // type 0 (a data page), sizes 8, a data page header (field 5) of 1 value, PLAIN.
         let data = [
-            0x15, 0x00, 0x15, 0x10, 0x15, 0x10, 0x2c, 0x15, 0x02, 0x00, 0x00,
+            0x15, 0x00, 0x15, 0x10, 0x15, 0x10, 0x2c, 0x15, 0x02, 0x15, 0x00, 0x00, 0x00,
         ];
-        assert_eq!(dictionary_header(&data[..6]), Header::Unread);
-        assert_eq!(
-            dictionary_header(&[0x15, 0x00, 0x15, 0x10, 0x00]),
-            Header::Other
-        );
-        assert_eq!(dictionary_header(&data), Header::Unread);
-        assert_eq!(dictionary_header(&dictionary[..9]), Header::Unread);
-        assert_eq!(dictionary_header(&[0x05, 0x02, 0x04]), Header::Unread);
-        assert_eq!(dictionary_header(&[]), Header::Unread);
+        assert_eq!(walk(&data), (Some(page(13, 8, 0, 8, None)), false));
+        // Cut short: the decoder reads past the end.
+        assert_eq!(walk(&data[..6]), (None, true));
+        assert_eq!(walk(&dictionary[..9]), (None, true));
+        assert_eq!(walk(&[]), (None, true));
+        // No compressed page size: the decoder's required field is missing.
+        assert_eq!(walk(&[0x15, 0x00, 0x15, 0x10, 0x00]).0, None);
+        // The dictionary page header's is_sorted (field 3, a bool) written as an i32.
+        let not_a_bool = [
+            0x15, 0x04, 0x15, 0x2a, 0x15, 0x2a, 0x4c, 0x15, 0x06, 0x15, 0x00, 0x15, 0x00, 0x00,
+            0x00,
+        ];
+        assert_eq!(walk(&not_a_bool).0, None);
+        // An unknown field (id 9) holding a list of 1,000 bools: no byte each, 1,000 steps.
+        let mut bools = data[..12].to_vec();
+        bools.extend([0x49, 0xf1, 0xe8, 0x07, 0x00]);
+        let mut w = Walk {
+            b: &bools,
+            at: 0,
+            budget: 1_000,
+            reads_at_end: 0,
+            short: false,
+        };
+        assert!(w.page_header().is_some());
+        assert_eq!(w.budget, 0);
+        let mut w = Walk { budget: 999, ..w };
+        w.at = 0;
+        assert!(w.page_header().is_none());
+        assert_eq!(w.budget, u64::MAX);
     }
 
     /// The parquet fuzz target's find: 1.2 KB whose INT64 dictionary page claims 663 million
@@ -841,10 +755,10 @@ mod tests {
                 let mut at = start;
                 let mut pages = 0;
                 while at < start + len {
-                    let (header, compressed) = page_header(&written, at, length, &mut budget)
+                    let page = page_header(&written, at, length, &mut budget)
                         .unwrap()
                         .unwrap();
-                    at += header + u64::try_from(compressed).unwrap();
+                    at += page.length + u64::try_from(page.compressed).unwrap();
                     pages += 1;
                 }
                 assert_eq!(at, start + len);
@@ -855,12 +769,16 @@ mod tests {
         }
     }
 
-    /// The page reader (the fallback for a header of another shape) reads the same claim and
-    /// size as the header parser, chunk by chunk: on a writer's file with a dictionary in every
-    /// chunk, and on the hostile file.
+    /// The walk reads what the parquet crate's own page reader reads, chunk by chunk: the
+    /// dictionary page's claim and its (decompressed) size, on a writer's file with a
+    /// dictionary in every chunk and on the hostile file's chunk.
     #[test]
-    fn the_page_reader_fallback_reads_what_the_header_parser_reads() {
-        let path = temp("fallback.parquet");
+    fn the_walk_reads_what_the_page_reader_reads() {
+        use parquet::column::page::Page as Read;
+        use parquet::file::properties::ReaderProperties;
+        use parquet::file::reader::RowGroupReader;
+        use parquet::file::serialized_reader::SerializedRowGroupReader;
+        let path = temp("pages.parquet");
         write_tickets(&path);
         let written = std::fs::read(&path).unwrap();
         std::fs::remove_file(&path).unwrap();
@@ -873,27 +791,36 @@ mod tests {
             let raw = bytes::Bytes::copy_from_slice(data);
             let meta = ArrowReaderMetadata::load(&raw, ArrowReaderOptions::default()).unwrap();
             for group in meta.metadata().row_groups() {
+                let props = Arc::new(ReaderProperties::builder().build());
+                let reader =
+                    SerializedRowGroupReader::new(Arc::new(raw.clone()), group, None, props)
+                        .unwrap();
                 for (c, column) in group.columns().iter().enumerate() {
-                    let at = column
-                        .dictionary_page_offset()
-                        .unwrap_or_else(|| column.data_page_offset());
-                    let at = usize::try_from(at).unwrap();
-                    let head = &data[at..(at + HEADER_BYTES as usize).min(data.len())];
-                    let read = || decompressed_claim(raw.clone(), group, c).unwrap();
-                    match dictionary_header(head) {
-                        Header::Dictionary { values, bytes } => {
-                            dictionaries += 1;
-                            assert_eq!(read(), Some((values, bytes)), "column {c}");
-                        }
-                        Header::Other => assert_eq!(read(), None, "column {c}"),
+                    let (start, _) = column.byte_range();
+                    let mut budget = Budget { left: 1 << 20 };
+                    let Some(Some(page)) = page_header(&raw, start, data.len() as u64, &mut budget)
+                    else {
                         // The hostile file's other chunks are not pages at all.
-                        Header::Unread => assert!(std::ptr::eq(data, hostile.as_slice())),
+                        assert!(std::ptr::eq(data, hostile.as_slice()), "column {c}");
+                        continue;
+                    };
+                    let mut pages = reader.get_column_page_reader(c).unwrap();
+                    match pages.get_next_page().unwrap() {
+                        Some(Read::DictionaryPage {
+                            buf, num_values, ..
+                        }) => {
+                            dictionaries += 1;
+                            assert_eq!(page.kind, Some(DICTIONARY_PAGE), "column {c}");
+                            assert_eq!(page.dictionary_values, Some(i64::from(num_values)));
+                            assert_eq!(page.uncompressed, Some(buf.len() as i64));
+                        }
+                        _ => assert_ne!(page.kind, Some(DICTIONARY_PAGE), "column {c}"),
                     }
                 }
             }
         }
-        // 4 row groups of 4 columns, and the hostile file's created_at.
-        assert!(dictionaries >= 17, "{dictionaries}");
+        // 4 row groups of 4 columns, and the two of the hostile file's chunks that are pages.
+        assert_eq!(dictionaries, 18);
     }
 
     fn temp(name: &str) -> std::path::PathBuf {
