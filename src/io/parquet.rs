@@ -10,7 +10,7 @@ use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
 };
 use parquet::basic::Type as Physical;
-use parquet::file::metadata::ParquetMetaData;
+use parquet::file::metadata::{ColumnChunkMetaData, ParquetMetaData};
 use parquet::file::reader::ChunkReader;
 use std::fs::File;
 use std::io::Read;
@@ -226,14 +226,11 @@ fn check_page_headers<R: ChunkReader + 'static>(
 ) -> Result<()> {
     let length = parquet::file::reader::Length::len(raw);
     let meta = file.row_group(group);
-    let mut budget = Budget {
-        left: length
-            .saturating_mul(ELEMENTS_PER_BYTE)
-            .saturating_add(ELEMENTS_AT_LEAST),
-    };
+    let mut budget = length
+        .saturating_mul(ELEMENTS_PER_BYTE)
+        .saturating_add(ELEMENTS_AT_LEAST);
     for c in 0..meta.num_columns() {
         let column = meta.column(c);
-        let name = || column.column_path().string();
         let bits: u64 = match column.column_type() {
             Physical::BOOLEAN => 1,
             Physical::INT32 | Physical::FLOAT | Physical::BYTE_ARRAY => 32,
@@ -245,37 +242,57 @@ fn check_page_headers<R: ChunkReader + 'static>(
                     .max(1)
             }
         };
-        let (start, len) = column.byte_range();
-        let end = start.saturating_add(len).min(length);
-        let mut at = start;
-        while at < end {
-            let header = page_header(raw, at, length, &mut budget).ok_or_else(|| {
-                parquet_error(format!(
+        each_page(raw, column, group, length, &mut budget, |page| {
+            let (Some(DICTIONARY_PAGE), Some(values), Some(bytes)) =
+                (page.kind, page.dictionary_values, page.uncompressed)
+            else {
+                return Ok(());
+            };
+            let (values, bytes) = (values.max(0).unsigned_abs(), bytes.max(0).unsigned_abs());
+            if values.saturating_mul(bits) > bytes.saturating_mul(8) {
+                return Err(parquet_error(format!(
+                    "the dictionary page of column {} in row group {group} claims {values} \
+                     values in {bytes} bytes",
+                    column.column_path().string(),
+                )));
+            }
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// Walks the page headers of a column chunk in order, to the chunk's end, handing each to
+/// `each`; the elements their lists claim are spent from `budget`, and more than it has is
+/// the error. A header the decoder fails on by itself ends the walk.
+fn each_page<R: ChunkReader>(
+    raw: &R,
+    column: &ColumnChunkMetaData,
+    group: usize,
+    length: u64,
+    budget: &mut u64,
+    mut each: impl FnMut(&Page) -> Result<()>,
+) -> Result<()> {
+    let (start, len) = column.byte_range();
+    let end = start.saturating_add(len).min(length);
+    let mut at = start;
+    while at < end {
+        let page = match page_header(raw, at, length, budget) {
+            Ok(page) => page,
+            Err(Stop::Fails) => break,
+            Err(Stop::Spent) => {
+                return Err(parquet_error(format!(
                     "a page header of column {} in row group {group} claims more list \
                      elements than the file has bytes",
-                    name(),
-                ))
-            })?;
-            let Some(page) = header else {
-                break;
-            };
-            if let (Some(DICTIONARY_PAGE), Some(values), Some(bytes)) =
-                (page.kind, page.dictionary_values, page.uncompressed)
-            {
-                let (values, bytes) = (values.max(0).unsigned_abs(), bytes.max(0).unsigned_abs());
-                if values.saturating_mul(bits) > bytes.saturating_mul(8) {
-                    return Err(parquet_error(format!(
-                        "the dictionary page of column {} in row group {group} claims {values} \
-                         values in {bytes} bytes",
-                        name(),
-                    )));
-                }
+                    column.column_path().string(),
+                )));
             }
-            let Ok(compressed) = u64::try_from(page.compressed) else {
-                break;
-            };
-            at = at.saturating_add(page.length).saturating_add(compressed);
-        }
+        };
+        each(&page)?;
+        let Ok(compressed) = u64::try_from(page.compressed) else {
+            break;
+        };
+        at = at.saturating_add(page.length).saturating_add(compressed);
     }
     Ok(())
 }
@@ -307,31 +324,27 @@ const ELEMENTS_AT_LEAST: u64 = 1 << 16;
 /// How many bytes a page header is first read from: a writer's is ~20 to ~200.
 const HEADER_WINDOW: u64 = 4096;
 
-/// The elements the page headers may still claim.
-struct Budget {
-    left: u64,
-}
-
-/// The page header at `at` as the decoder reads it: `Some(Some(page))`, `Some(None)` when the
-/// decoder fails on it by itself, `None` when its lists claim more than the budget has. The
-/// header is read from a few bytes first, and from the rest of the file when it is longer (as
-/// the decoder reads it, up to the file's end).
+/// The page header at `at` as the decoder reads it, spending its lists' elements from
+/// `budget` ([`Stop::Spent`] when it has not that many, [`Stop::Fails`] when the decoder fails
+/// on the header by itself). The header is read from a few bytes first, and from the rest of
+/// the file when it is longer (as the decoder reads it, up to the file's end).
 fn page_header<R: ChunkReader>(
     raw: &R,
     at: u64,
     length: u64,
-    budget: &mut Budget,
-) -> Option<Option<Page>> {
+    budget: &mut u64,
+) -> std::result::Result<Page, Stop> {
     let mut window = HEADER_WINDOW;
     loop {
         let len = (length - at).min(window);
-        let Ok(bytes) = raw.get_bytes(at, usize::try_from(len).ok()?) else {
-            return Some(None);
-        };
+        let bytes = usize::try_from(len)
+            .ok()
+            .and_then(|len| raw.get_bytes(at, len).ok())
+            .ok_or(Stop::Fails)?;
         let mut walk = Walk {
             b: &bytes,
             at: 0,
-            budget: budget.left,
+            budget: *budget,
             reads_at_end: 0,
             short: false,
         };
@@ -340,14 +353,10 @@ fn page_header<R: ChunkReader>(
             window = length - at;
             continue;
         }
-        if walk.budget == u64::MAX {
-            return None;
+        if !matches!(read, Err(Stop::Spent)) {
+            *budget = walk.budget;
         }
-        budget.left = walk.budget;
-        return Some(read.map(|page| Page {
-            length: walk.at as u64,
-            ..page
-        }));
+        return read;
     }
 }
 
@@ -355,7 +364,7 @@ fn page_header<R: ChunkReader>(
 struct Walk<'b> {
     b: &'b [u8],
     at: usize,
-    /// Elements left; `u64::MAX` once spent.
+    /// List, set and map elements the header may still claim.
     budget: u64,
     /// Reads at the end of the bytes ([`AtEnd`] fails past [`READS_AT_END`]).
     reads_at_end: u32,
@@ -363,8 +372,14 @@ struct Walk<'b> {
     short: bool,
 }
 
-/// The decoder fails on the header (or the walk ran out of bytes, or of budget).
-struct Stop;
+/// Why a walk stopped.
+#[derive(Debug, PartialEq)]
+enum Stop {
+    /// The decoder fails on the header by itself (or the walk ran out of bytes).
+    Fails,
+    /// The header's lists claim more elements than the budget has.
+    Spent,
+}
 
 impl Walk<'_> {
     fn byte(&mut self) -> std::result::Result<u8, Stop> {
@@ -375,7 +390,7 @@ impl Walk<'_> {
             }
             None => {
                 self.short = true;
-                Err(Stop)
+                Err(Stop::Fails)
             }
         }
     }
@@ -401,7 +416,7 @@ impl Walk<'_> {
             self.short = true;
             self.reads_at_end += 1;
             if self.reads_at_end > READS_AT_END {
-                return Err(Stop);
+                return Err(Stop::Fails);
             }
         } else {
             self.at += n as usize;
@@ -410,16 +425,42 @@ impl Walk<'_> {
     }
 
     fn spend(&mut self, n: u64) -> std::result::Result<(), Stop> {
-        match self.budget.checked_sub(n) {
-            Some(left) => {
-                self.budget = left;
-                Ok(())
-            }
-            None => {
-                self.budget = u64::MAX;
-                Err(Stop)
+        self.budget = self.budget.checked_sub(n).ok_or(Stop::Spent)?;
+        Ok(())
+    }
+
+    /// A list's, set's or map's count: a varint the decoder reads as an i32.
+    fn count(&mut self) -> std::result::Result<u64, Stop> {
+        let n = self.varint()?;
+        if n > i32::MAX as u64 {
+            return Err(Stop::Fails);
+        }
+        Ok(n)
+    }
+
+    /// `count` elements of a list or set (one type) or a map (a key's and a value's type),
+    /// spending each from the budget. A bool takes no byte, so elements of bools alone cost
+    /// their count and nothing is read.
+    fn elements(&mut self, count: u64, types: &[u8], depth: u8) -> std::result::Result<(), Stop> {
+        if !types.iter().all(|t| (1..=13).contains(t)) {
+            return Err(Stop::Fails);
+        }
+        self.spend(count.saturating_mul(types.len() as u64))?;
+        if types.iter().all(|&t| t <= 2) {
+            return Ok(());
+        }
+        for _ in 0..count {
+            for &t in types {
+                self.skip(t, depth - 1)?;
             }
         }
+        Ok(())
+    }
+
+    /// A zigzag varint: an i16, i32 or i64.
+    fn int(&mut self) -> std::result::Result<i64, Stop> {
+        let v = self.varint()?;
+        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
     }
 
     /// A field header: `None` at the struct's end, else the declared type and the field id.
@@ -430,14 +471,13 @@ impl Walk<'_> {
             return Ok(None);
         }
         if kind > 13 {
-            return Err(Stop);
+            return Err(Stop::Fails);
         }
         let delta = i64::from(h >> 4);
         let id = if delta != 0 {
             last + delta
         } else {
-            let v = self.varint()?;
-            (v >> 1) as i64 ^ -((v & 1) as i64)
+            self.int()?
         };
         Ok(Some((kind, id)))
     }
@@ -445,7 +485,7 @@ impl Walk<'_> {
     /// `skip_till_depth`.
     fn skip(&mut self, kind: u8, depth: u8) -> std::result::Result<(), Stop> {
         if depth == 0 {
-            return Err(Stop);
+            return Err(Stop::Fails);
         }
         match kind {
             1 | 2 => Ok(()),
@@ -461,45 +501,19 @@ impl Walk<'_> {
                 if h == 0 {
                     return Ok(());
                 }
-                let element = h & 0x0f;
-                if !(1..=13).contains(&element) {
-                    return Err(Stop);
-                }
                 let count = match h >> 4 {
-                    15 => i32::try_from(self.varint()?).map_err(|_| Stop)?,
-                    n => i32::from(n),
+                    15 => self.count()?,
+                    n => u64::from(n),
                 };
-                let count = u64::try_from(count).unwrap_or(0);
-                self.spend(count)?;
-                // A bool element takes no byte: the count is the whole cost.
-                if element <= 2 {
-                    return Ok(());
-                }
-                for _ in 0..count {
-                    self.skip(element, depth - 1)?;
-                }
-                Ok(())
+                self.elements(count, &[h & 0x0f], depth)
             }
             11 => {
-                let count = i32::try_from(self.varint()?).map_err(|_| Stop)?;
-                if count <= 0 {
+                let count = self.count()?;
+                if count == 0 {
                     return Ok(());
                 }
                 let kv = self.byte()?;
-                let (key, value) = (kv >> 4, kv & 0x0f);
-                if !(1..=13).contains(&key) || !(1..=13).contains(&value) {
-                    return Err(Stop);
-                }
-                let count = u64::try_from(count).unwrap_or(0);
-                self.spend(count.saturating_mul(2))?;
-                if key <= 2 && value <= 2 {
-                    return Ok(());
-                }
-                for _ in 0..count {
-                    self.skip(key, depth - 1)?;
-                    self.skip(value, depth - 1)?;
-                }
-                Ok(())
+                self.elements(count, &[kv >> 4, kv & 0x0f], depth)
             }
             12 => {
                 while let Some((kind, _)) = self.field(0)? {
@@ -508,7 +522,7 @@ impl Walk<'_> {
                 Ok(())
             }
             13 => self.skip_bytes(16),
-            _ => Err(Stop),
+            _ => Err(Stop::Fails),
         }
     }
 
@@ -524,14 +538,11 @@ impl Walk<'_> {
         let mut last = 0i64;
         while let Some((kind, id)) = self.field(last)? {
             match expect(id) {
-                Some(Known::Int) => {
-                    let v = self.varint()?;
-                    got(path + id, (v >> 1) as i64 ^ -((v & 1) as i64));
-                }
+                Some(Known::Int) => got(path + id, self.int()?),
                 // Read from the field header's type (an error if it is not a bool).
                 Some(Known::Bool) => {
                     if kind > 2 {
-                        return Err(Stop);
+                        return Err(Stop::Fails);
                     }
                 }
                 Some(Known::Struct(inner)) => self.fields(inner, (path + id) * 1000, got)?,
@@ -542,9 +553,9 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// `PageHeader::read_thrift_without_stats`: the fields the check needs (the length is
-    /// left 0), `None` where the decoder fails or without a compressed page size.
-    fn page_header(&mut self) -> Option<Page> {
+    /// `PageHeader::read_thrift_without_stats`: the fields the check needs; [`Stop::Fails`]
+    /// where the decoder fails, or without a compressed page size.
+    fn page_header(&mut self) -> std::result::Result<Page, Stop> {
         let mut page = Page {
             length: 0,
             compressed: -1,
@@ -581,9 +592,10 @@ impl Walk<'_> {
                 _ => {}
             },
         );
-        read.ok()?;
-        Some(Page {
-            compressed: compressed?,
+        read?;
+        Ok(Page {
+            length: self.at as u64,
+            compressed: compressed.ok_or(Stop::Fails)?,
             ..page
         })
     }
@@ -615,11 +627,7 @@ mod tests {
             reads_at_end: 0,
             short: false,
         };
-        let page = w.page_header().map(|p| Page {
-            length: w.at as u64,
-            ..p
-        });
-        (page, w.short)
+        (w.page_header().ok(), w.short)
     }
 
     /// Page headers in the Thrift compact protocol, written by hand from parquet.thrift: a
@@ -677,12 +685,11 @@ mod tests {
             reads_at_end: 0,
             short: false,
         };
-        assert!(w.page_header().is_some());
+        assert!(w.page_header().is_ok());
         assert_eq!(w.budget, 0);
         let mut w = Walk { budget: 999, ..w };
         w.at = 0;
-        assert!(w.page_header().is_none());
-        assert_eq!(w.budget, u64::MAX);
+        assert_eq!(w.page_header(), Err(Stop::Spent));
     }
 
     /// The parquet fuzz target's find: 1.2 KB whose INT64 dictionary page claims 663 million
@@ -748,23 +755,24 @@ mod tests {
         std::fs::remove_file(&path).unwrap();
         let meta = ArrowReaderMetadata::load(&written, ArrowReaderOptions::default()).unwrap();
         let length = written.len() as u64;
-        for group in meta.metadata().row_groups() {
+        for (g, group) in meta.metadata().row_groups().iter().enumerate() {
             for column in group.columns() {
-                let (start, len) = column.byte_range();
-                let mut budget = Budget { left: 10 };
-                let mut at = start;
-                let mut pages = 0;
-                while at < start + len {
-                    let page = page_header(&written, at, length, &mut budget)
-                        .unwrap()
-                        .unwrap();
-                    at += page.length + u64::try_from(page.compressed).unwrap();
-                    pages += 1;
-                }
-                assert_eq!(at, start + len);
-                // A dictionary page and a data page.
-                assert_eq!(pages, 2);
-                assert_eq!(budget.left, 10);
+                let mut budget = 10;
+                let mut pages = Vec::new();
+                each_page(&written, column, g, length, &mut budget, |page| {
+                    pages.push(*page);
+                    Ok(())
+                })
+                .unwrap();
+                // A dictionary page and a data page, which end where the chunk ends.
+                assert_eq!(pages.len(), 2);
+                assert_eq!(pages[0].kind, Some(DICTIONARY_PAGE));
+                let walked: u64 = pages
+                    .iter()
+                    .map(|p| p.length + u64::try_from(p.compressed).unwrap())
+                    .sum();
+                assert_eq!(walked, column.byte_range().1);
+                assert_eq!(budget, 10);
             }
         }
     }
@@ -797,9 +805,8 @@ mod tests {
                         .unwrap();
                 for (c, column) in group.columns().iter().enumerate() {
                     let (start, _) = column.byte_range();
-                    let mut budget = Budget { left: 1 << 20 };
-                    let Some(Some(page)) = page_header(&raw, start, data.len() as u64, &mut budget)
-                    else {
+                    let mut budget = 1 << 20;
+                    let Ok(page) = page_header(&raw, start, data.len() as u64, &mut budget) else {
                         // The hostile file's other chunks are not pages at all.
                         assert!(std::ptr::eq(data, hostile.as_slice()), "column {c}");
                         continue;
