@@ -10,14 +10,13 @@
 //!   error carries;
 //! - strict: `Ok` exactly when lenient rejects nothing, with the same records.
 
-use super::load::{EventLog, event_histories, event_log};
+use super::load::EventLog;
 use super::presets::{read_document_surveys, read_document_tickets};
 use super::{
-    ErrorMode, EventReader, Format, Preset, ReadOptions, ReadOutcome, Rejected, SurveyReader,
-    TicketReader, read_servicenow_from,
+    ErrorMode, Format, Preset, ReadOptions, ReadOutcome, Rejected, SurveyReader, TicketReader,
+    read_servicenow_from,
 };
 use crate::error::Result;
-use crate::model::{DeriveOptions, StatusMap};
 use std::fmt::Debug;
 
 fn lenient() -> ReadOptions {
@@ -102,32 +101,26 @@ pub fn surveys(data: &[u8]) -> Result<()> {
 /// JSON Lines. Every record is accounted for: the histories' events + rejected = read.
 pub fn events(data: &[u8]) -> Result<()> {
     let one = |format: Format| -> Result<()> {
-        let map = StatusMap::canonical();
-        let derive = DeriveOptions::new();
-        let read = |mode| event_log(EventReader::from_reader(data, format, &lenient())?, mode);
-        let log = read(ErrorMode::Lenient)?;
+        let strict = lenient().errors(ErrorMode::Strict);
+        let log = EventLog::read(data, format, &lenient())?;
         let events = log.events.len() as u64;
         assert_eq!(events + log.rejected.len() as u64, log.read);
-        let (histories, rejects) = event_histories(log, &map, derive, ErrorMode::Lenient)?;
-        check_rejects(&rejects.rejected);
-        let kept = rejects.read - rejects.rejected.len() as u64;
+        let out = log.histories(&lenient())?;
+        check_rejects(&out.rejected);
+        let kept = out.read - out.rejected.len() as u64;
+        let histories = out.records;
         let ids: std::collections::HashSet<_> = histories.iter().map(|h| h.id().clone()).collect();
         assert_eq!(ids.len(), histories.len(), "two histories of one ticket");
         assert!(kept <= events, "more events kept than read");
-        let strict = read(ErrorMode::Strict)
-            .and_then(|log: EventLog| event_histories(log, &map, derive, ErrorMode::Strict));
-        match strict {
-            Ok((strict, _)) => {
-                assert!(
-                    rejects.rejected.is_empty(),
-                    "strict read what lenient rejected"
-                );
-                assert_eq!(strict, histories);
+        match EventLog::read(data, format, &strict).and_then(|log| log.histories(&strict)) {
+            Ok(strict) => {
+                assert!(out.rejected.is_empty(), "strict read what lenient rejected");
+                assert_eq!(strict.records, histories);
                 Ok(())
             }
             Err(e) => {
                 assert!(
-                    !rejects.rejected.is_empty(),
+                    !out.rejected.is_empty(),
                     "strict failed ({e}), lenient did not"
                 );
                 Err(e)

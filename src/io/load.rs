@@ -322,7 +322,13 @@ impl EventLog {
     /// accepted rows are the numbers no rejected row has, in order.
     #[cfg(feature = "arrow")]
     pub fn of_table(out: super::ReadOutcome<TicketEvent>) -> EventLog {
-        rows_as_lines(out)
+        let bad: std::collections::HashSet<u64> = out.rejected.iter().map(|r| r.line).collect();
+        let lines = (1..=out.read).filter(|l| !bad.contains(l));
+        EventLog {
+            events: lines.zip(out.records).collect(),
+            rejected: out.rejected,
+            read: out.read,
+        }
     }
 
     /// The tickets' histories, derived as [`load`] derives an event log: the canonical status
@@ -336,11 +342,53 @@ impl EventLog {
     pub fn histories(self, options: &ReadOptions) -> Result<super::ReadOutcome<TicketHistory>> {
         let map = canonical_options(options).statuses().clone();
         let derive = DeriveOptions::new().order(options.event_order.unwrap_or_default());
-        let (records, rejects) = event_histories(self, &map, derive, options.error_mode())?;
+        let EventLog {
+            events,
+            mut rejected,
+            read,
+        } = self;
+        let first_line = |id: &str| {
+            events
+                .iter()
+                .find(|(_, e)| e.ticket_id.as_str() == id)
+                .map(|(l, _)| *l)
+        };
+        let (records, failed) = match options.error_mode() {
+            ErrorMode::Strict => {
+                let only = events.iter().map(|(_, e)| e.clone());
+                match derive_histories(only, &map, derive) {
+                    Ok(h) => (h, Vec::new()),
+                    Err(e) => {
+                        let line = e
+                            .record()
+                            .and_then(|r| r.id.as_deref())
+                            .and_then(first_line);
+                        return Err(match line {
+                            Some(line) => e.with_line(line),
+                            None => e,
+                        });
+                    }
+                }
+            }
+            ErrorMode::Lenient => {
+                derive_histories_lenient(events.iter().map(|(_, e)| e.clone()), &map, derive)
+            }
+        };
+        if !failed.is_empty() {
+            let failed: HashMap<&str, &Error> =
+                failed.iter().map(|(id, e)| (id.as_str(), e)).collect();
+            for (line, event) in &events {
+                if let Some(error) = failed.get(event.ticket_id.as_str()) {
+                    let error = (*error).clone().with_line(*line);
+                    rejected.push(Rejected { line: *line, error });
+                }
+            }
+            rejected.sort_by_key(|r| r.line);
+        }
         Ok(super::ReadOutcome {
             records,
-            rejected: rejects.rejected,
-            read: rejects.read,
+            rejected,
+            read,
         })
     }
 }
@@ -350,26 +398,13 @@ fn read_event_log(path: &Path, options: &ReadOptions) -> Result<EventLog> {
     #[cfg(feature = "parquet")]
     if super::parquet::format_of(path, options.format) == super::Format::Parquet {
         let out = super::read_events(path, options)?;
-        return Ok(rows_as_lines(out));
+        return Ok(EventLog::of_table(out));
     }
     event_log(EventReader::from_path(path, options)?, options.error_mode())
 }
 
-/// A Parquet (or Arrow) event log's outcome with lines: a row's line is its number, so the
-/// accepted rows are the numbers no rejected row has, in order.
-#[cfg(feature = "arrow")]
-pub(crate) fn rows_as_lines(out: super::ReadOutcome<TicketEvent>) -> EventLog {
-    let bad: std::collections::HashSet<u64> = out.rejected.iter().map(|r| r.line).collect();
-    let lines = (1..=out.read).filter(|l| !bad.contains(l));
-    EventLog {
-        events: lines.zip(out.records).collect(),
-        rejected: out.rejected,
-        read: out.read,
-    }
-}
-
 /// Reads every event of `reader`, keeping each one's line, by the error mode.
-pub(crate) fn event_log<R: Read>(mut reader: EventReader<R>, mode: ErrorMode) -> Result<EventLog> {
+fn event_log<R: Read>(mut reader: EventReader<R>, mode: ErrorMode) -> Result<EventLog> {
     let mut events = Vec::new();
     let mut rejected = Vec::new();
     while let Some(item) = reader.next() {
@@ -385,70 +420,6 @@ pub(crate) fn event_log<R: Read>(mut reader: EventReader<R>, mode: ErrorMode) ->
         rejected,
         read: reader.records_read(),
     })
-}
-
-/// The records of an event log a report set aside, every one with its line.
-pub(crate) struct EventRejects {
-    /// The reader's rejects and, for each ticket whose history could not be derived, each of
-    /// its events (its line, the ticket's error), in line order.
-    pub(crate) rejected: Vec<Rejected>,
-    /// Records read: the histories' events + `rejected`.
-    pub(crate) read: u64,
-}
-
-/// Derives an event log's histories. Lenient: a ticket whose history cannot be derived (no
-/// creation, an unmapped status, a merge cycle…) sets aside every one of its events as a
-/// rejected record with its own line, so accepted + rejected = records read, as for every
-/// other input. Strict: the first such ticket's error, at its first event's line.
-pub(crate) fn event_histories(
-    log: EventLog,
-    map: &crate::model::StatusMap,
-    derive: DeriveOptions,
-    mode: ErrorMode,
-) -> Result<(Vec<TicketHistory>, EventRejects)> {
-    let EventLog {
-        events,
-        mut rejected,
-        read,
-    } = log;
-    let first_line = |id: &str| {
-        events
-            .iter()
-            .find(|(_, e)| e.ticket_id.as_str() == id)
-            .map(|(l, _)| *l)
-    };
-    let (histories, failed) = match mode {
-        ErrorMode::Strict => {
-            let only = events.iter().map(|(_, e)| e.clone());
-            match derive_histories(only, map, derive) {
-                Ok(h) => (h, Vec::new()),
-                Err(e) => {
-                    let line = e
-                        .record()
-                        .and_then(|r| r.id.as_deref())
-                        .and_then(first_line);
-                    return Err(match line {
-                        Some(line) => e.with_line(line),
-                        None => e,
-                    });
-                }
-            }
-        }
-        ErrorMode::Lenient => {
-            derive_histories_lenient(events.iter().map(|(_, e)| e.clone()), map, derive)
-        }
-    };
-    if !failed.is_empty() {
-        let failed: HashMap<&str, &Error> = failed.iter().map(|(id, e)| (id.as_str(), e)).collect();
-        for (line, event) in &events {
-            if let Some(error) = failed.get(event.ticket_id.as_str()) {
-                let error = (*error).clone().with_line(*line);
-                rejected.push(Rejected { line: *line, error });
-            }
-        }
-        rejected.sort_by_key(|r| r.line);
-    }
-    Ok((histories, EventRejects { rejected, read }))
 }
 
 /// Surveys, customers and costs: always in the canonical layout.

@@ -324,13 +324,18 @@ fn arrow(out: ArrowOutcome) -> Arrow {
         Records::SurveyTable(s) => return Arrow::Surveys(s, rejected, read),
         Records::Tickets(v) => rows(Data::Tickets(v)),
         Records::Histories(v) => rows(Data::Histories(v)),
-        Records::Events(v) => {
+        // A row's line is its number: the events with theirs, as io::load reads a table.
+        Records::Events(records) => {
             let log = io::EventLog::of_table(io::ReadOutcome {
-                records: v,
-                rejected: rejected.clone(),
+                records,
+                rejected,
                 read,
             });
-            rows(Data::Events(log.events))
+            return Arrow::Rows(Outcome {
+                data: Data::Events(log.events),
+                rejected: log.rejected,
+                read: log.read,
+            });
         }
         Records::Surveys(v) => rows(Data::Surveys(v)),
         Records::Customers(v) => rows(Data::Customers(v)),
