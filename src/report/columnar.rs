@@ -621,7 +621,7 @@ const INLINE: usize = 16;
 
 /// An id of at most [`INLINE`] bytes, as a value: the join compares ids without reading the
 /// tables' text (a read per comparison would be a cache miss per response).
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 struct ShortId {
     len: u8,
     bytes: [u8; INLINE],
@@ -630,22 +630,176 @@ struct ShortId {
 impl ShortId {
     fn new(id: &str) -> Option<ShortId> {
         let b = id.as_bytes();
-        if b.len() > INLINE {
+        let n = b.len();
+        if n > INLINE {
             return None;
         }
-        let mut bytes = [0; INLINE];
-        bytes[..b.len()].copy_from_slice(b);
+        // Overlapping fixed-width loads of the first and the last bytes (the bytes both
+        // cover are the same, so OR keeps them): a copy of a variable length would be a call
+        // to memcpy per id.
+        let le8 = |s: &[u8]| u128::from(u64::from_le_bytes(s.try_into().unwrap_or_default()));
+        let le4 = |s: &[u8]| u128::from(u32::from_le_bytes(s.try_into().unwrap_or_default()));
+        let v = match n {
+            8.. => le8(&b[..8]) | le8(&b[n - 8..]) << (8 * (n - 8)),
+            4.. => le4(&b[..4]) | le4(&b[n - 4..]) << (8 * (n - 4)),
+            1.. => {
+                u128::from(b[0])
+                    | u128::from(b[n / 2]) << (8 * (n / 2))
+                    | u128::from(b[n - 1]) << (8 * (n - 1))
+            }
+            0 => 0,
+        };
         Some(ShortId {
-            len: b.len() as u8,
-            bytes,
+            len: n as u8,
+            bytes: v.to_le_bytes(),
         })
+    }
+}
+
+impl std::hash::Hash for ShortId {
+    // Two words and the length (three folds of the id hasher), where the derived hash would
+    // also write the array's length and take the bytes through the slice path.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let (a, b) = self.bytes.split_at(8);
+        let word = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or_default());
+        state.write_u64(word(a));
+        state.write_u64(word(b));
+        state.write_u8(self.len);
+    }
+}
+
+/// A side of the join within one partition: an id, its value (a ticket's dimension code, a
+/// response's index) and the low half of the id's hash (the partition is its high bits).
+#[derive(Clone, Copy, Default)]
+struct Entry {
+    id: ShortId,
+    value: u32,
+    hash: u32,
+}
+
+/// An open-addressing index of one partition's tickets (linear probing, at most half full):
+/// slots hold positions in the partition's entries, so the table of 64k tickets takes 512 KiB
+/// and stays in cache with them. It is built from entries whose hashes are already known, so
+/// no id is hashed twice.
+struct Index {
+    slots: Vec<u32>,
+    mask: usize,
+}
+
+impl Index {
+    const EMPTY: u32 = u32::MAX;
+
+    fn new() -> Index {
+        Index {
+            slots: Vec::new(),
+            mask: 0,
+        }
+    }
+
+    /// Indexes `build`: a later entry with the same id replaces an earlier one.
+    fn fill(&mut self, build: &[Entry]) {
+        let size = (2 * build.len()).next_power_of_two().max(16);
+        self.slots.clear();
+        self.slots.resize(size, Index::EMPTY);
+        self.mask = size - 1;
+        for (i, e) in build.iter().enumerate() {
+            let mut s = e.hash as usize & self.mask;
+            loop {
+                let t = self.slots[s];
+                if t == Index::EMPTY
+                    || (build[t as usize].hash == e.hash && build[t as usize].id == e.id)
+                {
+                    self.slots[s] = i as u32;
+                    break;
+                }
+                s = (s + 1) & self.mask;
+            }
+        }
+    }
+
+    /// The value of the entry of `build` with `probe`'s id.
+    fn get(&self, build: &[Entry], probe: &Entry) -> Option<u32> {
+        let mut s = probe.hash as usize & self.mask;
+        loop {
+            let t = self.slots[s];
+            if t == Index::EMPTY {
+                return None;
+            }
+            let e = &build[t as usize];
+            if e.hash == probe.hash && e.id == probe.id {
+                return Some(e.value);
+            }
+            s = (s + 1) & self.mask;
+        }
+    }
+}
+
+/// One side of the join cut into partitions, chunk of rows by chunk of rows: chunk `c`'s
+/// entries of partition `g` are `entries[c][starts[c][g]..starts[c][g + 1]]`, in row order.
+struct Scattered {
+    starts: Vec<Vec<u32>>,
+    entries: Vec<Vec<Entry>>,
+}
+
+impl Scattered {
+    /// The entries of rows `0..n` (`None`: the row takes no part) by the top `bits` bits of
+    /// their ids' hashes. Each chunk hashes its ids once and places its entries with a
+    /// counting sort of its own, so the rows are read once, on all cores, and nothing is
+    /// shared between chunks.
+    fn new(
+        n: usize,
+        bits: u32,
+        hasher: IdHashBuilder,
+        row: impl Fn(usize) -> Option<(ShortId, u32)> + Sync + Send,
+    ) -> Scattered {
+        use std::hash::BuildHasher;
+        let count = 1usize << bits;
+        let chunks = map_range(n.div_ceil(PARTITION), |c| {
+            let rows = c * PARTITION..((c + 1) * PARTITION).min(n);
+            let mut read: Vec<(u16, Entry)> = Vec::with_capacity(rows.len());
+            let mut starts = vec![0u32; count + 1];
+            for i in rows {
+                if let Some((id, value)) = row(i) {
+                    let h = hasher.hash_one(id);
+                    let g = if bits == 0 {
+                        0
+                    } else {
+                        (h >> (64 - bits)) as u16
+                    };
+                    starts[usize::from(g) + 1] += 1;
+                    let hash = h as u32;
+                    read.push((g, Entry { id, value, hash }));
+                }
+            }
+            for g in 1..starts.len() {
+                starts[g] += starts[g - 1];
+            }
+            let mut next = starts.clone();
+            let mut entries = vec![Entry::default(); read.len()];
+            for (g, e) in read {
+                let at = &mut next[usize::from(g)];
+                entries[*at as usize] = e;
+                *at += 1;
+            }
+            (starts, entries)
+        });
+        let (starts, entries) = chunks.into_iter().unzip();
+        Scattered { starts, entries }
+    }
+
+    /// Partition `g`'s entries, chunk by chunk.
+    fn partition(&self, g: usize) -> impl Iterator<Item = &[Entry]> + '_ {
+        self.starts
+            .iter()
+            .zip(&self.entries)
+            .map(move |(s, e)| &e[s[g] as usize..s[g + 1] as usize])
     }
 }
 
 /// `(response, code)` for every response whose ticket is in the table.
 ///
-/// A radix-partitioned hash join: the ids are split by hash into partitions small enough for a
-/// hash map in cache, each thread taking a band of partitions (a single map over millions of
+/// A radix-partitioned hash join: the ids are split by hash into partitions small enough for an
+/// index in cache, each thread taking a band of partitions (a single map over millions of
 /// tickets costs a cache miss per insert and per lookup). Ids longer than [`INLINE`] bytes take
 /// a plain map instead. A later ticket with the same id replaces an earlier one.
 fn join(tickets: &TicketTable, dims: &Dims<'_>, surveys: &SurveyTable) -> Vec<(u32, u32)> {
@@ -661,93 +815,38 @@ fn join(tickets: &TicketTable, dims: &Dims<'_>, surveys: &SurveyTable) -> Vec<(u
             .collect();
     }
     let hasher = IdHashBuilder::default();
-    // About 64k tickets a partition: its map stays in cache, and the scatter into
-    // partitions writes to few enough places at once to stay in cache too.
+    // About 64k tickets a partition: its index stays in cache.
     let bits = (tickets.len() / 65_536).max(1).ilog2().min(14);
     let count = 1usize << bits;
-    const NOT: u16 = u16::MAX;
-    let partition = |id: Option<&str>| -> u16 {
-        use std::hash::BuildHasher;
-        match id.and_then(ShortId::new) {
-            None => NOT,
-            Some(_) if bits == 0 => 0,
-            Some(k) => (hasher.hash_one(k) >> (64 - bits)) as u16,
-        }
-    };
-    // Each id is hashed once, on all cores; the bands then read these.
-    let ticket_parts = par_collect(tickets.len(), |i| partition(Some(ids.get(i))));
-    let survey_parts = par_collect(surveys.len(), |j| partition(surveys.ticket_id(j)));
+    let build = Scattered::new(tickets.len(), bits, hasher, |i| {
+        Some((ShortId::new(ids.get(i))?, dims.code(i) as u32))
+    });
+    // A response whose ticket id is longer than any ticket's matches none.
+    let probe = Scattered::new(surveys.len(), bits, hasher, |j| {
+        Some((ShortId::new(surveys.ticket_id(j)?)?, j as u32))
+    });
     let bands = threads().min(count);
     let band = |b: usize| -> Vec<(u32, u32)> {
-        let (lo, hi) = ((count * b / bands) as u16, (count * (b + 1) / bands) as u16);
-        // Each side's entries of the band grouped by partition (a counting sort: one
-        // allocation, no per-partition vectors growing).
-        let group = |parts: &[u16], entry: &dyn Fn(usize) -> (ShortId, u32)| {
-            let mut starts = vec![0usize; usize::from(hi - lo) + 1];
-            for &p in parts {
-                if (lo..hi).contains(&p) {
-                    starts[usize::from(p - lo) + 1] += 1;
-                }
-            }
-            for g in 1..starts.len() {
-                starts[g] += starts[g - 1];
-            }
-            let mut next = starts.clone();
-            let empty = (
-                ShortId {
-                    len: 0,
-                    bytes: [0; INLINE],
-                },
-                0,
-            );
-            let mut out = vec![empty; starts[starts.len() - 1]];
-            for (i, &p) in parts.iter().enumerate() {
-                if (lo..hi).contains(&p) {
-                    let g = usize::from(p - lo);
-                    out[next[g]] = entry(i);
-                    next[g] += 1;
-                }
-            }
-            (starts, out)
-        };
-        let short = |id: &str| {
-            ShortId::new(id).unwrap_or(ShortId {
-                len: 0,
-                bytes: [0; INLINE],
-            })
-        };
-        let (bstarts, build) = group(&ticket_parts, &|i| (short(ids.get(i)), dims.code(i) as u32));
-        let (pstarts, probe) = group(&survey_parts, &|j| {
-            (short(surveys.ticket_id(j).unwrap_or("")), j as u32)
-        });
-        let mut out = Vec::with_capacity(probe.len());
-        let mut map: HashMap<ShortId, u32, IdHashBuilder> = HashMap::with_hasher(hasher);
-        for g in 0..usize::from(hi - lo) {
-            map.clear();
+        let mut out = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut index = Index::new();
+        for g in count * b / bands..count * (b + 1) / bands {
             // In input order: a later ticket with the same id replaces an earlier one.
-            map.extend(build[bstarts[g]..bstarts[g + 1]].iter().copied());
-            out.extend(
-                probe[pstarts[g]..pstarts[g + 1]]
-                    .iter()
-                    .filter_map(|&(k, j)| Some((j, *map.get(&k)?))),
-            );
+            entries.clear();
+            for part in build.partition(g) {
+                entries.extend_from_slice(part);
+            }
+            index.fill(&entries);
+            for part in probe.partition(g) {
+                out.extend(
+                    part.iter()
+                        .filter_map(|p| Some((p.value, index.get(&entries, p)?))),
+                );
+            }
         }
         out
     };
     map_range(bands, band).into_iter().flatten().collect()
-}
-
-/// `f(i)` for `i` in `0..n`, in order, computed in chunks on all cores.
-fn par_collect<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync + Send) -> Vec<T> {
-    let chunks = n.div_ceil(PARTITION);
-    map_range(chunks, |c| {
-        (c * PARTITION..((c + 1) * PARTITION).min(n))
-            .map(&f)
-            .collect::<Vec<T>>()
-    })
-    .into_iter()
-    .flatten()
-    .collect()
 }
 
 /// Every partition's state merged, by period.
@@ -957,4 +1056,32 @@ pub(super) fn partial(
     state.drill.merge(merged.drill)?;
     state.open.sort_unstable();
     Ok(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The overlapping loads give every length the id's own bytes, zero-padded.
+    #[test]
+    fn short_ids_hold_their_bytes() {
+        let text = "0123456789abcdéf€";
+        for end in 0..=text.len() {
+            let Some(id) = text.get(..end) else { continue };
+            let short = ShortId::new(id);
+            if id.len() > INLINE {
+                assert!(short.is_none(), "{id}");
+                continue;
+            }
+            let mut bytes = [0; INLINE];
+            bytes[..id.len()].copy_from_slice(id.as_bytes());
+            let expected = ShortId {
+                len: id.len() as u8,
+                bytes,
+            };
+            assert!(short == Some(expected), "{id:?}");
+        }
+        // The length tells apart ids that pad alike.
+        assert!(ShortId::new("ab") != ShortId::new("ab\0"));
+    }
 }

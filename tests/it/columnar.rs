@@ -905,3 +905,74 @@ fn bucket_states_with_filters_and_several_dimensions() {
         }
     }
 }
+
+/// The join across its partitions and chunks of rows (64k rows a chunk): ids of every length up
+/// to the inline limit and past it, ids repeated far apart (the later ticket's channel wins),
+/// responses to no ticket, to unknown tickets and to ids longer than any ticket's.
+#[test]
+fn the_join_at_scale_takes_the_last_ticket_of_an_id() {
+    let n: i64 = 200_000;
+    let id = |i: i64| {
+        // 70,001 distinct ids of 1 to 16 bytes: each repeats about three times, in other chunks.
+        let k = i % 70_001;
+        let digits = format!("{k:x}");
+        let pad = (k % 12) as usize;
+        format!("{}{digits}", "t".repeat(pad))
+    };
+    let tickets: Vec<Ticket> = (0..n)
+        .map(|i| {
+            Ticket::builder(id(i).as_str(), t0() + Duration::minutes(i))
+                .channel(["email", "chat", "phone"][(i % 3) as usize])
+                .build()
+                .unwrap()
+        })
+        .collect();
+    let surveys: Vec<SurveyResponse> = (0..n / 2)
+        .map(|j| {
+            let r = SurveyResponse::new(
+                format!("S-{j}").as_str(),
+                t0() + Duration::minutes(2 * j),
+                SurveyKind::Csat,
+                (j % 5) as i32 + 1,
+            )
+            .unwrap();
+            match j % 10 {
+                0 => r,
+                1 => r.with_ticket("no-such-ticket"),
+                2 => r.with_ticket("an-id-longer-than-sixteen-bytes"),
+                _ => r.with_ticket(id((j * 7919) % n).as_str()),
+            }
+        })
+        .collect();
+    let input = ReportInput {
+        tickets,
+        surveys,
+        ..ReportInput::default()
+    };
+    let o = ReportOptions::default()
+        .with_period(Period::Month)
+        .with_by("channel");
+    let columns = ColumnarInput::from_input(&input).unwrap();
+    let report = Report::compute_columnar(&columns, &o).unwrap();
+    assert_eq!(report, Report::compute_records(&input, &o).unwrap());
+    // Worked out independently: the channel of an id's last ticket.
+    let mut last = std::collections::HashMap::new();
+    for t in &input.tickets {
+        last.insert(t.id().as_str().to_owned(), t.channel().unwrap().to_owned());
+    }
+    let mut expected = std::collections::BTreeMap::<String, u64>::new();
+    for r in &input.surveys {
+        let label = r
+            .ticket_id()
+            .and_then(|t| last.get(t.as_str()))
+            .cloned()
+            .unwrap_or_else(|| supportkpi::report::NO_VALUE.to_owned());
+        *expected.entry(label).or_default() += 1;
+    }
+    let mut got = std::collections::BTreeMap::<String, u64>::new();
+    for r in report.rows.iter().filter(|r| r.dimension.is_some()) {
+        *got.entry(r.dimension.clone().unwrap()).or_default() += r.csat_n;
+    }
+    assert_eq!(got, expected);
+    assert_eq!(expected[supportkpi::report::NO_VALUE], 30_000);
+}
