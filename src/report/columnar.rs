@@ -199,8 +199,10 @@ struct Part {
     spans: PeriodSpans,
     /// Each period's slot (data over decades has thousands of day periods).
     index: HashMap<PeriodKey, usize>,
-    /// The last period found and its slot.
-    last: Option<(PeriodKey, usize)>,
+    /// The spans (`[start, end)`, UTC nanoseconds) of the last two periods found and their
+    /// slots: a ticket's instants fall mostly in the periods of its creation and its
+    /// resolution, and each is looked up several times.
+    recent: [(i64, i64, usize); 2],
     /// The tickets' arrivals (for the sections), with the zone's dates.
     arrivals: Arrivals,
     dates: LocalDates,
@@ -225,7 +227,7 @@ impl Part {
             slots: Vec::new(),
             spans: PeriodSpans::new(options.bucketer()),
             index: HashMap::new(),
-            last: None,
+            recent: [(0, 0, 0); 2],
             arrivals: Arrivals::default(),
             dates: LocalDates::new(options.zone),
             keep_arrivals: options.sections.contains(Section::Arrivals),
@@ -245,12 +247,12 @@ impl Part {
     }
 
     fn slot(&mut self, ns: i64) -> usize {
-        let key = self.spans.key(ns);
-        if let Some((k, i)) = self.last
-            && k == key
-        {
-            return i;
+        for &(start, end, i) in &self.recent {
+            if start <= ns && ns < end {
+                return i;
+            }
         }
+        let (key, span) = self.spans.span(ns);
         // A few periods (months of a year) are found fastest by comparing them all.
         let found = if self.slots.len() <= 32 {
             self.slots.iter().position(|s| s.key == key)
@@ -274,7 +276,9 @@ impl Part {
                 self.slots.len() - 1
             }
         };
-        self.last = Some((key, i));
+        if let Some((start, end)) = span {
+            self.recent = [(start, end, i), self.recent[0]];
+        }
         i
     }
 

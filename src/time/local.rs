@@ -195,6 +195,18 @@ impl PeriodSpans {
         }
     }
 
+    /// [`PeriodSpans::key`] of `ns` with the span `[start, end)` (UTC nanoseconds) that holds
+    /// it, when one is kept: every instant of that span has the same key.
+    pub(crate) fn span(&mut self, ns: i64) -> (PeriodKey, Option<(i64, i64)>) {
+        let key = self.key(ns);
+        let span = self
+            .known
+            .get(self.last)
+            .filter(|&&(start, end, k)| start <= ns && ns < end && k == key)
+            .map(|&(start, end, _)| (start, end));
+        (key, span)
+    }
+
     /// `Bucketer::key` of the instant `ns` nanoseconds after 1970.
     pub(crate) fn key(&mut self, ns: i64) -> PeriodKey {
         if let Some(&(start, end, key)) = self.known.get(self.last)
