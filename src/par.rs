@@ -39,6 +39,19 @@ pub(crate) fn map<I, T>(items: &[I], f: impl Fn(&I) -> T) -> Vec<T> {
     items.iter().map(f).collect()
 }
 
+/// `f` of every item, taken by value, in order.
+#[cfg(feature = "parallel")]
+pub(crate) fn map_vec<I: Send, T: Send>(items: Vec<I>, f: impl Fn(I) -> T + Sync + Send) -> Vec<T> {
+    use rayon::prelude::*;
+    items.into_par_iter().map(f).collect()
+}
+
+/// `f` of every item, taken by value, in order.
+#[cfg(not(feature = "parallel"))]
+pub(crate) fn map_vec<I, T>(items: Vec<I>, f: impl Fn(I) -> T) -> Vec<T> {
+    items.into_iter().map(f).collect()
+}
+
 /// `f` of every item, in order, or an error one of them returned.
 #[cfg(feature = "parallel")]
 pub(crate) fn try_map<I: Sync, T: Send, E: Send>(

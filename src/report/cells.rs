@@ -14,6 +14,10 @@ use crate::kpi::{
     ResolutionTimeAccumulator, ResolutionTimeOptions, RetentionOptions, Sla, SlaAccumulator,
     SlaOptions, TicketAccumulator, Volume, VolumeAccumulator, VolumeOptions,
 };
+use crate::kpi::{
+    CesResult, CsatResult, FirstContactResolutionResult, FirstResponseTimeResult,
+    NextReplyTimeResult, NpsResult, ResolutionTimeResult, SlaResult, StatusTimeResult,
+};
 use crate::kpi::{StatusTime, StatusTimeAccumulator, StatusTimeOptions, TicketFacts, TicketSla};
 use crate::model::{Customer, Ticket, TicketHistory};
 use serde::{Deserialize, Serialize};
@@ -173,6 +177,19 @@ impl Kpis {
     }
 }
 
+/// A [`Cell`]'s KPIs finished (their statistics worked out): what a report row reads.
+pub(super) struct Finished {
+    pub(super) frt: FirstResponseTimeResult,
+    pub(super) next: NextReplyTimeResult,
+    pub(super) status: StatusTimeResult,
+    pub(super) art: ResolutionTimeResult,
+    pub(super) fcr: FirstContactResolutionResult,
+    pub(super) sla: Option<SlaResult>,
+    pub(super) csat: CsatResult,
+    pub(super) nps: NpsResult,
+    pub(super) ces: CesResult,
+}
+
 /// The per-cell KPIs: each (period × dimension value) cell has one of each.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -189,6 +206,21 @@ pub(super) struct Cell {
 }
 
 impl Cell {
+    /// Every KPI of the cell finished (the medians and percentiles selected).
+    pub(super) fn finish(self) -> Finished {
+        Finished {
+            frt: self.frt.finish(),
+            next: self.next.finish(),
+            status: self.status.finish(),
+            art: self.art.finish(),
+            fcr: self.fcr.finish(),
+            sla: self.sla.map(Accumulator::finish),
+            csat: self.csat.finish(),
+            nps: self.nps.finish(),
+            ces: self.ces.finish(),
+        }
+    }
+
     /// What a ticket adds to the cell of its creation period (the record engine's and the
     /// record state's one rule). `fcr_here`: first-contact resolution buckets it here too
     /// (creation is its default instant), so it takes no second lookup.

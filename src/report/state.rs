@@ -567,6 +567,7 @@ impl ReportState {
         let mut running: BTreeMap<String, i64> = BTreeMap::new();
         // Every stay is entered before it is left: a running count is never negative.
         let closing = |n: i64| u64::try_from(n).unwrap_or(0);
+        let mut present_by_period = Vec::new();
         for (key, groups) in periods {
             let mut counts = VolumeCounts::default();
             let mut moves = 0u64;
@@ -608,9 +609,13 @@ impl ReportState {
             if moves > 0 {
                 flow_total.backlog.push((key, closing(running_total)));
             }
-            if present.is_empty() {
-                continue;
+            if !present.is_empty() {
+                present_by_period.push((key, present));
             }
+        }
+        // Each period's total is the merge of its labels' cells (a copy of every duration of
+        // the period): the periods are merged on all cores.
+        let merged = crate::par::map_vec(present_by_period, |(key, mut present)| {
             let period = if grouped {
                 let mut total = kpis.cell();
                 let mut by = BTreeMap::new();
@@ -630,8 +635,9 @@ impl ReportState {
                     by: BTreeMap::new(),
                 }
             };
-            cells.insert(key, period);
-        }
+            (key, period)
+        });
+        cells.extend(merged);
         // The snapshot's instant as the Backlog KPI takes it (`snapshot_at`): `as_of`, else the
         // end of the backlog's last period (the range's, or the last with a move).
         let last_end = match options.range {

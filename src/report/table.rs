@@ -1148,245 +1148,247 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
 
     let mut rows = Vec::with_capacity(keys.len() * (1 + dimensions.len()));
     let mut intervals = Vec::with_capacity(rows.capacity());
+    // Every row's cell, in row order: each is finished once, so it is taken out rather than
+    // cloned (an exact-mode cell holds every duration of its period), and the cells are
+    // finished on all cores (selecting medians and percentiles is most of a finish).
+    let mut row_cells = Vec::with_capacity(rows.capacity());
     for &key in &keys {
-        // Each cell is finished once, so it is taken out rather than cloned (an exact-mode cell
-        // holds every duration of its period).
         let mut period_cells: Option<PeriodCells> = cells.remove(&key);
-        let groups = std::iter::once(None).chain(dimensions.iter().map(Some));
-        for dim in groups {
+        for dim in std::iter::once(None).chain(dimensions.iter().map(Some)) {
             let cell = match (period_cells.as_mut(), dim) {
                 (Some(pc), None) => std::mem::replace(&mut pc.total, empty.clone()),
                 (Some(pc), Some(d)) => pc.by.remove(d).unwrap_or_else(|| empty.clone()),
                 (None, _) => empty.clone(),
             };
-            let flow = match dim {
-                None => Some(&flow_total),
-                Some(d) => flow_by.get(d),
-            };
-            let mut r = Row {
-                undefined: BTreeMap::new(),
-            };
-            let counts = flow
-                .and_then(|f| f.volume.get(&key))
-                .copied()
-                .unwrap_or_default();
-            let backlog_end = flow.map_or(0, |f| f.backlog_end(key));
+            row_cells.push((key, dim, cell));
+        }
+    }
+    let finished = crate::par::map_vec(row_cells, |(key, dim, cell)| (key, dim, cell.finish()));
+    for (key, dim, cell) in finished {
+        let flow = match dim {
+            None => Some(&flow_total),
+            Some(d) => flow_by.get(d),
+        };
+        let mut r = Row {
+            undefined: BTreeMap::new(),
+        };
+        let counts = flow
+            .and_then(|f| f.volume.get(&key))
+            .copied()
+            .unwrap_or_default();
+        let backlog_end = flow.map_or(0, |f| f.backlog_end(key));
 
-            let frt = cell.frt.finish();
-            let [frt_mean_s, frt_median_s, frt_p90_s] =
-                r.durations("frt", "_s", Some(&frt.calendar));
-            let [frt_mean_bh_s, frt_median_bh_s, frt_p90_bh_s] =
-                r.durations("frt", "_bh_s", frt.business.as_ref());
-            let next = cell.next.finish();
-            let [next_reply_mean_s, next_reply_median_s, next_reply_p90_s] =
-                r.durations("next_reply", "_s", Some(&next.calendar));
-            let [
-                next_reply_mean_bh_s,
-                next_reply_median_bh_s,
-                next_reply_p90_bh_s,
-            ] = r.durations("next_reply", "_bh_s", next.business.as_ref());
-            let st = cell.status.finish();
-            // Mean and median only (the p90 of a wait is not a column): no stray reasons.
-            let mut stat = |column: &str, stats: Option<&DurationStats>, median: bool| match stats {
-                Some(s) => r.take(column, if median { &s.median } else { &s.mean }),
-                None => r.none(column, "no business calendar given"),
-            };
-            let (cal, bh) = (
-                [&st.requester_wait, &st.agent_work, &st.on_hold, &st.pending]
-                    .map(|p| Some(&p.calendar)),
-                [&st.requester_wait, &st.agent_work, &st.on_hold, &st.pending]
-                    .map(|p| p.business.as_ref()),
-            );
-            let requester_wait_mean_s = stat("requester_wait_mean_s", cal[0], false);
-            let requester_wait_median_s = stat("requester_wait_median_s", cal[0], true);
-            let agent_work_mean_s = stat("agent_work_mean_s", cal[1], false);
-            let agent_work_median_s = stat("agent_work_median_s", cal[1], true);
-            let on_hold_mean_s = stat("on_hold_mean_s", cal[2], false);
-            let pending_mean_s = stat("pending_mean_s", cal[3], false);
-            let requester_wait_mean_bh_s = stat("requester_wait_mean_bh_s", bh[0], false);
-            let requester_wait_median_bh_s = stat("requester_wait_median_bh_s", bh[0], true);
-            let agent_work_mean_bh_s = stat("agent_work_mean_bh_s", bh[1], false);
-            let agent_work_median_bh_s = stat("agent_work_median_bh_s", bh[1], true);
-            let on_hold_mean_bh_s = stat("on_hold_mean_bh_s", bh[2], false);
-            let pending_mean_bh_s = stat("pending_mean_bh_s", bh[3], false);
-            let art = cell.art.finish();
-            let [resolution_mean_s, resolution_median_s, resolution_p90_s] =
-                r.durations("resolution", "_s", Some(&art.calendar));
-            let [
-                resolution_mean_bh_s,
-                resolution_median_bh_s,
-                resolution_p90_bh_s,
-            ] = r.durations("resolution", "_bh_s", art.business.as_ref());
-            let fcr = cell.fcr.finish();
-            let first_contact_resolution_pct =
-                r.take("first_contact_resolution_pct", &fcr.rate_pct);
-            let csat = cell.csat.finish();
-            let nps = cell.nps.finish();
-            let ces = cell.ces.finish();
+        let frt = cell.frt;
+        let [frt_mean_s, frt_median_s, frt_p90_s] = r.durations("frt", "_s", Some(&frt.calendar));
+        let [frt_mean_bh_s, frt_median_bh_s, frt_p90_bh_s] =
+            r.durations("frt", "_bh_s", frt.business.as_ref());
+        let next = cell.next;
+        let [next_reply_mean_s, next_reply_median_s, next_reply_p90_s] =
+            r.durations("next_reply", "_s", Some(&next.calendar));
+        let [
+            next_reply_mean_bh_s,
+            next_reply_median_bh_s,
+            next_reply_p90_bh_s,
+        ] = r.durations("next_reply", "_bh_s", next.business.as_ref());
+        let st = cell.status;
+        // Mean and median only (the p90 of a wait is not a column): no stray reasons.
+        let mut stat = |column: &str, stats: Option<&DurationStats>, median: bool| match stats {
+            Some(s) => r.take(column, if median { &s.median } else { &s.mean }),
+            None => r.none(column, "no business calendar given"),
+        };
+        let (cal, bh) = (
+            [&st.requester_wait, &st.agent_work, &st.on_hold, &st.pending]
+                .map(|p| Some(&p.calendar)),
+            [&st.requester_wait, &st.agent_work, &st.on_hold, &st.pending]
+                .map(|p| p.business.as_ref()),
+        );
+        let requester_wait_mean_s = stat("requester_wait_mean_s", cal[0], false);
+        let requester_wait_median_s = stat("requester_wait_median_s", cal[0], true);
+        let agent_work_mean_s = stat("agent_work_mean_s", cal[1], false);
+        let agent_work_median_s = stat("agent_work_median_s", cal[1], true);
+        let on_hold_mean_s = stat("on_hold_mean_s", cal[2], false);
+        let pending_mean_s = stat("pending_mean_s", cal[3], false);
+        let requester_wait_mean_bh_s = stat("requester_wait_mean_bh_s", bh[0], false);
+        let requester_wait_median_bh_s = stat("requester_wait_median_bh_s", bh[0], true);
+        let agent_work_mean_bh_s = stat("agent_work_mean_bh_s", bh[1], false);
+        let agent_work_median_bh_s = stat("agent_work_median_bh_s", bh[1], true);
+        let on_hold_mean_bh_s = stat("on_hold_mean_bh_s", bh[2], false);
+        let pending_mean_bh_s = stat("pending_mean_bh_s", bh[3], false);
+        let art = cell.art;
+        let [resolution_mean_s, resolution_median_s, resolution_p90_s] =
+            r.durations("resolution", "_s", Some(&art.calendar));
+        let [
+            resolution_mean_bh_s,
+            resolution_median_bh_s,
+            resolution_p90_bh_s,
+        ] = r.durations("resolution", "_bh_s", art.business.as_ref());
+        let fcr = cell.fcr;
+        let first_contact_resolution_pct = r.take("first_contact_resolution_pct", &fcr.rate_pct);
+        let csat = cell.csat;
+        let nps = cell.nps;
+        let ces = cell.ces;
 
-            // Per metric (in SlaMetric::ALL order): attainment, decided, running.
-            let mut by_metric = [(None, 0u64, 0u64); 4];
-            let (sla_attainment_pct, sla_n) = match cell.sla {
-                None => {
-                    let why = "no SLA policy given";
-                    for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
-                        slot.0 = r.none(&format!("sla_{}_pct", m.as_str()), why);
-                    }
-                    (r.none("sla_attainment_pct", why), 0)
+        // Per metric (in SlaMetric::ALL order): attainment, decided, running.
+        let mut by_metric = [(None, 0u64, 0u64); 4];
+        let (sla_attainment_pct, sla_n) = match cell.sla {
+            None => {
+                let why = "no SLA policy given";
+                for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
+                    slot.0 = r.none(&format!("sla_{}_pct", m.as_str()), why);
                 }
-                Some(acc) => {
-                    let s = acc.finish();
-                    let (mut met, mut decided) = (0, 0);
-                    for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
-                        let a = s.get(m);
-                        met += a.met;
-                        decided += a.met + a.breached;
-                        let column = format!("sla_{}_pct", m.as_str());
-                        *slot = (
-                            r.take(&column, &a.attainment_pct),
-                            a.met + a.breached,
-                            a.running,
-                        );
-                    }
-                    let overall = if decided == 0 {
-                        Metric::undefined("no SLA target decided in the period")
-                    } else {
-                        Metric::Value(100.0 * met as f64 / decided as f64)
-                    };
-                    (r.take("sla_attainment_pct", &overall), decided)
+                (r.none("sla_attainment_pct", why), 0)
+            }
+            Some(s) => {
+                let (mut met, mut decided) = (0, 0);
+                for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
+                    let a = s.get(m);
+                    met += a.met;
+                    decided += a.met + a.breached;
+                    let column = format!("sla_{}_pct", m.as_str());
+                    *slot = (
+                        r.take(&column, &a.attainment_pct),
+                        a.met + a.breached,
+                        a.running,
+                    );
                 }
-            };
-            let [
-                (sla_first_response_pct, sla_first_response_n, sla_first_response_running),
-                (sla_resolution_pct, sla_resolution_n, sla_resolution_running),
-                (sla_next_reply_pct, sla_next_reply_n, sla_next_reply_running),
-                (sla_periodic_update_pct, sla_periodic_update_n, sla_periodic_update_running),
-            ] = by_metric;
+                let overall = if decided == 0 {
+                    Metric::undefined("no SLA target decided in the period")
+                } else {
+                    Metric::Value(100.0 * met as f64 / decided as f64)
+                };
+                (r.take("sla_attainment_pct", &overall), decided)
+            }
+        };
+        let [
+            (sla_first_response_pct, sla_first_response_n, sla_first_response_running),
+            (sla_resolution_pct, sla_resolution_n, sla_resolution_running),
+            (sla_next_reply_pct, sla_next_reply_n, sla_next_reply_running),
+            (sla_periodic_update_pct, sla_periodic_update_n, sla_periodic_update_running),
+        ] = by_metric;
 
-            let (cost_per_ticket, cost_currency, cost_tickets) = match dim {
-                Some(_) => (
-                    r.none("cost_per_ticket", "costs are not split by dimension"),
+        let (cost_per_ticket, cost_currency, cost_tickets) = match dim {
+            Some(_) => (
+                r.none("cost_per_ticket", "costs are not split by dimension"),
+                None,
+                0,
+            ),
+            None => match cost_by_period.get(&key) {
+                Some(v) => (
+                    r.take("cost_per_ticket", &v.rounded()),
+                    v.currency.map(|c| c.to_string()),
+                    v.tickets,
+                ),
+                None => (
+                    r.none("cost_per_ticket", "no cost entries in the period"),
                     None,
                     0,
                 ),
-                None => match cost_by_period.get(&key) {
-                    Some(v) => (
-                        r.take("cost_per_ticket", &v.rounded()),
-                        v.currency.map(|c| c.to_string()),
-                        v.tickets,
-                    ),
-                    None => (
-                        r.none("cost_per_ticket", "no cost entries in the period"),
-                        None,
-                        0,
-                    ),
-                },
-            };
-            let retention = match dim {
-                None => retention_total.get(&key),
-                Some(d) => retention_by.get(d).and_then(|m| m.get(&key)),
-            };
-            let (retention_pct, retention_n) = match (retention, dim) {
-                (Some((m, n)), _) => (r.take("retention_pct", m), *n),
-                (None, None) => (r.none("retention_pct", "no customers in the period"), 0),
-                (None, Some(_)) if options.by.as_deref() == Some("segment") => (
-                    r.none("retention_pct", "no customers of the segment in the period"),
-                    0,
-                ),
-                (None, Some(_)) => (
-                    r.none("retention_pct", "retention is split by segment only"),
-                    0,
-                ),
-            };
+            },
+        };
+        let retention = match dim {
+            None => retention_total.get(&key),
+            Some(d) => retention_by.get(d).and_then(|m| m.get(&key)),
+        };
+        let (retention_pct, retention_n) = match (retention, dim) {
+            (Some((m, n)), _) => (r.take("retention_pct", m), *n),
+            (None, None) => (r.none("retention_pct", "no customers in the period"), 0),
+            (None, Some(_)) if options.by.as_deref() == Some("segment") => (
+                r.none("retention_pct", "no customers of the segment in the period"),
+                0,
+            ),
+            (None, Some(_)) => (
+                r.none("retention_pct", "retention is split by segment only"),
+                0,
+            ),
+        };
 
-            if options.sections.contains(super::Section::Intervals) {
-                intervals.push(RowIntervals::new(
-                    key.start,
-                    dim.cloned(),
-                    (&csat.ci95, csat.n),
-                    (&nps.ci95, nps.n),
-                ));
-            }
-            rows.push(ReportRow {
-                period_start: key.start,
-                period_end: key.end(),
-                dimension: dim.cloned(),
-                tickets_created: counts.created,
-                tickets_resolved: counts.resolved,
-                tickets_reopened: counts.reopened,
-                backlog_end,
-                frt_n: frt.answered,
-                frt_mean_s,
-                frt_median_s,
-                frt_p90_s,
-                frt_unanswered: frt.unanswered,
-                frt_mean_bh_s,
-                frt_median_bh_s,
-                frt_p90_bh_s,
-                resolution_n: art.resolved,
-                resolution_mean_s,
-                resolution_median_s,
-                resolution_p90_s,
-                resolution_mean_bh_s,
-                resolution_median_bh_s,
-                resolution_p90_bh_s,
-                first_contact_resolution_pct,
-                first_contact_resolution_n: fcr.denominator,
-                csat_pct: r.take("csat_pct", &csat.score),
-                csat_n: csat.n,
-                nps: r.take("nps", &nps.score),
-                nps_n: nps.n,
-                ces_mean: r.take("ces_mean", &ces.mean),
-                ces_n: ces.n,
-                cost_per_ticket,
-                cost_currency,
-                cost_tickets,
-                retention_pct,
-                retention_n,
-                sla_attainment_pct,
-                sla_n,
-                sla_first_response_pct,
-                sla_resolution_pct,
-                next_reply_n: next.answered,
-                next_reply_mean_s,
-                next_reply_median_s,
-                next_reply_p90_s,
-                next_reply_unanswered: next.unanswered,
-                next_reply_mean_bh_s,
-                next_reply_median_bh_s,
-                next_reply_p90_bh_s,
-                sla_first_response_n,
-                sla_first_response_running,
-                sla_resolution_n,
-                sla_resolution_running,
-                sla_next_reply_pct,
-                sla_next_reply_n,
-                sla_next_reply_running,
-                sla_periodic_update_pct,
-                sla_periodic_update_n,
-                sla_periodic_update_running,
-                status_time_n: st.resolved,
-                requester_wait_mean_s,
-                requester_wait_median_s,
-                agent_work_mean_s,
-                agent_work_median_s,
-                on_hold_mean_s,
-                pending_mean_s,
-                requester_wait_mean_bh_s,
-                requester_wait_median_bh_s,
-                agent_work_mean_bh_s,
-                agent_work_median_bh_s,
-                on_hold_mean_bh_s,
-                pending_mean_bh_s,
-                reopen_pct: if counts.resolved == 0 {
-                    r.none("reopen_pct", "no resolutions in the period")
-                } else {
-                    Some(100.0 * counts.reopened as f64 / counts.resolved as f64)
-                },
-                reopen_n: counts.resolved,
-                undefined: r.undefined,
-            });
+        if options.sections.contains(super::Section::Intervals) {
+            intervals.push(RowIntervals::new(
+                key.start,
+                dim.cloned(),
+                (&csat.ci95, csat.n),
+                (&nps.ci95, nps.n),
+            ));
         }
+        rows.push(ReportRow {
+            period_start: key.start,
+            period_end: key.end(),
+            dimension: dim.cloned(),
+            tickets_created: counts.created,
+            tickets_resolved: counts.resolved,
+            tickets_reopened: counts.reopened,
+            backlog_end,
+            frt_n: frt.answered,
+            frt_mean_s,
+            frt_median_s,
+            frt_p90_s,
+            frt_unanswered: frt.unanswered,
+            frt_mean_bh_s,
+            frt_median_bh_s,
+            frt_p90_bh_s,
+            resolution_n: art.resolved,
+            resolution_mean_s,
+            resolution_median_s,
+            resolution_p90_s,
+            resolution_mean_bh_s,
+            resolution_median_bh_s,
+            resolution_p90_bh_s,
+            first_contact_resolution_pct,
+            first_contact_resolution_n: fcr.denominator,
+            csat_pct: r.take("csat_pct", &csat.score),
+            csat_n: csat.n,
+            nps: r.take("nps", &nps.score),
+            nps_n: nps.n,
+            ces_mean: r.take("ces_mean", &ces.mean),
+            ces_n: ces.n,
+            cost_per_ticket,
+            cost_currency,
+            cost_tickets,
+            retention_pct,
+            retention_n,
+            sla_attainment_pct,
+            sla_n,
+            sla_first_response_pct,
+            sla_resolution_pct,
+            next_reply_n: next.answered,
+            next_reply_mean_s,
+            next_reply_median_s,
+            next_reply_p90_s,
+            next_reply_unanswered: next.unanswered,
+            next_reply_mean_bh_s,
+            next_reply_median_bh_s,
+            next_reply_p90_bh_s,
+            sla_first_response_n,
+            sla_first_response_running,
+            sla_resolution_n,
+            sla_resolution_running,
+            sla_next_reply_pct,
+            sla_next_reply_n,
+            sla_next_reply_running,
+            sla_periodic_update_pct,
+            sla_periodic_update_n,
+            sla_periodic_update_running,
+            status_time_n: st.resolved,
+            requester_wait_mean_s,
+            requester_wait_median_s,
+            agent_work_mean_s,
+            agent_work_median_s,
+            on_hold_mean_s,
+            pending_mean_s,
+            requester_wait_mean_bh_s,
+            requester_wait_median_bh_s,
+            agent_work_mean_bh_s,
+            agent_work_median_bh_s,
+            on_hold_mean_bh_s,
+            pending_mean_bh_s,
+            reopen_pct: if counts.resolved == 0 {
+                r.none("reopen_pct", "no resolutions in the period")
+            } else {
+                Some(100.0 * counts.reopened as f64 / counts.resolved as f64)
+            },
+            reopen_n: counts.resolved,
+            undefined: r.undefined,
+        });
     }
     let sections = flows.into_sections(kpis.volume.options().spikes, (&options, &keys), intervals);
     Report {
