@@ -464,7 +464,12 @@ impl Walk<'_> {
     }
 
     /// A field header: `None` at the struct's end, else the declared type and the field id.
-    fn field(&mut self, last: i64) -> std::result::Result<Option<(u8, i64)>, Stop> {
+    ///
+    /// The decoder's ids are i16s (`read_field_begin`): a delta past `i16::MAX` fails, and a
+    /// full id is cut to 16 bits, so that 65,539 is field 3. An id read wider would be a field
+    /// the walk skips by its declared type while the decoder reads it by its own, and the two
+    /// would part ways over the bytes that follow.
+    fn field(&mut self, last: i16) -> std::result::Result<Option<(u8, i16)>, Stop> {
         let h = self.byte()?;
         let kind = h & 0x0f;
         if kind == 0 {
@@ -473,11 +478,11 @@ impl Walk<'_> {
         if kind > 13 {
             return Err(Stop::Fails);
         }
-        let delta = i64::from(h >> 4);
+        let delta = i16::from(h >> 4);
         let id = if delta != 0 {
-            last + delta
+            last.checked_add(delta).ok_or(Stop::Fails)?
         } else {
-            self.int()?
+            self.int()? as i16
         };
         Ok(Some((kind, id)))
     }
@@ -535,17 +540,21 @@ impl Walk<'_> {
         path: i64,
         got: &mut dyn FnMut(i64, i64),
     ) -> std::result::Result<(), Stop> {
-        let mut last = 0i64;
+        let mut last = 0;
         while let Some((kind, id)) = self.field(last)? {
-            match expect(id) {
-                Some(Known::Int) => got(path + id, self.int()?),
+            match expect(i64::from(id)) {
+                // `i32::read_thrift` keeps the varint's low 32 bits: a compressed page size
+                // of 2^32 + 5 is 5 to the decoder, and the next header is 5 bytes on.
+                Some(Known::Int) => got(path + i64::from(id), i64::from(self.int()? as i32)),
                 // Read from the field header's type (an error if it is not a bool).
                 Some(Known::Bool) => {
                     if kind > 2 {
                         return Err(Stop::Fails);
                     }
                 }
-                Some(Known::Struct(inner)) => self.fields(inner, (path + id) * 1000, got)?,
+                Some(Known::Struct(inner)) => {
+                    self.fields(inner, (path + i64::from(id)) * 1000, got)?;
+                }
                 None => self.skip(kind, 64)?,
             }
             last = id;
@@ -604,6 +613,7 @@ impl Walk<'_> {
 /// A field the decoder reads by its expected type.
 #[derive(Clone, Copy)]
 enum Known {
+    /// An i32 (every integer of a page header is one).
     Int,
     Bool,
     Struct(fn(i64) -> Option<Known>),
@@ -690,6 +700,39 @@ mod tests {
         let mut w = Walk { budget: 999, ..w };
         w.at = 0;
         assert_eq!(w.page_header(), Err(Stop::Spent));
+    }
+
+    /// Field ids and i32s at the decoder's widths (`read_field_begin`'s i16 ids, with a
+    /// checked delta; `i32::read_thrift`'s low 32 bits): read wider, a field the decoder reads
+    /// would be one the walk skips by its declared type, or a page size would send the walk to
+    /// another header than the decoder's next one.
+    #[test]
+    fn page_headers_are_read_at_the_decoders_widths() {
+        let page = |length, compressed| Page {
+            length,
+            compressed,
+            kind: Some(0),
+            uncompressed: Some(8),
+            dictionary_values: None,
+        };
+        // compressed_page_size under the full id 65,539 (zigzag 131,078): field 3.
+        let id = [0x15, 0x00, 0x15, 0x10, 0x05, 0x86, 0x80, 0x08, 0x10, 0x00];
+        assert_eq!(walk(&id), (Some(page(10, 8)), false));
+        // compressed_page_size 2^32 + 8 (zigzag 2^33 + 16): 8.
+        let size = [
+            0x15, 0x00, 0x15, 0x10, 0x15, 0x90, 0x80, 0x80, 0x80, 0x20, 0x00,
+        ];
+        assert_eq!(walk(&size), (Some(page(11, 8)), false));
+        // compressed_page_size 8, an unknown field 32,767 (full id, zigzag 65,534), then a
+        // field one past it: the decoder fails on the delta.
+        let past = [0x35, 0x10, 0x05, 0xfe, 0xff, 0x03, 0x00, 0x15, 0x00, 0x00];
+        assert_eq!(walk(&past), (None, false));
+        assert_eq!(
+            walk(&[0x35, 0x10, 0x05, 0xfe, 0xff, 0x03, 0x00, 0x00])
+                .0
+                .map(|p| p.compressed),
+            Some(8)
+        );
     }
 
     /// The parquet fuzz target's find: 1.2 KB whose INT64 dictionary page claims 663 million
