@@ -1,6 +1,11 @@
 //! Parquet files in (feature `parquet`): a file's row groups decoded on all cores into Arrow
 //! record batches, which the Arrow readers ([`super::arrow`]) read with the CSV and JSON Lines
 //! readers' rules. A row's line is its number in the file, counted from 1.
+//!
+//! The decoder (parquet 59) loops and allocates by counts written in the file: before it reads
+//! the footer, and each row group's page headers, their Thrift is walked as it will read it,
+//! and a file whose lists claim more elements than its bytes hold, or whose dictionary page
+//! claims more values than its bytes, is refused (docs/fuzzing.md).
 
 use super::Format;
 use crate::error::{Error, ErrorKind, Result};
@@ -68,6 +73,7 @@ pub(crate) fn column_names(path: &Path) -> Result<Vec<String>> {
             .with_field("path")
             .with_value(path.display())
     })?;
+    check_footer(&file)?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_error)?;
     Ok(builder
         .schema()
@@ -173,8 +179,10 @@ fn decode_all<R: ChunkReader + 'static>(
     open: &(impl Fn() -> Result<R> + Sync + Send),
 ) -> Result<Batches> {
     // The footer is parsed once; each row group's decoder starts from it.
-    let meta = ArrowReaderMetadata::load(&open()?, ArrowReaderOptions::default())
-        .map_err(parquet_error)?;
+    let input = open()?;
+    check_footer(&input)?;
+    let meta =
+        ArrowReaderMetadata::load(&input, ArrowReaderOptions::default()).map_err(parquet_error)?;
     let schema: SchemaRef = meta.schema().clone();
     let groups = meta.metadata().num_row_groups();
     let decode = |group: usize| -> Result<Vec<RecordBatch>> {
@@ -195,6 +203,63 @@ fn decode_all<R: ChunkReader + 'static>(
         all.extend(group?.into_iter().map(Ok));
     }
     Ok(RecordBatchIterator::new(all.into_iter(), schema))
+}
+
+/// The bytes after the footer: its length (a little-endian u32) and the magic.
+const TAIL: u64 = 8;
+
+/// Refuses a file whose footer would make the decoder loop or allocate by a number written in
+/// it rather than by its bytes, before the decoder reads it.
+///
+/// The decoder (parquet 59, `parquet_metadata_from_bytes`) reads the footer — FileMetaData,
+/// and in it the schema, the row groups, their column chunks, statistics, key-value pairs —
+/// with the page headers' skip ([`check_page_headers`]): a field it does not know, anywhere in
+/// it, holding a list of 2^31 - 1 bools costs 3.3 s in a 1.4 KB file, a list of such lists
+/// seconds more per 6 bytes. And it sizes the row groups' vector by the count their list claims
+/// before reading one: 2^31 - 1 row groups asked for 206 GB, and the process aborted.
+///
+/// The footer is walked as the decoder reads it ([`Walk::footer_struct`] from
+/// [`FILE_META_DATA`]) under the page headers' rule: its lists, sets and maps may claim
+/// [`ELEMENTS_PER_BYTE`] elements per byte of the file (and [`ELEMENTS_AT_LEAST`]); a list the
+/// decoder reads may not claim more elements than the bytes after it, each of which takes one
+/// at least; and a field the decoder reads, written as another type, is refused ([`Shape`] says
+/// why). What the decoder refuses by itself before any Thrift (no magic, a length past the
+/// file's start, an encrypted footer, `PARE`, which this build does not read) is left to it.
+fn check_footer<R: ChunkReader>(raw: &R) -> Result<()> {
+    let length = parquet::file::reader::Length::len(raw);
+    let Some(tail_at) = length.checked_sub(TAIL) else {
+        return Ok(());
+    };
+    let Ok(tail) = raw.get_bytes(tail_at, TAIL as usize) else {
+        return Ok(());
+    };
+    if tail.get(4..) != Some(MAGIC.as_slice()) {
+        return Ok(());
+    }
+    let footer = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    let Some(at) = tail_at.checked_sub(footer) else {
+        return Ok(());
+    };
+    let Some(bytes) = usize::try_from(footer)
+        .ok()
+        .and_then(|n| raw.get_bytes(at, n).ok())
+    else {
+        return Ok(());
+    };
+    let mut walk = Walk {
+        b: &bytes,
+        at: 0,
+        budget: budget(length),
+        reads_at_end: 0,
+        short: false,
+    };
+    match walk.footer_struct(&FILE_META_DATA) {
+        Ok(()) | Err(Stop::Fails) => Ok(()),
+        Err(Stop::Spent) => Err(parquet_error(
+            "the file's footer claims more list elements than the file has bytes",
+        )),
+        Err(Stop::Refused(why)) => Err(parquet_error(format!("the file's footer {why}"))),
+    }
 }
 
 /// Refuses a row group whose page headers would make the decoder loop or allocate by a number
@@ -226,9 +291,7 @@ fn check_page_headers<R: ChunkReader + 'static>(
 ) -> Result<()> {
     let length = parquet::file::reader::Length::len(raw);
     let meta = file.row_group(group);
-    let mut budget = length
-        .saturating_mul(ELEMENTS_PER_BYTE)
-        .saturating_add(ELEMENTS_AT_LEAST);
+    let mut budget = budget(length);
     for c in 0..meta.num_columns() {
         let column = meta.column(c);
         let bits: u64 = match column.column_type() {
@@ -287,6 +350,8 @@ fn each_page<R: ChunkReader>(
                     column.column_path().string(),
                 )));
             }
+            // The footer's walk alone refuses so; named all the same.
+            Err(Stop::Refused(why)) => return Err(parquet_error(why)),
         };
         each(&page)?;
         let Ok(compressed) = u64::try_from(page.compressed) else {
@@ -315,11 +380,20 @@ struct Page {
     dictionary_values: Option<i64>,
 }
 
-/// List, set and map elements a row group's page headers may claim per byte of the file.
+/// List, set and map elements a row group's page headers, or the footer, may claim per byte
+/// of the file.
 const ELEMENTS_PER_BYTE: u64 = 16;
 
 /// ... and in any case.
 const ELEMENTS_AT_LEAST: u64 = 1 << 16;
+
+/// The list, set and map elements a file of `length` bytes may claim in a row group's page
+/// headers, or in its footer.
+fn budget(length: u64) -> u64 {
+    length
+        .saturating_mul(ELEMENTS_PER_BYTE)
+        .saturating_add(ELEMENTS_AT_LEAST)
+}
 
 /// How many bytes a page header is first read from: a writer's is ~20 to ~200.
 const HEADER_WINDOW: u64 = 4096;
@@ -360,11 +434,12 @@ fn page_header<R: ChunkReader>(
     }
 }
 
-/// A walk of a page header's Thrift compact bytes, as parquet 59's reader walks them.
+/// A walk of a page header's or the footer's Thrift compact bytes, as parquet 59's reader
+/// walks them.
 struct Walk<'b> {
     b: &'b [u8],
     at: usize,
-    /// List, set and map elements the header may still claim.
+    /// List, set and map elements the bytes may still claim.
     budget: u64,
     /// Reads at the end of the bytes ([`AtEnd`] fails past [`READS_AT_END`]).
     reads_at_end: u32,
@@ -375,10 +450,12 @@ struct Walk<'b> {
 /// Why a walk stopped.
 #[derive(Debug, PartialEq)]
 enum Stop {
-    /// The decoder fails on the header by itself (or the walk ran out of bytes).
+    /// The decoder fails on the bytes by themselves (or the walk ran out of them).
     Fails,
-    /// The header's lists claim more elements than the budget has.
+    /// The bytes' lists claim more elements than the budget has.
     Spent,
+    /// The footer's walk refuses the bytes for the reason it names.
+    Refused(String),
 }
 
 impl Walk<'_> {
@@ -608,7 +685,367 @@ impl Walk<'_> {
             ..page
         })
     }
+
+    /// A struct of the footer as the decoder reads `shape`: the fields it knows by their
+    /// types, written as such ([`Stop::Refused`] when one is not), the others skipped by their
+    /// written type. The decoder reads the footer from memory, where a skip past the end fails;
+    /// the walk goes on a little further (at most [`READS_AT_END`] skips), which is only more
+    /// than the decoder does.
+    fn footer_struct(&mut self, shape: &'static Shape) -> std::result::Result<(), Stop> {
+        let mut last = 0;
+        while let Some((kind, id)) = self.field(last)? {
+            match (shape.fields)(id) {
+                None => self.skip(kind, 64)?,
+                Some(read) if wire(kind) != wire(read.kind()) => {
+                    return Err(Stop::Refused(format!(
+                        "writes field {id} of {} as {} where the decoder reads {}",
+                        shape.name,
+                        type_name(kind),
+                        type_name(read.kind()),
+                    )));
+                }
+                Some(Field::Value(_)) => self.skip(kind, 64)?,
+                Some(Field::Struct(inner)) => self.footer_struct(inner)?,
+                Some(Field::List(element)) => self.footer_list(*element, shape, id)?,
+            }
+            last = id;
+        }
+        Ok(())
+    }
+
+    /// A list the decoder reads (field `id` of `shape`), of `element`s. The decoder sizes the
+    /// row groups' vector by the claimed count before it reads one, and refuses its other lists
+    /// claiming more elements than bytes left (`read_thrift_vec`): a list claiming more is
+    /// refused, and the elements claimed are spent from the budget.
+    fn footer_list(
+        &mut self,
+        element: Field,
+        shape: &Shape,
+        id: i16,
+    ) -> std::result::Result<(), Stop> {
+        let h = self.byte()?;
+        if h == 0 {
+            return Ok(());
+        }
+        let count = match h >> 4 {
+            15 => self.count()?,
+            n => u64::from(n),
+        };
+        let kind = h & 0x0f;
+        if wire(kind) != wire(element.kind()) {
+            // A build that reads the list fails on it (`validate_list_type`); one that skips
+            // it (the encryption fields) skips its elements by their written type.
+            return self.elements(count, &[kind], 64);
+        }
+        let left = (self.b.len() - self.at) as u64;
+        if count > left {
+            return Err(Stop::Refused(format!(
+                "claims {count} elements in the list of field {id} of {}, more than its {left} \
+                 bytes left",
+                shape.name,
+            )));
+        }
+        self.spend(count)?;
+        for _ in 0..count {
+            match element {
+                Field::Struct(inner) => self.footer_struct(inner)?,
+                _ => self.skip(kind, 64)?,
+            }
+        }
+        Ok(())
+    }
 }
+
+/// A field of the footer as the decoder reads it.
+#[derive(Clone, Copy)]
+enum Field {
+    /// A value of one compact type ([`BOOL`], [`BYTE`], [`INT`], [`DOUBLE`], [`BINARY`]).
+    Value(u8),
+    Struct(&'static Shape),
+    /// A list of values or of structs.
+    List(&'static Field),
+}
+
+impl Field {
+    /// The compact type the field is written as.
+    fn kind(self) -> u8 {
+        match self {
+            Field::Value(kind) => kind,
+            Field::Struct(_) => 12,
+            Field::List(_) => 9,
+        }
+    }
+}
+
+/// A bool: no byte in a field (its type says true or false).
+const BOOL: Field = Field::Value(1);
+/// An i8: one byte.
+const BYTE: Field = Field::Value(3);
+/// An i16, i32, i64 or enum: one zigzag varint.
+const INT: Field = Field::Value(5);
+const DOUBLE: Field = Field::Value(7);
+/// Bytes or a string: a varint length and that many bytes.
+const BINARY: Field = Field::Value(8);
+
+/// The compact types the decoder reads alike: true and false, i16, i32 and i64 (a varint
+/// each), list and set.
+fn wire(kind: u8) -> u8 {
+    match kind {
+        2 => 1,
+        4 | 6 => 5,
+        10 => 9,
+        kind => kind,
+    }
+}
+
+/// A compact type in words, for messages.
+fn type_name(kind: u8) -> &'static str {
+    match wire(kind) {
+        1 => "a bool",
+        3 => "a byte",
+        5 => "an integer",
+        7 => "a double",
+        8 => "a binary",
+        9 => "a list",
+        11 => "a map",
+        12 => "a struct",
+        _ => "a uuid",
+    }
+}
+
+/// A struct of the footer: its name in parquet.thrift and the fields the decoder reads, by id
+/// (`parquet_metadata_from_bytes`, `read_row_group`, `read_column_chunk`,
+/// `read_column_metadata` and the `thrift_struct!`s they read; a union as a struct of its
+/// variants, of which the decoder reads one).
+///
+/// The decoder reads a field it knows by its own type, whatever type the field is written
+/// as (it checks only a bool's written type and a list's element type): FileMetaData's version
+/// written as a binary of 12 bytes is read as the varint of their length, and the 12 bytes as
+/// fields — a list of 2^31 - 1 bools among them cost 3.5 s, and the file was read. A walk by
+/// written types skips those bytes, so such a field is refused (no writer writes one). That
+/// also keeps the walk right for the fields a build with parquet's `encryption` feature reads
+/// and this one skips (FileMetaData's 8 and 9, ColumnChunk's 8 and 9, here with their types):
+/// a field written as its type is the same bytes read or skipped.
+struct Shape {
+    name: &'static str,
+    fields: fn(i16) -> Option<Field>,
+}
+
+const FILE_META_DATA: Shape = Shape {
+    name: "FileMetaData",
+    fields: |id| match id {
+        1 | 3 => Some(INT),
+        2 => Some(Field::List(&Field::Struct(&SCHEMA_ELEMENT))),
+        4 => Some(Field::List(&Field::Struct(&ROW_GROUP))),
+        5 => Some(Field::List(&Field::Struct(&KEY_VALUE))),
+        6 | 9 => Some(BINARY),
+        7 => Some(Field::List(&Field::Struct(&COLUMN_ORDER))),
+        8 => Some(Field::Struct(&ENCRYPTION_ALGORITHM)),
+        _ => None,
+    },
+};
+
+const SCHEMA_ELEMENT: Shape = Shape {
+    name: "SchemaElement",
+    fields: |id| match id {
+        1..=3 | 5..=9 => Some(INT),
+        4 => Some(BINARY),
+        10 => Some(Field::Struct(&LOGICAL_TYPE)),
+        _ => None,
+    },
+};
+
+const LOGICAL_TYPE: Shape = Shape {
+    name: "LogicalType",
+    fields: |id| match id {
+        1..=4 | 6 | 11..=15 => Some(Field::Struct(&EMPTY)),
+        5 => Some(Field::Struct(&DECIMAL_TYPE)),
+        7 | 8 => Some(Field::Struct(&TIMESTAMP_TYPE)),
+        10 => Some(Field::Struct(&INT_TYPE)),
+        16 => Some(Field::Struct(&VARIANT_TYPE)),
+        17 => Some(Field::Struct(&GEOMETRY_TYPE)),
+        18 => Some(Field::Struct(&GEOGRAPHY_TYPE)),
+        _ => None,
+    },
+};
+
+/// A union's variant of no fields (the decoder reads its one byte, the struct's end).
+const EMPTY: Shape = Shape {
+    name: "an empty struct",
+    fields: |_| None,
+};
+
+const DECIMAL_TYPE: Shape = Shape {
+    name: "DecimalType",
+    fields: |id| matches!(id, 1 | 2).then_some(INT),
+};
+
+/// TimeType and TimestampType.
+const TIMESTAMP_TYPE: Shape = Shape {
+    name: "TimestampType",
+    fields: |id| match id {
+        1 => Some(BOOL),
+        2 => Some(Field::Struct(&TIME_UNIT)),
+        _ => None,
+    },
+};
+
+const TIME_UNIT: Shape = Shape {
+    name: "TimeUnit",
+    fields: |id| (1..=3).contains(&id).then_some(Field::Struct(&EMPTY)),
+};
+
+const INT_TYPE: Shape = Shape {
+    name: "IntType",
+    fields: |id| match id {
+        1 => Some(BYTE),
+        2 => Some(BOOL),
+        _ => None,
+    },
+};
+
+const VARIANT_TYPE: Shape = Shape {
+    name: "VariantType",
+    fields: |id| (id == 1).then_some(BYTE),
+};
+
+const GEOMETRY_TYPE: Shape = Shape {
+    name: "GeometryType",
+    fields: |id| (id == 1).then_some(BINARY),
+};
+
+const GEOGRAPHY_TYPE: Shape = Shape {
+    name: "GeographyType",
+    fields: |id| match id {
+        1 => Some(BINARY),
+        2 => Some(INT),
+        _ => None,
+    },
+};
+
+const ROW_GROUP: Shape = Shape {
+    name: "RowGroup",
+    fields: |id| match id {
+        1 => Some(Field::List(&Field::Struct(&COLUMN_CHUNK))),
+        2 | 3 | 5 | 7 => Some(INT),
+        4 => Some(Field::List(&Field::Struct(&SORTING_COLUMN))),
+        _ => None,
+    },
+};
+
+const SORTING_COLUMN: Shape = Shape {
+    name: "SortingColumn",
+    fields: |id| match id {
+        1 => Some(INT),
+        2 | 3 => Some(BOOL),
+        _ => None,
+    },
+};
+
+const COLUMN_CHUNK: Shape = Shape {
+    name: "ColumnChunk",
+    fields: |id| match id {
+        1 | 9 => Some(BINARY),
+        2 | 4..=7 => Some(INT),
+        3 => Some(Field::Struct(&COLUMN_META_DATA)),
+        8 => Some(Field::Struct(&COLUMN_CRYPTO_META_DATA)),
+        _ => None,
+    },
+};
+
+const COLUMN_META_DATA: Shape = Shape {
+    name: "ColumnMetaData",
+    fields: |id| match id {
+        1 | 4..=7 | 9..=11 | 14 | 15 => Some(INT),
+        2 => Some(Field::List(&INT)),
+        12 => Some(Field::Struct(&STATISTICS)),
+        13 => Some(Field::List(&Field::Struct(&PAGE_ENCODING_STATS))),
+        16 => Some(Field::Struct(&SIZE_STATISTICS)),
+        17 => Some(Field::Struct(&GEOSPATIAL_STATISTICS)),
+        _ => None,
+    },
+};
+
+const STATISTICS: Shape = Shape {
+    name: "Statistics",
+    fields: |id| match id {
+        1 | 2 | 5 | 6 => Some(BINARY),
+        3 | 4 => Some(INT),
+        7 | 8 => Some(BOOL),
+        _ => None,
+    },
+};
+
+const PAGE_ENCODING_STATS: Shape = Shape {
+    name: "PageEncodingStats",
+    fields: |id| (1..=3).contains(&id).then_some(INT),
+};
+
+const SIZE_STATISTICS: Shape = Shape {
+    name: "SizeStatistics",
+    fields: |id| match id {
+        1 => Some(INT),
+        2 | 3 => Some(Field::List(&INT)),
+        _ => None,
+    },
+};
+
+const GEOSPATIAL_STATISTICS: Shape = Shape {
+    name: "GeospatialStatistics",
+    fields: |id| match id {
+        1 => Some(Field::Struct(&BOUNDING_BOX)),
+        2 => Some(Field::List(&INT)),
+        _ => None,
+    },
+};
+
+const BOUNDING_BOX: Shape = Shape {
+    name: "BoundingBox",
+    fields: |id| (1..=8).contains(&id).then_some(DOUBLE),
+};
+
+const KEY_VALUE: Shape = Shape {
+    name: "KeyValue",
+    fields: |id| matches!(id, 1 | 2).then_some(BINARY),
+};
+
+const COLUMN_ORDER: Shape = Shape {
+    name: "ColumnOrder",
+    fields: |id| (id == 1).then_some(Field::Struct(&EMPTY)),
+};
+
+const ENCRYPTION_ALGORITHM: Shape = Shape {
+    name: "EncryptionAlgorithm",
+    fields: |id| matches!(id, 1 | 2).then_some(Field::Struct(&AES_GCM)),
+};
+
+/// AesGcmV1 and AesGcmCtrV1.
+const AES_GCM: Shape = Shape {
+    name: "AesGcmV1",
+    fields: |id| match id {
+        1 | 2 => Some(BINARY),
+        3 => Some(BOOL),
+        _ => None,
+    },
+};
+
+const COLUMN_CRYPTO_META_DATA: Shape = Shape {
+    name: "ColumnCryptoMetaData",
+    fields: |id| match id {
+        1 => Some(Field::Struct(&EMPTY)),
+        2 => Some(Field::Struct(&ENCRYPTION_WITH_COLUMN_KEY)),
+        _ => None,
+    },
+};
+
+const ENCRYPTION_WITH_COLUMN_KEY: Shape = Shape {
+    name: "EncryptionWithColumnKey",
+    fields: |id| match id {
+        1 => Some(Field::List(&BINARY)),
+        2 => Some(BINARY),
+        _ => None,
+    },
+};
 
 /// A field the decoder reads by its expected type.
 #[derive(Clone, Copy)]
@@ -871,6 +1308,315 @@ mod tests {
         }
         // 4 row groups of 4 columns, and the two of the hostile file's chunks that are pages.
         assert_eq!(dictionaries, 18);
+    }
+
+    fn corpus(name: &str) -> Vec<u8> {
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("fuzz/corpus/parquet")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    /// The footer's Thrift bytes of a Parquet file's.
+    fn footer_of(file: &[u8]) -> &[u8] {
+        let n = file.len();
+        let len = u32::from_le_bytes(file[n - 8..n - 4].try_into().unwrap()) as usize;
+        &file[n - 8 - len..n - 8]
+    }
+
+    /// The list elements the footer's walk spends, within the file's budget.
+    fn walked(file: &[u8]) -> std::result::Result<u64, Stop> {
+        let budget = budget(file.len() as u64);
+        let mut w = Walk {
+            b: footer_of(file),
+            at: 0,
+            budget,
+            reads_at_end: 0,
+            short: false,
+        };
+        w.footer_struct(&FILE_META_DATA)?;
+        Ok(budget - w.budget)
+    }
+
+    /// Footers made from the corpus's tickets.parquet (1.4 KB, its footer 978 bytes), each
+    /// with 8 or 9 bytes more:
+    /// - an unknown field of FileMetaData (id 100) holding a list of 2^31 - 1 bools: the
+    ///   decoder took 3.3 s over it, once for the column names and once for the rows;
+    /// - FileMetaData's version written as a binary of 12 bytes, which are that field and an
+    ///   unknown i32: the decoder reads the length as the version (6) and the 12 bytes as
+    ///   fields, 3.5 s; a walk by written types skips them;
+    /// - a second list of row groups claiming 2^31 - 1 of them: the decoder asked for 206 GB
+    ///   before reading one, and the process aborted.
+    ///
+    /// Each is now an `io` error naming the rule, before the decoder reads the footer.
+    #[test]
+    fn footers_claiming_more_than_the_file_holds_are_refused() {
+        for (name, error) in [
+            (
+                "timeout-footer-bool-list.parquet",
+                "the file's footer claims more list elements than the file has bytes",
+            ),
+            (
+                "timeout-footer-version-hides-bool-list.parquet",
+                "the file's footer writes field 1 of FileMetaData as a binary where the \
+                 decoder reads an integer",
+            ),
+            (
+                "crash-footer-claims-2g-row-groups.parquet",
+                "the file's footer claims 2147483647 elements in the list of field 4 of \
+                 FileMetaData, more than its 1 bytes left",
+            ),
+        ] {
+            let data = corpus(name);
+            let e = batches_of_bytes(&data).map(drop).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Io, "{name}");
+            assert!(e.to_string().contains(error), "{name}: {e}");
+            let path = temp(name);
+            std::fs::write(&path, &data).unwrap();
+            let e = column_names(&path).unwrap_err();
+            std::fs::remove_file(&path).unwrap();
+            assert_eq!(e.kind(), ErrorKind::Io, "{name}");
+            assert!(e.to_string().contains(error), "{name}: {e}");
+        }
+        // An encrypted footer (`PARE`) is not walked: this build's decoder refuses it, as
+        // before the walk.
+        let mut encrypted = corpus("timeout-footer-bool-list.parquet");
+        let n = encrypted.len();
+        encrypted[n - 4..].copy_from_slice(b"PARE");
+        let raw = bytes::Bytes::from(encrypted);
+        assert_eq!(check_footer(&raw), Ok(()));
+        let e = batches_of_bytes(&raw).map(drop).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("has an encrypted footer but the encryption feature is disabled"),
+            "{e}"
+        );
+    }
+
+    /// A writer's footer: the walk reads it to its end, and its lists claim what the decoder
+    /// reads of it: a schema element per column and the root, a row group, a column chunk, a
+    /// key-value pair (the Arrow schema) and a column order, and per chunk its encodings, its
+    /// path's one step (skipped by the decoder, walked all the same) and its page encoding
+    /// stats: 126 elements, where the file (3.7 KB) may claim 16 per byte and 65,536.
+    #[test]
+    fn a_writers_footer_is_walked_to_its_end() {
+        let path = temp("footer.parquet");
+        write_tickets(&path);
+        let written = bytes::Bytes::from(std::fs::read(&path).unwrap());
+        std::fs::remove_file(&path).unwrap();
+        let footer = footer_of(&written);
+        let mut w = Walk {
+            b: footer,
+            at: 0,
+            budget: budget(written.len() as u64),
+            reads_at_end: 0,
+            short: false,
+        };
+        assert_eq!(w.footer_struct(&FILE_META_DATA), Ok(()));
+        assert_eq!(w.at, footer.len());
+        let options = ArrowReaderOptions::new().with_encoding_stats_as_mask(false);
+        let meta = ArrowReaderMetadata::load(&written, options).unwrap();
+        let file = meta.metadata().file_metadata();
+        let mut claims = file.schema_descr().num_columns()
+            + 1
+            + meta.metadata().num_row_groups()
+            + file.key_value_metadata().map_or(0, Vec::len)
+            + file.column_orders().map_or(0, Vec::len);
+        for group in meta.metadata().row_groups() {
+            for column in group.columns() {
+                claims += 1
+                    + column.encodings().count()
+                    + column.column_path().parts().len()
+                    + column.page_encoding_stats().map_or(0, Vec::len);
+                assert!(column.definition_level_histogram().is_none());
+            }
+        }
+        assert_eq!(claims, 126);
+        assert_eq!(walked(&written), Ok(126));
+    }
+
+    /// Thrift compact written by hand, every field under its full id (its type, then the
+    /// id's zigzag varint), so that a field can go anywhere.
+    fn varint(mut v: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        while v > 0x7f {
+            out.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+        out
+    }
+
+    fn field(kind: u8, id: i16, value: &[u8]) -> Vec<u8> {
+        let id = i64::from(id);
+        [
+            vec![kind],
+            varint(((id << 1) ^ (id >> 63)) as u64),
+            value.to_vec(),
+        ]
+        .concat()
+    }
+
+    fn int(id: i16, v: i64) -> Vec<u8> {
+        field(5, id, &varint(((v << 1) ^ (v >> 63)) as u64))
+    }
+
+    fn text(id: i16, v: &str) -> Vec<u8> {
+        field(
+            8,
+            id,
+            &[varint(v.len() as u64), v.as_bytes().to_vec()].concat(),
+        )
+    }
+
+    /// A struct's fields and its end.
+    fn fields(fields: &[Vec<u8>]) -> Vec<u8> {
+        [fields.concat(), vec![0]].concat()
+    }
+
+    /// A list's header (`n` elements of type `kind`) and its elements.
+    fn list(kind: u8, n: u64, elements: &[u8]) -> Vec<u8> {
+        let head = if n < 15 {
+            vec![(n as u8) << 4 | kind]
+        } else {
+            [vec![0xf0 | kind], varint(n)].concat()
+        };
+        [head, elements.to_vec()].concat()
+    }
+
+    /// A file of no rows whose footer is written by hand: version 2, a column `x` (INT64,
+    /// required), one row group of its one column chunk, whose statistics hold `statistics`
+    /// and FileMetaData `more` (fields each).
+    fn hand_written(version: &[u8], statistics: &[u8], more: &[u8]) -> bytes::Bytes {
+        let schema = [
+            fields(&[text(4, "root"), int(5, 1)]),
+            fields(&[int(1, 2), int(3, 0), text(4, "x")]),
+        ]
+        .concat();
+        let column_meta = fields(&[
+            int(1, 2),
+            field(9, 2, &list(5, 1, &[0])),
+            int(4, 0),
+            int(5, 0),
+            int(6, 0),
+            int(7, 0),
+            int(9, 4),
+            field(12, 12, &fields(&[statistics.to_vec()])),
+        ]);
+        let column = fields(&[int(2, 4), field(12, 3, &column_meta)]);
+        let group = fields(&[field(9, 1, &list(12, 1, &column)), int(2, 0), int(3, 0)]);
+        let footer = fields(&[
+            version.to_vec(),
+            field(9, 2, &list(12, 2, &schema)),
+            int(3, 0),
+            field(9, 4, &list(12, 1, &group)),
+            more.to_vec(),
+        ]);
+        let mut file = MAGIC.to_vec();
+        file.extend(&footer);
+        file.extend((footer.len() as u32).to_le_bytes());
+        file.extend(MAGIC);
+        bytes::Bytes::from(file)
+    }
+
+    /// Unknown fields anywhere in the footer, as the decoder reads them: a hand-written footer
+    /// with a list of bools in its column's statistics, a list of lists of bools in
+    /// FileMetaData, a map of bools in both. Its lists claim 5 elements (2 schema elements, a
+    /// row group, a column chunk, an encoding) and the unknown ones theirs; to the file's
+    /// budget (16 per byte and 65,536) the decoder reads it, one more is an error.
+    #[test]
+    fn unknown_fields_of_the_footer_are_walked_to_the_budget() {
+        let version = int(1, 2);
+        let bools = |n| field(9, 99, &list(1, n, &[]));
+        let lists = |n, m| {
+            let inner = list(1, m, &[]);
+            field(10, 100, &list(9, n, &inner.repeat(n as usize)))
+        };
+        let map = |n| field(11, 101, &[varint(n), vec![0x12]].concat());
+        let small = hand_written(&version, &[bools(3), map(2)].concat(), &lists(2, 3));
+        let meta = ArrowReaderMetadata::load(&small, ArrowReaderOptions::default()).unwrap();
+        assert_eq!(meta.metadata().num_row_groups(), 1);
+        assert_eq!(meta.schema().field(0).name(), "x");
+        assert_eq!(walked(&small), Ok(5 + 3 + 2 * 2 + 2 + 2 * 3));
+        // 2^31 - 1 elements: the decoder's seconds, refused at once.
+        let many = (1 << 31) - 1;
+        for file in [
+            hand_written(&version, &bools(many), &[]),
+            hand_written(&version, &[], &lists(2, many)),
+            hand_written(&version, &map(many), &[]),
+        ] {
+            assert_eq!(walked(&file), Err(Stop::Spent));
+            let e = check_footer(&file).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Io);
+            assert!(
+                e.to_string().contains(
+                    "the file's footer claims more list elements than the file has bytes"
+                ),
+                "{e}"
+            );
+        }
+        // To the budget: the claim's varint is 3 bytes from 2^14 to 2^21.
+        let length = hand_written(&version, &bools(1 << 14), &[]).len() as u64;
+        let all = budget(length) - 5;
+        let full = hand_written(&version, &bools(all), &[]);
+        assert_eq!(full.len() as u64, length);
+        assert_eq!(walked(&full), Ok(budget(length)));
+        assert!(ArrowReaderMetadata::load(&full, ArrowReaderOptions::default()).is_ok());
+        assert_eq!(
+            walked(&hand_written(&version, &bools(all + 1), &[])),
+            Err(Stop::Spent)
+        );
+    }
+
+    /// The decoder reads a field it knows by its own type, whatever type it is written as
+    /// (parquet 59's `thrift_struct!` and hand readers; only a bool's written type is
+    /// checked): FileMetaData's version written as a binary of 6 bytes is read as the varint of
+    /// their length (version 3), and the 6 bytes as fields. A walk by written types would skip
+    /// them, so such a field is refused; i16, i32 and i64 are one varint, and read alike.
+    #[test]
+    fn a_known_field_written_as_another_type_is_refused() {
+        let hidden = [field(9, 20, &list(1, 3, &[])), int(50, 0)].concat();
+        assert_eq!(hidden.len(), 6);
+        let retyped = [vec![0x08, 0x02], varint(6), hidden].concat();
+        let file = hand_written(&retyped, &[], &[]);
+        let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::default()).unwrap();
+        assert_eq!(meta.metadata().file_metadata().version(), 3);
+        assert_eq!(
+            walked(&file),
+            Err(Stop::Refused(
+                "writes field 1 of FileMetaData as a binary where the decoder reads an integer"
+                    .into()
+            ))
+        );
+        // The version as an i64, and as an i16: read alike.
+        for kind in [4, 6] {
+            let file = hand_written(&field(kind, 1, &varint(4)), &[], &[]);
+            assert!(ArrowReaderMetadata::load(&file, ArrowReaderOptions::default()).is_ok());
+            assert_eq!(walked(&file), Ok(5));
+        }
+        // A bool written as an i32 (Statistics' is_max_value_exact): the decoder fails too.
+        let file = hand_written(&int(1, 2), &int(7, 1), &[]);
+        assert!(ArrowReaderMetadata::load(&file, ArrowReaderOptions::default()).is_err());
+        assert_eq!(
+            walked(&file),
+            Err(Stop::Refused(
+                "writes field 7 of Statistics as an integer where the decoder reads a bool".into()
+            ))
+        );
+        // The encodings (a list of i32s) written as a list of binaries: the decoder fails on
+        // the element type and names it; the walk skips the list by its written type.
+        let file = hand_written(&int(1, 2), &[], &[]);
+        let encodings = [0x09, 0x04, 0x15, 0x00];
+        let at = file.windows(4).position(|w| w == encodings).unwrap();
+        // One binary of no bytes, as long as one i32 0: the footer's length stands.
+        let binaries = list(8, 1, &[0x00]);
+        assert_eq!(binaries.len(), 2);
+        let file = bytes::Bytes::from([&file[..at + 2], &binaries, &file[at + 4..]].concat());
+        assert_eq!(walked(&file), Ok(5));
+        let e = batches_of_bytes(&file).map(drop).unwrap_err();
+        assert!(e.to_string().contains("Expected list element type"), "{e}");
     }
 
     fn temp(name: &str) -> std::path::PathBuf {
