@@ -4,8 +4,9 @@
 //!
 //! The decoder (parquet 59) loops and allocates by counts written in the file: before it reads
 //! the footer, and each row group's page headers, their Thrift is walked as it will read it,
-//! and a file whose lists claim more elements than its bytes hold, or whose dictionary page
-//! claims more values than its bytes, is refused (docs/fuzzing.md).
+//! and a file whose lists claim more elements than its bytes hold, whose dictionary page
+//! claims more values than its bytes, or whose schema nests deeper than the decoder's
+//! recursion can go on a thread's stack, is refused (docs/fuzzing.md).
 
 use super::Format;
 use crate::error::{Error, ErrorKind, Result};
@@ -227,9 +228,10 @@ const TAIL: u64 = 8;
 /// [`FILE_META_DATA`]) under the page headers' rule: its lists, sets and maps may claim
 /// [`ELEMENTS_PER_BYTE`] elements per byte of the file (and [`ELEMENTS_AT_LEAST`]); a list the
 /// decoder reads may not claim more elements than the bytes after it, each of which takes one
-/// at least; and a field the decoder reads, written as another type, is refused ([`Shape`] says
-/// why). What the decoder refuses by itself before any Thrift (no magic, a length past the
-/// file's start, an encrypted footer, `PARE`, which this build does not read) is left to it.
+/// at least; a field the decoder reads, written as another type, is refused ([`Shape`] says
+/// why); and the schema's tree may have [`SCHEMA_LEVELS`] levels ([`Tree`]). What the decoder
+/// refuses by itself before any Thrift (no magic, a length past the file's start, an encrypted
+/// footer, `PARE`, which this build does not read) is left to it.
 fn check_footer<R: ChunkReader>(raw: &R) -> Result<()> {
     let length = parquet::file::reader::Length::len(raw);
     let Some(tail_at) = length.checked_sub(TAIL) else {
@@ -259,7 +261,7 @@ fn check_footer<R: ChunkReader>(raw: &R) -> Result<()> {
         short: false,
     };
     match walk.footer_struct(&FILE_META_DATA) {
-        Ok(()) | Err(Stop::Fails) => Ok(()),
+        Ok(_) | Err(Stop::Fails) => Ok(()),
         Err(Stop::Spent) => Err(parquet_error(
             "the file's footer claims more list elements than the file has bytes",
         )),
@@ -693,11 +695,12 @@ impl Walk<'_> {
 
     /// A struct of the footer as the decoder reads `shape`: the fields it knows by their
     /// types, written as such ([`Stop::Refused`] when one is not), the others skipped by their
-    /// written type. The decoder reads the footer from memory, where a skip past the end fails;
-    /// the walk goes on a little further (at most [`READS_AT_END`] skips), which is only more
-    /// than the decoder does.
-    fn footer_struct(&mut self, shape: &'static Shape) -> std::result::Result<(), Stop> {
+    /// written type; its [`Field::Children`] when it has them. The decoder reads the footer from
+    /// memory, where a skip past the end fails; the walk goes on a little further (at most
+    /// [`READS_AT_END`] skips), which is only more than the decoder does.
+    fn footer_struct(&mut self, shape: &'static Shape) -> std::result::Result<Option<i32>, Stop> {
         let mut last = 0;
+        let mut children = None;
         while let Some((kind, id)) = self.field(last)? {
             match (shape.fields)(id) {
                 None => self.skip(kind, 64)?,
@@ -710,12 +713,17 @@ impl Walk<'_> {
                     )));
                 }
                 Some(Field::Value(_)) => self.skip(kind, 64)?,
-                Some(Field::Struct(inner)) => self.footer_struct(inner)?,
+                // `i32::read_thrift` keeps the varint's low 32 bits, and a field written twice
+                // is the last one.
+                Some(Field::Children) => children = Some(self.int()? as i32),
+                Some(Field::Struct(inner) | Field::Node(inner)) => {
+                    self.footer_struct(inner)?;
+                }
                 Some(Field::List(element)) => self.footer_list(*element, shape, id)?,
             }
             last = id;
         }
-        Ok(())
+        Ok(children)
     }
 
     /// A list the decoder reads (field `id` of `shape`), of `element`s. The decoder sizes the
@@ -751,11 +759,82 @@ impl Walk<'_> {
             )));
         }
         self.spend(count)?;
+        let mut tree = Tree::new(count);
         for _ in 0..count {
             match element {
-                Field::Struct(inner) => self.footer_struct(inner)?,
+                Field::Struct(inner) => {
+                    self.footer_struct(inner)?;
+                }
+                Field::Node(inner) => {
+                    let children = self.footer_struct(inner)?;
+                    tree.node(children)?;
+                }
                 _ => self.skip(kind, 64)?,
             }
+        }
+        Ok(())
+    }
+}
+
+/// The levels a schema's tree may have, the root's the first.
+///
+/// The decoder (parquet 59) builds the schema's tree recursively (`schema_from_array_helper`),
+/// and walks it so again (`SchemaDescriptor::new`, the Arrow schema's conversion, the array
+/// readers that decode the rows), a few stack frames a level: a footer of 10,000 levels (80 KB)
+/// overflowed the stack, and the process aborted, which no catch can stop. On a thread of 2 MB
+/// (a spawned thread's, a test's and rayon's) the decoder survived 414 levels in a debug build
+/// and 328 in a release build, whose frames decoding the rows are larger (the footer and its
+/// Arrow schema alone: 1,198). Reading 128 levels, column names and rows, takes 656 KB of it in
+/// a debug build and 807 KB in a release build. A writer's schema has a few levels (a struct
+/// holding a list: five); the decoder refuses arrow's own ArrowWriter files past 62 levels
+/// (the Arrow schema they store passes flatbuffers' depth limit), and Arrow C++'s IPC refuses
+/// types nested deeper than 64 (`kMaxNestingDepth`).
+const SCHEMA_LEVELS: usize = 128;
+
+/// The schema's tree as the decoder builds it from the list of SchemaElements, each a
+/// [`Field::Node`]: the first is the root, and each group's `num_children` children follow it
+/// depth-first; once a tree is complete, the next element is the root of another (which the
+/// decoder refuses, after building it).
+struct Tree {
+    /// Elements of the list after the one being walked.
+    after: u64,
+    /// The children each group open around the next element has still to come, outermost
+    /// first (at most [`SCHEMA_LEVELS`] of them).
+    open: Vec<u64>,
+    /// The element being walked, from 0.
+    at: u64,
+}
+
+impl Tree {
+    fn new(count: u64) -> Tree {
+        Tree {
+            after: count,
+            open: Vec::new(),
+            at: 0,
+        }
+    }
+
+    /// The next element, a group of `children` children or (none, or 0) a leaf. An element
+    /// deeper than [`SCHEMA_LEVELS`] is refused.
+    fn node(&mut self, children: Option<i32>) -> std::result::Result<(), Stop> {
+        let at = self.at;
+        let level = self.open.len() + 1;
+        if level > SCHEMA_LEVELS {
+            return Err(Stop::Refused(format!(
+                "nests its schema deeper than {SCHEMA_LEVELS} levels: schema element {at} is \
+                 at level {level}"
+            )));
+        }
+        self.at += 1;
+        self.after = self.after.saturating_sub(1);
+        if let Some(left) = self.open.last_mut() {
+            *left -= 1;
+        }
+        if let Some(n) = children.filter(|&n| n > 0) {
+            self.open.push(n.unsigned_abs().into());
+        }
+        while self.open.last() == Some(&0) {
+            self.open.pop();
         }
         Ok(())
     }
@@ -769,6 +848,12 @@ enum Field {
     Struct(&'static Shape),
     /// A list of values or of structs.
     List(&'static Field),
+    /// A SchemaElement of FileMetaData's schema: a struct, and a node of the schema's tree
+    /// ([`Tree`]).
+    Node(&'static Shape),
+    /// SchemaElement's `num_children`, an i32 the walk reads: the decoder builds the schema's
+    /// tree by them.
+    Children,
 }
 
 impl Field {
@@ -776,8 +861,9 @@ impl Field {
     fn kind(self) -> u8 {
         match self {
             Field::Value(kind) => kind,
-            Field::Struct(_) => 12,
+            Field::Struct(_) | Field::Node(_) => 12,
             Field::List(_) => 9,
+            Field::Children => 5,
         }
     }
 }
@@ -840,7 +926,7 @@ const FILE_META_DATA: Shape = Shape {
     name: "FileMetaData",
     fields: |id| match id {
         1 | 3 => Some(INT),
-        2 => Some(Field::List(&Field::Struct(&SCHEMA_ELEMENT))),
+        2 => Some(Field::List(&Field::Node(&SCHEMA_ELEMENT))),
         4 => Some(Field::List(&Field::Struct(&ROW_GROUP))),
         5 => Some(Field::List(&Field::Struct(&KEY_VALUE))),
         6 | 9 => Some(BINARY),
@@ -853,8 +939,9 @@ const FILE_META_DATA: Shape = Shape {
 const SCHEMA_ELEMENT: Shape = Shape {
     name: "SchemaElement",
     fields: |id| match id {
-        1..=3 | 5..=9 => Some(INT),
+        1..=3 | 6..=9 => Some(INT),
         4 => Some(BINARY),
+        5 => Some(Field::Children),
         10 => Some(Field::Struct(&LOGICAL_TYPE)),
         _ => None,
     },
@@ -1438,7 +1525,7 @@ mod tests {
             reads_at_end: 0,
             short: false,
         };
-        assert_eq!(w.footer_struct(&FILE_META_DATA), Ok(()));
+        assert_eq!(w.footer_struct(&FILE_META_DATA), Ok(None));
         assert_eq!(w.at, footer.len());
         let options = ArrowReaderOptions::new().with_encoding_stats_as_mask(false);
         let meta = ArrowReaderMetadata::load(&written, options).unwrap();
@@ -1514,11 +1601,30 @@ mod tests {
     /// required), one row group of its one column chunk, whose statistics hold `statistics`
     /// and FileMetaData `more` (fields each).
     fn hand_written(version: &[u8], statistics: &[u8], more: &[u8]) -> bytes::Bytes {
-        let schema = [
-            fields(&[text(4, "root"), int(5, 1)]),
-            fields(&[int(1, 2), int(3, 0), text(4, "x")]),
-        ]
-        .concat();
+        let schema = [fields(&[text(4, "root"), int(5, 1)]), leaf()];
+        with_schema(&schema, version, statistics, more)
+    }
+
+    /// The schema element of the column `x` (INT64, required).
+    fn leaf() -> Vec<u8> {
+        fields(&[int(1, 2), int(3, 0), text(4, "x")])
+    }
+
+    /// A group (required, but for the root: `root`) claiming `children` children.
+    fn group(name: &str, children: i64) -> Vec<u8> {
+        if name == "root" {
+            return fields(&[text(4, name), int(5, children)]);
+        }
+        fields(&[int(3, 0), text(4, name), int(5, children)])
+    }
+
+    /// [`hand_written`] with these schema elements, whose one leaf is the column chunk's.
+    fn with_schema(
+        schema: &[Vec<u8>],
+        version: &[u8],
+        statistics: &[u8],
+        more: &[u8],
+    ) -> bytes::Bytes {
         let column_meta = fields(&[
             int(1, 2),
             field(9, 2, &list(5, 1, &[0])),
@@ -1533,7 +1639,7 @@ mod tests {
         let group = fields(&[field(9, 1, &list(12, 1, &column)), int(2, 0), int(3, 0)]);
         let footer = fields(&[
             version.to_vec(),
-            field(9, 2, &list(12, 2, &schema)),
+            field(9, 2, &list(12, schema.len() as u64, &schema.concat())),
             int(3, 0),
             field(9, 4, &list(12, 1, &group)),
             more.to_vec(),
@@ -1641,6 +1747,115 @@ mod tests {
         assert_eq!(walked(&file), Ok(5));
         let e = batches_of_bytes(&file).map(drop).unwrap_err();
         assert!(e.to_string().contains("Expected list element type"), "{e}");
+    }
+
+    /// A schema of `levels` levels: the root, groups of one child (`each`'s bytes), and `x`.
+    fn nested(levels: usize, each: &[u8]) -> bytes::Bytes {
+        let mut schema = vec![group("root", 1)];
+        schema.extend((2..levels).map(|_| each.to_vec()));
+        schema.push(leaf());
+        with_schema(&schema, &int(1, 2), &[], &[])
+    }
+
+    /// The decoder builds the schema's tree recursively: the corpus's schema of 10,000 levels
+    /// (80 KB) overflowed the stack of a test's thread (2 MB), as one of 414 levels does in a
+    /// debug build, and the process aborted ([`SCHEMA_LEVELS`] has the numbers). To [`SCHEMA_LEVELS`] the
+    /// decoder reads it; one more is an `io` error naming the limit, before the decoder reads
+    /// the footer, on a thread of 2 MB.
+    #[test]
+    fn a_schema_nested_deeper_than_the_limit_is_refused() {
+        let g = group("g", 1);
+        let deepest = nested(SCHEMA_LEVELS, &g);
+        assert_eq!(walked(&deepest), Ok(SCHEMA_LEVELS as u64 + 3));
+        let meta = ArrowReaderMetadata::load(&deepest, ArrowReaderOptions::default()).unwrap();
+        let column = meta.metadata().file_metadata().schema_descr().column(0);
+        assert_eq!(column.path().parts().len(), SCHEMA_LEVELS - 1);
+        assert!(batches_of_bytes(&deepest).is_ok());
+        let error = format!(
+            "the file's footer nests its schema deeper than {SCHEMA_LEVELS} levels: schema \
+             element {SCHEMA_LEVELS} is at level {}",
+            SCHEMA_LEVELS + 1
+        );
+        let e = check_footer(&nested(SCHEMA_LEVELS + 1, &g)).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Io);
+        assert!(e.to_string().contains(&error), "{e}");
+        // A required group `g` of one child, its fields' ids by deltas: 8 bytes.
+        let name = "crash-footer-schema-10k-levels-deep.parquet";
+        let data = corpus(name);
+        let compact = [0x35, 0x00, 0x18, 0x01, b'g', 0x15, 0x02, 0x00];
+        assert_eq!(data, nested(10_000, &compact));
+        let path = temp(name);
+        std::fs::write(&path, &data).unwrap();
+        let (rows, names) = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || (batches_of_bytes(&data).map(drop), column_names(&path)))
+            .unwrap()
+            .join()
+            .unwrap();
+        std::fs::remove_file(temp(name)).unwrap();
+        for e in [rows.unwrap_err(), names.unwrap_err()] {
+            assert_eq!(e.kind(), ErrorKind::Io);
+            assert!(e.to_string().contains(&error), "{e}");
+        }
+    }
+
+    /// A writer's nested schema is walked to its end and read: a struct column holding an
+    /// integer and a list of strings, whose strings are at level 5 (the root, the struct, the
+    /// list's two groups, the element).
+    #[test]
+    fn a_writers_nested_schema_is_read() {
+        use arrow_array::builder::{ListBuilder, StringBuilder};
+        use arrow_array::{Array, StructArray};
+        use arrow_schema::{DataType, Field as Column};
+        let mut tags = ListBuilder::new(StringBuilder::new());
+        for row in [&["vip", "eu"][..], &[], &["eu"]] {
+            for tag in row {
+                tags.values().append_value(tag);
+            }
+            tags.append(true);
+        }
+        let tags: ArrayRef = Arc::new(tags.finish());
+        let n: ArrayRef = Arc::new(Int64Array::from(vec![1, 2, 3]));
+        let info = StructArray::from(vec![
+            (Arc::new(Column::new("n", DataType::Int64, false)), n),
+            (
+                Arc::new(Column::new("tags", tags.data_type().clone(), true)),
+                tags,
+            ),
+        ]);
+        let batch = RecordBatch::try_from_iter([
+            (
+                "id",
+                Arc::new(StringArray::from(vec!["T-1", "T-2", "T-3"])) as ArrayRef,
+            ),
+            ("info", Arc::new(info) as ArrayRef),
+        ])
+        .unwrap();
+        let mut written = Vec::new();
+        let mut w = ArrowWriter::try_new(&mut written, batch.schema(), None).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let written = bytes::Bytes::from(written);
+        let meta = ArrowReaderMetadata::load(&written, ArrowReaderOptions::default()).unwrap();
+        let schema = meta.metadata().file_metadata().schema_descr();
+        let levels: Vec<usize> = schema
+            .columns()
+            .iter()
+            .map(|c| c.path().parts().len() + 1)
+            .collect();
+        assert_eq!(levels, [2, 3, 5]);
+        // Its 7 schema elements are walked as the rest.
+        assert!(walked(&written).is_ok());
+        let batches: Vec<RecordBatch> = batches_of_bytes(&written)
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        assert_eq!(batches, [batch]);
+        let path = temp("nested.parquet");
+        std::fs::write(&path, &written).unwrap();
+        let names = column_names(&path);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(names.unwrap(), ["id", "info"]);
     }
 
     fn temp(name: &str) -> std::path::PathBuf {
