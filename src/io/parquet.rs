@@ -795,12 +795,23 @@ const SCHEMA_LEVELS: usize = 128;
 /// [`Field::Node`]: the first is the root, and each group's `num_children` children follow it
 /// depth-first; once a tree is complete, the next element is the root of another (which the
 /// decoder refuses, after building it).
+///
+/// The decoder reserves a group's children by the count it claims before it reads one
+/// (`Vec::with_capacity`, 8 bytes a child): a root claiming 2^31 - 1 children asked for 16 GB
+/// in a file of 93 bytes, which aborts the process where that much cannot be had. A group may
+/// claim no more children than the elements left after it: those after it but for the ones
+/// its groups' children still to come take (one each at least). What the decoder reserves at
+/// once is then 8 bytes per element of the list at most, where each group claiming every
+/// element after it (127 groups, a million leaves) had it reserve 1 GB in an 11 MB file. A
+/// tree that claims more, or fewer than none, the decoder fails on too.
 struct Tree {
     /// Elements of the list after the one being walked.
     after: u64,
     /// The children each group open around the next element has still to come, outermost
     /// first (at most [`SCHEMA_LEVELS`] of them).
     open: Vec<u64>,
+    /// Their sum: the elements after the one being walked that those children take.
+    taken: u64,
     /// The element being walked, from 0.
     at: u64,
 }
@@ -810,12 +821,14 @@ impl Tree {
         Tree {
             after: count,
             open: Vec::new(),
+            taken: 0,
             at: 0,
         }
     }
 
     /// The next element, a group of `children` children or (none, or 0) a leaf. An element
-    /// deeper than [`SCHEMA_LEVELS`] is refused.
+    /// deeper than [`SCHEMA_LEVELS`] is refused, and one claiming more children than the
+    /// elements left after it.
     fn node(&mut self, children: Option<i32>) -> std::result::Result<(), Stop> {
         let at = self.at;
         let level = self.open.len() + 1;
@@ -829,9 +842,27 @@ impl Tree {
         self.after = self.after.saturating_sub(1);
         if let Some(left) = self.open.last_mut() {
             *left -= 1;
+            self.taken -= 1;
         }
-        if let Some(n) = children.filter(|&n| n > 0) {
-            self.open.push(n.unsigned_abs().into());
+        match children {
+            Some(n) if n < 0 => {
+                return Err(Stop::Refused(format!(
+                    "claims {n} children of schema element {at}"
+                )));
+            }
+            Some(n) if n > 0 => {
+                let n = u64::from(n.unsigned_abs());
+                let left = self.after.saturating_sub(self.taken);
+                if n > left {
+                    return Err(Stop::Refused(format!(
+                        "claims {n} children of schema element {at}, more than the elements \
+                         left after it ({left})"
+                    )));
+                }
+                self.open.push(n);
+                self.taken += n;
+            }
+            _ => {}
         }
         while self.open.last() == Some(&0) {
             self.open.pop();
@@ -1797,6 +1828,71 @@ mod tests {
             assert_eq!(e.kind(), ErrorKind::Io);
             assert!(e.to_string().contains(&error), "{e}");
         }
+    }
+
+    /// The decoder reserves a group's children by the count its SchemaElement claims, before
+    /// reading one (`Vec::with_capacity`, 8 bytes a child): the corpus's root claiming
+    /// 2^31 - 1 children asked for 16 GB in a file of 93 bytes, and aborted under a limit of
+    /// 8 GB ([`Tree`] has the rule). More than the elements left after it, or fewer than none,
+    /// is an `io` error before the decoder reads the footer (which fails on each of them too);
+    /// `num_children` is read at the decoder's width.
+    #[test]
+    fn a_schema_claiming_more_children_than_its_list_holds_is_refused() {
+        let file = |schema: &[Vec<u8>]| with_schema(schema, &int(1, 2), &[], &[]);
+        let name = "oom-footer-schema-claims-2g-children.parquet";
+        let corpus_file = bytes::Bytes::from(corpus(name));
+        assert_eq!(corpus_file, file(&[group("root", (1 << 31) - 1), leaf()]));
+        for (raw, error) in [
+            (
+                corpus_file,
+                "claims 2147483647 children of schema element 0, more than the elements left \
+                 after it (1)",
+            ),
+            (
+                file(&[group("root", -1), leaf()]),
+                "claims -1 children of schema element 0",
+            ),
+            // 2^32 - 1 is -1 to the decoder.
+            (
+                file(&[group("root", (1 << 32) - 1), leaf()]),
+                "claims -1 children of schema element 0",
+            ),
+            // The root's second child is one of the elements after g: g may claim one.
+            (
+                file(&[group("root", 2), group("g", 2), leaf(), leaf()]),
+                "claims 2 children of schema element 1, more than the elements left after it \
+                 (1)",
+            ),
+            // A chain of groups each claiming every element after it: the decoder reserved
+            // each claim (1 GB for 127 groups and a million leaves, in an 11 MB file).
+            (
+                file(&[group("root", 3), group("g", 2), leaf(), leaf()]),
+                "claims 2 children of schema element 1, more than the elements left after it \
+                 (0)",
+            ),
+        ] {
+            assert!(ArrowReaderMetadata::load(&raw, ArrowReaderOptions::default()).is_err());
+            let e = check_footer(&raw).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Io);
+            assert!(
+                e.to_string()
+                    .contains(&format!("the file's footer {error}")),
+                "{e}"
+            );
+        }
+        // As many as are left: read (one leaf, the column chunk's; 2^32 + 1 is 1).
+        for schema in [
+            [group("root", 1), group("g", 1), leaf()],
+            [group("root", (1 << 32) + 1), group("g", 1), leaf()],
+        ] {
+            let raw = file(&schema);
+            assert_eq!(walked(&raw), Ok(6));
+            assert!(ArrowReaderMetadata::load(&raw, ArrowReaderOptions::default()).is_ok());
+        }
+        // The walk alone (the decoder wants a column chunk per leaf): g claims the one element
+        // its root's second child leaves it.
+        let raw = file(&[group("root", 2), group("g", 1), leaf(), leaf()]);
+        assert_eq!(walked(&raw), Ok(7));
     }
 
     /// A writer's nested schema is walked to its end and read: a struct column holding an
