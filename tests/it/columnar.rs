@@ -339,6 +339,27 @@ proptest! {
 }
 
 /// Enough tickets for several partitions and sharded joins.
+/// The report by channel of `tickets` and `surveys` from the columnar engine, checked equal to
+/// the row engine's, with the input.
+fn by_channel_alike(
+    tickets: Vec<Ticket>,
+    surveys: Vec<SurveyResponse>,
+    period: Period,
+) -> (ReportInput, Report) {
+    let input = ReportInput {
+        tickets,
+        surveys,
+        ..ReportInput::default()
+    };
+    let o = ReportOptions::default()
+        .with_period(period)
+        .with_by("channel");
+    let columns = ColumnarInput::from_input(&input).unwrap();
+    let report = Report::compute_columnar(&columns, &o).unwrap();
+    assert_eq!(report, Report::compute_records(&input, &o).unwrap());
+    (input, report)
+}
+
 #[test]
 fn large_inputs_agree() {
     let n = 300_000;
@@ -390,19 +411,7 @@ fn large_inputs_agree() {
             .with_ticket(format!("T-{}", (i * 7) % n).as_str())
         })
         .collect();
-    let input = ReportInput {
-        tickets,
-        surveys,
-        ..ReportInput::default()
-    };
-    let o = ReportOptions::default()
-        .with_period(Period::Month)
-        .with_by("channel");
-    let columns = ColumnarInput::from_input(&input).unwrap();
-    assert_eq!(
-        Report::compute_columnar(&columns, &o).unwrap(),
-        Report::compute_records(&input, &o).unwrap()
-    );
+    let (input, _) = by_channel_alike(tickets, surveys, Period::Month);
     assert_eq!(TicketTable::from_tickets(&input.tickets).unwrap().len(), n);
 }
 
@@ -498,17 +507,7 @@ fn long_ids_join_alike() {
             .with_ticket(format!("INCIDENT-{:020}", (i * 7) % 600).as_str())
         })
         .collect();
-    let input = ReportInput {
-        tickets,
-        surveys,
-        ..ReportInput::default()
-    };
-    let o = ReportOptions::default()
-        .with_period(Period::Week)
-        .with_by("channel");
-    let columns = ColumnarInput::from_input(&input).unwrap();
-    let report = Report::compute_columnar(&columns, &o).unwrap();
-    assert_eq!(report, Report::compute_records(&input, &o).unwrap());
+    let (_, report) = by_channel_alike(tickets, surveys, Period::Week);
     let none: u64 = report
         .rows
         .iter()
@@ -944,17 +943,7 @@ fn the_join_at_scale_takes_the_last_ticket_of_an_id() {
             }
         })
         .collect();
-    let input = ReportInput {
-        tickets,
-        surveys,
-        ..ReportInput::default()
-    };
-    let o = ReportOptions::default()
-        .with_period(Period::Month)
-        .with_by("channel");
-    let columns = ColumnarInput::from_input(&input).unwrap();
-    let report = Report::compute_columnar(&columns, &o).unwrap();
-    assert_eq!(report, Report::compute_records(&input, &o).unwrap());
+    let (input, report) = by_channel_alike(tickets, surveys, Period::Month);
     // Worked out independently: the channel of an id's last ticket.
     let mut last = std::collections::HashMap::new();
     for t in &input.tickets {
