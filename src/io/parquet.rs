@@ -289,13 +289,7 @@ fn check_footer<R: ChunkReader>(raw: &R) -> Result<()> {
     else {
         return Ok(());
     };
-    let mut walk = Walk {
-        b: &bytes,
-        at: 0,
-        budget: budget(length),
-        reads_at_end: 0,
-        short: false,
-    };
+    let mut walk = Walk::new(&bytes, budget(length));
     match walk.footer_struct(&FILE_META_DATA) {
         Ok(_) | Err(Stop::Fails) => Ok(()),
         Err(Stop::Spent) => Err(parquet_error(
@@ -458,13 +452,7 @@ fn page_header<R: ChunkReader>(
             .ok()
             .and_then(|len| raw.get_bytes(at, len).ok())
             .ok_or(Stop::Fails)?;
-        let mut walk = Walk {
-            b: &bytes,
-            at: 0,
-            budget: *budget,
-            reads_at_end: 0,
-            short: false,
-        };
+        let mut walk = Walk::new(&bytes, *budget);
         let read = walk.page_header();
         if walk.short && len < length - at {
             window = length - at;
@@ -501,7 +489,18 @@ enum Stop {
     Refused(String),
 }
 
-impl Walk<'_> {
+impl<'b> Walk<'b> {
+    /// A walk from the start of `b`, which may claim `budget` list, set and map elements.
+    fn new(b: &'b [u8], budget: u64) -> Walk<'b> {
+        Walk {
+            b,
+            at: 0,
+            budget,
+            reads_at_end: 0,
+            short: false,
+        }
+    }
+
     fn byte(&mut self) -> std::result::Result<u8, Stop> {
         match self.b.get(self.at) {
             Some(&v) => {
@@ -1226,13 +1225,7 @@ mod tests {
 
     /// The walk of a header's bytes alone (no file behind them).
     fn walk(b: &[u8]) -> (Option<Page>, bool) {
-        let mut w = Walk {
-            b,
-            at: 0,
-            budget: 1 << 20,
-            reads_at_end: 0,
-            short: false,
-        };
+        let mut w = Walk::new(b, 1 << 20);
         (w.page_header().ok(), w.short)
     }
 
@@ -1284,13 +1277,7 @@ mod tests {
         // An unknown field (id 9) holding a list of 1,000 bools: no byte each, 1,000 steps.
         let mut bools = data[..12].to_vec();
         bools.extend([0x49, 0xf1, 0xe8, 0x07, 0x00]);
-        let mut w = Walk {
-            b: &bools,
-            at: 0,
-            budget: 1_000,
-            reads_at_end: 0,
-            short: false,
-        };
+        let mut w = Walk::new(&bools, 1_000);
         assert!(w.page_header().is_ok());
         assert_eq!(w.budget, 0);
         let mut w = Walk { budget: 999, ..w };
@@ -1488,13 +1475,7 @@ mod tests {
     /// The list elements the footer's walk spends, within the file's budget.
     fn walked(file: &[u8]) -> std::result::Result<u64, Stop> {
         let budget = budget(file.len() as u64);
-        let mut w = Walk {
-            b: footer_of(file),
-            at: 0,
-            budget,
-            reads_at_end: 0,
-            short: false,
-        };
+        let mut w = Walk::new(footer_of(file), budget);
         w.footer_struct(&FILE_META_DATA)?;
         Ok(budget - w.budget)
     }
@@ -1585,13 +1566,7 @@ mod tests {
         let written = bytes::Bytes::from(std::fs::read(&path).unwrap());
         std::fs::remove_file(&path).unwrap();
         let footer = footer_of(&written);
-        let mut w = Walk {
-            b: footer,
-            at: 0,
-            budget: budget(written.len() as u64),
-            reads_at_end: 0,
-            short: false,
-        };
+        let mut w = Walk::new(footer, budget(written.len() as u64));
         assert_eq!(w.footer_struct(&FILE_META_DATA), Ok(None));
         assert_eq!(w.at, footer.len());
         let options = ArrowReaderOptions::new().with_encoding_stats_as_mask(false);

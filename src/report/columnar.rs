@@ -707,31 +707,29 @@ impl Index {
         self.slots.resize(size, Index::EMPTY);
         self.mask = size - 1;
         for (i, e) in build.iter().enumerate() {
-            let mut s = e.hash as usize & self.mask;
-            loop {
-                let t = self.slots[s];
-                if t == Index::EMPTY
-                    || (build[t as usize].hash == e.hash && build[t as usize].id == e.id)
-                {
-                    self.slots[s] = i as u32;
-                    break;
-                }
-                s = (s + 1) & self.mask;
-            }
+            let s = self.slot_of(build, e);
+            self.slots[s] = i as u32;
         }
     }
 
     /// The value of the entry of `build` with `probe`'s id.
     fn get(&self, build: &[Entry], probe: &Entry) -> Option<u32> {
-        let mut s = probe.hash as usize & self.mask;
+        match self.slots[self.slot_of(build, probe)] {
+            Index::EMPTY => None,
+            t => Some(build[t as usize].value),
+        }
+    }
+
+    /// The slot holding `e`'s id, else the empty slot its probe ends at (the index is at most
+    /// half full, so there is one).
+    fn slot_of(&self, build: &[Entry], e: &Entry) -> usize {
+        let mut s = e.hash as usize & self.mask;
         loop {
             let t = self.slots[s];
-            if t == Index::EMPTY {
-                return None;
-            }
-            let e = &build[t as usize];
-            if e.hash == probe.hash && e.id == probe.id {
-                return Some(e.value);
+            if t == Index::EMPTY
+                || (build[t as usize].hash == e.hash && build[t as usize].id == e.id)
+            {
+                return s;
             }
             s = (s + 1) & self.mask;
         }
