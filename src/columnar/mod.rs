@@ -578,22 +578,40 @@ impl TicketTable {
     /// `push_row` would refuse; no error is built, the caller names it its own way.
     #[cfg(feature = "io")]
     pub(crate) fn push_row_ns(&mut self, row: &TicketRow<'_>, ns: RowNs) -> bool {
+        match Self::checked_ns(row.id, ns, row.status) {
+            Some((ns, status)) => {
+                self.push_columns(row, ns, status);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// [`TicketBuilder::check`]'s rules on a row's instants as nanoseconds: the instants to
+    /// store (created, first response, first and latest resolution) and the status, or `None`
+    /// for a row `push_row` would refuse.
+    #[cfg(feature = "io")]
+    #[inline]
+    pub(crate) fn checked_ns(
+        id: &str,
+        ns: RowNs,
+        status: Option<Status>,
+    ) -> Option<([i64; 4], Status)> {
         let RowNs {
             created,
             first_response,
             first_resolved,
             resolved,
         } = ns;
-        // TicketBuilder::check's rules.
         let before = |at: i64, than: i64| at != NO_INSTANT && at < than;
-        if row.id.trim().is_empty()
+        if id.trim().is_empty()
             || created == NO_INSTANT
             || before(first_response, created)
             || before(resolved, created)
             || before(first_resolved, created)
             || (first_resolved != NO_INSTANT && before(resolved, first_resolved))
         {
-            return false;
+            return None;
         }
         let first = if first_resolved == NO_INSTANT {
             resolved
@@ -605,18 +623,17 @@ impl TicketTable {
         } else {
             resolved
         };
-        let status = row.status.unwrap_or(if resolved == NO_INSTANT {
+        let status = status.unwrap_or(if resolved == NO_INSTANT {
             Status::Open
         } else {
             Status::Solved
         });
-        self.push_columns(row, [created, first_response, first, latest], status);
-        true
+        Some(([created, first_response, first, latest], status))
     }
 
     /// Appends a row's columns: its instants (created, first response, first and latest
     /// resolution) as nanoseconds and its status given, the rest from `row`.
-    fn push_columns(&mut self, row: &TicketRow<'_>, ns: [i64; 4], status: Status) {
+    pub(crate) fn push_columns(&mut self, row: &TicketRow<'_>, ns: [i64; 4], status: Status) {
         let [created, fr, fres, res] = ns;
         let n = self.len();
         self.ids.push(row.id);

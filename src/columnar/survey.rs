@@ -139,7 +139,7 @@ impl SurveyTable {
     }
 
     /// Appends a row with its response instant given as nanoseconds.
-    fn push_columns(&mut self, row: &SurveyRow<'_>, at: i64) {
+    pub(crate) fn push_columns(&mut self, row: &SurveyRow<'_>, at: i64) {
         self.ids.push(row.id);
         self.ticket_id.push(row.ticket_id.unwrap_or(""));
         self.linked.push(row.ticket_id.is_some());

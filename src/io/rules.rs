@@ -471,7 +471,7 @@ pub(crate) struct Response<T, At> {
 
 /// A survey kind's name, any ASCII case (`csat`, `nps`, `ces`; none has `-`, `_` or a space,
 /// so the readers' folding of those to `_` matches nothing more).
-fn survey_kind(text: &str) -> Option<SurveyKind> {
+pub(crate) fn survey_kind(text: &str) -> Option<SurveyKind> {
     [
         ("csat", SurveyKind::Csat),
         ("nps", SurveyKind::Nps),

@@ -18,6 +18,11 @@
 //! it is — an error, a duplicate id, an instant the columns cannot hold — declines, and the
 //! row is read again by the path that names its error: the quick path changes no outcome.
 //!
+//! Before either, a block of rows is offered to the column pass ([`bulk`]): for plain tables (the
+//! canonical columns as Arrow timestamps, strings and integers) it reads the block a column at
+//! a time and appends it only when every row is accepted as it is; otherwise the block is read
+//! row by row as above, so the pass too changes no outcome.
+//!
 //! Before any row is read, every value whose text could fail to be written (a timestamp or date
 //! the JSON path would reject) is tried, in row order, as the JSON path writes the whole table
 //! before reading it; so a table fails here exactly where it fails there.
@@ -44,6 +49,18 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::BuildHasher;
 use std::str::FromStr;
+
+mod bulk;
+
+/// Nanoseconds in one of `unit`.
+fn ns_per(unit: TimeUnit) -> i64 {
+    match unit {
+        TimeUnit::Second => 1_000_000_000,
+        TimeUnit::Millisecond => 1_000_000,
+        TimeUnit::Microsecond => 1_000,
+        TimeUnit::Nanosecond => 1,
+    }
+}
 
 /// What reading a table gives.
 #[derive(Debug)]
@@ -235,8 +252,13 @@ impl<'l> Fields<'l> {
         }
     }
 
+    #[inline]
     fn null(&self, text: &str) -> bool {
-        self.tokens.iter().any(|t| t == text)
+        // Most texts differ from every token in length or first byte: compared so, without a
+        // call to `memcmp` per token (a quarter of reading a row's short texts).
+        self.tokens.iter().any(|t| {
+            t.len() == text.len() && t.as_bytes().first() == text.as_bytes().first() && t == text
+        })
     }
 
     /// A number's or boolean's text (JSON: a number or boolean, written as text).
@@ -366,13 +388,7 @@ impl<'l> Fields<'l> {
             if values.is_null(row.i) {
                 return Some(None);
             }
-            let per_ns = match unit {
-                TimeUnit::Second => 1_000_000_000,
-                TimeUnit::Millisecond => 1_000_000,
-                TimeUnit::Microsecond => 1_000,
-                TimeUnit::Nanosecond => 1,
-            };
-            let ns = values.value(row.i).checked_mul(per_ns)?;
+            let ns = values.value(row.i).checked_mul(ns_per(*unit))?;
             return (ns != NO_INSTANT).then_some(Some(ns));
         }
         match self.instant(row, key).ok()? {
@@ -484,7 +500,17 @@ impl<'l> Fields<'l> {
         let Some(text) = self.text(row, key)? else {
             return Ok(None);
         };
-        let text = text.as_str();
+        self.status_of(text.as_str(), key, cache).map(Some)
+    }
+
+    /// A status's (trimmed) text through the status map in force.
+    #[inline]
+    fn status_of(
+        &self,
+        text: &str,
+        key: Col<'_>,
+        cache: &mut StatusCache,
+    ) -> Result<Status, Error> {
         let map = self.layout.status_map();
         let found = match cache.entries.iter().find(|(t, _)| t == text) {
             Some((_, s)) => *s,
@@ -497,11 +523,8 @@ impl<'l> Fields<'l> {
             }
         };
         match found {
-            Some(s) => Ok(Some(s)),
-            None => map
-                .resolve(text)
-                .map(Some)
-                .map_err(|e| e.with_field(key.source)),
+            Some(s) => Ok(s),
+            None => map.resolve(text).map_err(|e| e.with_field(key.source)),
         }
     }
 
@@ -1021,6 +1044,17 @@ trait Parser<'l, 'a> {
         table: &mut Self::Table,
         fresh: impl Fn(&str) -> bool,
     ) -> Option<Text<'a>>;
+    /// The column pass ([`bulk`]): reads the rows `rows` of a batch (`views`, whose first row
+    /// is the table's `first`) and appends them and their ids when every one is accepted as
+    /// it is; `false`, with the table and ids unchanged, leaves them to the row path.
+    fn bulk(
+        &mut self,
+        views: &[View<'a>],
+        rows: std::ops::Range<usize>,
+        first: u64,
+        table: &mut Self::Table,
+        ids: &mut Ids<'a>,
+    ) -> bool;
 }
 
 /// Reads a table's rows in stretches ([`read_stretches`]) with the record type's parser (a
@@ -1043,48 +1077,70 @@ fn read_rows<'l, 'a, P: Parser<'l, 'a>>(
         let ids = Ids::new(layout.checks_duplicate_ids(), exact, range.len());
         let (mut stretch, mut out) =
             Stretch::new(table, options.error_mode(), layout.record_type(), ids);
+        // The column pass reads blocks whose ids are only hashed; the exact read (the reader's
+        // id map, for a table with a repeated hash) is the row path's.
+        let bulk = !exact;
         'batches: for (views, rows, first) in each_row(names, batches, columns, range)? {
-            for i in rows {
-                let line = first + i as u64 + 1;
-                let row = Row { views: &views, i };
-                let ids = &stretch.ids;
-                if let Some(id) =
-                    parser.quick(row, &mut stretch.table, |id| ids.first(id).is_none())
+            let mut start = rows.start;
+            while start < rows.end && stretch.stop.is_none() {
+                let end = (start + bulk::BLOCK).min(rows.end);
+                if bulk
+                    && parser.bulk(
+                        &views,
+                        start..end,
+                        first,
+                        &mut stretch.table,
+                        &mut stretch.ids,
+                    )
                 {
-                    out.read += 1;
-                    stretch.ids.accept(id, line);
+                    out.read += (end - start) as u64;
+                    start = end;
                     continue;
                 }
-                let parsed = match parser.parse(row) {
-                    Ok(parsed) => parsed,
-                    Err(e) => {
-                        let f = parser.fields();
-                        reject!(out, stretch, f.rename(e), line, f.id(row, parser.id_col()));
+                let block = start..end;
+                start = end;
+                for i in block {
+                    let line = first + i as u64 + 1;
+                    let row = Row { views: &views, i };
+                    let ids = &stretch.ids;
+                    if let Some(id) =
+                        parser.quick(row, &mut stretch.table, |id| ids.first(id).is_none())
+                    {
+                        out.read += 1;
+                        stretch.ids.accept(id, line);
                         continue;
                     }
-                };
-                let id = P::id(&parsed);
-                if let Some(first) = stretch.ids.first(id) {
-                    let error = match P::validate(&parsed) {
-                        Err(e) => parser.fields().rename(e),
-                        Ok(()) => Outcome::duplicate(parser.id_col().source, id, first),
+                    let parsed = match parser.parse(row) {
+                        Ok(parsed) => parsed,
+                        Err(e) => {
+                            let f = parser.fields();
+                            reject!(out, stretch, f.rename(e), line, f.id(row, parser.id_col()));
+                            continue;
+                        }
                     };
-                    reject!(out, stretch, error, line, Some(id.to_owned()));
-                    continue;
-                }
-                match parser.push(&mut stretch.table, &parsed) {
-                    Ok(()) => {
-                        out.read += 1;
-                        stretch.ids.accept(P::into_id(parsed), line);
+                    let id = P::id(&parsed);
+                    if let Some(first) = stretch.ids.first(id) {
+                        let error = match P::validate(&parsed) {
+                            Err(e) => parser.fields().rename(e),
+                            Ok(()) => Outcome::duplicate(parser.id_col().source, id, first),
+                        };
+                        reject!(out, stretch, error, line, Some(id.to_owned()));
+                        continue;
                     }
-                    // push_row's only InvalidValue: an instant outside the columns' range.
-                    Err(e) if e.kind() == ErrorKind::InvalidValue && fallback => {
-                        stretch.via_text = true;
-                        break 'batches;
-                    }
-                    Err(e) => {
-                        let id = Some(P::id(&parsed).to_owned());
-                        reject!(out, stretch, parser.fields().rename(e), line, id);
+                    match parser.push(&mut stretch.table, &parsed) {
+                        Ok(()) => {
+                            out.read += 1;
+                            stretch.ids.accept(P::into_id(parsed), line);
+                        }
+                        // push_row's only InvalidValue: an instant outside the columns' range.
+                        Err(e) if e.kind() == ErrorKind::InvalidValue && fallback => {
+                            stretch.via_text = true;
+                            break 'batches;
+                        }
+                        Err(e) => {
+                            let id = Some(P::id(&parsed).to_owned());
+                            reject!(out, stretch, parser.fields().rename(e), line, id);
+                        }
                     }
                 }
             }
@@ -1103,6 +1159,8 @@ fn read_rows<'l, 'a, P: Parser<'l, 'a>>(
 struct TicketParser<'l, 'a> {
     r: RowReader<'l, 'a>,
     rules: Rules,
+    /// The column pass, for the canonical layout without kept dimensions.
+    pass: Option<bulk::TicketPass>,
 }
 
 /// What a parser reads a row's cells with: the fields, the keys' columns, the status cache and
@@ -1219,6 +1277,20 @@ impl<'l, 'a> Parser<'l, 'a> for TicketParser<'l, 'a> {
         pushed.then_some(p.id)
     }
 
+    fn bulk(
+        &mut self,
+        views: &[View<'a>],
+        rows: std::ops::Range<usize>,
+        first: u64,
+        table: &mut TicketTable,
+        ids: &mut Ids<'a>,
+    ) -> bool {
+        let r = &self.r;
+        self.pass
+            .as_mut()
+            .is_some_and(|p| p.read(&r.f, &r.cols, views, rows, first, table, ids))
+    }
+
     fn push(&self, table: &mut TicketTable, p: &Self::Parsed) -> Result<(), Error> {
         let dimensions = self.row_dimensions();
         table.push_row(&TicketRow {
@@ -1278,6 +1350,8 @@ pub(crate) fn tickets(
             let parser = TicketParser {
                 r: RowReader::new(Fields::new(&layout, &names, temporal)),
                 rules,
+                pass: (rules == Rules::Canonical && layout.dimensions().is_empty())
+                    .then(bulk::TicketPass::default),
             };
             (parser, TicketTable::with_capacity(rows))
         },
@@ -1289,6 +1363,7 @@ struct SurveyParser<'l, 'a> {
     /// A response has no status or dimensions: its cache and dimensions stay unused.
     r: RowReader<'l, 'a>,
     options: &'l ReadOptions,
+    pass: bulk::SurveyPass,
 }
 
 type ParsedSurvey<'a> = Response<Text<'a>, Instant>;
@@ -1347,6 +1422,20 @@ impl<'l, 'a> Parser<'l, 'a> for SurveyParser<'l, 'a> {
         pushed.then_some(p.id)
     }
 
+    fn bulk(
+        &mut self,
+        views: &[View<'a>],
+        rows: std::ops::Range<usize>,
+        first: u64,
+        table: &mut SurveyTable,
+        ids: &mut Ids<'a>,
+    ) -> bool {
+        let r = &self.r;
+        let options = self.options;
+        self.pass
+            .read(&r.f, &r.cols, options, views, rows, first, table, ids)
+    }
+
     fn push(&self, table: &mut SurveyTable, p: &ParsedSurvey<'a>) -> Result<(), Error> {
         table.push_row(&SurveyRow {
             id: p.id.as_str(),
@@ -1384,6 +1473,7 @@ pub(crate) fn surveys(
             let parser = SurveyParser {
                 r: RowReader::new(Fields::new(&layout, &names, temporal)),
                 options,
+                pass: bulk::SurveyPass::default(),
             };
             (parser, SurveyTable::with_capacity(rows))
         },
@@ -1403,7 +1493,7 @@ mod tests {
     use std::sync::Arc;
     use std::time::Instant as Clock;
 
-    fn temporal() -> Temporal {
+    pub(super) fn temporal() -> Temporal {
         Temporal {
             pattern: None,
             zone: TimestampFormat::auto(),
@@ -1413,7 +1503,7 @@ mod tests {
 
     /// The tickets as polars gives them from `read_csv(try_parse_dates=True)`: strings as
     /// Utf8View, instants as microseconds in UTC, counts as Int64.
-    fn polars_like(tickets: &[Ticket]) -> RecordBatch {
+    pub(super) fn polars_like(tickets: &[Ticket]) -> RecordBatch {
         let text = |f: &dyn Fn(&Ticket) -> Option<String>| -> ArrayRef {
             let mut b = StringViewBuilder::new();
             for t in tickets {
@@ -1546,7 +1636,7 @@ mod tests {
         );
     }
 
-    fn tickets_of(batch: &RecordBatch, options: &ReadOptions) -> Read<TicketTable> {
+    pub(super) fn tickets_of(batch: &RecordBatch, options: &ReadOptions) -> Read<TicketTable> {
         tickets(
             &batch.schema(),
             std::slice::from_ref(batch),
@@ -1558,7 +1648,7 @@ mod tests {
     }
 
     /// The surveys as polars gives them.
-    fn polars_like_surveys(responses: &[SurveyResponse]) -> RecordBatch {
+    pub(super) fn polars_like_surveys(responses: &[SurveyResponse]) -> RecordBatch {
         let text = |f: &dyn Fn(&SurveyResponse) -> Option<String>| -> ArrayRef {
             let mut b = StringViewBuilder::new();
             for r in responses {

@@ -1,0 +1,793 @@
+//! The column pass of the Arrow table reader: a block of rows read a column at a time.
+//!
+//! The row path ([`read_rows`](super::read_rows)) reads each row through the layout's rules, a
+//! cell at a time, asking every cell what kind its column is. Most tables handed over by a data
+//! frame are plain — the canonical columns, as Arrow timestamps, strings and integers — and for
+//! those a block of rows is read column by column: the instants scaled to nanoseconds, the
+//! statuses resolved once per distinct text, every row checked by the tables' own rules
+//! ([`TicketTable::checked_ns`], [`SurveyResponse::check`], the options' scales). Only when
+//! every row of the block is accepted as it is are its rows appended; otherwise the block
+//! declines, nothing of it is kept, and the row path reads it and names its errors. A block
+//! read here is therefore the block the row path would have read: the pass changes the cost,
+//! never an outcome (the reader property tests compare every outcome with CSV, JSON Lines and
+//! Parquet, and the tests below compare the two paths block by block).
+//!
+//! What the pass takes (anything else declines, per block): ids, texts and statuses from
+//! string or dictionary columns (or no column, or an all-null one), instants from Arrow
+//! timestamps read as instants ([`Fields::direct_times`], zoned or read as UTC), counts and
+//! scores from integer columns when no null token could equal a number's text. For tickets,
+//! only the canonical layout without kept dimensions (the presets' rules and free-form
+//! dimensions stay with the row path).
+
+use super::super::cells::View;
+use super::{Col, Fields, Ids, StatusCache, Text, ns_per};
+use crate::columnar::{NO_INSTANT, RowNs, SurveyRow, SurveyTable, TicketRow, TicketTable};
+use crate::io::ReadOptions;
+use crate::io::rules::{Key, survey_kind};
+use crate::model::{Status, SurveyKind, SurveyResponse};
+use arrow_array::{Array, Int64Array};
+use std::ops::Range;
+
+/// Rows a block has: its instants and statuses stay in the cache between the check and the
+/// append, and a block the row path must read costs little twice.
+pub(super) const BLOCK: usize = 1024;
+
+/// A text column as the pass reads it: no values (no column, or all null), or strings.
+#[derive(Clone, Copy)]
+enum Texts<'v, 'a> {
+    None,
+    Strings(&'v View<'a>),
+}
+
+impl<'a> Texts<'_, 'a> {
+    /// The column of `key`; `None` when the pass does not read its kind (the row path writes
+    /// numbers, booleans and other values as text).
+    fn of<'v>(views: &'v [View<'a>], key: Col<'_>) -> Option<Texts<'v, 'a>> {
+        match key.col.map(|c| &views[c]) {
+            None | Some(View::Null) => Some(Texts::None),
+            Some(v @ View::Text { .. }) => Some(Texts::Strings(v)),
+            Some(_) => None,
+        }
+    }
+
+    /// Row `i`'s text as the reader keeps it ([`Fields::keep`]: trimmed, `None` for a null or a
+    /// null token).
+    #[inline]
+    fn get(self, f: &Fields<'_>, i: usize) -> Option<&'a str> {
+        match self {
+            Texts::None => None,
+            Texts::Strings(v) => v.str_at(i).and_then(|s| f.keep(s)),
+        }
+    }
+}
+
+/// An integer column as the pass reads it: no values, or Arrow integers whose text no null
+/// token could equal.
+#[derive(Clone, Copy)]
+enum Ints<'v> {
+    None,
+    Int(&'v Int64Array),
+}
+
+impl<'v> Ints<'v> {
+    fn of(f: &Fields<'_>, views: &'v [View<'_>], key: Col<'_>) -> Option<Ints<'v>> {
+        match key.col.map(|c| &views[c]) {
+            None | Some(View::Null) => Some(Ints::None),
+            Some(View::Int(a)) if !f.numbers_nullable => Some(Ints::Int(a)),
+            Some(_) => None,
+        }
+    }
+
+    /// Row `i`'s value (`Ok(None)`: null), `Err` when it does not fit `T`.
+    #[inline]
+    fn get<T: TryFrom<i64>>(self, i: usize) -> Result<Option<T>, ()> {
+        match self {
+            Ints::None => Ok(None),
+            Ints::Int(a) if a.is_null(i) => Ok(None),
+            Ints::Int(a) => T::try_from(a.value(i)).map(Some).map_err(drop),
+        }
+    }
+}
+
+/// The instants of `key` over `rows` as nanoseconds into `out` ([`NO_INSTANT`]: absent), as
+/// [`Fields::instant_ns`] reads them; `false` when the column is not one the pass reads as it
+/// is (text, a naive timestamp read in a zone other than UTC) or an instant does not fit the
+/// columns.
+fn instants(
+    f: &Fields<'_>,
+    views: &[View<'_>],
+    key: Col<'_>,
+    rows: Range<usize>,
+    out: &mut Vec<i64>,
+) -> bool {
+    out.clear();
+    match key.col.map(|c| &views[c]) {
+        None | Some(View::Null) => {
+            out.resize(rows.len(), NO_INSTANT);
+            true
+        }
+        Some(View::Timestamp {
+            values,
+            unit,
+            aware,
+        }) if f.direct_times && (*aware || f.utc) => {
+            let per_ns = ns_per(*unit);
+            let raw = &values.values()[rows.clone()];
+            match values.nulls() {
+                None => {
+                    for &v in raw {
+                        match v.checked_mul(per_ns) {
+                            Some(ns) if ns != NO_INSTANT => out.push(ns),
+                            _ => return false,
+                        }
+                    }
+                }
+                Some(nulls) => {
+                    for (i, &v) in rows.zip(raw) {
+                        if nulls.is_null(i) {
+                            out.push(NO_INSTANT);
+                            continue;
+                        }
+                        match v.checked_mul(per_ns) {
+                            Some(ns) if ns != NO_INSTANT => out.push(ns),
+                            _ => return false,
+                        }
+                    }
+                }
+            }
+            true
+        }
+        Some(_) => false,
+    }
+}
+
+/// The ticket pass's buffers, reused from block to block.
+#[derive(Default)]
+pub(super) struct TicketPass {
+    statuses: StatusCache,
+    /// Created, first response, first and latest resolution, by row of the block.
+    ns: [Vec<i64>; 4],
+    status: Vec<Status>,
+}
+
+impl TicketPass {
+    /// Reads the rows `rows` of a batch (`views`, whose first row is the table's `first`) and
+    /// appends them to `table` and their ids to `ids` when every one is accepted as it is;
+    /// `false`, with both unchanged, otherwise.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn read<'a>(
+        &mut self,
+        f: &Fields<'_>,
+        cols: &[Col<'_>; Key::ALL.len()],
+        views: &[View<'a>],
+        rows: Range<usize>,
+        first: u64,
+        table: &mut TicketTable,
+        ids: &mut Ids<'a>,
+    ) -> bool {
+        let col = |k: Key| cols[k.index()];
+        let (Some(id), Some(status)) = (
+            Texts::of(views, col(Key::Id)),
+            Texts::of(views, col(Key::Status)),
+        ) else {
+            return false;
+        };
+        let texts = [
+            Key::CustomerId,
+            Key::Channel,
+            Key::Priority,
+            Key::Team,
+            Key::Assignee,
+        ]
+        .map(|k| Texts::of(views, col(k)));
+        let [
+            Some(customer),
+            Some(channel),
+            Some(priority),
+            Some(team),
+            Some(assignee),
+        ] = texts
+        else {
+            return false;
+        };
+        let (Some(replies), Some(reopens)) = (
+            Ints::of(f, views, col(Key::AgentReplies)),
+            Ints::of(f, views, col(Key::Reopens)),
+        ) else {
+            return false;
+        };
+        let keys = [
+            Key::CreatedAt,
+            Key::FirstResponseAt,
+            Key::FirstResolvedAt,
+            Key::ResolvedAt,
+        ];
+        for (k, out) in keys.into_iter().zip(&mut self.ns) {
+            if !instants(f, views, col(k), rows.clone(), out) {
+                return false;
+            }
+        }
+        // Every row's check before any row is appended.
+        self.status.clear();
+        let mut kept_ids = Vec::with_capacity(rows.len());
+        let [created, response, first_resolved, resolved] = &mut self.ns;
+        for (j, i) in rows.clone().enumerate() {
+            let Some(id) = id.get(f, i) else {
+                return false;
+            };
+            kept_ids.push(id);
+            let given = match status.get(f, i) {
+                None => None,
+                Some(text) => match f.status_of(text, col(Key::Status), &mut self.statuses) {
+                    Ok(s) => Some(s),
+                    Err(_) => return false,
+                },
+            };
+            if replies.get::<u32>(i).is_err() || reopens.get::<u32>(i).is_err() {
+                return false;
+            }
+            let row = RowNs {
+                created: created[j],
+                first_response: response[j],
+                first_resolved: first_resolved[j],
+                resolved: resolved[j],
+            };
+            let Some((stored, s)) = TicketTable::checked_ns(id, row, given) else {
+                return false;
+            };
+            [first_resolved[j], resolved[j]] = [stored[2], stored[3]];
+            self.status.push(s);
+        }
+        for ((j, i), id) in rows.enumerate().zip(kept_ids) {
+            table.push_columns(
+                &TicketRow {
+                    id,
+                    customer_id: customer.get(f, i),
+                    channel: channel.get(f, i),
+                    priority: priority.get(f, i),
+                    team: team.get(f, i),
+                    assignee: assignee.get(f, i),
+                    agent_replies: replies.get(i).ok().flatten(),
+                    reopens: reopens.get(i).ok().flatten(),
+                    ..TicketRow::default()
+                },
+                [created[j], response[j], first_resolved[j], resolved[j]],
+                self.status[j],
+            );
+            ids.accept(Text::Borrowed(id), first + i as u64 + 1);
+        }
+        true
+    }
+}
+
+/// The survey pass's buffers, reused from block to block.
+#[derive(Default)]
+pub(super) struct SurveyPass {
+    at: Vec<i64>,
+    kind: Vec<SurveyKind>,
+    score: Vec<i32>,
+}
+
+impl SurveyPass {
+    /// [`TicketPass::read`] for survey responses ([`rules::response`](crate::io::rules)'s
+    /// fields and checks).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn read<'a>(
+        &mut self,
+        f: &Fields<'_>,
+        cols: &[Col<'_>; Key::ALL.len()],
+        options: &ReadOptions,
+        views: &[View<'a>],
+        rows: Range<usize>,
+        first: u64,
+        table: &mut SurveyTable,
+        ids: &mut Ids<'a>,
+    ) -> bool {
+        let col = |k: Key| cols[k.index()];
+        let (Some(id), Some(kind), Some(ticket), Some(customer), Some(score)) = (
+            Texts::of(views, col(Key::Id)),
+            Texts::of(views, col(Key::Kind)),
+            Texts::of(views, col(Key::TicketId)),
+            Texts::of(views, col(Key::CustomerId)),
+            Ints::of(f, views, col(Key::Score)),
+        ) else {
+            return false;
+        };
+        if !instants(f, views, col(Key::RespondedAt), rows.clone(), &mut self.at) {
+            return false;
+        }
+        self.kind.clear();
+        self.score.clear();
+        let mut kept_ids = Vec::with_capacity(rows.len());
+        for (j, i) in rows.clone().enumerate() {
+            let (Some(id), Some(kind)) = (id.get(f, i), kind.get(f, i).and_then(survey_kind))
+            else {
+                return false;
+            };
+            let Ok(Some(score)) = score.get::<i32>(i) else {
+                return false;
+            };
+            if self.at[j] == NO_INSTANT
+                || SurveyResponse::check(id, kind, score).is_err()
+                || options.check_score(kind, score).is_err()
+            {
+                return false;
+            }
+            self.kind.push(kind);
+            self.score.push(score);
+            kept_ids.push(id);
+        }
+        for ((j, i), id) in rows.enumerate().zip(kept_ids) {
+            let at = self.at[j];
+            table.push_columns(
+                &SurveyRow {
+                    id,
+                    ticket_id: ticket.get(f, i),
+                    customer_id: customer.get(f, i),
+                    responded_at: crate::columnar::from_ns(at),
+                    kind: self.kind[j],
+                    score: self.score[j],
+                },
+                at,
+            );
+            ids.accept(Text::Borrowed(id), first + i as u64 + 1);
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{polars_like, polars_like_surveys, temporal, tickets_of};
+    use super::super::*;
+    use super::*;
+    use crate::model::{Ticket, TicketBuilder};
+    use arrow_array::builder::{Int64Builder, StringViewBuilder, TimestampMicrosecondBuilder};
+    use arrow_array::{ArrayRef, RecordBatch};
+    use std::sync::Arc;
+
+    fn example_tickets() -> Vec<Ticket> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/tickets.csv");
+        crate::io::read_tickets(path, &ReadOptions::new())
+            .unwrap()
+            .records
+    }
+
+    fn example_surveys() -> Vec<SurveyResponse> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/surveys.csv");
+        crate::io::read_surveys(path, &ReadOptions::new())
+            .unwrap()
+            .records
+    }
+
+    /// `batch` with the column `name` replaced.
+    fn with_column(batch: &RecordBatch, name: &str, array: ArrayRef) -> RecordBatch {
+        let schema = batch.schema();
+        let c = schema.index_of(name).unwrap();
+        let mut arrays = batch.columns().to_vec();
+        arrays[c] = array;
+        let fields: Vec<arrow_schema::Field> = schema
+            .fields()
+            .iter()
+            .zip(&arrays)
+            .map(|(f, a)| arrow_schema::Field::new(f.name(), a.data_type().clone(), true))
+            .collect();
+        RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), arrays).unwrap()
+    }
+
+    /// A text column of `n` rows, `value` everywhere except `odd` at row `k`.
+    fn texts(n: usize, value: impl Fn(usize) -> Option<String>) -> ArrayRef {
+        let mut b = StringViewBuilder::new();
+        for i in 0..n {
+            b.append_option(value(i));
+        }
+        Arc::new(b.finish())
+    }
+
+    fn micros(n: usize, value: impl Fn(usize) -> Option<i64>) -> ArrayRef {
+        let mut b = TimestampMicrosecondBuilder::with_capacity(n);
+        for i in 0..n {
+            b.append_option(value(i));
+        }
+        Arc::new(b.finish().with_timezone("UTC"))
+    }
+
+    fn ints(n: usize, value: impl Fn(usize) -> Option<i64>) -> ArrayRef {
+        let mut b = Int64Builder::with_capacity(n);
+        for i in 0..n {
+            b.append_option(value(i));
+        }
+        Arc::new(b.finish())
+    }
+
+    fn hashes(ids: Ids<'_>) -> Vec<u64> {
+        match ids {
+            Ids::Hashes(v, _) => v,
+            _ => panic!("the pass runs with hashed ids"),
+        }
+    }
+
+    /// What the pass and the quick path make of every row of `batch` as one block: the pass's
+    /// table and id hashes (`None`: it declined, and then it appended nothing), and the quick
+    /// path's, with the rows the quick path declined.
+    #[allow(clippy::type_complexity)]
+    fn ticket_paths(
+        batch: &RecordBatch,
+        options: &ReadOptions,
+    ) -> (
+        Option<(TicketTable, Vec<u64>)>,
+        (TicketTable, Vec<u64>),
+        Vec<usize>,
+    ) {
+        let schema = batch.schema();
+        let names = names_of(&schema);
+        let t = temporal();
+        let columns = prepare(&names, std::slice::from_ref(batch), &t).unwrap();
+        let layout = TableLayout::tickets(&names, options).unwrap();
+        let views = cells::views(&names, &columns[0]).unwrap();
+        let mut parser = TicketParser {
+            r: RowReader::new(Fields::new(&layout, &names, &t)),
+            rules: Rules::Canonical,
+            pass: Some(TicketPass::default()),
+        };
+        let n = batch.num_rows();
+        let (mut table, mut ids) = (TicketTable::new(), Ids::new(true, false, n));
+        let took = parser.bulk(&views, 0..n, 0, &mut table, &mut ids);
+        let ids = hashes(ids);
+        let pass = if took {
+            Some((table, ids))
+        } else {
+            assert!(
+                table.is_empty() && ids.is_empty(),
+                "a declined block appends nothing"
+            );
+            None
+        };
+        let (mut quick, mut quick_ids, mut declined) =
+            (TicketTable::new(), Ids::new(true, false, n), Vec::new());
+        for i in 0..n {
+            match parser.quick(Row { views: &views, i }, &mut quick, |_| true) {
+                Some(id) => quick_ids.accept(id, i as u64 + 1),
+                None => declined.push(i),
+            }
+        }
+        (pass, (quick, hashes(quick_ids)), declined)
+    }
+
+    #[test]
+    fn a_plain_block_is_the_quick_paths_rows() {
+        let want = example_tickets();
+        let batch = polars_like(&want);
+        let (pass, quick, declined) = ticket_paths(&batch, &ReadOptions::new());
+        let (table, ids) = pass.expect("the pass reads a polars frame's tickets");
+        assert!(declined.is_empty());
+        assert_eq!(table, quick.0);
+        assert_eq!(ids, quick.1);
+        assert_eq!(table.tickets().collect::<Vec<_>>(), want);
+
+        // Without first resolutions or statuses, the pass fills in what the builder does: the
+        // first resolution is the latest, the status solved when resolved, else open.
+        let n = batch.num_rows();
+        let bare = with_column(&batch, "first_resolved_at", micros(n, |_| None));
+        let bare = with_column(&bare, "status", texts(n, |_| None));
+        let (pass, quick, declined) = ticket_paths(&bare, &ReadOptions::new());
+        let (table, _) = pass.expect("the pass reads tickets without those columns' values");
+        assert!(declined.is_empty());
+        assert_eq!(table, quick.0);
+        let rebuilt: Vec<Ticket> = want
+            .iter()
+            .map(|t| {
+                let mut b = Ticket::builder(t.id().as_str(), t.created_at());
+                if let Some(c) = t.customer_id() {
+                    b = b.customer_id(c.as_str());
+                }
+                if let Some(at) = t.first_response_at() {
+                    b = b.first_response_at(at);
+                }
+                if let Some(at) = t.resolved_at() {
+                    b = b.resolved_at(at);
+                }
+                for (value, set) in [
+                    (
+                        t.channel(),
+                        TicketBuilder::channel as fn(TicketBuilder, String) -> _,
+                    ),
+                    (t.priority(), TicketBuilder::priority),
+                    (t.team(), TicketBuilder::team),
+                    (t.assignee(), TicketBuilder::assignee),
+                ] {
+                    if let Some(v) = value {
+                        b = set(b, v.to_owned());
+                    }
+                }
+                if let Some(n) = t.agent_replies() {
+                    b = b.agent_replies(n);
+                }
+                if let Some(n) = t.reopens() {
+                    b = b.reopens(n);
+                }
+                b.build().unwrap()
+            })
+            .collect();
+        assert!(rebuilt.iter().any(|t| t.status() == Status::Solved));
+        assert!(rebuilt.iter().any(|t| t.status() == Status::Open));
+        assert_eq!(table.tickets().collect::<Vec<_>>(), rebuilt);
+    }
+
+    /// Each row the rules refuse (or the columns cannot hold) makes the pass decline the whole
+    /// block, and the quick path declines that row alone.
+    #[test]
+    fn a_block_with_a_row_the_rules_refuse_is_left_to_the_row_path() {
+        let want = example_tickets();
+        let batch = polars_like(&want);
+        let n = batch.num_rows();
+        let k = n / 2;
+        let created = want[k].created_at().timestamp_micros();
+        let same_text = |name: &str| -> Vec<Option<String>> {
+            let c = batch.schema().index_of(name).unwrap();
+            let a = batch
+                .column(c)
+                .as_any()
+                .downcast_ref::<arrow_array::StringViewArray>();
+            let a = a.unwrap();
+            (0..n)
+                .map(|i| (!a.is_null(i)).then(|| a.value(i).to_owned()))
+                .collect()
+        };
+        let ids = same_text("id");
+        let statuses = same_text("status");
+        let at = |f: fn(&Ticket) -> Option<chrono::DateTime<chrono::Utc>>| {
+            want.iter()
+                .map(|t| f(t).map(|at| at.timestamp_micros()))
+                .collect::<Vec<_>>()
+        };
+        let response = at(Ticket::first_response_at);
+        let resolved = at(Ticket::resolved_at);
+        let cases: Vec<(&str, RecordBatch)> = vec![
+            (
+                "a null id",
+                with_column(
+                    &batch,
+                    "id",
+                    texts(n, |i| (i != k).then(|| ids[i].clone()).flatten()),
+                ),
+            ),
+            (
+                "a blank id",
+                with_column(
+                    &batch,
+                    "id",
+                    texts(n, |i| {
+                        if i == k {
+                            Some("   ".into())
+                        } else {
+                            ids[i].clone()
+                        }
+                    }),
+                ),
+            ),
+            (
+                "no creation",
+                with_column(
+                    &batch,
+                    "created_at",
+                    micros(n, |i| {
+                        (i != k).then(|| want[i].created_at().timestamp_micros())
+                    }),
+                ),
+            ),
+            (
+                "a response before the creation",
+                with_column(
+                    &batch,
+                    "first_response_at",
+                    micros(n, |i| {
+                        if i == k {
+                            Some(created - 1)
+                        } else {
+                            response[i]
+                        }
+                    }),
+                ),
+            ),
+            (
+                "a resolution past 2262 (no nanoseconds in an i64)",
+                with_column(
+                    &batch,
+                    "resolved_at",
+                    micros(n, |i| {
+                        if i == k {
+                            Some(32_503_680_000_000_000)
+                        } else {
+                            resolved[i]
+                        }
+                    }),
+                ),
+            ),
+            (
+                "a status the map does not have",
+                with_column(
+                    &batch,
+                    "status",
+                    texts(n, |i| {
+                        if i == k {
+                            Some("weird".into())
+                        } else {
+                            statuses[i].clone()
+                        }
+                    }),
+                ),
+            ),
+            (
+                "negative replies",
+                with_column(&batch, "agent_replies", ints(n, |i| (i == k).then_some(-1))),
+            ),
+        ];
+        for (case, batch) in cases {
+            let (pass, _, declined) = ticket_paths(&batch, &ReadOptions::new());
+            assert!(pass.is_none(), "{case}: the pass took the block");
+            assert_eq!(declined, vec![k], "{case}");
+        }
+        // Text instants and numbers as text are the row path's (it writes and parses them).
+        let as_text = with_column(
+            &batch,
+            "created_at",
+            texts(n, |i| Some(want[i].created_at().to_rfc3339())),
+        );
+        let (pass, _, declined) = ticket_paths(&as_text, &ReadOptions::new());
+        assert!(pass.is_none() && declined.is_empty());
+    }
+
+    /// Through the reader: a table of several blocks whose middle block has a bad row keeps
+    /// every other row, rejects that one on its line, and reads what the row path alone reads.
+    #[test]
+    fn a_declined_block_loses_no_row_and_moves_no_line() {
+        let t0 = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2024, 1, 1, 9, 0, 0).unwrap();
+        let n = 3 * BLOCK + 10;
+        let k = BLOCK + 17;
+        let all: Vec<Ticket> = (0..n)
+            .map(|i| {
+                Ticket::builder(format!("T-{i}"), t0 + chrono::Duration::minutes(i as i64))
+                    .channel(["email", "chat", "phone"][i % 3])
+                    .assignee(format!("agent-{}", i % 50))
+                    .build()
+                    .unwrap()
+            })
+            .collect();
+        let good = polars_like(&all);
+        let bad = with_column(
+            &good,
+            "status",
+            texts(n, |i| Some(if i == k { "weird" } else { "open" }.into())),
+        );
+        let options = ReadOptions::new().errors(ErrorMode::Lenient);
+        let Read::Table {
+            table,
+            rejected,
+            read,
+        } = tickets_of(&bad, &options)
+        else {
+            panic!("read as text")
+        };
+        assert_eq!(read, n as u64);
+        assert_eq!(rejected.len(), 1);
+        assert_eq!(rejected[0].line, k as u64 + 1);
+        assert_eq!(rejected[0].error.kind(), ErrorKind::UnmappedStatus);
+        let mut kept = all.clone();
+        kept.remove(k);
+        assert_eq!(table.tickets().collect::<Vec<_>>(), kept);
+        let Err(e) = tickets(
+            &bad.schema(),
+            std::slice::from_ref(&bad),
+            &ReadOptions::new(),
+            &temporal(),
+            true,
+        ) else {
+            panic!("strict mode stops at the bad row")
+        };
+        assert_eq!(e.record().and_then(|r| r.line), Some(k as u64 + 1));
+    }
+
+    /// The pass over responses: every row as the quick path reads it, and a bad row declines.
+    #[test]
+    fn survey_blocks_read_as_the_quick_path_and_decline_bad_rows() {
+        let want = example_surveys();
+        let batch = polars_like_surveys(&want);
+        let n = batch.num_rows();
+        let run = |batch: &RecordBatch, options: &ReadOptions| {
+            let schema = batch.schema();
+            let names = names_of(&schema);
+            let t = temporal();
+            let columns = prepare(&names, std::slice::from_ref(batch), &t).unwrap();
+            let layout = TableLayout::surveys(&names, options).unwrap();
+            let views = cells::views(&names, &columns[0]).unwrap();
+            let mut parser = SurveyParser {
+                r: RowReader::new(Fields::new(&layout, &names, &t)),
+                options,
+                pass: SurveyPass::default(),
+            };
+            let (mut table, mut ids) = (SurveyTable::new(), Ids::new(true, false, n));
+            let took = parser.bulk(&views, 0..n, 0, &mut table, &mut ids);
+            let mut quick = SurveyTable::new();
+            let declined: Vec<usize> = (0..n)
+                .filter(|&i| {
+                    parser
+                        .quick(Row { views: &views, i }, &mut quick, |_| true)
+                        .is_none()
+                })
+                .collect();
+            (took.then_some(table), quick, declined)
+        };
+        let (pass, quick, declined) = run(&batch, &ReadOptions::new());
+        assert!(declined.is_empty());
+        assert_eq!(
+            pass.expect("the pass reads a polars frame's responses"),
+            quick
+        );
+        let k = n / 2;
+        let kinds: Vec<String> = want.iter().map(|r| r.kind().to_string()).collect();
+        let cases: Vec<(&str, RecordBatch)> = vec![
+            (
+                "an unknown kind",
+                with_column(
+                    &batch,
+                    "kind",
+                    texts(n, |i| {
+                        Some(if i == k {
+                            "stars".into()
+                        } else {
+                            kinds[i].clone()
+                        })
+                    }),
+                ),
+            ),
+            (
+                "no score",
+                with_column(
+                    &batch,
+                    "score",
+                    ints(n, |i| (i != k).then(|| i64::from(want[i].score()))),
+                ),
+            ),
+            (
+                "no instant",
+                with_column(
+                    &batch,
+                    "responded_at",
+                    micros(n, |i| {
+                        (i != k).then(|| want[i].responded_at().timestamp_micros())
+                    }),
+                ),
+            ),
+            ("an NPS of 11", {
+                let b = with_column(
+                    &batch,
+                    "kind",
+                    texts(n, |i| {
+                        Some(if i == k {
+                            "nps".into()
+                        } else {
+                            kinds[i].clone()
+                        })
+                    }),
+                );
+                with_column(
+                    &b,
+                    "score",
+                    ints(n, |i| {
+                        Some(if i == k {
+                            11
+                        } else {
+                            i64::from(want[i].score())
+                        })
+                    }),
+                )
+            }),
+        ];
+        for (case, batch) in cases {
+            let (pass, _, declined) = run(&batch, &ReadOptions::new());
+            assert!(pass.is_none(), "{case}: the pass took the block");
+            assert_eq!(declined, vec![k], "{case}");
+        }
+    }
+}
