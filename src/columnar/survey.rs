@@ -151,13 +151,29 @@ impl SurveyTable {
 
     /// Appends every row of `other`, in order.
     pub fn append(&mut self, other: SurveyTable) {
-        self.ids.append(other.ids);
-        self.ticket_id.append(other.ticket_id);
-        self.linked.extend(other.linked);
-        self.customer_id.append(other.customer_id);
-        self.responded_at.extend(other.responded_at);
-        self.kind.extend(other.kind);
-        self.score.extend(other.score);
+        let SurveyTable {
+            ids,
+            ticket_id,
+            linked,
+            customer_id,
+            responded_at,
+            kind,
+            score,
+        } = self;
+        // Two threads, about half the bytes each (as `TicketTable::append`).
+        crate::par::join(
+            || {
+                ids.append(other.ids);
+                responded_at.extend(other.responded_at);
+            },
+            || {
+                ticket_id.append(other.ticket_id);
+                linked.extend(other.linked);
+                customer_id.append(other.customer_id);
+                kind.extend(other.kind);
+                score.extend(other.score);
+            },
+        );
     }
 
     /// The table without the rows `drop` (ascending), as [`TicketTable`]'s
