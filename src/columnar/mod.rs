@@ -191,6 +191,13 @@ impl Dictionary {
         self.codes.push(code);
     }
 
+    /// The code of a row's value ([`Dictionary::NONE`] for none), the value added when new.
+    /// With [`TicketTable::push_coded`] a reader that knows a row's value is an earlier row's
+    /// (an Arrow dictionary's key) appends it without looking the value up again.
+    pub(crate) fn code_for(&mut self, value: Option<&str>) -> u32 {
+        value.map_or(Self::NONE, |v| self.intern(v))
+    }
+
     /// The code of `value`, adding it to the values when new.
     fn intern(&mut self, value: &str) -> u32 {
         // Most columns (channel, priority, team, status-like dimensions) have a handful of
@@ -634,6 +641,36 @@ impl TicketTable {
     /// Appends a row's columns: its instants (created, first response, first and latest
     /// resolution) as nanoseconds and its status given, the rest from `row`.
     pub(crate) fn push_columns(&mut self, row: &TicketRow<'_>, ns: [i64; 4], status: Status) {
+        let codes = [
+            self.channel.code_for(row.channel),
+            self.priority.code_for(row.priority),
+            self.team.code_for(row.team),
+            self.assignee.code_for(row.assignee),
+        ];
+        self.push_coded(row, ns, status, codes);
+    }
+
+    /// The channel's, priority's, team's and assignee's dictionaries, in that order (for
+    /// [`push_coded`](Self::push_coded)'s codes).
+    pub(crate) fn text_dictionaries(&mut self) -> [&mut Dictionary; 4] {
+        [
+            &mut self.channel,
+            &mut self.priority,
+            &mut self.team,
+            &mut self.assignee,
+        ]
+    }
+
+    /// [`push_columns`](Self::push_columns) with the channel, priority, team and assignee
+    /// given as codes of this table's dictionaries ([`Dictionary::code_for`]); the row's own
+    /// values of those four are not read.
+    pub(crate) fn push_coded(
+        &mut self,
+        row: &TicketRow<'_>,
+        ns: [i64; 4],
+        status: Status,
+        codes: [u32; 4],
+    ) {
         let [created, fr, fres, res] = ns;
         let n = self.len();
         self.ids.push(row.id);
@@ -643,10 +680,9 @@ impl TicketTable {
         self.first_resolved_at.push(fres);
         self.resolved_at.push(res);
         self.status.push(status);
-        self.channel.push(row.channel);
-        self.priority.push(row.priority);
-        self.team.push(row.team);
-        self.assignee.push(row.assignee);
+        for (d, code) in self.text_dictionaries().into_iter().zip(codes) {
+            d.codes.push(code);
+        }
         self.agent_replies.push(row.agent_replies);
         self.reopens.push(row.reopens);
         for (i, (name, value)) in row.dimensions.iter().enumerate() {

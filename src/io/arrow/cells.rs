@@ -149,6 +149,15 @@ impl<'a> Strs<'a> {
             Strs::View(a) => a.value(i),
         }
     }
+
+    /// How many strings (a dictionary's distinct values).
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Strs::Utf8(a) => a.len(),
+            Strs::Large(a) => a.len(),
+            Strs::View(a) => a.len(),
+        }
+    }
 }
 
 /// A column ready to read row by row: typed arrays and their logical nulls.

@@ -4,8 +4,10 @@
 //! cell at a time, asking every cell what kind its column is. Most tables handed over by a data
 //! frame are plain — the canonical columns, as Arrow timestamps, strings and integers — and for
 //! those a block of rows is read column by column: the instants scaled to nanoseconds, the
-//! statuses resolved once per distinct text, every row checked by the tables' own rules
-//! ([`TicketTable::checked_ns`], [`SurveyResponse::check`], the options' scales). Only when
+//! statuses resolved once per distinct text, an Arrow dictionary's values (polars
+//! `Categorical`, pyarrow `dictionary`) interned once per value and block, every row checked
+//! by the tables' own rules ([`TicketTable::checked_ns`], [`SurveyResponse::check`], the
+//! options' scales). Only when
 //! every row of the block is accepted as it is are its rows appended; otherwise the block
 //! declines, nothing of it is kept, and the row path reads it and names its errors. A block
 //! read here is therefore the block the row path would have read: the pass changes the cost,
@@ -21,7 +23,9 @@
 
 use super::super::cells::View;
 use super::{Col, Fields, Ids, StatusCache, Text, ns_per};
-use crate::columnar::{NO_INSTANT, RowNs, SurveyRow, SurveyTable, TicketRow, TicketTable};
+use crate::columnar::{
+    Dictionary, NO_INSTANT, RowNs, SurveyRow, SurveyTable, TicketRow, TicketTable,
+};
 use crate::io::ReadOptions;
 use crate::io::rules::{Key, survey_kind};
 use crate::model::{Status, SurveyKind, SurveyResponse};
@@ -57,6 +61,63 @@ impl<'a> Texts<'_, 'a> {
         match self {
             Texts::None => None,
             Texts::Strings(v) => v.str_at(i).and_then(|s| f.keep(s)),
+        }
+    }
+}
+
+/// A text column the table interns (channel, priority, team, assignee): an Arrow dictionary's
+/// rows by their key, its values looked up once each per block; other columns row by row.
+enum Coder<'v, 'a> {
+    Rows(Texts<'v, 'a>),
+    Keys {
+        view: &'v View<'a>,
+        keys: &'v [usize],
+        valid: Option<&'v arrow_array::BooleanArray>,
+        /// The table's code of each of the dictionary's values, once looked up.
+        codes: Vec<Option<u32>>,
+    },
+}
+
+impl<'v, 'a> Coder<'v, 'a> {
+    fn of(texts: Texts<'v, 'a>) -> Coder<'v, 'a> {
+        match texts {
+            Texts::Strings(
+                view @ View::Text {
+                    strs,
+                    keys: Some(keys),
+                    valid,
+                },
+            ) if strs.len() <= BLOCK => Coder::Keys {
+                view,
+                keys,
+                valid: valid.as_ref(),
+                codes: vec![None; strs.len()],
+            },
+            // A dictionary larger than a block would cost more to cache than to read.
+            texts => Coder::Rows(texts),
+        }
+    }
+
+    /// Row `i`'s code in `dictionary`, as [`Dictionary::code_for`] of its kept text.
+    #[inline]
+    fn code(&mut self, f: &Fields<'_>, dictionary: &mut Dictionary, i: usize) -> u32 {
+        match self {
+            Coder::Rows(texts) => dictionary.code_for(texts.get(f, i)),
+            Coder::Keys {
+                view,
+                keys,
+                valid,
+                codes,
+            } => {
+                // A null key is a row's own null: its key indexes no value.
+                if valid.is_some_and(|v| !v.value(i)) {
+                    return Dictionary::NONE;
+                }
+                let k = keys[i];
+                *codes[k].get_or_insert_with(|| {
+                    dictionary.code_for(view.str_at(i).and_then(|s| f.keep(s)))
+                })
+            }
         }
     }
 }
@@ -190,6 +251,7 @@ impl TicketPass {
         else {
             return false;
         };
+        let mut coders = [channel, priority, team, assignee].map(Coder::of);
         let (Some(replies), Some(reopens)) = (
             Ints::of(f, views, col(Key::AgentReplies)),
             Ints::of(f, views, col(Key::Reopens)),
@@ -239,20 +301,25 @@ impl TicketPass {
             self.status.push(s);
         }
         for ((j, i), id) in rows.enumerate().zip(kept_ids) {
-            table.push_columns(
+            let mut codes = [0; 4];
+            for ((code, coder), dictionary) in codes
+                .iter_mut()
+                .zip(&mut coders)
+                .zip(table.text_dictionaries())
+            {
+                *code = coder.code(f, dictionary, i);
+            }
+            table.push_coded(
                 &TicketRow {
                     id,
                     customer_id: customer.get(f, i),
-                    channel: channel.get(f, i),
-                    priority: priority.get(f, i),
-                    team: team.get(f, i),
-                    assignee: assignee.get(f, i),
                     agent_replies: replies.get(i).ok().flatten(),
                     reopens: reopens.get(i).ok().flatten(),
                     ..TicketRow::default()
                 },
                 [created[j], response[j], first_resolved[j], resolved[j]],
                 self.status[j],
+                codes,
             );
             ids.accept(Text::Borrowed(id), first + i as u64 + 1);
         }
@@ -512,6 +579,44 @@ mod tests {
         assert!(rebuilt.iter().any(|t| t.status() == Status::Solved));
         assert!(rebuilt.iter().any(|t| t.status() == Status::Open));
         assert_eq!(table.tickets().collect::<Vec<_>>(), rebuilt);
+    }
+
+    /// Dictionary-encoded texts (polars `Categorical`, pyarrow `dictionary`) are interned once
+    /// per dictionary value and block: the same table as the quick path's row-by-row reading,
+    /// through null keys, null values, a null token and text to trim.
+    #[test]
+    fn dictionary_columns_read_as_the_quick_path_reads_them() {
+        use arrow_array::types::Int32Type;
+        use arrow_array::{DictionaryArray, Int32Array, StringArray};
+        let want = example_tickets();
+        let batch = polars_like(&want);
+        let n = batch.num_rows();
+        // Values: a plain one, one to trim, a null token, a null; keys cycle through them,
+        // with every seventh key null.
+        let values = StringArray::from(vec![Some("email"), Some("  chat "), Some("NULL"), None]);
+        let keys = Int32Array::from_iter((0..n).map(|i| (i % 7 != 6).then_some((i % 4) as i32)));
+        let coded: ArrayRef =
+            Arc::new(DictionaryArray::<Int32Type>::try_new(keys, Arc::new(values)).unwrap());
+        let mut batch = with_column(&batch, "channel", coded.clone());
+        for name in ["priority", "team"] {
+            batch = with_column(&batch, name, coded.clone());
+        }
+        let (pass, quick, declined) = ticket_paths(&batch, &ReadOptions::new());
+        let (table, ids) = pass.expect("the pass reads dictionary columns");
+        assert!(declined.is_empty());
+        assert_eq!(table, quick.0);
+        assert_eq!(ids, quick.1);
+        let expected = |i: usize| match (i % 7 != 6).then_some(i % 4) {
+            Some(0) => Some("email"),
+            Some(1) => Some("chat"),
+            _ => None,
+        };
+        for i in 0..n {
+            assert_eq!(table.channel().get(i), expected(i), "row {i}");
+            assert_eq!(table.team().get(i), expected(i), "row {i}");
+        }
+        // Two values, each interned once (no row's null or token is a value).
+        assert_eq!(table.channel().values().len(), 2);
     }
 
     /// Each row the rules refuse (or the columns cannot hold) makes the pass decline the whole
