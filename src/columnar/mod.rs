@@ -382,6 +382,10 @@ pub(crate) struct TicketRow<'a> {
     pub(crate) dimensions: &'a [(&'a str, &'a str)],
 }
 
+/// Rows below which an append copies on one thread (a join's hand-off costs more than copying
+/// a few thousand rows).
+const PARALLEL_APPEND: usize = 16 * 1024;
+
 /// Summary tickets as columns. See the [module docs](self).
 ///
 /// Each free-form dimension is a column with a code for every row, so tickets that carry many
@@ -706,6 +710,7 @@ impl TicketTable {
     /// Appends every row of `other`, in order (dictionaries are merged).
     pub fn append(&mut self, other: TicketTable) {
         let n = self.len();
+        let their_rows = other.len();
         let TicketTable {
             ids,
             customer_id,
@@ -736,31 +741,34 @@ impl TicketTable {
             assignee: their_assignee,
             agent_replies: their_replies,
             reopens: their_reopens,
-            dimensions: theirs,
+            dimensions: mut theirs,
         } = other;
         // The text columns and the fixed-width ones on two threads, about half the bytes each:
         // joining a large read's stretches copies (and first touches) the later ones' rows.
-        crate::par::join(
-            || {
-                ids.append(their_ids);
-                customer_id.append(their_customers);
-                channel.append(their_channel);
-                priority.append(their_priority);
-                team.append(their_team);
-                assignee.append(their_assignee);
-            },
-            || {
-                created_at.extend(their_created);
-                first_response_at.extend(their_responses);
-                first_resolved_at.extend(their_first_resolutions);
-                resolved_at.extend(their_resolutions);
-                status.extend(their_status);
-                agent_replies.extend(their_replies);
-                reopens.extend(their_reopens);
-            },
-        );
+        let texts = || {
+            ids.append(their_ids);
+            customer_id.append(their_customers);
+            channel.append(their_channel);
+            priority.append(their_priority);
+            team.append(their_team);
+            assignee.append(their_assignee);
+        };
+        let numbers = || {
+            created_at.extend(their_created);
+            first_response_at.extend(their_responses);
+            first_resolved_at.extend(their_first_resolutions);
+            resolved_at.extend(their_resolutions);
+            status.extend(their_status);
+            agent_replies.extend(their_replies);
+            reopens.extend(their_reopens);
+        };
+        if their_rows >= PARALLEL_APPEND {
+            crate::par::join(texts, numbers);
+        } else {
+            texts();
+            numbers();
+        }
         let total = self.len();
-        let mut theirs = theirs;
         for (name, d) in &mut self.dimensions {
             match theirs.remove(name) {
                 Some(o) => d.append(o),

@@ -161,7 +161,8 @@ impl SurveyTable {
             score,
         } = self;
         // Two threads, about half the bytes each (as `TicketTable::append`).
-        crate::par::join(
+        let their_rows = other.ids.len();
+        let (a, b) = (
             || {
                 ids.append(other.ids);
                 responded_at.extend(other.responded_at);
@@ -174,6 +175,12 @@ impl SurveyTable {
                 score.extend(other.score);
             },
         );
+        if their_rows >= super::PARALLEL_APPEND {
+            crate::par::join(a, b);
+        } else {
+            a();
+            b();
+        }
     }
 
     /// The table without the rows `drop` (ascending), as [`TicketTable`]'s

@@ -12,7 +12,8 @@
 //! declines, nothing of it is kept, and the row path reads it and names its errors. A block
 //! read here is therefore the block the row path would have read: the pass changes the cost,
 //! never an outcome (the reader property tests compare every outcome with CSV, JSON Lines and
-//! Parquet, and the tests below compare the two paths block by block).
+//! Parquet; the tests below compare the pass with the quick path on single blocks, and read
+//! tables of several blocks through the reader).
 //!
 //! What the pass takes (anything else declines, per block): ids, texts and statuses from
 //! string or dictionary columns (or no column, or an all-null one), instants from Arrow
@@ -33,7 +34,8 @@ use arrow_array::{Array, Int64Array};
 use std::ops::Range;
 
 /// Rows a block has: its instants and statuses stay in the cache between the check and the
-/// append, and a block the row path must read costs little twice.
+/// append. A block with a bad row is read twice (the pass up to that row, then the row path):
+/// a table with a bad row in every block costs the pass's work on top of the row path's.
 pub(super) const BLOCK: usize = 1024;
 
 /// A text column as the pass reads it: no values (no column, or all null), or strings.
@@ -134,6 +136,9 @@ impl<'v> Ints<'v> {
     fn of(f: &Fields<'_>, views: &'v [View<'_>], key: Col<'_>) -> Option<Ints<'v>> {
         match key.col.map(|c| &views[c]) {
             None | Some(View::Null) => Some(Ints::None),
+            // A null token equal to a number's text is read by the row path. (Such a token starts
+            // with a digit or `-`, which also turns off `direct_times`, so no block whose
+            // creation the pass can read gets here: the guard keeps the rule local.)
             Some(View::Int(a)) if !f.numbers_nullable => Some(Ints::Int(a)),
             Some(_) => None,
         }
@@ -442,7 +447,7 @@ mod tests {
         RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), arrays).unwrap()
     }
 
-    /// A text column of `n` rows, `value` everywhere except `odd` at row `k`.
+    /// A text column of `n` rows, row `i` being `value(i)`.
     fn texts(n: usize, value: impl Fn(usize) -> Option<String>) -> ArrayRef {
         let mut b = StringViewBuilder::new();
         for i in 0..n {
@@ -754,7 +759,10 @@ mod tests {
             .map(|i| {
                 Ticket::builder(format!("T-{i}"), t0 + chrono::Duration::minutes(i as i64))
                     .channel(["email", "chat", "phone"][i % 3])
+                    .team(["tier1", "tier2"][i % 2])
                     .assignee(format!("agent-{}", i % 50))
+                    .agent_replies((i % 5) as u32)
+                    .reopens((i % 2) as u32)
                     .build()
                     .unwrap()
             })
@@ -893,6 +901,107 @@ mod tests {
             let (pass, _, declined) = run(&batch, &ReadOptions::new());
             assert!(pass.is_none(), "{case}: the pass took the block");
             assert_eq!(declined, vec![k], "{case}");
+        }
+    }
+    /// The options' survey scales are the pass's rule too: a CSAT of 6 declines its block, and
+    /// the reader sets it aside on its line.
+    #[test]
+    fn survey_scales_decline_a_block_and_reject_on_the_line() {
+        use crate::kpi::{CesOptions, CsatOptions};
+        let want = example_surveys();
+        let n = want.len();
+        let k = n / 2;
+        let batch = polars_like_surveys(&want);
+        let batch = with_column(
+            &batch,
+            "kind",
+            texts(n, |i| {
+                Some(if i == k {
+                    "csat".into()
+                } else {
+                    want[i].kind().to_string()
+                })
+            }),
+        );
+        let batch = with_column(
+            &batch,
+            "score",
+            ints(n, |i| {
+                Some(if i == k {
+                    6
+                } else {
+                    i64::from(want[i].score())
+                })
+            }),
+        );
+        let scales =
+            ReadOptions::new().survey_scales(CsatOptions::default(), CesOptions::default());
+        let schema = batch.schema();
+        let names = names_of(&schema);
+        let t = temporal();
+        let columns = prepare(&names, std::slice::from_ref(&batch), &t).unwrap();
+        let layout = TableLayout::surveys(&names, &scales).unwrap();
+        let views = cells::views(&names, &columns[0]).unwrap();
+        let mut pass = SurveyPass::default();
+        let f = Fields::new(&layout, &names, &t);
+        let cols = Key::ALL.map(|k| f.key(k.name()));
+        let (mut table, mut ids) = (SurveyTable::new(), Ids::new(true, false, n));
+        assert!(!pass.read(&f, &cols, &scales, &views, 0..n, 0, &mut table, &mut ids));
+        assert!(table.is_empty());
+        // Without the scales the same block is the pass's.
+        let bare = ReadOptions::new();
+        assert!(pass.read(&f, &cols, &bare, &views, 0..n, 0, &mut table, &mut ids));
+        assert_eq!(table.len(), n);
+
+        let lenient = scales.errors(ErrorMode::Lenient);
+        let Read::Table {
+            table,
+            rejected,
+            read,
+        } = surveys(&schema, std::slice::from_ref(&batch), &lenient, &t, true).unwrap()
+        else {
+            panic!("read as text")
+        };
+        assert_eq!((table.len(), rejected.len(), read), (n - 1, 1, n as u64));
+        assert_eq!(rejected[0].line, k as u64 + 1);
+        assert_eq!(rejected[0].error.kind(), ErrorKind::ScoreOutOfScale);
+    }
+
+    /// Tickets whose extra columns are kept as dimensions are the row path's: the reader keeps
+    /// every row's dimension.
+    #[test]
+    fn kept_dimensions_are_read_by_the_row_path() {
+        let want = example_tickets();
+        let batch = polars_like(&want);
+        let n = batch.num_rows();
+        let mut columns = batch.columns().to_vec();
+        columns.push(texts(n, |i| Some(["north", "south"][i % 2].into())));
+        let mut fields: Vec<arrow_schema::Field> = batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.as_ref().clone())
+            .collect();
+        fields.push(arrow_schema::Field::new(
+            "region",
+            arrow_schema::DataType::Utf8View,
+            true,
+        ));
+        let batch =
+            RecordBatch::try_new(Arc::new(arrow_schema::Schema::new(fields)), columns).unwrap();
+        let options = ReadOptions::new().keep_extra_columns(true);
+        let Read::Table {
+            table, rejected, ..
+        } = tickets_of(&batch, &options)
+        else {
+            panic!("read as text")
+        };
+        assert!(rejected.is_empty());
+        let region = table
+            .dimension("region")
+            .expect("the extra column is a dimension");
+        for i in 0..n {
+            assert_eq!(region.get(i), Some(["north", "south"][i % 2]), "row {i}");
         }
     }
 }
