@@ -748,13 +748,14 @@ mod tests {
         assert!(pass.is_none() && declined.is_empty());
     }
 
-    /// Through the reader: a table of several blocks whose middle block has a bad row keeps
-    /// every other row, rejects that one on its line, and reads what the row path alone reads.
+    /// Through the reader: a table of several blocks with bad rows at a block's start, middle
+    /// and end and at the table's end keeps every other row in order, rejects each bad one on
+    /// its line (lenient), and stops at the first (strict).
     #[test]
     fn a_declined_block_loses_no_row_and_moves_no_line() {
         let t0 = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2024, 1, 1, 9, 0, 0).unwrap();
         let n = 3 * BLOCK + 10;
-        let k = BLOCK + 17;
+        let bad_rows = [BLOCK, BLOCK + 17, 2 * BLOCK - 1, 2 * BLOCK, n - 1];
         let all: Vec<Ticket> = (0..n)
             .map(|i| {
                 Ticket::builder(format!("T-{i}"), t0 + chrono::Duration::minutes(i as i64))
@@ -771,7 +772,16 @@ mod tests {
         let bad = with_column(
             &good,
             "status",
-            texts(n, |i| Some(if i == k { "weird" } else { "open" }.into())),
+            texts(n, |i| {
+                Some(
+                    if bad_rows.contains(&i) {
+                        "weird"
+                    } else {
+                        "open"
+                    }
+                    .into(),
+                )
+            }),
         );
         let options = ReadOptions::new().errors(ErrorMode::Lenient);
         let Read::Table {
@@ -783,11 +793,18 @@ mod tests {
             panic!("read as text")
         };
         assert_eq!(read, n as u64);
-        assert_eq!(rejected.len(), 1);
-        assert_eq!(rejected[0].line, k as u64 + 1);
-        assert_eq!(rejected[0].error.kind(), ErrorKind::UnmappedStatus);
-        let mut kept = all.clone();
-        kept.remove(k);
+        let lines: Vec<u64> = rejected.iter().map(|r| r.line).collect();
+        let want_lines: Vec<u64> = bad_rows.iter().map(|&i| i as u64 + 1).collect();
+        assert_eq!(lines, want_lines);
+        assert!(
+            rejected
+                .iter()
+                .all(|r| r.error.kind() == ErrorKind::UnmappedStatus)
+        );
+        let kept: Vec<Ticket> = (0..n)
+            .filter(|i| !bad_rows.contains(i))
+            .map(|i| all[i].clone())
+            .collect();
         assert_eq!(table.tickets().collect::<Vec<_>>(), kept);
         let Err(e) = tickets(
             &bad.schema(),
@@ -798,7 +815,7 @@ mod tests {
         ) else {
             panic!("strict mode stops at the bad row")
         };
-        assert_eq!(e.record().and_then(|r| r.line), Some(k as u64 + 1));
+        assert_eq!(e.record().and_then(|r| r.line), Some(BLOCK as u64 + 1));
     }
 
     /// The pass over responses: every row as the quick path reads it, and a bad row declines.
