@@ -77,7 +77,7 @@ pub(crate) fn column_names(path: &Path) -> Result<Vec<String>> {
     check_footer(&file)?;
     // The decoder's panic on an embedded Arrow schema ([`batches_with`]) is the footer's: the
     // column names meet it first.
-    let names = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    caught(|| {
         let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(parquet_error)?;
         Ok(builder
             .schema()
@@ -85,8 +85,16 @@ pub(crate) fn column_names(path: &Path) -> Result<Vec<String>> {
             .iter()
             .map(|f| f.name().clone())
             .collect())
-    }));
-    names.unwrap_or_else(|_| Err(parquet_error("the Parquet decoder failed on this file")))
+    })
+}
+
+/// `decode()`, with a panic of the decoder as an error of the file: the decoder panics on some
+/// malformed files (arrow-ipc 59 on an embedded Arrow schema with an integer 4160 bits wide,
+/// found by the parquet fuzz target), and a bad file is an error of that file, never a crash of
+/// the program reading it.
+fn caught<T>(decode: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(decode))
+        .unwrap_or_else(|_| Err(parquet_error("the Parquet decoder failed on this file")))
 }
 
 /// Decodes the file's row groups, each on its own core (feature `parallel`), into batches in
@@ -117,12 +125,8 @@ pub(crate) fn batches_of_bytes(data: &[u8]) -> Result<Batches> {
 fn batches_with<R: ChunkReader + 'static>(
     open: impl Fn() -> Result<R> + Sync + Send,
 ) -> Result<Batches> {
-    // The decoder panics on some malformed files (arrow-ipc 59 on an embedded Arrow schema
-    // with an integer 4160 bits wide, found by the parquet fuzz target): a bad file is an error
-    // of that file, never a crash of the program reading it.
     let open = || open().map(AtEnd);
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode_all(&open)))
-        .unwrap_or_else(|_| Err(parquet_error("the Parquet decoder failed on this file")))
+    caught(|| decode_all(&open))
 }
 
 /// A file whose readers fail when read at their end again and again.
@@ -620,17 +624,10 @@ impl<'b> Walk<'b> {
                 let n = self.varint()?;
                 self.skip_bytes(n)
             }
-            9 | 10 => {
-                let h = self.byte()?;
-                if h == 0 {
-                    return Ok(());
-                }
-                let count = match h >> 4 {
-                    15 => self.count()?,
-                    n => u64::from(n),
-                };
-                self.elements(count, &[h & 0x0f], depth)
-            }
+            9 | 10 => match self.list_header()? {
+                None => Ok(()),
+                Some((count, kind)) => self.elements(count, &[kind], depth),
+            },
             11 => {
                 let count = self.count()?;
                 if count == 0 {
@@ -761,6 +758,21 @@ impl<'b> Walk<'b> {
         Ok(children)
     }
 
+    /// A list's or set's header: its element count and element type, `None` for the empty
+    /// list's one zero byte (compact protocol: the count in the high nibble, 15 for a varint
+    /// after it).
+    fn list_header(&mut self) -> std::result::Result<Option<(u64, u8)>, Stop> {
+        let h = self.byte()?;
+        if h == 0 {
+            return Ok(None);
+        }
+        let count = match h >> 4 {
+            15 => self.count()?,
+            n => u64::from(n),
+        };
+        Ok(Some((count, h & 0x0f)))
+    }
+
     /// A list the decoder reads (field `id` of `shape`), of `element`s. The decoder sizes the
     /// row groups' vector by the claimed count before it reads one, and refuses its other lists
     /// claiming more elements than bytes left (`read_thrift_vec`): a list claiming more is
@@ -771,15 +783,9 @@ impl<'b> Walk<'b> {
         shape: &Shape,
         id: i16,
     ) -> std::result::Result<(), Stop> {
-        let h = self.byte()?;
-        if h == 0 {
+        let Some((count, kind)) = self.list_header()? else {
             return Ok(());
-        }
-        let count = match h >> 4 {
-            15 => self.count()?,
-            n => u64::from(n),
         };
-        let kind = h & 0x0f;
         if wire(kind) != wire(element.kind()) {
             // A build that reads the list fails on it (`validate_list_type`); one that skips
             // it (the encryption fields) skips its elements by their written type.
@@ -840,8 +846,8 @@ const SCHEMA_LEVELS: usize = 128;
 /// element after it (127 groups, a million leaves) had it reserve 1 GB in an 11 MB file. A
 /// tree that claims more, or fewer than none, the decoder fails on too.
 struct Tree {
-    /// Elements of the list after the one being walked.
-    after: u64,
+    /// Elements of the list.
+    count: u64,
     /// The children each group open around the next element has still to come, outermost
     /// first (at most [`SCHEMA_LEVELS`] of them).
     open: Vec<u64>,
@@ -854,7 +860,7 @@ struct Tree {
 impl Tree {
     fn new(count: u64) -> Tree {
         Tree {
-            after: count,
+            count,
             open: Vec::new(),
             taken: 0,
             at: 0,
@@ -874,7 +880,8 @@ impl Tree {
             )));
         }
         self.at += 1;
-        self.after = self.after.saturating_sub(1);
+        // The elements after this one.
+        let after = self.count.saturating_sub(self.at);
         if let Some(left) = self.open.last_mut() {
             *left -= 1;
             self.taken -= 1;
@@ -887,7 +894,7 @@ impl Tree {
             }
             Some(n) if n > 0 => {
                 let n = u64::from(n.unsigned_abs());
-                let left = self.after.saturating_sub(self.taken);
+                let left = after.saturating_sub(self.taken);
                 if n > left {
                     return Err(Stop::Refused(format!(
                         "claims {n} children of schema element {at}, more than the elements \
@@ -1801,9 +1808,9 @@ mod tests {
 
     /// The decoder builds the schema's tree recursively: the corpus's schema of 10,000 levels
     /// (80 KB) overflowed the stack of a test's thread (2 MB), as one of 414 levels does in a
-    /// debug build, and the process aborted ([`SCHEMA_LEVELS`] has the numbers). To [`SCHEMA_LEVELS`] the
-    /// decoder reads it; one more is an `io` error naming the limit, before the decoder reads
-    /// the footer, on a thread of 2 MB.
+    /// debug build, and the process aborted ([`SCHEMA_LEVELS`] has the numbers). To
+    /// [`SCHEMA_LEVELS`] the decoder reads it; one more is an `io` error naming the limit,
+    /// before the decoder reads the footer, on a thread of 2 MB.
     #[test]
     fn a_schema_nested_deeper_than_the_limit_is_refused() {
         let g = group("g", 1);
