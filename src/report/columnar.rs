@@ -683,8 +683,8 @@ struct Entry {
 
 /// An open-addressing index of one partition's tickets (linear probing, at most half full):
 /// slots hold positions in the partition's entries, so the table of a partition (64k to 128k
-/// tickets) takes 0.5 to 1 MiB and stays in cache with them. It is built from entries whose hashes are already known, so
-/// no id is hashed twice.
+/// tickets) takes 0.5 to 1 MiB and stays in cache with them. It is built from entries whose
+/// hashes are already known, so no id is hashed twice.
 struct Index {
     slots: Vec<u32>,
     mask: usize,

@@ -52,14 +52,17 @@ use std::str::FromStr;
 
 mod bulk;
 
-/// Nanoseconds in one of `unit`.
-fn ns_per(unit: TimeUnit) -> i64 {
-    match unit {
+/// An Arrow timestamp's value `v` (in `unit`) as nanoseconds since 1970, when the columns can
+/// hold it: `None` past an `i64` of nanoseconds, or at [`NO_INSTANT`] (reserved for absent).
+#[inline]
+fn scaled_ns(v: i64, unit: TimeUnit) -> Option<i64> {
+    let per_ns = match unit {
         TimeUnit::Second => 1_000_000_000,
         TimeUnit::Millisecond => 1_000_000,
         TimeUnit::Microsecond => 1_000,
         TimeUnit::Nanosecond => 1,
-    }
+    };
+    v.checked_mul(per_ns).filter(|&ns| ns != NO_INSTANT)
 }
 
 /// What reading a table gives.
@@ -388,8 +391,7 @@ impl<'l> Fields<'l> {
             if values.is_null(row.i) {
                 return Some(None);
             }
-            let ns = values.value(row.i).checked_mul(ns_per(*unit))?;
-            return (ns != NO_INSTANT).then_some(Some(ns));
+            return scaled_ns(values.value(row.i), *unit).map(Some);
         }
         match self.instant(row, key).ok()? {
             None => Some(None),

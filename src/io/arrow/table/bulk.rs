@@ -23,7 +23,7 @@
 //! dimensions stay with the row path).
 
 use super::super::cells::View;
-use super::{Col, Fields, Ids, StatusCache, Text, ns_per};
+use super::{Col, Fields, Ids, StatusCache, Text, scaled_ns};
 use crate::columnar::{
     Dictionary, NO_INSTANT, RowNs, SurveyRow, SurveyTable, TicketRow, TicketTable,
 };
@@ -177,28 +177,16 @@ fn instants(
             unit,
             aware,
         }) if f.direct_times && (*aware || f.utc) => {
-            let per_ns = ns_per(*unit);
             let raw = &values.values()[rows.clone()];
-            match values.nulls() {
-                None => {
-                    for &v in raw {
-                        match v.checked_mul(per_ns) {
-                            Some(ns) if ns != NO_INSTANT => out.push(ns),
-                            _ => return false,
-                        }
-                    }
+            let nulls = values.nulls();
+            for (i, &v) in rows.zip(raw) {
+                if nulls.is_some_and(|n| n.is_null(i)) {
+                    out.push(NO_INSTANT);
+                    continue;
                 }
-                Some(nulls) => {
-                    for (i, &v) in rows.zip(raw) {
-                        if nulls.is_null(i) {
-                            out.push(NO_INSTANT);
-                            continue;
-                        }
-                        match v.checked_mul(per_ns) {
-                            Some(ns) if ns != NO_INSTANT => out.push(ns),
-                            _ => return false,
-                        }
-                    }
+                match scaled_ns(v, *unit) {
+                    Some(ns) => out.push(ns),
+                    None => return false,
                 }
             }
             true
@@ -214,6 +202,8 @@ pub(super) struct TicketPass {
     /// Created, first response, first and latest resolution, by row of the block.
     ns: [Vec<i64>; 4],
     status: Vec<Status>,
+    /// Agent replies and reopens, by row of the block.
+    counts: Vec<[Option<u32>; 2]>,
 }
 
 impl TicketPass {
@@ -276,6 +266,7 @@ impl TicketPass {
         }
         // Every row's check before any row is appended.
         self.status.clear();
+        self.counts.clear();
         let mut kept_ids = Vec::with_capacity(rows.len());
         let [created, response, first_resolved, resolved] = &mut self.ns;
         for (j, i) in rows.clone().enumerate() {
@@ -290,9 +281,9 @@ impl TicketPass {
                     Err(_) => return false,
                 },
             };
-            if replies.get::<u32>(i).is_err() || reopens.get::<u32>(i).is_err() {
+            let (Ok(replies), Ok(reopens)) = (replies.get::<u32>(i), reopens.get::<u32>(i)) else {
                 return false;
-            }
+            };
             let row = RowNs {
                 created: created[j],
                 first_response: response[j],
@@ -304,8 +295,10 @@ impl TicketPass {
             };
             [first_resolved[j], resolved[j]] = [stored[2], stored[3]];
             self.status.push(s);
+            self.counts.push([replies, reopens]);
         }
         for ((j, i), id) in rows.enumerate().zip(kept_ids) {
+            let [agent_replies, reopens] = self.counts[j];
             let mut codes = [0; 4];
             for ((code, coder), dictionary) in codes
                 .iter_mut()
@@ -318,8 +311,8 @@ impl TicketPass {
                 &TicketRow {
                     id,
                     customer_id: customer.get(f, i),
-                    agent_replies: replies.get(i).ok().flatten(),
-                    reopens: reopens.get(i).ok().flatten(),
+                    agent_replies,
+                    reopens,
                     ..TicketRow::default()
                 },
                 [created[j], response[j], first_resolved[j], resolved[j]],
