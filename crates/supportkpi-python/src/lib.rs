@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod calendar;
 mod errors;
+mod prepared;
 mod read;
 mod report;
 mod scores;
@@ -34,6 +35,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(report::bucket_of, m)?)?;
     m.add_function(wrap_pyfunction!(report::preset_id_columns, m)?)?;
     m.add_class::<report::PyReport>()?;
+    m.add_function(wrap_pyfunction!(prepared::prepare, m)?)?;
+    m.add_class::<prepared::PyPrepared>()?;
     m.add_function(wrap_pyfunction!(report::ticket_metrics, m)?)?;
     m.add_class::<report::PyTicketMetrics>()?;
     Ok(())

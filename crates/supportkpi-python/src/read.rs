@@ -44,6 +44,11 @@ pub(crate) struct Config {
 }
 
 impl ReadArgs {
+    /// The IANA zone naive times are read in.
+    pub(crate) fn timezone(&self) -> &str {
+        &self.timezone
+    }
+
     /// Forgets what only the helpdesk export reads by (its preset and column mapping).
     pub(crate) fn clear_export(&mut self) {
         self.preset = None;

@@ -1,4 +1,7 @@
 //! `report`, `partial` and `merge`: inputs in, the core's report out, as rows or Arrow.
+//!
+//! The one reading path (`gather`) and the inputs as reports read them (`Held`) live here;
+//! `prepare` (`prepared.rs`) keeps what `gather` gave for many reports.
 
 use crate::calendar::PyBusinessCalendar;
 use crate::errors;
@@ -11,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 use supportkpi::columnar::{ColumnarInput, SurveyTable, TicketTable};
 use supportkpi::io::{self, ReadOptions, Rejected, Sources};
 use supportkpi::report::filter::{check_columnar_fields, check_fields};
@@ -34,8 +38,94 @@ struct SourceRejected {
     rejected: Rejected,
 }
 
+/// What the reads gave besides the records: the rejected ones and the records read per input.
+/// Shared (`Arc`) by every report computed on the same prepared inputs.
+#[derive(Default)]
+pub(crate) struct Reading {
+    rejected: Vec<SourceRejected>,
+    read: Vec<(String, u64)>,
+}
+
+impl Reading {
+    /// `(source, line, error)` for every record a lenient read rejected.
+    pub(crate) fn rejected<'py>(&self, py: Python<'py>) -> Vec<(String, u64, Bound<'py, PyAny>)> {
+        self.rejected
+            .iter()
+            .map(|r| {
+                let e = errors::to_py(py, &r.rejected.error, None);
+                (
+                    r.source.clone(),
+                    r.rejected.line,
+                    e.into_value(py).into_bound(py).into_any(),
+                )
+            })
+            .collect()
+    }
+
+    /// Records read per input, in reading order.
+    pub(crate) fn read(&self) -> Vec<(String, u64)> {
+        self.read.clone()
+    }
+}
+
+/// The inputs as a report reads them: the columnar tables while every input has that form,
+/// else the records. Reports borrow it, so one read serves any number of them.
+pub(crate) enum Held {
+    Columns(Box<ColumnarInput>),
+    Rows(ReportInput),
+}
+
+impl Held {
+    /// The report: columnar while the input has that form, else over rows.
+    pub(crate) fn compute(&self, options: &ReportOptions) -> Result<Report, Error> {
+        match self {
+            Held::Columns(input) => {
+                check_columnar_fields(input, options)?;
+                Report::compute_columnar(input, options)
+            }
+            Held::Rows(input) => {
+                check_fields(input, options)?;
+                Report::compute(input, options)
+            }
+        }
+    }
+
+    /// The compact report state: by the columnar engine while the input has that form.
+    fn partial(&self, options: &ReportOptions, share: Share) -> Result<ReportState, Error> {
+        match self {
+            Held::Columns(input) => ReportState::from_columnar_shared(input, options, share),
+            Held::Rows(input) => ReportState::from_input_shared(input, options, share),
+        }
+    }
+
+    /// `(kind, records)` held: tickets (summaries and event-log histories alike), survey
+    /// responses, customers, cost entries.
+    pub(crate) fn counts(&self) -> [(&'static str, usize); 4] {
+        let (tickets, surveys, customers, costs) = match self {
+            Held::Columns(i) => (
+                i.tickets.len(),
+                i.surveys.len(),
+                i.customers.len(),
+                i.costs.len(),
+            ),
+            Held::Rows(i) => (
+                i.tickets.len() + i.histories.len(),
+                i.surveys.len(),
+                i.customers.len(),
+                i.costs.len(),
+            ),
+        };
+        [
+            ("tickets", tickets),
+            ("surveys", surveys),
+            ("customers", customers),
+            ("costs", costs),
+        ]
+    }
+}
+
 /// What the inputs gave: the report's input, the rejected records, records read per input.
-struct Gathered {
+pub(crate) struct Gathered {
     /// The records; while `columns` is set, its tickets and responses are there instead.
     input: ReportInput,
     /// The tickets and responses as columns, as long as every input has a columnar form (no
@@ -96,24 +186,24 @@ impl Gathered {
         }
     }
 
-    /// The report: columnar while the input has that form, else over rows.
-    fn compute(mut self, options: &ReportOptions) -> Result<Report, Error> {
-        match self.columns.take() {
-            Some((tickets, surveys)) => {
-                let input = ColumnarInput {
-                    tickets,
-                    surveys,
-                    customers: std::mem::take(&mut self.input.customers),
-                    costs: std::mem::take(&mut self.input.costs),
-                };
-                check_columnar_fields(&input, options)?;
-                Report::compute_columnar(&input, options)
-            }
-            None => {
-                check_fields(&self.input, options)?;
-                Report::compute(&self.input, options)
-            }
-        }
+    /// The inputs as reports read them, and what reading them gave besides.
+    pub(crate) fn split(self) -> (Held, Reading) {
+        let Gathered {
+            input,
+            columns,
+            rejected,
+            read,
+        } = self;
+        let held = match columns {
+            Some((tickets, surveys)) => Held::Columns(Box::new(ColumnarInput {
+                tickets,
+                surveys,
+                customers: input.customers,
+                costs: input.costs,
+            })),
+            None => Held::Rows(input),
+        };
+        (held, Reading { rejected, read })
     }
 }
 
@@ -128,14 +218,15 @@ fn append<T: Default + PartialEq>(all: &mut T, more: T, append: fn(&mut T, T)) {
 
 const SLOTS: [&str; 5] = ["tickets", "events", "surveys", "customers", "costs"];
 
-fn py_err(py: Python<'_>) -> impl Fn(Error) -> PyErr + '_ {
+pub(crate) fn py_err(py: Python<'_>) -> impl Fn(Error) -> PyErr + '_ {
     move |e| errors::to_py(py, &e, None)
 }
 
 /// Reads every input: the files in one `io::load`, the tables through the Arrow path, the
 /// records as read. The preset and the mapping apply to the helpdesk export only (the tickets,
-/// or the events for an event-log preset when both are given), as in `io::load`.
-fn gather(
+/// or the events for an event-log preset when both are given), as in `io::load`. Of the report
+/// options it reads only those [`READ_WITH`] names.
+pub(crate) fn gather(
     py: Python<'_>,
     inputs: Vec<(String, Source<'_>)>,
     args: &ReadArgs,
@@ -145,7 +236,7 @@ fn gather(
     let mut canonical_config = args.canonical().config().map_err(py_err(py))?;
     // Files and tables are read with the report's survey scales (the core readers check them):
     // a score off them is a bad record of the read (file and line or row; set aside when
-    // lenient), not a failed report.
+    // lenient), not a failed report. (READ_WITH and read_differently say so for `prepare`.)
     for config in [&mut export_config, &mut canonical_config] {
         config.options = config
             .options
@@ -298,18 +389,59 @@ fn add(g: &mut Gathered, slot: &str, outcome: Outcome, options: &ReadOptions) ->
     Ok(())
 }
 
+/// The report options [`gather`] reads with, by their serde names: the survey scales. Inputs
+/// read once (`prepare`) keep what these were; [`read_differently`] compares them.
+pub(crate) const READ_WITH: [&str; 2] = ["csat", "ces"];
+
+/// The first of [`READ_WITH`] whose effect on reading differs between `read` (the options the
+/// inputs were read with) and `report`, with both scales' ranges. The readers check that a
+/// score lies in its scale's range and read nothing else of `csat` and `ces`
+/// (`ReadOptions::check_score`): a report may change a threshold, a direction or a confidence
+/// level of what was read, not the range its scores were checked against.
+pub(crate) fn read_differently(
+    read: &ReportOptions,
+    report: &ReportOptions,
+) -> Option<(&'static str, String, String)> {
+    let csat = |o: &ReportOptions| (o.csat.scale.min(), o.csat.scale.max());
+    let ces = |o: &ReportOptions| (o.ces.scale.min(), o.ces.scale.max());
+    let range = |(min, max): (i32, i32)| format!("{min}-{max}");
+    if csat(read) != csat(report) {
+        return Some(("csat", range(csat(read)), range(csat(report))));
+    }
+    if ces(read) != ces(report) {
+        return Some(("ces", range(ces(read)), range(ces(report))));
+    }
+    None
+}
+
+fn invalid_options(e: serde_json::Error) -> Error {
+    Error::new(ErrorKind::InvalidOption, format!("report options: {e}")).with_field("options")
+}
+
+/// The options' JSON (the core's serde form) as a value, before [`options_of`] reads it.
+pub(crate) fn options_value(options_json: &str) -> Result<Value, Error> {
+    serde_json::from_str(options_json).map_err(invalid_options)
+}
+
 /// The report options: the core's serde form from the Python layer, plus the period, zone and
-/// calendar it passes as objects. An SLA policy without a calendar of its own uses the report's.
+/// calendar it passes as objects.
 fn options(
     options_json: &str,
     period: &str,
     timezone: &str,
     calendar: Option<&PyBusinessCalendar>,
 ) -> Result<ReportOptions, Error> {
-    let invalid = |e: serde_json::Error| {
-        Error::new(ErrorKind::InvalidOption, format!("report options: {e}")).with_field("options")
-    };
-    let mut value: Value = serde_json::from_str(options_json).map_err(invalid)?;
+    options_of(options_value(options_json)?, period, timezone, calendar)
+}
+
+/// [`options`] of a parsed value. An SLA policy without a calendar of its own uses the report's.
+pub(crate) fn options_of(
+    mut value: Value,
+    period: &str,
+    timezone: &str,
+    calendar: Option<&PyBusinessCalendar>,
+) -> Result<ReportOptions, Error> {
+    let invalid = invalid_options;
     if let (Some(cal), Some(Value::Object(sla))) = (calendar, value.get_mut("sla")) {
         if !sla.contains_key("calendar") {
             sla.insert(
@@ -327,24 +459,6 @@ fn options(
 
 fn invalid_state(rule: String) -> Error {
     Error::new(ErrorKind::InvalidState, rule).with_record_type("report_state")
-}
-
-impl Gathered {
-    /// The compact report state: by the columnar engine while the input has that form.
-    fn partial(mut self, options: &ReportOptions, share: Share) -> Result<ReportState, Error> {
-        match self.columns.take() {
-            Some((tickets, surveys)) => {
-                let input = ColumnarInput {
-                    tickets,
-                    surveys,
-                    customers: std::mem::take(&mut self.input.customers),
-                    costs: std::mem::take(&mut self.input.costs),
-                };
-                ReportState::from_columnar_shared(&input, options, share)
-            }
-            None => ReportState::from_input_shared(&self.input, options, share),
-        }
-    }
 }
 
 /// Reads states from their bytes, naming the one that is refused.
@@ -389,15 +503,9 @@ pub(crate) fn report(
 ) -> PyResult<PyReport> {
     let options =
         options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
-    let mut g = gather(py, inputs, &read_options, &options)?;
-    let rejected = std::mem::take(&mut g.rejected);
-    let read = std::mem::take(&mut g.read);
-    let report = py.detach(|| g.compute(&options)).map_err(py_err(py))?;
-    Ok(PyReport {
-        report,
-        rejected,
-        read,
-    })
+    let (held, reading) = gather(py, inputs, &read_options, &options)?.split();
+    let report = py.detach(|| held.compute(&options)).map_err(py_err(py))?;
+    Ok(PyReport::new(report, Arc::new(reading)))
 }
 
 #[pyfunction]
@@ -415,14 +523,14 @@ pub(crate) fn partial<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let options =
         options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
-    let g = gather(py, inputs, &read_options, &options)?;
+    let (held, _) = gather(py, inputs, &read_options, &options)?.split();
     let share = if lookup_only {
         Share::LookupOnly
     } else {
         Share::Count
     };
     let bytes = py
-        .detach(|| g.partial(&options, share).map(|s| s.to_bytes()))
+        .detach(|| held.partial(&options, share).map(|s| s.to_bytes()))
         .map_err(py_err(py))?;
     Ok(PyBytes::new(py, &bytes))
 }
@@ -452,11 +560,7 @@ pub(crate) fn merge(py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<PyReport> {
             supportkpi::report::merge(states)
         })
         .map_err(py_err(py))?;
-    Ok(PyReport {
-        report,
-        rejected: Vec::new(),
-        read: Vec::new(),
-    })
+    Ok(PyReport::new(report, Arc::default()))
 }
 
 /// Ticket ids as a list or an Arrow array of strings.
@@ -541,8 +645,13 @@ fn row_values(row: &ReportRow) -> serde_json::Map<String, Value> {
 #[pyclass(frozen, module = "supportkpi._native", name = "Report")]
 pub(crate) struct PyReport {
     report: Report,
-    rejected: Vec<SourceRejected>,
-    read: Vec<(String, u64)>,
+    reading: Arc<Reading>,
+}
+
+impl PyReport {
+    pub(crate) fn new(report: Report, reading: Arc<Reading>) -> PyReport {
+        PyReport { report, reading }
+    }
 }
 
 impl std::fmt::Debug for PyReport {
@@ -648,21 +757,11 @@ impl PyReport {
 
     /// `(source, line, error)` for every record a lenient read rejected.
     fn rejected<'py>(&self, py: Python<'py>) -> Vec<(String, u64, Bound<'py, PyAny>)> {
-        self.rejected
-            .iter()
-            .map(|r| {
-                let e = errors::to_py(py, &r.rejected.error, None);
-                (
-                    r.source.clone(),
-                    r.rejected.line,
-                    e.into_value(py).into_bound(py).into_any(),
-                )
-            })
-            .collect()
+        self.reading.rejected(py)
     }
 
     fn read(&self) -> Vec<(String, u64)> {
-        self.read.clone()
+        self.reading.read()
     }
 
     /// The table as Arrow (dates, 64-bit counts, nullable floats, decimal money).
@@ -687,15 +786,12 @@ impl PyReport {
     fn from_state(py: Python<'_>, state: &[u8]) -> PyResult<PyReport> {
         let p: ReportPickle = serde_json::from_slice(state)
             .map_err(|e| py_err(py)(invalid_state(format!("not a pickled report: {e}"))))?;
-        Ok(PyReport {
-            report: Report {
-                options: p.options,
-                rows: p.rows,
-                sections: p.sections,
-            },
-            rejected: Vec::new(),
-            read: Vec::new(),
-        })
+        let report = Report {
+            options: p.options,
+            rows: p.rows,
+            sections: p.sections,
+        };
+        Ok(PyReport::new(report, Arc::default()))
     }
 
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {

@@ -33,6 +33,8 @@ def test_native_exports_what_the_stub_declares() -> None:
         "Records",
         "report",
         "partial",
+        "prepare",
+        "Prepared",
         "merge",
         "combine",
         "bucket_of",

@@ -34,6 +34,7 @@ from supportkpi._errors import (
 )
 from supportkpi._native import __version__
 from supportkpi._report import (
+    Prepared,
     Records,
     Rejected,
     Report,
@@ -42,6 +43,7 @@ from supportkpi._report import (
     TicketMetrics,
     merge,
     partial,
+    prepare,
     read_costs,
     read_customers,
     read_events,
@@ -88,6 +90,8 @@ __all__ = [
     "Rejected",
     "report",
     "Report",
+    "prepare",
+    "Prepared",
     "partial",
     "combine",
     "merge",

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "Prepared",
     "Records",
     "Rejected",
     "Report",
@@ -50,6 +51,7 @@ __all__ = [
     "TicketMetrics",
     "merge",
     "partial",
+    "prepare",
     "read_costs",
     "read_customers",
     "read_events",
@@ -433,10 +435,17 @@ def _call(
     sections: Optional[Sequence[str]] = None,
     **extra: Any,
 ) -> Any:
-    if calendar is not None and not isinstance(calendar, BusinessCalendar):
-        raise TypeError(f"calendar must be a supportkpi.BusinessCalendar, not {type(calendar).__name__}")
-    if not isinstance(period, str):
-        raise TypeError(f"period must be a str such as 'month', not {type(period).__name__}")
+    opts, cal = _report_options(
+        period=period,
+        calendar=calendar,
+        by=by,
+        where=where,
+        sla=sla,
+        as_of=as_of,
+        range=range,
+        options=options,
+        sections=sections,
+    )
     args = _read_args(
         mapping=mapping,
         preset=preset,
@@ -448,14 +457,37 @@ def _call(
         keep_extra_columns=keep_extra_columns,
         currency=currency,
     )
-    native_inputs = [
+    return fn(_native_inputs(inputs), args, opts, period, _zone_name(timezone), cal, **extra)
+
+
+def _native_inputs(inputs: Dict[str, Optional[Source]]) -> List[Tuple[str, Any]]:
+    return [
         (slot, _native_source(value, slot)) for slot, value in inputs.items() if value is not None
     ]
+
+
+def _report_options(
+    *,
+    period: str,
+    calendar: Optional[BusinessCalendar],
+    by: Union[str, Sequence[str], None],
+    where: Optional[Where],
+    sla: Optional[Mapping[str, Any]],
+    as_of: Optional[datetime],
+    range: Optional[Tuple[Union[date, str], Union[date, str]]],
+    options: Optional[Mapping[str, Any]],
+    sections: Optional[Sequence[str]],
+) -> Tuple[str, Optional[_native.BusinessCalendar]]:
+    """The options' JSON and the native calendar: what every report call passes besides its
+    inputs, period and zone."""
+    if calendar is not None and not isinstance(calendar, BusinessCalendar):
+        raise TypeError(f"calendar must be a supportkpi.BusinessCalendar, not {type(calendar).__name__}")
+    if not isinstance(period, str):
+        raise TypeError(f"period must be a str such as 'month', not {type(period).__name__}")
     opts = _options(
         by=by, where=where, sla=sla, as_of=as_of, range=range, options=options, sections=sections
     )
-    cal = None if calendar is None else calendar._cal
-    return fn(native_inputs, args, opts, period, _zone_name(timezone), cal, **extra)
+    return opts, None if calendar is None else calendar._cal
 
 
 def report(
@@ -556,6 +588,177 @@ def report(
             sections=sections,
         )
     )
+
+
+def prepare(
+    tickets: Optional[Source] = None,
+    events: Optional[Source] = None,
+    surveys: Optional[Source] = None,
+    customers: Optional[Source] = None,
+    costs: Optional[Source] = None,
+    *,
+    preset: Optional[str] = None,
+    errors: str = "strict",
+    timezone: Union[str, ZoneInfo] = "UTC",
+    mapping: Optional[Mapping_] = None,
+    timestamp_format: Optional[str] = None,
+    date_format: Optional[str] = None,
+    null_tokens: Optional[Iterable[str]] = None,
+    keep_extra_columns: bool = False,
+    currency: Optional[str] = None,
+    options: Optional[Mapping[str, Any]] = None,
+) -> Prepared:
+    """Reads the inputs once, for any number of reports: :meth:`Prepared.report`.
+
+    :func:`report` reads its inputs on every call; slicing the same data five ways (by
+    channel, by team, another period, a filter...) reads it five times. ``prepare`` reads it
+    as :func:`report` does (the same readers, rules and errors) into the core's tables and
+    holds them; each :meth:`Prepared.report` only computes. For every input and option,
+    ``sk.prepare(**reads).report(**opts) == sk.report(**reads, **opts)``.
+
+    >>> import supportkpi as sk, pyarrow as pa
+    >>> tickets = pa.table({
+    ...     "id": ["A", "B", "C"],
+    ...     "created_at": ["2021-06-28T09:00:00Z", "2021-06-30T10:00:00Z", "2021-07-01T08:00:00Z"],
+    ...     "channel": ["email", "web", "email"]})
+    >>> prepared = sk.prepare(tickets=tickets)
+    >>> prepared
+    Prepared(read: tickets 3; rejected: 0; held as columns: tickets 3; timezone: UTC)
+    >>> by_channel = prepared.report(by="channel")
+    >>> [(r["period_start"].isoformat(), r["dimension"], r["tickets_created"])
+    ...  for r in by_channel.rows if r["dimension"] != "web"]
+    [('2021-06-01', None, 2), ('2021-06-01', 'email', 1), ('2021-07-01', None, 1), ('2021-07-01', 'email', 1)]
+    >>> prepared.report(period="quarter") == sk.report(tickets=tickets, period="quarter")
+    True
+
+    Args:
+        tickets, events, surveys, customers, costs, preset, errors, mapping, timestamp_format,
+            date_format, null_tokens, keep_extra_columns, currency: as for :func:`report`.
+        timezone: the IANA zone naive input times (text, or Arrow timestamps without a zone)
+            are read in, as :func:`report` reads them in its zone; also the zone of the
+            reports unless :meth:`Prepared.report` names another.
+        options: the report options reading applies, which are fixed here: ``csat`` and
+            ``ces`` (``{"csat": {"scale": {"min": 0, "max": 10}}}``): a score off its scale is
+            a bad record of the read (the error in strict mode, a rejected record when
+            lenient), as in :func:`report`. Every report uses them unless it gives its own,
+            which may change anything but the scale (a CSAT ``positive_from``, say). Any other
+            option raises :class:`InvalidOptionError`: give it to :meth:`Prepared.report`.
+
+    Returns:
+        :class:`Prepared`. It holds the data in memory, roughly the size of the data as the
+        core stores it (~90 bytes a ticket in columns; more for event logs, held as records),
+        until it is dropped; it keeps no reference to the frames or files it read.
+
+    Raises:
+        Error: as :func:`report` raises for its inputs (strict mode: the first bad record,
+            the subclass naming the record, field, value and rule), here rather than at
+            :meth:`Prepared.report`.
+    """
+    args = _read_args(
+        mapping=mapping,
+        preset=preset,
+        errors=errors,
+        timezone=timezone,
+        timestamp_format=timestamp_format,
+        date_format=date_format,
+        null_tokens=null_tokens,
+        keep_extra_columns=keep_extra_columns,
+        currency=currency,
+    )
+    inputs = dict(tickets=tickets, events=events, surveys=surveys, customers=customers, costs=costs)
+    opts = _options(by=None, sla=None, as_of=None, range=None, options=options)
+    return Prepared(_native.prepare(_native_inputs(inputs), args, opts))
+
+
+class Prepared:
+    """Inputs read once by :func:`prepare`, held as the core's tables for any number of
+    reports. Reports borrow the tables (the GIL released while they compute), so several may
+    run at once on threads; the object is immutable and holds the data in memory until dropped.
+
+    ``read`` and ``rejected`` are those of the read, as :attr:`Report.read` and
+    :attr:`Report.rejected` (and every report computed here carries them).
+    """
+
+    __slots__ = ("_p",)
+
+    def __init__(self, native: _native.Prepared) -> None:
+        self._p = native
+
+    @property
+    def read(self) -> Dict[str, int]:
+        """Records read per input (accepted + rejected)."""
+        return _read_counts(self._p.read())
+
+    @property
+    def rejected(self) -> List[Rejected]:
+        """Every record a lenient read rejected, with its input, line (or row) and error."""
+        return _rejected(self._p.rejected())
+
+    @property
+    def timezone(self) -> str:
+        """The zone naive input times were read in: the reports' zone by default."""
+        return self._p.timezone
+
+    @property
+    def options(self) -> Dict[str, Any]:
+        """The reading options :func:`prepare` was given (``csat``, ``ces``)."""
+        opts: Dict[str, Any] = json.loads(self._p.options_json())
+        return opts
+
+    def report(
+        self,
+        *,
+        period: str = "month",
+        timezone: Union[str, ZoneInfo, None] = None,
+        calendar: Optional[BusinessCalendar] = None,
+        by: Union[str, Sequence[str], None] = None,
+        where: Optional[Where] = None,
+        sla: Optional[Mapping[str, Any]] = None,
+        as_of: Optional[datetime] = None,
+        range: Optional[Tuple[Union[date, str], Union[date, str]]] = None,
+        options: Optional[Mapping[str, Any]] = None,
+        sections: Optional[Sequence[str]] = None,
+    ) -> Report:
+        """The report on the prepared inputs: :func:`report`'s options, none of its reading
+        ones (those were fixed by :func:`prepare`). The tables are not consumed: report again
+        with other options at will.
+
+        Args:
+            timezone: the IANA zone periods are cut in; ``None``: :attr:`timezone`, the zone
+                naive input times were read in. Another zone cuts the periods there, but naive
+                input times stay as they were read (in :attr:`timezone`): for both in a new
+                zone, prepare again with it.
+            options: as for :func:`report`; ``csat`` and ``ces`` default to :func:`prepare`'s.
+            period, calendar, by, where, sla, as_of, range, sections: as for :func:`report`.
+
+        Raises:
+            InvalidOptionError: ``options`` asks for a CSAT or CES scale other than the one
+                the scores were read with (``field`` names the option); an unknown ``by`` or
+                ``where`` field, a bad period, and any other option error as :func:`report`.
+        """
+        opts, cal = _report_options(
+            period=period,
+            calendar=calendar,
+            by=by,
+            where=where,
+            sla=sla,
+            as_of=as_of,
+            range=range,
+            options=options,
+            sections=sections,
+        )
+        zone = None if timezone is None else _zone_name(timezone)
+        return Report(self._p.report(opts, period, zone, cal))
+
+    def __repr__(self) -> str:
+        def counts(pairs: Iterable[Tuple[str, int]]) -> str:
+            return ", ".join(f"{k} {n:,}" for k, n in pairs if n) or "nothing"
+
+        held = "as columns" if self._p.columnar else "as records"
+        return (
+            f"Prepared(read: {counts(self.read.items())}; rejected: {len(self._p.rejected()):,}; "
+            f"held {held}: {counts(self._p.held())}; timezone: {self.timezone})"
+        )
 
 
 def partial(
@@ -904,15 +1107,12 @@ class Report:
     @property
     def rejected(self) -> List[Rejected]:
         """Every record a lenient read rejected, with its input, line (or row) and error."""
-        return [Rejected(s, line, e) for s, line, e in self._r.rejected()]
+        return _rejected(self._r.rejected())
 
     @property
     def read(self) -> Dict[str, int]:
         """Records read per input (accepted + rejected)."""
-        out: Dict[str, int] = {}
-        for source, n in self._r.read():
-            out[source] = out.get(source, 0) + n
-        return out
+        return _read_counts(self._r.read())
 
     def __len__(self) -> int:
         return len(self._r)
@@ -1032,6 +1232,17 @@ class Report:
             f"<div><p>{html.escape(repr(self))}</p><table><thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table>{tail}</div>"
         )
+
+
+def _rejected(native: List[Tuple[str, int, Any]]) -> List[Rejected]:
+    return [Rejected(s, line, e) for s, line, e in native]
+
+
+def _read_counts(native: List[Tuple[str, int]]) -> Dict[str, int]:
+    out: Dict[str, int] = {}
+    for source, n in native:
+        out[source] = out.get(source, 0) + n
+    return out
 
 
 def _html_cell(v: object) -> str:
