@@ -114,6 +114,19 @@ print(
 reasons = report.undefined_reasons(report.rows.index(june))
 print("first_contact_resolution_pct:", june["first_contact_resolution_pct"], "-", reasons["first_contact_resolution_pct"])
 
+# %% Read once, report many times: prepare() holds the tables, each report only computes
+prepared = sk.prepare(
+    tickets=DATA / "tickets.csv",
+    surveys=DATA / "surveys.csv",
+    customers=DATA / "customers.csv",
+    costs=DATA / "costs.csv",
+)
+print(prepared)
+assert prepared.report(by="channel", calendar=calendar) == report
+for by in ("priority", "segment"):
+    weekly = prepared.report(period="week", by=by)
+    print(f"by {by}: {len(weekly)} weekly rows")
+
 # %% As a DataFrame, and Arrow for polars/DuckDB (needs pandas / pyarrow)
 if importlib.util.find_spec("pandas") is not None:
     df = report.to_pandas()

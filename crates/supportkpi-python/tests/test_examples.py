@@ -22,6 +22,7 @@ def test_quickstart_runs(repo_root: Path) -> None:
     assert "InvalidTimestampError" in out and "tzinfo=datetime.timezone.utc" in out
     assert "Report(month, 15 rows, 2021-05-01..2021-07-01, by='channel')" in out
     assert "June 2021: 120 created, 99 resolved, backlog 21" in out
+    assert "Prepared(read: tickets 120, surveys 77, customers 24, costs 6; rejected: 0; held as columns" in out
     assert "2 accepted" not in out and "1 accepted + 2 rejected = 3 read" in out
     assert "line 3: NegativeDurationError" in out
     assert "plotted 4 panels" in out
