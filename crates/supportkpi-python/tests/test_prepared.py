@@ -250,6 +250,18 @@ def test_option_errors_raise_as_sk_report_raises() -> None:
         assert str(got.value) == str(want.value), opts
     with pytest.raises(TypeError):
         prepared.report(period=7)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"\.report\(\.\.\.\)"):
+        sk.report(tickets=prepared)
+
+
+def test_kept_dimensions_are_the_reads() -> None:
+    t = pa.table({"id": ["A", "B"], "created_at": ["2021-06-01T08:00:00Z"] * 2, "plan": ["pro", None]})
+    kept = sk.prepare(tickets=t, keep_extra_columns=True)
+    assert [r["dimension"] for r in kept.report(by="plan").rows] == [None, "pro", "(none)"]
+    assert kept.report(where={"plan": "pro"}).rows[0]["tickets_created"] == 1
+    with pytest.raises(sk.InvalidOptionError) as e:
+        sk.prepare(tickets=t).report(by="plan")
+    assert e.value.value == "plan"
 
 
 # ---- what reading takes from the report options ----------------------------------------------

@@ -129,6 +129,8 @@ def _native_source(source: object, name: str) -> Any:
     """What the compiled module takes: a path as str, native records, or an Arrow stream."""
     if isinstance(source, Records):
         return source._records
+    if isinstance(source, Prepared):
+        raise TypeError(f"{name}: prepared inputs are reported on with their .report(...) method")
     if isinstance(source, (str, os.PathLike)):
         return os.fspath(source)
     if hasattr(source, "__arrow_c_stream__"):
@@ -643,6 +645,9 @@ def prepare(
             lenient), as in :func:`report`. Every report uses them unless it gives its own,
             which may change anything but the scale (a CSAT ``positive_from``, say). Any other
             option raises :class:`InvalidOptionError`: give it to :meth:`Prepared.report`.
+            What the read keeps is fixed too: a report's ``by`` and ``where`` name the fields
+            and the dimensions the read kept (``mapping``'s ``"dimension:NAME"``,
+            ``keep_extra_columns``).
 
     Returns:
         :class:`Prepared`. It holds the data in memory, roughly the size of the data as the
