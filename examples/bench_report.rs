@@ -10,7 +10,7 @@
 //!
 //! ```text
 //! bench_report generate --tickets N [--seed S] --out DIR [--format csv|parquet]
-//! bench_report run --data DIR --mode compute|e2e|arrow [--input csv|parquet] [--runs K] [--figures]
+//! bench_report run --data DIR --mode compute|e2e|arrow [--input csv|parquet] [--runs K] [--figures] [--views]
 //! bench_report business [--tickets N] [--runs K] [--sample-out FILE]
 //! ```
 //!
@@ -21,7 +21,8 @@
 //! CSVs, through the same `io::load_columnar`. `--mode arrow` is what a binding does with a data
 //! frame: the Parquet files decoded into record batches once, untimed, then each run reads the
 //! batches into the tables (`io::arrow::read_ticket_table` / `read_survey_table`, timed as
-//! `load_times`) and runs the workload. Timings are wall-clock seconds per run. The engine is the columnar
+//! `load_times`) and runs the workload; with `--views` their text columns are first cast to
+//! `Utf8View`, as polars hands a frame over. Timings are wall-clock seconds per run. The engine is the columnar
 //! one: `io::load_columnar` (each CSV parsed on all cores into a `TicketTable` /
 //! `SurveyTable`), `Report::compute_columnar`, `Backlog::compute_table`. `business` times the FRT + resolution KPIs in calendar time only and in
 //! calendar + business time, over tickets that stay open for an hour, a week and a year.
@@ -32,10 +33,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant as Clock;
 
 use arrow_array::{RecordBatch, RecordBatchIterator, RecordBatchReader};
-use arrow_schema::SchemaRef;
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde_json::{Value, json};
+use std::sync::Arc;
 use supportkpi::columnar::{ColumnarInput, TicketTable};
 use supportkpi::io::{Format, ReadOptions, Sources, arrow, load_columnar};
 use supportkpi::kpi::{
@@ -73,7 +75,7 @@ fn main() -> Res<()> {
             let runs: usize = opt("--runs").unwrap_or("3").parse()?;
             let mode = opt("--mode").unwrap_or("compute");
             let input = input_format(opt("--input"))?;
-            run(&dir, mode, input, runs, flag("--figures"))
+            run(&dir, mode, input, runs, flag("--figures"), flag("--views"))
         }
         "business" => {
             let n: usize = opt("--tickets").unwrap_or("1000000").parse()?;
@@ -92,7 +94,7 @@ fn main() -> Res<()> {
 const USAGE: &str = "usage: bench_report generate --tickets N [--seed S] --out DIR \
                      [--format csv|parquet] | \
                      run --data DIR --mode compute|e2e|arrow [--input csv|parquet] [--runs K] \
-                     [--figures] | \
+                     [--figures] [--views] | \
                      business [--tickets N] [--runs K] [--sample-out FILE] | \
                      state [--tickets N] [--runs K] [--json-state]";
 
@@ -151,6 +153,34 @@ fn batches(path: &Path) -> Res<(SchemaRef, Vec<RecordBatch>)> {
     Ok((schema, batches))
 }
 
+/// The batches with their text columns as `Utf8View`, as polars hands a frame over (`--views`).
+fn as_views(
+    (schema, batches): (SchemaRef, Vec<RecordBatch>),
+) -> Res<(SchemaRef, Vec<RecordBatch>)> {
+    let view = |t: &DataType| match t {
+        DataType::Utf8 => DataType::Utf8View,
+        t => t.clone(),
+    };
+    let fields: Vec<Field> = schema
+        .fields()
+        .iter()
+        .map(|f| f.as_ref().clone().with_data_type(view(f.data_type())))
+        .collect();
+    let schema: SchemaRef = Arc::new(Schema::new(fields));
+    let batches = batches
+        .into_iter()
+        .map(|b| {
+            let columns = b
+                .columns()
+                .iter()
+                .map(|c| arrow_cast::cast(c, &view(c.data_type())))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(RecordBatch::try_new(schema.clone(), columns)?)
+        })
+        .collect::<Res<Vec<_>>>()?;
+    Ok((schema, batches))
+}
+
 /// Tickets and surveys from record batches in memory, as `sk.report` reads a data frame.
 fn arrow_input(
     tickets: &(SchemaRef, Vec<RecordBatch>),
@@ -197,7 +227,7 @@ fn daily_backlog(tickets: &TicketTable) -> Result<Daily, supportkpi::Error> {
         .collect())
 }
 
-fn run(dir: &Path, mode: &str, format: Format, runs: usize, figures: bool) -> Res<()> {
+fn run(dir: &Path, mode: &str, format: Format, runs: usize, figures: bool, views: bool) -> Res<()> {
     let mut times = Vec::with_capacity(runs);
     let mut report_times = Vec::with_capacity(runs);
     let mut load_times = Vec::with_capacity(runs);
@@ -222,8 +252,12 @@ fn run(dir: &Path, mode: &str, format: Format, runs: usize, figures: bool) -> Re
             let load: Box<dyn Fn() -> Res<ColumnarInput>> = if mode == "e2e" {
                 Box::new(|| load_input(dir, format))
             } else {
-                let tickets = batches(&dir.join("tickets.parquet"))?;
-                let surveys = batches(&dir.join("surveys.parquet"))?;
+                let mut tickets = batches(&dir.join("tickets.parquet"))?;
+                let mut surveys = batches(&dir.join("surveys.parquet"))?;
+                if views {
+                    tickets = as_views(tickets)?;
+                    surveys = as_views(surveys)?;
+                }
                 Box::new(move || arrow_input(&tickets, &surveys))
             };
             for _ in 0..runs {
