@@ -22,7 +22,7 @@
 //! only the canonical layout without kept dimensions (the presets' rules and free-form
 //! dimensions stay with the row path).
 
-use super::super::cells::View;
+use super::super::cells::{Strs, View};
 use super::{Col, Fields, Ids, StatusCache, Text, scaled_ns};
 use crate::columnar::{
     Dictionary, NO_INSTANT, RowNs, SurveyRow, SurveyTable, TicketRow, TicketTable,
@@ -67,10 +67,66 @@ impl<'a> Texts<'_, 'a> {
     }
 }
 
+/// What a block's rows of a `Utf8View` column gave, by their 16-byte views. Rows with equal
+/// views have equal values: a value of at most 12 bytes is all in its view (its length, then
+/// its bytes), a longer one's view holds its length, buffer and offset. A later row takes an
+/// earlier one's outcome without its text being read or looked up again (polars hands text
+/// over as views; a channel or a status repeats on most rows).
+struct ByView<'v, T> {
+    views: Option<&'v [u128]>,
+    valid: Option<&'v arrow_array::BooleanArray>,
+    seen: Vec<(u128, T)>,
+}
+
+/// Outcomes a [`ByView`] keeps: a column with more distinct views than this looks the rest up
+/// as other columns do.
+const BY_VIEW: usize = 32;
+
+impl<'v, T: Copy> ByView<'v, T> {
+    fn of(texts: Texts<'v, '_>) -> ByView<'v, T> {
+        let (views, valid) = match texts {
+            Texts::Strings(View::Text {
+                strs: Strs::View(a),
+                keys: None,
+                valid,
+            }) => (Some(&a.views()[..]), valid.as_ref()),
+            _ => (None, None),
+        };
+        ByView {
+            views,
+            valid,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Row `i`'s outcome: `outcome()`'s, or an earlier row's with the same view. `None` (the
+    /// row is refused) is not kept.
+    #[inline]
+    fn get(&mut self, i: usize, outcome: impl FnOnce() -> Option<T>) -> Option<T> {
+        let Some(views) = self.views else {
+            return outcome();
+        };
+        // A null's view is not its value's (it may be an empty string's).
+        if self.valid.is_some_and(|v| !v.value(i)) {
+            return outcome();
+        }
+        let view = views[i];
+        if let Some(&(_, t)) = self.seen.iter().find(|(v, _)| *v == view) {
+            return Some(t);
+        }
+        let t = outcome()?;
+        if self.seen.len() < BY_VIEW {
+            self.seen.push((view, t));
+        }
+        Some(t)
+    }
+}
+
 /// A text column the table interns (channel, priority, team, assignee): an Arrow dictionary's
-/// rows by their key, its values looked up once each per block; other columns row by row.
+/// rows by their key, its values looked up once each per block; other columns row by row (a
+/// `Utf8View` column's values once per view and block, [`ByView`]).
 enum Coder<'v, 'a> {
-    Rows(Texts<'v, 'a>),
+    Rows(Texts<'v, 'a>, ByView<'v, u32>),
     Keys {
         view: &'v View<'a>,
         keys: &'v [usize],
@@ -96,7 +152,7 @@ impl<'v, 'a> Coder<'v, 'a> {
                 codes: vec![None; strs.len()],
             },
             // A dictionary larger than a block would cost more to cache than to read.
-            texts => Coder::Rows(texts),
+            texts => Coder::Rows(texts, ByView::of(texts)),
         }
     }
 
@@ -104,7 +160,9 @@ impl<'v, 'a> Coder<'v, 'a> {
     #[inline]
     fn code(&mut self, f: &Fields<'_>, dictionary: &mut Dictionary, i: usize) -> u32 {
         match self {
-            Coder::Rows(texts) => dictionary.code_for(texts.get(f, i)),
+            Coder::Rows(texts, by_view) => by_view
+                .get(i, || Some(dictionary.code_for(texts.get(f, i))))
+                .unwrap_or(Dictionary::NONE),
             Coder::Keys {
                 view,
                 keys,
@@ -268,18 +326,21 @@ impl TicketPass {
         self.status.clear();
         self.counts.clear();
         let mut kept_ids = Vec::with_capacity(rows.len());
+        let mut statuses = ByView::of(status);
         let [created, response, first_resolved, resolved] = &mut self.ns;
         for (j, i) in rows.clone().enumerate() {
             let Some(id) = id.get(f, i) else {
                 return false;
             };
             kept_ids.push(id);
-            let given = match status.get(f, i) {
-                None => None,
-                Some(text) => match f.status_of(text, col(Key::Status), &mut self.statuses) {
-                    Ok(s) => Some(s),
-                    Err(_) => return false,
-                },
+            let Some(given) = statuses.get(i, || match status.get(f, i) {
+                None => Some(None),
+                Some(text) => f
+                    .status_of(text, col(Key::Status), &mut self.statuses)
+                    .ok()
+                    .map(Some),
+            }) else {
+                return false;
             };
             let (Ok(replies), Ok(reopens)) = (replies.get::<u32>(i), reopens.get::<u32>(i)) else {
                 return false;
@@ -364,9 +425,12 @@ impl SurveyPass {
         self.kind.clear();
         self.score.clear();
         let mut kept_ids = Vec::with_capacity(rows.len());
+        let mut kinds = ByView::of(kind);
         for (j, i) in rows.clone().enumerate() {
-            let (Some(id), Some(kind)) = (id.get(f, i), kind.get(f, i).and_then(survey_kind))
-            else {
+            let (Some(id), Some(kind)) = (
+                id.get(f, i),
+                kinds.get(i, || kind.get(f, i).and_then(survey_kind)),
+            ) else {
                 return false;
             };
             let Ok(Some(score)) = score.get::<i32>(i) else {
@@ -615,6 +679,70 @@ mod tests {
         }
         // Two values, each interned once (no row's null or token is a value).
         assert_eq!(table.channel().values().len(), 2);
+    }
+
+    /// `Utf8View` texts (polars) are coded by their views within a block: the same table as the
+    /// quick path's reading of each row's text, through short values repeated, text to trim, a
+    /// null token, an empty string beside nulls (a null's view may be an empty string's), and
+    /// values of 12 bytes (in the view) and 13 (not).
+    #[test]
+    fn view_columns_read_as_the_quick_path_reads_them() {
+        let want = example_tickets();
+        let batch = polars_like(&want);
+        let n = batch.num_rows();
+        const CYCLE: [Option<&str>; 8] = [
+            Some("email"),
+            Some("  chat "),
+            Some("NULL"),
+            None,
+            Some(""),
+            Some("twelve bytes"),
+            Some("thirteen byte"),
+            Some("chat"),
+        ];
+        let value = |i: usize| CYCLE[i % CYCLE.len()];
+        let column = texts(n, |i| value(i).map(str::to_owned));
+        let mut batch = batch;
+        for name in ["channel", "priority", "team", "assignee"] {
+            batch = with_column(&batch, name, column.clone());
+        }
+        let (pass, quick, declined) = ticket_paths(&batch, &ReadOptions::new());
+        let (table, ids) = pass.expect("the pass reads view columns");
+        assert!(declined.is_empty());
+        assert_eq!(table, quick.0);
+        assert_eq!(ids, quick.1);
+        let expected = |i: usize| match i % CYCLE.len() {
+            0 => Some("email"),
+            1 | 7 => Some("chat"),
+            5 => Some("twelve bytes"),
+            6 => Some("thirteen byte"),
+            _ => None,
+        };
+        for i in 0..n {
+            for dictionary in [table.channel(), table.assignee()] {
+                assert_eq!(dictionary.get(i), expected(i), "row {i}");
+            }
+        }
+        assert_eq!(table.channel().values().len(), 4);
+        // The example's statuses, each a short view repeated, are the quick path's too.
+        let statuses: std::collections::BTreeSet<_> = table.status().iter().collect();
+        assert!(statuses.len() >= 2, "{statuses:?}");
+
+        // Without the empty string as a null token, "" is a value, and the null before it
+        // (whose view is an empty string's) stays none.
+        let options = ReadOptions::new().null_tokens(["NULL"]);
+        let (pass, quick, declined) = ticket_paths(&batch, &options);
+        let (table, _) = pass.expect("the pass reads view columns");
+        assert!(declined.is_empty());
+        assert_eq!(table, quick.0);
+        for i in 0..n {
+            let want = match i % CYCLE.len() {
+                3 => None,
+                4 => Some(""),
+                _ => expected(i),
+            };
+            assert_eq!(table.team().get(i), want, "row {i}");
+        }
     }
 
     /// Each row the rules refuse (or the columns cannot hold) makes the pass decline the whole
