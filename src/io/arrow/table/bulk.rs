@@ -5,7 +5,8 @@
 //! frame are plain — the canonical columns, as Arrow timestamps, strings and integers — and for
 //! those a block of rows is read column by column: the instants scaled to nanoseconds, the
 //! statuses resolved once per distinct text, an Arrow dictionary's values (polars
-//! `Categorical`, pyarrow `dictionary`) interned once per value and block, every row checked
+//! `Categorical`, pyarrow `dictionary`) interned once per value and block, a `Utf8View`
+//! column's short values (polars text) coded once per value and block, every row checked
 //! by the tables' own rules ([`TicketTable::checked_ns`], [`SurveyResponse::check`], the
 //! options' scales). Only when
 //! every row of the block is accepted as it is are its rows appended; otherwise the block
@@ -67,20 +68,25 @@ impl<'a> Texts<'_, 'a> {
     }
 }
 
-/// What a block's rows of a `Utf8View` column gave, by their 16-byte views. Rows with equal
-/// views have equal values: a value of at most 12 bytes is all in its view (its length, then
-/// its bytes), a longer one's view holds its length, buffer and offset. A later row takes an
-/// earlier one's outcome without its text being read or looked up again (polars hands text
-/// over as views; a channel or a status repeats on most rows).
+/// What a block's rows of a `Utf8View` column gave, by their 16-byte views. A value of at most
+/// 12 bytes is all in its view (its length, then its bytes), so rows with equal such views
+/// have equal values, and a later row takes an earlier one's outcome without its text being
+/// read or looked up again (polars hands text over as views; a channel or a status repeats on
+/// most rows). A longer value's view names its buffer and offset, which writers give each row
+/// anew, so such rows are read as text.
 struct ByView<'v, T> {
+    /// `None` for other columns, and once a block has more distinct short values than
+    /// [`BY_VIEW`] (a column of many values would pay for the scan and gain nothing).
     views: Option<&'v [u128]>,
     valid: Option<&'v arrow_array::BooleanArray>,
     seen: Vec<(u128, T)>,
 }
 
-/// Outcomes a [`ByView`] keeps: a column with more distinct views than this looks the rest up
-/// as other columns do.
+/// Distinct short values a [`ByView`] keeps per block.
 const BY_VIEW: usize = 32;
+
+/// The longest value a view holds whole.
+const INLINE_VIEW: u32 = 12;
 
 impl<'v, T: Copy> ByView<'v, T> {
     fn of(texts: Texts<'v, '_>) -> ByView<'v, T> {
@@ -99,8 +105,8 @@ impl<'v, T: Copy> ByView<'v, T> {
         }
     }
 
-    /// Row `i`'s outcome: `outcome()`'s, or an earlier row's with the same view. `None` (the
-    /// row is refused) is not kept.
+    /// Row `i`'s outcome: `outcome()`'s, or an earlier row's with the same short value. `None`
+    /// (the row is refused) is not kept.
     #[inline]
     fn get(&mut self, i: usize, outcome: impl FnOnce() -> Option<T>) -> Option<T> {
         let Some(views) = self.views else {
@@ -111,20 +117,25 @@ impl<'v, T: Copy> ByView<'v, T> {
             return outcome();
         }
         let view = views[i];
+        if view as u32 > INLINE_VIEW {
+            return outcome();
+        }
         if let Some(&(_, t)) = self.seen.iter().find(|(v, _)| *v == view) {
             return Some(t);
         }
-        let t = outcome()?;
-        if self.seen.len() < BY_VIEW {
-            self.seen.push((view, t));
+        if self.seen.len() == BY_VIEW {
+            self.views = None;
+            return outcome();
         }
+        let t = outcome()?;
+        self.seen.push((view, t));
         Some(t)
     }
 }
 
 /// A text column the table interns (channel, priority, team, assignee): an Arrow dictionary's
 /// rows by their key, its values looked up once each per block; other columns row by row (a
-/// `Utf8View` column's values once per view and block, [`ByView`]).
+/// `Utf8View` column's short values once each per block, [`ByView`]).
 enum Coder<'v, 'a> {
     Rows(Texts<'v, 'a>, ByView<'v, u32>),
     Keys {
@@ -743,6 +754,62 @@ mod tests {
             };
             assert_eq!(table.team().get(i), want, "row {i}");
         }
+    }
+
+    /// Views as writers lay them out: deduplicated (equal long values share a view), spread
+    /// over several data buffers, sliced, and short values that share a length and their first
+    /// bytes; and a column with more distinct short values in a block than the pass keeps.
+    /// Every row's value is the one its text gives.
+    #[test]
+    fn view_layouts_read_as_the_quick_path_reads_them() {
+        let want = example_tickets();
+        let batch = polars_like(&want);
+        let n = batch.num_rows();
+        const CYCLE: [Option<&str>; 7] = [
+            Some("thirteen-one!"),
+            Some("team-a1"),
+            Some("thirteen-two!"),
+            Some("team-a2"),
+            None,
+            Some(" team-a1"),
+            Some("thirteen-one!"),
+        ];
+        let value = |i: usize| CYCLE[i % CYCLE.len()];
+        let build = |mut b: StringViewBuilder, skip: usize| -> ArrayRef {
+            for i in 0..n + skip {
+                b.append_option(value(i + CYCLE.len() - skip % CYCLE.len()));
+            }
+            let a: ArrayRef = Arc::new(b.finish());
+            a.slice(skip, n)
+        };
+        let deduplicated = build(StringViewBuilder::new().with_deduplicate_strings(), 0);
+        let buffers = build(StringViewBuilder::new().with_fixed_block_size(64), 0);
+        let sliced = build(StringViewBuilder::new().with_fixed_block_size(64), 3);
+        let many = texts(n, |i| Some(format!("a{:02}", i % 40)));
+        let mut batch = batch;
+        for (name, column) in [
+            ("channel", &deduplicated),
+            ("priority", &buffers),
+            ("team", &sliced),
+            ("assignee", &many),
+        ] {
+            batch = with_column(&batch, name, column.clone());
+        }
+        let (pass, quick, declined) = ticket_paths(&batch, &ReadOptions::new());
+        let (table, _) = pass.expect("the pass reads view columns");
+        assert!(declined.is_empty());
+        assert_eq!(table, quick.0);
+        let expected = |i: usize| value(i).map(str::trim);
+        for i in 0..n {
+            for dictionary in [table.channel(), table.priority(), table.team()] {
+                assert_eq!(dictionary.get(i), expected(i), "row {i}");
+            }
+            assert_eq!(
+                table.assignee().get(i),
+                Some(format!("a{:02}", i % 40).as_str())
+            );
+        }
+        assert_eq!(table.team().values().len(), 4);
     }
 
     /// Each row the rules refuse (or the columns cannot hold) makes the pass decline the whole
