@@ -306,6 +306,51 @@ impl ReadOptions {
         }
     }
 
+    /// The first survey kind whose scores [`check_score`](Self::check_score) checks
+    /// differently under `other`'s scales, with this read's range and `other`'s (`"1-5"`, or
+    /// `"unchecked"` without [`survey_scales`](Self::survey_scales)). Only a scale's range
+    /// takes part in reading: a caller that reads once and reports many times (the Python
+    /// door's `prepare`) refuses a report whose scales would have read the records otherwise.
+    ///
+    /// ```
+    /// use supportkpi::io::ReadOptions;
+    /// use supportkpi::kpi::{CesOptions, CsatOptions, CsatScale};
+    /// use supportkpi::model::SurveyKind;
+    /// let read = ReadOptions::new().survey_scales(CsatOptions::default(), CesOptions::default());
+    /// let mut stricter = CsatOptions::default();
+    /// stricter.positive_from = Some(5);
+    /// let same_range = ReadOptions::new().survey_scales(stricter, CesOptions::default());
+    /// assert_eq!(read.scores_checked_differently(&same_range), None);
+    /// let mut wider = CsatOptions::default();
+    /// wider.scale = CsatScale::ONE_TO_TEN;
+    /// let other = ReadOptions::new().survey_scales(wider, CesOptions::default());
+    /// assert_eq!(
+    ///     read.scores_checked_differently(&other),
+    ///     Some((SurveyKind::Csat, "1-5".to_owned(), "1-10".to_owned()))
+    /// );
+    /// ```
+    pub fn scores_checked_differently(
+        &self,
+        other: &ReadOptions,
+    ) -> Option<(SurveyKind, String, String)> {
+        let range = |o: &ReadOptions, kind: SurveyKind| {
+            o.survey_scales.as_ref().map(|(csat, ces)| match kind {
+                SurveyKind::Ces => (ces.scale.min(), ces.scale.max()),
+                _ => (csat.scale.min(), csat.scale.max()),
+            })
+        };
+        let text = |r: Option<(i32, i32)>| {
+            r.map_or_else(
+                || "unchecked".to_owned(),
+                |(min, max)| format!("{min}-{max}"),
+            )
+        };
+        [SurveyKind::Csat, SurveyKind::Ces]
+            .into_iter()
+            .find(|&k| range(self, k) != range(other, k))
+            .map(|k| (k, text(range(self, k)), text(range(other, k))))
+    }
+
     /// Strict (stop at the first bad record) or lenient (return every bad record).
     #[must_use]
     pub fn errors(mut self, mode: ErrorMode) -> Self {

@@ -97,10 +97,10 @@ impl PyPrepared {
         let options = report::options_of(value, period, zone, calendar)?;
         if let Some((name, read, asked)) = report::read_differently(&self.read_options, &options) {
             let rule = format!(
-                "options[{name:?}]: the scale was fixed at prepare(), whose reads checked every \
-                 {upper} score against the range {read}; this report's scale is {asked}. Leave \
-                 {name} out of the report's options (or give a scale of the same range), or \
-                 prepare again with options={{{name:?}: ...}}",
+                "options[{name:?}]: the {upper} scale was fixed at prepare(), which read with \
+                 the range {read}; this report's scale is {asked}. Leave {name} out of the \
+                 report's options (or give a scale of the same range), or prepare again with \
+                 options={{{name:?}: ...}}",
                 upper = name.to_uppercase()
             );
             return Err(Error::new(ErrorKind::InvalidOption, rule)
@@ -139,6 +139,11 @@ impl PyPrepared {
 
     fn read(&self) -> Vec<(String, u64)> {
         self.reading.read()
+    }
+
+    /// How many records the read rejected, without building their errors.
+    fn rejected_count(&self) -> usize {
+        self.reading.rejected_count()
     }
 
     /// Records held per kind.

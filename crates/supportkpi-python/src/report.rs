@@ -17,6 +17,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use supportkpi::columnar::{ColumnarInput, SurveyTable, TicketTable};
 use supportkpi::io::{self, ReadOptions, Rejected, Sources};
+use supportkpi::model::SurveyKind;
 use supportkpi::report::filter::{check_columnar_fields, check_fields};
 use supportkpi::report::{
     COLUMNS, ColumnType, ReportInput, ReportOptions, ReportRow, ReportState, Sections, Share,
@@ -65,6 +66,10 @@ impl Reading {
     /// Records read per input, in reading order.
     pub(crate) fn read(&self) -> Vec<(String, u64)> {
         self.read.clone()
+    }
+
+    pub(crate) fn rejected_count(&self) -> usize {
+        self.rejected.len()
     }
 }
 
@@ -238,10 +243,7 @@ pub(crate) fn gather(
     // a score off them is a bad record of the read (file and line or row; set aside when
     // lenient), not a failed report. (READ_WITH and read_differently say so for `prepare`.)
     for config in [&mut export_config, &mut canonical_config] {
-        config.options = config
-            .options
-            .clone()
-            .survey_scales(report.csat, report.ces);
+        config.options = with_scales(config.options.clone(), report);
     }
     let has = |slot: &str| inputs.iter().any(|(s, _)| s == slot);
     let export_slot = match export_config.preset {
@@ -394,24 +396,27 @@ fn add(g: &mut Gathered, slot: &str, outcome: Outcome, options: &ReadOptions) ->
 pub(crate) const READ_WITH: [&str; 2] = ["csat", "ces"];
 
 /// The first of [`READ_WITH`] whose effect on reading differs between `read` (the options the
-/// inputs were read with) and `report`, with both scales' ranges. The readers check that a
-/// score lies in its scale's range and read nothing else of `csat` and `ces`
-/// (`ReadOptions::check_score`): a report may change a threshold, a direction or a confidence
-/// level of what was read, not the range its scores were checked against.
+/// inputs were read with) and `report`, with both scales' ranges: the core's
+/// `ReadOptions::scores_checked_differently` of the scales [`with_scales`] reads with. A report
+/// may change a threshold, a direction or a confidence level of what was read, not the range
+/// its scores were checked against.
 pub(crate) fn read_differently(
     read: &ReportOptions,
     report: &ReportOptions,
 ) -> Option<(&'static str, String, String)> {
-    let csat = |o: &ReportOptions| (o.csat.scale.min(), o.csat.scale.max());
-    let ces = |o: &ReportOptions| (o.ces.scale.min(), o.ces.scale.max());
-    let range = |(min, max): (i32, i32)| format!("{min}-{max}");
-    if csat(read) != csat(report) {
-        return Some(("csat", range(csat(read)), range(csat(report))));
-    }
-    if ces(read) != ces(report) {
-        return Some(("ces", range(ces(read)), range(ces(report))));
-    }
-    None
+    let scales = |o: &ReportOptions| with_scales(ReadOptions::new(), o);
+    let (kind, read, asked) = scales(read).scores_checked_differently(&scales(report))?;
+    let name = match kind {
+        SurveyKind::Ces => "ces",
+        _ => "csat",
+    };
+    Some((name, read, asked))
+}
+
+/// `options` reading with the report's survey scales (the core readers check scores against
+/// them).
+fn with_scales(options: ReadOptions, report: &ReportOptions) -> ReadOptions {
+    options.survey_scales(report.csat, report.ces)
 }
 
 fn invalid_options(e: serde_json::Error) -> Error {

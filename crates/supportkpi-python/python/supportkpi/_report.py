@@ -615,7 +615,8 @@ def prepare(
     :func:`report` reads its inputs on every call; slicing the same data five ways (by
     channel, by team, another period, a filter...) reads it five times. ``prepare`` reads it
     as :func:`report` does (the same readers, rules and errors) into the core's tables and
-    holds them; each :meth:`Prepared.report` only computes. For every input and option,
+    holds them; each :meth:`Prepared.report` only computes. For every input and option, with
+    the report's ``timezone`` given to ``prepare`` (naive times are read in it),
     ``sk.prepare(**reads).report(**opts) == sk.report(**reads, **opts)``.
 
     >>> import supportkpi as sk, pyarrow as pa
@@ -642,9 +643,11 @@ def prepare(
         options: the report options reading applies, which are fixed here: ``csat`` and
             ``ces`` (``{"csat": {"scale": {"min": 0, "max": 10}}}``): a score off its scale is
             a bad record of the read (the error in strict mode, a rejected record when
-            lenient), as in :func:`report`. Every report uses them unless it gives its own,
-            which may change anything but the scale (a CSAT ``positive_from``, say). Any other
-            option raises :class:`InvalidOptionError`: give it to :meth:`Prepared.report`.
+            lenient), as in :func:`report`. Every report uses them unless it gives its own
+            ``csat`` or ``ces`` object, whole (its ``scale`` too, which must have the same
+            range; a CSAT ``positive_from`` or a CES direction may differ). Rejected records
+            are the read's and name the scales it read with. Any other option raises
+            :class:`InvalidOptionError`: give it to :meth:`Prepared.report`.
             What the read keeps is fixed too: a report's ``by`` and ``where`` name the fields
             and the dimensions the read kept (``mapping``'s ``"dimension:NAME"``,
             ``keep_extra_columns``).
@@ -761,7 +764,7 @@ class Prepared:
 
         held = "as columns" if self._p.columnar else "as records"
         return (
-            f"Prepared(read: {counts(self.read.items())}; rejected: {len(self._p.rejected()):,}; "
+            f"Prepared(read: {counts(self.read.items())}; rejected: {self._p.rejected_count():,}; "
             f"held {held}: {counts(self._p.held())}; timezone: {self.timezone})"
         )
 
