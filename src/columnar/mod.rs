@@ -145,6 +145,15 @@ impl Strings {
         self.ends.reserve(rows);
         self.text.reserve(bytes);
     }
+    /// The strings of `rows`, in that order.
+    pub(crate) fn select(&self, rows: &[usize]) -> Strings {
+        let mut out = Strings::default();
+        out.reserve(rows.len(), rows.iter().map(|&i| self.get(i).len()).sum());
+        for &i in rows {
+            out.push(self.get(i));
+        }
+        out
+    }
     fn append(&mut self, other: Strings) {
         let base = self.text.len();
         self.text.push_str(&other.text);
@@ -258,6 +267,23 @@ impl Dictionary {
         }
         self.collisions.get(value).copied()
     }
+    /// The rows `rows`, in that order (the values and their codes kept).
+    fn select(&self, rows: &[usize]) -> Dictionary {
+        Dictionary {
+            codes: rows.iter().map(|&i| self.codes[i]).collect(),
+            values: self.values.clone(),
+            index: self.index.clone(),
+            collisions: self.collisions.clone(),
+            hasher: self.hasher,
+        }
+    }
+    /// A column whose row `i` has the value `values[codes[i]]`; equal values share a code.
+    pub(crate) fn of_codes(codes: impl ExactSizeIterator<Item = u32>, values: &[String]) -> Self {
+        let mut d = Dictionary::default();
+        let remap: Vec<u32> = values.iter().map(|v| d.intern(v)).collect();
+        d.codes = codes.map(|c| remap[c as usize]).collect();
+        d
+    }
     fn fill_none(&mut self, rows: usize) {
         self.codes.resize(rows, Self::NONE);
     }
@@ -321,6 +347,15 @@ impl Texts {
         self.text.append(other.text);
         self.present.extend(other.present);
         self.interned.take();
+    }
+
+    /// The rows `rows`, in that order.
+    pub(crate) fn select(&self, rows: &[usize]) -> Texts {
+        Texts {
+            text: self.text.select(rows),
+            present: rows.iter().map(|&i| self.present[i]).collect(),
+            interned: std::sync::OnceLock::new(),
+        }
     }
 
     /// The column as a dictionary, interned on the first call.
@@ -921,6 +956,38 @@ impl TicketTable {
     /// The free-form dimensions' names.
     pub fn dimension_names(&self) -> impl Iterator<Item = &str> {
         self.dimensions.keys().map(String::as_str)
+    }
+
+    /// The tickets of `rows`, in that order: what a report's filter keeps.
+    pub(crate) fn select(&self, rows: &[usize]) -> TicketTable {
+        let pick = |v: &[i64]| rows.iter().map(|&i| v[i]).collect::<Vec<_>>();
+        let counts = |v: &[Option<u32>]| rows.iter().map(|&i| v[i]).collect::<Vec<_>>();
+        TicketTable {
+            ids: self.ids.select(rows),
+            customer_id: self.customer_id.select(rows),
+            created_at: pick(&self.created_at),
+            first_response_at: pick(&self.first_response_at),
+            first_resolved_at: pick(&self.first_resolved_at),
+            resolved_at: pick(&self.resolved_at),
+            status: rows.iter().map(|&i| self.status[i]).collect(),
+            channel: self.channel.select(rows),
+            priority: self.priority.select(rows),
+            team: self.team.select(rows),
+            assignee: self.assignee.select(rows),
+            agent_replies: counts(&self.agent_replies),
+            reopens: counts(&self.reopens),
+            dimensions: self
+                .dimensions
+                .iter()
+                .map(|(name, d)| (name.clone(), d.select(rows)))
+                .collect(),
+        }
+    }
+
+    /// Sets the free-form dimension `name` to `column` (one code a row), replacing any.
+    pub(crate) fn set_dimension(&mut self, name: &str, column: Dictionary) {
+        debug_assert_eq!(column.len(), self.len());
+        self.dimensions.insert(name.to_owned(), column);
     }
 }
 

@@ -50,6 +50,19 @@ pub struct SurveyTable {
 }
 
 impl SurveyTable {
+    /// The responses of `rows`, in that order: what a report's filter keeps.
+    pub(crate) fn select(&self, rows: &[usize]) -> SurveyTable {
+        SurveyTable {
+            ids: self.ids.select(rows),
+            ticket_id: self.ticket_id.select(rows),
+            linked: rows.iter().map(|&i| self.linked[i]).collect(),
+            customer_id: self.customer_id.select(rows),
+            responded_at: rows.iter().map(|&i| self.responded_at[i]).collect(),
+            kind: rows.iter().map(|&i| self.kind[i]).collect(),
+            score: rows.iter().map(|&i| self.score[i]).collect(),
+        }
+    }
+
     /// An empty table.
     pub fn new() -> Self {
         Self::default()

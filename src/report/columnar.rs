@@ -39,6 +39,7 @@ use crate::model::{CostEntry, Customer, Instant, Status, SurveyKind, Ticket};
 use crate::par::{map_range, threads, try_map};
 use crate::report::Report;
 use crate::time::{LocalDates, PeriodKey, PeriodSpans};
+use chrono::Datelike;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
@@ -964,6 +965,107 @@ fn widen_by_columns(
 
 pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Report, Error> {
     Ok(partial(input, options, Share::Count)?.finish())
+}
+
+/// The columnar input as the options' filter and combination of dimensions leave it, as the
+/// record path's `filter::prepare` leaves records (`None`: neither is set): the tickets every
+/// condition passes (a field's value as grouping by it reads it, [`NO_VALUE`] without one;
+/// `created_at` against local midnight in the report's zone), the responses to kept tickets
+/// (all of them without a filter), and with several `by` names each ticket's labels joined by
+/// [`COMBINATION_SEPARATOR`] as the free-form dimension named `by`. Customers and costs are
+/// kept.
+///
+/// # Errors
+/// As `filter::prepare`: an unknown field in a list of `by` names or in the filter.
+pub(super) fn filtered(
+    input: &ColumnarInput,
+    options: &ReportOptions,
+) -> Result<Option<ColumnarInput>, Error> {
+    use super::filter::{COMBINATION_SEPARATOR, Test, by_names, check_columnar};
+    let by = options.by.as_deref().map(by_names).unwrap_or_default();
+    check_columnar(input, options)?;
+    let several = by.len() > 1;
+    if options.filter.is_empty() && !several {
+        return Ok(None);
+    }
+    let inputs = Inputs::from(input);
+    let t = &input.tickets;
+    let mut keep = vec![true; t.len()];
+    for c in &options.filter {
+        let since = |d| {
+            // A midnight past the columns' range is after every ticket (before none).
+            crate::time::local_midnight(options.zone, d)
+                .timestamp_nanos_opt()
+                .unwrap_or(if d.year() > 1970 { i64::MAX } else { i64::MIN })
+        };
+        match &c.test {
+            Test::In(values) => {
+                let dims = Dims::new(&inputs, Some(&c.field));
+                let pass: Vec<bool> = dims
+                    .labels
+                    .iter()
+                    .map(|l| values.iter().any(|v| v == l))
+                    .collect();
+                for (i, k) in keep.iter_mut().enumerate() {
+                    *k &= pass[dims.code(i)];
+                }
+            }
+            Test::Since(d) => {
+                let at = since(*d);
+                for (k, &c) in keep.iter_mut().zip(t.created_at_ns()) {
+                    *k &= c >= at;
+                }
+            }
+            Test::Before(d) => {
+                let at = since(*d);
+                for (k, &c) in keep.iter_mut().zip(t.created_at_ns()) {
+                    *k &= c < at;
+                }
+            }
+        }
+    }
+    let rows: Vec<usize> = (0..t.len()).filter(|&i| keep[i]).collect();
+    let mut tickets = t.select(&rows);
+    if several {
+        // A combination's label by the labels' codes; equal labels (a value holding the
+        // separator) share a code in the dictionary, as the record path's equal texts do.
+        let dims: Vec<Dims<'_>> = by.iter().map(|n| Dims::new(&inputs, Some(n))).collect();
+        let mut index: HashMap<Vec<usize>, u32> = HashMap::new();
+        let mut labels: Vec<String> = Vec::new();
+        let mut codes = Vec::with_capacity(rows.len());
+        for &i in &rows {
+            let key: Vec<usize> = dims.iter().map(|d| d.code(i)).collect();
+            let next = labels.len() as u32;
+            let code = *index.entry(key).or_insert_with_key(|key| {
+                let parts: Vec<&str> = key
+                    .iter()
+                    .zip(&dims)
+                    .map(|(&c, d)| d.labels[c].as_str())
+                    .collect();
+                labels.push(parts.join(COMBINATION_SEPARATOR));
+                next
+            });
+            codes.push(code);
+        }
+        let name = options.by.as_deref().unwrap_or_default();
+        tickets.set_dimension(name, Dictionary::of_codes(codes.into_iter(), &labels));
+    }
+    let surveys = if options.filter.is_empty() {
+        input.surveys.clone()
+    } else {
+        let kept: std::collections::HashSet<&str> = rows.iter().map(|&i| t.ids().get(i)).collect();
+        let s = &input.surveys;
+        let rows: Vec<usize> = (0..s.len())
+            .filter(|&j| s.ticket_id(j).is_some_and(|id| kept.contains(id)))
+            .collect();
+        s.select(&rows)
+    };
+    Ok(Some(ColumnarInput {
+        tickets,
+        surveys,
+        customers: input.customers.clone(),
+        costs: input.costs.clone(),
+    }))
 }
 
 /// The columnar engine's state of an input: its partitions merged, with dimension labels in

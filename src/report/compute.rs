@@ -87,9 +87,16 @@ impl Report {
             )
             .with_field("calendars"));
         }
-        // Filters and combinations are applied to records (Report::compute).
-        if filter::needs_rows(options) {
-            return Report::compute(&ReportInput::rows_of(input), options);
+        // Filters and combinations select and label the tables' rows as the record path does
+        // its records; the report keeps the options as given.
+        if let Some(kept) = columnar::filtered(input, options)? {
+            let inner = ReportOptions {
+                filter: Vec::new(),
+                ..options.clone()
+            };
+            let mut report = columnar::compute(&(&kept).into(), &inner)?;
+            report.options = options.clone();
+            return Ok(report);
         }
         columnar::compute(&input.into(), options)
     }

@@ -253,9 +253,15 @@ pub fn check_columnar_fields(input: &ColumnarInput, options: &ReportOptions) -> 
     validate(&free, &by, options, true)
 }
 
-/// Whether the options need the record path (a filter or several dimensions).
-pub(crate) fn needs_rows(options: &ReportOptions) -> bool {
-    !options.filter.is_empty() || options.by.as_deref().is_some_and(|b| by_names(b).len() > 1)
+/// [`prepare`]'s check of the fields over a columnar input: a list of `by` names and the
+/// filter name known fields (a single unknown `by` name keeps its meaning).
+///
+/// # Errors
+/// As [`prepare`].
+pub(crate) fn check_columnar(input: &ColumnarInput, options: &ReportOptions) -> Result<(), Error> {
+    let by = options.by.as_deref().map(by_names).unwrap_or_default();
+    let free: BTreeSet<&str> = input.tickets.dimension_names().collect();
+    validate(&free, &by, options, false)
 }
 
 /// The names `by` lists (one or several, comma-separated).

@@ -24,20 +24,6 @@ pub struct ReportInput {
     pub costs: Vec<CostEntry>,
 }
 
-impl ReportInput {
-    /// The columns' tickets and responses as records, with their customers and costs: what the
-    /// record path reads when the columns cannot serve (filters, combinations of dimensions).
-    pub(crate) fn rows_of(input: &crate::columnar::ColumnarInput) -> ReportInput {
-        ReportInput {
-            tickets: input.tickets.tickets().collect(),
-            surveys: input.surveys.responses().collect(),
-            customers: input.customers.clone(),
-            costs: input.costs.clone(),
-            ..ReportInput::default()
-        }
-    }
-}
-
 impl crate::columnar::ColumnarInput {
     /// The columnar form of a [`ReportInput`] without event histories.
     ///

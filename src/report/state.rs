@@ -250,8 +250,14 @@ impl ReportState {
             )
             .with_field("calendars"));
         }
-        if super::filter::needs_rows(options) {
-            return Self::from_input_shared(&ReportInput::rows_of(input), options, share);
+        if let Some(kept) = super::columnar::filtered(input, options)? {
+            let inner = ReportOptions {
+                filter: Vec::new(),
+                ..options.clone()
+            };
+            let mut state = super::columnar::partial(&(&kept).into(), &inner, share)?;
+            state.options = options.clone();
+            return Ok(state);
         }
         super::columnar::partial(&input.into(), options, share)
     }
