@@ -989,18 +989,28 @@ pub(super) fn filtered(
         return Ok(None);
     }
     let inputs = Inputs::from(input);
+    // A field's labels as the record path's `Ticket::dimension` reads it: the agents are
+    // history facts a summary ticket never has, so a free-form column of that name (which the
+    // engine's grouping reads) is not theirs here.
+    let labels = |field: &str| match field {
+        "first_responder" | "solver" => Dims {
+            labels: vec![NO_VALUE.to_owned()],
+            source: Source::AllNone,
+        },
+        _ => Dims::new(&inputs, Some(field)),
+    };
     let t = &input.tickets;
     let mut keep = vec![true; t.len()];
     for c in &options.filter {
-        let since = |d| {
-            // A midnight past the columns' range is after every ticket (before none).
-            crate::time::local_midnight(options.zone, d)
-                .timestamp_nanos_opt()
-                .unwrap_or(if d.year() > 1970 { i64::MAX } else { i64::MIN })
+        // Which creations are on or after local midnight of `d`; a midnight outside the
+        // columns' range is after every ticket (past it) or before every one.
+        let on_or_after = |d: chrono::NaiveDate| {
+            let at = crate::time::local_midnight(options.zone, d).timestamp_nanos_opt();
+            move |created: i64| at.map_or(d.year() < 1970, |at| created >= at)
         };
         match &c.test {
             Test::In(values) => {
-                let dims = Dims::new(&inputs, Some(&c.field));
+                let dims = labels(&c.field);
                 let pass: Vec<bool> = dims
                     .labels
                     .iter()
@@ -1011,15 +1021,15 @@ pub(super) fn filtered(
                 }
             }
             Test::Since(d) => {
-                let at = since(*d);
+                let since = on_or_after(*d);
                 for (k, &c) in keep.iter_mut().zip(t.created_at_ns()) {
-                    *k &= c >= at;
+                    *k &= since(c);
                 }
             }
             Test::Before(d) => {
-                let at = since(*d);
+                let since = on_or_after(*d);
                 for (k, &c) in keep.iter_mut().zip(t.created_at_ns()) {
-                    *k &= c < at;
+                    *k &= !since(c);
                 }
             }
         }
@@ -1029,31 +1039,48 @@ pub(super) fn filtered(
     if several {
         // A combination's label by the labels' codes; equal labels (a value holding the
         // separator) share a code in the dictionary, as the record path's equal texts do.
-        let dims: Vec<Dims<'_>> = by.iter().map(|n| Dims::new(&inputs, Some(n))).collect();
-        let mut index: HashMap<Vec<usize>, u32> = HashMap::new();
-        let mut labels: Vec<String> = Vec::new();
-        let mut codes = Vec::with_capacity(rows.len());
-        for &i in &rows {
-            let key: Vec<usize> = dims.iter().map(|d| d.code(i)).collect();
-            let next = labels.len() as u32;
-            let code = *index.entry(key).or_insert_with_key(|key| {
-                let parts: Vec<&str> = key
-                    .iter()
-                    .zip(&dims)
-                    .map(|(&c, d)| d.labels[c].as_str())
-                    .collect();
-                labels.push(parts.join(COMBINATION_SEPARATOR));
-                next
-            });
-            codes.push(code);
-        }
+        let dims: Vec<Dims<'_>> = by.iter().map(|n| labels(n)).collect();
+        let label = |i: usize| {
+            let parts: Vec<&str> = dims.iter().map(|d| d.labels[d.code(i)].as_str()).collect();
+            parts.join(COMBINATION_SEPARATOR)
+        };
+        // A row's labels as one number, each dimension a digit in the base of its label count;
+        // a product of bases past 128 bits (many dimensions of many values) interns the texts.
+        let fits = dims
+            .iter()
+            .try_fold(1u128, |p, d| p.checked_mul(d.len() as u128))
+            .is_some();
+        let column = if fits {
+            let key = |i: usize| {
+                dims.iter()
+                    .fold(0u128, |k, d| k * d.len() as u128 + d.code(i) as u128)
+            };
+            let mut index: HashMap<u128, u32, IdHashBuilder> = HashMap::default();
+            let mut labels: Vec<String> = Vec::new();
+            let mut codes = Vec::with_capacity(rows.len());
+            for &i in &rows {
+                let next = labels.len() as u32;
+                codes.push(*index.entry(key(i)).or_insert_with(|| {
+                    labels.push(label(i));
+                    next
+                }));
+            }
+            Dictionary::of_codes(codes.into_iter(), &labels)
+        } else {
+            let mut column = Dictionary::default();
+            for &i in &rows {
+                column.push(Some(&label(i)));
+            }
+            column
+        };
         let name = options.by.as_deref().unwrap_or_default();
-        tickets.set_dimension(name, Dictionary::of_codes(codes.into_iter(), &labels));
+        tickets.set_dimension(name, column);
     }
     let surveys = if options.filter.is_empty() {
         input.surveys.clone()
     } else {
-        let kept: std::collections::HashSet<&str> = rows.iter().map(|&i| t.ids().get(i)).collect();
+        let kept: std::collections::HashSet<&str, IdHashBuilder> =
+            rows.iter().map(|&i| t.ids().get(i)).collect();
         let s = &input.surveys;
         let rows: Vec<usize> = (0..s.len())
             .filter(|&j| s.ticket_id(j).is_some_and(|id| kept.contains(id)))

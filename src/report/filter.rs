@@ -248,9 +248,7 @@ fn validate(
 /// # Errors
 /// As [`check_fields`].
 pub fn check_columnar_fields(input: &ColumnarInput, options: &ReportOptions) -> Result<(), Error> {
-    let by = options.by.as_deref().map(by_names).unwrap_or_default();
-    let free: BTreeSet<&str> = input.tickets.dimension_names().collect();
-    validate(&free, &by, options, true)
+    columnar_fields(input, options, true)
 }
 
 /// [`prepare`]'s check of the fields over a columnar input: a list of `by` names and the
@@ -259,9 +257,17 @@ pub fn check_columnar_fields(input: &ColumnarInput, options: &ReportOptions) -> 
 /// # Errors
 /// As [`prepare`].
 pub(crate) fn check_columnar(input: &ColumnarInput, options: &ReportOptions) -> Result<(), Error> {
+    columnar_fields(input, options, false)
+}
+
+fn columnar_fields(
+    input: &ColumnarInput,
+    options: &ReportOptions,
+    strict: bool,
+) -> Result<(), Error> {
     let by = options.by.as_deref().map(by_names).unwrap_or_default();
     let free: BTreeSet<&str> = input.tickets.dimension_names().collect();
-    validate(&free, &by, options, false)
+    validate(&free, &by, options, strict)
 }
 
 /// The names `by` lists (one or several, comma-separated).
