@@ -1068,14 +1068,17 @@ fn filters_on_columns_at_the_edges() {
             &["channel in (c,b / c)", "created_at<2021-03-02"],
         ),
     ];
+    let options = |by: &str, filter: &[&str]| {
+        filter.iter().fold(
+            ReportOptions::default()
+                .with_period(Period::Year)
+                .with_zone(havana)
+                .with_by(by),
+            |o, c| o.with_filter(c.parse().unwrap()),
+        )
+    };
     for (by, filter) in cases {
-        let mut o = ReportOptions::default()
-            .with_period(Period::Year)
-            .with_zone(havana)
-            .with_by(by);
-        for c in filter {
-            o = o.with_filter(c.parse().unwrap());
-        }
+        let o = options(by, filter);
         let rows = Report::compute_records(&input, &o).unwrap();
         let cols = Report::compute_columnar(&columns, &o).unwrap();
         assert_eq!(rows, cols, "{by} {filter:?}");
@@ -1086,14 +1089,7 @@ fn filters_on_columns_at_the_edges() {
     // join to one text, T-3 (at the gap day's midnight) is on or after it and T-4 is before,
     // T-5, at the columns' last instant, is before a midnight past their range.
     let created = |by: &str, filter: &[&str]| -> Vec<(String, u64)> {
-        let mut o = ReportOptions::default()
-            .with_period(Period::Year)
-            .with_zone(havana)
-            .with_by(by);
-        for c in filter {
-            o = o.with_filter(c.parse().unwrap());
-        }
-        Report::compute_columnar(&columns, &o)
+        Report::compute_columnar(&columns, &options(by, filter))
             .unwrap()
             .rows
             .iter()
