@@ -1079,8 +1079,9 @@ pub(super) fn filtered(
     let surveys = if options.filter.is_empty() {
         input.surveys.clone()
     } else {
-        let kept: std::collections::HashSet<&str, IdHashBuilder> =
-            rows.iter().map(|&i| t.ids().get(i)).collect();
+        // The standard hasher: with the id hasher this set took ~0.09 s more at 1M tickets
+        // (measured, not understood; the join's partitioned index is another matter).
+        let kept: std::collections::HashSet<&str> = rows.iter().map(|&i| t.ids().get(i)).collect();
         let s = &input.surveys;
         let rows: Vec<usize> = (0..s.len())
             .filter(|&j| s.ticket_id(j).is_some_and(|id| kept.contains(id)))
