@@ -967,6 +967,25 @@ pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Rep
     Ok(partial(input, options, Share::Count)?.finish())
 }
 
+/// The state of a columnar input under any options: [`filtered`]'s input with the filter
+/// applied (the state keeps the options as given), else the input itself.
+pub(super) fn partial_of(
+    input: &ColumnarInput,
+    options: &ReportOptions,
+    share: Share,
+) -> Result<ReportState, Error> {
+    let Some(kept) = filtered(input, options)? else {
+        return partial(&input.into(), options, share);
+    };
+    let inner = ReportOptions {
+        filter: Vec::new(),
+        ..options.clone()
+    };
+    let mut state = partial(&(&kept).into(), &inner, share)?;
+    state.options = options.clone();
+    Ok(state)
+}
+
 /// The columnar input as the options' filter and combination of dimensions leave it, as the
 /// record path's `filter::prepare` leaves records (`None`: neither is set): the tickets every
 /// condition passes (a field's value as grouping by it reads it, [`NO_VALUE`] without one;
@@ -977,7 +996,7 @@ pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Rep
 ///
 /// # Errors
 /// As `filter::prepare`: an unknown field in a list of `by` names or in the filter.
-pub(super) fn filtered(
+fn filtered(
     input: &ColumnarInput,
     options: &ReportOptions,
 ) -> Result<Option<ColumnarInput>, Error> {

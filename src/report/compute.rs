@@ -89,16 +89,7 @@ impl Report {
         }
         // Filters and combinations select and label the tables' rows as the record path does
         // its records; the report keeps the options as given.
-        if let Some(kept) = columnar::filtered(input, options)? {
-            let inner = ReportOptions {
-                filter: Vec::new(),
-                ..options.clone()
-            };
-            let mut report = columnar::compute(&(&kept).into(), &inner)?;
-            report.options = options.clone();
-            return Ok(report);
-        }
-        columnar::compute(&input.into(), options)
+        Ok(columnar::partial_of(input, options, super::state::Share::Count)?.finish())
     }
 
     /// Computes the report over all the input, in partitions (in parallel with the `parallel`

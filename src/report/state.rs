@@ -250,16 +250,7 @@ impl ReportState {
             )
             .with_field("calendars"));
         }
-        if let Some(kept) = super::columnar::filtered(input, options)? {
-            let inner = ReportOptions {
-                filter: Vec::new(),
-                ..options.clone()
-            };
-            let mut state = super::columnar::partial(&(&kept).into(), &inner, share)?;
-            state.options = options.clone();
-            return Ok(state);
-        }
-        super::columnar::partial(&input.into(), options, share)
+        super::columnar::partial_of(input, options, share)
     }
 
     /// The state of an input: by the columnar engine when it has no event histories and every
