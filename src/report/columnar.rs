@@ -973,9 +973,13 @@ pub(super) fn partial_of(
     input: &ColumnarInput,
     options: &ReportOptions,
     share: Share,
+    scope: super::filter::Scope,
 ) -> Result<ReportState, Error> {
-    let Some(kept) = filtered(input, options)? else {
-        return partial(&input.into(), options, share);
+    let fields = super::filter::named_in(options, input.tickets.dimension_names());
+    let Some(kept) = filtered(input, options, scope)? else {
+        let mut state = partial(&input.into(), options, share)?;
+        state.fields = fields;
+        return Ok(state);
     };
     let inner = ReportOptions {
         filter: Vec::new(),
@@ -983,6 +987,7 @@ pub(super) fn partial_of(
     };
     let mut state = partial(&(&kept).into(), &inner, share)?;
     state.options = options.clone();
+    state.fields = fields;
     Ok(state)
 }
 
@@ -995,14 +1000,16 @@ pub(super) fn partial_of(
 /// kept.
 ///
 /// # Errors
-/// As `filter::prepare`: an unknown field in a list of `by` names or in the filter.
+/// As `filter::prepare`: an unknown field in a list of `by` names or in the filter, for a
+/// whole input (`scope`).
 fn filtered(
     input: &ColumnarInput,
     options: &ReportOptions,
+    scope: super::filter::Scope,
 ) -> Result<Option<ColumnarInput>, Error> {
     use super::filter::{COMBINATION_SEPARATOR, Test, by_names, check_columnar};
     let by = options.by.as_deref().map(by_names).unwrap_or_default();
-    check_columnar(input, options)?;
+    check_columnar(input, options, scope)?;
     let several = by.len() > 1;
     if options.filter.is_empty() && !several {
         return Ok(None);

@@ -89,7 +89,8 @@ impl Report {
         }
         // Filters and combinations select and label the tables' rows as the record path does
         // its records; the report keeps the options as given.
-        Ok(columnar::partial_of(input, options, super::state::Share::Count)?.finish())
+        let (share, scope) = (super::state::Share::Count, filter::Scope::Whole);
+        Ok(columnar::partial_of(input, options, share, scope)?.finish())
     }
 
     /// Computes the report over all the input, in partitions (in parallel with the `parallel`
@@ -116,7 +117,7 @@ impl Report {
         options: &ReportOptions,
         compute: fn(&ReportInput, &ReportOptions) -> Result<Report, Error>,
     ) -> Result<Report, Error> {
-        match filter::prepare(input, options, true)? {
+        match filter::prepare(input, options, true, filter::Scope::Whole)? {
             Some(prepared) => {
                 let inner = ReportOptions {
                     filter: Vec::new(),

@@ -194,27 +194,49 @@ impl fmt::Display for Condition {
     }
 }
 
+/// Whose fields a check of the names the options give reads, and so what it may refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// A whole input: a name no ticket carries is unknown.
+    Whole,
+    /// One part of an input (a partition's state): a field its tickets lack may be on another
+    /// part's, so names are not refused here; the merge of the states checks them
+    /// ([`ReportState::check_fields`](super::ReportState::check_fields)).
+    Part,
+    /// Merged states: a name none of their records carried is unknown.
+    States,
+}
+
 /// Checks the names of `by` (all of them with `strict` or several) and of the filter against
-/// the built-in fields and the free-form dimension names `free`.
+/// the built-in fields and the free-form dimension names `free`, as `scope` reads them.
 fn validate(
     free: &BTreeSet<&str>,
     by: &[&str],
     options: &ReportOptions,
     strict: bool,
+    scope: Scope,
 ) -> Result<(), Error> {
-    let known = |name: &str| BUILT_IN.contains(&name) || free.contains(name);
+    let known =
+        |name: &str| scope == Scope::Part || BUILT_IN.contains(&name) || free.contains(name);
     let unknown = |option: &str, name: &str, date: bool| {
         let mut names: Vec<&str> = BUILT_IN.to_vec();
         names.extend(free.iter().copied());
         if date {
             names.push("created_at");
         }
-        Error::new(
-            ErrorKind::InvalidOption,
-            format!("unknown field; the known fields are {}", names.join(", ")),
-        )
-        .with_field(option)
-        .with_value(name)
+        let message = match scope {
+            Scope::States => format!(
+                "unknown field: no record of the merged states carries it; the fields are {} \
+                 and the free-form dimensions the records carry",
+                names.join(", ")
+            ),
+            Scope::Whole | Scope::Part => {
+                format!("unknown field; the known fields are {}", names.join(", "))
+            }
+        };
+        Error::new(ErrorKind::InvalidOption, message)
+            .with_field(option)
+            .with_value(name)
     };
     // A single unknown name keeps its old meaning (every ticket under NO_VALUE), which the
     // columnar engine shares; a list or a filter must name known fields. The doors check a
@@ -243,12 +265,55 @@ fn validate(
     Ok(())
 }
 
+/// The free-form names the options give (in `by`, even a single one, and in the filter's
+/// value conditions) that `free`, an input's free-form dimension names, holds: what a part's
+/// state notes for the merge's check of the names.
+pub(crate) fn named_in<'a>(
+    options: &ReportOptions,
+    free: impl IntoIterator<Item = &'a str>,
+) -> BTreeSet<String> {
+    let named = named_free(options);
+    if named.is_empty() {
+        return BTreeSet::new();
+    }
+    free.into_iter()
+        .filter(|f| named.contains(f))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The names the options give that are not built-in fields (nor `created_at`).
+pub(crate) fn named_free(options: &ReportOptions) -> BTreeSet<&str> {
+    let by = options.by.as_deref().map(by_names).unwrap_or_default();
+    let filter = options.filter.iter().filter_map(|c| match c.test {
+        Test::In(_) => Some(c.field.as_str()),
+        Test::Since(_) | Test::Before(_) => None,
+    });
+    by.into_iter()
+        .chain(filter)
+        .filter(|n| !BUILT_IN.contains(n))
+        .collect()
+}
+
+/// The merge's check of the names the options give against `seen`, the free-form names the
+/// merged states' records carried (see [`Scope::States`]); `strict` checks a single `by` name
+/// too, as [`check_fields`].
+pub(crate) fn check_states(
+    seen: &BTreeSet<String>,
+    options: &ReportOptions,
+    strict: bool,
+) -> Result<(), Error> {
+    let by = options.by.as_deref().map(by_names).unwrap_or_default();
+    let free: BTreeSet<&str> = seen.iter().map(String::as_str).collect();
+    validate(&free, &by, options, strict, Scope::States)
+}
+
 /// [`check_fields`] over a columnar input.
 ///
 /// # Errors
 /// As [`check_fields`].
 pub fn check_columnar_fields(input: &ColumnarInput, options: &ReportOptions) -> Result<(), Error> {
-    columnar_fields(input, options, true)
+    columnar_fields(input, options, true, Scope::Whole)
 }
 
 /// [`prepare`]'s check of the fields over a columnar input: a list of `by` names and the
@@ -256,18 +321,23 @@ pub fn check_columnar_fields(input: &ColumnarInput, options: &ReportOptions) -> 
 ///
 /// # Errors
 /// As [`prepare`].
-pub(crate) fn check_columnar(input: &ColumnarInput, options: &ReportOptions) -> Result<(), Error> {
-    columnar_fields(input, options, false)
+pub(crate) fn check_columnar(
+    input: &ColumnarInput,
+    options: &ReportOptions,
+    scope: Scope,
+) -> Result<(), Error> {
+    columnar_fields(input, options, false, scope)
 }
 
 fn columnar_fields(
     input: &ColumnarInput,
     options: &ReportOptions,
     strict: bool,
+    scope: Scope,
 ) -> Result<(), Error> {
     let by = options.by.as_deref().map(by_names).unwrap_or_default();
     let free: BTreeSet<&str> = input.tickets.dimension_names().collect();
-    validate(&free, &by, options, strict)
+    validate(&free, &by, options, strict, scope)
 }
 
 /// The names `by` lists (one or several, comma-separated).
@@ -275,7 +345,8 @@ pub(crate) fn by_names(by: &str) -> Vec<&str> {
     by.split(',').map(str::trim).collect()
 }
 
-/// Checks `by` and the filter against the input's fields, and when there is anything to do
+/// Checks `by` and the filter against the input's fields (a part's against nothing: see
+/// [`Scope`]), and when there is anything to do
 /// (a filter, several dimensions) returns the input filtered and, with `combine`, each ticket
 /// given its combination as the free-form dimension named `by`.
 ///
@@ -286,8 +357,9 @@ pub(crate) fn prepare(
     input: &ReportInput,
     options: &ReportOptions,
     combine: bool,
+    scope: Scope,
 ) -> Result<Option<ReportInput>, Error> {
-    prepare_checked(input, options, combine, false)
+    prepare_checked(input, options, combine, false, scope)
 }
 
 /// Checks that `by` (even a single name) and the filter name fields the input has: the check
@@ -314,7 +386,7 @@ pub(crate) fn prepare(
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
 pub fn check_fields(input: &ReportInput, options: &ReportOptions) -> Result<(), Error> {
-    prepare_checked(input, options, false, true).map(|_| ())
+    prepare_checked(input, options, false, true, Scope::Whole).map(|_| ())
 }
 
 fn prepare_checked(
@@ -322,6 +394,7 @@ fn prepare_checked(
     options: &ReportOptions,
     combine: bool,
     strict: bool,
+    scope: Scope,
 ) -> Result<Option<ReportInput>, Error> {
     let by = options.by.as_deref().map(by_names).unwrap_or_default();
     if by.is_empty() && options.filter.is_empty() {
@@ -336,7 +409,7 @@ fn prepare_checked(
     let free: BTreeSet<&str> = tickets()
         .flat_map(|t| t.dimensions().keys().map(String::as_str))
         .collect();
-    validate(&free, &by, options, strict)?;
+    validate(&free, &by, options, strict, scope)?;
     let several = by.len() > 1;
     if strict || (options.filter.is_empty() && !(several && combine)) {
         return Ok(None);

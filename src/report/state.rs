@@ -11,12 +11,12 @@ use crate::model::{SurveyKind, SurveyResponse};
 use crate::time::{CachedBucketer, PeriodKey};
 use crate::wire::{Reader, Writer, fmix64, fnv1a64, invalid};
 use chrono::{Datelike, NaiveDate};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The first bytes of every encoded state.
 const MAGIC: &[u8; 4] = b"SKRS";
 /// The version of the encoding [`ReportState::to_bytes`] writes and the only one it reads.
-pub const STATE_VERSION: u16 = 3;
+pub const STATE_VERSION: u16 = 4;
 
 /// What a period × dimension value holds: the per-cell KPIs and the flow counters.
 #[derive(Debug, Clone)]
@@ -176,6 +176,11 @@ pub struct ReportState {
     /// The drill-down lists: at most K tickets per list and period (fed only when the
     /// section is selected).
     pub(super) drill: super::drill::Drill,
+    /// The free-form fields the options name (in `by` and the filter) that the records read
+    /// into this state carry. A partition does not refuse a name its own tickets lack (another
+    /// partition's may carry it); the merged states refuse a name none carried
+    /// ([`check_fields`](ReportState::check_fields), [`merge`]). Bounded by the options.
+    pub(super) fields: BTreeSet<String>,
 }
 
 /// The backlog snapshot's bound when the options fix it before any record is read: 1 ns after
@@ -213,6 +218,7 @@ impl ReportState {
             arrivals: crate::kpi::Arrivals::default(),
             open: Vec::new(),
             drill,
+            fields: BTreeSet::new(),
         })
     }
 
@@ -250,7 +256,7 @@ impl ReportState {
             )
             .with_field("calendars"));
         }
-        super::columnar::partial_of(input, options, share)
+        super::columnar::partial_of(input, options, share, super::filter::Scope::Part)
     }
 
     /// The state of an input: by the columnar engine when it has no event histories and every
@@ -273,17 +279,39 @@ impl ReportState {
         share: Share,
     ) -> Result<ReportState, Error> {
         // Filters and combinations of dimensions apply to the records first, as in
-        // `Report::compute`; the state keeps the options as given.
-        if let Some(prepared) = super::filter::prepare(input, options, true)? {
-            let inner = ReportOptions {
-                filter: Vec::new(),
-                ..options.clone()
-            };
-            let mut state = Self::from_prepared(&prepared, &inner, share)?;
-            state.options = options.clone();
-            return Ok(state);
-        }
-        Self::from_prepared(input, options, share)
+        // `Report::compute`; the state keeps the options as given. This input may be one
+        // partition of many: the names the options give are noted, not checked.
+        let scope = super::filter::Scope::Part;
+        let fields = if super::filter::named_free(options).is_empty() {
+            BTreeSet::new()
+        } else {
+            let free: BTreeSet<&str> = input
+                .tickets
+                .iter()
+                .chain(
+                    input
+                        .histories
+                        .iter()
+                        .map(crate::model::TicketHistory::ticket),
+                )
+                .flat_map(|t| t.dimensions().keys().map(String::as_str))
+                .collect();
+            super::filter::named_in(options, free)
+        };
+        let mut state = match super::filter::prepare(input, options, true, scope)? {
+            Some(prepared) => {
+                let inner = ReportOptions {
+                    filter: Vec::new(),
+                    ..options.clone()
+                };
+                let mut state = Self::from_prepared(&prepared, &inner, share)?;
+                state.options = options.clone();
+                state
+            }
+            None => Self::from_prepared(input, options, share)?,
+        };
+        state.fields = fields;
+        Ok(state)
     }
 
     fn from_prepared(
@@ -510,6 +538,7 @@ impl ReportState {
         }
         self.span.merge(other.span, &self.options)?;
         self.histories |= other.histories;
+        self.fields.extend(other.fields);
         self.arrivals.merge(other.arrivals);
         self.open.extend(other.open);
         self.open.sort_unstable();
@@ -536,7 +565,48 @@ impl ReportState {
         )
     }
 
-    /// The report over every record merged into this state.
+    /// Checks the fields the options name against the records merged into this state, as the
+    /// doors check them before a report ([`filter::check_fields`](super::filter::check_fields)):
+    /// each name in `by` (a single one too) and in the filter is a built-in field or a
+    /// free-form dimension some record carried. A state of one partition does not check them,
+    /// since a dimension its tickets lack may be on another partition's; [`merge`] checks a
+    /// list of `by` names and the filter (a single unknown `by` name keeps its meaning, every
+    /// ticket under `(none)`, as in [`Report::compute`]).
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidOption`] (field `by` or `where`, value the name) for a name no
+    /// record of the merged states carried.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use supportkpi::report::{self, ReportInput, ReportOptions, ReportState};
+    /// use supportkpi::Ticket;
+    /// let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+    /// let part = |id: &str, plan: Option<&str>| -> Result<ReportState, supportkpi::Error> {
+    ///     let mut t = Ticket::builder(id, t0);
+    ///     if let Some(plan) = plan {
+    ///         t = t.dimension("plan", plan);
+    ///     }
+    ///     let input = ReportInput { tickets: vec![t.build()?], ..Default::default() };
+    ///     ReportState::from_input(&input, &ReportOptions::default().with_by("plan,channel"))
+    /// };
+    /// // The first partition's ticket has no plan: its state is still made...
+    /// let (a, b) = (part("T-1", None)?, part("T-2", Some("pro"))?);
+    /// assert!(a.check_fields().is_err());
+    /// // ...and the merged states know the field.
+    /// let both = report::combine([a, b])?;
+    /// assert!(both.check_fields().is_ok());
+    /// let err = report::merge([part("T-3", None)?]).unwrap_err();
+    /// assert_eq!((err.field(), err.value()), (Some("by"), Some("plan")));
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    pub fn check_fields(&self) -> Result<(), Error> {
+        super::filter::check_states(&self.fields, &self.options, true)
+    }
+
+    /// The report over every record merged into this state. It does not check the fields the
+    /// options name: [`merge`] and [`check_fields`](ReportState::check_fields) do.
     pub fn finish(self) -> Report {
         let ReportState {
             options,
@@ -551,6 +621,7 @@ impl ReportState {
             arrivals,
             open,
             drill,
+            fields: _,
         } = self;
         let grouped = options.by.is_some();
         let new_flow = || FlowResults {
@@ -674,7 +745,8 @@ impl ReportState {
 
     /// The state as bytes: `SKRS`, the version (u16 LE), the payload's length (u64 LE), the
     /// payload, and its FNV-1a 64 checksum (u64 LE, over everything before it). The payload
-    /// holds the options (JSON, once), the dimension labels (once each), then per period and
+    /// holds the options (JSON, once), whether histories were read, the free-form fields the
+    /// options name that the records carried, the dimension labels (once each), then per period and
     /// label the counters and cell states as varints, and the cost and retention states
     /// (JSON). Exact durations are sorted and delta-encoded (a few bytes each).
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -684,6 +756,10 @@ impl ReportState {
             w.bytes(b"null");
         }
         w.u8(u8::from(self.histories));
+        w.u64(self.fields.len() as u64);
+        for f in &self.fields {
+            w.str(f);
+        }
         let mut labels: Vec<&String> = self
             .periods
             .values()
@@ -855,6 +931,20 @@ impl ReportState {
             1 => true,
             b => return Err(invalid(format!("a histories flag of {b}, not 0 or 1"))),
         };
+        let named = super::filter::named_free(&state.options);
+        let count = r.len(1)?;
+        for _ in 0..count {
+            let f = r.str()?;
+            if !named.contains(f) {
+                return Err(invalid(format!(
+                    "the state notes the field {f:?}, which its options do not name"
+                )));
+            }
+            if state.fields.last().is_some_and(|p| p.as_str() >= f) {
+                return Err(invalid("the fields are not in strictly increasing order"));
+            }
+            state.fields.insert(f.to_owned());
+        }
         let grouped = state.options.by.is_some();
         let count = r.len(1)?;
         let mut labels: Vec<String> = Vec::with_capacity(count);
@@ -1060,12 +1150,17 @@ pub fn combine(states: impl IntoIterator<Item = ReportState>) -> Result<ReportSt
     Ok(acc)
 }
 
-/// Combines states and finishes the report: [`combine`] then [`ReportState::finish`].
+/// Combines states and finishes the report: [`combine`], the check of the fields a list of
+/// `by` names and the filter give (as [`Report::compute`] checks them over a whole input; see
+/// [`ReportState::check_fields`]), then [`ReportState::finish`].
 ///
 /// # Errors
-/// As [`combine`].
+/// As [`combine`]; [`ErrorKind::InvalidOption`] for a field in a list of `by` names or in the
+/// filter that no record of the states carried.
 pub fn merge(states: impl IntoIterator<Item = ReportState>) -> Result<Report, Error> {
-    Ok(combine(states)?.finish())
+    let state = combine(states)?;
+    super::filter::check_states(&state.fields, &state.options, false)?;
+    Ok(state.finish())
 }
 
 /// The partition (bucket) of a ticket id among `buckets`: the rule that keeps a ticket, its

@@ -882,8 +882,10 @@ const char *supportkpi_result_name(uint32_t code);
 // costs in one partition only. The records a lenient read sets aside are not reported here.
 //
 // Returns `SUPPORTKPI_RESULT_OK`; `..._NULL_POINTER` (`request_json`, `state_out` or
-// `state_len_out` NULL); and every failure of `supportkpi_report_json`. The outputs are
-// written only on success.
+// `state_len_out` NULL); and every failure of `supportkpi_report_json` but one: a field in
+// `by` or `where` that the request's records do not carry is not refused here (another
+// partition's may carry it) but by `supportkpi_state_merge_json`. The outputs are written only
+// on success.
 //
 // Ownership: borrows `request_json`; on success the caller owns the `*state_len_out` bytes
 // at `*state_out` and must free them with `supportkpi_state_free(*state_out,
@@ -925,8 +927,10 @@ supportkpi_result supportkpi_state_combine(const uint8_t *const *states,
 // `supportkpi_report_json` (`{"report": …, "rejected": [], "read": []}`), the same report
 // `supportkpi_report_json` gives over all the states' records.
 //
-// Returns as `supportkpi_state_combine`, with `..._NULL_POINTER` for `report_json_out` NULL.
-// `*report_json_out` is written only on success.
+// Returns as `supportkpi_state_combine`, with `..._NULL_POINTER` for `report_json_out` NULL
+// and `..._INVALID_OPTION` for a field in `by` or `where` that no record of the states
+// carried (the check `supportkpi_report_json` makes over its input). `*report_json_out` is
+// written only on success.
 //
 // Ownership: borrows the states; on success the caller owns the string `*report_json_out`
 // and must free it with `supportkpi_string_free`.

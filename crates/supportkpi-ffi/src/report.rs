@@ -305,8 +305,6 @@ pub(crate) fn gather(text: &str, flags: u32, streams: Streams) -> Result<Gathere
         &mut rejected,
         &mut read,
     );
-    // A `by` or `where` field the input does not have is an error listing the known ones.
-    supportkpi::report::filter::check_fields(&input, &request.options)?;
     Ok(Gathered {
         input,
         options: request.options,
@@ -318,6 +316,9 @@ pub(crate) fn gather(text: &str, flags: u32, streams: Streams) -> Result<Gathere
 /// A JSON request, plus Arrow streams of tickets and surveys, into the response envelope.
 fn report_request(text: &str, flags: u32, streams: Streams) -> Result<String, FfiError> {
     let g = gather(text, flags, streams)?;
+    // A `by` or `where` field the input does not have is an error listing the known ones.
+    // (A state's request is one partition: `supportkpi_state_merge_json` checks its fields.)
+    supportkpi::report::filter::check_fields(&g.input, &g.options)?;
     let report = Report::compute(&g.input, &g.options)?;
     envelope(&report, &g.rejected, &g.read)
 }

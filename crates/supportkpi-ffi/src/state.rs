@@ -52,8 +52,10 @@ unsafe fn read_states(
 /// costs in one partition only. The records a lenient read sets aside are not reported here.
 ///
 /// Returns `SUPPORTKPI_RESULT_OK`; `..._NULL_POINTER` (`request_json`, `state_out` or
-/// `state_len_out` NULL); and every failure of `supportkpi_report_json`. The outputs are
-/// written only on success.
+/// `state_len_out` NULL); and every failure of `supportkpi_report_json` but one: a field in
+/// `by` or `where` that the request's records do not carry is not refused here (another
+/// partition's may carry it) but by `supportkpi_state_merge_json`. The outputs are written only
+/// on success.
 ///
 /// Ownership: borrows `request_json`; on success the caller owns the `*state_len_out` bytes
 /// at `*state_out` and must free them with `supportkpi_state_free(*state_out,
@@ -131,8 +133,10 @@ pub unsafe extern "C" fn supportkpi_state_combine(
 /// `supportkpi_report_json` (`{"report": …, "rejected": [], "read": []}`), the same report
 /// `supportkpi_report_json` gives over all the states' records.
 ///
-/// Returns as `supportkpi_state_combine`, with `..._NULL_POINTER` for `report_json_out` NULL.
-/// `*report_json_out` is written only on success.
+/// Returns as `supportkpi_state_combine`, with `..._NULL_POINTER` for `report_json_out` NULL
+/// and `..._INVALID_OPTION` for a field in `by` or `where` that no record of the states
+/// carried (the check `supportkpi_report_json` makes over its input). `*report_json_out` is
+/// written only on success.
 ///
 /// Ownership: borrows the states; on success the caller owns the string `*report_json_out`
 /// and must free it with `supportkpi_string_free`.
@@ -151,7 +155,11 @@ pub unsafe extern "C" fn supportkpi_state_merge_json(
         arg::out(report_json_out, "report_json_out")?;
         // SAFETY: per this function's contract.
         let states = unsafe { read_states(states, lens, count) }?;
-        let report = combine(states)?.finish();
+        // The names `by` and the filter give, checked once every state is in, as
+        // `supportkpi_report_json` checks them over its whole input.
+        let state = combine(states)?;
+        state.check_fields()?;
+        let report = state.finish();
         let json = string::into_c(envelope_of(&report)?)?;
         // SAFETY: checked non-NULL above; writable per the contract.
         unsafe { arg::write(report_json_out, json) };

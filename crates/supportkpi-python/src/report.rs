@@ -562,7 +562,11 @@ pub(crate) fn merge(py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<PyReport> {
             if states.is_empty() {
                 return Err(no_states());
             }
-            supportkpi::report::merge(states)
+            // The names `by` and the filter give are checked once every partition is in, as
+            // `report` checks them over its whole input (a single `by` name too).
+            let state = supportkpi::report::combine(states)?;
+            state.check_fields()?;
+            Ok(state.finish())
         })
         .map_err(py_err(py))?;
     Ok(PyReport::new(report, Arc::default()))

@@ -71,3 +71,16 @@ def hard_options() -> Dict[str, Any]:
         by="priority",
         period="week",
     )
+
+
+def with_plan(tickets: pa.Table) -> pa.Table:
+    """The tickets with a free-form ``plan`` on every seventh of them: most buckets' tickets
+    carry none, and the customers' and costs' state carries no ticket at all."""
+    plans = [("pro" if i % 14 == 0 else "free") if i % 7 == 0 else None for i in range(tickets.num_rows)]
+    return tickets.append_column("plan", pa.array(plans, pa.string()))
+
+
+#: A filter on the sparse ``plan`` and a combination naming it.
+SPARSE_OPTIONS: Dict[str, Any] = dict(
+    keep_extra_columns=True, where={"plan": ["pro", "free"]}, by=["plan", "channel"], period="week"
+)

@@ -1,5 +1,5 @@
 /* Report states from C: two partitions' states combined and merged give the report over all
- * their records, and every error path (truncation at every byte, another version, other
+ * their records (a field one partition lacks included), and every error path (truncation at every byte, another version, other
  * options, no states, NULL pointers) is a code, never a crash, with the outputs untouched. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -95,6 +95,48 @@ int main(void) {
     CHECK(supportkpi_state_combine(states, lens, 2, &both, NULL) == SUPPORTKPI_RESULT_NULL_POINTER);
     CHECK(supportkpi_state_json(NULL, &s1, &n1) == SUPPORTKPI_RESULT_NULL_POINTER);
     CHECK(supportkpi_state_json("{", &s1, &n1) == SUPPORTKPI_RESULT_INVALID_JSON);
+
+    /* A free-form field on one partition's ticket only: each state is made, the merge takes the
+       filter (T-2 alone, backlog 1 at the end of June), and a name no state's tickets carry is
+       refused by the merge as by the one-shot report. */
+    {
+#define PLANNED "{\"id\": \"T-2\", \"created_at\": \"2021-06-15T08:00:00Z\", " \
+                "\"channel\": \"chat\", \"dimensions\": {\"plan\": \"pro\"}}"
+        const char *pro = "\"options\": {\"period\": \"month\", \"where\": [\"plan=pro\"]}";
+        const char *typo = "\"options\": {\"period\": \"month\", \"where\": [\"plna=pro\"]}";
+        uint8_t *p1 = NULL, *p2 = NULL, *q1 = NULL, *q2 = NULL;
+        size_t m1 = 0, m2 = 0, k1 = 0, k2 = 0;
+        CHECK(supportkpi_state_json(request(A, pro), &p1, &m1) == SUPPORTKPI_RESULT_OK);
+        CHECK(supportkpi_state_json(request(PLANNED, pro), &p2, &m2) == SUPPORTKPI_RESULT_OK);
+        const uint8_t *parts[2] = {p1, p2};
+        const size_t part_lens[2] = {m1, m2};
+        char *sparse = NULL, *one_shot = NULL;
+        CHECK(supportkpi_state_merge_json(parts, part_lens, 2, &sparse) == SUPPORTKPI_RESULT_OK);
+        CHECK(supportkpi_report_json(request(A "," PLANNED, pro), &one_shot) ==
+              SUPPORTKPI_RESULT_OK);
+        if (sparse && one_shot) {
+            const char *rest = strstr(one_shot, "\"rejected\"");
+            CHECK(rest != NULL && strncmp(sparse, one_shot, (size_t)(rest - one_shot)) == 0);
+            CHECK(strstr(sparse, "\"tickets_created\":1,") != NULL);
+            CHECK(strstr(sparse, "\"tickets_created\":2,") == NULL);
+        }
+        supportkpi_string_free(sparse);
+        supportkpi_string_free(one_shot);
+
+        CHECK(supportkpi_state_json(request(A, typo), &q1, &k1) == SUPPORTKPI_RESULT_OK);
+        CHECK(supportkpi_state_json(request(PLANNED, typo), &q2, &k2) == SUPPORTKPI_RESULT_OK);
+        const uint8_t *typos[2] = {q1, q2};
+        const size_t typo_lens[2] = {k1, k2};
+        char *none = NULL;
+        CHECK_ERR(supportkpi_state_merge_json(typos, typo_lens, 2, &none),
+                  SUPPORTKPI_RESULT_INVALID_OPTION, "plna");
+        CHECK(none == NULL);
+        supportkpi_state_free(p1, m1);
+        supportkpi_state_free(p2, m2);
+        supportkpi_state_free(q1, k1);
+        supportkpi_state_free(q2, k2);
+#undef PLANNED
+    }
 
     supportkpi_state_free(s1, n1);
     supportkpi_state_free(s2, n2);
