@@ -1293,6 +1293,15 @@ fn agent_fields_read_the_agents_on_both_engines() {
         rows("channel", &["solver=(none)"]),
         [row("chat", 1, 3600.0, 0, 0), row("email", 1, 600.0, 1, 1)]
     );
+    // Grouped by an agent over the tickets a filter keeps (the columns' rows selected).
+    assert_eq!(
+        rows("first_responder", &["channel=email"]),
+        [row("ann", 1, 1800.0, 1, 1), row(NO_VALUE, 1, 600.0, 1, 1)]
+    );
+    assert_eq!(
+        rows("solver", &["first_responder=ann"]),
+        [row("bob", 1, 1800.0, 1, 1), row(NO_VALUE, 1, 3600.0, 0, 0)]
+    );
     // "zed" is only free-form text under an agent's name: no ticket passes.
     assert_eq!(rows("channel", &["first_responder in (zed)"]), []);
     assert_eq!(rows("channel", &["solver=zed"]), []);
