@@ -2,8 +2,8 @@
 //!
 //! A [`Ticket`] owns a heap string per text field (~400 bytes a ticket with its strings); a
 //! [`TicketTable`] holds the same tickets as one column per field — instants as `i64`
-//! nanoseconds, text that repeats (channel, priority, team, assignee, free-form dimensions) as
-//! dictionary codes, ids and customers in string buffers (the customers are interned when a
+//! nanoseconds, text that repeats (channel, priority, team, assignee, the agents, free-form
+//! dimensions) as dictionary codes, ids and customers in string buffers (the customers are interned when a
 //! report first reads them as a dictionary) — at ~90 bytes a ticket. It is what
 //! [`Report::compute_columnar`](crate::Report::compute_columnar) reads, what the Arrow reader
 //! (`io::arrow`) builds from record batches without a text round trip, and what the readers
@@ -371,6 +371,65 @@ impl Texts {
     }
 }
 
+/// A text column most tables never fill: the agents ([`Ticket::first_responder`],
+/// [`Ticket::solver`]), which only event logs and tickets built in code name. No codes while
+/// no row has a value (a reader's millions of rows pay nothing for it), then a code for every
+/// row.
+#[derive(Debug, Clone, Default)]
+struct Sparse(Dictionary);
+
+impl PartialEq for Sparse {
+    /// Equal when every row has the same value, whether or not the column is filled.
+    fn eq(&self, other: &Self) -> bool {
+        let rows = self.0.len().max(other.0.len());
+        (0..rows).all(|i| self.get(i) == other.get(i))
+    }
+}
+
+impl Sparse {
+    /// Appends row `rows` (the table's rows before it).
+    fn push(&mut self, rows: usize, value: Option<&str>) {
+        if value.is_none() && self.0.is_empty() {
+            return;
+        }
+        self.0.fill_none(rows);
+        self.0.push(value);
+    }
+
+    /// The value of row `i`.
+    fn get(&self, i: usize) -> Option<&str> {
+        if self.0.is_empty() {
+            None
+        } else {
+            self.0.get(i)
+        }
+    }
+
+    /// The column, when some row may have a value.
+    fn column(&self) -> Option<&Dictionary> {
+        (!self.0.is_empty()).then_some(&self.0)
+    }
+
+    fn select(&self, rows: &[usize]) -> Sparse {
+        match self.column() {
+            Some(d) => Sparse(d.select(rows)),
+            None => Sparse::default(),
+        }
+    }
+
+    /// Appends `other`'s `theirs` rows after this column's `ours`.
+    fn append(&mut self, ours: usize, other: Sparse, theirs: usize) {
+        if other.0.is_empty() {
+            if !self.0.is_empty() {
+                self.0.fill_none(ours + theirs);
+            }
+            return;
+        }
+        self.0.fill_none(ours);
+        self.0.append(other.0);
+    }
+}
+
 /// A row's instants as nanoseconds since 1970 ([`NO_INSTANT`]: absent), for
 /// [`TicketTable::push_row_ns`].
 #[cfg(feature = "io")]
@@ -409,6 +468,10 @@ pub(crate) struct TicketRow<'a> {
     pub(crate) team: Option<&'a str>,
     /// The assignee.
     pub(crate) assignee: Option<&'a str>,
+    /// The agent of the first response (readers of summary rows have none).
+    pub(crate) first_responder: Option<&'a str>,
+    /// The agent of the latest resolution (readers of summary rows have none).
+    pub(crate) solver: Option<&'a str>,
     /// Public agent replies, when known.
     pub(crate) agent_replies: Option<u32>,
     /// Reopens, when known.
@@ -440,6 +503,8 @@ pub struct TicketTable {
     priority: Dictionary,
     team: Dictionary,
     assignee: Dictionary,
+    first_responder: Sparse,
+    solver: Sparse,
     agent_replies: Vec<Option<u32>>,
     reopens: Vec<Option<u32>>,
     dimensions: BTreeMap<String, Dictionary>,
@@ -498,24 +563,8 @@ impl TicketTable {
     /// every row, so tickets carrying many sparse names would cost rows × names.
     pub(crate) fn for_report(tickets: &[Ticket], by: Option<&str>) -> Result<Self, Error> {
         let mut table = Self::with_capacity(tickets.len());
-        // The agents are no columns of the table: a ticket that names one (built so in Rust;
-        // readers of summary rows never do) carries it as the free-form dimension `by` reads.
-        fn agent<'t>(t: &'t Ticket, by: Option<&str>) -> Option<&'t str> {
-            match by {
-                Some("first_responder") => t.first_responder(),
-                Some("solver") => t.solver(),
-                _ => None,
-            }
-        }
         for t in tickets {
-            match agent(t, by) {
-                Some(v) => {
-                    let name = by.unwrap_or_default();
-                    let t = t.clone().into_builder().dimension(name, v).build()?;
-                    table.push_keeping(&t, |n| n == name)?;
-                }
-                None => table.push_keeping(t, |name| Some(name) == by)?,
-            }
+            table.push_keeping(t, |name| Some(name) == by)?;
         }
         Ok(table)
     }
@@ -530,7 +579,8 @@ impl TicketTable {
         self.created_at.is_empty()
     }
 
-    /// Appends a ticket (already validated when it was built).
+    /// Appends a ticket (already validated when it was built), with all its fields: its
+    /// agents and free-form dimensions too.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidValue`] for an instant outside the columns' range; the table is then
@@ -559,6 +609,8 @@ impl TicketTable {
             priority: t.priority(),
             team: t.team(),
             assignee: t.assignee(),
+            first_responder: t.first_responder(),
+            solver: t.solver(),
             agent_replies: t.agent_replies(),
             reopens: t.reopens(),
             dimensions: &dims,
@@ -722,6 +774,8 @@ impl TicketTable {
         for (d, code) in self.text_dictionaries().into_iter().zip(codes) {
             d.codes.push(code);
         }
+        self.first_responder.push(n, row.first_responder);
+        self.solver.push(n, row.solver);
         self.agent_replies.push(row.agent_replies);
         self.reopens.push(row.reopens);
         for (i, (name, value)) in row.dimensions.iter().enumerate() {
@@ -758,6 +812,8 @@ impl TicketTable {
             priority,
             team,
             assignee,
+            first_responder,
+            solver,
             agent_replies,
             reopens,
             dimensions: _,
@@ -774,6 +830,8 @@ impl TicketTable {
             priority: their_priority,
             team: their_team,
             assignee: their_assignee,
+            first_responder: their_first_responder,
+            solver: their_solver,
             agent_replies: their_replies,
             reopens: their_reopens,
             dimensions: mut theirs,
@@ -787,6 +845,8 @@ impl TicketTable {
             priority.append(their_priority);
             team.append(their_team);
             assignee.append(their_assignee);
+            first_responder.append(n, their_first_responder, their_rows);
+            solver.append(n, their_solver, their_rows);
         };
         let numbers = || {
             created_at.extend(their_created);
@@ -851,6 +911,8 @@ impl TicketTable {
                 priority: self.priority.get(i),
                 team: self.team.get(i),
                 assignee: self.assignee.get(i),
+                first_responder: self.first_responder.get(i),
+                solver: self.solver.get(i),
                 agent_replies: self.agent_replies[i],
                 reopens: self.reopens[i],
                 dimensions: &dims,
@@ -877,6 +939,10 @@ impl TicketTable {
                 .iter()
                 .filter_map(|(k, d)| Some((k.clone(), d.get(i)?.to_owned())))
                 .collect(),
+        );
+        t.set_agents(
+            self.first_responder.get(i).map(str::to_owned),
+            self.solver.get(i).map(str::to_owned),
         );
         t
     }
@@ -937,6 +1003,18 @@ impl TicketTable {
     pub fn assignee(&self) -> &Dictionary {
         &self.assignee
     }
+    /// The agents of the first responses ([`Ticket::first_responder`]); `None` when no ticket
+    /// names one (readers of summary rows never do). This, not a free-form dimension of the
+    /// same name, is what a report's `first_responder` reads.
+    pub fn first_responder(&self) -> Option<&Dictionary> {
+        self.first_responder.column()
+    }
+    /// The agents of the latest resolutions ([`Ticket::solver`]); `None` when no ticket names
+    /// one. This, not a free-form dimension of the same name, is what a report's `solver`
+    /// reads.
+    pub fn solver(&self) -> Option<&Dictionary> {
+        self.solver.column()
+    }
     /// The statuses.
     pub fn status(&self) -> &[Status] {
         &self.status
@@ -949,7 +1027,10 @@ impl TicketTable {
     pub fn resolved_at_ns(&self) -> &[i64] {
         &self.resolved_at
     }
-    /// A free-form dimension's column, when some ticket has it.
+    /// A free-form dimension's column, when some ticket has it. A report reads it under its
+    /// name unless that names a built-in field (`channel`, `priority`, `team`, `assignee`,
+    /// `first_responder`, `solver`, `status`, `customer_id`, `segment`): that name reads the
+    /// field, as [`Ticket::dimension`] does.
     pub fn dimension(&self, name: &str) -> Option<&Dictionary> {
         self.dimensions.get(name)
     }
@@ -974,6 +1055,8 @@ impl TicketTable {
             priority: self.priority.select(rows),
             team: self.team.select(rows),
             assignee: self.assignee.select(rows),
+            first_responder: self.first_responder.select(rows),
+            solver: self.solver.select(rows),
             agent_replies: counts(&self.agent_replies),
             reopens: counts(&self.reopens),
             dimensions: self
@@ -1081,6 +1164,7 @@ mod tests {
             Ticket::builder("B", t0() + Duration::nanoseconds(7))
                 .status(Status::Pending)
                 .team("tier1")
+                .first_responder("ann")
                 .build()
                 .unwrap(),
             Ticket::builder("C", t0())
@@ -1089,6 +1173,8 @@ mod tests {
                 .reopens(2)
                 .channel("chat")
                 .dimension("region", "eu")
+                .solver("bob")
+                .dimension("first_responder", "zed")
                 .build()
                 .unwrap(),
         ]
@@ -1103,6 +1189,39 @@ mod tests {
         assert_eq!(table.channel().codes(), [0, Dictionary::NONE, 0]);
         assert_eq!(table.dimension("plan").unwrap().get(2), None);
         assert_eq!(table.dimension("region").unwrap().get(2), Some("eu"));
+        // The agents are columns of their own, beside a free-form column of the same name.
+        let first = table.first_responder().unwrap();
+        assert_eq!(
+            (0..3).map(|i| first.get(i)).collect::<Vec<_>>(),
+            [None, Some("ann"), None]
+        );
+        let solver = table.solver().unwrap();
+        assert_eq!(
+            (0..3).map(|i| solver.get(i)).collect::<Vec<_>>(),
+            [None, None, Some("bob")]
+        );
+        assert_eq!(
+            table.dimension("first_responder").unwrap().get(2),
+            Some("zed")
+        );
+        // Selected rows keep theirs; a table whose tickets name none has no agent column.
+        let picked = table.select(&[2, 1]);
+        assert_eq!(
+            picked.tickets().collect::<Vec<_>>(),
+            [ts[2].clone(), ts[1].clone()]
+        );
+        let none = TicketTable::from_tickets(&ts[..1]).unwrap();
+        assert!(none.first_responder().is_none() && none.solver().is_none());
+        // Equality is by value: a filled agent column of rows without agents equals none.
+        let plain = Ticket::builder("P", t0()).build().unwrap();
+        let named = Ticket::builder("Q", t0()).solver("bob").build().unwrap();
+        let both = TicketTable::from_tickets([&plain, &named]).unwrap();
+        assert_eq!(
+            both.select(&[0]),
+            TicketTable::from_tickets([&plain]).unwrap()
+        );
+        let q = Ticket::builder("Q", t0()).build().unwrap();
+        assert_ne!(both.select(&[1]), TicketTable::from_tickets([&q]).unwrap());
     }
 
     #[test]
@@ -1113,6 +1232,12 @@ mod tests {
         a.append(b);
         assert_eq!(a, TicketTable::from_tickets(&ts).unwrap());
         assert_eq!(a.tickets().collect::<Vec<_>>(), ts);
+        // Rows with agents, then rows without: the agent columns cover the appended rows.
+        let mut b = TicketTable::from_tickets(&ts[1..]).unwrap();
+        b.append(TicketTable::from_tickets(&ts[..1]).unwrap());
+        let want = [ts[1].clone(), ts[2].clone(), ts[0].clone()];
+        assert_eq!(b.tickets().collect::<Vec<_>>(), want);
+        assert_eq!(b.first_responder().unwrap().len(), 3);
     }
 
     #[test]

@@ -451,6 +451,9 @@ impl<T: AsRef<str>, At> Summary<T, At> {
             priority: text(&self.priority),
             team: text(&self.team),
             assignee: text(&self.assignee),
+            // Summary exports name no agents: only event logs credit them.
+            first_responder: None,
+            solver: None,
             agent_replies: self.agent_replies,
             reopens: self.reopens,
             dimensions,

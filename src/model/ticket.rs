@@ -197,6 +197,30 @@ impl Ticket {
 
     /// A dimension by name: the built-in ones (`channel`, `priority`, `team`, `assignee`,
     /// `first_responder`, `solver`, `status`, `customer_id`) or a free-form one.
+    ///
+    /// A built-in name always reads the built-in field, as grouping (`by`) and filters
+    /// (`where`) do on both report engines: a free-form dimension named like one (a column
+    /// kept with `keep_extra_columns`, a builder's `.dimension("first_responder", …)`) stays
+    /// in [`dimensions`](Self::dimensions) but is never read under that name. So
+    /// `first_responder` and `solver` are always the agents the ticket was credited with
+    /// ([`first_responder`](Self::first_responder), [`solver`](Self::solver)), never a
+    /// free-form text that happens to share the name.
+    ///
+    /// # Example
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use supportkpi::Ticket;
+    /// let created = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+    /// let t = Ticket::builder("T-1", created)
+    ///     .first_responder("ann")
+    ///     .dimension("first_responder", "zed")
+    ///     .dimension("solver", "zed")
+    ///     .build()?;
+    /// assert_eq!(t.dimension("first_responder"), Some("ann"));
+    /// assert_eq!(t.dimension("solver"), None);
+    /// assert_eq!(t.dimensions()["solver"], "zed");
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
     pub fn dimension(&self, name: &str) -> Option<&str> {
         match name {
             "channel" => self.channel(),
@@ -329,7 +353,9 @@ impl TicketBuilder {
         self.reopens = Some(n);
         self
     }
-    /// Adds a free-form dimension.
+    /// Adds a free-form dimension. A name of a built-in field (`channel`, …,
+    /// `first_responder`, `solver`, `status`, `customer_id`) is kept but never read as that
+    /// field: see [`Ticket::dimension`].
     pub fn dimension(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.dimensions.insert(name.into(), value.into());
         self
@@ -350,7 +376,7 @@ impl TicketBuilder {
             self.resolved_at,
             self.status,
         )?;
-        Ok(Ticket {
+        let mut t = Ticket {
             id: self.id,
             customer_id: self.customer_id,
             created_at: self.created_at,
@@ -362,17 +388,13 @@ impl TicketBuilder {
             priority: self.priority,
             team: self.team,
             assignee: self.assignee,
-            agents: match (self.first_responder, self.solver) {
-                (None, None) => None,
-                (first_responder, solver) => Some(Box::new(Agents {
-                    first_responder,
-                    solver,
-                })),
-            },
+            agents: None,
             agent_replies: self.agent_replies,
             reopens: self.reopens,
             dimensions: self.dimensions,
-        })
+        };
+        t.set_agents(self.first_responder, self.solver);
+        Ok(t)
     }
 }
 
@@ -470,6 +492,16 @@ impl Ticket {
         self.team = team;
         self.assignee = assignee;
         self.dimensions = dimensions;
+    }
+
+    pub(crate) fn set_agents(&mut self, first_responder: Option<String>, solver: Option<String>) {
+        self.agents = match (first_responder, solver) {
+            (None, None) => None,
+            (first_responder, solver) => Some(Box::new(Agents {
+                first_responder,
+                solver,
+            })),
+        };
     }
 }
 

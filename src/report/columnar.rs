@@ -93,12 +93,16 @@ impl Dims<'_> {
             }
         };
         let identity = |d: &Dictionary| (0..d.values().len() as u32).collect::<Vec<_>>();
+        // A built-in name reads its field, never a free-form column of that name (as the
+        // record path's `Ticket::dimension`); the agents' columns exist once a ticket names one.
         let dict = match by {
             "channel" => Some(t.channel()),
             "priority" => Some(t.priority()),
             "team" => Some(t.team()),
             "assignee" => Some(t.assignee()),
             "customer_id" => Some(t.customer_id()),
+            "first_responder" => t.first_responder(),
+            "solver" => t.solver(),
             "status" | "segment" => None,
             other => t.dimension(other),
         };
@@ -1015,16 +1019,8 @@ fn filtered(
         return Ok(None);
     }
     let inputs = Inputs::from(input);
-    // A field's labels as the record path's `Ticket::dimension` reads it: the agents are
-    // history facts a summary ticket never has, so a free-form column of that name (which the
-    // engine's grouping reads) is not theirs here.
-    let labels = |field: &str| match field {
-        "first_responder" | "solver" => Dims {
-            labels: vec![NO_VALUE.to_owned()],
-            source: Source::AllNone,
-        },
-        _ => Dims::new(&inputs, Some(field)),
-    };
+    // A field's labels as grouping by it reads them (the agents from their columns).
+    let labels = |field: &str| Dims::new(&inputs, Some(field));
     let t = &input.tickets;
     let mut keep = vec![true; t.len()];
     for c in &options.filter {

@@ -10,6 +10,12 @@
 //! - **Fields**: the ticket dimensions (`channel`, `priority`, `team`, `assignee`,
 //!   `first_responder`, `solver`, `status`, `customer_id`), `segment`, every free-form dimension a ticket of the input carries, and
 //!   for filters `created_at`. Any other name is an [`ErrorKind::InvalidOption`] listing them.
+//! - **Names**: a built-in name always reads its field, on both engines:
+//!   `first_responder` and `solver` are the agents a ticket was credited with
+//!   ([`Ticket::first_responder`], [`Ticket::solver`]; [`NO_VALUE`] without one), never a
+//!   free-form dimension of that name (a column kept with `keep_extra_columns`, a builder's
+//!   `.dimension("first_responder", …)`), which stays on the ticket unread by `by` and
+//!   `where`. To group by such a column, give it another name (`ColumnMapping::dimension`).
 
 use super::{NO_VALUE, ReportInput, ReportOptions};
 use crate::columnar::ColumnarInput;
@@ -220,7 +226,8 @@ fn validate(
         |name: &str| scope == Scope::Part || BUILT_IN.contains(&name) || free.contains(name);
     let unknown = |option: &str, name: &str, date: bool| {
         let mut names: Vec<&str> = BUILT_IN.to_vec();
-        names.extend(free.iter().copied());
+        // A free-form name of a built-in field is that field here: listed once.
+        names.extend(free.iter().copied().filter(|n| !BUILT_IN.contains(n)));
         if date {
             names.push("created_at");
         }

@@ -30,6 +30,12 @@ struct Spec {
     customer: Option<u8>,
     replies: Option<u32>,
     reopens: u32,
+    /// The agents (`TicketBuilder::first_responder`, `solver`).
+    first_responder: Option<&'static str>,
+    solver: Option<&'static str>,
+    /// A free-form dimension named like an agent field, and its value (one an agent has, or
+    /// not): `by` and `where` must read the agent, never this.
+    clash: Option<(&'static str, &'static str)>,
 }
 
 const STATUSES: [Option<Status>; 5] = [
@@ -57,9 +63,21 @@ fn spec() -> impl Strategy<Value = Spec> {
             proptest::option::of(0u32..3),
             0u32..2,
         ),
+        (
+            proptest::option::of(prop::sample::select(vec!["ann", "bob"])),
+            proptest::option::of(prop::sample::select(vec!["ann", "bob"])),
+            proptest::option::of((
+                prop::sample::select(vec!["first_responder", "solver"]),
+                prop::sample::select(vec!["ann", "zed"]),
+            )),
+        ),
     )
         .prop_map(
-            |((id, c, r, z, extra, st), (channel, plan, customer, replies, reopens))| Spec {
+            |(
+                (id, c, r, z, extra, st),
+                (channel, plan, customer, replies, reopens),
+                (first_responder, solver, clash),
+            )| Spec {
                 id,
                 created_s: c,
                 response_s: r,
@@ -71,6 +89,9 @@ fn spec() -> impl Strategy<Value = Spec> {
                 customer,
                 replies,
                 reopens,
+                first_responder,
+                solver,
+                clash,
             },
         )
 }
@@ -87,6 +108,15 @@ fn ticket(s: &Spec) -> Ticket {
     }
     if let Some(p) = s.plan {
         b = b.dimension("plan", p);
+    }
+    if let Some(a) = s.first_responder {
+        b = b.first_responder(a);
+    }
+    if let Some(a) = s.solver {
+        b = b.solver(a);
+    }
+    if let Some((name, value)) = s.clash {
+        b = b.dimension(name, value);
     }
     if let Some(c) = s.customer {
         b = b.customer_id(format!("C-{c}").as_str());
@@ -191,8 +221,8 @@ struct Knobs {
 
 /// Filters of each kind of field: a built-in dimension with "(none)", a free-form one, the
 /// status, the customers' segment and ids, dates in the report's zone, two conditions at once,
-/// a field summary tickets never have.
-const FILTERS: [&[&str]; 9] = [
+/// the agents (with "(none)", and a value only a free-form dimension of their name has).
+const FILTERS: [&[&str]; 12] = [
     &[],
     &["channel in (email,(none))"],
     &["plan=pro"],
@@ -202,6 +232,9 @@ const FILTERS: [&[&str]; 9] = [
     &["created_at>=2021-03-20"],
     &["created_at<2021-04-15", "channel=chat"],
     &["first_responder=(none)"],
+    &["first_responder in (ann,(none))", "channel=email"],
+    &["solver=bob"],
+    &["first_responder=zed"],
 ];
 
 fn knobs() -> impl Strategy<Value = Knobs> {
@@ -209,7 +242,7 @@ fn knobs() -> impl Strategy<Value = Knobs> {
         (
             0usize..3,
             0usize..4,
-            0usize..12,
+            0usize..16,
             any::<bool>(),
             any::<bool>(),
         ),
@@ -268,6 +301,10 @@ fn options(k: &Knobs) -> ReportOptions {
         Some("channel,plan"),
         Some("status, segment"),
         Some("customer_id,channel,priority"),
+        Some("first_responder"),
+        Some("solver"),
+        Some("first_responder,channel"),
+        Some("solver,first_responder"),
     ][k.by];
     if let Some(by) = by {
         o = o.with_by(by);
@@ -407,6 +444,9 @@ fn large_inputs_agree() {
                 customer: Some((i % 6) as u8),
                 replies: Some((i % 4) as u32),
                 reopens: 0,
+                first_responder: None,
+                solver: None,
+                clash: None,
             };
             let mut t = ticket(&s).into_builder();
             t = t.customer_id(format!("C-{}", i % 6).as_str());
@@ -842,6 +882,9 @@ fn damaged_or_foreign_states_are_refused() {
             customer: Some(i % 6),
             replies: Some(u32::from(i % 3)),
             reopens: 0,
+            first_responder: None,
+            solver: None,
+            clash: None,
         })
         .collect();
     let tickets: Vec<Ticket> = specs.iter().map(ticket).collect();
@@ -1231,4 +1274,254 @@ fn states_check_the_fields_once_merged() {
         assert!(carrying.check_fields().is_ok());
         assert!(combine([lacking, carrying]).unwrap().check_fields().is_ok());
     }
+
+/// The agent fields on summary tickets built in code, beside free-form dimensions named like
+/// them: grouping and filtering read the agents (`Ticket::first_responder`, `solver`), never
+/// the free-form text, on the record path, on `Report::compute`'s columns, on a
+/// `ColumnarInput` built from the records, and in the states of both. Worked out by hand.
+#[test]
+fn agent_fields_read_the_agents_on_both_engines() {
+    use supportkpi::report::{NO_VALUE, ReportState};
+    let h = |hours: i64| t0() + Duration::hours(hours);
+    let m = |minutes: i64| Duration::minutes(minutes);
+    let tickets = vec![
+        // ann answers in 30 min, bob solves in 3 h.
+        Ticket::builder("T-1", h(0))
+            .channel("email")
+            .first_response_at(h(0) + m(30))
+            .resolved_at(h(3))
+            .first_responder("ann")
+            .solver("bob")
+            .build()
+            .unwrap(),
+        // ann answers in 60 min; still open. A free-form "first_responder" says otherwise.
+        Ticket::builder("T-2", h(1))
+            .channel("chat")
+            .first_response_at(h(2))
+            .first_responder("ann")
+            .dimension("first_responder", "zed")
+            .build()
+            .unwrap(),
+        // No agents, only free-form texts under both names; answered in 10 min, solved in 1 h.
+        Ticket::builder("T-3", h(2))
+            .channel("email")
+            .first_response_at(h(2) + m(10))
+            .resolved_at(h(3))
+            .dimension("first_responder", "zed")
+            .dimension("solver", "zed")
+            .build()
+            .unwrap(),
+        // cy answers in 20 min and solves in 2 h.
+        Ticket::builder("T-4", h(3))
+            .channel("chat")
+            .first_response_at(h(3) + m(20))
+            .resolved_at(h(5))
+            .first_responder("cy")
+            .solver("cy")
+            .build()
+            .unwrap(),
+    ];
+    let surveys = vec![
+        SurveyResponse::new("S-1", h(4), SurveyKind::Csat, 5)
+            .unwrap()
+            .with_ticket("T-1"),
+        SurveyResponse::new("S-2", h(4), SurveyKind::Csat, 1)
+            .unwrap()
+            .with_ticket("T-3"),
+    ];
+    let input = ReportInput {
+        tickets: tickets.clone(),
+        surveys,
+        ..ReportInput::default()
+    };
+    let columns = ColumnarInput::from_input(&input).unwrap();
+    // The columns keep the agents: the tickets read back are the tickets pushed.
+    assert_eq!(columns.tickets.tickets().collect::<Vec<_>>(), tickets);
+
+    // Per label: created, FRT mean, resolved, CSAT responses (one month, March 2021).
+    type Row = (String, u64, Option<f64>, u64, u64);
+    let rows = |by: &str, filter: &[&str]| -> Vec<Row> {
+        let o = filter.iter().fold(
+            ReportOptions::default()
+                .with_period(Period::Month)
+                .with_by(by),
+            |o, c| o.with_filter(c.parse().unwrap()),
+        );
+        let records = Report::compute_records(&input, &o).unwrap();
+        let what = format!("{by} {filter:?}");
+        assert_eq!(
+            Report::compute(&input, &o).unwrap(),
+            records,
+            "compute {what}"
+        );
+        assert_eq!(
+            Report::compute_columnar(&columns, &o).unwrap(),
+            records,
+            "columnar {what}"
+        );
+        assert_eq!(
+            ReportState::from_input(&input, &o).unwrap().finish(),
+            records,
+            "state {what}"
+        );
+        assert_eq!(
+            ReportState::from_columnar(&columns, &o).unwrap().finish(),
+            records,
+            "columnar state {what}"
+        );
+        records
+            .rows
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    r.dimension.clone()?,
+                    r.tickets_created,
+                    r.frt_mean_s,
+                    r.tickets_resolved,
+                    r.csat_n,
+                ))
+            })
+            .collect()
+    };
+    let row = |label: &str, created, frt: f64, resolved, csat| -> Row {
+        (label.to_owned(), created, Some(frt), resolved, csat)
+    };
+    // ann answered T-1 (30 min) and T-2 (60 min); cy T-4 (20 min); T-3 has no agent, whatever
+    // its free-form columns say. T-1's and T-3's responses follow their tickets.
+    assert_eq!(
+        rows("first_responder", &[]),
+        [
+            row("ann", 2, 2700.0, 1, 1),
+            row("cy", 1, 1200.0, 1, 0),
+            row(NO_VALUE, 1, 600.0, 1, 1),
+        ]
+    );
+    // bob solved T-1, cy T-4; T-2 is open and T-3's solver unknown.
+    assert_eq!(
+        rows("solver", &[]),
+        [
+            row("bob", 1, 1800.0, 1, 1),
+            row("cy", 1, 1200.0, 1, 0),
+            row(NO_VALUE, 2, 2100.0, 1, 1),
+        ]
+    );
+    assert_eq!(
+        rows("channel", &["first_responder=ann"]),
+        [row("chat", 1, 3600.0, 0, 0), row("email", 1, 1800.0, 1, 1)]
+    );
+    assert_eq!(
+        rows("channel", &["solver=(none)"]),
+        [row("chat", 1, 3600.0, 0, 0), row("email", 1, 600.0, 1, 1)]
+    );
+    // Grouped by an agent over the tickets a filter keeps (the columns' rows selected).
+    assert_eq!(
+        rows("first_responder", &["channel=email"]),
+        [row("ann", 1, 1800.0, 1, 1), row(NO_VALUE, 1, 600.0, 1, 1)]
+    );
+    assert_eq!(
+        rows("solver", &["first_responder=ann"]),
+        [row("bob", 1, 1800.0, 1, 1), row(NO_VALUE, 1, 3600.0, 0, 0)]
+    );
+    // "zed" is only free-form text under an agent's name: no ticket passes.
+    assert_eq!(rows("channel", &["first_responder in (zed)"]), []);
+    assert_eq!(rows("channel", &["solver=zed"]), []);
+    assert_eq!(
+        rows("first_responder,solver", &[]),
+        [
+            row("(none) / (none)", 1, 600.0, 1, 1),
+            row("ann / (none)", 1, 3600.0, 0, 0),
+            row("ann / bob", 1, 1800.0, 1, 1),
+            row("cy / cy", 1, 1200.0, 1, 0),
+        ]
+    );
+}
+
+/// A summary export with columns named `first_responder` and `solver`, kept as free-form
+/// dimensions: the file records no agents, so grouping and filtering by them give `(none)`
+/// from the records, from the columns the readers fill, and through `Report::compute`; the
+/// columns stay on the tickets, and under another name they group.
+#[test]
+fn a_file_column_named_like_an_agent_field_is_no_agent() {
+    use supportkpi::io::{ColumnMapping, ReadOptions, Sources, load, load_columnar};
+    use supportkpi::report::NO_VALUE;
+    let dir = std::env::temp_dir().join(format!("supportkpi-agents-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tickets.csv");
+    std::fs::write(
+        &path,
+        "id,created_at,first_response_at,channel,first_responder,solver\n\
+         T-1,2021-03-01T09:00:00Z,2021-03-01T09:30:00Z,email,ann,\n\
+         T-2,2021-03-01T10:00:00Z,2021-03-01T11:00:00Z,chat,bob,ann\n\
+         T-3,2021-03-02T10:00:00Z,,chat,,\n",
+    )
+    .unwrap();
+    let sources = Sources {
+        tickets: Some(path),
+        ..Sources::default()
+    };
+    let read = ReadOptions::new().keep_extra_columns(true);
+    let records = load(&sources, &read).unwrap().input;
+    let columns = load_columnar(&sources, &read).unwrap().input;
+    assert_eq!(records.tickets[1].dimensions()["first_responder"], "bob");
+    assert_eq!(records.tickets[1].first_responder(), None);
+    assert!(columns.tickets.first_responder().is_none());
+    let created = |by: &str, filter: &[&str]| -> Vec<(String, u64)> {
+        let o = filter.iter().fold(
+            ReportOptions::default()
+                .with_period(Period::Month)
+                .with_by(by),
+            |o, c| o.with_filter(c.parse().unwrap()),
+        );
+        let report = Report::compute_records(&records, &o).unwrap();
+        assert_eq!(Report::compute(&records, &o).unwrap(), report, "{by}");
+        assert_eq!(
+            Report::compute_columnar(&columns, &o).unwrap(),
+            report,
+            "{by}"
+        );
+        report
+            .rows
+            .iter()
+            .filter_map(|r| Some((r.dimension.clone()?, r.tickets_created)))
+            .collect()
+    };
+    let none = |n| vec![(NO_VALUE.to_owned(), n)];
+    assert_eq!(created("first_responder", &[]), none(3));
+    assert_eq!(created("solver", &[]), none(3));
+    assert_eq!(
+        created("first_responder,solver", &[]),
+        vec![("(none) / (none)".to_owned(), 3)]
+    );
+    assert_eq!(
+        created("channel", &["first_responder in (ann,bob)"]),
+        vec![]
+    );
+    assert_eq!(
+        created("channel", &["solver=(none)"]),
+        vec![("chat".to_owned(), 2), ("email".to_owned(), 1)]
+    );
+    // Under another name the column groups, as any free-form one.
+    let renamed =
+        ReadOptions::new().mapping(ColumnMapping::new().dimension("first_responder", "replied_by"));
+    let records = load(&sources, &renamed).unwrap().input;
+    let columns = load_columnar(&sources, &renamed).unwrap().input;
+    let o = ReportOptions::default()
+        .with_period(Period::Month)
+        .with_by("replied_by");
+    let report = Report::compute_records(&records, &o).unwrap();
+    assert_eq!(Report::compute_columnar(&columns, &o).unwrap(), report);
+    let labels: Vec<_> = report
+        .rows
+        .iter()
+        .filter_map(|r| Some((r.dimension.clone()?, r.tickets_created)))
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            ("ann".to_owned(), 1),
+            ("bob".to_owned(), 1),
+            (NO_VALUE.to_owned(), 1)
+        ]
+    );
+    std::fs::remove_dir_all(dir).ok();
 }
