@@ -1274,6 +1274,7 @@ fn states_check_the_fields_once_merged() {
         assert!(carrying.check_fields().is_ok());
         assert!(combine([lacking, carrying]).unwrap().check_fields().is_ok());
     }
+}
 
 /// The agent fields on summary tickets built in code, beside free-form dimensions named like
 /// them: grouping and filtering read the agents (`Ticket::first_responder`, `solver`), never

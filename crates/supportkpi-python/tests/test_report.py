@@ -373,6 +373,33 @@ def test_three_partitions_merge_to_the_one_shot_report() -> None:
     assert parts[0][:4] == b"SKRS"
 
 
+def test_a_field_one_partition_lacks_is_checked_once_merged() -> None:
+    """A ``plan`` column only the second partition's frame has: the first partition's state and
+    the customers' state (no tickets) are made; the merge takes the filter, as the one-shot
+    report, and refuses a name no partition carried."""
+    tickets = pacsv.read_csv(DATA / "tickets.csv")
+    first, second = tickets.slice(0, 60), tickets.slice(60)
+    plans = ["pro" if i % 4 == 0 else "free" for i in range(second.num_rows)]
+    second = second.append_column("plan", pa.array(plans))
+    opts: Dict[str, Any] = dict(keep_extra_columns=True, where={"plan": "pro"}, by=["plan", "channel"])
+    parts = [
+        sk.partial(tickets=first, **opts),
+        sk.partial(tickets=second, **opts),
+        sk.partial(customers=DATA / "customers.csv", **opts),
+    ]
+    whole = pa.concat_tables([first.append_column("plan", pa.nulls(60, pa.string())), second])
+    merged = sk.merge(parts)
+    assert merged == sk.report(tickets=whole, customers=DATA / "customers.csv", **opts)
+    # Every fourth ticket of the second partition, by hand: 15 of its 60.
+    totals = [r for r in merged.to_dicts() if r["dimension"] is None]
+    assert sum(r["tickets_created"] for r in totals) == 15
+    assert {r["dimension"].split(" / ")[0] for r in merged.to_dicts() if r["dimension"]} == {"pro"}
+    for bad in (dict(where={"plna": "pro"}), dict(by="plna")):
+        states = [sk.partial(tickets=t, keep_extra_columns=True, **bad) for t in (first, second)]
+        with pytest.raises(sk.InvalidOptionError, match="plna"):
+            sk.merge(states)
+
+
 def test_merge_errors() -> None:
     a = sk.partial(tickets=DATA / "tickets.csv")
     b = sk.partial(tickets=DATA / "tickets.csv", period="week")

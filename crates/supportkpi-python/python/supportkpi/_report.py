@@ -821,6 +821,12 @@ def partial(
     or damaged raises :class:`InvalidStateError`; states of different options raise
     :class:`IncompatibleMergeError` when combined.
 
+    **Fields.** A field ``by`` or ``where`` names that this partition's tickets lack is not
+    refused here, since another partition's may carry it (a sparse ``plan`` column, or the
+    state of customers and costs alone, which has no tickets): each state notes the fields it
+    saw, and :func:`merge` raises :class:`InvalidOptionError` for a name no state's records
+    carried, as :func:`report` does over all of them.
+
     Args:
         lookup_only: customers and costs only give tickets their segment; they are not counted
             in this state.
@@ -884,7 +890,8 @@ def merge(parts: Iterable[bytes]) -> Report:
     Raises:
         IncompatibleMergeError: states made with different options.
         InvalidStateError: bytes that are not a state of this encoding version, or damaged.
-        InvalidOptionError: no states at all.
+        InvalidOptionError: no states at all; a field ``by`` or ``where`` names that no
+            state's records carried (the check :func:`report` makes over its input).
     """
     return Report(_native.merge(_states(parts, "merge")))
 
