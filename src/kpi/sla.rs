@@ -1056,6 +1056,15 @@ pub struct Sla {
     options: SlaOptions,
 }
 
+/// A ticket judged with `options`: the one rule of [`Sla::evaluate_facts`] and
+/// [`SlaAccumulator`]'s pushes.
+fn evaluate(options: &SlaOptions, facts: TicketFacts<'_>) -> Result<TicketSla> {
+    match facts.history {
+        Some(h) => options.policy.evaluate_history(h, options.as_of),
+        None => options.policy.evaluate(facts.ticket, options.as_of),
+    }
+}
+
 impl Sla {
     /// The KPI with `options`.
     ///
@@ -1081,6 +1090,15 @@ impl Sla {
     /// The options.
     pub fn options(&self) -> &SlaOptions {
         &self.options
+    }
+
+    /// Where a ticket stands against each target, as its accumulators would count it
+    /// ([`SlaPolicy::evaluate_history`] for a history, else [`SlaPolicy::evaluate`]).
+    ///
+    /// # Errors
+    /// As [`SlaPolicy::evaluate`].
+    pub(crate) fn evaluate_facts(&self, facts: TicketFacts<'_>) -> Result<TicketSla> {
+        evaluate(&self.options, facts)
     }
 
     /// The instant that puts `ticket` in a period: its `created_at` (always `Some`).
@@ -1227,17 +1245,28 @@ impl SlaAccumulator {
     /// Adds a ticket and hands back where it stands against each target, as counted: the
     /// report's drill-down lists take its breaches from here rather than judging it again.
     pub(crate) fn push_measured(&mut self, facts: TicketFacts<'_>) -> Result<TicketSla> {
-        let policy = &self.options.policy;
-        let sla = match facts.history {
-            Some(h) => policy.evaluate_history(h, self.options.as_of)?,
-            None => policy.evaluate(facts.ticket, self.options.as_of)?,
-        };
-        self.add(1, SlaMetric::ALL.map(|m| SlaCounts::one(sla.get(m))))
-            .map_err(|e| {
-                e.with_record_type("ticket")
-                    .with_id(facts.ticket.id().as_str())
-            })?;
+        let sla = evaluate(&self.options, facts)?;
+        self.push_evaluated(facts.ticket, sla)?;
         Ok(sla)
+    }
+
+    /// Where a ticket stands against each target, as [`push_measured`](Self::push_measured)
+    /// would count it, without counting it.
+    ///
+    /// # Errors
+    /// As [`SlaPolicy::evaluate`].
+    pub(crate) fn evaluate_facts(&self, facts: TicketFacts<'_>) -> Result<TicketSla> {
+        evaluate(&self.options, facts)
+    }
+
+    /// Adds a ticket already judged with these options ([`Sla::evaluate_facts`]): the report
+    /// judges a ticket once, before any of its cells changes, then pushes the result into each.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidState`] if a count would exceed 2⁶⁴ − 1 (unchanged then).
+    pub(crate) fn push_evaluated(&mut self, ticket: &Ticket, sla: TicketSla) -> Result<()> {
+        self.add(1, SlaMetric::ALL.map(|m| SlaCounts::one(sla.get(m))))
+            .map_err(|e| e.with_record_type("ticket").with_id(ticket.id().as_str()))
     }
 
     fn add(&mut self, tickets: u64, counts: [SlaCounts; 4]) -> Result<()> {

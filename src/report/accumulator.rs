@@ -21,8 +21,14 @@ use std::collections::BTreeMap;
 /// of tickets, surveys and customers can be pushed into different accumulators and merged.
 ///
 /// # Errors on push
-/// A record a KPI rejects is an error naming it; the accumulator must then be discarded (the
-/// KPIs it had already reached keep the record).
+/// A record a KPI rejects (or whose instants stretch the report past
+/// [`field@ReportOptions::max_periods`]) is an error naming it, and the accumulator is then as it
+/// was before the push: every such check is made before anything changes, so a caller may
+/// skip the record and go on. Left out of that are the errors no built record causes: a
+/// count that would pass 2⁶⁴ − 1 ([`ErrorKind::InvalidState`]; [`ErrorKind::InvalidValue`],
+/// field `count`, for cost per ticket) and the KPIs' guards against a negative duration. They
+/// can come after part of the record was counted: after one the accumulator must be
+/// discarded.
 #[derive(Debug, Clone)]
 pub struct ReportAccumulator {
     pub(super) options: ReportOptions,
@@ -101,16 +107,21 @@ impl ReportAccumulator {
     }
 
     fn push_ticket_ref(&mut self, t: TicketRef<'_>, dimension: Option<&str>) -> Result<(), Error> {
-        self.span.widen_by_ticket(t, &self.options)?;
+        // All or nothing: what a ticket can be refused for (the span, an SLA deadline) is
+        // checked on copies first; the pushes below can then only fail on a count overflow.
+        let mut span = self.span;
+        span.widen_by_ticket(t, &self.options)?;
+        let sla = self.kpis.judge_sla(t)?;
+        self.span = span;
         let dim = self.dimension_label(dimension);
         let ticket = t.ticket();
         let created = ticket.created_at();
         let fcr_at = self.kpis.fcr.bucket_instant(ticket);
         let counted = {
             let (total, by) = self.cell(created, dim);
-            let counted = total.push_created(t, fcr_at == Some(created))?;
+            let counted = total.push_created_judged(t, fcr_at == Some(created), sla)?;
             if let Some(cell) = by {
-                cell.push_created(t, fcr_at == Some(created))?;
+                cell.push_created_judged(t, fcr_at == Some(created), sla)?;
             }
             counted
         };
@@ -173,7 +184,11 @@ impl ReportAccumulator {
     /// Adds a ticket in summary form with its dimension value (`None`: it has none).
     ///
     /// # Errors
-    /// A KPI's error for the ticket.
+    /// [`ErrorKind::InvalidOption`] naming the ticket and the field of the instant that
+    /// stretches the report past `max_periods`; the SLA policy's error for a ticket it cannot
+    /// judge ([`SlaPolicy::evaluate`](crate::kpi::SlaPolicy::evaluate)). The accumulator is
+    /// unchanged after these; see [Errors on push](ReportAccumulator#errors-on-push) for the
+    /// errors after which it is not.
     pub fn push_ticket(&mut self, ticket: &Ticket, dimension: Option<&str>) -> Result<(), Error> {
         self.push_ticket_ref(TicketRef::Summary(ticket), dimension)
     }
@@ -181,26 +196,35 @@ impl ReportAccumulator {
     /// Adds a ticket known by its event history.
     ///
     /// # Errors
-    /// A KPI's error for the ticket.
+    /// As [`push_ticket`](Self::push_ticket), an event's instant named by field `at`.
     pub fn push_history(
         &mut self,
         history: &TicketHistory,
         dimension: Option<&str>,
     ) -> Result<(), Error> {
+        self.push_ticket_ref(TicketRef::History(history), dimension)?;
+        // Only once it is in: a refused history must not give the report a reopen rate.
         self.histories = true;
-        self.push_ticket_ref(TicketRef::History(history), dimension)
+        Ok(())
     }
 
     /// Adds a survey response with the dimension value of the ticket it rates.
     ///
     /// # Errors
-    /// A score off its KPI's scale, naming the response.
+    /// [`ErrorKind::ScoreOutOfScale`] for a score off its KPI's scale, and
+    /// [`ErrorKind::InvalidOption`] for a response that stretches the report past
+    /// `max_periods`, each naming the response; the accumulator is unchanged then.
     pub fn push_survey(
         &mut self,
         response: &SurveyResponse,
         dimension: Option<&str>,
     ) -> Result<(), Error> {
-        self.span.widen_by_survey(response, &self.options)?;
+        // Checked before the cells are looked up: a lookup creates the period's cells, and a
+        // refused response must not add its period to the report.
+        let mut span = self.span;
+        span.widen_by_survey(response, &self.options)?;
+        self.kpis.check_survey(response)?;
+        self.span = span;
         let dim = self.dimension_label(dimension);
         let (total, by) = self.cell(response.responded_at(), dim);
         for cell in std::iter::once(total).chain(by) {
@@ -216,9 +240,15 @@ impl ReportAccumulator {
     /// Adds a customer (retention; split by segment when the report groups by `segment`).
     ///
     /// # Errors
-    /// Overlapping tenures of one customer id ([`ErrorKind::DuplicateId`]).
+    /// Overlapping tenures of one customer id ([`ErrorKind::DuplicateId`]), and
+    /// [`ErrorKind::InvalidOption`] for a tenure that stretches the report past `max_periods`;
+    /// the accumulator is unchanged then.
     pub fn push_customer(&mut self, customer: &Customer) -> Result<(), Error> {
-        self.span.widen_by_customer(customer, &self.options)?;
+        let mut span = self.span;
+        span.widen_by_customer(customer, &self.options)?;
+        // All or nothing: the total retention refuses an overlap before it changes, and a
+        // segment's holds a subset of the total's tenures, so it cannot refuse what the total
+        // took.
         push_retention(
             (
                 &mut self.retention_total,
@@ -228,16 +258,25 @@ impl ReportAccumulator {
             &self.kpis,
             &self.options,
             customer,
-        )
+        )?;
+        self.span = span;
+        Ok(())
     }
 
     /// Adds a support cost entry.
     ///
     /// # Errors
-    /// [`ErrorKind::MixedCurrencies`] when its currency differs from earlier entries'.
+    /// [`ErrorKind::MixedCurrencies`] when its currency differs from earlier entries';
+    /// [`ErrorKind::InvalidValue`] when a sum would no longer be exact;
+    /// [`ErrorKind::InvalidOption`] for dates that stretch the report past `max_periods`. The
+    /// accumulator is unchanged then.
     pub fn push_cost(&mut self, entry: &CostEntry) -> Result<(), Error> {
-        self.span.widen_by_cost(entry, &self.options)?;
-        self.cost.push_cost(entry)
+        let mut span = self.span;
+        span.widen_by_cost(entry, &self.options)?;
+        // The cost KPI checks everything before it changes.
+        self.cost.push_cost(entry)?;
+        self.span = span;
+        Ok(())
     }
 
     /// Pushes a whole input, routing every record to its dimension value exactly as
@@ -246,7 +285,9 @@ impl ReportAccumulator {
     /// surveys (and, grouping by `segment`, its customer) in the ticket's partition.
     ///
     /// # Errors
-    /// The first record a KPI rejects; the accumulator must then be discarded.
+    /// The first record refused (see the `push_*` methods). The records before it stay
+    /// pushed and none after it is, so the accumulator then holds part of the input: discard
+    /// it, or push the rest yourself.
     pub fn push_input(&mut self, input: &ReportInput) -> Result<(), Error> {
         let by = self.options.by.clone();
         let routing = Routing::new(input, by.as_deref());
@@ -427,7 +468,9 @@ impl TryFrom<AccumulatorState> for ReportAccumulator {
                 && c.status.options() == template.status.options()
                 && c.art.options() == template.art.options()
                 && c.fcr.options() == template.fcr.options()
-                && c.sla.is_some() == template.sla.is_some()
+                // The policy too: a ticket is judged once with the report's policy and the
+                // result pushed into every cell.
+                && c.sla.as_ref().map(|s| s.options()) == template.sla.as_ref().map(|s| s.options())
                 && c.csat.options() == template.csat.options()
                 && c.nps.options() == template.nps.options()
                 && c.ces.options() == template.ces.options()
@@ -476,5 +519,262 @@ impl TryFrom<AccumulatorState> for ReportAccumulator {
             acc.retention_by.insert(d, fresh);
         }
         Ok(acc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! A rejected push leaves the accumulator as it was: pushing a bad record and then good
+    //! ones gives the state (and the report) of the good ones alone.
+    use super::*;
+    use crate::kpi::{CsatOptions, SlaPolicy, SlaTarget};
+    use crate::model::{Currency, DeriveOptions, EventKind, Money, StatusMap, TicketEvent};
+    use crate::time::{BusinessCalendar, Period};
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn at(day: u32, hour: u32) -> Instant {
+        Utc.with_ymd_and_hms(2021, 6, day, hour, 0, 0).unwrap()
+    }
+
+    fn date(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2021, 6, day).unwrap()
+    }
+
+    enum Rec {
+        Ticket(Ticket, Option<&'static str>),
+        History(TicketHistory),
+        Survey(SurveyResponse, Option<&'static str>),
+        Customer(Customer),
+        Cost(CostEntry),
+    }
+
+    fn push(acc: &mut ReportAccumulator, r: &Rec) -> Result<(), Error> {
+        match r {
+            Rec::Ticket(t, d) => acc.push_ticket(t, *d),
+            Rec::History(h) => acc.push_history(h, None),
+            Rec::Survey(s, d) => acc.push_survey(s, *d),
+            Rec::Customer(c) => acc.push_customer(c),
+            Rec::Cost(e) => acc.push_cost(e),
+        }
+    }
+
+    /// Pushes `before`, `bad` (which must be rejected with `kind`) and `after` into one
+    /// accumulator, `before` and `after` into another, and compares their states and reports.
+    fn rejected_leaves_no_trace(
+        options: ReportOptions,
+        before: &[Rec],
+        bad: Rec,
+        kind: ErrorKind,
+        after: &[Rec],
+    ) {
+        let mut dirty = ReportAccumulator::new(options.clone()).unwrap();
+        let mut clean = ReportAccumulator::new(options).unwrap();
+        for r in before {
+            push(&mut dirty, r).unwrap();
+            push(&mut clean, r).unwrap();
+        }
+        let err = push(&mut dirty, &bad).expect_err("the bad record is rejected");
+        assert_eq!(err.kind(), kind, "{err}");
+        for r in after {
+            push(&mut clean, r).unwrap();
+            push(&mut dirty, r).expect("a good record after a rejected one is accepted");
+        }
+        assert_eq!(
+            serde_json::to_value(&dirty).unwrap(),
+            serde_json::to_value(&clean).unwrap()
+        );
+        assert_eq!(dirty.finish(), clean.finish());
+    }
+
+    fn ticket(id: &str, created: Instant, resolved: Option<Instant>) -> Ticket {
+        let b = Ticket::builder(id, created)
+            .first_response_at(created)
+            .channel("email");
+        match resolved {
+            Some(r) => b.resolved_at(r).build().unwrap(),
+            None => b.build().unwrap(),
+        }
+    }
+
+    fn days(max: u64) -> ReportOptions {
+        ReportOptions::default()
+            .with_period(Period::Day)
+            .with_max_periods(max)
+    }
+
+    #[test]
+    fn a_survey_off_its_scale_adds_no_cell() {
+        // The bad response's cells (September, total and `email`) would add four empty months.
+        let survey = |id: &str, at, score| {
+            Rec::Survey(
+                SurveyResponse::new(id, at, SurveyKind::Csat, score).unwrap(),
+                Some("email"),
+            )
+        };
+        let options = ReportOptions::default()
+            .with_period(Period::Month)
+            .with_by("channel")
+            .with_csat(CsatOptions::default());
+        let sept = Utc.with_ymd_and_hms(2021, 9, 15, 0, 0, 0).unwrap();
+        rejected_leaves_no_trace(
+            options,
+            &[Rec::Ticket(ticket("T-1", at(1, 9), None), Some("email"))],
+            survey("S-bad", sept, 9),
+            ErrorKind::ScoreOutOfScale,
+            &[survey("S-1", at(2, 9), 5)],
+        );
+    }
+
+    #[test]
+    fn a_refused_survey_is_named_as_its_kpi_names_it() {
+        // The report checks scores before it pushes; its error is the KPI's own.
+        use crate::kpi::{Ces, CesOptions, CesScale, Csat};
+        let options = ReportOptions::default()
+            .with_csat(CsatOptions::default())
+            .with_ces(CesOptions::default().with_scale(CesScale::EaseOneToSeven));
+        for (kind, score) in [
+            (SurveyKind::Csat, 6),
+            (SurveyKind::Csat, 0),
+            (SurveyKind::Ces, 8),
+        ] {
+            let r = SurveyResponse::new("S-9", at(1, 9), kind, score).unwrap();
+            let mut acc = ReportAccumulator::new(options.clone()).unwrap();
+            let ours = acc.push_survey(&r, None).unwrap_err();
+            let theirs = match kind {
+                SurveyKind::Csat => Csat::new(options.csat)
+                    .unwrap()
+                    .accumulator()
+                    .push_response(&r),
+                _ => Ces::new(options.ces)
+                    .unwrap()
+                    .accumulator()
+                    .push_response(&r),
+            }
+            .unwrap_err();
+            assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+            assert_eq!(ours.kind(), ErrorKind::ScoreOutOfScale);
+        }
+    }
+
+    #[test]
+    fn a_survey_off_its_scale_does_not_widen_the_span() {
+        // Day 1 to day 12 is twelve periods, past the bound; day 5 to day 12 is eight.
+        let bad = SurveyResponse::new("S-bad", at(1, 9), SurveyKind::Csat, 9).unwrap();
+        rejected_leaves_no_trace(
+            days(10),
+            &[Rec::Ticket(ticket("T-1", at(5, 9), None), None)],
+            Rec::Survey(bad, None),
+            ErrorKind::ScoreOutOfScale,
+            &[Rec::Ticket(ticket("T-2", at(12, 9), None), None)],
+        );
+    }
+
+    #[test]
+    fn a_ticket_past_the_bound_does_not_widen_the_span() {
+        // Created on day 5, resolved on day 20: refused at `resolved_at`, after `created_at`
+        // and the refused instant itself were taken into the span.
+        rejected_leaves_no_trace(
+            days(10),
+            &[Rec::Ticket(ticket("T-1", at(5, 9), None), None)],
+            Rec::Ticket(ticket("T-bad", at(5, 9), Some(at(20, 9))), None),
+            ErrorKind::InvalidOption,
+            &[Rec::Ticket(ticket("T-2", at(3, 9), Some(at(4, 9))), None)],
+        );
+    }
+
+    #[test]
+    fn a_ticket_the_sla_cannot_judge_leaves_no_trace() {
+        // Urgent tickets have a business-time target of 100 years on a calendar open one
+        // minute a week: a deadline past the instants chrono holds, found after the creation
+        // cell's first response time had taken the ticket.
+        let cal = BusinessCalendar::parse("Mon 09:00-09:01", chrono_tz::UTC).unwrap();
+        let policy = SlaPolicy::new()
+            .calendar(cal)
+            .first_response_default(SlaTarget::calendar(3_600).unwrap())
+            .first_response(
+                "urgent",
+                SlaTarget::business(crate::kpi::MAX_SLA_TARGET_SECONDS).unwrap(),
+            );
+        let options = ReportOptions::default()
+            .with_period(Period::Month)
+            .with_by("channel")
+            .with_sla(policy);
+        let urgent = Ticket::builder("T-bad", at(2, 9))
+            .first_response_at(at(2, 10))
+            .resolved_at(at(3, 9))
+            .priority("urgent")
+            .channel("email")
+            .build()
+            .unwrap();
+        rejected_leaves_no_trace(
+            options,
+            &[Rec::Ticket(ticket("T-1", at(1, 9), None), Some("email"))],
+            Rec::Ticket(urgent, Some("email")),
+            ErrorKind::InvalidValue,
+            &[Rec::Ticket(
+                ticket("T-2", at(4, 9), Some(at(5, 9))),
+                Some("email"),
+            )],
+        );
+    }
+
+    #[test]
+    fn a_rejected_history_does_not_mark_the_report_as_read_from_a_log() {
+        // Without a history pushed the report has no reopen rate; a refused one must not
+        // give it one.
+        let ev = |at, kind| TicketEvent::new("H-bad", at, kind);
+        let events = vec![
+            ev(at(1, 9), EventKind::Created),
+            ev(
+                at(30, 9),
+                EventKind::StatusChange {
+                    to: "solved".into(),
+                },
+            ),
+        ];
+        let h = TicketHistory::from_events(
+            "H-bad",
+            events,
+            &StatusMap::canonical(),
+            DeriveOptions::new(),
+        )
+        .unwrap();
+        rejected_leaves_no_trace(
+            days(10),
+            &[Rec::Ticket(ticket("T-1", at(2, 9), Some(at(3, 9))), None)],
+            Rec::History(h),
+            ErrorKind::InvalidOption,
+            &[Rec::Ticket(ticket("T-2", at(4, 9), None), None)],
+        );
+    }
+
+    #[test]
+    fn an_overlapping_customer_does_not_widen_the_span() {
+        let a = |acquired| Customer::new("C-1", acquired).unwrap();
+        rejected_leaves_no_trace(
+            days(10),
+            &[Rec::Customer(a(at(5, 9)))],
+            Rec::Customer(a(at(1, 9))),
+            ErrorKind::DuplicateId,
+            &[Rec::Ticket(ticket("T-1", at(12, 9), None), None)],
+        );
+    }
+
+    #[test]
+    fn a_cost_in_another_currency_does_not_widen_the_span() {
+        let cost = |day, currency| {
+            let money = Money::new(
+                rust_decimal::Decimal::from(100),
+                Currency::new(currency).unwrap(),
+            );
+            Rec::Cost(CostEntry::new(date(day), date(day), money).unwrap())
+        };
+        rejected_leaves_no_trace(
+            days(10),
+            &[cost(5, "USD")],
+            cost(1, "EUR"),
+            ErrorKind::MixedCurrencies,
+            &[Rec::Ticket(ticket("T-1", at(12, 9), None), None)],
+        );
     }
 }

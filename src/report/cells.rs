@@ -19,7 +19,7 @@ use crate::kpi::{
     NextReplyTimeResult, NpsResult, ResolutionTimeResult, SlaResult, StatusTimeResult,
 };
 use crate::kpi::{StatusTime, StatusTimeAccumulator, StatusTimeOptions, TicketFacts, TicketSla};
-use crate::model::{Customer, Ticket, TicketHistory};
+use crate::model::{Customer, SurveyKind, SurveyResponse, Ticket, TicketHistory};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -175,6 +175,38 @@ impl Kpis {
             backlog: self.backlog.accumulator(),
         }
     }
+
+    /// A ticket's SLA statuses (`None`: no policy), judged once for every cell it goes to.
+    /// Judging is the one part of a ticket's push that a real ticket can fail (a deadline
+    /// past the instants chrono holds), so the record engine does it before changing anything.
+    ///
+    /// # Errors
+    /// As [`SlaPolicy::evaluate`](crate::kpi::SlaPolicy::evaluate), naming the ticket.
+    pub(super) fn judge_sla(&self, t: TicketRef<'_>) -> Result<Option<TicketSla>, Error> {
+        self.sla
+            .as_ref()
+            .map(|sla| sla.evaluate_facts(t.facts()))
+            .transpose()
+    }
+
+    /// Whether the survey KPI of a response's kind takes its score, without pushing it: the
+    /// error its `push_response` would give, so that a response is refused before any cell
+    /// (or the span) changes.
+    ///
+    /// # Errors
+    /// [`ErrorKind::ScoreOutOfScale`] naming the response, field `score`.
+    pub(super) fn check_survey(&self, r: &SurveyResponse) -> Result<(), Error> {
+        let score = r.score();
+        match r.kind() {
+            SurveyKind::Csat => self.csat.options().check_score(score),
+            SurveyKind::Nps => self.nps.options().check_score(score),
+            SurveyKind::Ces => self.ces.options().check_score(score),
+        }
+        .map_err(|e| {
+            e.with_record_type("survey_response")
+                .with_id(r.id().as_str())
+        })
+    }
 }
 
 /// A [`Cell`]'s KPIs finished (their statistics worked out): what a report row reads.
@@ -232,15 +264,38 @@ impl Cell {
         t: TicketRef<'_>,
         fcr_here: bool,
     ) -> Result<Created, Error> {
+        // Judged first: the one failure a real ticket can meet, before any KPI has it.
+        let sla = match &self.sla {
+            Some(acc) => Some(acc.evaluate_facts(t.facts())?),
+            None => None,
+        };
+        self.push_created_judged(t, fcr_here, sla)
+    }
+
+    /// [`push_created`](Self::push_created) with the ticket's SLA statuses already judged
+    /// ([`Kpis::judge_sla`]; `None` exactly when the report has no policy). What is left to
+    /// fail is a count past 2⁶⁴ − 1.
+    pub(super) fn push_created_judged(
+        &mut self,
+        t: TicketRef<'_>,
+        fcr_here: bool,
+        sla: Option<TicketSla>,
+    ) -> Result<Created, Error> {
         let frt = self.frt.push_measured(t.facts())?;
         // Only histories know their waits; summary rows stay out, as in the columnar engine,
         // so every path gives the same cells.
         if let TicketRef::History(h) = t {
             self.next.push_history(h)?;
         }
-        let sla = match &mut self.sla {
-            Some(sla) => Some(sla.push_measured(t.facts())?),
-            None => None,
+        let sla = match (&mut self.sla, sla) {
+            (Some(acc), Some(judged)) => {
+                acc.push_evaluated(t.ticket(), judged)?;
+                Some(judged)
+            }
+            // Not judged though the cell has a policy (not a caller of this crate's): the
+            // cell judges it, rather than leave it out.
+            (Some(acc), None) => Some(acc.push_measured(t.facts())?),
+            (None, _) => None,
         };
         if fcr_here {
             t.feed(&mut self.fcr)?;

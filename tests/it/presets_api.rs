@@ -647,3 +647,61 @@ fn api_presets_errors_name_the_record_field_and_value() {
         )
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// A ticket whose event log cannot be derived is rejected at its record's position, as the
+// preset readers number every other reject (the record's 1-based position in the file; for
+// JSON Lines, its line).
+
+#[test]
+fn document_histories_reject_a_ticket_at_its_first_record() {
+    use supportkpi::ErrorKind;
+    use supportkpi::io::ErrorMode;
+    use supportkpi::io::presets::read_document_histories;
+    let lenient = ReadOptions::new().errors(ErrorMode::Lenient);
+
+    // Zendesk audits, one per line. Ticket 8's audits (lines 2 and 5) hold no `Create`: the
+    // derivation refuses it, and its first audit is on line 2.
+    let audits = [
+        r#"{"id": 1, "ticket_id": 7, "created_at": "2021-06-01T09:00:00Z", "author_id": 5, "events": [{"type": "Create", "field_name": "status", "value": "new"}]}"#,
+        r#"{"id": 2, "ticket_id": 8, "created_at": "2021-06-01T10:00:00Z", "author_id": 9, "events": [{"type": "Change", "field_name": "status", "value": "open", "previous_value": "new"}]}"#,
+        r#"{"id": 3, "ticket_id": 7, "created_at": "2021-06-01T11:00:00Z", "author_id": 9, "events": [{"type": "Change", "field_name": "status", "value": "solved", "previous_value": "new"}]}"#,
+        r#"{"id": 4, "ticket_id": 9, "created_at": "2021-06-01T12:00:00Z", "author_id": 6, "events": [{"type": "Create", "field_name": "status", "value": "new"}]}"#,
+        r#"{"id": 5, "ticket_id": 8, "created_at": "2021-06-01T13:00:00Z", "author_id": 9, "events": [{"type": "Change", "field_name": "status", "value": "solved", "previous_value": "open"}]}"#,
+    ]
+    .join("\n");
+    let out = read_document_histories(Preset::ZendeskJson, audits.as_bytes(), &lenient).unwrap();
+    // Three tickets read (7, 8, 9): two derived, one rejected.
+    assert_eq!((out.read, out.records.len(), out.rejected.len()), (3, 2, 1));
+    let ids: Vec<&str> = out.records.iter().map(|h| h.id().as_str()).collect();
+    assert_eq!(ids, ["7", "9"]);
+    let r = &out.rejected[0];
+    assert_eq!((r.line, r.error.kind()), (2, ErrorKind::MissingField));
+    assert_eq!(r.error.line(), Some(2));
+    assert_eq!(r.error.record().unwrap().id.as_deref(), Some("8"));
+    let err = read_document_histories(Preset::ZendeskJson, audits.as_bytes(), &ReadOptions::new())
+        .unwrap_err();
+    assert_eq!((err.kind(), err.line()), (ErrorKind::MissingField, Some(2)));
+    assert_eq!(err.record().unwrap().id.as_deref(), Some("8"));
+
+    // Help Scout, one page holding three conversations: the second's thread has a status
+    // outside the vendor's table, found when its log is derived. It is record 2.
+    let page = r#"{"_embedded": {"conversations": [
+        {"id": 1, "createdAt": "2021-06-01T09:00:00Z", "status": "active"},
+        {"id": 2, "createdAt": "2021-06-01T09:00:00Z", "status": "active",
+         "_embedded": {"threads": [{"id": 5, "type": "customer", "status": "archived",
+           "createdAt": "2021-06-01T09:30:00Z", "createdBy": {"type": "customer"}}]}},
+        {"id": 3, "createdAt": "2021-06-01T09:00:00Z", "status": "pending"}]}}"#;
+    let out = read_document_histories(Preset::HelpScout, page.as_bytes(), &lenient).unwrap();
+    assert_eq!((out.read, out.records.len(), out.rejected.len()), (3, 2, 1));
+    let r = &out.rejected[0];
+    assert_eq!((r.line, r.error.kind()), (2, ErrorKind::UnmappedStatus));
+    assert_eq!(r.error.line(), Some(2));
+    assert_eq!(r.error.record().unwrap().id.as_deref(), Some("2"));
+    let err = read_document_histories(Preset::HelpScout, page.as_bytes(), &ReadOptions::new())
+        .unwrap_err();
+    assert_eq!(
+        (err.kind(), err.line()),
+        (ErrorKind::UnmappedStatus, Some(2))
+    );
+}

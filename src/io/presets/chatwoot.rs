@@ -45,7 +45,8 @@
 //! the conversation `conversation_id`, customer `contact.id`.
 
 use super::json::{
-    Record, documents, latest_per_id, positioned, read_each, records, short, unwrap_envelope,
+    Record, documents, latest_per_id, positioned, read_each, read_each_at, records, short,
+    unwrap_envelope, without_positions,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::io::{ReadOptions, ReadOutcome};
@@ -99,8 +100,16 @@ pub fn read_chatwoot_events(
     input: impl Read,
     options: &ReadOptions,
 ) -> Result<ReadOutcome<Vec<TicketEvent>>> {
+    read_chatwoot_events_at(input, options).map(without_positions)
+}
+
+/// [`read_chatwoot_events`], each ticket's events with its record's position.
+pub(crate) fn read_chatwoot_events_at(
+    input: impl Read,
+    options: &ReadOptions,
+) -> Result<ReadOutcome<(u64, Vec<TicketEvent>)>> {
     let items = conversations(input)?;
-    read_each(&items, options, "event", |r| events(r, options))
+    read_each_at(&items, options, "event", |r| events(r, options))
 }
 
 /// Reads Chatwoot's CSAT survey responses (see the [module docs](self)).

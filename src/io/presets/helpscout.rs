@@ -51,8 +51,8 @@
 //! of Great ratings.
 
 use super::json::{
-    Record, documents, history_of, latest_per_id, positioned, read_each, records, short,
-    unwrap_envelope,
+    Record, documents, history_of, latest_per_id, positioned, read_each, read_each_at, records,
+    short, unwrap_envelope, without_positions,
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::io::{ReadOptions, ReadOutcome};
@@ -107,8 +107,16 @@ pub fn read_helpscout_events(
     input: impl Read,
     options: &ReadOptions,
 ) -> Result<ReadOutcome<Vec<TicketEvent>>> {
+    read_helpscout_events_at(input, options).map(without_positions)
+}
+
+/// [`read_helpscout_events`], each ticket's events with its record's position.
+pub(crate) fn read_helpscout_events_at(
+    input: impl Read,
+    options: &ReadOptions,
+) -> Result<ReadOutcome<(u64, Vec<TicketEvent>)>> {
     let items = conversations(input)?;
-    read_each(&items, options, "event", |r| events(r, options))
+    read_each_at(&items, options, "event", |r| events(r, options))
 }
 
 /// Reads the happiness ratings report into CSAT responses (see the [module docs](self)).

@@ -45,7 +45,9 @@
 //! at its `created_at` → a CSAT response with id `<conversation id>-rating`; a conversation
 //! without a rating gives none.
 
-use super::json::{Record, documents, latest_per_id, read_each, records, short};
+use super::json::{
+    Record, documents, latest_per_id, read_each, read_each_at, records, short, without_positions,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::io::{ReadOptions, ReadOutcome};
 use crate::model::{
@@ -98,8 +100,16 @@ pub fn read_intercom_events(
     input: impl Read,
     options: &ReadOptions,
 ) -> Result<ReadOutcome<Vec<TicketEvent>>> {
+    read_intercom_events_at(input, options).map(without_positions)
+}
+
+/// [`read_intercom_events`], each ticket's events with its record's position.
+pub(crate) fn read_intercom_events_at(
+    input: impl Read,
+    options: &ReadOptions,
+) -> Result<ReadOutcome<(u64, Vec<TicketEvent>)>> {
     let items = conversations(input)?;
-    read_each(&items, options, "event", |r| events(r, options))
+    read_each_at(&items, options, "event", |r| events(r, options))
 }
 
 /// Reads the conversations' ratings into CSAT responses (see the [module docs](self)).

@@ -313,11 +313,22 @@ pub(crate) fn read_each<T>(
     record_type: &'static str,
     read: impl Fn(&Record<'_>) -> Result<T>,
 ) -> Result<ReadOutcome<T>> {
+    read_each_at(items, options, record_type, read).map(without_positions)
+}
+
+/// [`read_each`], each accepted record with its position: for a caller that rejects an
+/// accepted record later (a ticket whose event log cannot be derived) at its position.
+pub(crate) fn read_each_at<T>(
+    items: &[(u64, Value)],
+    options: &ReadOptions,
+    record_type: &'static str,
+    read: impl Fn(&Record<'_>) -> Result<T>,
+) -> Result<ReadOutcome<(u64, T)>> {
     collect(
         options,
         items.iter().map(|(position, value)| {
             let record = Record::new(value).map_err(|e| e.with_line(*position))?;
-            read(&record).map_err(|e| {
+            read(&record).map(|r| (*position, r)).map_err(|e| {
                 let e = e.with_record_type(record_type).with_line(*position);
                 match record.text(&["id"]).ok().flatten() {
                     Some(id) => e.with_id(id),
@@ -326,6 +337,15 @@ pub(crate) fn read_each<T>(
             })
         }),
     )
+}
+
+/// The records of an outcome without their positions.
+pub(crate) fn without_positions<T>(out: ReadOutcome<(u64, T)>) -> ReadOutcome<T> {
+    ReadOutcome {
+        records: out.records.into_iter().map(|(_, r)| r).collect(),
+        rejected: out.rejected,
+        read: out.read,
+    }
 }
 
 /// The records numbered by their 1-based positions (for files without ids to deduplicate).

@@ -558,12 +558,22 @@ pub fn read_document_events(
     input: impl std::io::Read,
     options: &ReadOptions,
 ) -> Result<super::ReadOutcome<Vec<crate::model::TicketEvent>>> {
+    read_document_events_at(preset, input, options).map(json::without_positions)
+}
+
+/// [`read_document_events`], each ticket's events with the position of its (first) record:
+/// the line [`read_document_histories`] rejects a ticket at.
+fn read_document_events_at(
+    preset: Preset,
+    input: impl std::io::Read,
+    options: &ReadOptions,
+) -> Result<super::ReadOutcome<(u64, Vec<crate::model::TicketEvent>)>> {
     match preset {
-        Preset::ZendeskJson => zendesk_audits::read_zendesk_audits(input, options),
-        Preset::Intercom => intercom::read_intercom_events(input, options),
-        Preset::HelpScout => helpscout::read_helpscout_events(input, options),
-        Preset::Zammad => zammad::read_zammad_events(input, options),
-        Preset::Chatwoot => chatwoot::read_chatwoot_events(input, options),
+        Preset::ZendeskJson => zendesk_audits::read_zendesk_audits_at(input, options),
+        Preset::Intercom => intercom::read_intercom_events_at(input, options),
+        Preset::HelpScout => helpscout::read_helpscout_events_at(input, options),
+        Preset::Zammad => zammad::read_zammad_events_at(input, options),
+        Preset::Chatwoot => chatwoot::read_chatwoot_events_at(input, options),
         other => Err(Error::new(
             ErrorKind::InvalidOption,
             "a JSON API preset with an event log (zendesk-json, intercom, helpscout, zammad, chatwoot)",
@@ -595,10 +605,13 @@ pub(crate) const CREATED_RESOLVED_SCHEMA: Schema = Schema {
 /// history with the preset's status vocabulary (or the options' status map) and the options'
 /// event order: what [`load`](crate::io::load) does with such a file given as `events`, for
 /// the doors that read one file at a time. A ticket whose derivation fails is rejected in
-/// lenient mode (line 0), so accepted + rejected = read tickets.
+/// lenient mode at its record's position (for an event log spread over several records, as
+/// Zendesk's audits are, its first record's), the line every other reject of the file names,
+/// so accepted + rejected = read tickets.
 ///
 /// # Errors
-/// As [`read_document_events`]; in strict mode the first ticket's derivation error.
+/// As [`read_document_events`]; in strict mode the first ticket's derivation error, at its
+/// record's position as above.
 ///
 /// # Example
 /// ```
@@ -615,30 +628,53 @@ pub fn read_document_histories(
     options: &ReadOptions,
 ) -> Result<super::ReadOutcome<crate::model::TicketHistory>> {
     use crate::model::{DeriveOptions, derive_histories, derive_histories_lenient};
-    let out = read_document_events(preset, input, options)?;
+    let super::ReadOutcome {
+        records: lists,
+        mut rejected,
+        read,
+    } = read_document_events_at(preset, input, options)?;
     let map = options
         .status_map
         .clone()
         .unwrap_or_else(|| preset.status_map());
     let derive = DeriveOptions::new().order(options.event_order.unwrap_or_default());
-    let events = out.records.into_iter().flatten();
-    let mut rejected = out.rejected;
+    // Each ticket's position: that of the first record holding one of its events (every
+    // ticket derived has one, as its events come from records).
+    let mut first: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for (position, events) in &lists {
+        for e in events {
+            let at = first.entry(e.ticket_id.as_str()).or_insert(*position);
+            *at = (*at).min(*position);
+        }
+    }
+    let at_its_record = |error: Error, id: &str| match first.get(id) {
+        Some(&line) => (line, error.with_line(line)),
+        None => (0, error),
+    };
+    let events = lists.iter().flat_map(|(_, events)| events.iter().cloned());
     let records = match options.error_mode() {
-        super::ErrorMode::Strict => derive_histories(events, &map, derive)?,
+        super::ErrorMode::Strict => derive_histories(events, &map, derive).map_err(|e| match e
+            .record()
+            .and_then(|r| r.id.clone())
+        {
+            Some(id) => at_its_record(e, &id).1,
+            None => e,
+        })?,
         super::ErrorMode::Lenient => {
             let (histories, failed) = derive_histories_lenient(events, &map, derive);
-            rejected.extend(
-                failed
-                    .into_iter()
-                    .map(|(_, error)| super::Rejected { line: 0, error }),
-            );
+            rejected.extend(failed.into_iter().map(|(id, error)| {
+                let (line, error) = at_its_record(error, id.as_str());
+                super::Rejected { line, error }
+            }));
+            // In input order, as every reader's rejects are.
+            rejected.sort_by_key(|r| r.line);
             histories
         }
     };
     Ok(super::ReadOutcome {
         records,
         rejected,
-        read: out.read,
+        read,
     })
 }
 

@@ -47,7 +47,10 @@
 //! that article as the first response, the derivation takes the next agent reply after it
 //! (the opening message is no response to the customer); the summary keeps Zammad's.
 
-use super::json::{Record, documents, history_of, latest_per_id, read_each, records};
+use super::json::{
+    Record, documents, history_of, latest_per_id, read_each, read_each_at, records,
+    without_positions,
+};
 use crate::error::{Error, Result};
 use crate::io::{ReadOptions, ReadOutcome};
 use crate::model::{Author, EventKind, Status, StatusMap, Ticket, TicketEvent, TicketId};
@@ -115,8 +118,16 @@ pub fn read_zammad_events(
     input: impl Read,
     options: &ReadOptions,
 ) -> Result<ReadOutcome<Vec<TicketEvent>>> {
+    read_zammad_events_at(input, options).map(without_positions)
+}
+
+/// [`read_zammad_events`], each ticket's events with its record's position.
+pub(crate) fn read_zammad_events_at(
+    input: impl Read,
+    options: &ReadOptions,
+) -> Result<ReadOutcome<(u64, Vec<TicketEvent>)>> {
     let items = tickets(input)?;
-    read_each(&items, options, "event", |r| events(r, options))
+    read_each_at(&items, options, "event", |r| events(r, options))
 }
 
 /// A named attribute (`expand=true`), else its id.

@@ -31,7 +31,7 @@
 //! The tests check the sample's log, derived, against the same tickets' `metric_sets`
 //! (first reply, first and full resolution in whole minutes, reopens, replies).
 
-use super::json::{Record, collect, documents, records};
+use super::json::{Record, collect, documents, records, without_positions};
 use crate::error::{Error, Result};
 use crate::io::{ReadOptions, ReadOutcome};
 use crate::model::{Author, EventKind, Instant, TicketEvent, TicketId};
@@ -67,6 +67,14 @@ pub fn read_zendesk_audits(
     input: impl Read,
     options: &ReadOptions,
 ) -> Result<ReadOutcome<Vec<TicketEvent>>> {
+    read_zendesk_audits_at(input, options).map(without_positions)
+}
+
+/// [`read_zendesk_audits`], each ticket's events with the position of its first audit.
+pub(crate) fn read_zendesk_audits_at(
+    input: impl Read,
+    options: &ReadOptions,
+) -> Result<ReadOutcome<(u64, Vec<TicketEvent>)>> {
     let (audits, _) = records(documents(input)?, "audits", &[])?;
     // Group by ticket, in the order of each ticket's first audit.
     let mut order: Vec<String> = Vec::new();
@@ -90,7 +98,10 @@ pub fn read_zendesk_audits(
     }
     let tickets = order.into_iter().map(|id| {
         let audits = by_ticket.remove(&id).unwrap_or_default();
+        // Audits are kept in file order: the first is the ticket's first line.
+        let first = audits.first().map_or(0, |(position, _)| *position);
         ticket_events(&id, &audits, options)
+            .map(|events| (first, events))
             .map_err(|(position, e)| e.with_record_type("event").with_line(position).with_id(id))
     });
     collect(options, bad.into_iter().map(Err).chain(tickets))

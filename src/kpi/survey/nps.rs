@@ -38,6 +38,19 @@ impl Default for NpsOptions {
 }
 
 impl NpsOptions {
+    /// Whether a score is on the 0–10 scale: what the accumulator checks on `push`, for a
+    /// caller that must check before it pushes anywhere (the report's cells).
+    ///
+    /// # Errors
+    /// [`ErrorKind::ScoreOutOfScale`](crate::ErrorKind::ScoreOutOfScale) off the scale.
+    pub(crate) fn check_score(&self, score: i32) -> Result<(), Error> {
+        if (NPS_SCALE.0..=NPS_SCALE.1).contains(&score) {
+            Ok(())
+        } else {
+            Err(off_scale(score, NPS_SCALE_RULE.into()))
+        }
+    }
+
     /// Report adjusted-Wald intervals (Rocks & Sauro): ¾ of a response is added to the promoters
     /// and to the detractors, and n becomes n + 3, before the interval is built around the
     /// adjusted score. Better coverage than plain Wald on small samples and at ±100.
@@ -256,7 +269,7 @@ impl Accumulator for NpsAccumulator {
         if self.counts.add(*score)? {
             Ok(())
         } else {
-            Err(off_scale(*score, NPS_SCALE_RULE.into()))
+            self.options.check_score(*score)
         }
     }
 
