@@ -11,7 +11,7 @@
 //! - strict: `Ok` exactly when lenient rejects nothing, with the same records.
 
 use super::load::EventLog;
-use super::presets::{read_document_surveys, read_document_tickets};
+use super::presets::{read_document_histories, read_document_surveys, read_document_tickets};
 use super::{
     ErrorMode, Format, Preset, ReadOptions, ReadOutcome, Rejected, SurveyReader, TicketReader,
     read_servicenow_from,
@@ -167,7 +167,7 @@ pub fn csv_presets(data: &[u8]) -> Result<()> {
     result
 }
 
-/// The JSON API presets (Zendesk's, Freshdesk's, Intercom's): tickets and ratings documents.
+/// The JSON API presets: Zendesk's, Freshdesk's and Intercom's tickets and ratings documents, and the event logs of the five presets that have one, derived into histories.
 pub fn json_presets(data: &[u8]) -> Result<()> {
     let mut result = Err(crate::Error::new(
         crate::ErrorKind::InvalidValue,
@@ -183,6 +183,20 @@ pub fn json_presets(data: &[u8]) -> Result<()> {
             ReadOptions::new(),
         );
         result = either(result, either(tickets, surveys));
+    }
+    // The event logs, derived: every ticket a history or a reject, at its first record.
+    for preset in [
+        Preset::ZendeskJson,
+        Preset::Intercom,
+        Preset::HelpScout,
+        Preset::Zammad,
+        Preset::Chatwoot,
+    ] {
+        let histories = both(
+            |o| read_document_histories(preset, data, o),
+            ReadOptions::new(),
+        );
+        result = either(result, histories);
     }
     result
 }

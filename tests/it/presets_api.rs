@@ -684,6 +684,41 @@ fn document_histories_reject_a_ticket_at_its_first_record() {
     assert_eq!((err.kind(), err.line()), (ErrorKind::MissingField, Some(2)));
     assert_eq!(err.record().unwrap().id.as_deref(), Some("8"));
 
+    // Ticket 4's audits (lines 1 and 3) carry no `events`, ticket 6's only a notification:
+    // each is rejected at its first audit, not lost (read 3 = 1 accepted + 2 rejected).
+    let bare = [
+        r#"{"id": 1, "ticket_id": 4, "created_at": "2021-06-01T09:00:00Z"}"#,
+        r#"{"id": 2, "ticket_id": 5, "created_at": "2021-06-01T09:30:00Z", "events": [{"type": "Create", "field_name": "status", "value": "new"}]}"#,
+        r#"{"id": 3, "ticket_id": 4, "created_at": "2021-06-01T10:00:00Z", "events": []}"#,
+        r#"{"id": 4, "ticket_id": 6, "created_at": "2021-06-01T11:00:00Z", "events": [{"type": "Notification", "subject": "hi"}]}"#,
+    ]
+    .join("\n");
+    let out = read_document_histories(Preset::ZendeskJson, bare.as_bytes(), &lenient).unwrap();
+    assert_eq!((out.read, out.records.len(), out.rejected.len()), (3, 1, 2));
+    assert_eq!(out.records[0].id().as_str(), "5");
+    let seen: Vec<_> = out
+        .rejected
+        .iter()
+        .map(|r| {
+            (
+                r.line,
+                r.error.kind(),
+                r.error.field(),
+                r.error.record().unwrap().id.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (1, ErrorKind::MissingField, Some("events"), Some("4")),
+            (4, ErrorKind::MissingField, Some("events"), Some("6")),
+        ]
+    );
+    let err = read_document_histories(Preset::ZendeskJson, bare.as_bytes(), &ReadOptions::new())
+        .unwrap_err();
+    assert_eq!((err.line(), err.field()), (Some(1), Some("events")));
+
     // Help Scout, one page holding three conversations: the second's thread has a status
     // outside the vendor's table, found when its log is derived. It is record 2.
     let page = r#"{"_embedded": {"conversations": [

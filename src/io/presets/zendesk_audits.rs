@@ -28,6 +28,9 @@
 //!
 //! A ticket whose audits hold no `Create` (the export starts after its creation) is the
 //! derivation's [`MissingField`](crate::ErrorKind::MissingField) error: no instant is guessed.
+//! A ticket whose audits hold no event of the kinds above at all (no `events`, or only
+//! notifications) is that error here, at its first audit: it would otherwise leave no trace,
+//! neither a history nor a reject.
 //! The tests check the sample's log, derived, against the same tickets' `metric_sets`
 //! (first reply, first and full resolution in whole minutes, reopens, replies).
 
@@ -192,6 +195,18 @@ fn ticket_events(
             };
             out.push(TicketEvent::new(id, at, kind));
         }
+    }
+    if out.is_empty() {
+        let first = audits.iter().map(|(p, _)| *p).min().unwrap_or(0);
+        return Err((
+            first,
+            Error::new(
+                crate::ErrorKind::MissingField,
+                "a ticket's audits hold an event this reader maps (a Create, a Change of status \
+                 or tags, a Comment)",
+            )
+            .with_field("events"),
+        ));
     }
     Ok(out)
 }
