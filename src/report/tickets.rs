@@ -551,9 +551,18 @@ impl TicketMetrics {
     }
 
     /// The table as CSV: a header of [`columns`](Self::columns), one line per ticket, an empty
-    /// field for a missing value, instants in RFC 3339 UTC.
+    /// field for a missing value, instants in RFC 3339 UTC. A free-form dimension's name is
+    /// written as a text value is (quoted when it holds a comma, a quote or a line break; a
+    /// leading `=`, `+`, `-`, `@`, tab or carriage return made text with a `'`), so the header
+    /// has one field per column.
     pub fn to_csv(&self) -> String {
-        let mut out = self.columns().join(",");
+        // The names come from the input (a kept column's header), as the values do.
+        let header: Vec<String> = self
+            .columns()
+            .iter()
+            .map(|c| super::table::csv_text(c, false))
+            .collect();
+        let mut out = header.join(",");
         out.push('\n');
         for row in &self.rows {
             let fields: Vec<String> = row

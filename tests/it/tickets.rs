@@ -1317,3 +1317,37 @@ fn renamed_dimensions_skip_every_name_taken() {
         ]
     );
 }
+
+/// Free-form dimension names with a comma and a leading `=` (a kept column `Plan, tier`, one
+/// named `=1+1`): the CSV header has one field per column, written as text values are.
+#[test]
+fn the_csv_header_has_one_field_per_column() {
+    let input = ReportInput {
+        tickets: vec![
+            Ticket::builder("A", t0())
+                .dimension("Plan, tier", "pro")
+                .dimension("=1+1", "x")
+                .build()
+                .unwrap(),
+        ],
+        ..ReportInput::default()
+    };
+    let table = TicketMetrics::compute(&input, &ReportOptions::default()).unwrap();
+    let csv = table.to_csv();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header.len(), table.columns().len(), "{csv}");
+    assert_eq!(header[9..12], ["segment", "'=1+1", "Plan, tier"]);
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(row.len(), header.len());
+    assert_eq!((&row[0], &row[10], &row[11]), ("A", "x", "pro"));
+    assert!(csv.starts_with(
+        "ticket_id,channel,priority,team,assignee,first_responder,solver,status,customer_id,\
+         segment,'=1+1,\"Plan, tier\",created_at,"
+    ));
+}
