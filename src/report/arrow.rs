@@ -181,8 +181,8 @@ fn rows_to_arrow(rows: &[ReportRow]) -> Result<RecordBatch, Error> {
 
 impl TicketMetrics {
     /// The Arrow type of the per-ticket column `name`: instants `timestamp[us, UTC]`, seconds,
-    /// counts and scores `int64`, flags `bool`, the rest (and every free-form dimension, even
-    /// one named like a typed column) `utf8`.
+    /// counts and scores `int64`, flags `bool`, the rest (and every free-form dimension's
+    /// column, whose name is never a typed column's: see [`columns`](Self::columns)) `utf8`.
     pub fn arrow_type(name: &str) -> DataType {
         if !TICKET_COLUMNS.contains(&name) {
             return DataType::Utf8;

@@ -70,7 +70,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 /// The table's fixed columns, in order; the free-form dimensions the tickets carry follow
-/// `segment`, by name (see [`TicketMetrics::columns`]).
+/// `segment`, by name, a dimension named like one of these columns under a name of its own
+/// (see [`TicketMetrics::columns`]).
 pub const TICKET_COLUMNS: [&str; 34] = [
     "ticket_id",
     "channel",
@@ -110,6 +111,37 @@ pub const TICKET_COLUMNS: [&str; 34] = [
 
 /// Where the free-form dimension columns go: after `segment`.
 pub(crate) const DIMENSIONS_AFTER: usize = 10;
+
+/// What the column of a free-form dimension named like a fixed column is named after: `frt_s`
+/// is written `frt_s_dimension` (see [`TicketMetrics::columns`]).
+const DIMENSION_SUFFIX: &str = "_dimension";
+
+/// The column name of each free-form dimension of `names` (sorted and distinct, as
+/// [`TicketMetrics::dimension_names`]), in their order. Every door writes these names, so the
+/// rule lives here once.
+fn dimension_columns(names: &[String]) -> Vec<String> {
+    // A renamed dimension yields to every name a source wrote (a `frt_s_dimension` column keeps
+    // its name) and to the names given before it, so that distinctness rests on no property
+    // of the fixed names' spelling.
+    let mut taken: BTreeSet<&str> = TICKET_COLUMNS.into_iter().collect();
+    taken.extend(names.iter().map(String::as_str));
+    let mut given = Vec::with_capacity(names.len());
+    for n in names {
+        if !TICKET_COLUMNS.contains(&n.as_str()) {
+            given.push(n.clone());
+            continue;
+        }
+        let base = format!("{n}{DIMENSION_SUFFIX}");
+        let mut name = base.clone();
+        let mut i = 2;
+        while taken.contains(name.as_str()) || given.contains(&name) {
+            name = format!("{base}_{i}");
+            i += 1;
+        }
+        given.push(name);
+    }
+    given
+}
 
 /// One ticket's facts, as the report reads them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -192,7 +224,10 @@ pub struct TicketMetrics {
     /// The report's end: the instant `open_at_end` and `age_s` are judged at (`None` without
     /// tickets or `as_of`).
     pub end: Option<Instant>,
-    /// Free-form dimension names carried by any ticket, in order (their columns).
+    /// Free-form dimension names carried by any ticket, sorted: the keys of each row's
+    /// [`dimensions`](TicketMetricsRow::dimensions). Each is a column, under this name unless
+    /// it is one of the fixed [`TICKET_COLUMNS`] (see [`columns`](TicketMetrics::columns) and
+    /// [`dimension_columns`](TicketMetrics::dimension_columns)).
     pub dimension_names: Vec<String>,
     /// One row per ticket: summary rows first, then histories, each in input order.
     pub rows: Vec<TicketMetricsRow>,
@@ -471,20 +506,63 @@ impl TicketMetrics {
         self.rows.iter()
     }
 
-    /// The column names: [`TICKET_COLUMNS`] with the free-form dimensions after `segment`.
+    /// The column names, every one distinct: [`TICKET_COLUMNS`] with the free-form dimensions
+    /// after `segment` ([`dimension_columns`](Self::dimension_columns)). CSV, JSON and Arrow
+    /// (so Python's `to_pandas`, `to_polars` and `to_dicts`, and the CLI's `tickets`) write
+    /// these names.
+    ///
+    /// The fixed columns keep their names. A free-form dimension keeps its name unless it is
+    /// one of them (a helpdesk export's `frt_s` or `ticket_id` column kept with
+    /// [`keep_extra_columns`](crate::io::ReadOptions::keep_extra_columns), a builder's
+    /// `.dimension("first_responder", …)`): it is then written `<name>_dimension`, or
+    /// `<name>_dimension_2`, `_3`, … the first that no free-form dimension is named and no
+    /// earlier one was given. With dimensions `frt_s` and `frt_s_dimension`, the first is
+    /// written `frt_s_dimension_2` and the second keeps its name.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use supportkpi::report::{ReportInput, ReportOptions, TicketMetrics};
+    /// use supportkpi::Ticket;
+    ///
+    /// let t0 = Utc.with_ymd_and_hms(2021, 6, 28, 9, 0, 0).unwrap();
+    /// let input = ReportInput {
+    ///     tickets: vec![Ticket::builder("T-1", t0).dimension("frt_s", "12")
+    ///         .dimension("plan", "pro").build()?],
+    ///     ..ReportInput::default()
+    /// };
+    /// let table = TicketMetrics::compute(&input, &ReportOptions::default())?;
+    /// assert_eq!(table.dimension_names, ["frt_s", "plan"]);
+    /// assert_eq!(table.dimension_columns(), ["frt_s_dimension", "plan"]);
+    /// assert_eq!(&table.columns()[9..12], ["segment", "frt_s_dimension", "plan"]);
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
     pub fn columns(&self) -> Vec<String> {
         let mut c: Vec<String> = TICKET_COLUMNS.iter().map(|s| (*s).to_owned()).collect();
-        c.splice(
-            DIMENSIONS_AFTER..DIMENSIONS_AFTER,
-            self.dimension_names.iter().cloned(),
-        );
+        c.splice(DIMENSIONS_AFTER..DIMENSIONS_AFTER, self.dimension_columns());
         c
     }
 
+    /// The column name of each of [`dimension_names`](Self::dimension_names), in its order:
+    /// the name itself, or for one of the fixed [`TICKET_COLUMNS`] the name
+    /// [`columns`](Self::columns) gives it. Zipped with `dimension_names`, it maps a column back
+    /// to the dimension it holds.
+    pub fn dimension_columns(&self) -> Vec<String> {
+        dimension_columns(&self.dimension_names)
+    }
+
     /// The table as CSV: a header of [`columns`](Self::columns), one line per ticket, an empty
-    /// field for a missing value, instants in RFC 3339 UTC.
+    /// field for a missing value, instants in RFC 3339 UTC. A free-form dimension's name is
+    /// written as a text value is (quoted when it holds a comma, a quote or a line break; a
+    /// leading `=`, `+`, `-`, `@`, tab or carriage return made text with a `'`), so the header
+    /// has one field per column.
     pub fn to_csv(&self) -> String {
-        let mut out = self.columns().join(",");
+        // The names come from the input (a kept column's header), as the values do.
+        let header: Vec<String> = self
+            .columns()
+            .iter()
+            .map(|c| super::table::csv_text(c, false))
+            .collect();
+        let mut out = header.join(",");
         out.push('\n');
         for row in &self.rows {
             let fields: Vec<String> = row

@@ -1033,3 +1033,321 @@ proptest! {
         prop_assert_eq!(&merged.sections.drill_down, &report.sections.drill_down);
     }
 }
+
+/// The names each output form writes for `table`: rows (the typed row's fields and its
+/// dimensions), CSV's header, JSON's `columns` and each row object's keys, Arrow's fields.
+/// Returns the forms that write a name twice (or lose one).
+fn forms_with_a_name_twice(table: &TicketMetrics) -> Vec<String> {
+    let bad = std::cell::RefCell::new(Vec::new());
+    let check = |form: &str, names: Vec<String>| {
+        let mut seen = std::collections::BTreeSet::new();
+        let twice: Vec<_> = names.iter().filter(|n| !seen.insert(*n)).collect();
+        if !twice.is_empty() {
+            bad.borrow_mut().push(format!("{form}: {twice:?}"));
+        }
+    };
+    let columns = table.columns();
+    check("columns", columns.clone());
+    let csv = table.to_csv();
+    let header = csv.lines().next().unwrap();
+    check("csv", header.split(',').map(str::to_owned).collect());
+    let json: serde_json::Value = serde_json::from_str(&table.to_json()).unwrap();
+    check(
+        "json columns",
+        json["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_owned())
+            .collect(),
+    );
+    // serde_json keeps the last of two equal keys: a lost column is one key short.
+    for (i, row) in json["rows"].as_array().unwrap().iter().enumerate() {
+        let keys = row.as_object().unwrap().len();
+        if keys != columns.len() {
+            bad.borrow_mut().push(format!(
+                "json row {i}: {keys} keys for {} columns",
+                columns.len()
+            ));
+        }
+    }
+    #[cfg(feature = "arrow")]
+    check(
+        "arrow",
+        table
+            .to_arrow()
+            .unwrap()
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect(),
+    );
+    bad.into_inner()
+}
+
+/// A helpdesk export kept with `keep_extra_columns` whose columns are named like the table's:
+/// `first_responder`, `frt_s`, `ticket_id` and `frt_s_dimension` become free-form dimensions
+/// (`status` and `reopens` are the ticket's own fields).
+#[test]
+fn free_form_dimensions_named_like_columns_get_names_of_their_own() {
+    use supportkpi::io::{ReadOptions, Sources, load};
+    let dir = std::env::temp_dir().join(format!("supportkpi-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tickets.csv");
+    std::fs::write(
+        &path,
+        "id,created_at,first_response_at,first_responder,frt_s,status,ticket_id,reopens,frt_s_dimension\n\
+         T-1,2021-06-28T09:00:00Z,2021-06-28T09:30:00Z,ann,12,open,HD-1,0,x\n\
+         T-2,2021-06-28T10:00:00Z,,,,pending,HD-2,2,\n",
+    )
+    .unwrap();
+    let sources = Sources {
+        tickets: Some(path),
+        ..Sources::default()
+    };
+    let input = load(&sources, &ReadOptions::new().keep_extra_columns(true))
+        .unwrap()
+        .input;
+    let table = TicketMetrics::compute(&input, &ReportOptions::default()).unwrap();
+    assert_eq!(
+        table.dimension_names,
+        ["first_responder", "frt_s", "frt_s_dimension", "ticket_id"]
+    );
+    assert_eq!(forms_with_a_name_twice(&table), Vec::<String>::new());
+    // The fixed columns keep their names; `frt_s_dimension`, a name the file wrote, keeps its
+    // own, so the `frt_s` column of the file is the next free one.
+    assert_eq!(
+        table.dimension_columns(),
+        [
+            "first_responder_dimension",
+            "frt_s_dimension_2",
+            "frt_s_dimension",
+            "ticket_id_dimension"
+        ]
+    );
+    assert_eq!(
+        table.columns()[8..15],
+        [
+            "customer_id",
+            "segment",
+            "first_responder_dimension",
+            "frt_s_dimension_2",
+            "frt_s_dimension",
+            "ticket_id_dimension",
+            "created_at"
+        ]
+    );
+
+    // The rows: the ticket's own facts in their fields, the file's columns in `dimensions`.
+    let [t1, t2] = &table.rows[..] else {
+        panic!("{:?}", table.rows)
+    };
+    assert_eq!(
+        (
+            t1.ticket_id.as_str(),
+            t1.first_responder.as_deref(),
+            t1.frt_s
+        ),
+        ("T-1", None, Some(1800))
+    );
+    assert_eq!((t1.status.as_str(), t1.reopens), ("open", Some(0)));
+    let dims = |pairs: &[(&str, &str)]| -> std::collections::BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    assert_eq!(
+        t1.dimensions,
+        dims(&[
+            ("first_responder", "ann"),
+            ("frt_s", "12"),
+            ("frt_s_dimension", "x"),
+            ("ticket_id", "HD-1")
+        ])
+    );
+    assert_eq!(
+        (
+            t2.ticket_id.as_str(),
+            t2.frt_s,
+            t2.status.as_str(),
+            t2.reopens
+        ),
+        ("T-2", None, "pending", Some(2))
+    );
+    assert_eq!(t2.dimensions, dims(&[("ticket_id", "HD-2")]));
+
+    // CSV: the file's values under their own columns, the ticket's beside them.
+    let csv = table.to_csv();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(
+        lines[0].starts_with(
+            "ticket_id,channel,priority,team,assignee,first_responder,solver,status,customer_id,\
+             segment,first_responder_dimension,frt_s_dimension_2,frt_s_dimension,\
+             ticket_id_dimension,created_at,first_response_at,first_resolved_at,resolved_at,\
+             frt_s,frt_bh_s,resolution_s,resolution_bh_s,agent_replies,reopens,"
+        ),
+        "{csv}"
+    );
+    assert!(
+        lines[1].starts_with(
+            "T-1,,,,,,,open,,,ann,12,x,HD-1,2021-06-28T09:00:00Z,2021-06-28T09:30:00Z,,,1800,,,,,0,"
+        ),
+        "{csv}"
+    );
+    assert!(
+        lines[2].starts_with("T-2,,,,,,,pending,,,,,,HD-2,2021-06-28T10:00:00Z,,,,,,,,,2,"),
+        "{csv}"
+    );
+
+    // JSON: every column a key of its own (the ticket id is T-1, not the file's HD-1).
+    let json: serde_json::Value = serde_json::from_str(&table.to_json()).unwrap();
+    let r1 = &json["rows"][0];
+    assert_eq!(
+        (&r1["ticket_id"], &r1["ticket_id_dimension"]),
+        (&"T-1".into(), &"HD-1".into())
+    );
+    assert_eq!(
+        (&r1["frt_s"], &r1["frt_s_dimension_2"]),
+        (&1800.into(), &"12".into())
+    );
+    assert_eq!(r1["frt_s_dimension"], "x");
+    assert_eq!(
+        (&r1["first_responder"], &r1["first_responder_dimension"]),
+        (&serde_json::Value::Null, &"ann".into())
+    );
+    let r2 = &json["rows"][1];
+    assert_eq!(
+        (&r2["ticket_id"], &r2["reopens"]),
+        (&"T-2".into(), &2.into())
+    );
+    assert_eq!(r2["frt_s_dimension_2"], serde_json::Value::Null);
+
+    // Arrow: the fixed columns typed, the dimensions text.
+    #[cfg(feature = "arrow")]
+    {
+        use arrow_array::cast::AsArray;
+        use arrow_array::types::Int64Type;
+        let batch = table.to_arrow().unwrap();
+        let text = |name: &str| -> Vec<Option<String>> {
+            let c = batch.column_by_name(name).unwrap();
+            c.as_string::<i32>()
+                .iter()
+                .map(|v| v.map(str::to_owned))
+                .collect()
+        };
+        let s = |v: &str| Some(v.to_owned());
+        assert_eq!(text("ticket_id"), [s("T-1"), s("T-2")]);
+        assert_eq!(text("ticket_id_dimension"), [s("HD-1"), s("HD-2")]);
+        assert_eq!(text("frt_s_dimension_2"), [s("12"), None]);
+        assert_eq!(text("frt_s_dimension"), [s("x"), None]);
+        assert_eq!(text("first_responder"), [None, None]);
+        assert_eq!(text("first_responder_dimension"), [s("ann"), None]);
+        let frt = batch
+            .column_by_name("frt_s")
+            .unwrap()
+            .as_primitive::<Int64Type>();
+        assert_eq!(frt.iter().collect::<Vec<_>>(), [Some(1800), None]);
+        assert_eq!(batch.num_columns(), table.columns().len());
+    }
+}
+
+/// Built in code: a `segment` dimension beside the customer's segment, a `ticket_id` one, and
+/// the names a renamed dimension would take already held by others (`ticket_id_dimension`,
+/// `ticket_id_dimension_2`). `by` and `where` read a free-form `ticket_id` by its own name,
+/// the table writes it under the next free one.
+#[test]
+fn renamed_dimensions_skip_every_name_taken() {
+    let customer = supportkpi::Customer::new("C-1", t0() - Duration::days(30))
+        .unwrap()
+        .with_segment("enterprise");
+    let ticket = |id: &str, hour: i64, extra: &str| {
+        Ticket::builder(id, h(hour))
+            .customer_id("C-1")
+            .dimension("segment", "smb")
+            .dimension("ticket_id", format!("HD-{id}"))
+            .dimension("ticket_id_dimension", extra)
+            .dimension("ticket_id_dimension_2", "y")
+            .build()
+            .unwrap()
+    };
+    let input = ReportInput {
+        tickets: vec![ticket("A", 0, "a"), ticket("B", 1, "b")],
+        customers: vec![customer],
+        ..ReportInput::default()
+    };
+    let options = ReportOptions::default().with_filter("ticket_id=HD-B".parse().unwrap());
+    let table = TicketMetrics::compute(&input, &options).unwrap();
+    assert_eq!(forms_with_a_name_twice(&table), Vec::<String>::new());
+    assert_eq!(
+        table.dimension_columns(),
+        [
+            "segment_dimension",
+            "ticket_id_dimension_3",
+            "ticket_id_dimension",
+            "ticket_id_dimension_2"
+        ]
+    );
+    let json: serde_json::Value = serde_json::from_str(&table.to_json()).unwrap();
+    let rows = json["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    let b = &rows[0];
+    let pairs: Vec<(&str, &serde_json::Value)> = [
+        "ticket_id",
+        "segment",
+        "segment_dimension",
+        "ticket_id_dimension_3",
+        "ticket_id_dimension",
+        "ticket_id_dimension_2",
+    ]
+    .iter()
+    .map(|c| (*c, &b[*c]))
+    .collect();
+    let v = |s: &str| serde_json::Value::from(s);
+    assert_eq!(
+        pairs,
+        [
+            ("ticket_id", &v("B")),
+            ("segment", &v("enterprise")),
+            ("segment_dimension", &v("smb")),
+            ("ticket_id_dimension_3", &v("HD-B")),
+            ("ticket_id_dimension", &v("b")),
+            ("ticket_id_dimension_2", &v("y")),
+        ]
+    );
+}
+
+/// Free-form dimension names with a comma and a leading `=` (a kept column `Plan, tier`, one
+/// named `=1+1`): the CSV header has one field per column, written as text values are.
+#[test]
+fn the_csv_header_has_one_field_per_column() {
+    let input = ReportInput {
+        tickets: vec![
+            Ticket::builder("A", t0())
+                .dimension("Plan, tier", "pro")
+                .dimension("=1+1", "x")
+                .build()
+                .unwrap(),
+        ],
+        ..ReportInput::default()
+    };
+    let table = TicketMetrics::compute(&input, &ReportOptions::default()).unwrap();
+    let csv = table.to_csv();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header.len(), table.columns().len(), "{csv}");
+    assert_eq!(header[9..12], ["segment", "'=1+1", "Plan, tier"]);
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(row.len(), header.len());
+    assert_eq!((&row[0], &row[10], &row[11]), ("A", "x", "pro"));
+    assert!(csv.starts_with(
+        "ticket_id,channel,priority,team,assignee,first_responder,solver,status,customer_id,\
+         segment,'=1+1,\"Plan, tier\",created_at,"
+    ));
+}

@@ -1178,6 +1178,81 @@ fn tickets_lists_the_facts_behind_the_report() {
     assert_eq!(created.data_type().to_string(), "Timestamp(µs, \"UTC\")");
 }
 
+/// An export with extra columns named like the table's (`frt_s`, `ticket_id`,
+/// `first_responder`): every format writes each name once and the ticket's own values under
+/// the table's names. The command keeps no extra column today; one it kept would be named by
+/// the core's rule (`<name>_dimension`, `TicketMetrics::columns`).
+#[test]
+fn tickets_write_each_column_name_once() {
+    let dir = temp("tickets-names");
+    let t = dir.join("export.csv");
+    std::fs::write(
+        &t,
+        "id,created_at,first_response_at,first_responder,frt_s,status,ticket_id,reopens\n\
+         T-1,2021-06-28T09:00:00Z,2021-06-28T09:30:00Z,ann,12,open,HD-1,0\n",
+    )
+    .unwrap();
+    let t = t.display().to_string();
+    let distinct = |names: &[String]| {
+        let set: std::collections::BTreeSet<_> = names.iter().collect();
+        assert_eq!(set.len(), names.len(), "{names:?}");
+    };
+    let csv = ok(&["tickets", "--tickets", &t, "--format", "csv"]);
+    let mut lines = csv.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    distinct(&header);
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(
+        [
+            row[at("ticket_id")],
+            row[at("frt_s")],
+            row[at("first_responder")]
+        ],
+        ["T-1", "1800", ""]
+    );
+    let json = json(&ok(&["tickets", "--tickets", &t, "--format", "json"]));
+    let columns: Vec<String> = json["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    distinct(&columns);
+    assert_eq!(columns, header);
+    assert_eq!(
+        json["rows"][0].as_object().unwrap().len(),
+        columns.len(),
+        "{json}"
+    );
+    assert_eq!(json["rows"][0]["ticket_id"], "T-1");
+    let path = dir.join("tickets.parquet");
+    ok(&[
+        "tickets",
+        "--tickets",
+        &t,
+        "--format",
+        "parquet",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    let file = std::fs::File::open(&path).unwrap();
+    let reader =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let fields: Vec<String> = reader
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    assert_eq!(fields, header);
+}
+
 #[test]
 fn html_takes_several_dimensions_and_where() {
     let dir = temp("html-by-where");

@@ -106,6 +106,55 @@ def test_ticket_metrics() -> None:
     assert "TicketMetrics: 3 tickets" in repr(t)
 
 
+def test_a_kept_column_named_like_a_column_of_the_table(tmp_path: Any) -> None:
+    """A helpdesk export whose extra columns are named like the table's: the table's own
+    columns keep their names, each kept column is ``<name>_dimension``, so polars takes the
+    table and no dict loses a value (the ticket id is T-1, not the export's HD-1)."""
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "id,created_at,first_response_at,first_responder,frt_s,status,ticket_id,reopens\n"
+        "T-1,2021-06-28T09:00:00Z,2021-06-28T09:30:00Z,ann,12,open,HD-1,0\n"
+        "T-2,2021-06-28T10:00:00Z,,,,pending,HD-2,2\n"
+    )
+    t = sk.ticket_metrics(tickets=path, keep_extra_columns=True)
+    assert len(set(t.columns)) == len(t.columns) == 37
+    assert list(t.columns[9:14]) == [
+        "segment",
+        "first_responder_dimension",
+        "frt_s_dimension",
+        "ticket_id_dimension",
+        "created_at",
+    ]
+    names = ["ticket_id", "ticket_id_dimension", "frt_s", "frt_s_dimension"]
+    names += ["first_responder", "first_responder_dimension", "status", "reopens"]
+    want = [
+        ("T-1", "HD-1", 1800, "12", None, "ann", "open", 0),
+        ("T-2", "HD-2", None, None, None, None, "pending", 2),
+    ]
+    assert [tuple(r[c] for c in names) for r in t.to_dicts()] == want
+
+    df = t.to_polars()
+    assert df.columns == list(t.columns)
+    assert [tuple(r[c] for c in names) for r in df.to_dicts()] == want
+    assert (df.schema["frt_s"], df.schema["frt_s_dimension"]) == (pl.Int64, pl.String)
+
+    pdf = t.to_pandas()
+    assert list(pdf.columns) == list(t.columns)
+    assert str(pdf["frt_s"].dtype) == "Int64"
+    assert pdf["ticket_id"].tolist() == ["T-1", "T-2"]
+    assert pdf["ticket_id_dimension"].tolist() == ["HD-1", "HD-2"]
+
+    header = t.to_csv().splitlines()[0].split(",")
+    assert header == list(t.columns)
+    arrow = pa.table(t.to_arrow())
+    assert arrow.column_names == list(t.columns)
+    assert arrow.column("frt_s_dimension").to_pylist() == ["12", None]
+
+    # ``where`` names the dimension as the export does.
+    kept = sk.ticket_metrics(tickets=path, keep_extra_columns=True, where={"frt_s": "12"})
+    assert [r["ticket_id"] for r in kept.to_dicts()] == ["T-1"]
+
+
 def test_agents_from_an_event_log(tmp_path: Any) -> None:
     """The assignee changes after the first reply: ``first_responder`` credits the agent who
     replied, ``solver`` the one who solved, ``assignee`` stays the last assignment."""

@@ -1384,7 +1384,9 @@ def ticket_metrics(
 
     Columns: ``ticket_id``; the dimensions (``channel``, ``priority``, ``team``, ``assignee``,
     ``first_responder``, ``solver``, ``status``, ``customer_id``, ``segment``, then each
-    free-form one; ``first_responder`` and ``solver`` come from event logs whose events name
+    free-form one, under its name or, when that is one of this table's columns (a kept
+    ``frt_s`` or ``ticket_id`` column), under ``<name>_dimension``, so that no two columns
+    share a name; ``first_responder`` and ``solver`` come from event logs whose events name
     their ``agent``, and are ``None`` for summary rows); ``created_at``,
     ``first_response_at``, ``first_resolved_at``, ``resolved_at``; ``frt_s``, ``frt_bh_s``,
     ``resolution_s``, ``resolution_bh_s``; ``agent_replies``, ``reopens``, ``resolutions``,
