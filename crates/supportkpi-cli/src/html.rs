@@ -253,7 +253,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
         format!("n = {} tickets", thousands(last.tickets_created)),
         reason(last, "first_contact_resolution_pct"),
     );
-    let surveys = |k: SurveyKind| c.input.surveys.iter().any(|s| s.kind() == k);
+    let surveys = |k: SurveyKind| c.input.has_surveys_of(k);
     if surveys(SurveyKind::Csat) {
         push(
             "CSAT",
@@ -303,7 +303,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
             reason(last, "sla_attainment_pct"),
         );
     }
-    if !c.input.costs.is_empty() {
+    if c.input.has_costs() {
         let money = |r: &ReportRow| {
             r.cost_per_ticket
                 .and_then(|d| d.to_string().parse::<f64>().ok())
@@ -326,7 +326,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
             reason(last, "cost_per_ticket"),
         );
     }
-    if !c.input.customers.is_empty() {
+    if !c.input.customers().is_empty() {
         push(
             "Customer retention",
             last.retention_pct,
@@ -1147,13 +1147,8 @@ fn sla_text(c: &Context) -> String {
 /// first of segment, channel and priority the data has. The report is computed with it (once:
 /// its total rows are the same), so the page needs no second report.
 pub(crate) fn breakdown_by(c: &Context) -> Option<&'static str> {
-    let has_segments = c.input.customers.iter().any(|x| x.segment().is_some());
-    let tickets = c
-        .input
-        .tickets
-        .iter()
-        .chain(c.input.histories.iter().map(|h| h.ticket()));
-    let any = |name: &str| tickets.clone().any(|t| t.dimension(name).is_some());
+    let has_segments = c.input.customers().iter().any(|x| x.segment().is_some());
+    let any = |name: &str| c.input.any_ticket_has(name);
     if has_segments && any("customer_id") {
         Some("segment")
     } else if any("channel") {

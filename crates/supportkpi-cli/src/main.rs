@@ -8,6 +8,7 @@ mod args;
 mod charts;
 mod generate;
 mod html;
+mod input;
 mod progress;
 mod report;
 mod table;

@@ -1,19 +1,22 @@
 //! `supportkpi report`: the flags into read and report options, the inputs through
-//! `supportkpi::io::load`, the numbers from `Report::compute`, and out in the chosen format.
+//! `supportkpi::io::load_columnar` (or `load`, for what only records hold: see
+//! [`crate::input`]), the numbers from the engine of the input's form, and out in the chosen
+//! format.
 
 use crate::Failure;
 use crate::args::ReportArgs;
+use crate::input::{Input, Read};
 use crate::progress::Spinner;
 use arrow_array::RecordBatch;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use supportkpi::io::{ErrorMode, Loaded, Preset, ReadOptions, SourceKind, Sources, load};
+use supportkpi::io::{ErrorMode, Preset, ReadOptions, SourceKind, Sources};
 use supportkpi::kpi::{SlaMetric, SlaPolicy, SlaTarget};
 use supportkpi::model::Status;
-use supportkpi::report::filter::{Condition, check_fields};
-use supportkpi::report::{Report, ReportInput, ReportOptions, TicketMetrics};
+use supportkpi::report::filter::Condition;
+use supportkpi::report::{ReportOptions, TicketMetrics};
 use supportkpi::time::TeamCalendars;
 use supportkpi::time::parse_zone;
 use supportkpi::{BusinessCalendar, Error, Period};
@@ -43,7 +46,7 @@ pub(crate) enum OutFormat {
 /// Everything the renderers need besides the report itself.
 #[derive(Debug)]
 pub(crate) struct Context {
-    pub(crate) input: ReportInput,
+    pub(crate) input: Input,
     pub(crate) options: ReportOptions,
     pub(crate) read: Vec<(SourceKind, PathBuf, u64)>,
     pub(crate) rejected: Vec<supportkpi::io::SourceRejected>,
@@ -249,7 +252,9 @@ pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
         };
         let loaded = {
             let _spinner = Spinner::start(format!("reading {}", describe(&sources)));
-            load(&sources, &read_options)
+            // Columns unless the per-ticket table or per-team calendars need the records.
+            let columns = !per_ticket && options.calendars.is_none();
+            crate::input::read(&sources, &read_options, columns)
                 .map_err(|e| Failure::Input(with_preset_hint(&e, sources.preset.is_none())))?
         };
         if let (true, Some(preset)) = (loaded.detected, loaded.preset) {
@@ -283,11 +288,17 @@ pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
     };
 
     // A field the input does not have is bad input (exit 1), named with the known fields.
-    check_fields(&context.input, &context.options).map_err(|e| Failure::Input(one_line(&e)))?;
+    context
+        .input
+        .check_fields(&context.options)
+        .map_err(|e| Failure::Input(one_line(&e)))?;
     if per_ticket {
+        let Input::Rows(input) = &context.input else {
+            unreachable!("the per-ticket table's input is read as records")
+        };
         let table = {
             let _spinner = Spinner::start("computing the ticket table".to_owned());
-            TicketMetrics::compute(&context.input, &context.options)
+            TicketMetrics::compute(input, &context.options)
                 .map_err(|e| Failure::Input(one_line(&e)))?
         };
         let text: Vec<u8> = match format {
@@ -311,8 +322,8 @@ pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
             _ => None,
         };
         match page_by {
-            Some(by) => Report::compute(&context.input, &context.options.clone().with_by(by)),
-            None => Report::compute(&context.input, &context.options),
+            Some(by) => context.input.compute(&context.options.clone().with_by(by)),
+            None => context.input.compute(&context.options),
         }
         .map_err(|e| Failure::Input(one_line(&e)))?
     };
@@ -446,9 +457,10 @@ fn demo_context(options: ReportOptions) -> Context {
         ),
     ];
     Context {
-        input: data
-            .into_report_input_with_histories()
-            .unwrap_or_else(|e| unreachable!("the demo's events derive: {e}")),
+        input: Input::Rows(
+            data.into_report_input_with_histories()
+                .unwrap_or_else(|e| unreachable!("the demo's events derive: {e}")),
+        ),
         options,
         read,
         rejected: Vec::new(),
@@ -460,7 +472,7 @@ fn demo_context(options: ReportOptions) -> Context {
     }
 }
 
-fn file_context(loaded: Loaded, sources: &Sources, options: ReportOptions) -> Context {
+fn file_context(loaded: Read, sources: &Sources, options: ReportOptions) -> Context {
     let path_of = |kind: SourceKind| -> PathBuf {
         let p = match kind {
             SourceKind::Tickets => &sources.tickets,

@@ -111,7 +111,7 @@ struct Column {
 pub(crate) fn render(report: &Report, c: &Context) -> String {
     let business = c.options.calendar.is_some();
     let period = c.options.period;
-    let has_histories = !c.input.histories.is_empty();
+    let has_histories = c.input.has_histories();
     let has_sla = c.options.sla.is_some();
 
     let mut columns: Vec<Column> = vec![
@@ -350,7 +350,7 @@ fn footer(report: &Report, c: &Context) -> Vec<String> {
         "Durations in {clock}; FCR = one-touch resolutions / tickets created; CSAT = % 4-5 of 5; \
          {DASH} = undefined (no data; reasons in --format json)."
     );
-    if c.input.histories.is_empty() && !c.input.tickets.is_empty() {
+    if !c.input.has_histories() && c.input.has_summary_tickets() {
         legend.push_str(" Reopens are counted from event logs (--events).");
     }
     text.push(legend);

@@ -1515,3 +1515,56 @@ fn sum_all(heatmap: &serde_json::Value) -> u64 {
         .map(|n| n.as_u64().unwrap())
         .sum()
 }
+
+/// Summary files are read into columns; what only records hold (here an instant past the
+/// columns' 2262) is read as records, with the same report the record path gives: 280 yearly
+/// rows, the ticket created in 2021 and resolved in 2300, the other resolved in its own year.
+#[test]
+fn an_instant_past_the_columns_is_read_as_records() {
+    let dir = temp("far");
+    let tickets = dir.join("tickets.csv");
+    std::fs::write(
+        &tickets,
+        "id,created_at,resolved_at,channel\n\
+         T-1,2021-06-01T09:00:00Z,2300-01-01T00:00:00Z,email\n\
+         T-2,2021-06-02T09:00:00Z,2021-06-03T09:00:00Z,chat\n",
+    )
+    .unwrap();
+    let path = tickets.to_str().unwrap();
+    let report = json(&ok(&[
+        "report",
+        "--tickets",
+        path,
+        "--period",
+        "year",
+        "--format",
+        "json",
+    ]));
+    let rows = totals(&report);
+    assert_eq!(rows.len(), 280);
+    assert_eq!(rows[0]["period_start"], "2021-01-01");
+    assert_eq!(
+        (
+            rows[0]["tickets_created"].as_u64(),
+            rows[0]["tickets_resolved"].as_u64()
+        ),
+        (Some(2), Some(1))
+    );
+    assert_eq!(rows[279]["period_start"], "2300-01-01");
+    assert_eq!(rows[279]["tickets_resolved"].as_u64(), Some(1));
+    assert_eq!(sum(&rows, "tickets_resolved"), 2);
+    // Grouped and filtered alike.
+    let email = json(&ok(&[
+        "report",
+        "--tickets",
+        path,
+        "--period",
+        "year",
+        "--format",
+        "json",
+        "--where",
+        "channel=email",
+    ]));
+    assert_eq!(sum(&totals(&email), "tickets_created"), 1);
+    assert_eq!(sum(&totals(&email), "tickets_resolved"), 1);
+}
