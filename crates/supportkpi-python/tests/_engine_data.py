@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
 import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 import pyarrow.csv as pacsv  # type: ignore[import-untyped,unused-ignore]
+import pytest
 
 import supportkpi as sk
 
@@ -84,3 +85,26 @@ def with_plan(tickets: pa.Table) -> pa.Table:
 SPARSE_OPTIONS: Dict[str, Any] = dict(
     keep_extra_columns=True, where={"plan": ["pro", "free"]}, by=["plan", "channel"], period="week"
 )
+
+
+def check_a_field_most_buckets_lack(engine_report: Callable[..., sk.Report], frame: Callable[[pa.Table], Any]) -> None:
+    """An engine's report with a free-form field on a few tickets: the buckets without it and
+    the customers' state still take the filter and the combination naming it (the field is
+    checked once the states are merged), and a name no ticket carries is refused as by
+    ``sk.report``. ``frame`` turns an Arrow table into the engine's data frame."""
+    whole = inputs("summary")
+    whole["tickets"] = with_plan(whole["tickets"])
+    expect = sk.report(**whole, **SPARSE_OPTIONS)
+    rows = expect.to_dicts()
+    assert {r["dimension"].split(" / ")[0] for r in rows if r["dimension"] is not None} == {"pro", "free"}
+    # Every seventh of the 120 tickets has a plan: 18.
+    assert whole["tickets"].num_rows == 120
+    assert sum(r["tickets_created"] for r in rows if r["dimension"] is None) == 18
+    dfs = {name: frame(t) for name, t in whole.items()}
+    for buckets in (1, 3, 8):
+        assert engine_report(**dfs, buckets=buckets, **SPARSE_OPTIONS) == expect, buckets
+    for bad in (dict(where={"plna": "pro"}), dict(by=["plna", "channel"]), dict(by="plna")):
+        with pytest.raises(sk.InvalidOptionError, match="plna"):
+            sk.report(**whole, keep_extra_columns=True, **bad)
+        with pytest.raises(sk.InvalidOptionError, match="plna"):
+            engine_report(**dfs, buckets=3, keep_extra_columns=True, **bad)

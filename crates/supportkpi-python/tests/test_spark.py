@@ -13,7 +13,7 @@ import pyarrow as pa  # type: ignore[import-untyped,unused-ignore]
 import pytest
 
 import supportkpi as sk
-from _engine_data import BYS, KINDS, SPARSE_OPTIONS, cases, expected, hard_options, inputs, survey_elsewhere, table, with_plan, with_twin
+from _engine_data import BYS, KINDS, cases, check_a_field_most_buckets_lack, expected, hard_options, inputs, survey_elsewhere, table, with_twin
 
 pyspark_sql = pytest.importorskip("pyspark.sql", reason="pyspark is not installed (pip install 'supportkpi[spark]')")
 
@@ -113,23 +113,5 @@ def test_calendar_sla_sketch_and_empty_buckets(spark: Any) -> None:
 
 
 def test_a_field_most_buckets_lack(spark: Any) -> None:
-    """A free-form field on a few tickets: the buckets without it and the customers' state
-    still take the filter and the combination naming it; the field is checked once merged."""
-    sks = importlib.import_module("supportkpi.spark")
-    whole = inputs("summary")
-    whole["tickets"] = with_plan(whole["tickets"])
-    expect = sk.report(**whole, **SPARSE_OPTIONS)
-    rows = {r["dimension"]: r for r in expect.to_dicts() if r["dimension"] is not None}
-    assert {d.split(" / ")[0] for d in rows} == {"pro", "free"}
-    dfs = {name: frame(spark, t) for name, t in whole.items()}
-    for buckets in (1, 3, 8):
-        assert sks.report(**dfs, buckets=buckets, **SPARSE_OPTIONS) == expect, buckets
-    # The pro and free tickets, by hand from the table.
-    plans = whole["tickets"].column("plan").to_pylist()
-    assert sum(r["tickets_created"] for r in expect.to_dicts() if r["dimension"] is None) == sum(p is not None for p in plans)
-    # A name no ticket carries: refused once the states are merged, as by sk.report.
-    for bad in (dict(where={"plna": "pro"}), dict(by=["plna", "channel"]), dict(by="plna")):
-        with pytest.raises(sk.InvalidOptionError, match="plna"):
-            sk.report(**whole, keep_extra_columns=True, **bad)
-        with pytest.raises(sk.InvalidOptionError, match="plna"):
-            sks.report(**dfs, buckets=3, keep_extra_columns=True, **bad)
+    """A free-form field on a few tickets, most buckets without it (see _engine_data)."""
+    check_a_field_most_buckets_lack(importlib.import_module("supportkpi.spark").report, lambda t: frame(spark, t))
