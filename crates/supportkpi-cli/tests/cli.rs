@@ -1139,25 +1139,7 @@ fn tickets_lists_the_facts_behind_the_report() {
     let out = run(&["tickets", "--tickets", &t, "--format", "html"]);
     assert_eq!(out.status.code(), Some(2));
     // Parquet: the core's ticket batch, typed (seconds int64, instants timestamp[us, UTC]).
-    let path = dir.join("tickets.parquet");
-    let out = ok(&[
-        "tickets",
-        "--tickets",
-        &t,
-        "--format",
-        "parquet",
-        "-o",
-        path.to_str().unwrap(),
-    ]);
-    assert_eq!(out, "");
-    let file = std::fs::File::open(&path).unwrap();
-    let batches: Vec<arrow_array::RecordBatch> =
-        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-            .unwrap()
-            .build()
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+    let batches = tickets_parquet(&t, &dir);
     let batch = &batches[0];
     assert_eq!(batch.num_rows(), 4);
     let frt: Vec<i64> = {
@@ -1231,26 +1213,35 @@ fn tickets_write_each_column_name_once() {
         "{json}"
     );
     assert_eq!(json["rows"][0]["ticket_id"], "T-1");
-    let path = dir.join("tickets.parquet");
-    ok(&[
-        "tickets",
-        "--tickets",
-        &t,
-        "--format",
-        "parquet",
-        "-o",
-        path.to_str().unwrap(),
-    ]);
-    let file = std::fs::File::open(&path).unwrap();
-    let reader =
-        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
-    let fields: Vec<String> = reader
+    let fields: Vec<String> = tickets_parquet(&t, &dir)[0]
         .schema()
         .fields()
         .iter()
         .map(|f| f.name().clone())
         .collect();
     assert_eq!(fields, header);
+}
+
+/// `supportkpi tickets --format parquet` of `tickets` into `dir`, read back (it prints nothing).
+fn tickets_parquet(tickets: &str, dir: &Path) -> Vec<arrow_array::RecordBatch> {
+    let path = dir.join("tickets.parquet");
+    let out = ok(&[
+        "tickets",
+        "--tickets",
+        tickets,
+        "--format",
+        "parquet",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out, "");
+    let file = std::fs::File::open(&path).unwrap();
+    parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
 }
 
 #[test]
