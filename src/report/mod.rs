@@ -93,6 +93,7 @@ mod columnar;
 mod compute;
 mod drill;
 pub mod filter;
+mod held;
 mod input;
 mod options;
 mod sections;
@@ -105,6 +106,7 @@ pub use accumulator::ReportAccumulator;
 pub use drill::{
     DEFAULT_DRILL_DOWN_TOP, DrillDown, DrillDownPeriod, DrillList, DrillTicket, MAX_DRILL_DOWN_TOP,
 };
+pub use held::HeldInput;
 pub use input::ReportInput;
 pub use options::{DEFAULT_MAX_PERIODS, ReportOptions};
 pub use sections::{BacklogAges, RowIntervals, Section, SectionSet, Sections};

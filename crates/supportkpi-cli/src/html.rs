@@ -303,7 +303,7 @@ fn tiles(last: &ReportRow, prev: Option<&ReportRow>, c: &Context) -> Vec<Tile> {
             reason(last, "sla_attainment_pct"),
         );
     }
-    if c.input.has_costs() {
+    if !c.input.costs().is_empty() {
         let money = |r: &ReportRow| {
             r.cost_per_ticket
                 .and_then(|d| d.to_string().parse::<f64>().ok())

@@ -5,7 +5,7 @@
 
 use crate::Failure;
 use crate::args::ReportArgs;
-use crate::input::{Input, Read};
+use crate::input::Read;
 use crate::progress::Spinner;
 use arrow_array::RecordBatch;
 use chrono::NaiveDate;
@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use supportkpi::io::{ErrorMode, Preset, ReadOptions, SourceKind, Sources};
 use supportkpi::kpi::{SlaMetric, SlaPolicy, SlaTarget};
 use supportkpi::model::Status;
+use supportkpi::report::HeldInput;
 use supportkpi::report::filter::Condition;
 use supportkpi::report::{ReportOptions, TicketMetrics};
 use supportkpi::time::TeamCalendars;
@@ -46,7 +47,7 @@ pub(crate) enum OutFormat {
 /// Everything the renderers need besides the report itself.
 #[derive(Debug)]
 pub(crate) struct Context {
-    pub(crate) input: Input,
+    pub(crate) input: HeldInput,
     pub(crate) options: ReportOptions,
     pub(crate) read: Vec<(SourceKind, PathBuf, u64)>,
     pub(crate) rejected: Vec<supportkpi::io::SourceRejected>,
@@ -293,7 +294,7 @@ pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
         .check_fields(&context.options)
         .map_err(|e| Failure::Input(one_line(&e)))?;
     if per_ticket {
-        let Input::Rows(input) = &context.input else {
+        let HeldInput::Rows(input) = &context.input else {
             unreachable!("the per-ticket table's input is read as records")
         };
         let table = {
@@ -457,7 +458,7 @@ fn demo_context(options: ReportOptions) -> Context {
         ),
     ];
     Context {
-        input: Input::Rows(
+        input: HeldInput::Rows(
             data.into_report_input_with_histories()
                 .unwrap_or_else(|e| unreachable!("the demo's events derive: {e}")),
         ),

@@ -127,7 +127,7 @@ impl PyPrepared {
             .options(options_json, period, timezone, calendar.as_deref())
             .map_err(py_err(py))?;
         let report = py
-            .detach(|| self.held.compute(&options))
+            .detach(|| self.held.report(&options))
             .map_err(py_err(py))?;
         Ok(PyReport::new(report, Arc::clone(&self.reading)))
     }
@@ -148,7 +148,7 @@ impl PyPrepared {
 
     /// Records held per kind.
     fn held(&self) -> Vec<(&'static str, usize)> {
-        self.held.counts().to_vec()
+        report::kinds(&self.held).to_vec()
     }
 
     /// Whether the tickets and responses are held as columns (else as records: event logs).

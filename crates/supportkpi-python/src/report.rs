@@ -1,6 +1,7 @@
 //! `report`, `partial` and `merge`: inputs in, the core's report out, as rows or Arrow.
 //!
-//! The one reading path (`gather`) and the inputs as reports read them (`Held`) live here;
+//! The one reading path (`gather`) lives here, and the inputs as reports read them (`Held`,
+//! the core's `HeldInput`);
 //! `prepare` (`prepared.rs`) keeps what `gather` gave for many reports.
 
 use crate::calendar::PyBusinessCalendar;
@@ -18,10 +19,10 @@ use std::sync::Arc;
 use supportkpi::columnar::{ColumnarInput, SurveyTable, TicketTable};
 use supportkpi::io::{self, ReadOptions, Rejected, Sources};
 use supportkpi::model::SurveyKind;
-use supportkpi::report::filter::{check_columnar_fields, check_fields};
+use supportkpi::report::filter::check_fields;
 use supportkpi::report::{
-    COLUMNS, ColumnType, ReportInput, ReportOptions, ReportRow, ReportState, Sections, Share,
-    TicketMetrics, column_names,
+    COLUMNS, ColumnType, HeldInput, ReportInput, ReportOptions, ReportRow, ReportState, Sections,
+    Share, TicketMetrics, column_names,
 };
 use supportkpi::{Error, ErrorKind, Period, Report, SurveyResponse, Ticket};
 
@@ -73,60 +74,21 @@ impl Reading {
     }
 }
 
-/// The inputs as a report reads them: the columnar tables while every input has that form,
-/// else the records. Reports borrow it, so one read serves any number of them.
-pub(crate) enum Held {
-    Columns(Box<ColumnarInput>),
-    Rows(ReportInput),
-}
+/// The inputs as a report reads them: the core's `HeldInput` (the columnar tables while every
+/// input has that form, else the records), which reports by the engine of its form. Reports
+/// borrow it, so one read serves any number of them.
+pub(crate) type Held = HeldInput;
 
-impl Held {
-    /// The report: columnar while the input has that form, else over rows.
-    pub(crate) fn compute(&self, options: &ReportOptions) -> Result<Report, Error> {
-        match self {
-            Held::Columns(input) => {
-                check_columnar_fields(input, options)?;
-                Report::compute_columnar(input, options)
-            }
-            Held::Rows(input) => {
-                check_fields(input, options)?;
-                Report::compute(input, options)
-            }
-        }
-    }
-
-    /// The compact report state: by the columnar engine while the input has that form.
-    fn partial(&self, options: &ReportOptions, share: Share) -> Result<ReportState, Error> {
-        match self {
-            Held::Columns(input) => ReportState::from_columnar_shared(input, options, share),
-            Held::Rows(input) => ReportState::from_input_shared(input, options, share),
-        }
-    }
-
-    /// `(kind, records)` held: tickets (summaries and event-log histories alike), survey
-    /// responses, customers, cost entries.
-    pub(crate) fn counts(&self) -> [(&'static str, usize); 4] {
-        let (tickets, surveys, customers, costs) = match self {
-            Held::Columns(i) => (
-                i.tickets.len(),
-                i.surveys.len(),
-                i.customers.len(),
-                i.costs.len(),
-            ),
-            Held::Rows(i) => (
-                i.tickets.len() + i.histories.len(),
-                i.surveys.len(),
-                i.customers.len(),
-                i.costs.len(),
-            ),
-        };
-        [
-            ("tickets", tickets),
-            ("surveys", surveys),
-            ("customers", customers),
-            ("costs", costs),
-        ]
-    }
+/// `(kind, records)` held: tickets (summaries and event-log histories alike), survey
+/// responses, customers, cost entries.
+pub(crate) fn kinds(held: &Held) -> [(&'static str, usize); 4] {
+    let [t, s, c, k] = held.counts();
+    [
+        ("tickets", t),
+        ("surveys", s),
+        ("customers", c),
+        ("costs", k),
+    ]
 }
 
 /// What the inputs gave: the report's input, the rejected records, records read per input.
@@ -509,7 +471,7 @@ pub(crate) fn report(
     let options =
         options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
     let (held, reading) = gather(py, inputs, &read_options, &options)?.split();
-    let report = py.detach(|| held.compute(&options)).map_err(py_err(py))?;
+    let report = py.detach(|| held.report(&options)).map_err(py_err(py))?;
     Ok(PyReport::new(report, Arc::new(reading)))
 }
 
@@ -535,7 +497,7 @@ pub(crate) fn partial<'py>(
         Share::Count
     };
     let bytes = py
-        .detach(|| held.partial(&options, share).map(|s| s.to_bytes()))
+        .detach(|| held.state(&options, share).map(|s| s.to_bytes()))
         .map_err(py_err(py))?;
     Ok(PyBytes::new(py, &bytes))
 }
