@@ -5,7 +5,8 @@
 //! Where the row path routes each ticket through maps of cells keyed by period and dimension
 //! text and keeps every backlog stay to sort it at the end, this engine
 //! - turns the grouping dimension into small integer codes once (dictionary codes of the
-//!   table), so a cell is found by index;
+//!   table), so a cell is found by index (a period of a dimension of many values, such as
+//!   customer ids, keeps entries for the codes it meets only: [`SlotCodes`]);
 //! - pushes a ticket only into its dimension's cell and makes each period's total by merging
 //!   that period's dimension cells at the end (every KPI merge is exact, so the total is the
 //!   one a push into it would give);
@@ -180,12 +181,30 @@ impl Dims<'_> {
     }
 }
 
+/// A dimension of at most this many values keeps an entry per value in every period of a
+/// partition; one of more (customer ids) keeps entries for the values the period meets only.
+const DENSE_CODES: usize = 256;
+
+/// Which dimension code each per-code entry of a [`Slot`] holds.
+enum SlotCodes {
+    /// Entry `c` holds code `c`, for every code.
+    Dense,
+    /// The codes the period met, each at the entry of its first meeting: with a dense slot per
+    /// period a partition of 64k tickets by 40k customers held 40k entries in each of its
+    /// periods (gigabytes at 1M tickets), whatever its own tickets were.
+    Sparse {
+        entry: HashMap<u32, u32, IdHashBuilder>,
+        codes: Vec<u32>,
+    },
+}
+
 /// One period's state in a partition.
 struct Slot {
     key: PeriodKey,
-    /// One cell per dimension code (one in all without grouping).
+    codes: SlotCodes,
+    /// One cell per entry (one in all without grouping).
     cells: Vec<Option<Cell>>,
-    /// Volume counts: `[0]` the total, `[1 + code]` per dimension code.
+    /// Volume counts: `[0]` the total, `[1 + entry]` per entry.
     counts: Vec<VolumeCounts>,
     /// Backlog entries minus exits, indexed as `counts`.
     delta: Vec<i64>,
@@ -195,6 +214,60 @@ struct Slot {
     cost_tickets: u64,
     /// The period's drill-down lists (fed only when the section is selected).
     drill: DrillLists,
+}
+
+impl Slot {
+    fn new(key: PeriodKey, dims: usize, k: u32) -> Slot {
+        let (codes, n) = if dims > DENSE_CODES {
+            let entry = HashMap::default();
+            let codes = Vec::new();
+            (SlotCodes::Sparse { entry, codes }, 0)
+        } else {
+            (SlotCodes::Dense, dims)
+        };
+        Slot {
+            key,
+            codes,
+            cells: (0..n.max(1)).map(|_| None).collect(),
+            counts: vec![VolumeCounts::default(); n + 1],
+            delta: vec![0; n + 1],
+            moves: vec![0; n + 1],
+            cost_tickets: 0,
+            drill: DrillLists::new(k),
+        }
+    }
+
+    /// The entry of dimension code `code`, made when the period first meets it.
+    fn entry(&mut self, code: usize) -> usize {
+        let SlotCodes::Sparse { entry, codes } = &mut self.codes else {
+            return code;
+        };
+        let next = codes.len() as u32;
+        let e = *entry.entry(code as u32).or_insert(next);
+        if e == next {
+            codes.push(code as u32);
+            // The first entry takes the cell made for the ungrouped case.
+            if e > 0 {
+                self.cells.push(None);
+            }
+            self.counts.push(VolumeCounts::default());
+            self.delta.push(0);
+            self.moves.push(0);
+        }
+        e as usize
+    }
+
+    /// `(code, entry)` of every entry.
+    fn entries(&self) -> Vec<(usize, usize)> {
+        match &self.codes {
+            SlotCodes::Dense => (0..self.counts.len() - 1).map(|c| (c, c)).collect(),
+            SlotCodes::Sparse { codes, .. } => codes
+                .iter()
+                .enumerate()
+                .map(|(e, &c)| (c as usize, e))
+                .collect(),
+        }
+    }
 }
 
 /// A partition's state: its periods, in the order met.
@@ -268,16 +341,7 @@ impl Part {
             Some(i) => i,
             None => {
                 self.index.insert(key, self.slots.len());
-                let n = self.dims.max(1);
-                self.slots.push(Slot {
-                    key,
-                    cells: (0..n).map(|_| None).collect(),
-                    counts: vec![VolumeCounts::default(); self.dims + 1],
-                    delta: vec![0; self.dims + 1],
-                    moves: vec![0; self.dims + 1],
-                    cost_tickets: 0,
-                    drill: DrillLists::new(self.drill.k()),
-                });
+                self.slots.push(Slot::new(key, self.dims, self.drill.k()));
                 self.slots.len() - 1
             }
         };
@@ -288,7 +352,9 @@ impl Part {
     }
 
     fn cell<'a>(&'a mut self, kpis: &Kpis, slot: usize, code: usize) -> &'a mut Cell {
-        self.slots[slot].cells[code].get_or_insert_with(|| kpis.cell())
+        let s = &mut self.slots[slot];
+        let e = s.entry(code);
+        s.cells[e].get_or_insert_with(|| kpis.cell())
     }
 
     /// Volume and backlog: `[0]` and `[1 + code]` of the slot's counts.
@@ -296,7 +362,8 @@ impl Part {
         let s = &mut self.slots[slot];
         f(s, 0);
         if let Some(c) = code {
-            f(s, 1 + c);
+            let e = s.entry(c);
+            f(s, 1 + e);
         }
     }
 }
@@ -878,17 +945,20 @@ impl Merged {
                     self.slots.insert(s.key, s);
                 }
                 Some(ours) => {
-                    for (a, b) in ours.cells.iter_mut().zip(s.cells) {
-                        match (a.as_mut(), b) {
-                            (_, None) => {}
-                            (None, Some(b)) => *a = Some(b),
-                            (Some(a), Some(b)) => a.merge(b)?,
-                        }
+                    let mut s = s;
+                    ours.counts[0].add(&s.counts[0]);
+                    ours.delta[0] += s.delta[0];
+                    ours.moves[0] += s.moves[0];
+                    let ungrouped = matches!(s.codes, SlotCodes::Dense) && s.counts.len() == 1;
+                    if ungrouped {
+                        merge_cells(&mut ours.cells[0], s.cells[0].take())?;
                     }
-                    for (j, c) in s.counts.iter().enumerate() {
-                        ours.counts[j].add(c);
-                        ours.delta[j] += s.delta[j];
-                        ours.moves[j] += s.moves[j];
+                    for (code, e) in s.entries() {
+                        let o = ours.entry(code);
+                        merge_cells(&mut ours.cells[o], s.cells[e].take())?;
+                        ours.counts[1 + o].add(&s.counts[1 + e]);
+                        ours.delta[1 + o] += s.delta[1 + e];
+                        ours.moves[1 + o] += s.moves[1 + e];
                     }
                     ours.cost_tickets += s.cost_tickets;
                     ours.drill.merge(s.drill)?;
@@ -896,6 +966,18 @@ impl Merged {
             }
         }
         Ok(())
+    }
+}
+
+/// Adds a partition's cell to the merged one.
+fn merge_cells(ours: &mut Option<Cell>, theirs: Option<Cell>) -> Result<(), Error> {
+    match (ours.as_mut(), theirs) {
+        (_, None) => Ok(()),
+        (None, Some(b)) => {
+            *ours = Some(b);
+            Ok(())
+        }
+        (Some(a), Some(b)) => a.merge(b),
     }
 }
 
@@ -1172,7 +1254,8 @@ pub(super) fn partial(
     // Codes become labels; the total of each period is left to the finish (the sum of its
     // labels), so a state holds each duration once.
     let keep_drill = options.sections.contains(Section::DrillDown);
-    for (key, slot) in merged.slots {
+    for (key, mut slot) in merged.slots {
+        let entries = slot.entries();
         if keep_drill {
             state.drill.add_period(key, slot.drill)?;
         }
@@ -1180,22 +1263,21 @@ pub(super) fn partial(
             state.cost.add_tickets(key, slot.cost_tickets)?;
         }
         let mut groups: BTreeMap<Option<String>, Group> = BTreeMap::new();
-        let mut cells = slot.cells.into_iter();
         if grouped {
-            for (c, label) in dims.labels.iter().enumerate() {
+            for (c, e) in entries {
                 let g = Group {
-                    cell: cells.next().flatten(),
-                    counts: slot.counts[1 + c],
-                    delta: slot.delta[1 + c],
-                    moves: slot.moves[1 + c],
+                    cell: slot.cells[e].take(),
+                    counts: slot.counts[1 + e],
+                    delta: slot.delta[1 + e],
+                    moves: slot.moves[1 + e],
                 };
                 if !g.is_empty() {
-                    groups.insert(Some(label.clone()), g);
+                    groups.insert(Some(dims.labels[c].clone()), g);
                 }
             }
         } else {
             let g = Group {
-                cell: cells.next().flatten(),
+                cell: slot.cells[0].take(),
                 counts: slot.counts[0],
                 delta: slot.delta[0],
                 moves: slot.moves[0],
