@@ -218,17 +218,18 @@ struct Slot {
 
 impl Slot {
     fn new(key: PeriodKey, dims: usize, k: u32) -> Slot {
-        let (codes, n) = if dims > DENSE_CODES {
+        // Entries: every code (one cell without grouping), or none until met.
+        let (codes, n, cells) = if dims > DENSE_CODES {
             let entry = HashMap::default();
             let codes = Vec::new();
-            (SlotCodes::Sparse { entry, codes }, 0)
+            (SlotCodes::Sparse { entry, codes }, 0, 0)
         } else {
-            (SlotCodes::Dense, dims)
+            (SlotCodes::Dense, dims, dims.max(1))
         };
         Slot {
             key,
             codes,
-            cells: (0..n.max(1)).map(|_| None).collect(),
+            cells: (0..cells).map(|_| None).collect(),
             counts: vec![VolumeCounts::default(); n + 1],
             delta: vec![0; n + 1],
             moves: vec![0; n + 1],
@@ -246,10 +247,7 @@ impl Slot {
         let e = *entry.entry(code as u32).or_insert(next);
         if e == next {
             codes.push(code as u32);
-            // The first entry takes the cell made for the ungrouped case.
-            if e > 0 {
-                self.cells.push(None);
-            }
+            self.cells.push(None);
             self.counts.push(VolumeCounts::default());
             self.delta.push(0);
             self.moves.push(0);

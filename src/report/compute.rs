@@ -117,7 +117,7 @@ impl Report {
         options: &ReportOptions,
         compute: fn(&ReportInput, &ReportOptions) -> Result<Report, Error>,
     ) -> Result<Report, Error> {
-        match filter::prepare(input, options, true, filter::Scope::Whole)? {
+        match filter::prepare(input, options, true)? {
             Some(prepared) => {
                 let inner = ReportOptions {
                     filter: Vec::new(),

@@ -352,8 +352,7 @@ pub(crate) fn by_names(by: &str) -> Vec<&str> {
     by.split(',').map(str::trim).collect()
 }
 
-/// Checks `by` and the filter against the input's fields (a part's against nothing: see
-/// [`Scope`]), and when there is anything to do
+/// Checks `by` and the filter against the input's fields, and when there is anything to do
 /// (a filter, several dimensions) returns the input filtered and, with `combine`, each ticket
 /// given its combination as the free-form dimension named `by`.
 ///
@@ -364,9 +363,21 @@ pub(crate) fn prepare(
     input: &ReportInput,
     options: &ReportOptions,
     combine: bool,
-    scope: Scope,
 ) -> Result<Option<ReportInput>, Error> {
-    prepare_checked(input, options, combine, false, scope)
+    prepare_checked(input, options, combine, false, Scope::Whole).map(|(p, _)| p)
+}
+
+/// [`prepare`] (combining) for one part of an input ([`Scope::Part`]): the names the options
+/// give are not refused but noted, with the free-form ones the part's tickets carry
+/// ([`named_in`]) returned beside the prepared input for its state.
+///
+/// # Errors
+/// A date condition on another field than `created_at`.
+pub(crate) fn prepare_part(
+    input: &ReportInput,
+    options: &ReportOptions,
+) -> Result<(Option<ReportInput>, BTreeSet<String>), Error> {
+    prepare_checked(input, options, true, false, Scope::Part)
 }
 
 /// Checks that `by` (even a single name) and the filter name fields the input has: the check
@@ -396,16 +407,18 @@ pub fn check_fields(input: &ReportInput, options: &ReportOptions) -> Result<(), 
     prepare_checked(input, options, false, true, Scope::Whole).map(|_| ())
 }
 
+/// The prepared input (`None`: nothing to do) and the free-form fields the options name that
+/// the input's tickets carry.
 fn prepare_checked(
     input: &ReportInput,
     options: &ReportOptions,
     combine: bool,
     strict: bool,
     scope: Scope,
-) -> Result<Option<ReportInput>, Error> {
+) -> Result<(Option<ReportInput>, BTreeSet<String>), Error> {
     let by = options.by.as_deref().map(by_names).unwrap_or_default();
     if by.is_empty() && options.filter.is_empty() {
-        return Ok(None);
+        return Ok((None, BTreeSet::new()));
     }
     let tickets = || {
         input
@@ -417,9 +430,10 @@ fn prepare_checked(
         .flat_map(|t| t.dimensions().keys().map(String::as_str))
         .collect();
     validate(&free, &by, options, strict, scope)?;
+    let seen = named_in(options, free);
     let several = by.len() > 1;
     if strict || (options.filter.is_empty() && !(several && combine)) {
-        return Ok(None);
+        return Ok((None, seen));
     }
     let segments: HashMap<&str, &str> = input
         .customers
@@ -478,5 +492,5 @@ fn prepare_checked(
             .cloned()
             .collect();
     }
-    Ok(Some(out))
+    Ok((Some(out), seen))
 }

@@ -281,24 +281,8 @@ impl ReportState {
         // Filters and combinations of dimensions apply to the records first, as in
         // `Report::compute`; the state keeps the options as given. This input may be one
         // partition of many: the names the options give are noted, not checked.
-        let scope = super::filter::Scope::Part;
-        let fields = if super::filter::named_free(options).is_empty() {
-            BTreeSet::new()
-        } else {
-            let free: BTreeSet<&str> = input
-                .tickets
-                .iter()
-                .chain(
-                    input
-                        .histories
-                        .iter()
-                        .map(crate::model::TicketHistory::ticket),
-                )
-                .flat_map(|t| t.dimensions().keys().map(String::as_str))
-                .collect();
-            super::filter::named_in(options, free)
-        };
-        let mut state = match super::filter::prepare(input, options, true, scope)? {
+        let (prepared, fields) = super::filter::prepare_part(input, options)?;
+        let mut state = match prepared {
             Some(prepared) => {
                 let inner = ReportOptions {
                     filter: Vec::new(),

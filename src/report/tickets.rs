@@ -359,7 +359,7 @@ impl TicketMetrics {
     /// cannot judge (a business target without a calendar).
     pub fn compute(input: &ReportInput, options: &ReportOptions) -> Result<TicketMetrics, Error> {
         let kpis = Kpis::new(options)?;
-        let prepared = super::filter::prepare(input, options, false, super::filter::Scope::Whole)?;
+        let prepared = super::filter::prepare(input, options, false)?;
         let input = prepared.as_ref().unwrap_or(input);
         check_summary_history_twins(input)?;
         let refs: Vec<TicketRef<'_>> = input

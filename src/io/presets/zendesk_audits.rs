@@ -197,7 +197,8 @@ fn ticket_events(
         }
     }
     if out.is_empty() {
-        let first = audits.iter().map(|(p, _)| *p).min().unwrap_or(0);
+        // Audits are in file order: the first is the ticket's first line, as the caller's.
+        let first = audits.first().map_or(0, |(position, _)| *position);
         return Err((
             first,
             Error::new(
