@@ -426,6 +426,22 @@ fn by_channel_alike(
     (input, report)
 }
 
+/// `n / 2` CSAT responses over `days` days, response `i` rating ticket `T-{(7 i) mod n}`.
+fn csat_surveys(n: usize, days: i64) -> Vec<SurveyResponse> {
+    (0..n / 2)
+        .map(|i| {
+            SurveyResponse::new(
+                format!("S-{i}").as_str(),
+                t0() + Duration::seconds((i as i64 * 104_729) % (days * 86_400)),
+                SurveyKind::Csat,
+                (i % 5) as i32 + 1,
+            )
+            .unwrap()
+            .with_ticket(format!("T-{}", (i * 7) % n).as_str())
+        })
+        .collect()
+}
+
 /// Enough tickets for several partitions and sharded joins.
 #[test]
 fn large_inputs_agree() {
@@ -469,18 +485,7 @@ fn large_inputs_agree() {
             t
         })
         .collect();
-    let surveys: Vec<SurveyResponse> = (0..n / 2)
-        .map(|i| {
-            SurveyResponse::new(
-                format!("S-{i}").as_str(),
-                t0() + Duration::seconds((i as i64 * 104_729) % (210 * 86_400)),
-                SurveyKind::Csat,
-                (i % 5) as i32 + 1,
-            )
-            .unwrap()
-            .with_ticket(format!("T-{}", (i * 7) % n).as_str())
-        })
-        .collect();
+    let surveys = csat_surveys(n, 210);
     let (input, _) = by_channel_alike(tickets, surveys, Period::Month);
     assert_eq!(TicketTable::from_tickets(&input.tickets).unwrap().len(), n);
 }
@@ -1552,18 +1557,7 @@ fn many_valued_dimensions_agree() {
             b.build().unwrap()
         })
         .collect();
-    let surveys: Vec<SurveyResponse> = (0..n / 2)
-        .map(|i| {
-            SurveyResponse::new(
-                format!("S-{i}").as_str(),
-                t0() + Duration::seconds((i as i64 * 104_729) % (130 * 86_400)),
-                SurveyKind::Csat,
-                (i % 5) as i32 + 1,
-            )
-            .unwrap()
-            .with_ticket(format!("T-{}", (i * 7) % n).as_str())
-        })
-        .collect();
+    let surveys = csat_surveys(n, 130);
     let input = ReportInput {
         tickets,
         surveys,
