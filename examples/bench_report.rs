@@ -510,7 +510,7 @@ fn state(n: u64, runs: usize, json_state: bool) -> Res<()> {
             .map(drop)
             .map_err(Into::into)
     })?;
-    let report = exact_state.finish();
+    let report = exact_state.finish()?;
     // Each duration is kept once, in its (period, channel) cell.
     let durations: u64 = report
         .rows

@@ -362,14 +362,19 @@ impl ReportAccumulator {
 
     /// Turns the state into the report table (`reopen_pct` undefined when no event history
     /// was pushed: summary rows record no reopen instants).
-    pub fn finish(self) -> Report {
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidOption`] when the report would have more rows than
+    /// [`max_rows`](field@ReportOptions::max_rows) (checked before any row is made), or
+    /// rows the host cannot allocate.
+    pub fn finish(self) -> Result<Report, Error> {
         let histories = self.histories;
-        let report = table::assemble(self);
-        if histories {
+        let report = table::assemble(self)?;
+        Ok(if histories {
             report
         } else {
             report.without_reopen_rate()
-        }
+        })
     }
 }
 

@@ -70,6 +70,14 @@ impl Kpis {
             .with_field("max_periods")
             .with_value(0));
         }
+        if o.max_rows == 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidOption,
+                "a report may have at least one row",
+            )
+            .with_field("max_rows")
+            .with_value(0));
+        }
         if let Some((first, last)) = o.range {
             let n = o.period.count(first, last);
             if n > o.max_periods {

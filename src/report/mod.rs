@@ -108,7 +108,7 @@ pub use drill::{
 };
 pub use held::HeldInput;
 pub use input::ReportInput;
-pub use options::{DEFAULT_MAX_PERIODS, ReportOptions};
+pub use options::{DEFAULT_MAX_PERIODS, DEFAULT_MAX_ROWS, ReportOptions};
 pub use sections::{BacklogAges, RowIntervals, Section, SectionSet, Sections};
 pub use state::{ReportState, STATE_VERSION, Share, bucket_of, combine, merge};
 pub use table::{COLUMNS, Column, ColumnType, Report, ReportRow, column, column_names, csv_text};

@@ -93,6 +93,13 @@ pub struct ReportOptions {
     /// naming the record that stretched the span (see
     /// [`with_max_periods`](Self::with_max_periods)).
     pub max_periods: u64,
+    /// The most rows a report may have (default [`DEFAULT_MAX_ROWS`]): a row per period and,
+    /// grouped, one per (period, dimension value), so grouping by a field of many values
+    /// (`customer_id`) over many periods is an [`InvalidOption`](crate::ErrorKind::InvalidOption)
+    /// error naming the grouping, raised before any row is made, rather than memory the host
+    /// does not have (see [`with_max_rows`](Self::with_max_rows)).
+    #[serde(skip_serializing_if = "is_default_max_rows")]
+    pub max_rows: u64,
     /// Which statuses count as requester wait and agent work (`requester_wait_*`,
     /// `agent_work_*` columns).
     pub status_time: StatusTimeMapping,
@@ -116,10 +123,21 @@ fn is_default_top(k: &u32) -> bool {
     *k == DEFAULT_DRILL_DOWN_TOP
 }
 
+fn is_default_max_rows(n: &u64) -> bool {
+    *n == DEFAULT_MAX_ROWS
+}
+
 /// The default of [`ReportOptions::max_periods`](field@ReportOptions::max_periods): 10,000
 /// periods (27 years by day, 833 by month), more than any real helpdesk's history and small
 /// enough that a report's rows fit in memory.
 pub const DEFAULT_MAX_PERIODS: u64 = 10_000;
+
+/// The default of [`ReportOptions::max_rows`](field@ReportOptions::max_rows): 500,000 rows
+/// (a monthly report by customer over two years of 20,000 customers). A row takes about
+/// 10 KB until it is written, most of it the reasons of its undefined cells, so the bound
+/// keeps a report's rows within about 5 GB; a table of one row per ticket is the per-ticket
+/// table ([`TicketMetrics`](super::TicketMetrics)), which has no such bound.
+pub const DEFAULT_MAX_ROWS: u64 = 500_000;
 
 impl Default for ReportOptions {
     fn default() -> Self {
@@ -139,6 +157,7 @@ impl Default for ReportOptions {
             fcr_denominator: FcrDenominator::default(),
             range: None,
             max_periods: DEFAULT_MAX_PERIODS,
+            max_rows: DEFAULT_MAX_ROWS,
             status_time: StatusTimeMapping::default(),
             calendars: None,
             sections: SectionSet::ALL,
@@ -296,6 +315,38 @@ impl ReportOptions {
     #[must_use]
     pub fn with_max_periods(mut self, max: u64) -> Self {
         self.max_periods = max;
+        self
+    }
+    /// Sets the most rows a report may have ([`DEFAULT_MAX_ROWS`] unless set). A report of
+    /// more is an [`InvalidOption`](crate::ErrorKind::InvalidOption) error naming the grouping
+    /// (field `by`, or `period` without one), from [`Report::compute`](super::Report::compute),
+    /// [`merge`](super::merge) and every `finish`, before any row is made.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use supportkpi::{ErrorKind, Period, Ticket};
+    /// use supportkpi::report::{Report, ReportInput, ReportOptions};
+    /// let day = |d| Utc.with_ymd_and_hms(2024, 3, d, 9, 0, 0).unwrap();
+    /// // Three customers over ten days: 10 periods × (3 values + the total) = 40 rows.
+    /// let tickets = (0..30)
+    ///     .map(|i| {
+    ///         Ticket::builder(format!("T-{i}"), day(1 + i % 10))
+    ///             .customer_id(format!("C-{}", i % 3))
+    ///             .build()
+    ///     })
+    ///     .collect::<Result<Vec<_>, _>>()?;
+    /// let input = ReportInput { tickets, ..ReportInput::default() };
+    /// let daily = ReportOptions::default().with_period(Period::Day).with_by("customer_id");
+    /// assert_eq!(Report::compute(&input, &daily)?.rows.len(), 40);
+    /// let err = Report::compute(&input, &daily.clone().with_max_rows(39)).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidOption);
+    /// assert_eq!((err.field(), err.value()), (Some("by"), Some("customer_id")));
+    /// assert!(err.to_string().contains("max_rows = 39"), "{err}");
+    /// # Ok::<(), supportkpi::Error>(())
+    /// ```
+    #[must_use]
+    pub fn with_max_rows(mut self, max: u64) -> Self {
+        self.max_rows = max;
         self
     }
 

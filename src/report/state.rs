@@ -591,7 +591,12 @@ impl ReportState {
 
     /// The report over every record merged into this state. It does not check the fields the
     /// options name: [`merge`] and [`check_fields`](ReportState::check_fields) do.
-    pub fn finish(self) -> Report {
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidOption`] when the report would have more rows than
+    /// [`max_rows`](field@ReportOptions::max_rows) (checked before any row is made), or
+    /// rows the host cannot allocate.
+    pub fn finish(self) -> Result<Report, Error> {
         let ReportState {
             options,
             kpis,
@@ -719,12 +724,12 @@ impl ReportState {
             cost,
             retention_total,
             retention_by,
-        });
-        if histories {
+        })?;
+        Ok(if histories {
             report
         } else {
             report.without_reopen_rate()
-        }
+        })
     }
 
     /// The state as bytes: `SKRS`, the version (u16 LE), the payload's length (u64 LE), the
@@ -1144,7 +1149,7 @@ pub fn combine(states: impl IntoIterator<Item = ReportState>) -> Result<ReportSt
 pub fn merge(states: impl IntoIterator<Item = ReportState>) -> Result<Report, Error> {
     let state = combine(states)?;
     super::filter::check_states(&state.fields, &state.options, false)?;
-    Ok(state.finish())
+    state.finish()
 }
 
 /// The partition (bucket) of a ticket id among `buckets`: the rule that keeps a ticket, its

@@ -1,10 +1,13 @@
 //! The report table: its rows, its columns, and the CSV and JSON writers.
 
+use super::cells::{Cell as KpiCell, Finished};
 use super::sections::{Flows, RowIntervals, Sections};
 use super::{Flow, Kpis, NO_VALUE, PeriodCells, ReportAccumulator, ReportOptions};
+use crate::error::{Error, ErrorKind};
 use crate::kpi::{
     Accumulator, BacklogSnapshot, CostPerTicketAccumulator, CostPerTicketResult,
-    CustomerRetentionAccumulator, CustomerRetentionResult, Metric, SlaMetric, VolumeCounts,
+    CostPerTicketValue, CustomerRetentionAccumulator, CustomerRetentionResult, Metric, SlaMetric,
+    VolumeCounts,
 };
 use crate::stats::DurationStats;
 use crate::time::PeriodKey;
@@ -929,6 +932,263 @@ impl ReportRow {
     }
 }
 
+/// A row to make: its period, its value (`None`: the period's total) and its cell, if any
+/// record landed in it.
+type RowCell<'a> = (PeriodKey, Option<&'a String>, Option<Box<KpiCell>>);
+
+/// The retention of each period, with its starting customers.
+type RetentionCells = BTreeMap<PeriodKey, (Metric<f64>, u64)>;
+
+/// What a report's rows read besides their cells: the options, the flows, and the costs and
+/// retention of each period.
+struct RowSources<'a> {
+    options: &'a ReportOptions,
+    flow_total: &'a FlowResults,
+    flow_by: &'a BTreeMap<String, FlowResults>,
+    cost_by_period: BTreeMap<PeriodKey, &'a CostPerTicketValue>,
+    retention_total: RetentionCells,
+    retention_by: BTreeMap<String, RetentionCells>,
+}
+
+impl RowSources<'_> {
+    /// The row of `key` and `dim` (`None`: the period's total) from its finished cell, and its
+    /// intervals when the report computes them.
+    fn row(
+        &self,
+        key: PeriodKey,
+        dim: Option<&String>,
+        cell: &Finished,
+    ) -> (ReportRow, Option<RowIntervals>) {
+        let flow = match dim {
+            None => Some(self.flow_total),
+            Some(d) => self.flow_by.get(d),
+        };
+        let mut r = Row {
+            undefined: BTreeMap::new(),
+        };
+        let counts = flow
+            .and_then(|f| f.volume.get(&key))
+            .copied()
+            .unwrap_or_default();
+        let backlog_end = flow.map_or(0, |f| f.backlog_end(key));
+
+        let frt = &cell.frt;
+        let [frt_mean_s, frt_median_s, frt_p90_s] = r.durations("frt", "_s", Some(&frt.calendar));
+        let [frt_mean_bh_s, frt_median_bh_s, frt_p90_bh_s] =
+            r.durations("frt", "_bh_s", frt.business.as_ref());
+        let next = &cell.next;
+        let [next_reply_mean_s, next_reply_median_s, next_reply_p90_s] =
+            r.durations("next_reply", "_s", Some(&next.calendar));
+        let [
+            next_reply_mean_bh_s,
+            next_reply_median_bh_s,
+            next_reply_p90_bh_s,
+        ] = r.durations("next_reply", "_bh_s", next.business.as_ref());
+        let st = &cell.status;
+        // Mean and median only (the p90 of a wait is not a column): no stray reasons.
+        let mut stat = |column: &str, stats: Option<&DurationStats>, median: bool| match stats {
+            Some(s) => r.take(column, if median { &s.median } else { &s.mean }),
+            None => r.none(column, "no business calendar given"),
+        };
+        let (cal, bh) = (
+            [&st.requester_wait, &st.agent_work, &st.on_hold, &st.pending]
+                .map(|p| Some(&p.calendar)),
+            [&st.requester_wait, &st.agent_work, &st.on_hold, &st.pending]
+                .map(|p| p.business.as_ref()),
+        );
+        let requester_wait_mean_s = stat("requester_wait_mean_s", cal[0], false);
+        let requester_wait_median_s = stat("requester_wait_median_s", cal[0], true);
+        let agent_work_mean_s = stat("agent_work_mean_s", cal[1], false);
+        let agent_work_median_s = stat("agent_work_median_s", cal[1], true);
+        let on_hold_mean_s = stat("on_hold_mean_s", cal[2], false);
+        let pending_mean_s = stat("pending_mean_s", cal[3], false);
+        let requester_wait_mean_bh_s = stat("requester_wait_mean_bh_s", bh[0], false);
+        let requester_wait_median_bh_s = stat("requester_wait_median_bh_s", bh[0], true);
+        let agent_work_mean_bh_s = stat("agent_work_mean_bh_s", bh[1], false);
+        let agent_work_median_bh_s = stat("agent_work_median_bh_s", bh[1], true);
+        let on_hold_mean_bh_s = stat("on_hold_mean_bh_s", bh[2], false);
+        let pending_mean_bh_s = stat("pending_mean_bh_s", bh[3], false);
+        let art = &cell.art;
+        let [resolution_mean_s, resolution_median_s, resolution_p90_s] =
+            r.durations("resolution", "_s", Some(&art.calendar));
+        let [
+            resolution_mean_bh_s,
+            resolution_median_bh_s,
+            resolution_p90_bh_s,
+        ] = r.durations("resolution", "_bh_s", art.business.as_ref());
+        let fcr = &cell.fcr;
+        let first_contact_resolution_pct = r.take("first_contact_resolution_pct", &fcr.rate_pct);
+        let (csat, nps, ces) = (&cell.csat, &cell.nps, &cell.ces);
+
+        // Per metric (in SlaMetric::ALL order): attainment, decided, running.
+        let mut by_metric = [(None, 0u64, 0u64); 4];
+        let (sla_attainment_pct, sla_n) = match &cell.sla {
+            None => {
+                let why = "no SLA policy given";
+                for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
+                    slot.0 = r.none(&format!("sla_{}_pct", m.as_str()), why);
+                }
+                (r.none("sla_attainment_pct", why), 0)
+            }
+            Some(s) => {
+                let (mut met, mut decided) = (0, 0);
+                for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
+                    let a = s.get(m);
+                    met += a.met;
+                    decided += a.met + a.breached;
+                    let column = format!("sla_{}_pct", m.as_str());
+                    *slot = (
+                        r.take(&column, &a.attainment_pct),
+                        a.met + a.breached,
+                        a.running,
+                    );
+                }
+                let overall = if decided == 0 {
+                    Metric::undefined("no SLA target decided in the period")
+                } else {
+                    Metric::Value(100.0 * met as f64 / decided as f64)
+                };
+                (r.take("sla_attainment_pct", &overall), decided)
+            }
+        };
+        let [
+            (sla_first_response_pct, sla_first_response_n, sla_first_response_running),
+            (sla_resolution_pct, sla_resolution_n, sla_resolution_running),
+            (sla_next_reply_pct, sla_next_reply_n, sla_next_reply_running),
+            (sla_periodic_update_pct, sla_periodic_update_n, sla_periodic_update_running),
+        ] = by_metric;
+
+        let (cost_per_ticket, cost_currency, cost_tickets) = match dim {
+            Some(_) => (
+                r.none("cost_per_ticket", "costs are not split by dimension"),
+                None,
+                0,
+            ),
+            None => match self.cost_by_period.get(&key) {
+                Some(v) => (
+                    r.take("cost_per_ticket", &v.rounded()),
+                    v.currency.map(|c| c.to_string()),
+                    v.tickets,
+                ),
+                None => (
+                    r.none("cost_per_ticket", "no cost entries in the period"),
+                    None,
+                    0,
+                ),
+            },
+        };
+        let retention = match dim {
+            None => self.retention_total.get(&key),
+            Some(d) => self.retention_by.get(d).and_then(|m| m.get(&key)),
+        };
+        let (retention_pct, retention_n) = match (retention, dim) {
+            (Some((m, n)), _) => (r.take("retention_pct", m), *n),
+            (None, None) => (r.none("retention_pct", "no customers in the period"), 0),
+            (None, Some(_)) if self.options.by.as_deref() == Some("segment") => (
+                r.none("retention_pct", "no customers of the segment in the period"),
+                0,
+            ),
+            (None, Some(_)) => (
+                r.none("retention_pct", "retention is split by segment only"),
+                0,
+            ),
+        };
+
+        let intervals = self
+            .options
+            .sections
+            .contains(super::Section::Intervals)
+            .then(|| {
+                RowIntervals::new(
+                    key.start,
+                    dim.cloned(),
+                    (&csat.ci95, csat.n),
+                    (&nps.ci95, nps.n),
+                )
+            });
+        let row = ReportRow {
+            period_start: key.start,
+            period_end: key.end(),
+            dimension: dim.cloned(),
+            tickets_created: counts.created,
+            tickets_resolved: counts.resolved,
+            tickets_reopened: counts.reopened,
+            backlog_end,
+            frt_n: frt.answered,
+            frt_mean_s,
+            frt_median_s,
+            frt_p90_s,
+            frt_unanswered: frt.unanswered,
+            frt_mean_bh_s,
+            frt_median_bh_s,
+            frt_p90_bh_s,
+            resolution_n: art.resolved,
+            resolution_mean_s,
+            resolution_median_s,
+            resolution_p90_s,
+            resolution_mean_bh_s,
+            resolution_median_bh_s,
+            resolution_p90_bh_s,
+            first_contact_resolution_pct,
+            first_contact_resolution_n: fcr.denominator,
+            csat_pct: r.take("csat_pct", &csat.score),
+            csat_n: csat.n,
+            nps: r.take("nps", &nps.score),
+            nps_n: nps.n,
+            ces_mean: r.take("ces_mean", &ces.mean),
+            ces_n: ces.n,
+            cost_per_ticket,
+            cost_currency,
+            cost_tickets,
+            retention_pct,
+            retention_n,
+            sla_attainment_pct,
+            sla_n,
+            sla_first_response_pct,
+            sla_resolution_pct,
+            next_reply_n: next.answered,
+            next_reply_mean_s,
+            next_reply_median_s,
+            next_reply_p90_s,
+            next_reply_unanswered: next.unanswered,
+            next_reply_mean_bh_s,
+            next_reply_median_bh_s,
+            next_reply_p90_bh_s,
+            sla_first_response_n,
+            sla_first_response_running,
+            sla_resolution_n,
+            sla_resolution_running,
+            sla_next_reply_pct,
+            sla_next_reply_n,
+            sla_next_reply_running,
+            sla_periodic_update_pct,
+            sla_periodic_update_n,
+            sla_periodic_update_running,
+            status_time_n: st.resolved,
+            requester_wait_mean_s,
+            requester_wait_median_s,
+            agent_work_mean_s,
+            agent_work_median_s,
+            on_hold_mean_s,
+            pending_mean_s,
+            requester_wait_mean_bh_s,
+            requester_wait_median_bh_s,
+            agent_work_mean_bh_s,
+            agent_work_median_bh_s,
+            on_hold_mean_bh_s,
+            pending_mean_bh_s,
+            reopen_pct: if counts.resolved == 0 {
+                r.none("reopen_pct", "no resolutions in the period")
+            } else {
+                Some(100.0 * counts.reopened as f64 / counts.resolved as f64)
+            },
+            reopen_n: counts.resolved,
+            undefined: r.undefined,
+        };
+        (row, intervals)
+    }
+}
+
 /// Records reasons while turning metrics into plain values.
 struct Row {
     undefined: BTreeMap<String, String>,
@@ -1020,7 +1280,7 @@ pub(super) struct Assembly {
     pub(super) flows: Flows,
 }
 
-pub(super) fn assemble(acc: ReportAccumulator) -> Report {
+pub(super) fn assemble(acc: ReportAccumulator) -> Result<Report, Error> {
     let ReportAccumulator {
         options,
         kpis,
@@ -1059,7 +1319,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Report {
     })
 }
 
-pub(super) fn assemble_parts(parts: Assembly) -> Report {
+pub(super) fn assemble_parts(parts: Assembly) -> Result<Report, Error> {
     let Assembly {
         options,
         kpis,
@@ -1106,6 +1366,34 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
             }
         }
     };
+    let mut dimensions: BTreeSet<String> = flow_by.keys().cloned().collect();
+    dimensions.extend(retention_by.keys().cloned());
+    for c in cells.values() {
+        dimensions.extend(c.by.keys().cloned());
+    }
+    // Before anything is made per row: a grouping of many values over many periods is an
+    // error, not an allocation the host cannot satisfy.
+    let rows = row_count(&options, keys.len() as u64, dimensions.len() as u64, false)?;
+    let mut table: Vec<ReportRow> = Vec::new();
+    table.try_reserve_exact(rows).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidOption,
+            format!(
+                "the report's {rows} rows do not fit in memory (lower max_rows = {}, or report \
+                 fewer periods or values)",
+                options.max_rows
+            ),
+        )
+        .with_field("max_rows")
+        .with_value(options.max_rows)
+    })?;
+    // "(none)" reads best after the real values.
+    let mut dimensions: Vec<String> = dimensions.into_iter().collect();
+    if let Some(i) = dimensions.iter().position(|d| d == NO_VALUE) {
+        let none = dimensions.remove(i);
+        dimensions.push(none);
+    }
+
     let finish_retention = |r: CustomerRetentionAccumulator| -> CustomerRetentionResult {
         match (keys.first(), keys.last()) {
             (Some(first), Some(last)) => r.finish_over(first.start, last.start),
@@ -1118,284 +1406,100 @@ pub(super) fn assemble_parts(parts: Assembly) -> Report {
         .map(|(d, r)| (d, finish_retention(r)))
         .collect();
 
-    let mut dimensions: BTreeSet<String> = flow_by.keys().cloned().collect();
-    dimensions.extend(retention_by.keys().cloned());
-    for c in cells.values() {
-        dimensions.extend(c.by.keys().cloned());
-    }
-    // "(none)" reads best after the real values.
-    let mut dimensions: Vec<String> = dimensions.into_iter().collect();
-    if let Some(i) = dimensions.iter().position(|d| d == NO_VALUE) {
-        let none = dimensions.remove(i);
-        dimensions.push(none);
-    }
-
-    let empty = kpis.cell();
-    let cost_by_period: BTreeMap<PeriodKey, _> =
+    let cost_by_period: BTreeMap<PeriodKey, &CostPerTicketValue> =
         cost.periods.iter().map(|p| (p.period, &p.value)).collect();
-    type RetentionCells = BTreeMap<PeriodKey, (Metric<f64>, u64)>;
     let retention_of = |r: &CustomerRetentionResult| -> RetentionCells {
         r.periods
             .iter()
             .map(|p| (p.period, (p.retention_pct.clone(), p.start)))
             .collect()
     };
-    let retention_total = retention_of(&retention_total);
-    let retention_by: BTreeMap<String, RetentionCells> = retention_by
-        .iter()
-        .map(|(d, r)| (d.clone(), retention_of(r)))
-        .collect();
+    let sources = RowSources {
+        options: &options,
+        flow_total: &flow_total,
+        flow_by: &flow_by,
+        cost_by_period,
+        retention_total: retention_of(&retention_total),
+        retention_by: retention_by
+            .iter()
+            .map(|(d, r)| (d.clone(), retention_of(r)))
+            .collect(),
+    };
 
-    let mut rows = Vec::with_capacity(keys.len() * (1 + dimensions.len()));
-    let mut intervals = Vec::with_capacity(rows.capacity());
-    // Every row's cell, in row order: each is finished once, so it is taken out rather than
-    // cloned (an exact-mode cell holds every duration of its period), and the cells are
-    // finished on all cores (selecting medians and percentiles is most of a finish).
-    let mut row_cells = Vec::with_capacity(rows.capacity());
+    // Every row's cell, in row order. A (period, value) without tickets or responses has no
+    // cell: its row reads one empty cell finished once, so a report of many values costs a
+    // row each, not a cell each. The others are taken out of the state rather than cloned (an
+    // exact-mode cell holds every duration of its period) and boxed, and the rows are made on
+    // all cores (selecting medians and percentiles is most of a finish).
+    let empty = kpis.cell().finish();
+    let mut row_cells: Vec<RowCell<'_>> = Vec::with_capacity(rows);
     for &key in &keys {
-        let mut period_cells: Option<PeriodCells> = cells.remove(&key);
-        for dim in std::iter::once(None).chain(dimensions.iter().map(Some)) {
-            let cell = match (period_cells.as_mut(), dim) {
-                (Some(pc), None) => std::mem::replace(&mut pc.total, empty.clone()),
-                (Some(pc), Some(d)) => pc.by.remove(d).unwrap_or_else(|| empty.clone()),
-                (None, _) => empty.clone(),
-            };
-            row_cells.push((key, dim, cell));
+        let (total, mut by) = match cells.remove(&key) {
+            Some(PeriodCells { total, by }) => (Some(total), by),
+            None => (None, BTreeMap::new()),
+        };
+        row_cells.push((key, None, total.map(Box::new)));
+        for d in &dimensions {
+            row_cells.push((key, Some(d), by.remove(d).map(Box::new)));
         }
     }
-    let finished = crate::par::map_vec(row_cells, |(key, dim, cell)| (key, dim, cell.finish()));
-    for (key, dim, cell) in finished {
-        let flow = match dim {
-            None => Some(&flow_total),
-            Some(d) => flow_by.get(d),
-        };
-        let mut r = Row {
-            undefined: BTreeMap::new(),
-        };
-        let counts = flow
-            .and_then(|f| f.volume.get(&key))
-            .copied()
-            .unwrap_or_default();
-        let backlog_end = flow.map_or(0, |f| f.backlog_end(key));
-
-        let frt = cell.frt;
-        let [frt_mean_s, frt_median_s, frt_p90_s] = r.durations("frt", "_s", Some(&frt.calendar));
-        let [frt_mean_bh_s, frt_median_bh_s, frt_p90_bh_s] =
-            r.durations("frt", "_bh_s", frt.business.as_ref());
-        let next = cell.next;
-        let [next_reply_mean_s, next_reply_median_s, next_reply_p90_s] =
-            r.durations("next_reply", "_s", Some(&next.calendar));
-        let [
-            next_reply_mean_bh_s,
-            next_reply_median_bh_s,
-            next_reply_p90_bh_s,
-        ] = r.durations("next_reply", "_bh_s", next.business.as_ref());
-        let st = cell.status;
-        // Mean and median only (the p90 of a wait is not a column): no stray reasons.
-        let mut stat = |column: &str, stats: Option<&DurationStats>, median: bool| match stats {
-            Some(s) => r.take(column, if median { &s.median } else { &s.mean }),
-            None => r.none(column, "no business calendar given"),
-        };
-        let (cal, bh) = (
-            [&st.requester_wait, &st.agent_work, &st.on_hold, &st.pending]
-                .map(|p| Some(&p.calendar)),
-            [&st.requester_wait, &st.agent_work, &st.on_hold, &st.pending]
-                .map(|p| p.business.as_ref()),
-        );
-        let requester_wait_mean_s = stat("requester_wait_mean_s", cal[0], false);
-        let requester_wait_median_s = stat("requester_wait_median_s", cal[0], true);
-        let agent_work_mean_s = stat("agent_work_mean_s", cal[1], false);
-        let agent_work_median_s = stat("agent_work_median_s", cal[1], true);
-        let on_hold_mean_s = stat("on_hold_mean_s", cal[2], false);
-        let pending_mean_s = stat("pending_mean_s", cal[3], false);
-        let requester_wait_mean_bh_s = stat("requester_wait_mean_bh_s", bh[0], false);
-        let requester_wait_median_bh_s = stat("requester_wait_median_bh_s", bh[0], true);
-        let agent_work_mean_bh_s = stat("agent_work_mean_bh_s", bh[1], false);
-        let agent_work_median_bh_s = stat("agent_work_median_bh_s", bh[1], true);
-        let on_hold_mean_bh_s = stat("on_hold_mean_bh_s", bh[2], false);
-        let pending_mean_bh_s = stat("pending_mean_bh_s", bh[3], false);
-        let art = cell.art;
-        let [resolution_mean_s, resolution_median_s, resolution_p90_s] =
-            r.durations("resolution", "_s", Some(&art.calendar));
-        let [
-            resolution_mean_bh_s,
-            resolution_median_bh_s,
-            resolution_p90_bh_s,
-        ] = r.durations("resolution", "_bh_s", art.business.as_ref());
-        let fcr = cell.fcr;
-        let first_contact_resolution_pct = r.take("first_contact_resolution_pct", &fcr.rate_pct);
-        let csat = cell.csat;
-        let nps = cell.nps;
-        let ces = cell.ces;
-
-        // Per metric (in SlaMetric::ALL order): attainment, decided, running.
-        let mut by_metric = [(None, 0u64, 0u64); 4];
-        let (sla_attainment_pct, sla_n) = match cell.sla {
-            None => {
-                let why = "no SLA policy given";
-                for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
-                    slot.0 = r.none(&format!("sla_{}_pct", m.as_str()), why);
-                }
-                (r.none("sla_attainment_pct", why), 0)
-            }
-            Some(s) => {
-                let (mut met, mut decided) = (0, 0);
-                for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
-                    let a = s.get(m);
-                    met += a.met;
-                    decided += a.met + a.breached;
-                    let column = format!("sla_{}_pct", m.as_str());
-                    *slot = (
-                        r.take(&column, &a.attainment_pct),
-                        a.met + a.breached,
-                        a.running,
-                    );
-                }
-                let overall = if decided == 0 {
-                    Metric::undefined("no SLA target decided in the period")
-                } else {
-                    Metric::Value(100.0 * met as f64 / decided as f64)
-                };
-                (r.take("sla_attainment_pct", &overall), decided)
-            }
-        };
-        let [
-            (sla_first_response_pct, sla_first_response_n, sla_first_response_running),
-            (sla_resolution_pct, sla_resolution_n, sla_resolution_running),
-            (sla_next_reply_pct, sla_next_reply_n, sla_next_reply_running),
-            (sla_periodic_update_pct, sla_periodic_update_n, sla_periodic_update_running),
-        ] = by_metric;
-
-        let (cost_per_ticket, cost_currency, cost_tickets) = match dim {
-            Some(_) => (
-                r.none("cost_per_ticket", "costs are not split by dimension"),
-                None,
-                0,
-            ),
-            None => match cost_by_period.get(&key) {
-                Some(v) => (
-                    r.take("cost_per_ticket", &v.rounded()),
-                    v.currency.map(|c| c.to_string()),
-                    v.tickets,
-                ),
-                None => (
-                    r.none("cost_per_ticket", "no cost entries in the period"),
-                    None,
-                    0,
-                ),
-            },
-        };
-        let retention = match dim {
-            None => retention_total.get(&key),
-            Some(d) => retention_by.get(d).and_then(|m| m.get(&key)),
-        };
-        let (retention_pct, retention_n) = match (retention, dim) {
-            (Some((m, n)), _) => (r.take("retention_pct", m), *n),
-            (None, None) => (r.none("retention_pct", "no customers in the period"), 0),
-            (None, Some(_)) if options.by.as_deref() == Some("segment") => (
-                r.none("retention_pct", "no customers of the segment in the period"),
-                0,
-            ),
-            (None, Some(_)) => (
-                r.none("retention_pct", "retention is split by segment only"),
-                0,
-            ),
-        };
-
-        if options.sections.contains(super::Section::Intervals) {
-            intervals.push(RowIntervals::new(
-                key.start,
-                dim.cloned(),
-                (&csat.ci95, csat.n),
-                (&nps.ci95, nps.n),
-            ));
-        }
-        rows.push(ReportRow {
-            period_start: key.start,
-            period_end: key.end(),
-            dimension: dim.cloned(),
-            tickets_created: counts.created,
-            tickets_resolved: counts.resolved,
-            tickets_reopened: counts.reopened,
-            backlog_end,
-            frt_n: frt.answered,
-            frt_mean_s,
-            frt_median_s,
-            frt_p90_s,
-            frt_unanswered: frt.unanswered,
-            frt_mean_bh_s,
-            frt_median_bh_s,
-            frt_p90_bh_s,
-            resolution_n: art.resolved,
-            resolution_mean_s,
-            resolution_median_s,
-            resolution_p90_s,
-            resolution_mean_bh_s,
-            resolution_median_bh_s,
-            resolution_p90_bh_s,
-            first_contact_resolution_pct,
-            first_contact_resolution_n: fcr.denominator,
-            csat_pct: r.take("csat_pct", &csat.score),
-            csat_n: csat.n,
-            nps: r.take("nps", &nps.score),
-            nps_n: nps.n,
-            ces_mean: r.take("ces_mean", &ces.mean),
-            ces_n: ces.n,
-            cost_per_ticket,
-            cost_currency,
-            cost_tickets,
-            retention_pct,
-            retention_n,
-            sla_attainment_pct,
-            sla_n,
-            sla_first_response_pct,
-            sla_resolution_pct,
-            next_reply_n: next.answered,
-            next_reply_mean_s,
-            next_reply_median_s,
-            next_reply_p90_s,
-            next_reply_unanswered: next.unanswered,
-            next_reply_mean_bh_s,
-            next_reply_median_bh_s,
-            next_reply_p90_bh_s,
-            sla_first_response_n,
-            sla_first_response_running,
-            sla_resolution_n,
-            sla_resolution_running,
-            sla_next_reply_pct,
-            sla_next_reply_n,
-            sla_next_reply_running,
-            sla_periodic_update_pct,
-            sla_periodic_update_n,
-            sla_periodic_update_running,
-            status_time_n: st.resolved,
-            requester_wait_mean_s,
-            requester_wait_median_s,
-            agent_work_mean_s,
-            agent_work_median_s,
-            on_hold_mean_s,
-            pending_mean_s,
-            requester_wait_mean_bh_s,
-            requester_wait_median_bh_s,
-            agent_work_mean_bh_s,
-            agent_work_median_bh_s,
-            on_hold_mean_bh_s,
-            pending_mean_bh_s,
-            reopen_pct: if counts.resolved == 0 {
-                r.none("reopen_pct", "no resolutions in the period")
-            } else {
-                Some(100.0 * counts.reopened as f64 / counts.resolved as f64)
-            },
-            reopen_n: counts.resolved,
-            undefined: r.undefined,
-        });
+    let made = crate::par::map_vec(row_cells, |(key, dim, cell)| {
+        let finished = cell.map(|c| c.finish());
+        sources.row(key, dim, finished.as_ref().unwrap_or(&empty))
+    });
+    let mut intervals = Vec::new();
+    for (row, interval) in made {
+        table.push(row);
+        intervals.extend(interval);
     }
     let sections = flows.into_sections(kpis.volume.options().spikes, (&options, &keys), intervals);
-    Report {
+    Ok(Report {
         options,
-        rows,
+        rows: table,
         sections,
+    })
+}
+
+/// How many rows a report of `periods` periods and `values` dimension values has (a total row
+/// per period and a row per value), or the error when that is more than
+/// [`max_rows`](field@ReportOptions::max_rows). `at_least`: the counts are a lower bound of the
+/// report's (the columnar engine's check before its pass), and the error says so.
+pub(super) fn row_count(
+    options: &ReportOptions,
+    periods: u64,
+    values: u64,
+    at_least: bool,
+) -> Result<usize, Error> {
+    let rows = periods.saturating_mul(values.saturating_add(1));
+    if rows <= options.max_rows {
+        // At most the periods' count times a value count that is a map's length: a usize.
+        return Ok(usize::try_from(rows).unwrap_or(usize::MAX));
     }
+    let period = options.period;
+    let least = if at_least { "at least " } else { "" };
+    let (field, value, made_of) = match &options.by {
+        Some(by) => (
+            "by",
+            by.clone(),
+            format!("{periods} {period} periods × ({values} values of {by} and the total)"),
+        ),
+        None => (
+            "period",
+            period.to_string(),
+            format!("{periods} {period} periods"),
+        ),
+    };
+    Err(Error::new(
+        ErrorKind::InvalidOption,
+        format!(
+            "a report has at most max_rows = {} rows; {made_of} make {least}{rows} (report longer \
+             periods or fewer of them, e.g. --period or --from/--to, fewer values, e.g. \
+             --where, or raise max_rows)",
+            options.max_rows
+        ),
+    )
+    .with_field(field)
+    .with_value(value))
 }
 
 #[cfg(test)]

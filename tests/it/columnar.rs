@@ -781,7 +781,7 @@ proptest! {
                 prop_assert_eq!(&a, &b);
                 // The combined state survives its bytes too.
                 let back = supportkpi::report::ReportState::from_bytes(&combined.to_bytes()).unwrap();
-                prop_assert_eq!(back.finish(), a);
+                prop_assert_eq!(back.finish().unwrap(), a);
             }
             (Err(a), Err(b)) => prop_assert_eq!(a.kind(), b.kind()),
             (a, b) => prop_assert!(false, "one process {:?}, states {:?}", a.err(), b.err()),
@@ -860,7 +860,7 @@ fn bucket_states_of_histories_combine_to_the_report() {
         for buckets in [1, 3, 8, 16] {
             let states = bucket_states(&input, &o, buckets).unwrap();
             assert_eq!(
-                tree_combine(states, u64::from(buckets)).finish(),
+                tree_combine(states, u64::from(buckets)).finish().unwrap(),
                 one,
                 "{by:?} {buckets}"
             );
@@ -915,7 +915,7 @@ fn damaged_or_foreign_states_are_refused() {
         let state = ReportState::from_input(&input, &o).unwrap();
         let bytes = state.to_bytes();
         assert_eq!(
-            ReportState::from_bytes(&bytes).unwrap().finish(),
+            ReportState::from_bytes(&bytes).unwrap().finish().unwrap(),
             Report::compute(&input, &o).unwrap()
         );
         for n in 0..bytes.len() {
@@ -991,7 +991,11 @@ fn bucket_states_with_filters_and_several_dimensions() {
             let states = bucket_states(&input, &o, buckets).unwrap();
             let combined = tree_combine(states, u64::from(buckets));
             assert_eq!(combined.options(), &o);
-            assert_eq!(combined.finish(), one, "{with_histories} {buckets}");
+            assert_eq!(
+                combined.finish().unwrap(),
+                one,
+                "{with_histories} {buckets}"
+            );
         }
         if !with_histories {
             let columns = ColumnarInput {
@@ -1001,7 +1005,7 @@ fn bucket_states_with_filters_and_several_dimensions() {
                 costs: input.costs.clone(),
             };
             let state = ReportState::from_columnar(&columns, &o).unwrap();
-            assert_eq!(state.finish(), one);
+            assert_eq!(state.finish().unwrap(), one);
         }
     }
 }
@@ -1144,7 +1148,7 @@ fn filters_on_columns_at_the_edges() {
         let cols = Report::compute_columnar(&columns, &o).unwrap();
         assert_eq!(rows, cols, "{by} {filter:?}");
         let state = supportkpi::report::ReportState::from_columnar(&columns, &o).unwrap();
-        assert_eq!(state.finish(), rows, "state {by} {filter:?}");
+        assert_eq!(state.finish().unwrap(), rows, "state {by} {filter:?}");
     }
     // What the cases see, worked out by hand: no ticket has an agent, T-1's and T-2's labels
     // join to one text, T-3 (at the gap day's midnight) is on or after it and T-4 is before,
@@ -1270,7 +1274,10 @@ fn states_check_the_fields_once_merged() {
         let merged = combine(states(&single, columnar)).unwrap();
         let err = merged.check_fields().unwrap_err();
         assert_eq!((err.field(), err.value()), (Some("by"), Some("plna")));
-        assert_eq!(created(&merged.finish()), vec![(None, 4), (s("(none)"), 4)]);
+        assert_eq!(
+            created(&merged.finish().unwrap()),
+            vec![(None, 4), (s("(none)"), 4)]
+        );
         // The known field passes the doors' check once merged, not in the partition
         // lacking it.
         let by_plan = ReportOptions::default().with_by("plan");
@@ -1366,12 +1373,18 @@ fn agent_fields_read_the_agents_on_both_engines() {
             "columnar {what}"
         );
         assert_eq!(
-            ReportState::from_input(&input, &o).unwrap().finish(),
+            ReportState::from_input(&input, &o)
+                .unwrap()
+                .finish()
+                .unwrap(),
             records,
             "state {what}"
         );
         assert_eq!(
-            ReportState::from_columnar(&columns, &o).unwrap().finish(),
+            ReportState::from_columnar(&columns, &o)
+                .unwrap()
+                .finish()
+                .unwrap(),
             records,
             "columnar state {what}"
         );
@@ -1577,7 +1590,10 @@ fn many_valued_dimensions_agree() {
         let cols = Report::compute_columnar(&columns, &o).unwrap();
         assert_eq!(cols, rows, "{:?}", o.by);
         assert_eq!(
-            ReportState::from_columnar(&columns, &o).unwrap().finish(),
+            ReportState::from_columnar(&columns, &o)
+                .unwrap()
+                .finish()
+                .unwrap(),
             rows
         );
     }

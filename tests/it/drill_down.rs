@@ -235,7 +235,7 @@ fn two_partitions_merge_to_the_whole() {
     acc.push_input(&input()).unwrap();
     let json = serde_json::to_string(&acc).unwrap();
     let back: supportkpi::report::ReportAccumulator = serde_json::from_str(&json).unwrap();
-    assert_eq!(back.finish().sections, whole.sections);
+    assert_eq!(back.finish().unwrap().sections, whole.sections);
 
     // A serde form written before the lists (or before the sections' customers) has none to
     // give: its report leaves those sections out, as unselected ones, rather than lists that
@@ -245,7 +245,7 @@ fn two_partitions_merge_to_the_whole() {
     let back: supportkpi::report::ReportAccumulator = serde_json::from_value(old.clone()).unwrap();
     assert!(!back.options().sections.contains(Section::DrillDown));
     assert!(back.options().sections.contains(Section::Cohorts));
-    let report = back.finish();
+    let report = back.finish().unwrap();
     assert_eq!(report.sections.drill_down, None);
     assert_eq!(report.rows, whole.rows);
     assert_eq!(report.sections.backlog_ages, whole.sections.backlog_ages);

@@ -38,7 +38,7 @@ fn a_ticket_spanning_the_calendar_by_day_is_a_clear_error() {
             Report::compute(&span_ticket(), &options),
             Report::compute_records(&span_ticket(), &options),
             // The compact state of `sk.partial` and the engines checks it as it reads.
-            ReportState::from_input(&span_ticket(), &options).map(ReportState::finish),
+            ReportState::from_input(&span_ticket(), &options).and_then(ReportState::finish),
         ] {
             let err = result.unwrap_err();
             assert_eq!(err.kind(), ErrorKind::InvalidOption, "{err}");
@@ -378,4 +378,143 @@ fn a_far_future_ticket_by_month_is_refused_by_the_default_bound() {
     assert_eq!(err.record().unwrap().id.as_deref(), Some("B"));
     assert!(err.to_string().contains("max_periods = 10000"), "{err}");
     assert!(err.to_string().contains("48001 periods"), "{err}");
+}
+
+/// Tickets `T-0`… created on the first ten days of March 2024 (`i % 10`), each of customer
+/// `C-{i % customers}`; `late` is resolved on the 15th, so the report has 15 daily periods.
+fn customer_tickets(n: usize, customers: usize, late: Option<usize>) -> Vec<Ticket> {
+    (0..n)
+        .map(|i| {
+            let created = Utc
+                .with_ymd_and_hms(2024, 3, 1 + (i % 10) as u32, 9, 0, 0)
+                .unwrap();
+            let mut b = Ticket::builder(format!("T-{i}"), created)
+                .customer_id(format!("C-{}", i % customers));
+            if late == Some(i) {
+                b = b.resolved_at(at(2024, 3, 15));
+            }
+            b.build().unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn a_grouping_past_max_rows_is_refused_before_its_rows_are_made() {
+    let daily = |max: u64| {
+        ReportOptions::default()
+            .with_period(Period::Day)
+            .with_by("customer_id")
+            .with_max_rows(max)
+    };
+    let input = ReportInput {
+        tickets: customer_tickets(30, 3, None),
+        ..ReportInput::default()
+    };
+    // 10 days × (3 customers + the total) = 40 rows: within 40, on both engines.
+    let columns = Report::compute(&input, &daily(40)).unwrap();
+    assert_eq!(columns.rows.len(), 40);
+    assert_eq!(
+        Report::compute_records(&input, &daily(40)).unwrap(),
+        columns
+    );
+    assert_eq!(supportkpi::report::DEFAULT_MAX_ROWS, 500_000);
+    assert_eq!(ReportOptions::default().max_rows, 500_000);
+
+    // One row over. The columnar engine counts a lower bound before its pass (the days of the
+    // tickets' creation × their values); the record engine counts the rows at its finish.
+    let early = Report::compute(&input, &daily(39)).unwrap_err();
+    let at_finish = Report::compute_records(&input, &daily(39)).unwrap_err();
+    for (err, least) in [(&early, "at least "), (&at_finish, "")] {
+        assert_eq!(err.kind(), ErrorKind::InvalidOption, "{err}");
+        assert_eq!(
+            (err.field(), err.value()),
+            (Some("by"), Some("customer_id"))
+        );
+        let text = err.to_string();
+        assert!(text.contains("at most max_rows = 39 rows"), "{text}");
+        assert!(
+            text.contains(&format!(
+                "10 day periods × (3 values of customer_id and the total) make {least}40"
+            )),
+            "{text}"
+        );
+    }
+    let mut acc = ReportAccumulator::new(daily(39)).unwrap();
+    for t in &input.tickets {
+        acc.push_ticket(t, t.customer_id().map(|c| c.as_str()))
+            .unwrap();
+    }
+    assert_eq!(acc.finish().unwrap_err(), at_finish);
+
+    // A resolution on the 15th adds five periods the creations do not show: the lower bound
+    // (40) passes, and the finish counts 15 × 4 = 60.
+    let late = ReportInput {
+        tickets: customer_tickets(30, 3, Some(7)),
+        ..ReportInput::default()
+    };
+    assert_eq!(Report::compute(&late, &daily(60)).unwrap().rows.len(), 60);
+    for err in [
+        Report::compute(&late, &daily(59)).unwrap_err(),
+        Report::compute_records(&late, &daily(59)).unwrap_err(),
+    ] {
+        assert!(
+            err.to_string()
+                .contains("15 day periods × (3 values of customer_id and the total) make 60"),
+            "{err}"
+        );
+    }
+
+    // Without grouping the rows are the periods.
+    let err = Report::compute(
+        &input,
+        &ReportOptions::default()
+            .with_period(Period::Day)
+            .with_max_rows(9),
+    )
+    .unwrap_err();
+    assert_eq!((err.field(), err.value()), (Some("period"), Some("day")));
+    assert!(err.to_string().contains("10 day periods make 10"), "{err}");
+
+    // A bound of no rows is no bound.
+    let err = Report::compute(&input, &daily(0)).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.field()),
+        (ErrorKind::InvalidOption, Some("max_rows"))
+    );
+}
+
+#[test]
+fn partitions_within_max_rows_are_refused_once_merged_past_it() {
+    let options = ReportOptions::default()
+        .with_period(Period::Day)
+        .with_by("customer_id")
+        .with_max_rows(39);
+    // C-0 alone (10 × 2 = 20 rows), then C-1 and C-2 (10 × 3 = 30): merged, 10 × 4 = 40.
+    let tickets = customer_tickets(30, 3, None);
+    let (a, b): (Vec<Ticket>, Vec<Ticket>) = tickets
+        .into_iter()
+        .partition(|t| t.customer_id().map(|c| c.as_str()) == Some("C-0"));
+    let state = |tickets: Vec<Ticket>| {
+        let input = ReportInput {
+            tickets,
+            ..ReportInput::default()
+        };
+        ReportState::from_input(&input, &options).unwrap()
+    };
+    let (a, b) = (state(a), state(b));
+    assert_eq!(a.clone().finish().unwrap().rows.len(), 20);
+    assert_eq!(b.clone().finish().unwrap().rows.len(), 30);
+    let bytes = [a.to_bytes(), b.to_bytes()];
+    let err = supportkpi::report::merge([a, b]).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.field()),
+        (ErrorKind::InvalidOption, Some("by"))
+    );
+    assert!(err.to_string().contains("make 40"), "{err}");
+    // The bound travels with the options in the state's bytes.
+    let back: Vec<ReportState> = bytes
+        .iter()
+        .map(|b| ReportState::from_bytes(b).unwrap())
+        .collect();
+    assert_eq!(supportkpi::report::merge(back).unwrap_err(), err);
 }

@@ -137,7 +137,7 @@ fn options() -> ReportOptions {
 fn sequential(input: &ReportInput, options: &ReportOptions) -> Report {
     let mut acc = ReportAccumulator::new(options.clone()).unwrap();
     push_range(&mut acc, input, options, 0..input.tickets.len(), true);
-    acc.finish()
+    acc.finish().unwrap()
 }
 
 fn push_range(
@@ -499,14 +499,14 @@ proptest! {
             parts.swap(i, (seed >> 33) as usize % (i + 1));
         }
         let in_process = parts.iter().cloned().reduce(|mut a, b| { a.merge(b).unwrap(); a }).unwrap();
-        prop_assert_eq!(&in_process.finish(), &seq);
+        prop_assert_eq!(&in_process.finish().unwrap(), &seq);
 
         let shipped = parts
             .iter()
             .map(|p| serde_json::from_str::<ReportAccumulator>(&serde_json::to_string(p).unwrap()).unwrap())
             .reduce(|mut a, b| { a.merge(b).unwrap(); a })
             .unwrap();
-        prop_assert_eq!(&shipped.finish(), &seq);
+        prop_assert_eq!(&shipped.finish().unwrap(), &seq);
     }
 }
 
@@ -727,5 +727,8 @@ fn push_input_equals_compute() {
     let options = options().with_by("segment");
     let mut acc = ReportAccumulator::new(options.clone()).unwrap();
     acc.push_input(&input).unwrap();
-    assert_eq!(acc.finish(), Report::compute(&input, &options).unwrap());
+    assert_eq!(
+        acc.finish().unwrap(),
+        Report::compute(&input, &options).unwrap()
+    );
 }

@@ -39,6 +39,8 @@ Report options:
   --from DATE, --to DATE  report exactly the periods from the one holding --from to the one
                           holding --to (default: from the first to the last with data)
   --max-periods N         refuse a report of more than N periods (default 10000)
+  --max-rows N            refuse a report of more than N rows, a row per period and per
+                          (period, --by value) (default 500000)
   --sections LIST         the sections to compute beside the rows (default all):
                           intervals,arrivals,backlog_ages,revenue_retention,cohorts,
                           drill_down
@@ -134,6 +136,7 @@ pub(crate) struct ReportArgs {
     pub(crate) from: Option<String>,
     pub(crate) to: Option<String>,
     pub(crate) max_periods: Option<String>,
+    pub(crate) max_rows: Option<String>,
     pub(crate) sections: Option<String>,
     pub(crate) drill_down_top: Option<String>,
     pub(crate) csv_raw: bool,
@@ -307,6 +310,7 @@ fn parse_report(args: &[OsString]) -> Result<Command, Usage> {
             "--from" => set(&mut r.from, f, flags.value(f)?)?,
             "--to" => set(&mut r.to, f, flags.value(f)?)?,
             "--max-periods" => set(&mut r.max_periods, f, flags.value(f)?)?,
+            "--max-rows" => set(&mut r.max_rows, f, flags.value(f)?)?,
             "--sections" => set(&mut r.sections, f, flags.value(f)?)?,
             "--drill-down-top" => set(&mut r.drill_down_top, f, flags.value(f)?)?,
             "--csv-raw" => {

@@ -210,13 +210,17 @@ pub(crate) fn run(args: ReportArgs, per_ticket: bool) -> Result<(), Failure> {
             ));
         }
     }
+    let bound =
+        |flag: &str, n: &str| -> Result<u64, Failure> {
+            n.trim().parse().ok().filter(|&n| n > 0).ok_or_else(|| {
+                Failure::Usage(format!("{flag} {n:?}: expected a whole number above 0"))
+            })
+        };
     if let Some(n) = &args.max_periods {
-        let n: u64 = n.trim().parse().ok().filter(|&n| n > 0).ok_or_else(|| {
-            Failure::Usage(format!(
-                "--max-periods {n:?}: expected a whole number above 0"
-            ))
-        })?;
-        options = options.with_max_periods(n);
+        options = options.with_max_periods(bound("--max-periods", n)?);
+    }
+    if let Some(n) = &args.max_rows {
+        options = options.with_max_rows(bound("--max-rows", n)?);
     }
     if let Some(list) = &args.sections {
         let sections: supportkpi::report::SectionSet =

@@ -573,3 +573,66 @@ fn event_log_rejects_are_records_with_line_and_ticket_id() {
     let err = stderr(&out);
     assert!(err.contains(":3") && err.contains("B"), "{err}");
 }
+
+/// 2,000 tickets of 2,000 customers, one a day from 2024-01-01 (300 days, then round again).
+fn many_customers() -> String {
+    let mut csv = String::from("id,customer_id,created_at,first_response_at,resolved_at,status\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    for i in 0..2000 {
+        let day = start + chrono::Duration::days(i % 300);
+        csv.push_str(&format!("T-{i},C-{i},{day}T09:00:00Z,,,open\n"));
+    }
+    csv
+}
+
+#[test]
+fn a_grouping_of_many_values_by_day_is_refused_before_its_rows_are_made() {
+    let dir = temp("rows");
+    let tickets = dir.join("t.csv");
+    std::fs::write(&tickets, many_customers()).unwrap();
+    let t = tickets.to_str().unwrap();
+    // 300 days × (2,000 customers + the total) = 600,300 rows: about 6 GB of rows, refused
+    // within the 1 GB cap by the default bound.
+    let args = [
+        "report",
+        "--tickets",
+        t,
+        "--by",
+        "customer_id",
+        "--period",
+        "day",
+    ];
+    let out = bounded(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("by = \"customer_id\""), "{err}");
+    assert!(err.contains("max_rows = 500000"), "{err}");
+    assert!(err.contains("make at least 600300"), "{err}");
+    assert!(out.stdout.is_empty());
+    // By month the same tickets are 10 × 2,001 rows, within the bound, unless it is lowered.
+    let mut monthly = args.to_vec();
+    monthly[6] = "month";
+    let out = bounded(&[&monthly[..], &["--format", "csv"]].concat());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().lines().count(),
+        1 + 20_010
+    );
+    let out = bounded(&[&monthly[..], &["--max-rows", "20009"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "10 month periods × (2000 values of customer_id and the total) make at least 20010"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = bounded(&[&monthly[..], &["--max-rows", "0"]].concat());
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--max-rows \"0\": expected a whole number above 0"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -633,7 +633,9 @@ supportkpi_result supportkpi_error_message(char *buf,
 //   (`["2021-01-01", "2021-12-31"]`: exactly these periods), `max_periods` (default 10000:
 //   records whose instants span more periods, or a longer `range`, are
 //   `SUPPORTKPI_RESULT_INVALID_OPTION` naming the record, before anything is allocated for
-//   the periods),
+//   the periods), `max_rows` (default 500000: a report of more rows, a row per period and per
+//   (period, `by` value), is `SUPPORTKPI_RESULT_INVALID_OPTION` with field `by`, before its
+//   rows are made),
 //   `status_time` (`{"requester_wait": ["new", "open", "on_hold"], "agent_work": […]}`),
 //   `calendars` (a calendar per team: `{"by": "team", "calendars": {"Billing": {…}}}`),
 //   `sections` (the report's sections to compute, default all: `["intervals", "arrivals",

@@ -384,7 +384,9 @@ fn file_of(sources: &supportkpi::io::Sources, kind: SourceKind) -> Option<String
 ///   (`["2021-01-01", "2021-12-31"]`: exactly these periods), `max_periods` (default 10000:
 ///   records whose instants span more periods, or a longer `range`, are
 ///   `SUPPORTKPI_RESULT_INVALID_OPTION` naming the record, before anything is allocated for
-///   the periods),
+///   the periods), `max_rows` (default 500000: a report of more rows, a row per period and per
+///   (period, `by` value), is `SUPPORTKPI_RESULT_INVALID_OPTION` with field `by`, before its
+///   rows are made),
 ///   `status_time` (`{"requester_wait": ["new", "open", "on_hold"], "agent_work": […]}`),
 ///   `calendars` (a calendar per team: `{"by": "team", "calendars": {"Billing": {…}}}`),
 ///   `sections` (the report's sections to compute, default all: `["intervals", "arrivals",
@@ -1275,6 +1277,21 @@ mod tests {
             .unwrap(),
         );
         assert_eq!(out["report"]["rows"].as_array().unwrap().len(), 10_959);
+        // The same 10,959 days by the ticket's one `(none)` channel: twice the rows.
+        let by = |max: u32| {
+            format!(
+                r#"{{"options": {{"period": "day", "max_periods": 11000, "by": "channel", "max_rows": {max}}}}}"#
+            )
+        };
+        let err = report_request(&by(21_917), 0, streams()).unwrap_err();
+        assert_eq!(err.code(), supportkpi_result::InvalidOption);
+        assert!(
+            err.message().contains("max_rows = 21917"),
+            "{}",
+            err.message()
+        );
+        let out = json(&report_request(&by(21_918), 0, streams()).unwrap());
+        assert_eq!(out["report"]["rows"].as_array().unwrap().len(), 21_918);
         // An option the JSON door refuses, the Arrow door refuses alike.
         let bad = r#"{"options": {"period": "fortnight"}}"#;
         assert_eq!(

@@ -159,7 +159,7 @@ pub unsafe extern "C" fn supportkpi_state_merge_json(
         // `supportkpi_report_json` checks them over its whole input.
         let state = combine(states)?;
         state.check_fields()?;
-        let report = state.finish();
+        let report = state.finish()?;
         let json = string::into_c(envelope_of(&report)?)?;
         // SAFETY: checked non-NULL above; writable per the contract.
         unsafe { arg::write(report_json_out, json) };

@@ -528,7 +528,7 @@ pub(crate) fn merge(py: Python<'_>, parts: Vec<Vec<u8>>) -> PyResult<PyReport> {
             // `report` checks them over its whole input (a single `by` name too).
             let state = supportkpi::report::combine(states)?;
             state.check_fields()?;
-            Ok(state.finish())
+            state.finish()
         })
         .map_err(py_err(py))?;
     Ok(PyReport::new(report, Arc::default()))
