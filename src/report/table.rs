@@ -963,9 +963,7 @@ impl RowSources<'_> {
             None => Some(self.flow_total),
             Some(d) => self.flow_by.get(d),
         };
-        let mut r = Row {
-            undefined: BTreeMap::new(),
-        };
+        let mut r = Row::new();
         let counts = flow
             .and_then(|f| f.volume.get(&key))
             .copied()
@@ -1026,7 +1024,7 @@ impl RowSources<'_> {
             None => {
                 let why = "no SLA policy given";
                 for (slot, m) in by_metric.iter_mut().zip(SlaMetric::ALL) {
-                    slot.0 = r.none(&format!("sla_{}_pct", m.as_str()), why);
+                    slot.0 = r.none(format!("sla_{}_pct", m.as_str()), why);
                 }
                 (r.none("sla_attainment_pct", why), 0)
             }
@@ -1036,9 +1034,8 @@ impl RowSources<'_> {
                     let a = s.get(m);
                     met += a.met;
                     decided += a.met + a.breached;
-                    let column = format!("sla_{}_pct", m.as_str());
                     *slot = (
-                        r.take(&column, &a.attainment_pct),
+                        r.take(format!("sla_{}_pct", m.as_str()), &a.attainment_pct),
                         a.met + a.breached,
                         a.running,
                     );
@@ -1183,7 +1180,7 @@ impl RowSources<'_> {
                 Some(100.0 * counts.reopened as f64 / counts.resolved as f64)
             },
             reopen_n: counts.resolved,
-            undefined: r.undefined,
+            undefined: r.reasons(),
         };
         (row, intervals)
     }
@@ -1191,24 +1188,40 @@ impl RowSources<'_> {
 
 /// Records reasons while turning metrics into plain values.
 struct Row {
-    undefined: BTreeMap<String, String>,
+    /// Column and reason, in the order the row met them: a row of many undefined columns
+    /// (every row of a value without tickets in its period) builds its map once, from a
+    /// sorted list, rather than by an insertion per column.
+    undefined: Vec<(String, String)>,
 }
 
 impl Row {
-    fn take<T: Copy>(&mut self, column: &str, m: &Metric<T>) -> Option<T> {
+    fn new() -> Row {
+        Row {
+            undefined: Vec::with_capacity(64),
+        }
+    }
+
+    fn take<T: Copy>(&mut self, column: impl Into<String>, m: &Metric<T>) -> Option<T> {
         match m {
             Metric::Value(v) => Some(*v),
             Metric::Undefined(u) => {
-                self.undefined
-                    .insert(column.to_owned(), u.reason().to_owned());
+                self.undefined.push((column.into(), u.reason().to_owned()));
                 None
             }
         }
     }
 
-    fn none<T>(&mut self, column: &str, reason: &str) -> Option<T> {
-        self.undefined.insert(column.to_owned(), reason.to_owned());
+    fn none<T>(&mut self, column: impl Into<String>, reason: &str) -> Option<T> {
+        self.undefined.push((column.into(), reason.to_owned()));
         None
+    }
+
+    /// The reasons by column. Each column is met once per row.
+    fn reasons(self) -> BTreeMap<String, String> {
+        let mut undefined = self.undefined;
+        undefined.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        debug_assert!(undefined.windows(2).all(|w| w[0].0 != w[1].0));
+        undefined.into_iter().collect()
     }
 
     /// Mean, median and p90 of a duration summary into three columns `{prefix}_{stat}{suffix}`.
@@ -1218,14 +1231,15 @@ impl Row {
         suffix: &str,
         stats: Option<&DurationStats>,
     ) -> [Option<f64>; 3] {
-        let names = ["mean", "median", "p90"].map(|s| format!("{prefix}_{s}{suffix}"));
+        let [mean, median, p90] =
+            ["mean", "median", "p90"].map(|s| format!("{prefix}_{s}{suffix}"));
         match stats {
             Some(s) => [
-                self.take(&names[0], &s.mean),
-                self.take(&names[1], &s.median),
-                self.take(&names[2], &s.p90),
+                self.take(mean, &s.mean),
+                self.take(median, &s.median),
+                self.take(p90, &s.p90),
             ],
-            None => names.map(|n| self.none(&n, "no business calendar given")),
+            None => [mean, median, p90].map(|n| self.none(n, "no business calendar given")),
         }
     }
 }
