@@ -3,7 +3,7 @@
 //! doors (the CLI, Python) hold their inputs in it, so the choice of engine is made here once.
 
 use super::filter::{check_columnar_fields, check_fields};
-use super::{Report, ReportInput, ReportOptions, ReportState, Share};
+use super::{Report, ReportInput, ReportOptions, ReportState, Share, TicketMetrics};
 use crate::columnar::{ColumnarInput, Dictionary};
 use crate::error::Error;
 use crate::model::{Customer, SurveyKind};
@@ -82,6 +82,30 @@ impl HeldInput {
         match self {
             HeldInput::Rows(i) => ReportState::from_input_shared(i, options, share),
             HeldInput::Columns(i) => ReportState::from_columnar_shared(i, options, share),
+        }
+    }
+
+    /// The per-ticket table a door gives a user over the held input:
+    /// [`check_fields`](Self::check_fields), then [`TicketMetrics::compute`]. The table is
+    /// computed on records, so held tables give their tickets and responses as records first
+    /// (a copy for the call).
+    ///
+    /// # Errors
+    /// Those of both.
+    pub fn ticket_metrics(&self, options: &ReportOptions) -> Result<TicketMetrics, Error> {
+        self.check_fields(options)?;
+        match self {
+            HeldInput::Rows(i) => TicketMetrics::compute(i, options),
+            HeldInput::Columns(c) => {
+                let rows = ReportInput {
+                    tickets: c.tickets.tickets().collect(),
+                    surveys: c.surveys.responses().collect(),
+                    customers: c.customers.clone(),
+                    costs: c.costs.clone(),
+                    ..ReportInput::default()
+                };
+                TicketMetrics::compute(&rows, options)
+            }
         }
     }
 
@@ -234,6 +258,20 @@ mod tests {
             let o = ReportOptions::default().with_by("plna");
             assert!(h.compute(&o).is_ok());
             assert_eq!(h.report(&o).unwrap_err().value(), Some("plna"));
+            assert_eq!(h.ticket_metrics(&o).unwrap_err().value(), Some("plna"));
+            // The per-ticket table: T-1 of C-1 (segment smb) with its NPS 9, T-2 without.
+            let o = ReportOptions::default().with_filter("plan=pro".parse().unwrap());
+            let table = h.ticket_metrics(&o).unwrap();
+            let [t1] = &table.rows[..] else {
+                panic!("{table:?}")
+            };
+            assert_eq!(t1.ticket_id, "T-1");
+            assert_eq!(t1.segment.as_deref(), Some("smb"));
+            assert_eq!((t1.nps_score, t1.survey_responses), (Some(9), 1));
         }
+        assert_eq!(
+            rows.ticket_metrics(&ReportOptions::default()).unwrap(),
+            columns.ticket_metrics(&ReportOptions::default()).unwrap()
+        );
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::calendar::PyBusinessCalendar;
 use crate::read::ReadArgs;
-use crate::report::{self, Held, PyReport, READ_WITH, Reading, Source, py_err};
+use crate::report::{self, Held, PyReport, PyTicketMetrics, READ_WITH, Reading, Source, py_err};
 use pyo3::prelude::*;
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -130,6 +130,25 @@ impl PyPrepared {
             .detach(|| self.held.report(&options))
             .map_err(py_err(py))?;
         Ok(PyReport::new(report, Arc::clone(&self.reading)))
+    }
+
+    /// The per-ticket table on the held tables (borrowed), the GIL released.
+    #[pyo3(signature = (options_json, period, timezone=None, calendar=None))]
+    fn ticket_metrics(
+        &self,
+        py: Python<'_>,
+        options_json: &str,
+        period: &str,
+        timezone: Option<&str>,
+        calendar: Option<PyRef<'_, PyBusinessCalendar>>,
+    ) -> PyResult<PyTicketMetrics> {
+        let options = self
+            .options(options_json, period, timezone, calendar.as_deref())
+            .map_err(py_err(py))?;
+        let table = py
+            .detach(|| self.held.ticket_metrics(&options))
+            .map_err(py_err(py))?;
+        Ok(PyTicketMetrics::new(table))
     }
 
     /// `(source, line, error)` for every record a lenient read rejected.

@@ -818,6 +818,12 @@ pub(crate) struct PyTicketMetrics {
     table: TicketMetrics,
 }
 
+impl PyTicketMetrics {
+    pub(crate) fn new(table: TicketMetrics) -> PyTicketMetrics {
+        PyTicketMetrics { table }
+    }
+}
+
 #[pymethods]
 impl PyTicketMetrics {
     fn columns(&self) -> Vec<String> {

@@ -377,3 +377,33 @@ def test_repr_and_properties() -> None:
     )
     assert prepared.rejected == [] and prepared.options == {}
     assert repr(sk.prepare()) == "Prepared(read: nothing; rejected: 0; held as columns: nothing; timezone: UTC)"
+
+
+@pytest.mark.parametrize("kind", ["path", "polars", "records"])
+def test_each_ticket_table_equals_sk_ticket_metrics(kind: str) -> None:
+    prepared = sk.prepare(**sample(kind))
+    tables = {}
+    for name, opts in OPTION_SETS.items():
+        opts = {k: v for k, v in opts.items() if k != "sections"}
+        want = sk.ticket_metrics(**sample(kind), **opts)
+        got = prepared.ticket_metrics(**opts)
+        assert got.to_dicts() == want.to_dicts(), name
+        assert got.to_csv() == want.to_csv(), name
+        tables[name] = got.to_csv()
+    # The held tables are not consumed, and the option sets tell tables apart.
+    assert prepared.ticket_metrics().to_csv() == tables["defaults"]
+    assert len(prepared.ticket_metrics()) == 120
+    assert len(prepared.ticket_metrics(where={"channel": ["email", "web"]})) < 120
+    assert tables["sla business"] != tables["defaults"]
+
+
+def test_ticket_tables_of_event_logs_and_their_errors() -> None:
+    events = DATA / "events.csv"
+    prepared = sk.prepare(events=events, surveys=DATA / "surveys.csv")
+    want = sk.ticket_metrics(events=events, surveys=DATA / "surveys.csv", as_of=datetime(2021, 7, 1, tzinfo=UTC))
+    got = prepared.ticket_metrics(as_of=datetime(2021, 7, 1, tzinfo=UTC))
+    assert got.to_dicts() == want.to_dicts()
+    assert any(r["reopens"] for r in got.to_dicts())
+    with pytest.raises(sk.InvalidOptionError) as info:
+        prepared.ticket_metrics(where={"chanel": "email"})
+    assert (info.value.field, info.value.value) == ("where", "chanel")

@@ -760,6 +760,57 @@ class Prepared:
         zone = None if timezone is None else _zone_name(timezone)
         return Report(self._p.report(opts, period, zone, cal))
 
+    def ticket_metrics(
+        self,
+        *,
+        period: str = "month",
+        timezone: Union[str, ZoneInfo, None] = None,
+        calendar: Optional[BusinessCalendar] = None,
+        by: Union[str, Sequence[str], None] = None,
+        where: Optional[Where] = None,
+        sla: Optional[Mapping[str, Any]] = None,
+        as_of: Optional[datetime] = None,
+        range: Optional[Tuple[Union[date, str], Union[date, str]]] = None,
+        options: Optional[Mapping[str, Any]] = None,
+    ) -> TicketMetrics:
+        """The per-ticket table on the prepared inputs, as :func:`ticket_metrics` gives it
+        from the same inputs and options: ``prepared.ticket_metrics(**opts)`` equals
+        ``sk.ticket_metrics(**reads, **opts)``. The table is computed on records, so tickets
+        and responses held as columns are copied into records for the call (the held tables
+        are not changed).
+
+        >>> import supportkpi as sk, pyarrow as pa
+        >>> prepared = sk.prepare(tickets=pa.table({
+        ...     "id": ["A", "B"],
+        ...     "created_at": ["2021-06-28T09:00:00Z", "2021-06-28T10:00:00Z"],
+        ...     "first_response_at": ["2021-06-28T09:10:00Z", None],
+        ...     "channel": ["email", "web"]}))
+        >>> [(r["ticket_id"], r["frt_s"]) for r in prepared.ticket_metrics().to_dicts()]
+        [('A', 600), ('B', None)]
+        >>> prepared.report(by="channel").rows[1]["frt_n"]
+        1
+
+        Args:
+            timezone, options: as for :meth:`report`.
+            period, calendar, by, where, sla, as_of, range: as for :func:`ticket_metrics`.
+
+        Raises:
+            Error: as :meth:`report`.
+        """
+        opts, cal = _report_options(
+            period=period,
+            calendar=calendar,
+            by=by,
+            where=where,
+            sla=sla,
+            as_of=as_of,
+            range=range,
+            options=options,
+            sections=None,
+        )
+        zone = None if timezone is None else _zone_name(timezone)
+        return TicketMetrics(self._p.ticket_metrics(opts, period, zone, cal))
+
     def __repr__(self) -> str:
         def counts(pairs: Iterable[Tuple[str, int]]) -> str:
             return ", ".join(f"{k} {n:,}" for k, n in pairs if n) or "nothing"
