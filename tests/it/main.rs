@@ -20,6 +20,7 @@ mod presets_api;
 mod presets_json;
 mod readers;
 mod report;
+mod review_rows;
 mod revenue_sweep;
 mod sections;
 mod servicenow;
