@@ -52,6 +52,25 @@ pub(crate) fn map_vec<I, T>(items: Vec<I>, f: impl Fn(I) -> T) -> Vec<T> {
     items.into_iter().map(f).collect()
 }
 
+/// `f` of every item, taken by value, in order, into `out` (cleared first): a caller that
+/// reserved `out` fallibly has the results in that allocation.
+#[cfg(feature = "parallel")]
+pub(crate) fn map_vec_into<I: Send, T: Send>(
+    items: Vec<I>,
+    out: &mut Vec<T>,
+    f: impl Fn(I) -> T + Sync + Send,
+) {
+    use rayon::prelude::*;
+    items.into_par_iter().map(f).collect_into_vec(out);
+}
+
+/// `f` of every item, taken by value, in order, into `out` (cleared first).
+#[cfg(not(feature = "parallel"))]
+pub(crate) fn map_vec_into<I, T>(items: Vec<I>, out: &mut Vec<T>, f: impl Fn(I) -> T) {
+    out.clear();
+    out.extend(items.into_iter().map(f));
+}
+
 /// `f` of every item, in order, or an error one of them returned.
 #[cfg(feature = "parallel")]
 pub(crate) fn try_map<I: Sync, T: Send, E: Send>(

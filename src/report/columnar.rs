@@ -1047,47 +1047,23 @@ fn widen_by_columns(
     Ok(())
 }
 
-/// Refuses before the pass a grouped report that [`max_rows`](field@ReportOptions::max_rows)
-/// would refuse at its finish: the pass keeps an entry per (period, value) the tickets meet,
-/// so a grouping of many values by day would take the memory the bound is there to spare
-/// before the finish could count its rows. The periods from the first ticket's creation to the
-/// last's (or the range's) times the values the tickets carry are a lower bound of the rows:
-/// every such period is reported, and every ticket's value has a row in each.
+/// The columnar engine's check before its pass ([`table::check_rows_before`](super::table)):
+/// the values are the codes its tickets carry.
 fn check_rows_before(
     input: &Inputs<'_>,
     options: &ReportOptions,
     dims: &Dims<'_>,
 ) -> Result<(), Error> {
     let tickets = input.tickets;
-    if options.by.is_none() || tickets.is_empty() {
-        return Ok(());
-    }
-    let periods = match options.range {
-        Some((first, last)) => options.period.count(first, last),
-        None => {
-            let created = tickets.raw().created.iter().filter(|&&ns| ns != NO_INSTANT);
-            let (Some(&lo), Some(&hi)) = (created.clone().min(), created.max()) else {
-                return Ok(());
-            };
-            let b = options.bucketer();
-            let day = |ns| b.local_date(from_ns(ns));
-            options.period.count(day(lo), day(hi))
-        }
-    };
-    // Within the bound whatever values the tickets carry: no pass over them.
-    if periods.saturating_mul(dims.len() as u64 + 1) <= options.max_rows {
-        return Ok(());
-    }
-    let mut seen = vec![false; dims.len()];
-    let mut values = 0u64;
-    for i in 0..tickets.len() {
-        let c = dims.code(i);
-        if !seen[c] {
-            seen[c] = true;
-            values += 1;
-        }
-    }
-    super::table::row_count(options, periods, values, true).map(drop)
+    let created = tickets.raw().created.iter().filter(|&&ns| ns != NO_INSTANT);
+    let (lo, hi) = (created.clone().min(), created.max());
+    let created = lo.zip(hi).map(|(&lo, &hi)| (from_ns(lo), from_ns(hi)));
+    super::table::check_rows_before(options, created, tickets.len().min(dims.len()), || {
+        let mut seen = vec![false; dims.len()];
+        (0..tickets.len())
+            .filter(|&i| !std::mem::replace(&mut seen[dims.code(i)], true))
+            .count()
+    })
 }
 
 pub(super) fn compute(input: &Inputs<'_>, options: &ReportOptions) -> Result<Report, Error> {

@@ -164,6 +164,7 @@ impl Report {
     ) -> Result<Report, Error> {
         check_summary_history_twins(input)?;
         let routing = Routing::new(input, options.by.as_deref());
+        check_rows_before(input, options, &routing)?;
         enum Part<'a> {
             Tickets(&'a [Ticket]),
             Histories(&'a [TicketHistory]),
@@ -208,6 +209,29 @@ impl Report {
         }
         acc.finish()
     }
+}
+
+/// The record engine's check before its pass ([`table::check_rows_before`](super::table)).
+pub(super) fn check_rows_before(
+    input: &ReportInput,
+    options: &ReportOptions,
+    routing: &Routing<'_>,
+) -> Result<(), Error> {
+    let tickets = || {
+        input
+            .tickets
+            .iter()
+            .chain(input.histories.iter().map(TicketHistory::ticket))
+    };
+    let created = tickets().map(Ticket::created_at);
+    let (lo, hi) = (created.clone().min(), created.max());
+    let count = input.tickets.len() + input.histories.len();
+    super::table::check_rows_before(options, lo.zip(hi), count, || {
+        tickets()
+            .map(|t| routing.ticket(t).unwrap_or(super::NO_VALUE))
+            .collect::<std::collections::HashSet<&str>>()
+            .len()
+    })
 }
 
 #[cfg(test)]

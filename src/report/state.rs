@@ -331,6 +331,7 @@ impl ReportState {
         let mut state = ReportState::new(options.clone())?;
         state.add_shared(&input.customers, &input.costs, share)?;
         let routing = super::Routing::new(input, options.by.as_deref());
+        super::compute::check_rows_before(input, options, &routing)?;
         let mut bucketer = CachedBucketer::new(options.bucketer());
         let mut dates = crate::time::LocalDates::new(options.zone);
         let bound = snapshot_bound(options);

@@ -9,6 +9,7 @@ use crate::kpi::{
     CostPerTicketValue, CustomerRetentionAccumulator, CustomerRetentionResult, Metric, SlaMetric,
     VolumeCounts,
 };
+use crate::model::Instant;
 use crate::stats::DurationStats;
 use crate::time::PeriodKey;
 use chrono::NaiveDate;
@@ -1388,8 +1389,10 @@ pub(super) fn assemble_parts(parts: Assembly) -> Result<Report, Error> {
     // Before anything is made per row: a grouping of many values over many periods is an
     // error, not an allocation the host cannot satisfy.
     let rows = row_count(&options, keys.len() as u64, dimensions.len() as u64, false)?;
-    let mut table: Vec<ReportRow> = Vec::new();
-    table.try_reserve_exact(rows).map_err(|_| {
+    // The rows are made into this array, reserved fallibly: a bound raised past what the
+    // host holds is an error too.
+    let mut made: Vec<(ReportRow, Option<RowIntervals>)> = Vec::new();
+    made.try_reserve_exact(rows).map_err(|_| {
         Error::new(
             ErrorKind::InvalidOption,
             format!(
@@ -1457,21 +1460,50 @@ pub(super) fn assemble_parts(parts: Assembly) -> Result<Report, Error> {
             row_cells.push((key, Some(d), by.remove(d).map(Box::new)));
         }
     }
-    let made = crate::par::map_vec(row_cells, |(key, dim, cell)| {
+    crate::par::map_vec_into(row_cells, &mut made, |(key, dim, cell)| {
         let finished = cell.map(|c| c.finish());
         sources.row(key, dim, finished.as_ref().unwrap_or(&empty))
     });
-    let mut intervals = Vec::new();
-    for (row, interval) in made {
-        table.push(row);
-        intervals.extend(interval);
-    }
+    let intervals: Vec<RowIntervals> = made.iter_mut().filter_map(|(_, i)| i.take()).collect();
+    // In place: the rows keep the array they were made in.
+    let table: Vec<ReportRow> = made.into_iter().map(|(row, _)| row).collect();
     let sections = flows.into_sections(kpis.volume.options().spikes, (&options, &keys), intervals);
     Ok(Report {
         options,
         rows: table,
         sections,
     })
+}
+
+/// Refuses, before an engine's pass, a grouped report that
+/// [`max_rows`](field@ReportOptions::max_rows) would refuse at its finish: a pass keeps a
+/// cell per (period, value) its tickets meet, so a grouping of many values by day would take
+/// the memory the bound is there to spare before the finish could count the rows. Every
+/// ticket has a cell in its creation period under its value, so the periods from the first
+/// creation to the last (`created`, or the range's periods) times the values the tickets
+/// carry are a lower bound of the rows. `values` counts them (a pass over the tickets), and
+/// is only called when `tickets` values could break the bound.
+pub(super) fn check_rows_before(
+    options: &ReportOptions,
+    created: Option<(Instant, Instant)>,
+    tickets: usize,
+    values: impl FnOnce() -> usize,
+) -> Result<(), Error> {
+    if options.by.is_none() {
+        return Ok(());
+    }
+    let periods = match (options.range, created) {
+        (Some((first, last)), _) => options.period.count(first, last),
+        (None, Some((lo, hi))) => {
+            let b = options.bucketer();
+            options.period.count(b.local_date(lo), b.local_date(hi))
+        }
+        (None, None) => return Ok(()),
+    };
+    if periods.saturating_mul(tickets as u64 + 1) <= options.max_rows {
+        return Ok(());
+    }
+    row_count(options, periods, values() as u64, true).map(drop)
 }
 
 /// How many rows a report of `periods` periods and `values` dimension values has (a total row
@@ -1507,8 +1539,8 @@ pub(super) fn row_count(
         ErrorKind::InvalidOption,
         format!(
             "a report has at most max_rows = {} rows; {made_of} make {least}{rows} (report longer \
-             periods or fewer of them, e.g. --period or --from/--to, fewer values, e.g. \
-             --where, or raise max_rows)",
+             periods or fewer of them: period, range; fewer values: a where filter; or raise \
+             max_rows)",
             options.max_rows
         ),
     )

@@ -80,9 +80,11 @@
  * forwards requests written by others must not let them choose paths: it calls
  * supportkpi_report_json_with(request, SUPPORTKPI_REPORT_NO_FILES, &out), which refuses any
  * request naming a file (SUPPORTKPI_RESULT_INVALID_OPTION, nothing opened) and reads inline
- * records only. Either way a report has at most options.max_periods periods (default 10000):
- * a request whose records span more is SUPPORTKPI_RESULT_INVALID_OPTION, so a small request
- * cannot make a huge report.
+ * records only. Either way a report has at most options.max_periods periods (default 10000)
+ * and options.max_rows rows (default 500000; a row per period and per (period, "by" value)):
+ * a request whose records span more periods, or group into more rows, is
+ * SUPPORTKPI_RESULT_INVALID_OPTION before the report is made, so a small request cannot make
+ * a huge report.
  *
  * For data held in columns, supportkpi_report_new / _push_tickets / _push_scores /
  * _finish_json build the same report (the same JSON text) from arrays.
@@ -634,8 +636,8 @@ supportkpi_result supportkpi_error_message(char *buf,
 //   records whose instants span more periods, or a longer `range`, are
 //   `SUPPORTKPI_RESULT_INVALID_OPTION` naming the record, before anything is allocated for
 //   the periods), `max_rows` (default 500000: a report of more rows, a row per period and per
-//   (period, `by` value), is `SUPPORTKPI_RESULT_INVALID_OPTION` with field `by`, before its
-//   rows are made),
+//   (period, `by` value), is `SUPPORTKPI_RESULT_INVALID_OPTION` with field `by` (`period`
+//   without a grouping), before its rows are made),
 //   `status_time` (`{"requester_wait": ["new", "open", "on_hold"], "agent_work": […]}`),
 //   `calendars` (a calendar per team: `{"by": "team", "calendars": {"Billing": {…}}}`),
 //   `sections` (the report's sections to compute, default all: `["intervals", "arrivals",

@@ -385,8 +385,8 @@ fn file_of(sources: &supportkpi::io::Sources, kind: SourceKind) -> Option<String
 ///   records whose instants span more periods, or a longer `range`, are
 ///   `SUPPORTKPI_RESULT_INVALID_OPTION` naming the record, before anything is allocated for
 ///   the periods), `max_rows` (default 500000: a report of more rows, a row per period and per
-///   (period, `by` value), is `SUPPORTKPI_RESULT_INVALID_OPTION` with field `by`, before its
-///   rows are made),
+///   (period, `by` value), is `SUPPORTKPI_RESULT_INVALID_OPTION` with field `by` (`period`
+///   without a grouping), before its rows are made),
 ///   `status_time` (`{"requester_wait": ["new", "open", "on_hold"], "agent_work": […]}`),
 ///   `calendars` (a calendar per team: `{"by": "team", "calendars": {"Billing": {…}}}`),
 ///   `sections` (the report's sections to compute, default all: `["intervals", "arrivals",

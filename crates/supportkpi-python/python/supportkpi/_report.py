@@ -553,7 +553,7 @@ def report(
             the most periods a report may have, default 10000; records spanning more, or a
             longer ``range``, raise ``InvalidOptionError`` naming the record; ``max_rows``:
             the most rows, a row per period and per (period, ``by`` value), default 500000;
-            more raise ``InvalidOptionError`` with field ``by``),
+            more raise ``InvalidOptionError`` with field ``by``, or ``period`` without one),
             ``status_time``,
             ``calendars``: a calendar per team, ``{"by": "team", "calendars": {"Billing":
             {"timezone": "Europe/Berlin", "hours": "Mon-Fri 09:00-17:00"}}}``).
