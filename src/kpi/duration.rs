@@ -48,7 +48,8 @@ pub(crate) fn business_seconds(
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Durations {
     pub(crate) calendar: DurationSummary,
-    pub(crate) business: Option<DurationSummary>,
+    // Boxed: most reports have no calendar, and every cell keeps several of these pairs.
+    pub(crate) business: Option<Box<DurationSummary>>,
 }
 
 impl Durations {
@@ -56,7 +57,7 @@ impl Durations {
         Ok(Durations {
             calendar: DurationSummary::new(mode)?,
             business: if with_business {
-                Some(DurationSummary::new(mode)?)
+                Some(Box::new(DurationSummary::new(mode)?))
             } else {
                 None
             },
@@ -68,7 +69,7 @@ impl Durations {
     pub(crate) fn empty(mode: QuantileMode, with_business: bool) -> Self {
         Durations::new(mode, with_business).unwrap_or_else(|_| Durations {
             calendar: DurationSummary::exact(),
-            business: with_business.then(DurationSummary::exact),
+            business: with_business.then(|| Box::new(DurationSummary::exact())),
         })
     }
 
@@ -110,16 +111,13 @@ impl Durations {
             .ok_or_else(overflow)?;
         self.calendar.merge(other.calendar)?;
         if let (Some(mine), Some(theirs)) = (&mut self.business, other.business) {
-            mine.merge(theirs)?;
+            mine.merge(*theirs)?;
         }
         Ok(())
     }
 
     pub(crate) fn finish(self) -> (DurationStats, Option<DurationStats>) {
-        (
-            self.calendar.finish(),
-            self.business.map(Accumulator::finish),
-        )
+        (self.calendar.finish(), self.business.map(|b| b.finish()))
     }
 
     /// Checks deserialized state against the options it claims.
@@ -198,7 +196,7 @@ impl Durations {
         let mode = self.calendar.mode();
         let calendar = DurationSummary::decode(mode, r)?;
         let business = match self.business {
-            Some(_) => Some(DurationSummary::decode(mode, r)?),
+            Some(_) => Some(Box::new(DurationSummary::decode(mode, r)?)),
             None => None,
         };
         let d = Durations { calendar, business };
@@ -366,7 +364,7 @@ mod tests {
             ErrorKind::NegativeDuration
         );
         assert_eq!(d.len(), 0);
-        assert_eq!(d.business.as_ref().map(DurationSummary::len), Some(0));
+        assert_eq!(d.business.as_ref().map(|b| b.len()), Some(0));
         d.push(10, Some(4)).unwrap();
         d.validate(QuantileMode::Exact, true).unwrap();
         let sketch = QuantileMode::Sketch {

@@ -170,7 +170,7 @@ impl Kpis {
             status: self.status.accumulator(),
             art: self.art.accumulator(),
             fcr: self.fcr.accumulator(),
-            sla: self.sla.as_ref().map(Sla::accumulator),
+            sla: self.sla.as_ref().map(|sla| Box::new(sla.accumulator())),
             csat: self.csat.accumulator(),
             nps: self.nps.accumulator(),
             ces: self.ces.accumulator(),
@@ -239,7 +239,8 @@ pub(super) struct Cell {
     pub(super) status: StatusTimeAccumulator,
     pub(super) art: ResolutionTimeAccumulator,
     pub(super) fcr: FirstContactResolutionAccumulator,
-    pub(super) sla: Option<SlaAccumulator>,
+    // Boxed: a report without a policy (most) would pay the policy-sized state in every cell.
+    pub(super) sla: Option<Box<SlaAccumulator>>,
     pub(super) csat: CsatAccumulator,
     pub(super) nps: NpsAccumulator,
     pub(super) ces: CesAccumulator,
@@ -254,7 +255,7 @@ impl Cell {
             status: self.status.finish(),
             art: self.art.finish(),
             fcr: self.fcr.finish(),
-            sla: self.sla.map(Accumulator::finish),
+            sla: self.sla.map(|sla| sla.finish()),
             csat: self.csat.finish(),
             nps: self.nps.finish(),
             ces: self.ces.finish(),
@@ -332,7 +333,7 @@ impl Cell {
         self.art.merge(other.art)?;
         self.fcr.merge(other.fcr)?;
         match (&mut self.sla, other.sla) {
-            (Some(a), Some(b)) => a.merge(b)?,
+            (Some(a), Some(b)) => a.merge(*b)?,
             (None, None) => {}
             _ => return Err(crate::kpi::incompatible("report")),
         }

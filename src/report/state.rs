@@ -1199,7 +1199,7 @@ impl Cell {
             art: self.art.decode(r)?,
             fcr: self.fcr.decode(r)?,
             sla: match &self.sla {
-                Some(t) => Some(t.decode(r)?),
+                Some(t) => Some(Box::new(t.decode(r)?)),
                 None => None,
             },
             csat: self.csat.decode(r)?,

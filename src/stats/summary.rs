@@ -142,7 +142,9 @@ pub struct DurationSummary {
 #[derive(Debug, Clone)]
 enum Store {
     Exact(Vec<i64>),
-    Sketch(LogSketch),
+    // Boxed: the sketch's state is three times an empty exact store, and a report keeps
+    // several summaries in every cell.
+    Sketch(Box<LogSketch>),
 }
 
 impl Default for DurationSummary {
@@ -172,7 +174,7 @@ impl DurationSummary {
         let store = match mode.validate()? {
             QuantileMode::Exact => Store::Exact(Vec::new()),
             QuantileMode::Sketch { relative_accuracy } => {
-                Store::Sketch(LogSketch::new(relative_accuracy))
+                Store::Sketch(Box::new(LogSketch::new(relative_accuracy)))
             }
         };
         Ok(DurationSummary {
@@ -431,7 +433,7 @@ impl Accumulator for DurationSummary {
             (Store::Sketch(mine), Store::Sketch(theirs))
                 if mine.alpha().to_bits() == theirs.alpha().to_bits() =>
             {
-                mine.merge(theirs);
+                mine.merge(*theirs);
             }
             _ => return Err(incompatible("duration summary")),
         }

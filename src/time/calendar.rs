@@ -178,11 +178,32 @@ struct Closure {
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(try_from = "CalendarRepr", into = "CalendarRepr")]
 pub struct BusinessCalendar {
+    // Behind one `Arc`: every KPI's options and every report cell hold a copy of the
+    // calendar, and a clone must neither copy the holidays nor build the index again.
+    inner: Arc<Data>,
+}
+
+/// What a calendar is, and its index once built (shared by every clone).
+struct Data {
     tz: Tz,
     hours: WeeklyHours,
     holidays: BTreeSet<NaiveDate>,
     closures: BTreeSet<Closure>,
-    index: OnceLock<Arc<Index>>,
+    index: OnceLock<Index>,
+}
+
+impl Clone for Data {
+    /// Without the index: data is cloned only to be changed (`Arc::make_mut`), which makes
+    /// the index stale.
+    fn clone(&self) -> Self {
+        Data {
+            tz: self.tz,
+            hours: self.hours.clone(),
+            holidays: self.holidays.clone(),
+            closures: self.closures.clone(),
+            index: OnceLock::new(),
+        }
+    }
 }
 
 impl BusinessCalendar {
@@ -196,13 +217,7 @@ impl BusinessCalendar {
     /// assert_eq!(cal.add_business_seconds(a, 1), None);
     /// ```
     pub fn new(tz: Tz) -> Self {
-        BusinessCalendar {
-            tz,
-            hours: WeeklyHours::default(),
-            holidays: BTreeSet::new(),
-            closures: BTreeSet::new(),
-            index: OnceLock::new(),
-        }
+        BusinessCalendar::of(tz, WeeklyHours::default())
     }
 
     /// A calendar that is always open in `tz` (`24/7`): business time is calendar time.
@@ -216,10 +231,7 @@ impl BusinessCalendar {
     /// assert_eq!(cal.to_string(), "24/7");
     /// ```
     pub fn always_open(tz: Tz) -> Self {
-        BusinessCalendar {
-            hours: WeeklyHours::always(),
-            ..BusinessCalendar::new(tz)
-        }
+        BusinessCalendar::of(tz, WeeklyHours::always())
     }
 
     /// Parses weekly hours in `tz`.
@@ -254,10 +266,7 @@ impl BusinessCalendar {
     /// # Ok::<(), supportkpi::Error>(())
     /// ```
     pub fn parse(hours: &str, tz: Tz) -> Result<Self, Error> {
-        Ok(BusinessCalendar {
-            hours: WeeklyHours::parse(hours)?,
-            ..BusinessCalendar::new(tz)
-        })
+        Ok(BusinessCalendar::of(tz, WeeklyHours::parse(hours)?))
     }
 
     /// Adds an open interval on `day`, from `start` to `end` local time. An `end` at or before
@@ -286,8 +295,9 @@ impl BusinessCalendar {
         end: NaiveTime,
     ) -> Result<Self, Error> {
         let shift = Shift::new(seconds_of(start, "hours")?, seconds_of(end, "hours")?);
-        self.hours.add(day.num_days_from_monday() as usize, shift);
-        self.index = OnceLock::new();
+        self.edit()
+            .hours
+            .add(day.num_days_from_monday() as usize, shift);
         Ok(self)
     }
 
@@ -304,16 +314,14 @@ impl BusinessCalendar {
     /// ```
     #[must_use]
     pub fn with_holiday(mut self, date: NaiveDate) -> Self {
-        self.holidays.insert(date);
-        self.index = OnceLock::new();
+        self.edit().holidays.insert(date);
         self
     }
 
     /// Closes several whole local dates (see [`with_holiday`](Self::with_holiday)).
     #[must_use]
     pub fn with_holidays(mut self, dates: impl IntoIterator<Item = NaiveDate>) -> Self {
-        self.holidays.extend(dates);
-        self.index = OnceLock::new();
+        self.edit().holidays.extend(dates);
         self
     }
 
@@ -344,25 +352,24 @@ impl BusinessCalendar {
         to: NaiveTime,
     ) -> Result<Self, Error> {
         let shift = Shift::new(seconds_of(from, "closures")?, seconds_of(to, "closures")?);
-        self.closures.insert(Closure { date, shift });
-        self.index = OnceLock::new();
+        self.edit().closures.insert(Closure { date, shift });
         Ok(self)
     }
 
     /// The calendar's zone.
     pub fn zone(&self) -> Tz {
-        self.tz
+        self.inner.tz
     }
 
     /// The holidays, in date order.
     pub fn holidays(&self) -> impl Iterator<Item = NaiveDate> + '_ {
-        self.holidays.iter().copied()
+        self.inner.holidays.iter().copied()
     }
 
     /// The partial-day closures as `(date, from, to)`, in order; a `to` at or before `from`
     /// runs into the next day (`00:00` is midnight).
     pub fn closures(&self) -> impl Iterator<Item = (NaiveDate, NaiveTime, NaiveTime)> + '_ {
-        self.closures.iter().map(|c| {
+        self.inner.closures.iter().map(|c| {
             (
                 c.date,
                 time_of(c.shift.start),
@@ -462,17 +469,39 @@ impl BusinessCalendar {
     }
 
     fn index(&self) -> &Index {
-        self.index.get_or_init(|| Arc::new(Index::build(self)))
+        self.inner.index.get_or_init(|| Index::build(&self.inner))
+    }
+
+    fn of(tz: Tz, hours: WeeklyHours) -> Self {
+        BusinessCalendar {
+            inner: Arc::new(Data {
+                tz,
+                hours,
+                holidays: BTreeSet::new(),
+                closures: BTreeSet::new(),
+                index: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// The data to change: this calendar's own (copied first if a clone shares it), its
+    /// index dropped.
+    fn edit(&mut self) -> &mut Data {
+        let data = Arc::make_mut(&mut self.inner);
+        data.index.take();
+        data
     }
 }
 
 impl PartialEq for BusinessCalendar {
     /// Same zone, same (merged) weekly hours, same holidays and closures.
     fn eq(&self, other: &Self) -> bool {
-        self.tz == other.tz
-            && self.hours == other.hours
-            && self.holidays == other.holidays
-            && self.closures == other.closures
+        let (a, b) = (&*self.inner, &*other.inner);
+        Arc::ptr_eq(&self.inner, &other.inner)
+            || (a.tz == b.tz
+                && a.hours == b.hours
+                && a.holidays == b.holidays
+                && a.closures == b.closures)
     }
 }
 
@@ -481,9 +510,9 @@ impl Eq for BusinessCalendar {}
 impl fmt::Debug for BusinessCalendar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BusinessCalendar")
-            .field("timezone", &self.tz.name())
-            .field("hours", &self.hours.to_string())
-            .field("holidays", &self.holidays)
+            .field("timezone", &self.inner.tz.name())
+            .field("hours", &self.inner.hours.to_string())
+            .field("holidays", &self.inner.holidays)
             .field("closures", &self.closures().collect::<Vec<_>>())
             .finish()
     }
@@ -492,7 +521,7 @@ impl fmt::Debug for BusinessCalendar {
 impl fmt::Display for BusinessCalendar {
     /// The weekly hours in the text form [`BusinessCalendar::parse`] reads.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.hours, f)
+        fmt::Display::fmt(&self.inner.hours, f)
     }
 }
 
@@ -519,10 +548,11 @@ struct ClosureRepr {
 impl From<BusinessCalendar> for CalendarRepr {
     fn from(cal: BusinessCalendar) -> Self {
         CalendarRepr {
-            timezone: cal.tz.name().to_owned(),
-            hours: cal.hours.to_string(),
-            holidays: cal.holidays.iter().copied().collect(),
+            timezone: cal.inner.tz.name().to_owned(),
+            hours: cal.inner.hours.to_string(),
+            holidays: cal.inner.holidays.iter().copied().collect(),
             closures: cal
+                .inner
                 .closures
                 .iter()
                 .map(|c| ClosureRepr {
@@ -540,7 +570,8 @@ impl TryFrom<CalendarRepr> for BusinessCalendar {
 
     fn try_from(r: CalendarRepr) -> Result<Self, Error> {
         let mut cal = BusinessCalendar::parse(&r.hours, parse_zone(&r.timezone)?)?;
-        cal.holidays.extend(r.holidays);
+        let data = cal.edit();
+        data.holidays.extend(r.holidays);
         for c in r.closures {
             let time = |text: &str, is_end: bool| {
                 parse_clock(text)
@@ -555,7 +586,7 @@ impl TryFrom<CalendarRepr> for BusinessCalendar {
                     })
             };
             let shift = Shift::new(time(&c.from, false)?, time(&c.to, true)?);
-            cal.closures.insert(Closure {
+            data.closures.insert(Closure {
                 date: c.date,
                 shift,
             });
@@ -678,7 +709,7 @@ fn ends(intervals: &[(i64, i64)]) -> Buckets {
 }
 
 impl Index {
-    fn build(cal: &BusinessCalendar) -> Index {
+    fn build(cal: &Data) -> Index {
         let mut week = Vec::new();
         for day in 0..7 {
             let base = day as i64 * i64::from(DAY);
@@ -1000,7 +1031,7 @@ mod tests {
             ], 1..30),
         ) {
             let ix = cal.index();
-            let zone = transitions::table(cal.tz);
+            let zone = transitions::table(cal.zone());
             // Instants at and next to the pieces' bounds, where an off-by-one would show.
             let breaks = ix.breaks.keys();
             let near = near
@@ -1047,6 +1078,40 @@ mod tests {
     fn shareable_across_threads() {
         fn check<T: Send + Sync>() {}
         check::<BusinessCalendar>();
+    }
+
+    #[test]
+    fn clones_share_one_index() {
+        let cal = BusinessCalendar::parse("Mon-Fri 09:00-17:00", Tz::UTC).unwrap();
+        let copy = cal.clone();
+        // Built through the copy, found by the original.
+        assert_eq!(copy.weekly_open_seconds(), 40 * 3600);
+        assert!(std::ptr::eq(cal.index(), copy.index()));
+    }
+
+    #[test]
+    fn a_change_after_a_clone_leaves_the_clone_alone() {
+        let a = Utc.with_ymd_and_hms(2021, 12, 24, 0, 0, 0).unwrap();
+        let b = a + TimeDelta::days(1);
+        for built_first in [false, true] {
+            let cal = BusinessCalendar::always_open(Tz::UTC);
+            if built_first {
+                assert_eq!(cal.business_seconds(a, b), 86_400);
+            }
+            let closed = cal
+                .clone()
+                .with_holiday(a.date_naive())
+                .with_closure(b.date_naive(), time_of(0), time_of(3600))
+                .unwrap()
+                .with_hours(Weekday::Mon, time_of(0), time_of(0))
+                .unwrap();
+            assert_eq!(closed.business_seconds(a, b), 0);
+            assert_eq!(closed.business_seconds(b, b + TimeDelta::hours(2)), 3600);
+            assert_eq!(cal.business_seconds(a, b), 86_400);
+            assert_eq!(cal.holidays().count() + cal.closures().count(), 0);
+            assert_eq!(cal, BusinessCalendar::always_open(Tz::UTC));
+            assert_ne!(cal, closed);
+        }
     }
 
     #[test]

@@ -3,8 +3,10 @@
 use super::BusinessCalendar;
 use crate::error::{Error, ErrorKind};
 use crate::model::Ticket;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
 
 fn team() -> String {
     "team".to_owned()
@@ -37,13 +39,51 @@ fn team() -> String {
 /// assert_eq!(map.for_ticket(&other, Some(&default)), Some(&default));
 /// # Ok::<(), supportkpi::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone)]
 pub struct TeamCalendars {
+    // Behind an `Arc`, as a calendar's data: the duration KPIs' options each hold the map, and
+    // every report cell a copy of those options.
+    inner: Arc<Data>,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename = "TeamCalendars", deny_unknown_fields)]
+struct Data {
     #[serde(default = "team")]
     by: String,
     #[serde(default)]
     calendars: BTreeMap<String, BusinessCalendar>,
+}
+
+impl PartialEq for TeamCalendars {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner) || self.inner == other.inner
+    }
+}
+
+impl Eq for TeamCalendars {}
+
+impl fmt::Debug for TeamCalendars {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TeamCalendars")
+            .field("by", &self.inner.by)
+            .field("calendars", &self.inner.calendars)
+            .finish()
+    }
+}
+
+impl Serialize for TeamCalendars {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.inner.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for TeamCalendars {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Data::deserialize(deserializer).map(|data| TeamCalendars {
+            inner: Arc::new(data),
+        })
+    }
 }
 
 impl Default for TeamCalendars {
@@ -56,38 +96,42 @@ impl TeamCalendars {
     /// An empty map keyed by `team`.
     pub fn new() -> Self {
         TeamCalendars {
-            by: team(),
-            calendars: BTreeMap::new(),
+            inner: Arc::new(Data {
+                by: team(),
+                calendars: BTreeMap::new(),
+            }),
         }
     }
 
     /// Keys the map by another ticket dimension (`channel`, `priority`, a free-form column).
     #[must_use]
     pub fn by(mut self, dimension: impl Into<String>) -> Self {
-        self.by = dimension.into();
+        Arc::make_mut(&mut self.inner).by = dimension.into();
         self
     }
 
     /// The calendar of tickets whose dimension value is `value`.
     #[must_use]
     pub fn with(mut self, value: impl Into<String>, calendar: BusinessCalendar) -> Self {
-        self.calendars.insert(value.into(), calendar);
+        Arc::make_mut(&mut self.inner)
+            .calendars
+            .insert(value.into(), calendar);
         self
     }
 
     /// The dimension the map is keyed by.
     pub fn dimension(&self) -> &str {
-        &self.by
+        &self.inner.by
     }
 
     /// The calendar of a dimension value, if the map has one.
     pub fn get(&self, value: &str) -> Option<&BusinessCalendar> {
-        self.calendars.get(value)
+        self.inner.calendars.get(value)
     }
 
     /// Every value and its calendar, in value order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &BusinessCalendar)> {
-        self.calendars.iter().map(|(k, v)| (k.as_str(), v))
+        self.inner.calendars.iter().map(|(k, v)| (k.as_str(), v))
     }
 
     /// The calendar of `ticket`: its value's, else `default`.
@@ -97,8 +141,8 @@ impl TeamCalendars {
         default: Option<&'a BusinessCalendar>,
     ) -> Option<&'a BusinessCalendar> {
         ticket
-            .dimension(&self.by)
-            .and_then(|v| self.calendars.get(v))
+            .dimension(&self.inner.by)
+            .and_then(|v| self.inner.calendars.get(v))
             .or(default)
     }
 
@@ -132,5 +176,27 @@ impl TeamCalendars {
             .with_field("calendars")),
             _ => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_map_changed_after_a_clone_leaves_the_clone_alone() {
+        let utc = BusinessCalendar::always_open(chrono_tz::UTC);
+        let map = TeamCalendars::new().with("Billing", utc.clone());
+        let changed = map.clone().by("channel").with("Email", utc.clone());
+        assert_eq!(map.dimension(), "team");
+        assert_eq!(map.iter().map(|(v, _)| v).collect::<Vec<_>>(), ["Billing"]);
+        assert_eq!(changed.dimension(), "channel");
+        assert_eq!(changed.iter().count(), 2);
+        assert_eq!(map, TeamCalendars::new().with("Billing", utc));
+        assert_ne!(map, changed);
+        assert_eq!(
+            format!("{:?}", TeamCalendars::new()),
+            r#"TeamCalendars { by: "team", calendars: {} }"#
+        );
     }
 }

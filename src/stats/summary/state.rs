@@ -105,7 +105,9 @@ impl TryFrom<State> for DurationSummary {
                         "the relative accuracy of a sketch must be at least 1e-6 and less than 1",
                     )
                 })?;
-                Store::Sketch(rebuild_sketch(alpha, zero_count, &bins, s.n, extremes)?)
+                Store::Sketch(Box::new(rebuild_sketch(
+                    alpha, zero_count, &bins, s.n, extremes,
+                )?))
             }
         };
         Ok(DurationSummary::from_parts(
