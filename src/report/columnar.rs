@@ -1055,9 +1055,11 @@ fn check_rows_before(
     dims: &Dims<'_>,
 ) -> Result<(), Error> {
     let tickets = input.tickets;
-    let created = tickets.raw().created.iter().filter(|&&ns| ns != NO_INSTANT);
-    let (lo, hi) = (created.clone().min(), created.max());
-    let created = lo.zip(hi).map(|(&lo, &hi)| (from_ns(lo), from_ns(hi)));
+    let created = || {
+        let created = tickets.raw().created.iter().filter(|&&ns| ns != NO_INSTANT);
+        let (lo, hi) = (created.clone().min(), created.max());
+        lo.zip(hi).map(|(&lo, &hi)| (from_ns(lo), from_ns(hi)))
+    };
     super::table::check_rows_before(options, created, tickets.len().min(dims.len()), || {
         let mut seen = vec![false; dims.len()];
         (0..tickets.len())

@@ -223,10 +223,12 @@ pub(super) fn check_rows_before(
             .iter()
             .chain(input.histories.iter().map(TicketHistory::ticket))
     };
-    let created = tickets().map(Ticket::created_at);
-    let (lo, hi) = (created.clone().min(), created.max());
+    let created = || {
+        let created = tickets().map(Ticket::created_at);
+        created.clone().min().zip(created.max())
+    };
     let count = input.tickets.len() + input.histories.len();
-    super::table::check_rows_before(options, lo.zip(hi), count, || {
+    super::table::check_rows_before(options, created, count, || {
         tickets()
             .map(|t| routing.ticket(t).unwrap_or(super::NO_VALUE))
             .collect::<std::collections::HashSet<&str>>()

@@ -1481,24 +1481,28 @@ pub(super) fn assemble_parts(parts: Assembly) -> Result<Report, Error> {
 /// the memory the bound is there to spare before the finish could count the rows. Every
 /// ticket has a cell in its creation period under its value, so the periods from the first
 /// creation to the last (`created`, or the range's periods) times the values the tickets
-/// carry are a lower bound of the rows. `values` counts them (a pass over the tickets), and
-/// is only called when `tickets` values could break the bound.
+/// carry are a lower bound of the rows. `created` and `values` (each a pass over the
+/// tickets) are only called when `tickets` values could break the bound.
 pub(super) fn check_rows_before(
     options: &ReportOptions,
-    created: Option<(Instant, Instant)>,
+    created: impl FnOnce() -> Option<(Instant, Instant)>,
     tickets: usize,
     values: impl FnOnce() -> usize,
 ) -> Result<(), Error> {
-    if options.by.is_none() {
+    // Within the bound whatever the periods and values: no look at the tickets at all.
+    let at_most = options.max_periods.saturating_mul(tickets as u64 + 1);
+    if options.by.is_none() || at_most <= options.max_rows {
         return Ok(());
     }
-    let periods = match (options.range, created) {
-        (Some((first, last)), _) => options.period.count(first, last),
-        (None, Some((lo, hi))) => {
-            let b = options.bucketer();
-            options.period.count(b.local_date(lo), b.local_date(hi))
-        }
-        (None, None) => return Ok(()),
+    let periods = match options.range {
+        Some((first, last)) => options.period.count(first, last),
+        None => match created() {
+            Some((lo, hi)) => {
+                let b = options.bucketer();
+                options.period.count(b.local_date(lo), b.local_date(hi))
+            }
+            None => return Ok(()),
+        },
     };
     if periods.saturating_mul(tickets as u64 + 1) <= options.max_rows {
         return Ok(());
@@ -1509,7 +1513,7 @@ pub(super) fn check_rows_before(
 /// How many rows a report of `periods` periods and `values` dimension values has (a total row
 /// per period and a row per value), or the error when that is more than
 /// [`max_rows`](field@ReportOptions::max_rows). `at_least`: the counts are a lower bound of the
-/// report's (the columnar engine's check before its pass), and the error says so.
+/// report's (an engine's check before its pass), and the error says so.
 pub(super) fn row_count(
     options: &ReportOptions,
     periods: u64,
