@@ -109,6 +109,21 @@ impl PyPrepared {
         }
         Ok(options)
     }
+
+    /// `f` of the held tables and the options a call asks for (its options' JSON, period,
+    /// zone and calendar), the GIL released while it computes.
+    fn compute<T: Send>(
+        &self,
+        py: Python<'_>,
+        asked: (&str, &str, Option<&str>, Option<&PyBusinessCalendar>),
+        f: impl FnOnce(&Held, &ReportOptions) -> Result<T, Error> + Send,
+    ) -> PyResult<T> {
+        let (options_json, period, timezone, calendar) = asked;
+        let options = self
+            .options(options_json, period, timezone, calendar)
+            .map_err(py_err(py))?;
+        py.detach(|| f(&self.held, &options)).map_err(py_err(py))
+    }
 }
 
 #[pymethods]
@@ -123,12 +138,8 @@ impl PyPrepared {
         timezone: Option<&str>,
         calendar: Option<PyRef<'_, PyBusinessCalendar>>,
     ) -> PyResult<PyReport> {
-        let options = self
-            .options(options_json, period, timezone, calendar.as_deref())
-            .map_err(py_err(py))?;
-        let report = py
-            .detach(|| self.held.report(&options))
-            .map_err(py_err(py))?;
+        let asked = (options_json, period, timezone, calendar.as_deref());
+        let report = self.compute(py, asked, |held, o| held.report(o))?;
         Ok(PyReport::new(report, Arc::clone(&self.reading)))
     }
 
@@ -142,12 +153,8 @@ impl PyPrepared {
         timezone: Option<&str>,
         calendar: Option<PyRef<'_, PyBusinessCalendar>>,
     ) -> PyResult<PyTicketMetrics> {
-        let options = self
-            .options(options_json, period, timezone, calendar.as_deref())
-            .map_err(py_err(py))?;
-        let table = py
-            .detach(|| self.held.ticket_metrics(&options))
-            .map_err(py_err(py))?;
+        let asked = (options_json, period, timezone, calendar.as_deref());
+        let table = self.compute(py, asked, |held, o| held.ticket_metrics(o))?;
         Ok(PyTicketMetrics::new(table))
     }
 

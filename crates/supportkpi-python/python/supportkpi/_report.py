@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import (
     TYPE_CHECKING,
     Any,
+    Callable,
     Dict,
     Iterable,
     Iterator,
@@ -746,19 +747,21 @@ class Prepared:
                 the scores were read with (``field`` names the option); an unknown ``by`` or
                 ``where`` field, a bad period, and any other option error as :func:`report`.
         """
-        opts, cal = _report_options(
-            period=period,
-            calendar=calendar,
-            by=by,
-            where=where,
-            sla=sla,
-            as_of=as_of,
-            range=range,
-            options=options,
-            sections=sections,
+        return Report(
+            self._call(
+                self._p.report,
+                period=period,
+                timezone=timezone,
+                calendar=calendar,
+                by=by,
+                where=where,
+                sla=sla,
+                as_of=as_of,
+                range=range,
+                options=options,
+                sections=sections,
+            )
         )
-        zone = None if timezone is None else _zone_name(timezone)
-        return Report(self._p.report(opts, period, zone, cal))
 
     def ticket_metrics(
         self,
@@ -797,19 +800,34 @@ class Prepared:
         Raises:
             Error: as :meth:`report`.
         """
-        opts, cal = _report_options(
-            period=period,
-            calendar=calendar,
-            by=by,
-            where=where,
-            sla=sla,
-            as_of=as_of,
-            range=range,
-            options=options,
-            sections=None,
+        return TicketMetrics(
+            self._call(
+                self._p.ticket_metrics,
+                period=period,
+                timezone=timezone,
+                calendar=calendar,
+                by=by,
+                where=where,
+                sla=sla,
+                as_of=as_of,
+                range=range,
+                options=options,
+                sections=None,
+            )
         )
+
+    def _call(
+        self,
+        method: Callable[..., Any],
+        *,
+        period: str,
+        timezone: Union[str, ZoneInfo, None],
+        **opts: Any,
+    ) -> Any:
+        """``method`` of the native object with a call's report options."""
+        options_json, cal = _report_options(period=period, **opts)
         zone = None if timezone is None else _zone_name(timezone)
-        return TicketMetrics(self._p.ticket_metrics(opts, period, zone, cal))
+        return method(options_json, period, zone, cal)
 
     def __repr__(self) -> str:
         def counts(pairs: Iterable[Tuple[str, int]]) -> str:
