@@ -459,3 +459,23 @@ pub(super) fn merge_retention(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    /// The `cells` merge's point: a cell is small. Guards against a field added unboxed.
+    #[test]
+    fn a_cell_stays_small() {
+        use std::mem::size_of;
+        eprintln!(
+            "Cell {} DurationSummary {} SlaAccumulator {} BusinessCalendar {} TeamCalendars {}",
+            size_of::<Cell>(),
+            size_of::<crate::stats::DurationSummary>(),
+            size_of::<SlaAccumulator>(),
+            size_of::<crate::BusinessCalendar>(),
+            size_of::<crate::time::TeamCalendars>(),
+        );
+        assert!(size_of::<Cell>() <= 1200, "{}", size_of::<Cell>());
+    }
+}

@@ -1114,6 +1114,65 @@ mod tests {
         }
     }
 
+    /// Every mutator, on a calendar whose `Arc` is not shared (so `make_mut` does not copy and
+    /// only `edit`'s `index.take()` can drop the built index), leaves no stale index.
+    #[test]
+    fn every_change_to_an_unshared_indexed_calendar_rebuilds_the_index() {
+        let a = Utc.with_ymd_and_hms(2021, 12, 24, 0, 0, 0).unwrap(); // a Friday
+        let b = a + TimeDelta::days(1);
+        let built = || {
+            let cal = BusinessCalendar::parse("Mon-Thu 09:00-17:00", Tz::UTC).unwrap();
+            assert_eq!(cal.business_seconds(a, b), 0);
+            assert_eq!(Arc::strong_count(&cal.inner), 1);
+            cal
+        };
+        let cal = built()
+            .with_hours(Weekday::Fri, time_of(9 * 3600), time_of(17 * 3600))
+            .unwrap();
+        assert_eq!(cal.business_seconds(a, b), 8 * 3600);
+        let open = cal.clone();
+        // `open` shares `cal`'s data: built index, then the unshared paths below.
+        drop(cal);
+        assert_eq!(open.business_seconds(a, b), 8 * 3600);
+        let cal = open.with_holidays([a.date_naive()]);
+        assert_eq!(cal.business_seconds(a, b), 0);
+        let cal = built()
+            .with_hours(Weekday::Fri, time_of(9 * 3600), time_of(17 * 3600))
+            .unwrap();
+        assert_eq!(cal.business_seconds(a, b), 8 * 3600);
+        let cal = cal
+            .with_closure(a.date_naive(), time_of(9 * 3600), time_of(10 * 3600))
+            .unwrap();
+        assert_eq!(cal.business_seconds(a, b), 7 * 3600);
+        assert_eq!(cal.weekly_open_seconds(), 5 * 8 * 3600);
+        // Deserializing edits a fresh calendar: nothing to share, nothing stale.
+        let json = serde_json::to_string(&cal).unwrap();
+        let back: BusinessCalendar = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, cal);
+        assert!(!Arc::ptr_eq(&back.inner, &cal.inner));
+        assert_eq!(back.business_seconds(a, b), 7 * 3600);
+    }
+
+    /// The `ptr_eq` shortcut agrees with the field comparison.
+    #[test]
+    fn equality_by_pointer_agrees_with_equality_by_value() {
+        let cal = BusinessCalendar::parse("Mon-Fri 09:00-17:00", Tz::UTC)
+            .unwrap()
+            .with_holiday(NaiveDate::from_ymd_opt(2021, 12, 24).unwrap());
+        let same = BusinessCalendar::parse("Mon-Fri 09:00-17:00", Tz::UTC)
+            .unwrap()
+            .with_holiday(NaiveDate::from_ymd_opt(2021, 12, 24).unwrap());
+        assert!(!Arc::ptr_eq(&cal.inner, &same.inner));
+        assert_eq!(cal, same);
+        assert_eq!(cal, cal.clone());
+        let other = cal.clone().with_holiday(NaiveDate::from_ymd_opt(2021, 12, 31).unwrap());
+        assert_ne!(cal, other);
+        // A change to nothing (a holiday already there) copies, and stays equal.
+        let again = cal.clone().with_holiday(NaiveDate::from_ymd_opt(2021, 12, 24).unwrap());
+        assert!(!Arc::ptr_eq(&cal.inner, &again.inner));
+        assert_eq!(cal, again);
+    }
+
     #[test]
     fn index_is_rebuilt_after_a_change() {
         let cal = BusinessCalendar::always_open(Tz::UTC);

@@ -199,4 +199,34 @@ mod tests {
             r#"TeamCalendars { by: "team", calendars: {} }"#
         );
     }
+
+    /// The serde form and its errors are those of the old derived `TeamCalendars`
+    /// (texts taken from the parent of the `cells` merge, 246f1b3).
+    #[test]
+    fn serde_form_and_errors_are_the_old_ones() {
+        let utc = BusinessCalendar::always_open(chrono_tz::UTC);
+        let map = TeamCalendars::new().by("channel").with("email", utc);
+        let json = serde_json::to_string(&map).unwrap();
+        assert_eq!(
+            json,
+            r#"{"by":"channel","calendars":{"email":{"timezone":"UTC","hours":"24/7","holidays":[],"closures":[]}}}"#
+        );
+        assert_eq!(serde_json::from_str::<TeamCalendars>(&json).unwrap(), map);
+        assert_eq!(serde_json::from_str::<TeamCalendars>("{}").unwrap(), TeamCalendars::new());
+        let err = |text: &str| serde_json::from_str::<TeamCalendars>(text).unwrap_err().to_string();
+        assert_eq!(
+            err(r#"{"by":"team","x":1}"#),
+            "unknown field `x`, expected `by` or `calendars` at line 1 column 16"
+        );
+        // Fails at 1d0e025: "expected struct Data" (serde's `expecting` text is the Rust
+        // name, `rename` does not reach it).
+        assert_eq!(
+            err("null"),
+            "invalid type: null, expected struct TeamCalendars at line 1 column 4"
+        );
+        assert_eq!(
+            err("3"),
+            "invalid type: integer `3`, expected struct TeamCalendars at line 1 column 1"
+        );
+    }
 }
