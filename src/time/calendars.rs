@@ -47,7 +47,8 @@ pub struct TeamCalendars {
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename = "TeamCalendars", deny_unknown_fields)]
+// `expecting`: serde names the struct in its errors by its Rust name, which `rename` does not change.
+#[serde(rename = "TeamCalendars", expecting = "struct TeamCalendars", deny_unknown_fields)]
 struct Data {
     #[serde(default = "team")]
     by: String,
