@@ -1165,10 +1165,14 @@ mod tests {
         assert!(!Arc::ptr_eq(&cal.inner, &same.inner));
         assert_eq!(cal, same);
         assert_eq!(cal, cal.clone());
-        let other = cal.clone().with_holiday(NaiveDate::from_ymd_opt(2021, 12, 31).unwrap());
+        let other = cal
+            .clone()
+            .with_holiday(NaiveDate::from_ymd_opt(2021, 12, 31).unwrap());
         assert_ne!(cal, other);
         // A change to nothing (a holiday already there) copies, and stays equal.
-        let again = cal.clone().with_holiday(NaiveDate::from_ymd_opt(2021, 12, 24).unwrap());
+        let again = cal
+            .clone()
+            .with_holiday(NaiveDate::from_ymd_opt(2021, 12, 24).unwrap());
         assert!(!Arc::ptr_eq(&cal.inner, &again.inner));
         assert_eq!(cal, again);
     }

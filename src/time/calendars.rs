@@ -48,7 +48,11 @@ pub struct TeamCalendars {
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 // `expecting`: serde names the struct in its errors by its Rust name, which `rename` does not change.
-#[serde(rename = "TeamCalendars", expecting = "struct TeamCalendars", deny_unknown_fields)]
+#[serde(
+    rename = "TeamCalendars",
+    expecting = "struct TeamCalendars",
+    deny_unknown_fields
+)]
 struct Data {
     #[serde(default = "team")]
     by: String,
@@ -213,8 +217,15 @@ mod tests {
             r#"{"by":"channel","calendars":{"email":{"timezone":"UTC","hours":"24/7","holidays":[],"closures":[]}}}"#
         );
         assert_eq!(serde_json::from_str::<TeamCalendars>(&json).unwrap(), map);
-        assert_eq!(serde_json::from_str::<TeamCalendars>("{}").unwrap(), TeamCalendars::new());
-        let err = |text: &str| serde_json::from_str::<TeamCalendars>(text).unwrap_err().to_string();
+        assert_eq!(
+            serde_json::from_str::<TeamCalendars>("{}").unwrap(),
+            TeamCalendars::new()
+        );
+        let err = |text: &str| {
+            serde_json::from_str::<TeamCalendars>(text)
+                .unwrap_err()
+                .to_string()
+        };
         assert_eq!(
             err(r#"{"by":"team","x":1}"#),
             "unknown field `x`, expected `by` or `calendars` at line 1 column 16"
