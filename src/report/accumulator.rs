@@ -368,13 +368,7 @@ impl ReportAccumulator {
     /// [`max_rows`](field@ReportOptions::max_rows) (checked before any row is made), or
     /// rows the host cannot allocate.
     pub fn finish(self) -> Result<Report, Error> {
-        let histories = self.histories;
-        let report = table::assemble(self)?;
-        Ok(if histories {
-            report
-        } else {
-            report.without_reopen_rate()
-        })
+        table::assemble(self)
     }
 }
 

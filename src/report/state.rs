@@ -710,7 +710,7 @@ impl ReportState {
             let (backlog, ages) = crate::kpi::ages_at(bounds, at, open);
             super::BacklogAges { at, backlog, ages }
         });
-        let report = assemble_parts(Assembly {
+        assemble_parts(Assembly {
             flows: super::sections::Flows {
                 arrivals,
                 snapshot,
@@ -725,11 +725,7 @@ impl ReportState {
             cost,
             retention_total,
             retention_by,
-        })?;
-        Ok(if histories {
-            report
-        } else {
-            report.without_reopen_rate()
+            histories,
         })
     }
 

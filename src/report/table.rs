@@ -1217,12 +1217,13 @@ impl Row {
         None
     }
 
-    /// The reasons by column. Each column is met once per row.
+    /// The reasons by column (`collect` sorts the list and bulk-builds the map). Each column
+    /// is met once per row.
     fn reasons(self) -> BTreeMap<String, String> {
-        let mut undefined = self.undefined;
-        undefined.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        debug_assert!(undefined.windows(2).all(|w| w[0].0 != w[1].0));
-        undefined.into_iter().collect()
+        let met = self.undefined.len();
+        let reasons: BTreeMap<String, String> = self.undefined.into_iter().collect();
+        debug_assert_eq!(reasons.len(), met);
+        reasons
     }
 
     /// Mean, median and p90 of a duration summary into three columns `{prefix}_{stat}{suffix}`.
@@ -1293,6 +1294,9 @@ pub(super) struct Assembly {
     pub(super) retention_by: BTreeMap<String, CustomerRetentionAccumulator>,
     /// The total flow's arrivals and backlog snapshot, for the sections.
     pub(super) flows: Flows,
+    /// Whether event histories were read: without, `reopen_pct` is undefined on every row
+    /// (summary rows record no reopen instants).
+    pub(super) histories: bool,
 }
 
 pub(super) fn assemble(acc: ReportAccumulator) -> Result<Report, Error> {
@@ -1309,7 +1313,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Result<Report, Error> {
         drill,
         bucketer: _,
         span: _,
-        histories: _,
+        histories,
     } = acc;
     let arrivals = flow_total.volume.arrivals();
     let (flow_total, snapshot) = flow_results(flow_total);
@@ -1331,6 +1335,7 @@ pub(super) fn assemble(acc: ReportAccumulator) -> Result<Report, Error> {
         cost,
         retention_total,
         retention_by,
+        histories,
     })
 }
 
@@ -1345,6 +1350,7 @@ pub(super) fn assemble_parts(parts: Assembly) -> Result<Report, Error> {
         retention_total,
         retention_by,
         flows,
+        histories,
     } = parts;
     let cost: CostPerTicketResult = cost.finish();
 
@@ -1468,10 +1474,15 @@ pub(super) fn assemble_parts(parts: Assembly) -> Result<Report, Error> {
     // In place: the rows keep the array they were made in.
     let table: Vec<ReportRow> = made.into_iter().map(|(row, _)| row).collect();
     let sections = flows.into_sections(kpis.volume.options().spikes, (&options, &keys), intervals);
-    Ok(Report {
+    let report = Report {
         options,
         rows: table,
         sections,
+    };
+    Ok(if histories {
+        report
+    } else {
+        report.without_reopen_rate()
     })
 }
 

@@ -19,7 +19,6 @@ use std::sync::Arc;
 use supportkpi::columnar::{ColumnarInput, SurveyTable, TicketTable};
 use supportkpi::io::{self, ReadOptions, Rejected, Sources};
 use supportkpi::model::SurveyKind;
-use supportkpi::report::filter::check_fields;
 use supportkpi::report::{
     COLUMNS, ColumnType, HeldInput, ReportInput, ReportOptions, ReportRow, ReportState, Sections,
     Share, TicketMetrics, column_names,
@@ -801,12 +800,11 @@ pub(crate) fn ticket_metrics(
     let options =
         options(options_json, period, timezone, calendar.as_deref()).map_err(py_err(py))?;
     let mut g = gather(py, inputs, &read_options, &options)?;
+    // The table is computed on records: read as records, not columns and back.
     g.leave_columns();
+    let held = HeldInput::Rows(g.input);
     let table = py
-        .detach(|| {
-            check_fields(&g.input, &options)?;
-            TicketMetrics::compute(&g.input, &options)
-        })
+        .detach(|| held.ticket_metrics(&options))
         .map_err(py_err(py))?;
     Ok(PyTicketMetrics { table })
 }
